@@ -1,0 +1,159 @@
+package io.gfs.common;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every configuration key of gfs, with its default and unit. Server keys (gfs.*) are read from the properties file given
+ * with --conf; client keys (fs.gfs.*) from the Hadoop Configuration. docs/configuration.md lists the same keys, and a
+ * test checks that it does.
+ */
+public final class GfsConfigKeys {
+  private GfsConfigKeys() {}
+
+  /** Bounds that other constants must respect; checked by a unit test. */
+  public static final long CHECKSUM_BLOCK_BYTES = 64 * 1024;
+  /** The largest piece of chunk data in one RPC (push, read reply) [issue 2: never one 64 MB message]. */
+  public static final int DATA_PIECE_BYTES_MAX = 1024 * 1024;
+  public static final long CHUNK_SIZE_BYTES_MAX = 1L << 30;
+
+  /** Keys both servers read. */
+  public static final class Cluster {
+    private Cluster() {}
+
+    public static final ConfigKey NAME = new ConfigKey("gfs.cluster.name", "local",
+        "The cluster's canonical name: the authority of gfs://NAME/ paths; letters, digits, '-' and '_'.");
+    public static final ConfigKey ZOOKEEPER_CONNECT = new ConfigKey("gfs.zookeeper.connect", "",
+        "ZooKeeper connect string (host:port,...) holding the canonical-name alias; empty runs without ZooKeeper.");
+    public static final ConfigKey ZOOKEEPER_ROOT = new ConfigKey("gfs.zookeeper.root", "/gfs",
+        "The znode under which all gfs clusters keep their state.");
+    public static final ConfigKey ZOOKEEPER_SESSION_TIMEOUT_MS = new ConfigKey("gfs.zookeeper.session.timeout.ms",
+        "15000", "ZooKeeper session timeout in milliseconds, 1000 to 600000.");
+    public static final ConfigKey CHUNK_SIZE_BYTES = new ConfigKey("gfs.chunk.size.bytes", "64m",
+        "Chunk size in bytes: a multiple of 64 KiB from 1 MiB to 1 GiB; fixed for the life of the cluster.");
+    public static final ConfigKey RECORD_SIZE_BYTES_MAX = new ConfigKey("gfs.record.size.bytes.max", "0",
+        "Largest record append in bytes, at most a quarter of the chunk size; 0 means a quarter of the chunk size.");
+  }
+
+  /** Keys every RPC endpoint reads. */
+  public static final class Rpc {
+    private Rpc() {}
+
+    public static final ConfigKey FRAME_BYTES_MAX = new ConfigKey("gfs.rpc.frame.bytes.max", "8m",
+        "Largest Thrift frame (one request or reply) in bytes, 2 MiB to 256 MiB; larger frames close the connection.");
+    public static final ConfigKey STRING_BYTES_MAX = new ConfigKey("gfs.rpc.string.bytes.max", "2m",
+        "Largest string or binary field in one message, in bytes, 64 KiB to 256 MiB.");
+    public static final ConfigKey CONTAINER_LENGTH_MAX = new ConfigKey("gfs.rpc.container.length.max", "1000000",
+        "Most elements in one list, set or map of a message, 1000 to 100000000.");
+    public static final ConfigKey WORKER_THREADS = new ConfigKey("gfs.rpc.worker.threads", "32",
+        "Threads that run RPC handlers, 1 to 1024.");
+    public static final ConfigKey SELECTOR_THREADS = new ConfigKey("gfs.rpc.selector.threads", "2",
+        "Threads that read and write sockets, 1 to 64.");
+    public static final ConfigKey QUEUE_LENGTH_MAX = new ConfigKey("gfs.rpc.queue.length.max", "1024",
+        "Requests waiting for a worker thread before new ones are refused, 1 to 1000000.");
+    public static final ConfigKey READ_BUFFER_BYTES_MAX = new ConfigKey("gfs.rpc.read.buffer.bytes.max", "512m",
+        "Memory for frames being read, over all connections, in bytes; reading pauses beyond it.");
+    public static final ConfigKey IDLE_TIMEOUT_MS = new ConfigKey("gfs.rpc.idle.timeout.ms", "300000",
+        "A connection without a request for this many milliseconds is closed, 1000 to 86400000.");
+    public static final ConfigKey CALL_TIMEOUT_MS = new ConfigKey("gfs.rpc.call.timeout.ms", "60000",
+        "Socket read timeout of an outgoing call in milliseconds, 100 to 3600000.");
+  }
+
+  public static final class Master {
+    private Master() {}
+
+    public static final ConfigKey HOST = new ConfigKey("gfs.master.host", "127.0.0.1",
+        "Address the master binds to and advertises.");
+    public static final ConfigKey PORT = new ConfigKey("gfs.master.port", "7700",
+        "TCP port of the master's RPC service, 0 to 65535 (0 picks a free one).");
+    public static final ConfigKey META_DIR = new ConfigKey("gfs.master.meta.dir", null,
+        "Directory for the operation log and checkpoints.");
+    public static final ConfigKey REPLICATION_DEFAULT = new ConfigKey("gfs.master.replication.default", "3",
+        "Replicas of each chunk when the client does not say, 1 to 32.");
+    public static final ConfigKey LEASE_DURATION_MS = new ConfigKey("gfs.master.lease.duration.ms", "60000",
+        "Length of a primary's lease in milliseconds, 1000 to 3600000 [0093].");
+    public static final ConfigKey HEARTBEAT_INTERVAL_MS = new ConfigKey("gfs.master.heartbeat.interval.ms", "1000",
+        "How often chunkservers heartbeat, in milliseconds, 100 to 600000.");
+    public static final ConfigKey CHUNKSERVER_DEAD_AFTER_MS = new ConfigKey("gfs.master.chunkserver.dead.after.ms",
+        "10000", "A chunkserver silent this long, in milliseconds, is taken as down, 500 to 3600000.");
+    public static final ConfigKey CHECKPOINT_RECORDS = new ConfigKey("gfs.master.checkpoint.records", "100000",
+        "Log records after which a new checkpoint is written, 1 to 1000000000.");
+    public static final ConfigKey CHECKPOINTS_KEPT = new ConfigKey("gfs.master.checkpoints.kept", "2",
+        "Complete checkpoints (and the log segments after the oldest) kept on disk, 1 to 100.");
+  }
+
+  public static final class ChunkServer {
+    private ChunkServer() {}
+
+    public static final ConfigKey HOST = new ConfigKey("gfs.chunkserver.host", "127.0.0.1",
+        "Address the chunkserver binds to and advertises.");
+    public static final ConfigKey PORT = new ConfigKey("gfs.chunkserver.port", "7710",
+        "TCP port of the chunkserver's RPC service, 0 to 65535 (0 picks a free one).");
+    public static final ConfigKey DATA_DIRS = new ConfigKey("gfs.chunkserver.data.dirs", null,
+        "Comma-separated directories holding chunk files, one per disk.");
+    public static final ConfigKey MASTER_ADDRESS = new ConfigKey("gfs.chunkserver.master.address", "",
+        "host:port of the master; empty resolves it through ZooKeeper's canonical-name alias.");
+    public static final ConfigKey RACK = new ConfigKey("gfs.chunkserver.rack", "/default-rack",
+        "The rack this chunkserver sits in, as a path like /dc1/rack7.");
+    public static final ConfigKey PUSH_BUFFER_BYTES_MAX = new ConfigKey("gfs.chunkserver.push.buffer.bytes.max",
+        "256m", "Memory for pushed data not yet written, in bytes, 4 MiB to 64 GiB [0098].");
+    public static final ConfigKey PUSH_BUFFER_TTL_MS = new ConfigKey("gfs.chunkserver.push.buffer.ttl.ms", "60000",
+        "Pushed data unused for this many milliseconds is dropped, 1000 to 3600000.");
+    public static final ConfigKey CAPACITY_BYTES = new ConfigKey("gfs.chunkserver.capacity.bytes", "0",
+        "Bytes this chunkserver offers; 0 means the free space of its data directories plus what it uses.");
+  }
+
+  /** Client keys, read from the Hadoop Configuration. */
+  public static final class Client {
+    private Client() {}
+
+    public static final ConfigKey ZOOKEEPER_CONNECT = new ConfigKey("fs.gfs.zookeeper.connect", "",
+        "ZooKeeper connect string used to resolve gfs://CLUSTER/ to the master's address.");
+    public static final ConfigKey ZOOKEEPER_ROOT = new ConfigKey("fs.gfs.zookeeper.root", "/gfs",
+        "The znode under which gfs clusters register, as gfs.zookeeper.root on the servers.");
+    public static final ConfigKey MASTER_ADDRESS = new ConfigKey("fs.gfs.master.address", "",
+        "host:port of the master, bypassing ZooKeeper; for tests and single-master setups.");
+    public static final ConfigKey REPLICATION = new ConfigKey("fs.gfs.replication", "0",
+        "Replicas of new files' chunks, 0 to 32; 0 leaves it to the master's default.");
+    public static final ConfigKey WRITE_BUFFER_BYTES = new ConfigKey("fs.gfs.write.buffer.bytes", "4m",
+        "Bytes an output stream gathers before it pushes them as one mutation, 64 KiB to 64 MiB.");
+    public static final ConfigKey LOCATION_CACHE_TTL_MS = new ConfigKey("fs.gfs.location.cache.ttl.ms", "60000",
+        "How long, in milliseconds, the client trusts cached chunk locations, 0 to 3600000 [0089].");
+    public static final ConfigKey LOCATION_PREFETCH_CHUNKS = new ConfigKey("fs.gfs.location.prefetch.chunks", "16",
+        "Chunks whose locations one lookup returns, 1 to 1024 [0091].");
+    public static final ConfigKey RETRIES_MAX = new ConfigKey("fs.gfs.retries.max", "8",
+        "Attempts at one read, write or record append before the error reaches the caller, 1 to 100.");
+    public static final ConfigKey RETRY_BACKOFF_MS = new ConfigKey("fs.gfs.retry.backoff.ms", "100",
+        "First pause between attempts in milliseconds, doubling each time, 0 to 60000.");
+    public static final ConfigKey CALL_TIMEOUT_MS = new ConfigKey("fs.gfs.rpc.call.timeout.ms", "60000",
+        "Socket read timeout of the client's calls in milliseconds, 100 to 3600000.");
+  }
+
+  /** Every key declared above, in declaration order. */
+  public static List<ConfigKey> all() {
+    List<ConfigKey> keys = new ArrayList<>();
+    for (Class<?> group : GfsConfigKeys.class.getDeclaredClasses()) {
+      for (Field field : group.getDeclaredFields()) {
+        if (Modifier.isStatic(field.getModifiers()) && field.getType() == ConfigKey.class) {
+          try {
+            keys.add((ConfigKey) field.get(null));
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+    }
+    return List.copyOf(keys);
+  }
+
+  public static ConfigKey find(String name) {
+    for (ConfigKey key : all()) {
+      if (key.name().equals(name)) {
+        return key;
+      }
+    }
+    return null;
+  }
+}

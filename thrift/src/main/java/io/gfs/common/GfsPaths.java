@@ -1,0 +1,87 @@
+package io.gfs.common;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one definition of a valid gfs path, shared by the master (which enforces it) and the client (which fails fast).
+ * A path is absolute, '/'-separated, without empty, "." or ".." components, NUL bytes, components over 255 UTF-8 bytes
+ * or a total over 4096 bytes. A trailing '/' is tolerated and dropped.
+ */
+public final class GfsPaths {
+  public static final int COMPONENT_BYTES_MAX = 255;
+  public static final int PATH_BYTES_MAX = 4096;
+
+  private GfsPaths() {}
+
+  /** Thrown for a malformed path; the master turns it into INVALID_PATH. */
+  public static final class InvalidPathException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidPathException(String path, String reason) {
+      super("invalid path " + quote(path) + ": " + reason);
+    }
+  }
+
+  /** The components of a valid path; the root is the empty list. */
+  public static List<String> components(String path) {
+    if (path == null || path.isEmpty()) {
+      throw new InvalidPathException(String.valueOf(path), "empty");
+    }
+    if (path.charAt(0) != '/') {
+      throw new InvalidPathException(path, "not absolute");
+    }
+    if (path.indexOf('\0') >= 0) {
+      throw new InvalidPathException(path, "contains a NUL character");
+    }
+    if (path.getBytes(StandardCharsets.UTF_8).length > PATH_BYTES_MAX) {
+      throw new InvalidPathException(path, "longer than " + PATH_BYTES_MAX + " bytes");
+    }
+    List<String> parts = new ArrayList<>();
+    int start = 1;
+    while (start <= path.length()) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      String part = path.substring(start, end);
+      if (part.isEmpty()) {
+        if (end != path.length()) {
+          throw new InvalidPathException(path, "empty component");
+        }
+      } else {
+        if (part.equals(".") || part.equals("..")) {
+          throw new InvalidPathException(path, "'" + part + "' component");
+        }
+        if (part.getBytes(StandardCharsets.UTF_8).length > COMPONENT_BYTES_MAX) {
+          throw new InvalidPathException(path, "a component is longer than " + COMPONENT_BYTES_MAX + " bytes");
+        }
+        parts.add(part);
+      }
+      start = end + 1;
+    }
+    return List.copyOf(parts);
+  }
+
+  /** The canonical form: "/" or "/a/b". */
+  public static String normalize(String path) {
+    return join(components(path));
+  }
+
+  public static String join(List<String> components) {
+    if (components.isEmpty()) {
+      return "/";
+    }
+    StringBuilder b = new StringBuilder();
+    for (String c : components) {
+      b.append('/').append(c);
+    }
+    return b.toString();
+  }
+
+  private static String quote(String path) {
+    String shown = path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    return "'" + shown.replace("\0", "\\0") + "'";
+  }
+}

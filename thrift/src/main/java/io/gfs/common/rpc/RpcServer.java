@@ -1,0 +1,201 @@
+package io.gfs.common.rpc;
+
+import io.gfs.common.HostPort;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.thrift.TProcessor;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.server.TThreadedSelectorServer;
+import org.apache.thrift.transport.TNonblockingServerSocket;
+import org.apache.thrift.transport.TNonblockingSocket;
+import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.layered.TFramedTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hardened Thrift server: non-blocking selector threads, a bounded worker queue (a full queue closes the new
+ * request's connection instead of growing), framed transport with a frame limit, binary protocol with string and
+ * container limits, a cap on memory for frames being read, and an idle-connection reaper (libthrift's non-blocking
+ * servers have none). A garbage, truncated or oversized frame closes that one connection; the server goes on.
+ */
+public final class RpcServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
+
+  private final String name;
+  private final TThreadedSelectorServer server;
+  private final TrackingServerSocket serverSocket;
+  private final ThreadPoolExecutor workers;
+  private final ScheduledExecutorService reaper;
+  private final Thread serveThread;
+
+  private RpcServer(String name, HostPort bind, TProcessor processor, RpcLimits limits) throws TTransportException {
+    this.name = name;
+    this.serverSocket = new TrackingServerSocket(new InetSocketAddress(bind.host(), bind.port()), limits);
+    AtomicInteger threadCount = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(limits.queueLengthMax()),
+        r -> daemon(r, name + "-worker-" + threadCount.incrementAndGet()),
+        new ThreadPoolExecutor.AbortPolicy());
+    TThreadedSelectorServer.Args args = new TThreadedSelectorServer.Args(serverSocket)
+        .selectorThreads(limits.selectorThreads())
+        .executorService(workers)
+        .acceptQueueSizePerThread(64)
+        .processor(processor)
+        .protocolFactory(new TBinaryProtocol.Factory(true, true, limits.stringBytesMax(),
+            limits.containerLengthMax()))
+        .transportFactory(new TFramedTransport.Factory(limits.frameBytesMax()));
+    args.maxReadBufferBytes = limits.readBufferBytesMax();
+    this.server = new TThreadedSelectorServer(args);
+    this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-idle-reaper"));
+    long period = Math.max(250, limits.idleTimeoutMillis() / 4);
+    reaper.scheduleWithFixedDelay(() -> serverSocket.reapIdle(limits.idleTimeoutMillis()), period, period,
+        TimeUnit.MILLISECONDS);
+    this.serveThread = daemon(server::serve, name + "-serve");
+  }
+
+  /** Binds, starts serving and returns once the port accepts connections. */
+  public static RpcServer start(String name, HostPort bind, TProcessor processor, RpcLimits limits)
+      throws IOException {
+    RpcServer rpc;
+    try {
+      rpc = new RpcServer(name, bind, processor, limits);
+    } catch (TTransportException e) {
+      throw new IOException(name + ": cannot listen on " + bind + ": " + e.getMessage(), e);
+    }
+    rpc.serveThread.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!rpc.server.isServing()) {
+      if (System.nanoTime() > deadline) {
+        rpc.close();
+        throw new IOException(name + ": server did not start serving within 30 s");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while starting " + name, e);
+      }
+    }
+    LOG.info("{} serving on {}:{}", name, bind.host(), rpc.port());
+    return rpc;
+  }
+
+  public int port() {
+    return serverSocket.getPort();
+  }
+
+  /** Connections currently open; for tests of the reaper and of bad clients. */
+  public int openConnections() {
+    return serverSocket.open.size();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+    reaper.shutdownNow();
+    serverSocket.close();
+    for (TrackedSocket socket : serverSocket.open) {
+      socket.close();
+    }
+    workers.shutdownNow();
+    try {
+      serveThread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("{} stopped", name);
+  }
+
+  private static Thread daemon(Runnable runnable, String threadName) {
+    Thread t = new Thread(runnable, threadName);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Hands out sockets that remember when they last read a byte, so the reaper can find idle ones. */
+  private static final class TrackingServerSocket extends TNonblockingServerSocket {
+    final Set<TrackedSocket> open = ConcurrentHashMap.newKeySet();
+    private final RpcLimits limits;
+
+    TrackingServerSocket(InetSocketAddress address, RpcLimits limits) throws TTransportException {
+      super(address, 0, limits.frameBytesMax());
+      this.limits = limits;
+    }
+
+    @Override
+    public TNonblockingSocket accept() throws TTransportException {
+      TNonblockingSocket accepted = super.accept();
+      if (accepted == null) {
+        return null;
+      }
+      try {
+        TrackedSocket tracked = new TrackedSocket(accepted.getSocketChannel(), limits.frameBytesMax());
+        open.add(tracked);
+        return tracked;
+      } catch (IOException e) {
+        accepted.close();
+        throw new TTransportException(e);
+      }
+    }
+
+    void reapIdle(long idleTimeoutMillis) {
+      long now = System.nanoTime();
+      for (TrackedSocket socket : open) {
+        if (!socket.isOpen()) {
+          open.remove(socket);
+          continue;
+        }
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - socket.lastReadNanos);
+        if (socket.shutdownRequestedNanos != 0
+            && now - socket.shutdownRequestedNanos > TimeUnit.SECONDS.toNanos(5)) {
+          socket.close(); // the selector did not clean it up after the half-close; close outright
+          open.remove(socket);
+        } else if (idleMillis > idleTimeoutMillis && socket.shutdownRequestedNanos == 0) {
+          // Half-close first: the selector thread then reads end-of-stream and releases the connection's
+          // buffers through its normal path.
+          socket.shutdownInput();
+        }
+      }
+    }
+  }
+
+  private static final class TrackedSocket extends TNonblockingSocket {
+    volatile long lastReadNanos = System.nanoTime();
+    volatile long shutdownRequestedNanos;
+
+    TrackedSocket(SocketChannel channel, int frameBytesMax) throws IOException, TTransportException {
+      super(channel);
+      getConfiguration().setMaxFrameSize(frameBytesMax);
+      getConfiguration().setMaxMessageSize(frameBytesMax);
+    }
+
+    @Override
+    public int read(ByteBuffer buffer) throws TTransportException {
+      int n = super.read(buffer);
+      if (n > 0) {
+        lastReadNanos = System.nanoTime();
+      }
+      return n;
+    }
+
+    void shutdownInput() {
+      shutdownRequestedNanos = System.nanoTime();
+      try {
+        getSocketChannel().shutdownInput();
+      } catch (IOException e) {
+        close();
+      }
+    }
+  }
+}

@@ -1,0 +1,209 @@
+// gfs wire protocol. Regenerate the Java with thrift/generate.sh after any change here.
+// Paragraph numbers like [0104] refer to ../shared/seed/record-append-patent.txt.
+
+namespace java io.gfs.thrift.gen
+
+/** Every error a server reports. The client maps these to java.io exceptions in one place (GfsErrors). */
+enum ErrorCode {
+  NOT_FOUND = 1,
+  ALREADY_EXISTS = 2,
+  PARENT_NOT_DIRECTORY = 3,
+  DIRECTORY_NOT_EMPTY = 4,
+  INVALID_PATH = 5,
+  IS_DIRECTORY = 6,
+  NOT_DIRECTORY = 7,
+  INVALID_ARGUMENT = 8,
+  /** The chunkserver is not (or no longer) the primary for this chunk: ask the master again. */
+  NOT_PRIMARY = 9,
+  /** The replica's chunk version differs from the caller's: the replica missed mutations or the caller is behind. */
+  STALE_VERSION = 10,
+  LEASE_EXPIRED = 11,
+  /** The record did not fit; every replica was padded to the chunk size. Retry on the next chunk [0105]. */
+  CHUNK_FULL = 12,
+  RECORD_TOO_LARGE = 13,
+  CHECKSUM_MISMATCH = 14,
+  UNKNOWN_CHUNK = 15,
+  /** The pushed data for this data id is not (or no longer) in the chunkserver's buffer: push again. */
+  DATA_NOT_FOUND = 16,
+  OUT_OF_RANGE = 17,
+  NO_CHUNKSERVERS = 18,
+  NOT_MASTER = 19,
+  READ_ONLY_SHADOW = 20,
+  /** A server-side limit (push buffer, queue) is full right now: retry with backoff. */
+  BUSY = 21,
+  IO_ERROR = 22,
+  INTERNAL = 23,
+}
+
+exception GfsException {
+  1: required ErrorCode code,
+  2: required string message,
+  /** For example the current master's address with NOT_MASTER. */
+  3: optional string hint,
+}
+
+struct ServerAddress {
+  1: required string host,
+  2: required i32 port,
+}
+
+struct FileInfo {
+  1: required string path,
+  2: required bool directory,
+  3: required i64 lengthBytes,
+  4: required i32 replication,
+  5: required i64 chunkSizeBytes,
+  6: required i64 modificationTimeMillis,
+  7: required i64 chunkCount,
+}
+
+struct ChunkLocation {
+  1: required i64 chunkIndex,
+  2: required i64 handle,
+  3: required i64 version,
+  /** Byte length known to the master (from heartbeats and client reports); may lag the replicas. */
+  4: required i64 lengthBytes,
+  5: required list<ServerAddress> replicas,
+}
+
+/** Answer to findChunks: the file's length and the chunks asked for plus the ones after them [0088, 0091]. */
+struct ChunkLocations {
+  1: required FileInfo file,
+  2: required list<ChunkLocation> chunks,
+}
+
+/** A lease as the client sees it: who orders mutations for the chunk, who follows, and for how long [0092-0096]. */
+struct ChunkLease {
+  1: required i64 chunkIndex,
+  2: required i64 handle,
+  3: required i64 version,
+  4: required ServerAddress primary,
+  5: required list<ServerAddress> secondaries,
+  /** How long from the master's reply the client may cache this lease. */
+  6: required i64 leaseRemainingMillis,
+  7: required i64 chunkSizeBytes,
+}
+
+struct ChunkReport {
+  1: required i64 handle,
+  2: required i64 version,
+  3: required i64 lengthBytes,
+}
+
+struct HeartbeatRequest {
+  1: required string serverId,
+  2: required ServerAddress address,
+  3: required i64 capacityBytes,
+  4: required i64 usedBytes,
+  /** Every chunk the chunkserver holds [0048]. */
+  5: required list<ChunkReport> chunks,
+  /** Chunks this server is primary for and has mutated recently: the master extends these leases [0093]. */
+  6: required list<i64> leaseExtensionRequests,
+  /** Chunks whose checksums failed verification since the last heartbeat [0127]. */
+  7: required list<i64> corruptChunks,
+  8: optional string rack,
+}
+
+struct LeaseExtension {
+  1: required i64 handle,
+  2: required i64 version,
+  3: required i64 leaseDurationMillis,
+}
+
+struct HeartbeatReply {
+  /** Chunks the chunkserver must delete: unknown to the master, or of a stale version [0076]. */
+  1: required list<i64> deleteChunks,
+  2: required list<LeaseExtension> leaseExtensions,
+  3: required i64 heartbeatIntervalMillis,
+}
+
+service MasterService {
+  FileInfo getFileInfo(1: string path) throws (1: GfsException e),
+  list<FileInfo> listStatus(1: string path) throws (1: GfsException e),
+  /** Creates the directory and any missing parents; true when it now exists as a directory. */
+  bool mkdirs(1: string path) throws (1: GfsException e),
+  FileInfo create(1: string path, 2: bool overwrite, 3: bool createParent, 4: i32 replication) throws (1: GfsException e),
+  /** false when the path does not exist; DIRECTORY_NOT_EMPTY for a non-empty directory without recursive. */
+  bool remove(1: string path, 2: bool recursive) throws (1: GfsException e),
+  /** Renames a file or directory atomically. The destination must not exist and its parent must. */
+  void rename(1: string source, 2: string destination) throws (1: GfsException e),
+  /** The chunks from firstChunkIndex on, at most chunkCountMax of them, with their replicas. */
+  ChunkLocations findChunks(1: string path, 2: i64 firstChunkIndex, 3: i32 chunkCountMax) throws (1: GfsException e),
+  /**
+   * The lease for a chunk of the file, granting one if none is held [0092]. chunkIndex equal to the file's chunk
+   * count allocates the next chunk; -1 means the last chunk (allocating chunk 0 of an empty file), for record append.
+   */
+  ChunkLease acquireLease(1: string path, 2: i64 chunkIndex) throws (1: GfsException e),
+  /** A writer tells the master how long a chunk is now (on hflush and close), so lengths are exact at once. */
+  void reportChunkLength(1: string path, 2: i64 chunkIndex, 3: i64 handle, 4: i64 lengthBytes) throws (1: GfsException e),
+  HeartbeatReply heartbeat(1: HeartbeatRequest request) throws (1: GfsException e),
+}
+
+enum MutationKind {
+  WRITE = 1,
+  RECORD_APPEND = 2,
+  PAD = 3,
+}
+
+/** A mutation the primary has ordered, as the secondaries apply it [0101-0102]. */
+struct Mutation {
+  1: required i64 handle,
+  2: required i64 version,
+  3: required i64 serialNumber,
+  4: required MutationKind kind,
+  5: required i64 offsetBytes,
+  6: required i64 dataId,
+  7: required i32 lengthBytes,
+  8: required bool sync,
+}
+
+struct WriteRequest {
+  1: required i64 handle,
+  2: required i64 version,
+  3: required i64 offsetBytes,
+  4: required i64 dataId,
+  5: required i32 lengthBytes,
+  6: required list<ServerAddress> secondaries,
+  /** fsync on every replica before replying (hsync and close). */
+  7: required bool sync,
+}
+
+struct RecordAppendRequest {
+  1: required i64 handle,
+  2: required i64 version,
+  3: required i64 dataId,
+  4: required i32 lengthBytes,
+  5: required list<ServerAddress> secondaries,
+  6: required bool sync,
+  /** The chunk size the master uses; the primary pads to it [0105]. */
+  7: required i64 chunkSizeBytes,
+}
+
+struct ReadResult {
+  1: required binary data,
+  /** The replica's chunk length, so the reader knows where the chunk ends. */
+  2: required i64 chunkLengthBytes,
+}
+
+service ChunkServerService {
+  /**
+   * One piece (at most about 1 MiB) of the data for a later write or record append [0097-0100]. The receiver keeps it
+   * under dataId and forwards it to the head of forwardTo, passing the rest of the chain along, while it goes on
+   * receiving. The call for the last piece returns once every server in the chain holds the whole data.
+   */
+  void pushData(1: i64 dataId, 2: i64 pieceOffsetBytes, 3: binary piece, 4: bool last, 5: i32 totalLengthBytes,
+                6: i32 crc32c, 7: list<ServerAddress> forwardTo) throws (1: GfsException e),
+  /** Sent to the primary: order the write, apply it, have the secondaries apply it [0101-0103]. */
+  void write(1: WriteRequest request) throws (1: GfsException e),
+  /** Sent to the primary: append the record where the primary chooses and return the chunk offset [0104-0108]. */
+  i64 recordAppend(1: RecordAppendRequest request) throws (1: GfsException e),
+  /** Sent by the primary to a secondary. */
+  void applyMutation(1: Mutation mutation) throws (1: GfsException e),
+  /** At most readLengthMax bytes; every checksum block the range touches is verified first [0127]. */
+  ReadResult read(1: i64 handle, 2: i64 version, 3: i64 offsetBytes, 4: i32 lengthBytes) throws (1: GfsException e),
+  /**
+   * Sent by the master before it grants a lease: the chunk's new version (creating the chunk if it is new), and for the
+   * primary the lease duration; zero for a secondary [0079-0080, 0092].
+   */
+  void assignVersion(1: i64 handle, 2: i64 version, 3: bool create, 4: i64 leaseDurationMillis) throws (1: GfsException e),
+}
