@@ -117,7 +117,28 @@ struct HeartbeatReply {
   3: required i64 heartbeatIntervalMillis,
 }
 
+struct ChunkServerStatus {
+  1: required string serverId,
+  2: required ServerAddress address,
+  3: required string rack,
+  4: required i64 capacityBytes,
+  5: required i64 usedBytes,
+  6: required i64 chunkCount,
+  7: required i64 lastHeartbeatAgeMillis,
+}
+
+struct ClusterStatus {
+  1: required string clusterName,
+  2: required list<ChunkServerStatus> chunkServers,
+  3: required i64 fileCount,
+  4: required i64 directoryCount,
+  5: required i64 chunkCount,
+  6: required i64 lastLogSequence,
+}
+
 service MasterService {
+  /** Live chunkservers and namespace totals, for operators and for test clusters waiting on registration. */
+  ClusterStatus getClusterStatus() throws (1: GfsException e),
   FileInfo getFileInfo(1: string path) throws (1: GfsException e),
   list<FileInfo> listStatus(1: string path) throws (1: GfsException e),
   /** Creates the directory and any missing parents; true when it now exists as a directory. */

@@ -2113,14 +2113,14 @@ public class ChunkServerService {
             case 7: // FORWARD_TO
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list88 = iprot.readListBegin();
-                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list88.size);
-                  @org.apache.thrift.annotation.Nullable ServerAddress _elem89;
-                  for (int _i90 = 0; _i90 < _list88.size; ++_i90)
+                  org.apache.thrift.protocol.TList _list96 = iprot.readListBegin();
+                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list96.size);
+                  @org.apache.thrift.annotation.Nullable ServerAddress _elem97;
+                  for (int _i98 = 0; _i98 < _list96.size; ++_i98)
                   {
-                    _elem89 = new ServerAddress();
-                    _elem89.read(iprot);
-                    struct.forwardTo.add(_elem89);
+                    _elem97 = new ServerAddress();
+                    _elem97.read(iprot);
+                    struct.forwardTo.add(_elem97);
                   }
                   iprot.readListEnd();
                 }
@@ -2169,9 +2169,9 @@ public class ChunkServerService {
           oprot.writeFieldBegin(FORWARD_TO_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.forwardTo.size()));
-            for (ServerAddress _iter91 : struct.forwardTo)
+            for (ServerAddress _iter99 : struct.forwardTo)
             {
-              _iter91.write(oprot);
+              _iter99.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -2239,9 +2239,9 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           {
             oprot.writeI32(struct.forwardTo.size());
-            for (ServerAddress _iter92 : struct.forwardTo)
+            for (ServerAddress _iter100 : struct.forwardTo)
             {
-              _iter92.write(oprot);
+              _iter100.write(oprot);
             }
           }
         }
@@ -2277,14 +2277,14 @@ public class ChunkServerService {
         }
         if (incoming.get(6)) {
           {
-            org.apache.thrift.protocol.TList _list93 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list93.size);
-            @org.apache.thrift.annotation.Nullable ServerAddress _elem94;
-            for (int _i95 = 0; _i95 < _list93.size; ++_i95)
+            org.apache.thrift.protocol.TList _list101 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list101.size);
+            @org.apache.thrift.annotation.Nullable ServerAddress _elem102;
+            for (int _i103 = 0; _i103 < _list101.size; ++_i103)
             {
-              _elem94 = new ServerAddress();
-              _elem94.read(iprot);
-              struct.forwardTo.add(_elem94);
+              _elem102 = new ServerAddress();
+              _elem102.read(iprot);
+              struct.forwardTo.add(_elem102);
             }
           }
           struct.setForwardToIsSet(true);

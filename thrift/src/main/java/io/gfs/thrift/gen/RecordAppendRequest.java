@@ -840,14 +840,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           case 5: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list72 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list72.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem73;
-                for (int _i74 = 0; _i74 < _list72.size; ++_i74)
+                org.apache.thrift.protocol.TList _list80 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list80.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem81;
+                for (int _i82 = 0; _i82 < _list80.size; ++_i82)
                 {
-                  _elem73 = new ServerAddress();
-                  _elem73.read(iprot);
-                  struct.secondaries.add(_elem73);
+                  _elem81 = new ServerAddress();
+                  _elem81.read(iprot);
+                  struct.secondaries.add(_elem81);
                 }
                 iprot.readListEnd();
               }
@@ -922,9 +922,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter75 : struct.secondaries)
+          for (ServerAddress _iter83 : struct.secondaries)
           {
-            _iter75.write(oprot);
+            _iter83.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -960,9 +960,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter76 : struct.secondaries)
+        for (ServerAddress _iter84 : struct.secondaries)
         {
-          _iter76.write(oprot);
+          _iter84.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -981,14 +981,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list77 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list77.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem78;
-        for (int _i79 = 0; _i79 < _list77.size; ++_i79)
+        org.apache.thrift.protocol.TList _list85 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list85.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem86;
+        for (int _i87 = 0; _i87 < _list85.size; ++_i87)
         {
-          _elem78 = new ServerAddress();
-          _elem78.read(iprot);
-          struct.secondaries.add(_elem78);
+          _elem86 = new ServerAddress();
+          _elem86.read(iprot);
+          struct.secondaries.add(_elem86);
         }
       }
       struct.setSecondariesIsSet(true);

@@ -848,14 +848,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
           case 6: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list64 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list64.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem65;
-                for (int _i66 = 0; _i66 < _list64.size; ++_i66)
+                org.apache.thrift.protocol.TList _list72 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list72.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem73;
+                for (int _i74 = 0; _i74 < _list72.size; ++_i74)
                 {
-                  _elem65 = new ServerAddress();
-                  _elem65.read(iprot);
-                  struct.secondaries.add(_elem65);
+                  _elem73 = new ServerAddress();
+                  _elem73.read(iprot);
+                  struct.secondaries.add(_elem73);
                 }
                 iprot.readListEnd();
               }
@@ -925,9 +925,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter67 : struct.secondaries)
+          for (ServerAddress _iter75 : struct.secondaries)
           {
-            _iter67.write(oprot);
+            _iter75.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -961,9 +961,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter68 : struct.secondaries)
+        for (ServerAddress _iter76 : struct.secondaries)
         {
-          _iter68.write(oprot);
+          _iter76.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -983,14 +983,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list69 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list69.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem70;
-        for (int _i71 = 0; _i71 < _list69.size; ++_i71)
+        org.apache.thrift.protocol.TList _list77 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list77.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem78;
+        for (int _i79 = 0; _i79 < _list77.size; ++_i79)
         {
-          _elem70 = new ServerAddress();
-          _elem70.read(iprot);
-          struct.secondaries.add(_elem70);
+          _elem78 = new ServerAddress();
+          _elem78.read(iprot);
+          struct.secondaries.add(_elem78);
         }
       }
       struct.setSecondariesIsSet(true);
