@@ -1,0 +1,34 @@
+package io.gfs.zk;
+
+import io.gfs.common.Check;
+import java.util.regex.Pattern;
+
+/**
+ * Where gfs keeps its state in ZooKeeper. Everything of one cluster sits under {root}/clusters/{cluster}:
+ * <pre>
+ *   {root}/clusters/{cluster}/alias   ephemeral; "host:port" of the serving master: the canonical name [0122]
+ * </pre>
+ * Election, fencing epochs and shadow registration (a later issue) go beside the alias under the same cluster node.
+ */
+public final class ZnodeLayout {
+  private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+
+  private ZnodeLayout() {}
+
+  public static String clusterNode(String root, String cluster) {
+    validateCluster(cluster);
+    Check.argument(root != null && root.startsWith("/") && (root.length() == 1 || !root.endsWith("/")),
+        "ZooKeeper root '%s' must be an absolute znode path without a trailing '/'", root);
+    return (root.equals("/") ? "" : root) + "/clusters/" + cluster;
+  }
+
+  public static String alias(String root, String cluster) {
+    return clusterNode(root, cluster) + "/alias";
+  }
+
+  /** A cluster name is the authority of gfs:// URIs, so it is kept to characters that need no escaping. */
+  public static void validateCluster(String cluster) {
+    Check.argument(cluster != null && CLUSTER_NAME.matcher(cluster).matches(),
+        "cluster name '%s' must be 1-63 letters, digits, '-' or '_', starting with a letter or digit", cluster);
+  }
+}
