@@ -113,6 +113,8 @@ public final class GfsConfigKeys {
         "ZooKeeper connect string used to resolve gfs://CLUSTER/ to the master's address.");
     public static final ConfigKey ZOOKEEPER_ROOT = new ConfigKey("fs.gfs.zookeeper.root", "/gfs",
         "The znode under which gfs clusters register, as gfs.zookeeper.root on the servers.");
+    public static final ConfigKey ZOOKEEPER_SESSION_TIMEOUT_MS = new ConfigKey("fs.gfs.zookeeper.session.timeout.ms",
+        "15000", "ZooKeeper session timeout of the client's master lookups in milliseconds, 1000 to 600000.");
     public static final ConfigKey MASTER_ADDRESS = new ConfigKey("fs.gfs.master.address", "",
         "host:port of the master, bypassing ZooKeeper; for tests and single-master setups.");
     public static final ConfigKey REPLICATION = new ConfigKey("fs.gfs.replication", "0",

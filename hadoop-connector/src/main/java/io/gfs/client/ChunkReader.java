@@ -1,0 +1,67 @@
+package io.gfs.client;
+
+import io.gfs.client.state.ChunkMath.Piece;
+import io.gfs.client.state.ChunkReplicas;
+import io.gfs.common.HostPort;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.ReadResult;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.thrift.TException;
+import org.apache.thrift.transport.TTransportException;
+
+/**
+ * Reads one piece of one chunk from its replicas, nearest first [0090], failing over to the next replica on any error:
+ * a refused or reset connection, a checksum mismatch (the chunkserver then reports its copy corrupt [0127]), a stale
+ * version, an unknown chunk, or a chunk that ends before the piece the file's length promises.
+ */
+final class ChunkReader {
+  private final ClientContext context;
+
+  ChunkReader(ClientContext context) {
+    this.context = context;
+  }
+
+  /** The piece's bytes, exactly piece.lengthBytes() of them; or every replica's error. */
+  byte[] read(ChunkReplicas chunk, Piece piece) throws ReplicasFailedException {
+    List<String> errors = new ArrayList<>();
+    List<HostPort> replicas = context.order.order(chunk.replicas());
+    if (replicas.isEmpty()) {
+      errors.add("the master knows no live replica");
+    }
+    for (HostPort replica : replicas) {
+      try {
+        ReadResult result = context.rpc.chunkServer(replica,
+            c -> c.read(chunk.handle(), chunk.version(), piece.offsetInChunk(), piece.lengthBytes()));
+        ByteBuffer data = result.bufferForData();
+        int got = data == null ? 0 : data.remaining();
+        if (got < piece.lengthBytes()) {
+          errors.add(replica + ": chunk ends at " + result.getChunkLengthBytes() + " but the file reaches "
+              + piece.endInChunk() + " in it");
+          continue;
+        }
+        byte[] bytes = new byte[piece.lengthBytes()];
+        data.duplicate().get(bytes);
+        return bytes;
+      } catch (GfsException e) {
+        errors.add(replica + ": " + e.getCode() + " " + e.getMessage());
+      } catch (TTransportException e) {
+        context.forget(replica);
+        errors.add(replica + ": " + e.getMessage());
+      } catch (TException e) {
+        errors.add(replica + ": " + e);
+      }
+    }
+    throw new ReplicasFailedException(errors);
+  }
+
+  /** Every replica of a chunk failed one read; the message lists each one's error. */
+  static final class ReplicasFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ReplicasFailedException(List<String> errors) {
+      super(String.join("; ", errors), null, false, false);
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.gfs.client;
+
+import io.gfs.client.RecordAppender.Appended;
+import io.gfs.client.state.ChunkMath;
+import io.gfs.client.state.ChunkReplicas;
+import io.gfs.client.state.ReplicaOrder;
+import io.gfs.common.Check;
+import io.gfs.common.GfsPaths;
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.thrift.gen.ChunkLocation;
+import io.gfs.thrift.gen.ChunkLocations;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.FileInfo;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * The gfs client library: namespace operations on the master, and readers, writers and record appends that talk to
+ * the master for metadata and leases and to chunkservers for data. One per FileSystem instance; thread-safe.
+ *
+ * <p>Paths are absolute gfs paths ("/a/b"); a malformed one raises {@link GfsPaths.InvalidPathException} before any
+ * call. Server errors arrive as {@link GfsClientException} carrying the error code, NOT_FOUND as
+ * java.io.FileNotFoundException.
+ */
+public final class GfsClient implements AutoCloseable {
+  private final ClientContext context;
+  private final MasterLocator locator;
+  private final MutationSender sender;
+  private final RecordAppender appender;
+  private volatile boolean closed;
+
+  private GfsClient(ClientContext context, MasterLocator locator) {
+    this.context = context;
+    this.locator = locator;
+    this.sender = new MutationSender(context);
+    this.appender = new RecordAppender(context, sender);
+  }
+
+  /** A client for the cluster named clusterName (the authority of gfs://CLUSTER/). Connects lazily. */
+  public static GfsClient create(String clusterName, GfsClientOptions options) {
+    return create(clusterName, options, InstantSource.system(), Sleeper.SYSTEM);
+  }
+
+  /** As {@link #create(String, GfsClientOptions)} with the clock and the pause injected (tests). */
+  public static GfsClient create(String clusterName, GfsClientOptions options, InstantSource clock,
+      Sleeper sleeper) {
+    Check.notNull(options, "options");
+    MasterLocator locator = options.masterAddress().isPresent()
+        ? new StaticMasterLocator(options.masterAddress().get())
+        : new ZooKeeperMasterLocator(options.zookeeperConnect(), options.zookeeperSessionTimeoutMillis(),
+            options.zookeeperRoot(), clusterName);
+    RpcClients rpc = new RpcClients(options.rpcLimits());
+    MasterClient master = new MasterClient(locator, rpc, options.retryPolicy(), sleeper);
+    ReplicaOrder order = new ReplicaOrder(LocalHosts.find(), new SecureRandom().nextLong());
+    LongSupplier dataIds = () -> ThreadLocalRandom.current().nextLong();
+    return new GfsClient(new ClientContext(options, rpc, master, order, clock, sleeper, dataIds), locator);
+  }
+
+  public GfsClientOptions options() {
+    return context.options;
+  }
+
+  public GfsFileStatus getFileStatus(String path) throws IOException {
+    String p = valid(path);
+    return GfsFileStatus.of(context.master.call("status of " + p, c -> c.getFileInfo(p)));
+  }
+
+  /** The directory's entries; for a file, the file itself. */
+  public List<GfsFileStatus> listStatus(String path) throws IOException {
+    String p = valid(path);
+    List<FileInfo> infos = context.master.call("list " + p, c -> c.listStatus(p));
+    List<GfsFileStatus> out = new ArrayList<>(infos.size());
+    for (FileInfo info : infos) {
+      out.add(GfsFileStatus.of(info));
+    }
+    return out;
+  }
+
+  /** Creates the directory and missing parents; true when it exists as a directory afterwards. */
+  public boolean mkdirs(String path) throws IOException {
+    String p = valid(path);
+    return context.master.call("mkdirs " + p, c -> c.mkdirs(p));
+  }
+
+  /** false when nothing was at the path. */
+  public boolean delete(String path, boolean recursive) throws IOException {
+    String p = valid(path);
+    boolean removed = context.master.call("delete " + p, c -> c.remove(p, recursive));
+    forgetCaches();
+    return removed;
+  }
+
+  /** Renames atomically; the destination must not exist and its parent must (the master checks). */
+  public void rename(String source, String destination) throws IOException {
+    String s = valid(source);
+    String d = valid(destination);
+    context.master.call("rename " + s + " to " + d, c -> {
+      c.rename(s, d);
+      return null;
+    });
+    forgetCaches();
+  }
+
+  /**
+   * Creates a file and returns its writer.
+   *
+   * @param replication replicas of its chunks; 0 takes fs.gfs.replication, and when that is 0 the master's default
+   */
+  public GfsFileWriter create(String path, boolean overwrite, boolean createParent, int replication)
+      throws IOException {
+    String p = valid(path);
+    int replicas = replication > 0 ? replication : context.options.replication();
+    FileInfo info = context.master.call("create " + p, c -> c.create(p, overwrite, createParent, replicas));
+    context.leases.dropFile(p);
+    context.locations.invalidate(p);
+    return new GfsFileWriter(context, p, 0, info.getChunkSizeBytes());
+  }
+
+  /** A writer that continues the file at its current length as the master knows it. */
+  public GfsFileWriter append(String path) throws IOException {
+    GfsFileStatus status = getFileStatus(path);
+    if (status.directory()) {
+      throw new GfsClientException(ErrorCode.IS_DIRECTORY, "append " + status.path() + ": is a directory");
+    }
+    return new GfsFileWriter(context, status.path(), status.lengthBytes(), status.chunkSizeBytes());
+  }
+
+  /** A reader of the file as long as it is now. */
+  public GfsFileReader open(String path) throws IOException {
+    String p = valid(path);
+    ChunkLocations found = context.findChunks(p, 0);
+    FileInfo file = found.getFile();
+    if (file.isDirectory()) {
+      throw new GfsClientException(ErrorCode.IS_DIRECTORY, "open " + p + ": is a directory");
+    }
+    return new GfsFileReader(context, p, file.getLengthBytes(), file.getChunkSizeBytes());
+  }
+
+  /**
+   * Appends one record atomically where the primary chooses [0104-0111], then reports the chunk's new length to the
+   * master so the file's length covers the record. A record retried after a failure may appear more than once.
+   *
+   * @return the record's offset in the file
+   */
+  public long recordAppend(String path, byte[] record, int offset, int length) throws IOException {
+    String p = valid(path);
+    Appended appended = appender.append(p, record, offset, length);
+    context.reportChunkLength(p, appended.chunkIndex(), appended.handle(),
+        appended.offsetInChunk() + appended.lengthBytes());
+    return appended.fileOffset();
+  }
+
+  /** The chunks of the file from firstChunkIndex to lastChunkIndex (inclusive) that exist, with their replicas. */
+  public List<ChunkReplicas> chunkLocations(String path, long firstChunkIndex, long lastChunkIndex)
+      throws IOException {
+    String p = valid(path);
+    Check.argument(firstChunkIndex >= 0 && firstChunkIndex <= lastChunkIndex, "chunk range [%s, %s]",
+        firstChunkIndex, lastChunkIndex);
+    List<ChunkReplicas> out = new ArrayList<>();
+    long next = firstChunkIndex;
+    while (next <= lastChunkIndex) {
+      long progressed = next;
+      for (ChunkLocation chunk : context.findChunks(p, next).getChunks()) {
+        if (chunk.getChunkIndex() >= next && chunk.getChunkIndex() <= lastChunkIndex) {
+          out.add(ClientContext.toReplicas(chunk));
+          progressed = Math.max(progressed, chunk.getChunkIndex() + 1);
+        }
+      }
+      if (progressed == next) {
+        break; // no chunk at or after next: the file ends before lastChunkIndex
+      }
+      next = progressed;
+    }
+    return out;
+  }
+
+  /** The chunk index of a file offset, for callers mapping byte ranges to chunks. */
+  public static long chunkIndex(long fileOffset, long chunkSizeBytes) {
+    return ChunkMath.chunkIndex(fileOffset, chunkSizeBytes);
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      locator.close();
+    } finally {
+      context.rpc.close();
+    }
+  }
+
+  private void forgetCaches() {
+    // Deletes and renames of directories move or remove files below them: drop everything, it is cheap to refetch.
+    context.locations.invalidateAll();
+    context.leases.dropAll();
+  }
+
+  private String valid(String path) throws IOException {
+    if (closed) {
+      throw new IOException("gfs client is closed");
+    }
+    return GfsPaths.normalize(path);
+  }
+}

@@ -1,0 +1,123 @@
+package io.gfs.client;
+
+import io.gfs.client.state.ChunkMath;
+import io.gfs.client.state.ChunkMath.Piece;
+import io.gfs.client.state.ChunkReplicas;
+import io.gfs.common.Check;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one file [0087-0090]. The length is taken when the file is opened; bytes past it are not read. Reads go out in
+ * pieces aligned to checksum blocks and the last piece is kept as a one-piece read-ahead buffer. When every replica of
+ * a chunk fails, the file's cached locations are dropped, the master is asked again after a pause (doubling each
+ * time), up to fs.gfs.retries.max attempts; then an IOException names the chunk and every replica's errors.
+ * Thread-safe (calls are serialised).
+ */
+public final class GfsFileReader implements AutoCloseable {
+  private final ClientContext context;
+  private final ChunkReader chunkReader;
+  private final String path;
+  private final long lengthBytes;
+  private final long chunkSizeBytes;
+  private byte[] buffer;
+  private long bufferStart;
+  private boolean closed;
+
+  GfsFileReader(ClientContext context, String path, long lengthBytes, long chunkSizeBytes) {
+    Check.argument(lengthBytes >= 0, "length %s < 0", lengthBytes);
+    Check.argument(chunkSizeBytes > 0 || lengthBytes == 0, "chunk size %s for a file of %s bytes", chunkSizeBytes,
+        lengthBytes);
+    this.context = context;
+    this.chunkReader = new ChunkReader(context);
+    this.path = path;
+    this.lengthBytes = lengthBytes;
+    this.chunkSizeBytes = chunkSizeBytes;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** The file's length when it was opened. */
+  public long lengthBytes() {
+    return lengthBytes;
+  }
+
+  /**
+   * Reads up to length bytes at position into bytes[offset..]; fewer only at the end of the file. Returns -1 at or past
+   * the end.
+   */
+  public synchronized int read(long position, byte[] bytes, int offset, int length) throws IOException {
+    Check.argument(offset >= 0 && length >= 0 && length <= bytes.length - offset,
+        "range [%s, +%s) outside a buffer of %s", offset, length, bytes.length);
+    ensureOpen();
+    if (position < 0) {
+      throw new EOFException("cannot read " + path + " at negative position " + position);
+    }
+    if (position >= lengthBytes) {
+      return -1;
+    }
+    int copied = 0;
+    while (copied < length && position + copied < lengthBytes) {
+      long at = position + copied;
+      if (buffer == null || at < bufferStart || at >= bufferStart + buffer.length) {
+        fill(at);
+      }
+      int n = (int) Math.min(length - copied, bufferStart + buffer.length - at);
+      System.arraycopy(buffer, (int) (at - bufferStart), bytes, offset + copied, n);
+      copied += n;
+    }
+    return copied;
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    buffer = null;
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed) {
+      throw new IOException(path + ": stream is closed");
+    }
+  }
+
+  /** Loads the piece holding file offset at into the read-ahead buffer. */
+  private void fill(long at) throws IOException {
+    long chunkIndex = ChunkMath.chunkIndex(at, chunkSizeBytes);
+    long readableEnd = ChunkMath.bytesInChunk(chunkIndex, chunkSizeBytes, lengthBytes);
+    Piece piece = ChunkMath.pieceAt(ChunkMath.offsetInChunk(at, chunkSizeBytes), readableEnd);
+    buffer = null;
+    byte[] data = readPiece(chunkIndex, piece);
+    bufferStart = ChunkMath.chunkStart(chunkIndex, chunkSizeBytes) + piece.offsetInChunk();
+    buffer = data;
+  }
+
+  private byte[] readPiece(long chunkIndex, Piece piece) throws IOException {
+    List<String> attempts = new ArrayList<>();
+    long handle = -1;
+    for (int attempt = 0; ; attempt++) {
+      ChunkReplicas chunk = context.locate(path, chunkIndex);
+      handle = chunk.handle();
+      try {
+        return chunkReader.read(chunk, piece);
+      } catch (ChunkReader.ReplicasFailedException e) {
+        attempts.add("attempt " + (attempt + 1) + ": " + e.getMessage());
+        context.locations.invalidate(path);
+      }
+      if (!context.retry.mayRetry(attempt)) {
+        throw new IOException(String.format("%s: cannot read chunk %d (handle %x) at [%d, %d): every replica failed"
+            + " in %d attempts: %s", path, chunkIndex, handle, piece.offsetInChunk(), piece.endInChunk(),
+            attempt + 1, attempts));
+      }
+      context.sleeper.sleep(context.retry.pauseMillis(attempt));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.gfs.client;
+
+import io.gfs.client.state.RetryPolicy;
+import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.MasterService;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.thrift.TException;
+import org.apache.thrift.transport.TTransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls to the master. A transport failure (refused, reset, timed out), NOT_MASTER, READ_ONLY_SHADOW or BUSY makes it
+ * locate the master again, back off and retry, at most {@link RetryPolicy#attemptsMax()} times; any other typed error
+ * is the master's answer and goes to the caller as a {@link GfsClientException} (or FileNotFoundException).
+ *
+ * <p>A call whose reply was lost may have been applied: its retry then sees the effect (a create without overwrite
+ * reports ALREADY_EXISTS, a remove reports false), as with HDFS's client.
+ */
+final class MasterClient {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterClient.class);
+
+  private final MasterLocator locator;
+  private final RpcClients rpc;
+  private final RetryPolicy retry;
+  private final Sleeper sleeper;
+
+  MasterClient(MasterLocator locator, RpcClients rpc, RetryPolicy retry, Sleeper sleeper) {
+    this.locator = locator;
+    this.rpc = rpc;
+    this.retry = retry;
+    this.sleeper = sleeper;
+  }
+
+  <R> R call(String context, RpcClients.Call<MasterService.Client, R> call) throws IOException {
+    List<String> failures = new ArrayList<>();
+    for (int attempt = 0; ; attempt++) {
+      HostPort master = null;
+      try {
+        master = locator.locate();
+        return rpc.master(master, call);
+      } catch (GfsException e) {
+        if (!retriedAtMaster(e.getCode())) {
+          throw GfsClientException.of(e, context);
+        }
+        failures.add(master + ": " + e.getCode() + " " + e.getMessage());
+        followHint(master, e);
+      } catch (TTransportException e) {
+        failures.add(master + ": " + e.getMessage());
+        rpc.forget(master);
+        locator.invalidate(master);
+      } catch (TException e) {
+        // A protocol or application error: the call reached the master and was refused; repeating it would not help.
+        throw new GfsClientException(ErrorCode.INTERNAL, context + ": master " + master + " failed: " + e, e);
+      } catch (IOException e) {
+        if (e instanceof java.io.InterruptedIOException) {
+          throw e;
+        }
+        failures.add("cannot locate the master: " + e.getMessage());
+      }
+      if (!retry.mayRetry(attempt)) {
+        throw new IOException(context + ": master unreachable after " + (attempt + 1) + " attempts: " + failures);
+      }
+      LOG.debug("{}: attempt {} failed ({}); retrying", context, attempt + 1, failures.get(failures.size() - 1));
+      sleeper.sleep(retry.pauseMillis(attempt));
+    }
+  }
+
+  private void followHint(HostPort failed, GfsException e) {
+    if (e.getCode() == ErrorCode.BUSY) {
+      return;
+    }
+    if (e.isSetHint()) {
+      try {
+        locator.redirect(HostPort.parse(e.getHint()));
+        return;
+      } catch (IllegalArgumentException badHint) {
+        LOG.debug("ignoring malformed master hint '{}'", e.getHint());
+      }
+    }
+    locator.invalidate(failed);
+  }
+
+  private static boolean retriedAtMaster(ErrorCode code) {
+    return code == ErrorCode.NOT_MASTER || code == ErrorCode.READ_ONLY_SHADOW || code == ErrorCode.BUSY;
+  }
+}

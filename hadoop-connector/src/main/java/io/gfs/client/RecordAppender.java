@@ -1,0 +1,120 @@
+package io.gfs.client;
+
+import io.gfs.client.MutationSender.AttemptFailedException;
+import io.gfs.client.state.ChunkMath;
+import io.gfs.client.state.Lease;
+import io.gfs.common.Check;
+import io.gfs.common.Crc32c;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.RecordAppendRequest;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Atomic record append [0104-0111]: the client names only the data; the primary of the file's last chunk picks the
+ * offset. The lease on the last chunk is cached per file. CHUNK_FULL means every replica padded the chunk [0107]: the
+ * appender moves to the next chunk without pausing. Any other failure drops the lease, pauses and sends the record
+ * again with a new data id, so a record may land more than once (at least once, as [0109] says).
+ */
+final class RecordAppender {
+  private static final Logger LOG = LoggerFactory.getLogger(RecordAppender.class);
+
+  /** Chunks one record may move past because they filled up under it (concurrent appenders fill chunks fast). */
+  static final int CHUNK_FULL_MOVES_MAX = 1000;
+
+  private final ClientContext context;
+  private final MutationSender sender;
+
+  RecordAppender(ClientContext context, MutationSender sender) {
+    this.context = context;
+    this.sender = sender;
+  }
+
+  /** Where a record landed: chunk, handle and offset in the chunk. */
+  record Appended(long chunkIndex, long handle, long offsetInChunk, long chunkSizeBytes, int lengthBytes) {
+    long fileOffset() {
+      return ChunkMath.recordFileOffset(chunkIndex, chunkSizeBytes, offsetInChunk);
+    }
+  }
+
+  Appended append(String path, byte[] record, int offset, int length) throws IOException {
+    Check.argument(offset >= 0 && length >= 0 && length <= record.length - offset,
+        "range [%s, +%s) outside a record buffer of %s", offset, length, record.length);
+    if (length == 0) {
+      throw new GfsClientException(ErrorCode.INVALID_ARGUMENT, path + ": an empty record cannot be appended");
+    }
+    int crc32c = Crc32c.of(record, offset, length);
+    String what = String.format("%s: record append of %d bytes", path, length);
+    List<String> failures = new ArrayList<>();
+    long moveToChunk = -1;
+    int chunkFullMoves = 0;
+    for (int failedAttempts = 0; ; ) {
+      Lease lease = null;
+      try {
+        lease = leaseFor(path, moveToChunk);
+        checkSize(path, length, lease);
+        long dataId = context.dataIds.getAsLong();
+        sender.push(lease, dataId, record, offset, length, crc32c);
+        RecordAppendRequest request = new RecordAppendRequest(lease.handle(), lease.version(), dataId, length,
+            ClientContext.toThrift(lease.secondaries()), false, lease.chunkSizeBytes());
+        long offsetInChunk = sender.call(lease.primary(), c -> c.recordAppend(request));
+        return new Appended(lease.chunkIndex(), lease.handle(), offsetInChunk, lease.chunkSizeBytes(), length);
+      } catch (AttemptFailedException e) {
+        if (e.getCause() instanceof GfsException typed && typed.getCode() == ErrorCode.CHUNK_FULL) {
+          if (++chunkFullMoves > CHUNK_FULL_MOVES_MAX) {
+            throw new IOException(what + ": moved past " + CHUNK_FULL_MOVES_MAX + " full chunks without fitting");
+          }
+          reportPadded(path, lease);
+          moveToChunk = lease.chunkIndex() + 1;
+          continue;
+        }
+        failures.add(MutationSender.classify(e, what));
+      } catch (GfsClientException e) {
+        failures.add(MutationSender.classify(e, what));
+      }
+      if (lease != null) {
+        context.leases.drop(path, lease.chunkIndex());
+      }
+      moveToChunk = -1;
+      sender.pauseOrGiveUp(failedAttempts++, what, failures);
+    }
+  }
+
+  private Lease leaseFor(String path, long moveToChunk) throws IOException {
+    if (moveToChunk < 0) {
+      Lease cached = context.leases.lastChunk(path, context.nowMillis()).orElse(null);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    Lease lease = context.acquireLease(path, moveToChunk);
+    context.leases.putLastChunk(path, lease);
+    return lease;
+  }
+
+  private static void checkSize(String path, int length, Lease lease) throws GfsClientException {
+    long max = ChunkMath.recordSizeBytesMax(lease.chunkSizeBytes());
+    if (length > max) {
+      throw new GfsClientException(ErrorCode.RECORD_TOO_LARGE, String.format(
+          "%s: a record of %d bytes exceeds the limit of %d (a quarter of the %d-byte chunk)", path, length, max,
+          lease.chunkSizeBytes()));
+    }
+  }
+
+  /** The padded chunk is full now: tell the master at once so the file's length covers it [0107]. */
+  private void reportPadded(String path, Lease lease) throws InterruptedIOException {
+    try {
+      context.reportChunkLength(path, lease.chunkIndex(), lease.handle(), lease.chunkSizeBytes());
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      // Only a hint: the replicas' heartbeats report the padded length too.
+      LOG.debug("{}: could not report padded chunk {}: {}", path, lease.chunkIndex(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,356 @@
+package io.gfs.hadoop;
+
+import io.gfs.client.GfsClient;
+import io.gfs.client.GfsClientException;
+import io.gfs.client.GfsFileStatus;
+import io.gfs.client.GfsFileWriter;
+import io.gfs.client.state.ChunkReplicas;
+import io.gfs.common.GfsConfigKeys;
+import io.gfs.common.GfsPaths;
+import io.gfs.thrift.gen.ErrorCode;
+import java.io.IOException;
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.BlockLocation;
+import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.CreateFlag;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.PathIsNotEmptyDirectoryException;
+import org.apache.hadoop.fs.permission.FsPermission;
+import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.util.Progressable;
+
+/**
+ * Hadoop's FileSystem for gfs://CLUSTER/path. A thin adapter: paths are qualified and turned into gfs paths, calls go
+ * to one {@link GfsClient}, errors are mapped by {@link GfsErrors}. Semantics follow HDFS where the FileSystem
+ * specification leaves a choice (rename returns false for a missing source or an existing file destination and moves a
+ * source into an existing directory; delete of a missing path returns false). Beyond Hadoop's API:
+ * {@link #recordAppend(Path, byte[])}.
+ */
+public class GfsFileSystem extends FileSystem {
+  public static final String SCHEME = "gfs";
+  /** Path capability: this file system supports atomic record append. */
+  public static final String CAPABILITY_RECORD_APPEND = "fs.gfs.capability.record-append";
+
+  private static final FsPermission FILE_PERMISSION = FsPermission.createImmutable((short) 0644);
+  private static final FsPermission DIRECTORY_PERMISSION = FsPermission.createImmutable((short) 0755);
+
+  private URI uri;
+  private GfsClient client;
+  private Path workingDirectory;
+  private String userName;
+  private volatile long defaultChunkSizeBytes;
+
+  @Override
+  public String getScheme() {
+    return SCHEME;
+  }
+
+  @Override
+  public void initialize(URI name, Configuration conf) throws IOException {
+    super.initialize(name, conf);
+    setConf(conf);
+    String cluster = name.getAuthority();
+    if (cluster == null || cluster.isEmpty()) {
+      URI fallback = FileSystem.getDefaultUri(conf);
+      if (SCHEME.equals(fallback.getScheme()) && fallback.getAuthority() != null) {
+        cluster = fallback.getAuthority();
+      } else {
+        throw new IOException("a gfs URI names its cluster: gfs://CLUSTER/path, not " + name);
+      }
+    }
+    this.uri = URI.create(SCHEME + "://" + cluster);
+    this.userName = UserGroupInformation.getCurrentUser().getShortUserName();
+    try {
+      this.client = GfsClient.create(cluster, GfsConfiguration.clientOptions(conf));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("gfs configuration for " + uri + ": " + e.getMessage(), e);
+    }
+    this.workingDirectory = getHomeDirectory();
+  }
+
+  @Override
+  public URI getUri() {
+    return uri;
+  }
+
+  /** No delegation tokens: jobs must not try to fetch any for gfs. */
+  @Override
+  public String getCanonicalServiceName() {
+    return null;
+  }
+
+  @Override
+  public Path getHomeDirectory() {
+    return makeQualified(new Path("/user/" + userName));
+  }
+
+  @Override
+  public Path getWorkingDirectory() {
+    return workingDirectory;
+  }
+
+  @Override
+  public void setWorkingDirectory(Path directory) {
+    this.workingDirectory = makeQualified(directory);
+  }
+
+  @Override
+  public FSDataInputStream open(Path path, int bufferSize) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementReadOps(1);
+    try {
+      return new FSDataInputStream(new GfsInputStream(client.open(p), statistics));
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OPEN);
+    }
+  }
+
+  @Override
+  public FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite, int bufferSize,
+      short replication, long blockSize, Progressable progress) throws IOException {
+    return create(path, overwrite, true, replication);
+  }
+
+  @Override
+  public FSDataOutputStream createNonRecursive(Path path, FsPermission permission, EnumSet<CreateFlag> flags,
+      int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
+    return create(path, flags.contains(CreateFlag.OVERWRITE), false, replication);
+  }
+
+  private FSDataOutputStream create(Path path, boolean overwrite, boolean createParent, short replication)
+      throws IOException {
+    String p = gfsPath(path);
+    // The default replication means "not chosen": fs.gfs.replication or the master's default decides.
+    int replicas = replication == getDefaultReplication(path) ? 0 : replication;
+    statistics.incrementWriteOps(1);
+    try {
+      GfsFileWriter writer = client.create(p, overwrite, createParent, replicas);
+      return new FSDataOutputStream(new GfsOutputStream(writer), statistics);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.CREATE);
+    }
+  }
+
+  @Override
+  public FSDataOutputStream append(Path path, int bufferSize, Progressable progress) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      GfsFileWriter writer = client.append(p);
+      return new FSDataOutputStream(new GfsOutputStream(writer), statistics, writer.position());
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OPEN);
+    }
+  }
+
+  /**
+   * Appends one record atomically at an offset gfs chooses [0104-0111] and returns that offset in the file. Many
+   * writers may append to one file at once; a record retried after a failure may appear more than once.
+   */
+  public long recordAppend(Path path, byte[] record) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      long offset = client.recordAppend(p, record, 0, record.length);
+      statistics.incrementBytesWritten(record.length);
+      return offset;
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  @Override
+  public boolean rename(Path source, Path destination) throws IOException {
+    statistics.incrementWriteOps(1);
+    try {
+      return new Renamer(client).rename(gfsPath(source), gfsPath(destination));
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  @Override
+  public boolean delete(Path path, boolean recursive) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      if (p.equals("/")) {
+        // The root is never removed (as on HDFS); refusing a non-empty root without recursive still says why.
+        if (!recursive && !client.listStatus(p).isEmpty()) {
+          throw new PathIsNotEmptyDirectoryException(p);
+        }
+        return false;
+      }
+      return client.delete(p, recursive);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  @Override
+  public FileStatus[] listStatus(Path path) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementReadOps(1);
+    List<GfsFileStatus> entries;
+    try {
+      entries = client.listStatus(p);
+    } catch (GfsClientException e) {
+      if (e.code() != ErrorCode.NOT_DIRECTORY) {
+        throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+      }
+      entries = List.of(statusOf(p));
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+    FileStatus[] out = new FileStatus[entries.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = toFileStatus(entries.get(i), p);
+    }
+    return out;
+  }
+
+  @Override
+  public boolean mkdirs(Path path, FsPermission permission) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      if (client.mkdirs(p)) {
+        return true;
+      }
+      if (!statusOf(p).directory()) {
+        throw new FileAlreadyExistsException("mkdirs " + p + ": a file exists there");
+      }
+      return true;
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  @Override
+  public FileStatus getFileStatus(Path path) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementReadOps(1);
+    try {
+      return toFileStatus(statusOf(p), p);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  /** One location per chunk overlapping [start, start + length): its replicas' hosts, named "host:port". */
+  @Override
+  public BlockLocation[] getFileBlockLocations(FileStatus file, long start, long length) throws IOException {
+    if (file == null) {
+      return null;
+    }
+    if (start < 0 || length < 0) {
+      throw new IllegalArgumentException("invalid start " + start + " or length " + length);
+    }
+    long fileLength = file.getLen();
+    if (file.isDirectory() || length == 0 || start >= fileLength) {
+      return new BlockLocation[0];
+    }
+    long chunkSize = file.getBlockSize();
+    long end = Math.min(fileLength, start + length);
+    statistics.incrementReadOps(1);
+    List<ChunkReplicas> chunks;
+    try {
+      chunks = client.chunkLocations(gfsPath(file.getPath()), start / chunkSize, (end - 1) / chunkSize);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OPEN);
+    }
+    return BlockLocations.of(chunks, chunkSize, fileLength);
+  }
+
+  @Override
+  public long getDefaultBlockSize() {
+    long known = defaultChunkSizeBytes;
+    if (known > 0) {
+      return known;
+    }
+    long size;
+    try {
+      size = client.getFileStatus("/").chunkSizeBytes();
+    } catch (IOException e) {
+      size = 0;
+    }
+    if (size <= 0) {
+      size = GfsConfiguration.toGfsConfig(getConf()).getBytes(GfsConfigKeys.Cluster.CHUNK_SIZE_BYTES, 1,
+          GfsConfigKeys.CHUNK_SIZE_BYTES_MAX);
+    } else {
+      defaultChunkSizeBytes = size;
+    }
+    return size;
+  }
+
+  @Override
+  public short getDefaultReplication() {
+    int configured = client.options().replication();
+    if (configured > 0) {
+      return (short) configured;
+    }
+    return Short.parseShort(GfsConfigKeys.Master.REPLICATION_DEFAULT.defaultValue());
+  }
+
+  @Override
+  public boolean hasPathCapability(Path path, String capability) throws IOException {
+    switch (capability.toLowerCase(Locale.ROOT)) {
+      case CommonPathCapabilities.FS_APPEND:
+      case CAPABILITY_RECORD_APPEND:
+        return true;
+      default:
+        return super.hasPathCapability(path, capability);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      super.close(); // may delete paths marked deleteOnExit: the client must still be open
+    } finally {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GfsFileSystem{" + uri + ", user=" + userName + "}";
+  }
+
+  /** The gfs path of a Hadoop path: qualified against the working directory, checked to be this cluster's. */
+  String gfsPath(Path path) {
+    Path qualified = makeQualified(path);
+    try {
+      return GfsPaths.normalize(qualified.toUri().getPath());
+    } catch (GfsPaths.InvalidPathException e) {
+      throw GfsErrors.invalidPath(e);
+    }
+  }
+
+  private GfsFileStatus statusOf(String p) throws IOException {
+    return client.getFileStatus(p);
+  }
+
+  private FileStatus toFileStatus(GfsFileStatus status, String requested) {
+    String p = status.path().startsWith("/") ? status.path()
+        : (requested.equals("/") ? "/" : requested + "/") + status.path();
+    Path qualified = new Path(uri.getScheme(), uri.getAuthority(), p);
+    if (status.directory()) {
+      return new FileStatus(0, true, 0, 0, status.modificationTimeMillis(), 0, DIRECTORY_PERMISSION, userName,
+          userName, qualified);
+    }
+    return new FileStatus(status.lengthBytes(), false, status.replication(), status.chunkSizeBytes(),
+        status.modificationTimeMillis(), 0, FILE_PERMISSION, userName, userName, qualified);
+  }
+}
