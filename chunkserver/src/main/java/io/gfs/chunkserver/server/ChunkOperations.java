@@ -1,0 +1,83 @@
+package io.gfs.chunkserver.server;
+
+import io.gfs.chunkserver.state.AssignAction;
+import io.gfs.chunkserver.state.ChunkServerState;
+import io.gfs.chunkserver.state.Refusal;
+import io.gfs.chunkserver.store.ChecksumMismatchException;
+import io.gfs.chunkserver.store.ChunkStore;
+import io.gfs.common.GfsConfigKeys;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.ReadResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads, version assignments from the master, and deletes: what is not a mutation ordered by a primary. */
+final class ChunkOperations {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkOperations.class);
+  /** The longest lease a master may grant; a bound on garbage from the wire, far above any sane setting. */
+  static final long LEASE_DURATION_MILLIS_MAX = TimeUnit.DAYS.toMillis(1);
+
+  private final ChunkServerState state;
+  private final ChunkStore store;
+  private final ChunkLocks locks;
+  private final LongSupplier clock;
+
+  ChunkOperations(ChunkServerState state, ChunkStore store, ChunkLocks locks, LongSupplier clock) {
+    this.state = state;
+    this.store = store;
+    this.locks = locks;
+    this.clock = clock;
+  }
+
+  /** Verified bytes of a replica [0127]; a checksum failure marks the replica corrupt for the next heartbeat. */
+  ReadResult read(long handle, long version, long offsetBytes, int lengthBytes)
+      throws GfsException, Refusal, IOException {
+    if (offsetBytes < 0 || lengthBytes < 0 || lengthBytes > GfsConfigKeys.DATA_PIECE_BYTES_MAX) {
+      throw Errors.invalid("chunk %s: read at %s of %s bytes; need offset >= 0 and length in [0, %s]", handle,
+          offsetBytes, lengthBytes, GfsConfigKeys.DATA_PIECE_BYTES_MAX);
+    }
+    state.checkRead(handle, version);
+    byte[] data;
+    try {
+      data = store.read(handle, offsetBytes, lengthBytes);
+    } catch (ChecksumMismatchException e) {
+      LOG.warn("read of chunk {} failed verification: {}", handle, e.getMessage());
+      state.markCorrupt(handle);
+      throw e;
+    }
+    return new ReadResult(ByteBuffer.wrap(data), store.lengthBytes(handle));
+  }
+
+  /** The master's new version for a chunk, persisted before the reply; with a lease, this replica is primary. */
+  @SuppressWarnings("try") // the guard only holds the chunk lock
+  void assignVersion(long handle, long version, boolean create, long leaseDurationMillis)
+      throws GfsException, Refusal, IOException {
+    Validate.version(handle, version);
+    if (leaseDurationMillis < 0 || leaseDurationMillis > LEASE_DURATION_MILLIS_MAX) {
+      throw Errors.invalid("chunk %s: lease duration %s ms outside [0, %s]", handle, leaseDurationMillis,
+          LEASE_DURATION_MILLIS_MAX);
+    }
+    try (ChunkLocks.Guard guard = locks.lock(handle)) {
+      AssignAction action = state.checkAssignVersion(handle, version, create);
+      if (action == AssignAction.CREATE) {
+        store.create(handle, version);
+      } else if (action == AssignAction.SET_VERSION) {
+        store.setVersion(handle, version);
+      }
+      state.versionAssigned(handle, version, leaseDurationMillis, clock.getAsLong());
+    }
+  }
+
+  /** Deletes a replica the master no longer wants [0076]. */
+  @SuppressWarnings("try") // the guard only holds the chunk lock
+  void delete(long handle) throws GfsException, IOException {
+    try (ChunkLocks.Guard guard = locks.lock(handle)) {
+      store.delete(handle);
+      state.removed(handle);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package io.gfs.chunkserver.server;
+
+import io.gfs.chunkserver.state.ChunkServerState;
+import io.gfs.chunkserver.state.PushBuffer;
+import io.gfs.chunkserver.store.ChunkStore;
+import io.gfs.chunkserver.store.FileChunkStore;
+import io.gfs.chunkserver.store.ServerIdFile;
+import io.gfs.chunkserver.store.StoredChunk;
+import io.gfs.common.GfsConfig;
+import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.rpc.RpcServer;
+import io.gfs.thrift.gen.ChunkServerService;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running chunkserver: its chunk store, its state, the RPC service and the heartbeat thread, wired together. Holds
+ * no static state, so tests start several in one JVM.
+ */
+public final class ChunkServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkServer.class);
+  /** Threads forwarding pushed pieces, and threads sending mutations to secondaries; idle ones exit. */
+  static final int FORWARD_THREADS_MAX = 64;
+  static final int FANOUT_THREADS_MAX = 64;
+
+  private final String serverId;
+  private final ChunkStore store;
+  private final ChunkServerState state;
+  private final PushBuffer pushBuffer;
+  private final DataPipeline pipeline;
+  private final RpcClients rpc;
+  private final ExecutorService forwarders;
+  private final ExecutorService fanoutThreads;
+  private final ScheduledExecutorService housekeeping;
+  private final MasterLocator locator;
+  private RpcServer server;
+  private HostPort address;
+  private HeartbeatLoop heartbeats;
+  private Thread heartbeatThread;
+  private boolean closed;
+
+  private ChunkServer(ChunkServerSettings settings, ChunkStore store, String serverId, LongSupplier clock) {
+    this.serverId = serverId;
+    this.store = store;
+    this.state = new ChunkServerState();
+    this.pushBuffer = new PushBuffer(settings.pushBufferBytesMax(), settings.pushBufferTtlMillis());
+    this.rpc = new RpcClients(settings.rpcLimits());
+    this.forwarders = pool(serverId + "-forward", FORWARD_THREADS_MAX);
+    this.fanoutThreads = pool(serverId + "-fanout", FANOUT_THREADS_MAX);
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, serverId + "-housekeeping"));
+    this.pipeline = new DataPipeline(pushBuffer, rpc, forwarders, clock, settings.rpcLimits().callTimeoutMillis());
+    this.locator = MasterLocator.of(settings);
+  }
+
+  /**
+   * Opens the data directories, loads the chunks there, serves RPC on gfs.chunkserver.host:port (port 0 picks a free
+   * one) and starts heartbeating to the master.
+   */
+  public static ChunkServer start(GfsConfig config) throws IOException {
+    ChunkServerSettings settings = ChunkServerSettings.from(config);
+    FileChunkStore store = new FileChunkStore(settings.dataDirs());
+    String serverId = ServerIdFile.loadOrCreate(settings.dataDirs().get(0), new SecureRandom().nextLong());
+    return start(settings, store, serverId, ChunkServer::monotonicMillis);
+  }
+
+  /** Starts on a given store and clock; for tests with an in-memory store. */
+  static ChunkServer start(ChunkServerSettings settings, ChunkStore store, String serverId, LongSupplier clock)
+      throws IOException {
+    ChunkServer cs = new ChunkServer(settings, store, serverId, clock);
+    try {
+      cs.open(settings, clock);
+      return cs;
+    } catch (IOException | RuntimeException e) {
+      cs.close();
+      throw e;
+    }
+  }
+
+  private void open(ChunkServerSettings settings, LongSupplier clock) throws IOException {
+    int corrupt = 0;
+    for (StoredChunk chunk : store.load()) {
+      if (chunk.corrupt()) {
+        state.loadedCorrupt(chunk.handle());
+        corrupt++;
+      } else {
+        state.loaded(chunk.handle(), chunk.version());
+      }
+    }
+    LOG.info("chunkserver {}: {} chunks loaded from {}, {} of them corrupt", serverId, state.replicas().size(),
+        settings.dataDirs(), corrupt);
+    ChunkLocks locks = new ChunkLocks(settings.rpcLimits().callTimeoutMillis());
+    SecondaryFanout fanout = new SecondaryFanout(rpc, fanoutThreads);
+    Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock);
+    ChunkOperations operations = new ChunkOperations(state, store, locks, clock);
+    ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations);
+    server = RpcServer.start("chunkserver-" + serverId, settings.bind(), new ChunkServerService.Processor<>(handler),
+        settings.rpcLimits());
+    address = new HostPort(settings.bind().host(), server.port());
+    long sweepMillis = Math.max(100, Math.min(1000, settings.pushBufferTtlMillis() / 4));
+    housekeeping.scheduleWithFixedDelay(() -> sweep(clock), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    heartbeats = new HeartbeatLoop(serverId, address, settings.rack(), settings.capacityBytes(), state, store,
+        operations, rpc, locator, clock);
+    heartbeatThread = daemon(heartbeats, serverId + "-heartbeat");
+    heartbeatThread.start();
+  }
+
+  private void sweep(LongSupplier clock) {
+    try {
+      int dropped = pushBuffer.expire(clock.getAsLong()).size();
+      if (dropped > 0) {
+        LOG.debug("dropped {} pushed data entries unused for their TTL", dropped);
+      }
+      pipeline.expireStreams();
+    } catch (RuntimeException e) {
+      LOG.error("push buffer sweep failed", e);
+    }
+  }
+
+  /** The address the chunkserver serves on and advertises to the master. */
+  public HostPort address() {
+    return address;
+  }
+
+  /** The stable id persisted in the first data directory. */
+  public String serverId() {
+    return serverId;
+  }
+
+  ChunkServerState state() {
+    return state;
+  }
+
+  ChunkStore store() {
+    return store;
+  }
+
+  PushBuffer pushBuffer() {
+    return pushBuffer;
+  }
+
+  long heartbeatsSent() {
+    return heartbeats == null ? 0 : heartbeats.heartbeatsSent();
+  }
+
+  int openConnections() {
+    return server == null ? 0 : server.openConnections();
+  }
+
+  /** Stops serving and heartbeating; the chunk files stay where they are. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (heartbeats != null) {
+      heartbeats.stop();
+      heartbeatThread.interrupt();
+      join(heartbeatThread);
+    }
+    if (server != null) {
+      server.close();
+    }
+    housekeeping.shutdownNow();
+    forwarders.shutdownNow();
+    fanoutThreads.shutdownNow();
+    rpc.close();
+    locator.close();
+    store.close();
+    LOG.info("chunkserver {} stopped", serverId);
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Leases run on this clock: monotonic, so a wall-clock step can neither stretch nor cut a lease. */
+  private static long monotonicMillis() {
+    return System.nanoTime() / 1_000_000L;
+  }
+
+  private static ExecutorService pool(String name, int threadsMax) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threadsMax, threadsMax, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> daemon(r, name + "-" + count.incrementAndGet()));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  private static Thread daemon(Runnable runnable, String name) {
+    Thread thread = new Thread(runnable, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+}

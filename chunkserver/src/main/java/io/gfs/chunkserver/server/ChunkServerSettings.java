@@ -1,0 +1,69 @@
+package io.gfs.chunkserver.server;
+
+import io.gfs.common.ConfigException;
+import io.gfs.common.GfsConfig;
+import io.gfs.common.GfsConfigKeys.ChunkServer;
+import io.gfs.common.GfsConfigKeys.Cluster;
+import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcLimits;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A chunkserver's configuration, read and validated once at startup from {@link GfsConfig}.
+ *
+ * @param masterAddress the master's fixed address, or null to resolve it through ZooKeeper
+ * @param capacityBytes bytes offered to the master; 0 means free disk space plus bytes used
+ */
+public record ChunkServerSettings(
+    HostPort bind,
+    List<Path> dataDirs,
+    HostPort masterAddress,
+    String zookeeperConnect,
+    String zookeeperRoot,
+    String clusterName,
+    int zookeeperSessionTimeoutMillis,
+    String rack,
+    long pushBufferBytesMax,
+    long pushBufferTtlMillis,
+    long capacityBytes,
+    RpcLimits rpcLimits) {
+
+  public ChunkServerSettings {
+    dataDirs = List.copyOf(dataDirs);
+    if (dataDirs.isEmpty()) {
+      throw new ConfigException("key '" + ChunkServer.DATA_DIRS.name() + "' names no directory");
+    }
+    if (masterAddress == null && zookeeperConnect.isEmpty()) {
+      throw new ConfigException("set '" + ChunkServer.MASTER_ADDRESS.name() + "' or '"
+          + Cluster.ZOOKEEPER_CONNECT.name() + "': the chunkserver must find its master");
+    }
+  }
+
+  /** Reads every chunkserver key; a ConfigException names the bad key. */
+  public static ChunkServerSettings from(GfsConfig config) {
+    List<Path> dirs = new ArrayList<>();
+    for (String dir : config.getList(ChunkServer.DATA_DIRS)) {
+      dirs.add(Path.of(dir));
+    }
+    String host = config.getString(ChunkServer.HOST);
+    int port = config.getInt(ChunkServer.PORT, 0, 65535);
+    HostPort master = config.isSet(ChunkServer.MASTER_ADDRESS) ? config.getHostPort(ChunkServer.MASTER_ADDRESS)
+        : null;
+    String zookeeper = config.isSet(Cluster.ZOOKEEPER_CONNECT) ? config.getString(Cluster.ZOOKEEPER_CONNECT) : "";
+    return new ChunkServerSettings(
+        new HostPort(host, port),
+        dirs,
+        master,
+        zookeeper,
+        config.getString(Cluster.ZOOKEEPER_ROOT),
+        config.getString(Cluster.NAME),
+        config.getInt(Cluster.ZOOKEEPER_SESSION_TIMEOUT_MS, 1000, 600_000),
+        config.getString(ChunkServer.RACK),
+        config.getBytes(ChunkServer.PUSH_BUFFER_BYTES_MAX, 4L << 20, 64L << 30),
+        config.getMillis(ChunkServer.PUSH_BUFFER_TTL_MS, 1000, 3_600_000),
+        config.getBytes(ChunkServer.CAPACITY_BYTES, 0, Long.MAX_VALUE),
+        RpcLimits.from(config));
+  }
+}

@@ -1,0 +1,188 @@
+package io.gfs.chunkserver.server;
+
+import io.gfs.chunkserver.state.ChunkServerState;
+import io.gfs.chunkserver.state.ReplicaView;
+import io.gfs.chunkserver.store.ChunkStore;
+import io.gfs.chunkserver.store.NoSuchChunkException;
+import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.rpc.RpcErrors;
+import io.gfs.thrift.gen.ChunkReport;
+import io.gfs.thrift.gen.HeartbeatReply;
+import io.gfs.thrift.gen.HeartbeatRequest;
+import io.gfs.thrift.gen.LeaseExtension;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chunkserver's side of the master conversation [0048, 0076, 0093]: every heartbeat interval, the full chunk
+ * report, capacity, lease extension requests and corrupt replicas; from the reply, chunks to delete, lease extensions
+ * and the interval to use. The first heartbeat registers the server. When the master cannot be reached the loop keeps
+ * trying with a bounded backoff, looking the master up again each time; it never gives up.
+ */
+final class HeartbeatLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(HeartbeatLoop.class);
+  static final long INTERVAL_MILLIS_INITIAL = 1000;
+  static final long INTERVAL_MILLIS_MIN = 100;
+  static final long INTERVAL_MILLIS_MAX = 600_000;
+  static final long RETRY_MILLIS_FIRST = 100;
+  static final long RETRY_MILLIS_MAX = 2000;
+
+  private final String serverId;
+  private final HostPort advertised;
+  private final String rack;
+  private final long capacityBytesConfigured;
+  private final ChunkServerState state;
+  private final ChunkStore store;
+  private final ChunkOperations operations;
+  private final RpcClients rpc;
+  private final MasterLocator locator;
+  private final LongSupplier clock;
+  private final Object wakeup = new Object();
+  private volatile boolean stopped;
+  private volatile long intervalMillis = INTERVAL_MILLIS_INITIAL;
+  private volatile long heartbeatsSent;
+
+  HeartbeatLoop(String serverId, HostPort advertised, String rack, long capacityBytesConfigured,
+      ChunkServerState state, ChunkStore store, ChunkOperations operations, RpcClients rpc, MasterLocator locator,
+      LongSupplier clock) {
+    this.serverId = serverId;
+    this.advertised = advertised;
+    this.rack = rack;
+    this.capacityBytesConfigured = capacityBytesConfigured;
+    this.state = state;
+    this.store = store;
+    this.operations = operations;
+    this.rpc = rpc;
+    this.locator = locator;
+    this.clock = clock;
+  }
+
+  @Override
+  public void run() {
+    int failures = 0;
+    while (!stopped) {
+      long pauseMillis;
+      try {
+        beat();
+        if (failures > 0) {
+          LOG.info("heartbeats to the master ({}) work again after {} failures", locator, failures);
+        }
+        failures = 0;
+        pauseMillis = intervalMillis;
+      } catch (Exception e) {
+        if (stopped) {
+          return;
+        }
+        failures++;
+        // Log the first failure and then every 30th, so a long master outage does not flood the log.
+        if (failures == 1 || failures % 30 == 0) {
+          LOG.warn("heartbeat to the master ({}) failed ({} in a row): {}", locator, failures, e.toString());
+        }
+        locator.invalidate();
+        pauseMillis = Math.min(RETRY_MILLIS_MAX, RETRY_MILLIS_FIRST << Math.min(failures - 1, 10));
+      }
+      pause(pauseMillis);
+    }
+  }
+
+  /** Sends one heartbeat now and applies the reply; throws if the master could not be reached or refused it. */
+  void beat() throws Exception {
+    HostPort master = locator.master();
+    List<Long> extensions = state.leaseExtensionRequests();
+    HeartbeatRequest request = request(extensions);
+    HeartbeatReply reply;
+    try {
+      reply = rpc.master(master, c -> c.heartbeat(request));
+    } catch (org.apache.thrift.transport.TTransportException e) {
+      rpc.forget(master);
+      throw e;
+    }
+    heartbeatsSent++;
+    state.leaseExtensionsRequested(extensions);
+    apply(reply);
+  }
+
+  private HeartbeatRequest request(List<Long> leaseExtensionRequests) throws IOException {
+    List<ChunkReport> chunks = new ArrayList<>();
+    List<Long> corrupt = new ArrayList<>();
+    for (ReplicaView replica : state.replicas()) {
+      if (replica.corrupt()) {
+        corrupt.add(replica.handle());
+        continue;
+      }
+      try {
+        chunks.add(new ChunkReport(replica.handle(), replica.version(), store.lengthBytes(replica.handle())));
+      } catch (NoSuchChunkException e) {
+        // deleted since the snapshot; the next report simply leaves it out
+      }
+    }
+    long usedBytes = store.usedBytes();
+    long capacityBytes = capacityBytesConfigured > 0 ? capacityBytesConfigured : store.availableBytes() + usedBytes;
+    HeartbeatRequest request = new HeartbeatRequest(serverId, RpcErrors.toThrift(advertised), capacityBytes,
+        usedBytes, chunks, leaseExtensionRequests, corrupt);
+    request.setRack(rack);
+    return request;
+  }
+
+  private void apply(HeartbeatReply reply) {
+    if (reply.isSetDeleteChunks()) {
+      for (long handle : reply.getDeleteChunks()) {
+        try {
+          operations.delete(handle);
+          LOG.info("deleted chunk {} as the master asked", handle);
+        } catch (Exception e) {
+          LOG.warn("cannot delete chunk {}: {}", handle, e.toString());
+        }
+      }
+    }
+    if (reply.isSetLeaseExtensions()) {
+      long now = clock.getAsLong();
+      for (LeaseExtension extension : reply.getLeaseExtensions()) {
+        if (!state.extendLease(extension.getHandle(), extension.getVersion(), extension.getLeaseDurationMillis(),
+            now)) {
+          LOG.debug("ignored a lease extension for chunk {} version {}", extension.getHandle(),
+              extension.getVersion());
+        }
+      }
+    }
+    long interval = reply.getHeartbeatIntervalMillis();
+    if (interval > 0) {
+      intervalMillis = Math.max(INTERVAL_MILLIS_MIN, Math.min(INTERVAL_MILLIS_MAX, interval));
+    }
+  }
+
+  private void pause(long millis) {
+    synchronized (wakeup) {
+      if (stopped) {
+        return;
+      }
+      try {
+        wakeup.wait(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stopped = true;
+      }
+    }
+  }
+
+  /** Heartbeats the master acknowledged so far; for tests and status. */
+  long heartbeatsSent() {
+    return heartbeatsSent;
+  }
+
+  long intervalMillis() {
+    return intervalMillis;
+  }
+
+  void stop() {
+    stopped = true;
+    synchronized (wakeup) {
+      wakeup.notifyAll();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.gfs.chunkserver.server;
+
+import io.gfs.common.HostPort;
+import io.gfs.zk.CanonicalName;
+import java.io.IOException;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * Where the master is: a fixed address from the configuration, or the cluster's canonical name in ZooKeeper [0122],
+ * resolved lazily and again after every failed heartbeat (the master may have moved). Used by the heartbeat thread
+ * only.
+ */
+abstract class MasterLocator implements AutoCloseable {
+  abstract HostPort master() throws IOException;
+
+  /** The last address did not answer: look it up again next time. */
+  abstract void invalidate();
+
+  @Override
+  public abstract void close();
+
+  static MasterLocator of(ChunkServerSettings settings) {
+    if (settings.masterAddress() != null) {
+      return new Fixed(settings.masterAddress());
+    }
+    return new ZooKeeper(settings.zookeeperConnect(), settings.zookeeperRoot(), settings.clusterName(),
+        settings.zookeeperSessionTimeoutMillis());
+  }
+
+  private static final class Fixed extends MasterLocator {
+    private final HostPort address;
+
+    Fixed(HostPort address) {
+      this.address = address;
+    }
+
+    @Override
+    HostPort master() {
+      return address;
+    }
+
+    @Override
+    void invalidate() {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return address.toString();
+    }
+  }
+
+  private static final class ZooKeeper extends MasterLocator {
+    private final String connect;
+    private final String root;
+    private final String cluster;
+    private final int sessionTimeoutMillis;
+    private CuratorFramework zk;
+    private HostPort resolved;
+
+    ZooKeeper(String connect, String root, String cluster, int sessionTimeoutMillis) {
+      this.connect = connect;
+      this.root = root;
+      this.cluster = cluster;
+      this.sessionTimeoutMillis = sessionTimeoutMillis;
+    }
+
+    @Override
+    synchronized HostPort master() throws IOException {
+      if (resolved == null) {
+        if (zk == null) {
+          zk = CanonicalName.connect(connect, sessionTimeoutMillis);
+        }
+        resolved = CanonicalName.resolve(zk, root, cluster);
+      }
+      return resolved;
+    }
+
+    @Override
+    synchronized void invalidate() {
+      resolved = null;
+    }
+
+    @Override
+    public synchronized void close() {
+      if (zk != null) {
+        zk.close();
+        zk = null;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "cluster '" + cluster + "' via ZooKeeper " + connect;
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package io.gfs.chunkserver.store;
+
+import io.gfs.chunkserver.store.BlockChecksums.ChangedBlocks;
+import io.gfs.common.Check;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The part of a chunk store that does not care where bytes live: the chunk table, per-chunk locking (reads share,
+ * mutations are exclusive) and the checksum rules of {@link BlockChecksums}. Subclasses move bytes.
+ *
+ * @param <M> where one chunk's bytes live (its files, or a byte array)
+ */
+abstract class AbstractChunkStore<M> implements ChunkStore {
+  /** Bytes of checksum metadata beside each chunk besides the CRCs themselves. */
+  static final int META_HEADER_BYTES = ChunkMetaFormat.HEADER_BYTES;
+
+  /** One chunk: where it lives, its version and its checksums. Guarded by {@code lock}. */
+  static final class Chunk<M> {
+    final long handle;
+    final M medium;
+    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    long version;
+    BlockChecksums checksums;
+    /** Non-null once the chunk's files cannot be trusted; then every data operation fails. */
+    volatile String corruptReason;
+    volatile long lengthBytes;
+    boolean deleted;
+
+    Chunk(long handle, M medium, long version, BlockChecksums checksums, String corruptReason) {
+      this.handle = handle;
+      this.medium = medium;
+      this.version = version;
+      this.checksums = checksums;
+      this.corruptReason = corruptReason;
+      this.lengthBytes = checksums == null ? 0 : checksums.lengthBytes();
+    }
+  }
+
+  /** A chunk as the subclass found it at load; checksums null when corrupt. */
+  record Found<M>(long handle, M medium, long version, BlockChecksums checksums, String corruptReason) {}
+
+  /** An I/O step on one chunk's bytes. */
+  @FunctionalInterface
+  interface BytesOperation<T> {
+    T apply(BlockChecksums.Bytes bytes) throws IOException;
+  }
+
+  private final Map<Long, Chunk<M>> chunks = new ConcurrentHashMap<>();
+  private volatile boolean loaded;
+
+  /** Every chunk the medium holds. */
+  abstract List<Found<M>> scan() throws IOException;
+
+  /** Makes the empty, durable home of a new chunk. */
+  abstract M createMedium(long handle, long version) throws IOException;
+
+  abstract void persistVersion(Chunk<M> chunk, long version) throws IOException;
+
+  /** Runs {@code operation} on the chunk's bytes; with {@code sync}, forces them to disk afterwards. */
+  abstract <T> T withBytes(Chunk<M> chunk, boolean write, boolean sync, BytesOperation<T> operation)
+      throws IOException;
+
+  /** Persists the CRCs of the changed blocks; with {@code sync}, durably. */
+  abstract void persistChecksums(Chunk<M> chunk, ChangedBlocks changed, boolean sync) throws IOException;
+
+  abstract void deleteMedium(Chunk<M> chunk) throws IOException;
+
+  @Override
+  public final synchronized List<StoredChunk> load() throws IOException {
+    Check.state(!loaded, "chunk store loaded twice");
+    List<StoredChunk> out = new ArrayList<>();
+    for (Found<M> found : scan()) {
+      Chunk<M> chunk = new Chunk<>(found.handle(), found.medium(), found.version(), found.checksums(),
+          found.corruptReason());
+      chunks.put(found.handle(), chunk);
+      out.add(new StoredChunk(chunk.handle, chunk.version, chunk.lengthBytes, chunk.corruptReason));
+    }
+    loaded = true;
+    return out;
+  }
+
+  @Override
+  public final void create(long handle, long version) throws IOException {
+    Check.argument(version >= 1, "chunk %s: version %s < 1", handle, version);
+    Check.state(loaded, "chunk store used before load()");
+    synchronized (this) {
+      if (chunks.containsKey(handle)) {
+        throw new IOException("chunk " + handle + " already exists");
+      }
+      M medium = createMedium(handle, version);
+      chunks.put(handle, new Chunk<>(handle, medium, version, new BlockChecksums(handle, new int[0], 0), null));
+    }
+  }
+
+  @Override
+  public final void setVersion(long handle, long version) throws IOException {
+    Chunk<M> chunk = locked(handle, true);
+    try {
+      Check.argument(version >= chunk.version, "chunk %s: version %s would go back to %s", handle, chunk.version,
+          version);
+      if (version != chunk.version) {
+        persistVersion(chunk, version);
+        chunk.version = version;
+      }
+    } finally {
+      chunk.lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public final long lengthBytes(long handle) throws IOException {
+    Chunk<M> chunk = chunks.get(handle);
+    if (chunk == null) {
+      throw new NoSuchChunkException(handle);
+    }
+    return chunk.lengthBytes;
+  }
+
+  @Override
+  public final byte[] read(long handle, long offsetBytes, int lengthBytes) throws IOException {
+    Chunk<M> chunk = usable(handle, false);
+    try {
+      return withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes));
+    } finally {
+      chunk.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public final void verify(long handle) throws IOException {
+    Chunk<M> chunk = usable(handle, false);
+    try {
+      withBytes(chunk, false, false, bytes -> {
+        chunk.checksums.verifyAll(bytes);
+        return null;
+      });
+    } finally {
+      chunk.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public final void write(long handle, long offsetBytes, byte[] data, int dataOffset, int lengthBytes, boolean sync)
+      throws IOException {
+    mutate(handle, sync, (chunk, bytes) ->
+        chunk.checksums.write(bytes, offsetBytes, data, dataOffset, lengthBytes));
+  }
+
+  @Override
+  public final void padTo(long handle, long lengthBytes, boolean sync) throws IOException {
+    mutate(handle, sync, (chunk, bytes) -> chunk.checksums.zeroFill(bytes, lengthBytes));
+  }
+
+  @FunctionalInterface
+  private interface Mutation<M> {
+    ChangedBlocks apply(Chunk<M> chunk, BlockChecksums.Bytes bytes) throws IOException;
+  }
+
+  private void mutate(long handle, boolean sync, Mutation<M> mutation) throws IOException {
+    Chunk<M> chunk = usable(handle, true);
+    try {
+      ChangedBlocks changed = withBytes(chunk, true, sync, bytes -> mutation.apply(chunk, bytes));
+      chunk.lengthBytes = chunk.checksums.lengthBytes();
+      if (!changed.isEmpty() || sync) {
+        persistChecksums(chunk, changed, sync);
+      }
+    } catch (ChecksumMismatchException e) {
+      throw e; // refused before writing anything: the chunk is as it was
+    } catch (IOException | RuntimeException e) {
+      // The bytes on disk and the CRCs may now disagree in ways we cannot tell: stop trusting the chunk.
+      chunk.corruptReason = "a write failed part way: " + e;
+      throw e;
+    } finally {
+      chunk.lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public final void delete(long handle) throws IOException {
+    Chunk<M> chunk = chunks.get(handle);
+    if (chunk == null) {
+      return;
+    }
+    chunk.lock.writeLock().lock();
+    try {
+      if (chunk.deleted) {
+        return;
+      }
+      chunk.deleted = true;
+      chunks.remove(handle, chunk);
+      deleteMedium(chunk);
+    } finally {
+      chunk.lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public final long usedBytes() {
+    long sum = 0;
+    for (Chunk<M> chunk : chunks.values()) {
+      sum += chunk.lengthBytes + META_HEADER_BYTES + 4L * BlockChecksums.blockCount(chunk.lengthBytes);
+    }
+    return sum;
+  }
+
+  /** The chunk's recorded CRC of every block; for tests that check CRCs against a from-scratch computation. */
+  public final int[] checksums(long handle) throws IOException {
+    Chunk<M> chunk = usable(handle, false);
+    try {
+      return chunk.checksums.crcs();
+    } finally {
+      chunk.lock.readLock().unlock();
+    }
+  }
+
+  /** Current version as the store persisted it. */
+  public final long version(long handle) throws IOException {
+    Chunk<M> chunk = locked(handle, false);
+    try {
+      return chunk.version;
+    } finally {
+      chunk.lock.readLock().unlock();
+    }
+  }
+
+  final Chunk<M> chunk(long handle) throws NoSuchChunkException {
+    Chunk<M> chunk = chunks.get(handle);
+    if (chunk == null) {
+      throw new NoSuchChunkException(handle);
+    }
+    return chunk;
+  }
+
+  /** The chunk, locked for reading or writing, or NoSuchChunkException. The caller unlocks. */
+  private Chunk<M> locked(long handle, boolean write) throws IOException {
+    Check.state(loaded, "chunk store used before load()");
+    Chunk<M> chunk = chunk(handle);
+    Lock lock = write ? chunk.lock.writeLock() : chunk.lock.readLock();
+    lock.lock();
+    if (chunk.deleted) {
+      lock.unlock();
+      throw new NoSuchChunkException(handle);
+    }
+    return chunk;
+  }
+
+  /** Like {@link #locked}, and refuses chunks whose files are untrustworthy. */
+  private Chunk<M> usable(long handle, boolean write) throws IOException {
+    Chunk<M> chunk = locked(handle, write);
+    String reason = chunk.corruptReason;
+    if (reason != null) {
+      (write ? chunk.lock.writeLock() : chunk.lock.readLock()).unlock();
+      throw new ChecksumMismatchException(handle, "chunk " + handle + " is corrupt: " + reason);
+    }
+    return chunk;
+  }
+}

@@ -1,0 +1,200 @@
+package io.gfs.chunkserver.store;
+
+import io.gfs.common.Check;
+import io.gfs.common.Crc32c;
+import io.gfs.common.GfsConfigKeys;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The CRC32C of every 64 KiB block of one chunk and the rules that keep them right [0126-0130]. Reads verify every
+ * block they touch before returning a byte. Appends extend the last partial block's CRC with {@link Crc32c#combine}
+ * without reading the block, so a block that was already corrupt stays detectably corrupt [0129]. Overwrites read and
+ * verify the first and last blocks they cover only partly before writing, so new CRCs never bless old corruption
+ * [0130]. A write past the end zero-fills the gap as an append. Not thread-safe: the store locks the chunk.
+ */
+final class BlockChecksums {
+  static final int BLOCK_BYTES = (int) GfsConfigKeys.CHECKSUM_BLOCK_BYTES;
+  /** Gaps are zero-filled in steps of this size, so padding a chunk never allocates the whole gap. */
+  private static final int ZERO_FILL_STEP_BYTES = 1 << 20;
+
+  /** Where the chunk's bytes live: a file or memory. */
+  interface Bytes {
+    void read(long positionBytes, byte[] target, int targetOffset, int lengthBytes) throws IOException;
+
+    void write(long positionBytes, byte[] source, int sourceOffset, int lengthBytes) throws IOException;
+  }
+
+  /** Blocks [firstBlock, endBlock) whose CRCs a write changed, so the store persists only those. */
+  record ChangedBlocks(int firstBlock, int endBlock) {
+    static final ChangedBlocks NONE = new ChangedBlocks(Integer.MAX_VALUE, 0);
+
+    ChangedBlocks union(ChangedBlocks other) {
+      return new ChangedBlocks(Math.min(firstBlock, other.firstBlock), Math.max(endBlock, other.endBlock));
+    }
+
+    boolean isEmpty() {
+      return firstBlock >= endBlock;
+    }
+  }
+
+  private final long handle;
+  private int[] crcs;
+  private long lengthBytes;
+
+  BlockChecksums(long handle, int[] crcs, long lengthBytes) {
+    Check.argument(crcs.length == blockCount(lengthBytes), "chunk %s: %s CRCs for %s bytes (%s blocks)", handle,
+        crcs.length, lengthBytes, blockCount(lengthBytes));
+    this.handle = handle;
+    this.crcs = crcs.clone();
+    this.lengthBytes = lengthBytes;
+  }
+
+  static int blockCount(long lengthBytes) {
+    return (int) ((lengthBytes + BLOCK_BYTES - 1) / BLOCK_BYTES);
+  }
+
+  long lengthBytes() {
+    return lengthBytes;
+  }
+
+  int blockCount() {
+    return blockCount(lengthBytes);
+  }
+
+  int crc(int block) {
+    return crcs[block];
+  }
+
+  int[] crcs() {
+    return Arrays.copyOf(crcs, blockCount());
+  }
+
+  /** Bytes [offset, min(offset + length, chunk length)), every block they touch verified first [0127]. */
+  byte[] read(Bytes bytes, long offsetBytes, int lengthBytesWanted) throws IOException {
+    Check.argument(offsetBytes >= 0 && lengthBytesWanted >= 0, "read [%s, +%s)", offsetBytes, lengthBytesWanted);
+    long end = Math.min(offsetBytes + lengthBytesWanted, lengthBytes);
+    if (end <= offsetBytes) {
+      return new byte[0];
+    }
+    int firstBlock = (int) (offsetBytes / BLOCK_BYTES);
+    int lastBlock = (int) ((end - 1) / BLOCK_BYTES);
+    long spanStart = (long) firstBlock * BLOCK_BYTES;
+    long spanEnd = Math.min((long) (lastBlock + 1) * BLOCK_BYTES, lengthBytes);
+    byte[] span = new byte[(int) (spanEnd - spanStart)];
+    bytes.read(spanStart, span, 0, span.length);
+    for (int block = firstBlock; block <= lastBlock; block++) {
+      int from = (int) ((long) block * BLOCK_BYTES - spanStart);
+      int to = (int) Math.min(from + (long) BLOCK_BYTES, span.length);
+      verify(block, span, from, to - from);
+    }
+    return Arrays.copyOfRange(span, (int) (offsetBytes - spanStart), (int) (end - spanStart));
+  }
+
+  /** Reads and verifies every block; for scrubbing idle chunks [0131]. */
+  void verifyAll(Bytes bytes) throws IOException {
+    for (long offset = 0; offset < lengthBytes; offset += ZERO_FILL_STEP_BYTES) {
+      read(bytes, offset, (int) Math.min(ZERO_FILL_STEP_BYTES, lengthBytes - offset));
+    }
+  }
+
+  /** Writes {@code data[dataOffset, +length)} at {@code offsetBytes}; see the class comment. */
+  ChangedBlocks write(Bytes bytes, long offsetBytes, byte[] data, int dataOffset, int length) throws IOException {
+    Check.argument(offsetBytes >= 0 && length >= 0, "write [%s, +%s)", offsetBytes, length);
+    Check.argument(dataOffset >= 0 && dataOffset + length <= data.length, "data slice [%s, +%s) of %s bytes",
+        dataOffset, length, data.length);
+    ChangedBlocks changed = ChangedBlocks.NONE;
+    if (offsetBytes > lengthBytes) {
+      changed = zeroFill(bytes, offsetBytes);
+    }
+    if (length == 0) {
+      return changed;
+    }
+    return changed.union(writeFrom(bytes, offsetBytes, data, dataOffset, length));
+  }
+
+  /** Zero-fills from the current end to {@code newLengthBytes} (padding [0107]); no-op if already that long. */
+  ChangedBlocks zeroFill(Bytes bytes, long newLengthBytes) throws IOException {
+    ChangedBlocks changed = ChangedBlocks.NONE;
+    if (newLengthBytes <= lengthBytes) {
+      return changed;
+    }
+    byte[] zeros = new byte[(int) Math.min(ZERO_FILL_STEP_BYTES, newLengthBytes - lengthBytes)];
+    while (lengthBytes < newLengthBytes) {
+      int step = (int) Math.min(zeros.length, newLengthBytes - lengthBytes);
+      changed = changed.union(writeFrom(bytes, lengthBytes, zeros, 0, step));
+    }
+    return changed;
+  }
+
+  /** A write starting at or before the current end. */
+  private ChangedBlocks writeFrom(Bytes bytes, long offsetBytes, byte[] data, int dataOffset, int length)
+      throws IOException {
+    Check.state(offsetBytes <= lengthBytes, "write at %s past the end %s", offsetBytes, lengthBytes);
+    long end = offsetBytes + length;
+    long newLength = Math.max(lengthBytes, end);
+    int firstBlock = (int) (offsetBytes / BLOCK_BYTES);
+    int lastBlock = (int) ((end - 1) / BLOCK_BYTES);
+    // Verify the partly overwritten blocks before touching the disk [0130].
+    byte[] firstOld = oldContentToMerge(bytes, firstBlock, offsetBytes, end);
+    byte[] lastOld = lastBlock == firstBlock ? firstOld : oldContentToMerge(bytes, lastBlock, offsetBytes, end);
+    bytes.write(offsetBytes, data, dataOffset, length);
+    int[] updated = Arrays.copyOf(crcs, Math.max(crcs.length, blockCount(newLength)));
+    for (int block = firstBlock; block <= lastBlock; block++) {
+      long blockStart = (long) block * BLOCK_BYTES;
+      long blockEnd = Math.min(blockStart + BLOCK_BYTES, newLength);
+      long from = Math.max(blockStart, offsetBytes);
+      long to = Math.min(blockEnd, end);
+      int sliceOffset = (int) (dataOffset + from - offsetBytes);
+      byte[] old = block == firstBlock ? firstOld : block == lastBlock ? lastOld : null;
+      if (old != null) {
+        updated[block] = mergedCrc(old, blockStart, blockEnd, from, to, data, sliceOffset);
+      } else if (from > blockStart) {
+        // An append into the chunk's last partial block [0129]: extend its CRC, do not read it back.
+        updated[block] = Crc32c.combine(crcs[block], Crc32c.of(data, sliceOffset, (int) (to - from)), to - from);
+      } else {
+        Check.state(to == blockEnd, "chunk %s block %s: write covers [%s, %s) of [%s, %s)", handle, block, from, to,
+            blockStart, blockEnd);
+        updated[block] = Crc32c.of(data, sliceOffset, (int) (to - from));
+      }
+    }
+    crcs = updated;
+    lengthBytes = newLength;
+    return new ChangedBlocks(firstBlock, lastBlock + 1);
+  }
+
+  /**
+   * The verified old bytes of {@code block} when the write [offset, end) overwrites part of its existing bytes and
+   * keeps the rest; null when the block is new, fully overwritten, or only appended to.
+   */
+  private byte[] oldContentToMerge(Bytes bytes, int block, long offsetBytes, long end) throws IOException {
+    long blockStart = (long) block * BLOCK_BYTES;
+    long oldEnd = Math.min(blockStart + BLOCK_BYTES, lengthBytes);
+    boolean blockExists = oldEnd > blockStart;
+    boolean coversAllOld = offsetBytes <= blockStart && end >= oldEnd;
+    boolean appendOnly = offsetBytes >= oldEnd;
+    if (!blockExists || coversAllOld || appendOnly) {
+      return null;
+    }
+    byte[] old = new byte[(int) (oldEnd - blockStart)];
+    bytes.read(blockStart, old, 0, old.length);
+    verify(block, old, 0, old.length);
+    return old;
+  }
+
+  private static int mergedCrc(byte[] old, long blockStart, long blockEnd, long from, long to, byte[] data,
+      int sliceOffset) {
+    byte[] merged = Arrays.copyOf(old, (int) (blockEnd - blockStart));
+    System.arraycopy(data, sliceOffset, merged, (int) (from - blockStart), (int) (to - from));
+    return Crc32c.of(merged, 0, merged.length);
+  }
+
+  private void verify(int block, byte[] buffer, int offset, int length) throws ChecksumMismatchException {
+    int actual = Crc32c.of(buffer, offset, length);
+    if (actual != crcs[block]) {
+      throw new ChecksumMismatchException(handle, String.format(
+          "chunk %s block %s (bytes %s..%s): CRC32C %08x on disk, %08x recorded", handle, block,
+          (long) block * BLOCK_BYTES, (long) block * BLOCK_BYTES + length, actual, crcs[block]));
+    }
+  }
+}

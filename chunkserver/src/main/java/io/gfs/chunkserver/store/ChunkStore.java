@@ -1,0 +1,54 @@
+package io.gfs.chunkserver.store;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Moves chunk bytes to and from stable storage, keeping a CRC32C per 64 KiB block beside them [0126-0130]. It does
+ * not decide anything (versions, leases and ordering are the state's); it only refuses to return or bless bytes whose
+ * checksums fail. Thread-safe: operations on one chunk are serialised by the store (reads run in parallel).
+ */
+public interface ChunkStore extends AutoCloseable {
+  /** Every chunk in the store, usable or corrupt; called once, before any other operation. */
+  List<StoredChunk> load() throws IOException;
+
+  /** Creates an empty chunk at {@code version}, durable before returning. */
+  void create(long handle, long version) throws IOException;
+
+  /** Persists a new version for an existing chunk, durable before returning. */
+  void setVersion(long handle, long version) throws IOException;
+
+  long lengthBytes(long handle) throws IOException;
+
+  /**
+   * Bytes [offset, min(offset + length, chunk length)); every block they touch is verified first, and a mismatch
+   * throws {@link ChecksumMismatchException} without returning anything [0127].
+   */
+  byte[] read(long handle, long offsetBytes, int lengthBytes) throws IOException;
+
+  /**
+   * Writes {@code data[dataOffset, +lengthBytes)} at {@code offsetBytes}: appends extend CRCs incrementally, overwrites
+   * verify their partial boundary blocks first, a gap before the offset is zero-filled. {@code sync} forces data and
+   * checksums to disk before returning.
+   */
+  void write(long handle, long offsetBytes, byte[] data, int dataOffset, int lengthBytes, boolean sync)
+      throws IOException;
+
+  /** Zero-fills the chunk up to {@code lengthBytes} (record-append padding [0107]); no-op if it is that long. */
+  void padTo(long handle, long lengthBytes, boolean sync) throws IOException;
+
+  /** Reads every block of the chunk and checks its CRC; {@link ChecksumMismatchException} if one fails [0131]. */
+  void verify(long handle) throws IOException;
+
+  /** Removes the chunk; no-op if absent. */
+  void delete(long handle) throws IOException;
+
+  /** Bytes the chunks take (data plus checksums). */
+  long usedBytes();
+
+  /** Bytes still free for new data. */
+  long availableBytes() throws IOException;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,245 @@
+package io.gfs.chunkserver.store;
+
+import io.gfs.chunkserver.store.BlockChecksums.ChangedBlocks;
+import io.gfs.chunkserver.store.ChunkMetaFormat.BadMetaException;
+import io.gfs.common.Check;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chunks as files in one or more data directories: {@code <handle>.chunk} holds the bytes (its length is the chunk's
+ * length) and {@code <handle>.meta} the version and block CRCs ({@link ChunkMetaFormat}). New chunks go to the
+ * directories in turn. Files are opened per operation, so thousands of chunks never hold thousands of descriptors.
+ * A file that cannot be parsed is reported as a corrupt chunk at load, never a reason to stop.
+ */
+public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.ChunkFiles> {
+  private static final Logger LOG = LoggerFactory.getLogger(FileChunkStore.class);
+  private static final Pattern CHUNK_FILE = Pattern.compile("(-?[0-9]{1,20})\\.(chunk|meta)");
+
+  /** Where one chunk lives. */
+  record ChunkFiles(Path data, Path meta) {}
+
+  private final List<Path> dataDirs;
+  private final AtomicInteger nextDir = new AtomicInteger();
+
+  public FileChunkStore(List<Path> dataDirs) throws IOException {
+    Check.argument(!dataDirs.isEmpty(), "no data directories");
+    this.dataDirs = List.copyOf(dataDirs);
+    for (Path dir : this.dataDirs) {
+      Files.createDirectories(dir);
+      if (!Files.isWritable(dir)) {
+        throw new IOException("data directory " + dir + " is not writable");
+      }
+    }
+  }
+
+  public List<Path> dataDirs() {
+    return dataDirs;
+  }
+
+  /** The data file of a chunk, for tests that damage it on purpose. */
+  public Path dataFile(long handle) throws NoSuchChunkException {
+    return chunk(handle).medium.data();
+  }
+
+  @Override
+  List<Found<ChunkFiles>> scan() throws IOException {
+    Map<Long, Path> homes = new TreeMap<>();
+    for (Path dir : dataDirs) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Matcher m = CHUNK_FILE.matcher(file.getFileName().toString());
+          Long handle = m.matches() ? parseHandle(m.group(1)) : null;
+          if (handle == null) {
+            continue;
+          }
+          Path home = homes.putIfAbsent(handle, dir);
+          if (home != null && !home.equals(dir)) {
+            LOG.warn("chunk {} appears in both {} and {}; using {}, leaving {} alone", handle, home, dir, home, file);
+          }
+        }
+      }
+    }
+    List<Found<ChunkFiles>> found = new ArrayList<>();
+    homes.forEach((handle, dir) -> found.add(inspect(handle, files(dir, handle))));
+    return found;
+  }
+
+  private static Long parseHandle(String digits) {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static ChunkFiles files(Path dir, long handle) {
+    return new ChunkFiles(dir.resolve(handle + ".chunk"), dir.resolve(handle + ".meta"));
+  }
+
+  /** Reads one chunk's meta and checks it against the data file; any problem makes it a corrupt chunk. */
+  private static Found<ChunkFiles> inspect(long handle, ChunkFiles files) {
+    try {
+      if (!Files.exists(files.data())) {
+        return corrupt(handle, files, 0, "data file " + files.data() + " is missing");
+      }
+      if (!Files.exists(files.meta())) {
+        return corrupt(handle, files, 0, "meta file " + files.meta() + " is missing");
+      }
+      long lengthBytes = Files.size(files.data());
+      ChunkMetaFormat.Meta meta = ChunkMetaFormat.decode(Files.readAllBytes(files.meta()));
+      int blocks = BlockChecksums.blockCount(lengthBytes);
+      if (meta.crcs().length != blocks) {
+        return corrupt(handle, files, meta.version(), "meta has " + meta.crcs().length + " CRCs, the data's "
+            + lengthBytes + " bytes need " + blocks);
+      }
+      return new Found<>(handle, files, meta.version(), new BlockChecksums(handle, meta.crcs(), lengthBytes), null);
+    } catch (BadMetaException e) {
+      return corrupt(handle, files, 0, files.meta() + ": " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      return corrupt(handle, files, 0, "cannot read its files: " + e);
+    }
+  }
+
+  private static Found<ChunkFiles> corrupt(long handle, ChunkFiles files, long version, String reason) {
+    LOG.warn("chunk {} is corrupt: {}", handle, reason);
+    return new Found<>(handle, files, version, null, reason);
+  }
+
+  @Override
+  ChunkFiles createMedium(long handle, long version) throws IOException {
+    Path dir = dataDirs.get(Math.floorMod(nextDir.getAndIncrement(), dataDirs.size()));
+    ChunkFiles files = files(dir, handle);
+    try (FileChannel data = FileChannel.open(files.data(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      data.force(true);
+    }
+    try (FileChannel meta = FileChannel.open(files.meta(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version)), 0);
+      meta.force(true);
+    }
+    forceDirectory(dir);
+    return files;
+  }
+
+  @Override
+  void persistVersion(Chunk<ChunkFiles> chunk, long version) throws IOException {
+    try (FileChannel meta = FileChannel.open(chunk.medium.meta(), StandardOpenOption.WRITE)) {
+      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version)), 0);
+      meta.force(true);
+    }
+  }
+
+  @Override
+  <T> T withBytes(Chunk<ChunkFiles> chunk, boolean write, boolean sync, BytesOperation<T> operation)
+      throws IOException {
+    Path data = chunk.medium.data();
+    try (FileChannel channel = write
+        ? FileChannel.open(data, StandardOpenOption.READ, StandardOpenOption.WRITE)
+        : FileChannel.open(data, StandardOpenOption.READ)) {
+      T result = operation.apply(new ChannelBytes(chunk.handle, channel));
+      if (sync) {
+        channel.force(true);
+      }
+      return result;
+    } catch (NoSuchFileException e) {
+      throw new ChecksumMismatchException(chunk.handle, "chunk " + chunk.handle + ": data file " + data + " vanished");
+    }
+  }
+
+  @Override
+  void persistChecksums(Chunk<ChunkFiles> chunk, ChangedBlocks changed, boolean sync) throws IOException {
+    try (FileChannel meta = FileChannel.open(chunk.medium.meta(), StandardOpenOption.WRITE)) {
+      if (!changed.isEmpty()) {
+        int[] crcs = chunk.checksums.crcs();
+        writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.crcs(crcs, changed.firstBlock(), changed.endBlock())),
+            ChunkMetaFormat.crcPosition(changed.firstBlock()));
+      }
+      if (sync) {
+        meta.force(true);
+      }
+    }
+  }
+
+  @Override
+  void deleteMedium(Chunk<ChunkFiles> chunk) throws IOException {
+    Files.deleteIfExists(chunk.medium.meta());
+    Files.deleteIfExists(chunk.medium.data());
+  }
+
+  @Override
+  public long availableBytes() throws IOException {
+    long sum = 0;
+    Set<FileStore> seen = new HashSet<>();
+    for (Path dir : dataDirs) {
+      FileStore fileStore = Files.getFileStore(dir);
+      if (seen.add(fileStore)) {
+        sum += fileStore.getUsableSpace();
+      }
+    }
+    return sum;
+  }
+
+  @Override
+  public void close() {
+    // Nothing is held open between operations.
+  }
+
+  private static void forceDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some platforms cannot open a directory; the files themselves are forced, which is what matters most.
+      LOG.debug("cannot force directory {}: {}", dir, e.toString());
+    }
+  }
+
+  static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      at += channel.write(buffer, at);
+    }
+  }
+
+  /** Positional reads and writes on an open chunk file. */
+  private record ChannelBytes(long handle, FileChannel channel) implements BlockChecksums.Bytes {
+    @Override
+    public void read(long positionBytes, byte[] target, int targetOffset, int lengthBytes) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(target, targetOffset, lengthBytes);
+      long at = positionBytes;
+      while (buffer.hasRemaining()) {
+        int n = channel.read(buffer, at);
+        if (n < 0) {
+          throw new ChecksumMismatchException(handle, "chunk " + handle + ": data file ends at " + at
+              + ", before the recorded length", new EOFException());
+        }
+        at += n;
+      }
+    }
+
+    @Override
+    public void write(long positionBytes, byte[] source, int sourceOffset, int lengthBytes) throws IOException {
+      writeFully(channel, ByteBuffer.wrap(source, sourceOffset, lengthBytes), positionBytes);
+    }
+  }
+}
