@@ -1,0 +1,76 @@
+package io.gfs.master;
+
+import io.gfs.common.GfsConfig;
+import io.gfs.master.server.MasterServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code gfs master --conf FILE}: runs a master until SIGTERM. Prints exactly one line, {@code gfs master serving on
+ * HOST:PORT}, to stdout once it serves (scripts and test clusters wait for it). Bad arguments or configuration: a
+ * message on stderr and exit code 2; a failure to start: exit code 1.
+ */
+public final class MasterMain {
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_FAILED = 1;
+
+  private MasterMain() {}
+
+  public static void main(String[] args) {
+    Path conf = parse(args, System.err);
+    if (conf == null) {
+      System.exit(EXIT_USAGE);
+      return;
+    }
+    GfsConfig config;
+    try {
+      config = GfsConfig.load(conf);
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println("gfs master: bad configuration " + conf + ": " + e.getMessage());
+      System.exit(EXIT_USAGE);
+      return;
+    }
+    MasterServer server;
+    try {
+      server = MasterServer.start(config);
+    } catch (IllegalArgumentException e) {
+      System.err.println("gfs master: bad configuration " + conf + ": " + e.getMessage());
+      System.exit(EXIT_USAGE);
+      return;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("gfs master: cannot start: " + e.getMessage());
+      e.printStackTrace(System.err);
+      System.exit(EXIT_FAILED);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "gfs-master-shutdown"));
+    System.out.println("gfs master serving on " + server.address());
+    System.out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The --conf file, or null after printing what is wrong. */
+  static Path parse(String[] args, PrintStream err) {
+    if (args.length != 2 || !args[0].equals("--conf")) {
+      err.println("usage: gfs master --conf FILE");
+      return null;
+    }
+    Path conf = Path.of(args[1]);
+    if (!Files.isReadable(conf)) {
+      err.println("gfs master: configuration file " + conf + " is not readable");
+      return null;
+    }
+    return conf;
+  }
+}

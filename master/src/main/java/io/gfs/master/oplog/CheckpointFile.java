@@ -1,0 +1,174 @@
+package io.gfs.master.oplog;
+
+import io.gfs.master.state.StateImage;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * One checkpoint file [0052-0054]: magic, the last sequence number it covers, the state image, and a trailer with the
+ * CRC32C of everything before it. Written to a .tmp name, forced, renamed and the directory forced, so a crash leaves
+ * either the old set of checkpoints or the new one; a torn or bit-rotted checkpoint fails its CRC and is skipped.
+ */
+public final class CheckpointFile {
+  private static final byte[] MAGIC = "GFSCKPT1".getBytes(StandardCharsets.US_ASCII);
+  private static final int TRAILER_BYTES = 4;
+  private static final int COUNT_MAX = 100_000_000;
+
+  private CheckpointFile() {}
+
+  /** What a valid checkpoint holds. */
+  public record Loaded(long lastSequence, StateImage image) {}
+
+  /** Writes the checkpoint durably and returns its final path. */
+  public static Path write(Path dir, long lastSequence, StateImage image) throws IOException {
+    Path target = MetaFiles.checkpoint(dir, lastSequence);
+    Path tmp = target.resolveSibling(target.getFileName() + MetaFiles.TMP_SUFFIX);
+    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      CRC32C crc = new CRC32C();
+      OutputStream raw = Channels.newOutputStream(channel);
+      DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16),
+          crc));
+      out.write(MAGIC);
+      out.writeLong(lastSequence);
+      writeImage(out, image);
+      out.flush();
+      ByteBuffer trailer = ByteBuffer.allocate(TRAILER_BYTES).putInt((int) crc.getValue());
+      raw.write(trailer.array());
+      raw.flush();
+      channel.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    MetaFiles.syncDirectory(dir);
+    return target;
+  }
+
+  /** Reads and verifies a checkpoint; IOException when it is incomplete, corrupt or not a checkpoint. */
+  public static Loaded read(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size < MAGIC.length + 8 + TRAILER_BYTES) {
+      throw new IOException(file + ": " + size + " bytes is too short for a checkpoint");
+    }
+    int expected = verify(file, size);
+    try (InputStream raw = Files.newInputStream(file);
+        DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+      byte[] magic = new byte[MAGIC.length];
+      in.readFully(magic);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw new IOException(file + ": not a gfs checkpoint");
+      }
+      long lastSequence = in.readLong();
+      StateImage image = readImage(in);
+      int trailer = in.readInt();
+      if (trailer != expected || in.read() != -1) {
+        throw new IOException(file + ": image does not end at the trailer");
+      }
+      return new Loaded(lastSequence, image);
+    } catch (EOFException | IllegalArgumentException e) {
+      throw new IOException(file + ": malformed checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  /** Checks the whole-file CRC before anything is parsed; returns the trailer value. */
+  private static int verify(Path file, long size) throws IOException {
+    CRC32C crc = new CRC32C();
+    byte[] trailer = new byte[TRAILER_BYTES];
+    try (InputStream raw = Files.newInputStream(file);
+        CheckedInputStream in = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc)) {
+      long remaining = size - TRAILER_BYTES;
+      byte[] buffer = new byte[1 << 16];
+      while (remaining > 0) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+        if (n < 0) {
+          throw new IOException(file + ": shrank while being verified");
+        }
+        remaining -= n;
+      }
+      int computed = (int) crc.getValue(); // before the trailer itself passes through the checksum
+      if (in.readNBytes(trailer, 0, TRAILER_BYTES) != TRAILER_BYTES) {
+        throw new IOException(file + ": shrank while being verified");
+      }
+      int stored = ByteBuffer.wrap(trailer).getInt();
+      if (stored != computed) {
+        throw new IOException(file + ": checkpoint CRC mismatch (incomplete or corrupt)");
+      }
+      return stored;
+    }
+  }
+
+  private static void writeImage(DataOutputStream out, StateImage image) throws IOException {
+    out.writeLong(image.nextHandle());
+    out.writeInt(image.directories().size());
+    for (StateImage.Directory d : image.directories()) {
+      RecordCodec.writeString(out, d.path());
+      out.writeLong(d.mtimeMillis());
+    }
+    out.writeInt(image.files().size());
+    for (StateImage.File f : image.files()) {
+      RecordCodec.writeString(out, f.path());
+      out.writeInt(f.replication());
+      out.writeLong(f.mtimeMillis());
+      out.writeInt(f.chunkHandles().size());
+      for (long handle : f.chunkHandles()) {
+        out.writeLong(handle);
+      }
+    }
+    out.writeInt(image.chunks().size());
+    for (StateImage.Chunk c : image.chunks()) {
+      out.writeLong(c.handle());
+      out.writeLong(c.version());
+    }
+  }
+
+  private static StateImage readImage(DataInputStream in) throws IOException {
+    long nextHandle = in.readLong();
+    List<StateImage.Directory> directories = new ArrayList<>();
+    for (int i = count(in); i > 0; i--) {
+      directories.add(new StateImage.Directory(RecordCodec.readString(in), in.readLong()));
+    }
+    List<StateImage.File> files = new ArrayList<>();
+    for (int i = count(in); i > 0; i--) {
+      String path = RecordCodec.readString(in);
+      int replication = in.readInt();
+      long mtime = in.readLong();
+      List<Long> handles = new ArrayList<>();
+      for (int j = count(in); j > 0; j--) {
+        handles.add(in.readLong());
+      }
+      files.add(new StateImage.File(path, replication, mtime, handles));
+    }
+    List<StateImage.Chunk> chunks = new ArrayList<>();
+    for (int i = count(in); i > 0; i--) {
+      chunks.add(new StateImage.Chunk(in.readLong(), in.readLong()));
+    }
+    return new StateImage(nextHandle, directories, files, chunks);
+  }
+
+  private static int count(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > COUNT_MAX) {
+      throw new IOException("count " + n + " outside [0, " + COUNT_MAX + "]");
+    }
+    return n;
+  }
+}

@@ -1,0 +1,119 @@
+package io.gfs.master.oplog;
+
+import io.gfs.master.state.StateImage;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restart [0052, 0054]: load the newest checkpoint that verifies (skipping incomplete or corrupt ones), then replay
+ * every later record from the segments in order. A torn tail of the last segment (a short frame or a CRC mismatch,
+ * from a crash mid-write: never acknowledged) is truncated and recovery goes on; a bad frame anywhere else, or a gap in
+ * the sequence numbers, is corruption of acknowledged records and stops the master with a message naming the file.
+ */
+public final class Recovery {
+  private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+  /** What recovery found: the last sequence number now in memory, for the log to go on from. */
+  public record Result(long lastSequence, long checkpointSequence, long replayedRecords, long truncatedBytes,
+      List<Path> skippedCheckpoints) {}
+
+  private Recovery() {}
+
+  public static Result recover(Path dir, Consumer<StateImage> restore, Consumer<LogEntry> apply)
+      throws IOException {
+    Files.createDirectories(dir);
+    for (Path tmp : MetaFiles.temporaries(dir)) {
+      LOG.info("deleting unfinished checkpoint {}", tmp);
+      Files.delete(tmp);
+    }
+    List<Path> skipped = new ArrayList<>();
+    long base = 0;
+    for (Map.Entry<Long, Path> c : MetaFiles.checkpoints(dir).descendingMap().entrySet()) {
+      CheckpointFile.Loaded loaded;
+      try {
+        loaded = CheckpointFile.read(c.getValue());
+      } catch (IOException e) {
+        LOG.warn("skipping checkpoint: {}", e.getMessage());
+        skipped.add(c.getValue());
+        continue;
+      }
+      if (loaded.lastSequence() != c.getKey()) {
+        LOG.warn("skipping checkpoint {}: it says it covers sequence {}", c.getValue(), loaded.lastSequence());
+        skipped.add(c.getValue());
+        continue;
+      }
+      restore.accept(loaded.image());
+      base = loaded.lastSequence();
+      LOG.info("loaded checkpoint {} ({} files, {} chunks)", c.getValue().getFileName(), loaded.image().files().size(),
+          loaded.image().chunks().size());
+      break;
+    }
+    return replay(dir, base, skipped, apply);
+  }
+
+  private static Result replay(Path dir, long base, List<Path> skipped, Consumer<LogEntry> apply)
+      throws IOException {
+    NavigableMap<Long, Path> segments = new TreeMap<>(MetaFiles.segments(dir));
+    // Segments whose every record is in the checkpoint are not needed (the next one starts at or before base + 1).
+    while (segments.size() > 1 && segments.higherKey(segments.firstKey()) <= base + 1) {
+      segments.pollFirstEntry();
+    }
+    long last = base;
+    long replayed = 0;
+    long truncated = 0;
+    if (!segments.isEmpty() && segments.firstKey() > base + 1) {
+      throw new IOException("op log gap: records up to " + base + " are in the checkpoint but the oldest segment, "
+          + segments.firstEntry().getValue() + ", starts at " + segments.firstKey());
+    }
+    long[] replayedHolder = {0};
+    long[] lastHolder = {base};
+    for (Map.Entry<Long, Path> segment : segments.entrySet()) {
+      boolean lastSegment = segment.getKey().equals(segments.lastKey());
+      if (segment.getKey() > lastHolder[0] + 1) {
+        throw new IOException("op log gap: records end at " + lastHolder[0] + " but " + segment.getValue()
+            + " starts at " + segment.getKey());
+      }
+      SegmentReader.Scan scan = SegmentReader.scan(segment.getValue(), segment.getKey(), entry -> {
+        if (entry.sequence() <= lastHolder[0]) {
+          return; // already in the checkpoint (or an empty segment re-started at the same number)
+        }
+        try {
+          apply.accept(entry);
+        } catch (RuntimeException e) {
+          throw new IllegalStateException("replay of log record " + entry.sequence() + " (" + entry.record()
+              + ") failed: " + e.getMessage(), e);
+        }
+        lastHolder[0] = entry.sequence();
+        replayedHolder[0]++;
+      });
+      if (!scan.clean()) {
+        if (!lastSegment) {
+          throw new IOException("op log corrupt: " + segment.getValue() + " is not the last segment but has a bad "
+              + "record: " + scan.problem() + "; acknowledged records may be lost, refusing to start");
+        }
+        truncated = scan.fileBytes() - scan.validBytes();
+        LOG.warn("op log {}: torn tail ({}); dropping its last {} bytes (never acknowledged)",
+            segment.getValue().getFileName(), scan.problem(), truncated);
+        try (FileChannel channel = FileChannel.open(segment.getValue(), StandardOpenOption.WRITE)) {
+          channel.truncate(scan.validBytes());
+          channel.force(true);
+        }
+      }
+    }
+    last = lastHolder[0];
+    replayed = replayedHolder[0];
+    LOG.info("recovered op log up to sequence {} ({} records replayed after checkpoint {})", last, replayed, base);
+    return new Result(last, base, replayed, truncated, List.copyOf(skipped));
+  }
+}

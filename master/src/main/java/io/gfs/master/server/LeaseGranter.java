@@ -1,0 +1,110 @@
+package io.gfs.master.server;
+
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.master.state.LeasePlan;
+import io.gfs.master.state.LeaseView;
+import io.gfs.master.state.LockTable;
+import io.gfs.master.state.MasterState;
+import io.gfs.thrift.gen.GfsException;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.apache.thrift.TException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * acquireLease's version-bump protocol [0079-0080, 0092]: under the file's write lock, plan; if a grant is needed, log
+ * the new version (or the new chunk) BEFORE telling anyone, then send assignVersion to every target in parallel, the
+ * first one with the lease duration (it becomes primary). Targets that fail are left out; if the intended primary
+ * failed, another that succeeded is made primary. The state then records who holds the version and the lease.
+ */
+final class LeaseGranter {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseGranter.class);
+
+  private final MasterState state;
+  private final Journal journal;
+  private final RpcClients rpc;
+  private final ExecutorService rpcPool;
+  private final InstantSource clock;
+  private final long leaseDurationMillis;
+
+  LeaseGranter(MasterState state, Journal journal, RpcClients rpc, ExecutorService rpcPool, InstantSource clock,
+      long leaseDurationMillis) {
+    this.state = state;
+    this.journal = journal;
+    this.rpc = rpc;
+    this.rpcPool = rpcPool;
+    this.clock = clock;
+    this.leaseDurationMillis = leaseDurationMillis;
+  }
+
+  LeaseView acquire(String path, long chunkIndex) throws IOException {
+    try (LockTable.Held locks = state.lockWrite(path)) {
+      LeasePlan plan = state.planLease(path, chunkIndex, clock.millis());
+      if (plan instanceof LeasePlan.Existing existing) {
+        return existing.lease();
+      }
+      LeasePlan.Grant grant = (LeasePlan.Grant) plan;
+      boolean logged = false;
+      try {
+        journal.commit(grant.record());
+        logged = true;
+      } finally {
+        if (!logged) {
+          state.abortGrant(grant);
+        }
+      }
+      List<String> succeeded = new ArrayList<>();
+      String primary = assign(grant, succeeded);
+      return state.completeGrant(grant, succeeded, primary, clock.millis());
+    }
+  }
+
+  /** Tells every target its new version; returns the primary's id (or null) and fills succeeded. */
+  private String assign(LeasePlan.Grant grant, List<String> succeeded) {
+    List<CompletableFuture<Boolean>> calls = new ArrayList<>();
+    for (int i = 0; i < grant.targets().size(); i++) {
+      LeasePlan.Target target = grant.targets().get(i);
+      long duration = i == 0 ? leaseDurationMillis : 0;
+      calls.add(CompletableFuture.supplyAsync(() -> assignVersion(grant, target, duration), rpcPool));
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      if (calls.get(i).join()) {
+        succeeded.add(grant.targets().get(i).serverId());
+      }
+    }
+    String intended = grant.targets().get(0).serverId();
+    if (succeeded.contains(intended)) {
+      return intended;
+    }
+    for (LeasePlan.Target target : grant.targets()) {
+      if (succeeded.contains(target.serverId()) && assignVersion(grant, target, leaseDurationMillis)) {
+        return target.serverId();
+      }
+    }
+    return null;
+  }
+
+  private boolean assignVersion(LeasePlan.Grant grant, LeasePlan.Target target, long durationMillis) {
+    try {
+      rpc.chunkServer(target.address(), c -> {
+        c.assignVersion(grant.handle(), grant.version(), grant.create(), durationMillis);
+        return null;
+      });
+      return true;
+    } catch (GfsException e) {
+      LOG.warn("assignVersion(chunk {}, version {}) refused by {}: {} {}", grant.handle(), grant.version(),
+          target.address(), e.getCode(), e.getMessage());
+      return false;
+    } catch (TException | RuntimeException e) {
+      LOG.warn("assignVersion(chunk {}, version {}) to {} failed: {}", grant.handle(), grant.version(),
+          target.address(), e.toString());
+      rpc.forget(target.address());
+      return false;
+    }
+  }
+}

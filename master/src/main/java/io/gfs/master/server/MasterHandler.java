@@ -1,0 +1,180 @@
+package io.gfs.master.server;
+
+import io.gfs.common.GfsConfigKeys;
+import io.gfs.master.state.Decision;
+import io.gfs.master.state.HeartbeatOutcome;
+import io.gfs.master.state.Lease;
+import io.gfs.master.state.LockTable;
+import io.gfs.master.state.LogRecord;
+import io.gfs.master.state.MasterState;
+import io.gfs.master.state.ServerStatus;
+import io.gfs.common.rpc.RpcErrors;
+import io.gfs.thrift.gen.ChunkLease;
+import io.gfs.thrift.gen.ChunkLocations;
+import io.gfs.thrift.gen.ChunkServerStatus;
+import io.gfs.thrift.gen.ClusterStatus;
+import io.gfs.thrift.gen.FileInfo;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.HeartbeatReply;
+import io.gfs.thrift.gen.HeartbeatRequest;
+import io.gfs.thrift.gen.LeaseExtension;
+import io.gfs.thrift.gen.MasterService;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's Thrift service: translates the wire to state calls. Every mutation runs the same way: take the path
+ * locks, decide, make the record durable, apply, release, reply; {@link HandlerGuard} turns every failure into a typed
+ * GfsException.
+ */
+final class MasterHandler implements MasterService.Iface {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterHandler.class);
+
+  private final MasterState state;
+  private final Journal journal;
+  private final LeaseGranter leases;
+  private final InstantSource clock;
+  private final MasterConfig config;
+
+  MasterHandler(MasterState state, Journal journal, LeaseGranter leases, InstantSource clock, MasterConfig config) {
+    this.state = state;
+    this.journal = journal;
+    this.leases = leases;
+    this.clock = clock;
+    this.config = config;
+  }
+
+  @Override
+  public ClusterStatus getClusterStatus() throws GfsException {
+    return HandlerGuard.call("getClusterStatus", () -> {
+      long now = clock.millis();
+      List<ChunkServerStatus> servers = new ArrayList<>();
+      for (ServerStatus s : state.chunkServers(now)) {
+        servers.add(new ChunkServerStatus(s.info().serverId(), RpcErrors.toThrift(s.info().address()),
+            s.info().rack(), s.info().capacityBytes(), s.info().usedBytes(), s.chunkCount(),
+            Math.max(0, now - s.info().lastHeartbeatMillis())));
+      }
+      return new ClusterStatus(config.clusterName(), servers, state.fileCount(), state.directoryCount(),
+          state.chunkCount(), journal.lastSequence());
+    });
+  }
+
+  @Override
+  public FileInfo getFileInfo(String path) throws GfsException {
+    return HandlerGuard.call("getFileInfo", () -> {
+      try (LockTable.Held locks = state.lockRead(path)) {
+        return ThriftMapping.fileInfo(state.fileStatus(path), config.chunkSizeBytes());
+      }
+    });
+  }
+
+  @Override
+  public List<FileInfo> listStatus(String path) throws GfsException {
+    return HandlerGuard.call("listStatus", () -> {
+      try (LockTable.Held locks = state.lockRead(path)) {
+        return ThriftMapping.fileInfos(state.listStatus(path), config.chunkSizeBytes());
+      }
+    });
+  }
+
+  @Override
+  public boolean mkdirs(String path) throws GfsException {
+    return HandlerGuard.call("mkdirs", () -> {
+      try (LockTable.Held locks = state.lockWrite(path)) {
+        return commit(state.decideMkdirs(path, clock.millis()));
+      }
+    });
+  }
+
+  @Override
+  public FileInfo create(String path, boolean overwrite, boolean createParent, int replication) throws GfsException {
+    return HandlerGuard.call("create", () -> {
+      try (LockTable.Held locks = state.lockWrite(path)) {
+        commit(state.decideCreate(path, overwrite, createParent, replication, clock.millis()));
+        return ThriftMapping.fileInfo(state.fileStatus(path), config.chunkSizeBytes());
+      }
+    });
+  }
+
+  @Override
+  public boolean remove(String path, boolean recursive) throws GfsException {
+    return HandlerGuard.call("remove", () -> {
+      try (LockTable.Held locks = state.lockWrite(path)) {
+        return commit(state.decideRemove(path, recursive));
+      }
+    });
+  }
+
+  @Override
+  public void rename(String source, String destination) throws GfsException {
+    HandlerGuard.call("rename", () -> {
+      try (LockTable.Held locks = state.lockRename(source, destination)) {
+        return commit(state.decideRename(source, destination, clock.millis()));
+      }
+    });
+  }
+
+  @Override
+  public ChunkLocations findChunks(String path, long firstChunkIndex, int chunkCountMax) throws GfsException {
+    return HandlerGuard.call("findChunks", () -> {
+      try (LockTable.Held locks = state.lockRead(path)) {
+        return ThriftMapping.chunkLocations(state.findChunks(path, firstChunkIndex, chunkCountMax, clock.millis()),
+            config.chunkSizeBytes());
+      }
+    });
+  }
+
+  @Override
+  public ChunkLease acquireLease(String path, long chunkIndex) throws GfsException {
+    return HandlerGuard.call("acquireLease",
+        () -> ThriftMapping.chunkLease(leases.acquire(path, chunkIndex), config.chunkSizeBytes()));
+  }
+
+  @Override
+  public void reportChunkLength(String path, long chunkIndex, long handle, long lengthBytes) throws GfsException {
+    HandlerGuard.call("reportChunkLength", () -> {
+      try (LockTable.Held locks = state.lockRead(path)) {
+        state.reportChunkLength(path, chunkIndex, handle, lengthBytes);
+        return null;
+      }
+    });
+  }
+
+  @Override
+  public HeartbeatReply heartbeat(HeartbeatRequest request) throws GfsException {
+    return HandlerGuard.call("heartbeat", () -> {
+      HeartbeatOutcome outcome =
+          state.heartbeat(ThriftMapping.heartbeatReport(request, GfsConfigKeys.ChunkServer.RACK.defaultValue()), clock.millis());
+      for (String replaced : outcome.replacedServers()) {
+        LOG.info("chunkserver {} at {} replaces {}", request.getServerId(), request.getAddress(), replaced);
+      }
+      for (LogRecord.SetVersion adoption : outcome.adoptions()) {
+        LOG.warn("chunkserver {} reports chunk {} at version {}, newer than the master's: adopting it",
+            request.getServerId(), adoption.handle(), adoption.version());
+        journal.commit(adoption);
+      }
+      if (!outcome.unknownFutureChunks().isEmpty()) {
+        LOG.warn("chunkserver {} holds chunks {} with handles the master never issued (a lost log?): left alone",
+            request.getServerId(), outcome.unknownFutureChunks());
+      }
+      List<LeaseExtension> extensions = new ArrayList<>();
+      for (Lease lease : outcome.extensions()) {
+        extensions.add(new LeaseExtension(lease.handle(), lease.version(), config.leaseDurationMillis()));
+      }
+      return new HeartbeatReply(outcome.deleteChunks(), extensions, config.heartbeatIntervalMillis());
+    });
+  }
+
+  /** Logs and applies a decided record; returns the command's answer. */
+  private boolean commit(Decision decision) throws IOException {
+    decision.orThrow();
+    if (decision.record().isPresent()) {
+      journal.commit(decision.record().get());
+    }
+    return decision.answer();
+  }
+}

@@ -1,0 +1,45 @@
+package io.gfs.master.server;
+
+import io.gfs.master.state.MasterState;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's periodic work: forget chunkservers that stopped heartbeating (their replicas leave the locations, their
+ * leases end), drop expired leases, and start a checkpoint when enough records accumulated. State methods take the
+ * time; this class reads the clock.
+ */
+final class MasterTimers implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MasterTimers.class);
+
+  private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "gfs-master-timers");
+    t.setDaemon(true);
+    return t;
+  });
+
+  MasterTimers(MasterState state, Journal journal, InstantSource clock, MasterConfig config) {
+    long periodMillis = Math.max(50, Math.min(1000, config.chunkServerDeadAfterMillis() / 4));
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        List<String> dead = state.tick(clock.millis());
+        if (!dead.isEmpty()) {
+          LOG.warn("chunkservers {} silent for {} ms: taken as down", dead, config.chunkServerDeadAfterMillis());
+        }
+        journal.checkpointIfDue();
+      } catch (RuntimeException e) {
+        LOG.error("master timer task failed", e); // keep the timer alive: a thrown task would cancel it
+      }
+    }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,324 @@
+package io.gfs.master.state;
+
+import io.gfs.common.Check;
+import io.gfs.common.HostPort;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The chunk side of the master: chunk table, leases and chunkserver registry, which heartbeats, lease grants and
+ * namespace mutations all touch. One monitor guards all three, so their cross-checks (a lease holder is a current
+ * replica of a live server) hold at every step; each call is short and does no I/O.
+ */
+final class ChunkCoordinator {
+  private final MasterState.Settings settings;
+  private final RandomGenerator random;
+  private final ChunkTable chunks = new ChunkTable();
+  private final LeaseTable leases = new LeaseTable();
+  private final ChunkServerRegistry servers;
+
+  ChunkCoordinator(MasterState.Settings settings, RandomGenerator random) {
+    this.settings = settings;
+    this.random = random;
+    this.servers = new ChunkServerRegistry(settings.chunkServerDeadAfterMillis(),
+        MasterState.RECENT_CREATION_WINDOW_MILLIS);
+  }
+
+  synchronized void applyAdd(long handle, long version) {
+    chunks.add(handle, version);
+  }
+
+  synchronized void applySetVersion(long handle, long version) {
+    chunks.setVersion(handle, version);
+    pruneLeases();
+  }
+
+  synchronized void release(List<Long> handles) {
+    for (long handle : handles) {
+      chunks.release(handle);
+    }
+    pruneLeases();
+  }
+
+  synchronized long knownLengthBytes(List<Long> handles) {
+    long total = 0;
+    for (long handle : handles) {
+      ChunkInfo chunk = chunks.get(handle);
+      total += chunk == null ? 0 : chunk.knownLengthBytes;
+    }
+    return total;
+  }
+
+  synchronized List<ChunkView> views(List<Long> handles, long firstIndex, int countMax, long nowMillis) {
+    List<ChunkView> out = new ArrayList<>();
+    for (long i = firstIndex; i < handles.size() && out.size() < countMax; i++) {
+      ChunkInfo chunk = chunks.get(handles.get((int) i));
+      Check.state(chunk != null, "chunk %s of a file is missing from the chunk table", handles.get((int) i));
+      out.add(new ChunkView(i, chunk.handle, chunk.version, chunk.knownLengthBytes,
+          addresses(liveCurrentReplicas(chunk.handle, nowMillis))));
+    }
+    return out;
+  }
+
+  /** Decides acquireLease for a resolved chunk index of a file whose write lock the caller holds. */
+  synchronized LeasePlan planLease(String path, List<Long> handles, int replication, long chunkIndex,
+      long nowMillis) {
+    if (chunkIndex == handles.size()) {
+      List<LeasePlan.Target> targets = place(replication, nowMillis, path);
+      long handle = chunks.reserveHandle();
+      return new LeasePlan.Grant(chunkIndex, handle, 1, true,
+          new LogRecord.AddChunk(path, chunkIndex, handle, 1, nowMillis), targets);
+    }
+    long handle = handles.get((int) chunkIndex);
+    ChunkInfo chunk = chunks.get(handle);
+    Check.state(chunk != null, "chunk %s of %s is missing from the chunk table", handle, path);
+    Lease lease = leases.get(handle);
+    if (lease != null && lease.unexpiredAt(nowMillis) && lease.version() == chunk.version
+        && servers.isLive(lease.primaryId(), nowMillis) && chunks.isCurrentReplica(handle, lease.primaryId())) {
+      return new LeasePlan.Existing(view(chunkIndex, chunk, lease, nowMillis));
+    }
+    List<LeasePlan.Target> targets = targets(liveCurrentReplicas(handle, nowMillis));
+    boolean create = false;
+    if (targets.isEmpty()) {
+      if (!chunk.allocationFailed || !chunk.replicas.isEmpty()) {
+        throw StateException.of(StateError.NO_CHUNKSERVERS,
+            "no live replica of chunk %s (handle %s, version %s) of %s", chunkIndex, handle, chunk.version, path);
+      }
+      targets = place(replication, nowMillis, path); // its creation failed everywhere: no data can exist yet
+      create = true;
+    }
+    long version = chunk.version + 1;
+    chunk.grantInProgress = true;
+    leases.revoke(handle);
+    return new LeasePlan.Grant(chunkIndex, handle, version, create, new LogRecord.SetVersion(handle, version),
+        targets);
+  }
+
+  /**
+   * The chunkservers answered a grant: succeeded hold the new version, primaryId (one of them, or null) took the
+   * lease. Returns the lease for the client, or throws NO_CHUNKSERVERS when nobody took it.
+   */
+  synchronized LeaseView completeGrant(LeasePlan.Grant plan, List<String> succeeded, String primaryId,
+      long nowMillis) {
+    ChunkInfo chunk = chunks.get(plan.handle());
+    Check.state(chunk != null, "grant of chunk %s that is not in the table", plan.handle());
+    chunk.grantInProgress = false;
+    for (String serverId : succeeded) {
+      if (servers.isRegistered(serverId)) {
+        chunks.confirmReplica(plan.handle(), serverId, plan.version());
+      }
+    }
+    boolean primaryOk = primaryId != null && succeeded.contains(primaryId) && servers.isRegistered(primaryId)
+        && chunk.version == plan.version();
+    if (!primaryOk) {
+      chunk.allocationFailed = plan.create() && chunk.replicas.isEmpty();
+      pruneLeases();
+      throw StateException.of(StateError.NO_CHUNKSERVERS,
+          "no chunkserver took version %s of chunk %s (handle %s); tried %s", plan.version(), plan.chunkIndex(),
+          plan.handle(), plan.targets());
+    }
+    chunk.allocationFailed = false;
+    Lease lease = new Lease(plan.handle(), primaryId, plan.version(), nowMillis + settings.leaseDurationMillis());
+    leases.grant(lease);
+    return view(plan.chunkIndex(), chunk, lease, nowMillis);
+  }
+
+  /** The grant's record could not be made durable: nothing was told to anyone. */
+  synchronized void abortGrant(long handle) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk != null) {
+      chunk.grantInProgress = false;
+    }
+  }
+
+  synchronized HeartbeatOutcome heartbeat(HeartbeatReport report, long nowMillis) {
+    String serverId = report.serverId();
+    List<String> replaced = servers.heartbeat(new ChunkServerInfo(serverId, report.address(), report.rack(),
+        report.capacityBytes(), report.usedBytes(), nowMillis));
+    for (String old : replaced) {
+      chunks.removeServer(old);
+      leases.revokeHeldBy(old);
+    }
+    List<Long> delete = new ArrayList<>();
+    List<Long> future = new ArrayList<>();
+    List<LogRecord.SetVersion> adoptions = new ArrayList<>();
+    Set<Long> reported = new HashSet<>();
+    for (HeartbeatReport.Replica r : report.chunks()) {
+      boolean valid = r.handle() > 0 && r.version() > 0 && r.lengthBytes() >= 0
+          && r.lengthBytes() <= settings.chunkSizeBytes();
+      if (!valid || !reported.add(r.handle())) {
+        continue; // malformed or repeated entries are ignored, never trusted
+      }
+      switch (chunks.report(serverId, r.handle(), r.version(), r.lengthBytes())) {
+        case STALE, UNKNOWN -> delete.add(r.handle());
+        case UNKNOWN_FUTURE -> future.add(r.handle());
+        case HIGHER -> adoptions.add(new LogRecord.SetVersion(r.handle(), r.version()));
+        case ACCEPTED, IGNORED -> { }
+        default -> throw new IllegalStateException("unhandled verdict");
+      }
+    }
+    chunks.retainReported(serverId, reported);
+    for (long handle : report.corruptChunks()) {
+      chunks.markCorrupt(serverId, handle);
+    }
+    List<Lease> extensions = new ArrayList<>();
+    for (long handle : new HashSet<>(report.leaseExtensionRequests())) {
+      if (chunks.isCurrentReplica(handle, serverId)) {
+        Lease extended = leases.extend(handle, serverId, nowMillis, settings.leaseDurationMillis());
+        if (extended != null) {
+          extensions.add(extended);
+        }
+      }
+    }
+    pruneLeases();
+    return new HeartbeatOutcome(delete, extensions, adoptions, future, replaced);
+  }
+
+  /** Forgets chunkservers silent too long (their replicas and leases) and expired leases. */
+  synchronized List<String> tick(long nowMillis) {
+    List<String> dead = servers.removeDead(nowMillis);
+    for (String serverId : dead) {
+      chunks.removeServer(serverId);
+      leases.revokeHeldBy(serverId);
+    }
+    leases.expire(nowMillis);
+    return dead;
+  }
+
+  synchronized void reportLength(long handle, long lengthBytes) {
+    chunks.reportLength(handle, lengthBytes);
+  }
+
+  synchronized List<ServerStatus> status(long nowMillis) {
+    List<ServerStatus> out = new ArrayList<>();
+    for (ChunkServerInfo info : servers.live(nowMillis)) {
+      out.add(new ServerStatus(info, chunks.replicaCount(info.serverId())));
+    }
+    return out;
+  }
+
+  synchronized int chunkCount() {
+    return chunks.size();
+  }
+
+  synchronized int leaseCount() {
+    return leases.size();
+  }
+
+  synchronized long nextHandle() {
+    return chunks.nextHandle();
+  }
+
+  synchronized List<StateImage.Chunk> imageChunks() {
+    List<StateImage.Chunk> out = new ArrayList<>(chunks.size());
+    for (ChunkInfo chunk : chunks.all()) {
+      out.add(new StateImage.Chunk(chunk.handle, chunk.version));
+    }
+    return out;
+  }
+
+  synchronized void restore(StateImage image, Map<Long, Integer> references) {
+    Check.state(chunks.size() == 0, "restore into a non-empty chunk table");
+    for (StateImage.Chunk c : image.chunks()) {
+      Integer count = references.get(c.handle());
+      Check.state(count != null, "checkpoint chunk %s is referenced by no file", c.handle());
+      chunks.add(c.handle(), c.version());
+      chunks.get(c.handle()).referenceCount = count;
+    }
+    chunks.restoreNextHandle(image.nextHandle());
+  }
+
+  /** Every file's chunk exists with the right reference count; leases sit on current replicas. */
+  synchronized void checkInvariants(Map<Long, Integer> references) {
+    for (Map.Entry<Long, Integer> ref : references.entrySet()) {
+      ChunkInfo chunk = chunks.get(ref.getKey());
+      Check.state(chunk != null, "file chunk %s missing from the chunk table", ref.getKey());
+      Check.state(chunk.referenceCount == ref.getValue(), "chunk %s reference count %s but %s files refer to it",
+          ref.getKey(), chunk.referenceCount, ref.getValue());
+    }
+    for (ChunkInfo chunk : chunks.all()) {
+      Check.state(references.containsKey(chunk.handle), "chunk %s is in the table but in no file", chunk.handle);
+      Check.state(chunk.handle < chunks.nextHandle(), "chunk %s at or past the handle counter %s", chunk.handle,
+          chunks.nextHandle());
+      Check.state(chunk.version > 0, "chunk %s version %s", chunk.handle, chunk.version);
+      for (String serverId : chunk.replicas.keySet()) {
+        Check.state(servers.isRegistered(serverId), "chunk %s has a replica on unregistered server %s",
+            chunk.handle, serverId);
+      }
+    }
+    for (Lease lease : leases.all()) {
+      ChunkInfo chunk = chunks.get(lease.handle());
+      Check.state(chunk != null, "lease on missing chunk %s", lease.handle());
+      Check.state(lease.version() == chunk.version, "lease on chunk %s at version %s, chunk at %s", lease.handle(),
+          lease.version(), chunk.version);
+      Check.state(chunks.isCurrentReplica(lease.handle(), lease.primaryId()),
+          "lease holder %s of chunk %s is not a current replica", lease.primaryId(), lease.handle());
+    }
+    chunks.checkInvariants();
+  }
+
+  private void pruneLeases() {
+    for (Lease lease : leases.all()) {
+      ChunkInfo chunk = chunks.get(lease.handle());
+      if (chunk == null || chunk.version != lease.version()
+          || !chunks.isCurrentReplica(lease.handle(), lease.primaryId())) {
+        leases.revoke(lease.handle());
+      }
+    }
+  }
+
+  private List<String> liveCurrentReplicas(long handle, long nowMillis) {
+    List<String> out = new ArrayList<>();
+    for (String serverId : chunks.currentReplicas(handle)) {
+      if (servers.isLive(serverId, nowMillis)) {
+        out.add(serverId);
+      }
+    }
+    return out;
+  }
+
+  private List<LeasePlan.Target> place(int replication, long nowMillis, String path) {
+    List<Placement.Candidate> candidates = new ArrayList<>();
+    for (ChunkServerInfo info : servers.live(nowMillis)) {
+      candidates.add(new Placement.Candidate(info.serverId(), info.utilization(),
+          servers.recentCreations(info.serverId(), nowMillis)));
+    }
+    List<String> chosen = Placement.choose(candidates, replication, random);
+    if (chosen.isEmpty()) {
+      throw StateException.of(StateError.NO_CHUNKSERVERS, "no live chunkserver to place a new chunk of %s", path);
+    }
+    chosen.forEach(id -> servers.noteCreation(id, nowMillis));
+    return targets(chosen);
+  }
+
+  private List<LeasePlan.Target> targets(List<String> serverIds) {
+    List<LeasePlan.Target> out = new ArrayList<>();
+    for (String id : serverIds) {
+      out.add(new LeasePlan.Target(id, servers.get(id).address()));
+    }
+    return out;
+  }
+
+  private List<HostPort> addresses(List<String> serverIds) {
+    List<HostPort> out = new ArrayList<>();
+    for (String id : serverIds) {
+      out.add(servers.get(id).address());
+    }
+    return out;
+  }
+
+  private LeaseView view(long chunkIndex, ChunkInfo chunk, Lease lease, long nowMillis) {
+    List<HostPort> secondaries = new ArrayList<>();
+    for (String id : liveCurrentReplicas(chunk.handle, nowMillis)) {
+      if (!id.equals(lease.primaryId())) {
+        secondaries.add(servers.get(id).address());
+      }
+    }
+    return new LeaseView(chunkIndex, chunk.handle, chunk.version, servers.get(lease.primaryId()).address(),
+        secondaries, Math.max(0, lease.expiryMillis() - nowMillis));
+  }
+}

@@ -1,0 +1,37 @@
+package io.gfs.master.state;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The master's record of one chunk. Mutable; guarded by {@link MasterState}'s chunk monitor. */
+final class ChunkInfo {
+  /** What the master knows of one chunkserver's copy. */
+  static final class Replica {
+    long version;
+    boolean corrupt;
+
+    Replica(long version) {
+      this.version = version;
+    }
+  }
+
+  final long handle;
+  long version;
+  long knownLengthBytes;
+  int referenceCount;
+  /** serverId to replica; only live servers (a dead server's replicas are dropped). TreeMap: stable order. */
+  final Map<String, Replica> replicas = new TreeMap<>();
+  /** A version bump is on its way to the replicas: lower-version reports are not stale yet. Not persisted. */
+  boolean grantInProgress;
+  /** Creation failed on every chosen server: no data can exist, so the next lease may place it afresh. */
+  boolean allocationFailed;
+
+  ChunkInfo(long handle, long version) {
+    this.handle = handle;
+    this.version = version;
+  }
+
+  boolean isCurrent(Replica replica) {
+    return replica.version == version && !replica.corrupt;
+  }
+}

@@ -1,0 +1,245 @@
+package io.gfs.master.state;
+
+import io.gfs.common.Check;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Chunk handle to version, known length, reference count and replica locations [0046-0049]. Handles come from a
+ * counter that the log persists (every ADD_CHUNK carries its handle); versions never decrease. Replica locations are
+ * not persisted: chunkservers report them [0048]. Not thread-safe: {@link MasterState} guards it.
+ */
+public final class ChunkTable {
+  /** What a chunkserver should do about one chunk it reported. */
+  public enum ReportVerdict {
+    /** A current replica (or an expected one): kept as a location. */
+    ACCEPTED,
+    /** Its version is behind the master's: a stale replica that missed mutations [0079-0080]; delete it. */
+    STALE,
+    /** The master has no such chunk (its file was deleted): delete it. */
+    UNKNOWN,
+    /**
+     * Unknown, but the handle is at or past the master's handle counter: data from a log the master may have lost.
+     * Never deleted; a warning is logged.
+     */
+    UNKNOWN_FUTURE,
+    /** Its version is ahead of the master's; the master adopts it (logged). */
+    HIGHER,
+    /** A report older than what this server already acknowledged, or a bump in flight: ignored this time. */
+    IGNORED,
+  }
+
+  private final Map<Long, ChunkInfo> chunks = new TreeMap<>();
+  private final Map<String, Set<Long>> chunksByServer = new HashMap<>();
+  /** The persisted counter: one past the largest handle ever logged. */
+  private long nextHandle = 1;
+  /** Live reservations run ahead of the logged counter; a reserved handle that never got logged is simply skipped. */
+  private long reservedNext = 1;
+
+  long nextHandle() {
+    return nextHandle;
+  }
+
+  long reserveHandle() {
+    reservedNext = Math.max(reservedNext, nextHandle);
+    return reservedNext++;
+  }
+
+  ChunkInfo get(long handle) {
+    return chunks.get(handle);
+  }
+
+  Collection<ChunkInfo> all() {
+    return chunks.values();
+  }
+
+  int size() {
+    return chunks.size();
+  }
+
+  /** Applies ADD_CHUNK (or a checkpoint entry): a new chunk with one reference. */
+  void add(long handle, long version) {
+    Check.state(!chunks.containsKey(handle), "chunk %s already exists", handle);
+    ChunkInfo chunk = new ChunkInfo(handle, version);
+    chunk.referenceCount = 1;
+    chunks.put(handle, chunk);
+    nextHandle = Math.max(nextHandle, handle + 1);
+  }
+
+  void restoreNextHandle(long value) {
+    nextHandle = Math.max(nextHandle, value);
+  }
+
+  /** Applies SET_VERSION. Versions never go back; a record for a chunk deleted meanwhile is moot. */
+  void setVersion(long handle, long version) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk != null && version > chunk.version) {
+      chunk.version = version;
+    }
+  }
+
+  /** One file stopped referencing the chunk; at zero it is gone and its replicas become garbage. */
+  void release(long handle) {
+    ChunkInfo chunk = chunks.get(handle);
+    Check.state(chunk != null, "release of unknown chunk %s", handle);
+    chunk.referenceCount--;
+    Check.state(chunk.referenceCount >= 0, "chunk %s reference count below zero", handle);
+    if (chunk.referenceCount == 0) {
+      chunks.remove(handle);
+      for (String serverId : chunk.replicas.keySet()) {
+        Set<Long> held = chunksByServer.get(serverId);
+        if (held != null) {
+          held.remove(handle);
+        }
+      }
+    }
+  }
+
+  /** Judges one entry of a chunkserver's chunk report and records the replica when it is good. */
+  ReportVerdict report(String serverId, long handle, long version, long lengthBytes) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk == null) {
+      return handle >= nextHandle ? ReportVerdict.UNKNOWN_FUTURE : ReportVerdict.UNKNOWN;
+    }
+    ChunkInfo.Replica known = chunk.replicas.get(serverId);
+    if (version < chunk.version) {
+      if (chunk.grantInProgress || (known != null && known.version > version)) {
+        // The server acknowledged a newer version (or is being told one) after this report was built.
+        return ReportVerdict.IGNORED;
+      }
+      removeReplica(chunk, serverId);
+      return ReportVerdict.STALE;
+    }
+    if (known == null) {
+      known = new ChunkInfo.Replica(version);
+      chunk.replicas.put(serverId, known);
+      chunksByServer.computeIfAbsent(serverId, s -> new TreeSet<>()).add(handle);
+    }
+    known.version = Math.max(known.version, version);
+    if (version == chunk.version) {
+      chunk.knownLengthBytes = Math.max(chunk.knownLengthBytes, lengthBytes);
+      return ReportVerdict.ACCEPTED;
+    }
+    return ReportVerdict.HIGHER;
+  }
+
+  /** After a full chunk report: the server no longer has chunks it did not list. */
+  void retainReported(String serverId, Set<Long> reported) {
+    Set<Long> held = chunksByServer.get(serverId);
+    if (held == null) {
+      return;
+    }
+    for (Long handle : List.copyOf(held)) {
+      if (!reported.contains(handle)) {
+        ChunkInfo chunk = chunks.get(handle);
+        if (chunk != null) {
+          removeReplica(chunk, serverId);
+        } else {
+          held.remove(handle);
+        }
+      }
+    }
+  }
+
+  /** A server died or was replaced: forget its replicas. Returns the handles it held. */
+  List<Long> removeServer(String serverId) {
+    Set<Long> held = chunksByServer.remove(serverId);
+    if (held == null) {
+      return List.of();
+    }
+    for (Long handle : held) {
+      ChunkInfo chunk = chunks.get(handle);
+      if (chunk != null) {
+        chunk.replicas.remove(serverId);
+      }
+    }
+    return List.copyOf(held);
+  }
+
+  /** A checksum failure on that replica [0127]: no longer offered to readers or as a lease holder. */
+  boolean markCorrupt(String serverId, long handle) {
+    ChunkInfo chunk = chunks.get(handle);
+    ChunkInfo.Replica replica = chunk == null ? null : chunk.replicas.get(serverId);
+    if (replica == null) {
+      return false;
+    }
+    replica.corrupt = true;
+    return true;
+  }
+
+  /** A server acknowledged assignVersion: it holds the chunk at that version now. */
+  void confirmReplica(long handle, String serverId, long version) {
+    ChunkInfo chunk = chunks.get(handle);
+    Check.state(chunk != null, "confirm of unknown chunk %s", handle);
+    ChunkInfo.Replica replica = chunk.replicas.computeIfAbsent(serverId, s -> new ChunkInfo.Replica(version));
+    replica.version = Math.max(replica.version, version);
+    replica.corrupt = false;
+    chunksByServer.computeIfAbsent(serverId, s -> new TreeSet<>()).add(handle);
+  }
+
+  /** Live, current-version, uncorrupted replicas, in server-id order. */
+  List<String> currentReplicas(long handle) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    chunk.replicas.forEach((serverId, replica) -> {
+      if (chunk.isCurrent(replica)) {
+        out.add(serverId);
+      }
+    });
+    return out;
+  }
+
+  boolean isCurrentReplica(long handle, String serverId) {
+    ChunkInfo chunk = chunks.get(handle);
+    ChunkInfo.Replica replica = chunk == null ? null : chunk.replicas.get(serverId);
+    return replica != null && chunk.isCurrent(replica);
+  }
+
+  int replicaCount(String serverId) {
+    Set<Long> held = chunksByServer.get(serverId);
+    return held == null ? 0 : held.size();
+  }
+
+  /** A writer's report of the chunk's length; known lengths never shrink. */
+  void reportLength(long handle, long lengthBytes) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk != null) {
+      chunk.knownLengthBytes = Math.max(chunk.knownLengthBytes, lengthBytes);
+    }
+  }
+
+  private void removeReplica(ChunkInfo chunk, String serverId) {
+    chunk.replicas.remove(serverId);
+    Set<Long> held = chunksByServer.get(serverId);
+    if (held != null) {
+      held.remove(chunk.handle);
+    }
+  }
+
+  /** The server index and the replica maps agree. */
+  void checkInvariants() {
+    int indexed = 0;
+    for (Map.Entry<String, Set<Long>> entry : chunksByServer.entrySet()) {
+      for (Long handle : entry.getValue()) {
+        ChunkInfo chunk = chunks.get(handle);
+        Check.state(chunk != null && chunk.replicas.containsKey(entry.getKey()),
+            "server %s indexed for chunk %s that does not list it", entry.getKey(), handle);
+        indexed++;
+      }
+    }
+    int listed = 0;
+    for (ChunkInfo chunk : chunks.values()) {
+      listed += chunk.replicas.size();
+    }
+    Check.state(indexed == listed, "%s replicas indexed by server, %s listed by chunks", indexed, listed);
+  }
+}

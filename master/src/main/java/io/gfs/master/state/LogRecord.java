@@ -1,0 +1,107 @@
+package io.gfs.master.state;
+
+import io.gfs.common.Check;
+
+/**
+ * One durable metadata mutation [0050]. Every non-deterministic choice (a new chunk handle, a timestamp) is inside the
+ * record, so applying the same records in the same order always builds the same state: live, on restart replay, and
+ * later on a shadow master tailing the log. Chunk lengths and replica locations are not logged: chunkservers report
+ * them [0048].
+ */
+public sealed interface LogRecord {
+  /** Stable numbers for the log encoding; never reuse one. */
+  enum Kind {
+    MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6);
+
+    public final int code;
+
+    Kind(int code) {
+      this.code = code;
+    }
+
+    public static Kind of(int code) {
+      for (Kind kind : values()) {
+        if (kind.code == code) {
+          return kind;
+        }
+      }
+      throw new IllegalArgumentException("unknown log record kind " + code);
+    }
+  }
+
+  Kind kind();
+
+  /** Creates the directory and every missing ancestor. */
+  record Mkdir(String path, long mtimeMillis) implements LogRecord {
+    public Mkdir {
+      Check.notNull(path, "path");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.MKDIR;
+    }
+  }
+
+  /** Creates an empty file; with overwrite an existing file there is replaced and its chunks released. */
+  record Create(String path, int replication, long mtimeMillis, boolean overwrite, boolean createParent)
+      implements LogRecord {
+    public Create {
+      Check.notNull(path, "path");
+      Check.argument(replication > 0, "replication %s <= 0", replication);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.CREATE;
+    }
+  }
+
+  record Delete(String path, boolean recursive) implements LogRecord {
+    public Delete {
+      Check.notNull(path, "path");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.DELETE;
+    }
+  }
+
+  record Rename(String source, String destination, long mtimeMillis) implements LogRecord {
+    public Rename {
+      Check.notNull(source, "source");
+      Check.notNull(destination, "destination");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.RENAME;
+    }
+  }
+
+  /** Appends a new chunk to a file; the handle comes from the master's persisted counter [0046]. */
+  record AddChunk(String path, long chunkIndex, long handle, long version, long mtimeMillis) implements LogRecord {
+    public AddChunk {
+      Check.notNull(path, "path");
+      Check.argument(chunkIndex >= 0 && handle > 0 && version > 0, "bad chunk %s/%s/%s", chunkIndex, handle, version);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.ADD_CHUNK;
+    }
+  }
+
+  /** A new chunk version: logged BEFORE any chunkserver hears of it, so versions never go backwards [0079-0080]. */
+  record SetVersion(long handle, long version) implements LogRecord {
+    public SetVersion {
+      Check.argument(handle > 0 && version > 0, "bad handle/version %s/%s", handle, version);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SET_VERSION;
+    }
+  }
+}
