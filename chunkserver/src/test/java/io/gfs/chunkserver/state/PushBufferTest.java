@@ -1,0 +1,135 @@
+package io.gfs.chunkserver.state;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gfs.common.Crc32c;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PushBufferTest {
+  private static final int MIB = 1 << 20;
+  private final PushBuffer buffer = new PushBuffer(4 * MIB, 10_000);
+
+  @AfterEach
+  void invariants() {
+    buffer.checkInvariants();
+  }
+
+  private static byte[] bytes(int length, long seed) {
+    byte[] data = new byte[length];
+    new Random(seed).nextBytes(data);
+    return data;
+  }
+
+  private static ByteBuffer slice(byte[] data, int from, int to) {
+    return ByteBuffer.wrap(Arrays.copyOfRange(data, from, to));
+  }
+
+  private PushBuffer.PieceResult push(long id, byte[] data, int from, int to, boolean last, long now)
+      throws Refusal {
+    return buffer.receive(id, from, slice(data, from, to), last, data.length, Crc32c.of(data, 0, data.length), now);
+  }
+
+  @Test
+  void piecesInOrderMakeTheWholeVerifiedData() throws Refusal {
+    byte[] data = bytes(MIB + 500, 1);
+    assertFalse(push(7, data, 0, MIB, false, 0).complete());
+    assertThrows(Refusal.class, () -> buffer.take(7, data.length, 0));
+    assertTrue(push(7, data, MIB, data.length, true, 0).complete());
+    assertArrayEquals(data, buffer.take(7, data.length, 0));
+    assertEquals(RefusalCode.DATA_NOT_FOUND, assertThrows(Refusal.class, () -> buffer.take(7, 5, 0)).code());
+    buffer.release(7);
+    assertEquals(0, buffer.reservedBytes());
+    assertEquals(RefusalCode.DATA_NOT_FOUND, assertThrows(Refusal.class, () -> buffer.take(7, data.length, 0))
+        .code());
+  }
+
+  @Test
+  void aResentPieceIsHarmlessAndAGapIsRefused() throws Refusal {
+    byte[] data = bytes(3000, 2);
+    push(1, data, 0, 1000, false, 0);
+    push(1, data, 0, 1000, false, 0);
+    assertEquals(RefusalCode.INVALID_ARGUMENT,
+        assertThrows(Refusal.class, () -> push(1, data, 2000, 3000, true, 0)).code());
+    push(1, data, 1000, 3000, true, 0);
+    push(1, data, 1000, 3000, true, 0); // the last piece again, e.g. after a lost reply
+    assertArrayEquals(data, buffer.take(1, 3000, 0));
+    assertEquals(3000, buffer.reservedBytes());
+  }
+
+  @Test
+  void aCrcMismatchDropsTheEntry() {
+    byte[] data = bytes(1000, 3);
+    Refusal refusal = assertThrows(Refusal.class,
+        () -> buffer.receive(1, 0, ByteBuffer.wrap(data), true, data.length, 12345, 0));
+    assertEquals(RefusalCode.CHECKSUM_MISMATCH, refusal.code());
+    assertFalse(buffer.contains(1));
+    assertEquals(0, buffer.reservedBytes());
+  }
+
+  @Test
+  void aFullBufferSaysBusyUntilSpaceIsFreedOrAgesOut() throws Refusal {
+    byte[] big = bytes(3 * MIB, 4);
+    push(1, big, 0, MIB, false, 0);
+    byte[] other = bytes(2 * MIB, 5);
+    assertEquals(RefusalCode.BUSY, assertThrows(Refusal.class, () -> push(2, other, 0, MIB, false, 5000)).code());
+    // Entry 1 was last used at 0: at 10000 its TTL is up, so admitting entry 2 drops it.
+    push(2, other, 0, MIB, false, 10_000);
+    assertFalse(buffer.contains(1));
+    assertEquals(2 * MIB, buffer.reservedBytes());
+  }
+
+  @Test
+  void entriesUnusedForTheTtlExpire() throws Refusal {
+    byte[] data = bytes(100, 6);
+    push(1, data, 0, 100, true, 0);
+    push(2, data, 0, 50, false, 0);
+    push(2, data, 50, 100, true, 6000); // used at 6000
+    assertEquals(List.of(1L), buffer.expire(10_000));
+    assertTrue(buffer.contains(2));
+    buffer.take(2, 100, 15_000);
+    assertEquals(List.of(), buffer.expire(24_999));
+    assertEquals(List.of(2L), buffer.expire(25_000));
+    assertEquals(0, buffer.entryCount());
+  }
+
+  @Test
+  void malformedPiecesAreInvalidArguments() {
+    byte[] data = bytes(100, 7);
+    int crc = Crc32c.of(data, 0, 100);
+    List<ThrowingCall> calls = List.of(
+        () -> buffer.receive(1, -1, slice(data, 0, 10), false, 100, crc, 0),
+        () -> buffer.receive(1, 95, slice(data, 0, 10), false, 100, crc, 0),
+        () -> buffer.receive(1, Long.MAX_VALUE - 2, slice(data, 0, 10), false, 100, crc, 0),
+        () -> buffer.receive(1, 0, slice(data, 0, 10), true, 100, crc, 0),
+        () -> buffer.receive(1, 0, slice(data, 0, 10), false, 0, crc, 0),
+        () -> buffer.receive(1, 0, slice(data, 0, 10), false, 5 * MIB, crc, 0),
+        () -> buffer.receive(1, 0, ByteBuffer.allocate(MIB + 1), false, 2 * MIB, crc, 0));
+    for (ThrowingCall call : calls) {
+      assertEquals(RefusalCode.INVALID_ARGUMENT, assertThrows(Refusal.class, call::run).code());
+    }
+    assertEquals(0, buffer.reservedBytes());
+  }
+
+  @Test
+  void aDataIdReusedWithAnotherLengthIsRefused() throws Refusal {
+    byte[] data = bytes(100, 8);
+    push(1, data, 0, 50, false, 0);
+    byte[] other = bytes(200, 9);
+    assertEquals(RefusalCode.INVALID_ARGUMENT,
+        assertThrows(Refusal.class, () -> push(1, other, 50, 100, false, 0)).code());
+  }
+
+  @FunctionalInterface
+  interface ThrowingCall {
+    void run() throws Exception;
+  }
+}

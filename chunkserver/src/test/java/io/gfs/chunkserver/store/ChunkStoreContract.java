@@ -1,0 +1,197 @@
+package io.gfs.chunkserver.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.gfs.common.Crc32c;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every ChunkStore must do, run against the file and the in-memory store alike. */
+abstract class ChunkStoreContract {
+  static final int BLOCK = BlockChecksums.BLOCK_BYTES;
+  static final long H = 7;
+
+  AbstractChunkStore<?> store;
+
+  abstract AbstractChunkStore<?> newStore() throws IOException;
+
+  /** Damages the stored byte at {@code offset} without the store noticing. */
+  abstract void flipByte(long handle, long offset) throws IOException;
+
+  @BeforeEach
+  void open() throws IOException {
+    store = newStore();
+    store.load();
+    store.create(H, 1);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  static byte[] random(int length, long seed) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  /** The CRCs computed from scratch over the expected bytes; what the incremental updates must equal. */
+  static int[] crcsFromScratch(byte[] content) {
+    int[] crcs = new int[BlockChecksums.blockCount(content.length)];
+    for (int block = 0; block < crcs.length; block++) {
+      int from = block * BLOCK;
+      crcs[block] = Crc32c.of(content, from, Math.min(BLOCK, content.length - from));
+    }
+    return crcs;
+  }
+
+  /** A reference copy of the chunk, mutated the way the store must mutate it. */
+  static byte[] apply(byte[] content, long offset, byte[] data) {
+    byte[] out = Arrays.copyOf(content, (int) Math.max(content.length, offset + data.length));
+    System.arraycopy(data, 0, out, (int) offset, data.length);
+    return out;
+  }
+
+  void assertHolds(byte[] expected) throws IOException {
+    assertEquals(expected.length, store.lengthBytes(H));
+    assertArrayEquals(crcsFromScratch(expected), store.checksums(H), "CRCs differ from a from-scratch computation");
+    byte[] read = new byte[expected.length];
+    for (int offset = 0; offset < expected.length; offset += 1 << 20) {
+      byte[] piece = store.read(H, offset, 1 << 20);
+      System.arraycopy(piece, 0, read, offset, piece.length);
+    }
+    assertArrayEquals(expected, read);
+  }
+
+  @Test
+  void appendsOverwritesAndGapsKeepEveryCrcRight() throws IOException {
+    Random random = new Random(11);
+    byte[] expected = new byte[0];
+    long[][] steps = {
+        {0, 100}, {100, 5000}, {5100, BLOCK}, {BLOCK + 5100, 3 * BLOCK + 17}, // appends, partial and whole blocks
+        {50, 10}, {BLOCK - 5, 10}, {0, BLOCK}, {BLOCK * 2 + 1, BLOCK * 2}, // overwrites inside and across blocks
+        {4 * BLOCK + 5100, 300_000}, // overwrite running past the end
+        {1_000_000, 12}, {2 * 1_000_000 + 3, BLOCK}, // gaps, zero-filled
+    };
+    int seed = 0;
+    for (long[] step : steps) {
+      byte[] data = random((int) step[1], seed++);
+      store.write(H, step[0], data, 0, data.length, random.nextBoolean());
+      byte[] before = expected;
+      expected = apply(before, step[0], data);
+      assertHolds(expected);
+    }
+  }
+
+  @Test
+  void randomWritesMatchAReferenceChunk() throws IOException {
+    Random random = new Random(12);
+    byte[] expected = new byte[0];
+    for (int i = 0; i < 60; i++) {
+      int length = 1 + random.nextInt(3 * BLOCK);
+      long offset = random.nextInt(expected.length + BLOCK + 1);
+      byte[] data = random(length, 100 + i);
+      int sliceStart = random.nextInt(5);
+      byte[] padded = new byte[sliceStart + length];
+      System.arraycopy(data, 0, padded, sliceStart, length);
+      store.write(H, offset, padded, sliceStart, length, false);
+      expected = apply(expected, offset, data);
+    }
+    assertHolds(expected);
+  }
+
+  @Test
+  void readsReturnTheRangeClippedToTheChunk() throws IOException {
+    byte[] data = random(3 * BLOCK + 10, 3);
+    store.write(H, 0, data, 0, data.length, false);
+    assertArrayEquals(Arrays.copyOfRange(data, BLOCK - 3, BLOCK + 7), store.read(H, BLOCK - 3, 10));
+    assertArrayEquals(Arrays.copyOfRange(data, data.length - 4, data.length), store.read(H, data.length - 4, 100));
+    assertEquals(0, store.read(H, data.length, 10).length);
+    assertEquals(0, store.read(H, data.length + 100_000, 10).length);
+    assertThrows(NoSuchChunkException.class, () -> store.read(99, 0, 1));
+  }
+
+  @Test
+  void aFlippedByteIsDetectedOnReadAndNeverReturned() throws IOException {
+    byte[] data = random(3 * BLOCK, 4);
+    store.write(H, 0, data, 0, data.length, true);
+    flipByte(H, BLOCK + 100);
+    ChecksumMismatchException e = assertThrows(ChecksumMismatchException.class, () -> store.read(H, BLOCK + 100, 1));
+    assertEquals(H, e.handle());
+    // Any read touching the bad block fails whole, even where the asked-for bytes are intact.
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 0, 2 * BLOCK));
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 2 * BLOCK - 1, 10));
+    assertThrows(ChecksumMismatchException.class, () -> store.verify(H));
+    // Blocks not touched are served.
+    assertArrayEquals(Arrays.copyOfRange(data, 0, BLOCK), store.read(H, 0, BLOCK));
+    assertArrayEquals(Arrays.copyOfRange(data, 2 * BLOCK, 3 * BLOCK), store.read(H, 2 * BLOCK, BLOCK));
+  }
+
+  @Test
+  void anOverwriteAcrossACorruptBoundaryBlockIsRefusedAndChangesNothing() throws IOException {
+    byte[] data = random(3 * BLOCK, 5);
+    store.write(H, 0, data, 0, data.length, false);
+    flipByte(H, 2 * BLOCK + 10);
+    int[] crcsBefore = store.checksums(H);
+    byte[] patch = random(BLOCK, 6);
+    // Starts mid block 1 (intact) and ends mid block 2 (corrupt): refused before writing.
+    assertThrows(ChecksumMismatchException.class, () -> store.write(H, BLOCK + 100, patch, 0, patch.length, false));
+    assertArrayEquals(crcsBefore, store.checksums(H));
+    assertArrayEquals(Arrays.copyOfRange(data, BLOCK, 2 * BLOCK), store.read(H, BLOCK, BLOCK));
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 2 * BLOCK, 1));
+    // Overwriting the corrupt block whole is allowed: nothing of the old bytes survives to be blessed.
+    byte[] whole = random(BLOCK, 7);
+    store.write(H, 2 * BLOCK, whole, 0, BLOCK, false);
+    assertArrayEquals(whole, store.read(H, 2 * BLOCK, BLOCK));
+  }
+
+  @Test
+  void anAppendToACorruptPartialBlockLeavesItDetectablyCorrupt() throws IOException {
+    byte[] data = random(BLOCK + 1000, 8);
+    store.write(H, 0, data, 0, data.length, false);
+    flipByte(H, BLOCK + 10);
+    byte[] more = random(2 * BLOCK, 9);
+    store.write(H, data.length, more, 0, more.length, false); // the append does not read the block back [0129]
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, BLOCK, 1));
+    assertArrayEquals(Arrays.copyOfRange(more, more.length - 100, more.length),
+        store.read(H, data.length + more.length - 100, 100));
+  }
+
+  @Test
+  void paddingZeroFillsToTheGivenLength() throws IOException {
+    byte[] data = random(1000, 10);
+    store.write(H, 0, data, 0, data.length, false);
+    store.padTo(H, 3 * BLOCK + 5, true);
+    byte[] expected = Arrays.copyOf(data, 3 * BLOCK + 5);
+    assertHolds(expected);
+    store.padTo(H, 10, false); // never shrinks
+    assertHolds(expected);
+  }
+
+  @Test
+  void versionsOnlyGoForwardAndDeleteRemoves() throws IOException {
+    store.setVersion(H, 4);
+    assertEquals(4, store.version(H));
+    assertThrows(IllegalArgumentException.class, () -> store.setVersion(H, 3));
+    assertThrows(IOException.class, () -> store.create(H, 9));
+    store.delete(H);
+    assertThrows(NoSuchChunkException.class, () -> store.lengthBytes(H));
+    store.delete(H);
+    store.create(H, 1);
+    assertEquals(0, store.lengthBytes(H));
+  }
+
+  @Test
+  void usedBytesCountsDataAndChecksums() throws IOException {
+    byte[] data = random(2 * BLOCK + 1, 11);
+    store.write(H, 0, data, 0, data.length, false);
+    assertEquals(data.length + ChunkMetaFormat.HEADER_BYTES + 3 * 4, store.usedBytes());
+  }
+}

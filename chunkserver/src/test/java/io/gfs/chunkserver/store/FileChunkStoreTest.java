@@ -1,0 +1,135 @@
+package io.gfs.chunkserver.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileChunkStoreTest extends ChunkStoreContract {
+  @TempDir
+  Path dir;
+
+  @Override
+  AbstractChunkStore<?> newStore() throws IOException {
+    return new FileChunkStore(List.of(dir.resolve("d0"), dir.resolve("d1")));
+  }
+
+  @Override
+  void flipByte(long handle, long offset) throws IOException {
+    flip(((FileChunkStore) store).dataFile(handle), offset);
+  }
+
+  static void flip(Path file, long offset) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(offset);
+      int b = raf.read();
+      raf.seek(offset);
+      raf.write(b ^ 0x01);
+    }
+  }
+
+  private Map<Long, StoredChunk> reopen() throws IOException {
+    store.close();
+    store = newStore();
+    Map<Long, StoredChunk> out = new TreeMap<>();
+    for (StoredChunk chunk : store.load()) {
+      out.put(chunk.handle(), chunk);
+    }
+    return out;
+  }
+
+  @Test
+  void chunksVersionsAndChecksumsSurviveARestart() throws IOException {
+    byte[] data = random(3 * BLOCK + 77, 1);
+    store.write(H, 0, data, 0, data.length, true);
+    store.setVersion(H, 5);
+    store.create(8, 2);
+    int[] crcs = store.checksums(H);
+    Map<Long, StoredChunk> loaded = reopen();
+    assertEquals(new StoredChunk(H, 5, data.length, null), loaded.get(H));
+    assertEquals(new StoredChunk(8, 2, 0, null), loaded.get(8L));
+    assertArrayEquals(crcs, store.checksums(H));
+    assertArrayEquals(data, store.read(H, 0, data.length));
+  }
+
+  @Test
+  void newChunksAreSpreadOverTheDataDirectories() throws IOException {
+    for (long handle = 100; handle < 104; handle++) {
+      store.create(handle, 1);
+    }
+    try (var d0 = Files.list(dir.resolve("d0")); var d1 = Files.list(dir.resolve("d1"))) {
+      long inD0 = d0.filter(p -> p.toString().endsWith(".chunk")).count();
+      long inD1 = d1.filter(p -> p.toString().endsWith(".chunk")).count();
+      assertEquals(5, inD0 + inD1);
+      assertTrue(inD0 >= 2 && inD1 >= 2, inD0 + " / " + inD1);
+    }
+  }
+
+  @Test
+  void badFilesAreReportedAsCorruptChunksNeverAsAFailedStart() throws IOException {
+    byte[] data = random(2 * BLOCK, 2);
+    store.write(H, 0, data, 0, data.length, true);
+    store.create(20, 1);
+    store.create(21, 1);
+    store.create(22, 1);
+    store.create(23, 3);
+    store.write(23, 0, data, 0, 100, true);
+    Path d = ((FileChunkStore) store).dataFile(20).getParent();
+    Files.write(((FileChunkStore) store).dataFile(20).resolveSibling("20.meta"), new byte[] {1, 2, 3});
+    Files.delete(((FileChunkStore) store).dataFile(21).resolveSibling("21.meta"));
+    Files.delete(((FileChunkStore) store).dataFile(22));
+    // Data grew behind the meta's back: CRC count and length disagree.
+    Files.write(((FileChunkStore) store).dataFile(23), random(BLOCK + 5, 3));
+    Files.writeString(d.resolve("notes.txt"), "not a chunk");
+    Files.writeString(d.resolve("99999999999999999999999.chunk"), "handle out of range");
+    Map<Long, StoredChunk> loaded = reopen();
+    assertNull(loaded.get(H).corruptReason());
+    for (long bad : new long[] {20, 21, 22, 23}) {
+      assertTrue(loaded.get(bad).corrupt(), "chunk " + bad + " should be corrupt: " + loaded.get(bad));
+      assertThrows(ChecksumMismatchException.class, () -> store.read(bad, 0, 1));
+      store.delete(bad);
+    }
+    assertEquals(5, loaded.size());
+    assertArrayEquals(data, store.read(H, 0, data.length));
+  }
+
+  @Test
+  void aGarbageHeaderIsCaughtByItsCrc() throws IOException {
+    Path meta = ((FileChunkStore) store).dataFile(H).resolveSibling(H + ".meta");
+    flip(meta, 9); // inside the version field
+    assertTrue(reopen().get(H).corrupt());
+  }
+
+  @Test
+  void aFlippedByteSurvivesARestartAsACorruptBlock() throws IOException {
+    byte[] data = random(2 * BLOCK, 4);
+    store.write(H, 0, data, 0, data.length, true);
+    flipByte(H, 5);
+    assertNull(reopen().get(H).corruptReason()); // the files are consistent; the damage is in the bytes
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 0, 10));
+    assertArrayEquals(java.util.Arrays.copyOfRange(data, BLOCK, 2 * BLOCK), store.read(H, BLOCK, BLOCK));
+  }
+
+  @Test
+  void theServerIdIsGeneratedOnceAndKept() throws IOException {
+    String id = ServerIdFile.loadOrCreate(dir, 0x1234L);
+    assertEquals("cs-0000000000001234", id);
+    assertEquals(id, ServerIdFile.loadOrCreate(dir, 0x9999L));
+    Files.writeString(dir.resolve(ServerIdFile.FILE_NAME), "garbage");
+    IOException e = assertThrows(IOException.class, () -> ServerIdFile.loadOrCreate(dir, 1));
+    assertTrue(e.getMessage().contains("garbage"), e.getMessage());
+    assertNotEquals(id, ServerIdFile.loadOrCreate(dir.resolve("d0"), 5));
+  }
+}
