@@ -1,0 +1,151 @@
+package io.gfs.master.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gfs.common.GfsPaths;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LockTableTest {
+  private final LockTable table = new LockTable();
+
+  /** Whether another thread could take the locks right now (locks are reentrant within one thread). */
+  private boolean free(List<LockTable.Request> plan) {
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      return other.submit(() -> table.tryLock(plan).map(held -> {
+        held.close();
+        return true;
+      }).orElse(false)).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
+  private static List<LockTable.Request> write(String path) {
+    return LockTable.plan(List.of(GfsPaths.components(path)), List.of(true));
+  }
+
+  private static List<LockTable.Request> rename(String source, String destination) {
+    return LockTable.plan(List.of(GfsPaths.components(source), GfsPaths.components(destination)),
+        List.of(true, true));
+  }
+
+  @Test
+  void planReadsAncestorsAndWritesTheTarget() {
+    assertEquals(List.of(new LockTable.Request("/", 0, false), new LockTable.Request("/a", 1, false),
+        new LockTable.Request("/a/b", 2, true)), write("/a/b"));
+  }
+
+  @Test
+  void planOrdersByDepthThenNameAndMergesToWrite() {
+    List<LockTable.Request> plan = rename("/z/x", "/a/z");
+    assertEquals(List.of("/", "/a", "/z", "/a/z", "/z/x"), plan.stream().map(LockTable.Request::path).toList());
+    // Moving a directory under itself locks the source for write even though it is also an ancestor.
+    List<LockTable.Request> nested = rename("/a", "/a/b");
+    assertTrue(nested.stream().anyMatch(r -> r.path().equals("/a") && r.write()));
+    assertEquals(3, nested.size());
+  }
+
+  @Test
+  void twoCreatesInOneDirectoryHoldTheirLocksTogether() {
+    try (LockTable.Held first = table.lock(write("/dir/x"))) {
+      assertTrue(free(write("/dir/y")), "creates in one directory must not serialise [0061]");
+      assertFalse(free(write("/dir/x")), "the same name twice serialises");
+    }
+  }
+
+  @Test
+  void renameOfADirectoryAndACreateUnderItSerialise() {
+    try (LockTable.Held renaming = table.lock(rename("/home/user", "/save/user"))) {
+      assertFalse(free(write("/home/user/foo")), "[0060]");
+      assertFalse(free(write("/save/user/foo")));
+      assertTrue(free(write("/home/other")), "a sibling is unaffected");
+    }
+    try (LockTable.Held creating = table.lock(write("/home/user/foo"))) {
+      assertFalse(free(rename("/home/user", "/save/user")));
+    }
+  }
+
+  @Test
+  void aBlockedOperationProceedsOnceTheLockIsReleased() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      CountDownLatch started = new CountDownLatch(1);
+      Future<Boolean> create;
+      try (LockTable.Held removing = table.lock(write("/d"))) {
+        create = pool.submit(() -> {
+          started.countDown();
+          try (LockTable.Held h = table.lock(write("/d/f"))) {
+            return true;
+          }
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+      }
+      assertTrue(create.get(30, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void locksAreFreedWhenUnused() {
+    try (LockTable.Held a = table.lock(write("/a/b/c"))) {
+      try (LockTable.Held b = table.lock(LockTable.plan(List.of(GfsPaths.components("/a/b")), List.of(false)))) {
+        assertEquals(4, table.allocatedLocks());
+      }
+      assertEquals(4, table.allocatedLocks());
+    }
+    assertEquals(0, table.allocatedLocks());
+    try (LockTable.Held held = table.lock(write("/x"))) {
+      assertFalse(free(write("/x")));
+    }
+    assertEquals(0, table.allocatedLocks(), "a failed tryLock leaves nothing allocated");
+  }
+
+  @Test
+  void concurrentCreatesAndRenamesDoNotDeadlockAndKeepInvariants() throws Exception {
+    StateFixture f = new StateFixture();
+    f.mkdirs("/a");
+    f.mkdirs("/b");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> tasks = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        tasks.add(pool.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            String dir = (i + thread) % 2 == 0 ? "/a" : "/b";
+            String other = dir.equals("/a") ? "/b" : "/a";
+            try (LockTable.Held l = f.state.lockWrite(dir + "/f" + thread + "-" + i)) {
+              f.state.decideCreate(dir + "/f" + thread + "-" + i, false, true, 1, i).record()
+                  .ifPresent(f.state::apply);
+            }
+            try (LockTable.Held l = f.state.lockRename(dir + "/f" + thread + "-" + i, other + "/g" + thread + "-" + i)) {
+              f.state.decideRename(dir + "/f" + thread + "-" + i, other + "/g" + thread + "-" + i, i).record()
+                  .ifPresent(f.state::apply);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> task : tasks) {
+        task.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    f.state.checkInvariants();
+    assertEquals(800, f.state.fileCount());
+    assertEquals(0, f.state.lockTable().allocatedLocks());
+  }
+}

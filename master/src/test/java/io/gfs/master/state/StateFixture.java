@@ -1,0 +1,135 @@
+package io.gfs.master.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.gfs.common.HostPort;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Drives a MasterState the way the server does (lock, decide, "log", apply) with a fake clock, keeps every applied
+ * record for replay checks, and checks invariants after every step.
+ */
+final class StateFixture {
+  static final long CHUNK_SIZE = 1L << 20;
+  static final long LEASE_MILLIS = 60_000;
+  static final long DEAD_AFTER_MILLIS = 10_000;
+
+  final MasterState state;
+  final List<LogRecord> log = new ArrayList<>();
+  long nowMillis = 1_000_000;
+
+  StateFixture() {
+    this(3, 42);
+  }
+
+  StateFixture(int replicationDefault, long seed) {
+    state = new MasterState(new MasterState.Settings(CHUNK_SIZE, LEASE_MILLIS, DEAD_AFTER_MILLIS, replicationDefault),
+        new SplittableRandom(seed));
+  }
+
+  static MasterState fresh() {
+    return new MasterState(new MasterState.Settings(CHUNK_SIZE, LEASE_MILLIS, DEAD_AFTER_MILLIS, 3),
+        new SplittableRandom(1));
+  }
+
+  boolean mkdirs(String path) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      return commit(state.decideMkdirs(path, ++nowMillis));
+    }
+  }
+
+  void create(String path) {
+    create(path, false, true, 0);
+  }
+
+  void create(String path, boolean overwrite, boolean createParent, int replication) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      commit(state.decideCreate(path, overwrite, createParent, replication, ++nowMillis));
+    }
+  }
+
+  boolean remove(String path, boolean recursive) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      return commit(state.decideRemove(path, recursive));
+    }
+  }
+
+  void rename(String source, String destination) {
+    try (LockTable.Held l = state.lockRename(source, destination)) {
+      commit(state.decideRename(source, destination, ++nowMillis));
+    }
+  }
+
+  /** The error a command fails with (and that nothing was logged). */
+  StateError error(Runnable command) {
+    int before = log.size();
+    StateException e = assertThrows(StateException.class, command::run);
+    assertEquals(before, log.size(), "a refused command logged something");
+    state.checkInvariants();
+    return e.error();
+  }
+
+  boolean commit(Decision decision) {
+    decision.orThrow();
+    decision.record().ifPresent(this::apply);
+    return decision.answer();
+  }
+
+  void apply(LogRecord record) {
+    log.add(record);
+    state.apply(record);
+    state.checkInvariants();
+  }
+
+  /** A heartbeat with a full chunk report. */
+  HeartbeatOutcome heartbeat(String serverId, List<HeartbeatReport.Replica> chunks, List<Long> extensions,
+      List<Long> corrupt) {
+    HeartbeatOutcome outcome = state.heartbeat(new HeartbeatReport(serverId, address(serverId), "/r", 1L << 40,
+        0, chunks, extensions, corrupt), nowMillis);
+    outcome.adoptions().forEach(this::apply);
+    state.checkInvariants();
+    return outcome;
+  }
+
+  HeartbeatOutcome heartbeat(String serverId, HeartbeatReport.Replica... chunks) {
+    return heartbeat(serverId, List.of(chunks), List.of(), List.of());
+  }
+
+  static HostPort address(String serverId) {
+    return new HostPort("10.0.0." + (serverId.hashCode() & 0x7f), 7000 + Math.abs(serverId.hashCode() % 1000));
+  }
+
+  /**
+   * Runs acquireLease as the server does: plan, log, "RPC" (every target in succeeding answers yes), complete.
+   */
+  LeaseView acquire(String path, long chunkIndex, List<String> succeeding) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      LeasePlan plan = state.planLease(path, chunkIndex, nowMillis);
+      if (plan instanceof LeasePlan.Existing existing) {
+        return existing.lease();
+      }
+      LeasePlan.Grant grant = (LeasePlan.Grant) plan;
+      apply(grant.record());
+      List<String> ok = new ArrayList<>();
+      for (LeasePlan.Target t : grant.targets()) {
+        if (succeeding.contains(t.serverId())) {
+          ok.add(t.serverId());
+        }
+      }
+      LeaseView view = state.completeGrant(grant, ok, ok.isEmpty() ? null : ok.get(0), nowMillis);
+      state.checkInvariants();
+      return view;
+    }
+  }
+
+  /** Replays the records into a fresh state. */
+  MasterState replay() {
+    MasterState other = fresh();
+    log.forEach(other::apply);
+    other.checkInvariants();
+    return other;
+  }
+}
