@@ -19,8 +19,9 @@ import org.apache.hadoop.fs.PathIsNotEmptyDirectoryException;
  * <pre>
  * NOT_FOUND             FileNotFoundException (the client library raises it already)
  * ALREADY_EXISTS        FileAlreadyExistsException
- * PARENT_NOT_DIRECTORY  ParentNotDirectoryException
- * NOT_DIRECTORY         ParentNotDirectoryException (a path component is a file)
+ * PARENT_NOT_DIRECTORY  lookups (getFileStatus, listStatus, open, append): FileNotFoundException, since nothing can
+ * NOT_DIRECTORY           be below a file (exists() must answer false, as on HDFS); otherwise
+ *                         ParentNotDirectoryException
  * DIRECTORY_NOT_EMPTY   PathIsNotEmptyDirectoryException
  * IS_DIRECTORY          open, append: FileNotFoundException ("is a directory", as the spec asks for open);
  *                       create: FileAlreadyExistsException; otherwise PathIsDirectoryException
@@ -35,7 +36,16 @@ public final class GfsErrors {
   private GfsErrors() {}
 
   /** What the caller was doing, where the same code maps differently. */
-  public enum Op { OPEN, CREATE, OTHER }
+  public enum Op {
+    /** getFileStatus, listStatus, block locations: a path under a file does not exist. */
+    LOOKUP,
+    /** open and append: a directory cannot be read or appended to, and a path under a file does not exist. */
+    OPEN,
+    /** create: a directory or file in the way already exists. */
+    CREATE,
+    /** mkdirs, delete, rename, stream calls. */
+    OTHER
+  }
 
   /**
    * The Hadoop form of e. Use as {@code throw GfsErrors.translate(e, op)}; INVALID_PATH is thrown from here as the
@@ -49,12 +59,14 @@ public final class GfsErrors {
     IOException mapped = switch (typed.code()) {
       case NOT_FOUND -> new FileNotFoundException(message);
       case ALREADY_EXISTS -> new FileAlreadyExistsException(message);
-      case PARENT_NOT_DIRECTORY, NOT_DIRECTORY -> new ParentNotDirectoryException(message);
+      case PARENT_NOT_DIRECTORY, NOT_DIRECTORY -> op == Op.LOOKUP || op == Op.OPEN
+          ? new FileNotFoundException(message)
+          : new ParentNotDirectoryException(message);
       case DIRECTORY_NOT_EMPTY -> new PathIsNotEmptyDirectoryException(message);
       case IS_DIRECTORY -> switch (op) {
         case OPEN -> new FileNotFoundException(message);
         case CREATE -> new FileAlreadyExistsException(message);
-        case OTHER -> new PathIsDirectoryException(message);
+        case LOOKUP, OTHER -> new PathIsDirectoryException(message);
       };
       case INVALID_PATH -> throw new InvalidPathException(message);
       default -> typed;

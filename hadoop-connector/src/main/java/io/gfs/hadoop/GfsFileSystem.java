@@ -205,11 +205,11 @@ public class GfsFileSystem extends FileSystem {
       entries = client.listStatus(p);
     } catch (GfsClientException e) {
       if (e.code() != ErrorCode.NOT_DIRECTORY) {
-        throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+        throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
       }
       entries = List.of(statusOf(p));
     } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+      throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
     }
     FileStatus[] out = new FileStatus[entries.size()];
     for (int i = 0; i < out.length; i++) {
@@ -242,7 +242,7 @@ public class GfsFileSystem extends FileSystem {
     try {
       return toFileStatus(statusOf(p), p);
     } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+      throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
     }
   }
 
@@ -266,7 +266,7 @@ public class GfsFileSystem extends FileSystem {
     try {
       chunks = client.chunkLocations(gfsPath(file.getPath()), start / chunkSize, (end - 1) / chunkSize);
     } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OPEN);
+      throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
     }
     return BlockLocations.of(chunks, chunkSize, fileLength);
   }

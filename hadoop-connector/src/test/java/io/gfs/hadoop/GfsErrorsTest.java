@@ -29,6 +29,9 @@ class GfsErrorsTest {
     assertEquals(ParentNotDirectoryException.class,
         map(ErrorCode.PARENT_NOT_DIRECTORY, GfsErrors.Op.CREATE).getClass());
     assertEquals(ParentNotDirectoryException.class, map(ErrorCode.NOT_DIRECTORY, GfsErrors.Op.OTHER).getClass());
+    // Nothing exists below a file: lookups answer FileNotFoundException, so exists() is false as on HDFS.
+    assertEquals(FileNotFoundException.class, map(ErrorCode.PARENT_NOT_DIRECTORY, GfsErrors.Op.LOOKUP).getClass());
+    assertEquals(FileNotFoundException.class, map(ErrorCode.PARENT_NOT_DIRECTORY, GfsErrors.Op.OPEN).getClass());
     assertEquals(PathIsNotEmptyDirectoryException.class,
         map(ErrorCode.DIRECTORY_NOT_EMPTY, GfsErrors.Op.OTHER).getClass());
   }
@@ -38,6 +41,7 @@ class GfsErrorsTest {
     assertEquals(FileNotFoundException.class, map(ErrorCode.IS_DIRECTORY, GfsErrors.Op.OPEN).getClass());
     assertEquals(FileAlreadyExistsException.class, map(ErrorCode.IS_DIRECTORY, GfsErrors.Op.CREATE).getClass());
     assertEquals(PathIsDirectoryException.class, map(ErrorCode.IS_DIRECTORY, GfsErrors.Op.OTHER).getClass());
+    assertEquals(PathIsDirectoryException.class, map(ErrorCode.IS_DIRECTORY, GfsErrors.Op.LOOKUP).getClass());
   }
 
   @Test
