@@ -1,0 +1,205 @@
+package io.gfs.master.oplog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gfs.master.state.LogRecord;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpLogTest {
+  @TempDir
+  Path dir;
+
+  static LogRecord record(int i) {
+    return new LogRecord.Create("/file-" + i, 3, i, false, true);
+  }
+
+  static List<LogEntry> recover(Path dir) throws IOException {
+    List<LogEntry> entries = new ArrayList<>();
+    Recovery.recover(dir, image -> { throw new AssertionError("no checkpoint expected"); }, entries::add);
+    return entries;
+  }
+
+  private void writeRecords(int count) throws IOException {
+    try (OpLog log = OpLog.open(dir, 0, OpLog.SyncHook.NONE)) {
+      for (int i = 1; i <= count; i++) {
+        assertEquals(i, log.appendAndWait(record(i)));
+      }
+    }
+  }
+
+  @Test
+  void recordsComeBackInOrderAfterClose() throws IOException {
+    writeRecords(50);
+    List<LogEntry> entries = recover(dir);
+    assertEquals(50, entries.size());
+    for (int i = 0; i < 50; i++) {
+      assertEquals(new LogEntry(i + 1, record(i + 1)), entries.get(i));
+    }
+  }
+
+  @Test
+  void concurrentAppendsShareFsyncs() throws Exception {
+    int threads = 32;
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger syncs = new AtomicInteger();
+    OpLog.SyncHook hook = records -> {
+      if (syncs.incrementAndGet() == 1) {
+        try {
+          // Hold the first fsync until every other append is queued behind it.
+          if (!release.await(60, TimeUnit.SECONDS)) {
+            throw new IOException("test did not release the first sync");
+          }
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (OpLog log = OpLog.open(dir, 0, hook)) {
+      List<Future<Long>> appends = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int n = t;
+        appends.add(pool.submit(() -> log.appendAndWait(record(n))));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (log.lastSequence() < threads) {
+        assertTrue(System.nanoTime() < deadline, "appends were not queued");
+        Thread.sleep(1);
+      }
+      release.countDown();
+      for (Future<Long> append : appends) {
+        append.get(60, TimeUnit.SECONDS);
+      }
+      assertEquals(2, log.syncCount(), "one fsync for the first batch, one for all that queued behind it");
+      assertEquals(threads, log.durableSequence());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(threads, recover(dir).size());
+  }
+
+  @Test
+  void aFailedSyncFailsTheBatchAndEveryLaterAppend() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    try (OpLog log = OpLog.open(dir, 0, records -> {
+      if (calls.incrementAndGet() == 2) {
+        throw new IOException("disk gone");
+      }
+    })) {
+      log.appendAndWait(record(1));
+      IOException first = assertThrows(IOException.class, () -> log.appendAndWait(record(2)));
+      assertTrue(first.getMessage().contains("disk gone"), first.getMessage());
+      CompletableFuture<Long> later = log.append(record(3));
+      assertTrue(later.isCompletedExceptionally(), "fail fast once broken");
+      assertTrue(log.failure() != null);
+      assertThrows(IOException.class, log::roll);
+    }
+  }
+
+  @Test
+  void tornTailAtEveryByteOfTheLastRecordKeepsAllEarlierRecords() throws IOException {
+    writeRecords(5);
+    Path segment = MetaFiles.segment(dir, 1);
+    byte[] whole = Files.readAllBytes(segment);
+    int lastFrame = RecordCodec.frame(new LogEntry(5, record(5))).length;
+    int start = whole.length - lastFrame;
+    for (int cut = start; cut < whole.length; cut++) {
+      Files.write(segment, java.util.Arrays.copyOf(whole, cut));
+      deleteOtherSegments(segment);
+      List<LogEntry> entries = recover(dir);
+      assertEquals(4, entries.size(), "cut at " + cut);
+      assertEquals(start, Files.size(segment), "the torn tail is truncated");
+    }
+    // The log goes on after the truncated tail, in a new segment, and a restart reads both.
+    try (OpLog log = OpLog.open(dir, 4, OpLog.SyncHook.NONE)) {
+      assertEquals(5, log.appendAndWait(record(55)));
+    }
+    List<LogEntry> entries = recover(dir);
+    assertEquals(5, entries.size());
+    assertEquals(record(55), entries.get(4).record());
+  }
+
+  @Test
+  void aFlippedByteInTheLastRecordIsATornTail() throws IOException {
+    writeRecords(3);
+    Path segment = MetaFiles.segment(dir, 1);
+    flip(segment, Files.size(segment) - 2);
+    assertEquals(2, recover(dir).size());
+  }
+
+  @Test
+  void corruptionInANonLastSegmentIsFatal() throws IOException {
+    try (OpLog log = OpLog.open(dir, 0, OpLog.SyncHook.NONE)) {
+      for (int i = 1; i <= 5; i++) {
+        log.appendAndWait(record(i));
+      }
+      assertEquals(5, log.roll());
+      log.appendAndWait(record(6));
+    }
+    flip(MetaFiles.segment(dir, 1), 20);
+    IOException e = assertThrows(IOException.class, () -> recover(dir));
+    assertTrue(e.getMessage().contains("not the last segment"), e.getMessage());
+  }
+
+  @Test
+  void aMissingSegmentIsAGap() throws IOException {
+    try (OpLog log = OpLog.open(dir, 0, OpLog.SyncHook.NONE)) {
+      log.appendAndWait(record(1));
+      log.roll();
+      log.appendAndWait(record(2));
+      log.roll();
+      log.appendAndWait(record(3));
+    }
+    Files.delete(MetaFiles.segment(dir, 2));
+    IOException e = assertThrows(IOException.class, () -> recover(dir));
+    assertTrue(e.getMessage().contains("gap"), e.getMessage());
+  }
+
+  @Test
+  void restartsWithoutNewRecordsKeepWorking() throws IOException {
+    writeRecords(2);
+    for (int restart = 0; restart < 3; restart++) {
+      long last = recover(dir).size();
+      try (OpLog log = OpLog.open(dir, last, OpLog.SyncHook.NONE)) {
+        assertEquals(last, log.lastSequence());
+      }
+    }
+    assertEquals(2, recover(dir).size());
+    TreeMap<Long, Path> segments = MetaFiles.segments(dir);
+    assertEquals(List.of(1L, 3L), new ArrayList<>(segments.keySet()), "an empty segment is reused, not piled up");
+  }
+
+  private void deleteOtherSegments(Path keep) throws IOException {
+    for (Path p : MetaFiles.segments(dir).values()) {
+      if (!p.equals(keep)) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  static void flip(Path file, long offset) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(offset);
+      int b = raf.read();
+      raf.seek(offset);
+      raf.write(b ^ 0x40);
+    }
+  }
+}
