@@ -259,7 +259,8 @@ public class GfsFileSystem extends FileSystem {
     if (file.isDirectory() || length == 0 || start >= fileLength) {
       return new BlockLocation[0];
     }
-    long chunkSize = file.getBlockSize();
+    // A FileStatus built elsewhere may carry no block size; the cluster's chunk size is the same for every file.
+    long chunkSize = file.getBlockSize() > 0 ? file.getBlockSize() : getDefaultBlockSize();
     long end = Math.min(fileLength, start + length);
     statistics.incrementReadOps(1);
     List<ChunkReplicas> chunks;
