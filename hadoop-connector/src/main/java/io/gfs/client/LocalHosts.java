@@ -18,7 +18,7 @@ final class LocalHosts {
     try {
       InetAddress local = InetAddress.getLocalHost();
       hosts.add(local.getHostName());
-      hosts.add(local.getCanonicalHostName());
+      // No getCanonicalHostName(): a reverse lookup can stall for seconds where DNS is slow.
       hosts.add(local.getHostAddress());
     } catch (UnknownHostException e) {
       // No resolvable host name: the interface addresses below still identify this host.

@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.StreamCapabilities;
 final class GfsInputStream extends FSInputStream implements StreamCapabilities {
   private final GfsFileReader reader;
   private final FileSystem.Statistics statistics;
+  private final byte[] oneByte = new byte[1];
   private long position;
   private volatile boolean closed;
 
@@ -50,9 +51,8 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities {
 
   @Override
   public synchronized int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n <= 0 ? -1 : one[0] & 0xff;
+    int n = read(oneByte, 0, 1);
+    return n <= 0 ? -1 : oneByte[0] & 0xff;
   }
 
   @Override
