@@ -107,7 +107,8 @@ final class HeartbeatLoop implements Runnable {
     apply(reply);
   }
 
-  private HeartbeatRequest request(List<Long> leaseExtensionRequests) throws IOException {
+  /** The heartbeat to send now. */
+  HeartbeatRequest request(List<Long> leaseExtensionRequests) throws IOException {
     List<ChunkReport> chunks = new ArrayList<>();
     List<Long> corrupt = new ArrayList<>();
     for (ReplicaView replica : state.replicas()) {
@@ -129,7 +130,8 @@ final class HeartbeatLoop implements Runnable {
     return request;
   }
 
-  private void apply(HeartbeatReply reply) {
+  /** Carries out the master's instructions. */
+  void apply(HeartbeatReply reply) {
     if (reply.isSetDeleteChunks()) {
       for (long handle : reply.getDeleteChunks()) {
         try {

@@ -19,6 +19,10 @@ abstract class MasterLocator implements AutoCloseable {
   @Override
   public abstract void close();
 
+  static MasterLocator fixed(HostPort address) {
+    return new Fixed(address);
+  }
+
   static MasterLocator of(ChunkServerSettings settings) {
     if (settings.masterAddress() != null) {
       return new Fixed(settings.masterAddress());
