@@ -45,7 +45,7 @@ public final class ChunkServer implements AutoCloseable {
   private final ScheduledExecutorService housekeeping;
   private final MasterLocator locator;
   private RpcServer server;
-  private HostPort address;
+  private volatile HostPort address;
   private HeartbeatLoop heartbeats;
   private Thread heartbeatThread;
   private boolean closed;
@@ -101,7 +101,7 @@ public final class ChunkServer implements AutoCloseable {
         settings.dataDirs(), corrupt);
     ChunkLocks locks = new ChunkLocks(settings.rpcLimits().callTimeoutMillis());
     SecondaryFanout fanout = new SecondaryFanout(rpc, fanoutThreads);
-    Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock);
+    Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock, this::address);
     ChunkOperations operations = new ChunkOperations(state, store, locks, clock);
     ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations);
     server = RpcServer.start("chunkserver-" + serverId, settings.bind(), new ChunkServerService.Processor<>(handler),

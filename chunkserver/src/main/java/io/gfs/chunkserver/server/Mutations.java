@@ -9,6 +9,8 @@ import io.gfs.chunkserver.state.SerialCheck;
 import io.gfs.chunkserver.store.ChecksumMismatchException;
 import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.common.GfsConfigKeys;
+import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcErrors;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.Mutation;
 import io.gfs.thrift.gen.MutationKind;
@@ -18,6 +20,7 @@ import io.gfs.thrift.gen.WriteRequest;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Writes and record appends as the primary orders them, and mutations as a secondary applies them [0101-0111]. The
@@ -31,15 +34,17 @@ final class Mutations {
   private final ChunkLocks locks;
   private final SecondaryFanout fanout;
   private final LongSupplier clock;
+  private final Supplier<HostPort> self;
 
   Mutations(ChunkServerState state, ChunkStore store, PushBuffer buffer, ChunkLocks locks, SecondaryFanout fanout,
-      LongSupplier clock) {
+      LongSupplier clock, Supplier<HostPort> self) {
     this.state = state;
     this.store = store;
     this.buffer = buffer;
     this.locks = locks;
     this.fanout = fanout;
     this.clock = clock;
+    this.self = self;
   }
 
   /** The primary's write [0101-0103]. */
@@ -49,7 +54,7 @@ final class Mutations {
     Validate.version(handle, request.getVersion());
     Validate.dataLength(handle, request.getLengthBytes());
     Validate.range(handle, request.getOffsetBytes(), request.getLengthBytes());
-    List<ServerAddress> secondaries = Validate.present(request.getSecondaries(), "secondaries");
+    List<ServerAddress> secondaries = secondaries(handle, request.getSecondaries());
     state.checkPrimary(handle, request.getVersion(), clock.getAsLong());
     byte[] data = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong());
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
@@ -74,7 +79,7 @@ final class Mutations {
       throw Errors.invalid("chunk %s: chunk size %s outside [%s, %s]", handle, chunkSizeBytes,
           GfsConfigKeys.CHECKSUM_BLOCK_BYTES, GfsConfigKeys.CHUNK_SIZE_BYTES_MAX);
     }
-    List<ServerAddress> secondaries = Validate.present(request.getSecondaries(), "secondaries");
+    List<ServerAddress> secondaries = secondaries(handle, request.getSecondaries());
     state.checkPrimary(handle, request.getVersion(), clock.getAsLong());
     if (RecordAppendDecision.decide(0, request.getLengthBytes(), chunkSizeBytes).kind()
         == RecordAppendDecision.Kind.TOO_LARGE) {
@@ -133,6 +138,28 @@ final class Mutations {
           mutation.isSync());
       buffer.release(mutation.getDataId());
     }
+  }
+
+  /**
+   * The secondaries as the client named them; never this server itself, which would wait for the chunk lock it holds.
+   */
+  private List<ServerAddress> secondaries(long handle, List<ServerAddress> secondaries) throws GfsException {
+    Validate.present(secondaries, "secondaries");
+    if (secondaries.size() > DataPipeline.CHAIN_LENGTH_MAX) {
+      throw Errors.invalid("chunk %s: %s secondaries, over the max %s", handle, secondaries.size(),
+          DataPipeline.CHAIN_LENGTH_MAX);
+    }
+    HostPort me = self.get();
+    for (ServerAddress secondary : secondaries) {
+      if (secondary == null || secondary.getHost() == null || secondary.getHost().isBlank()
+          || secondary.getPort() <= 0 || secondary.getPort() > 65535) {
+        throw Errors.invalid("chunk %s: bad secondary address %s", handle, secondary);
+      }
+      if (me != null && RpcErrors.fromThrift(secondary).equals(me)) {
+        throw Errors.invalid("chunk %s: the primary %s is listed among its own secondaries", handle, me);
+      }
+    }
+    return secondaries;
   }
 
   private void applyLocally(long handle, long version, long serial, long offsetBytes, byte[] data, boolean sync)

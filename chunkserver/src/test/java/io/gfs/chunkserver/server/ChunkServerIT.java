@@ -201,6 +201,24 @@ class ChunkServerIT {
   }
 
   @Test
+  void piecesAreForwardedWhileTheRestIsStillComing() throws Exception {
+    byte[] data = bytes(2 * ThreeChunkServers.PIECE);
+    int crc = io.gfs.common.Crc32c.of(data, 0, data.length);
+    cluster.call(0, c -> {
+      c.pushData(650, 0, ByteBuffer.wrap(data, 0, ThreeChunkServers.PIECE), false, data.length, crc,
+          List.of(cluster.wire(1), cluster.wire(2)));
+      return null;
+    });
+    // Only the first piece was sent, yet it travels on down the chain [0100].
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!cluster.get(2).pushBuffer().contains(650)) {
+      assertTrue(System.nanoTime() < deadline, "the first piece did not reach the end of the chain");
+      Thread.sleep(10);
+    }
+    assertTrue(cluster.get(1).pushBuffer().contains(650));
+  }
+
+  @Test
   void aBrokenChainIsReportedNamingTheServerThatFailed() throws Exception {
     HostPort nowhere = new HostPort("127.0.0.1", ThreeChunkServers.freePort());
     byte[] data = bytes(2 * ThreeChunkServers.PIECE + 10);
@@ -231,6 +249,7 @@ class ChunkServerIT {
         () -> writeVia(0, write(13, 1, (1L << 30) - 5, 1, 10)),
         () -> writeVia(0, write(13, 1, Long.MAX_VALUE - 3, 1, 10)),
         () -> writeVia(0, write(13, 1, 0, 1, 0)),
+        () -> writeVia(0, write(13, 1, 0, 1, 10, 1, 0)), // the primary among its own secondaries
         () -> cluster.call(0, c -> {
           c.pushData(1, 50, ByteBuffer.allocate(100), false, 100, 0, List.of());
           return null;
