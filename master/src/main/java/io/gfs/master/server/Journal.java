@@ -36,6 +36,8 @@ final class Journal implements AutoCloseable {
   private final int checkpointsKept;
   private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
   private final AtomicLong recordsSinceCheckpoint;
+  private final java.util.concurrent.atomic.AtomicBoolean triggerQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "gfs-master-checkpoint");
     t.setDaemon(true);
@@ -44,6 +46,7 @@ final class Journal implements AutoCloseable {
   private CompletableFuture<Path> running = CompletableFuture.completedFuture(null);
   private long lastCheckpointSequence;
   private volatile IOException broken;
+  private volatile boolean closed;
 
   Journal(MasterState state, OpLog log, Path dir, long checkpointRecords, int checkpointsKept,
       long lastCheckpointSequence, long recordsSinceCheckpoint) {
@@ -82,8 +85,16 @@ final class Journal implements AutoCloseable {
     } finally {
       barrier.readLock().unlock();
     }
-    if (recordsSinceCheckpoint.incrementAndGet() >= checkpointRecords) {
-      checkpointIfDue();
+    if (recordsSinceCheckpoint.incrementAndGet() >= checkpointRecords && triggerQueued.compareAndSet(false, true)) {
+      // Cut the checkpoint off the client's path: the caller still holds its namespace locks.
+      try {
+        background.execute(() -> {
+          triggerQueued.set(false);
+          checkpointIfDue();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        triggerQueued.set(false);
+      }
     }
     return sequence;
   }
@@ -94,7 +105,7 @@ final class Journal implements AutoCloseable {
 
   /** Starts a checkpoint when enough records accumulated and none is running. */
   synchronized void checkpointIfDue() {
-    if (recordsSinceCheckpoint.get() >= checkpointRecords && running.isDone()) {
+    if (recordsSinceCheckpoint.get() >= checkpointRecords && running.isDone() && !closed) {
       startCheckpoint();
     }
   }
@@ -157,6 +168,7 @@ final class Journal implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     background.shutdown();
     try {
       if (!background.awaitTermination(60, TimeUnit.SECONDS)) {

@@ -41,6 +41,8 @@ public final class MasterServer implements AutoCloseable {
   private static final String LOCK_FILE = "master.lock";
   /** Parallel assignVersion calls in flight for lease grants. */
   private static final int GRANT_RPC_THREADS = 16;
+  /** Longest wait for one chunkserver's answer to assignVersion. */
+  private static final int GRANT_CALL_TIMEOUT_MILLIS_MAX = 15_000;
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private MasterState state;
@@ -82,7 +84,9 @@ public final class MasterServer implements AutoCloseable {
     journal = new Journal(state, log, config.metaDir(), config.checkpointRecords(), config.checkpointsKept(),
         recovered.checkpointSequence(), recovered.replayedRecords());
     resources.push(journal);
-    RpcClients rpc = new RpcClients(config.rpcLimits());
+    // A grant holds the file's lock while it calls chunkservers: do not wait a full call timeout on a dead one.
+    RpcClients rpc = new RpcClients(config.rpcLimits().withCallTimeoutMillis(
+        Math.min(config.rpcLimits().callTimeoutMillis(), GRANT_CALL_TIMEOUT_MILLIS_MAX)));
     resources.push(rpc);
     ExecutorService rpcPool = Executors.newFixedThreadPool(GRANT_RPC_THREADS, daemonThreads("gfs-master-grant"));
     resources.push(rpcPool::shutdownNow);
