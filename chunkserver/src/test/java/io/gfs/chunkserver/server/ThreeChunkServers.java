@@ -159,11 +159,19 @@ final class ThreeChunkServers implements AutoCloseable {
     }
   }
 
+  /** Closes everything; first checks every server's invariants (the check's failure fails the test). */
   @Override
   public void close() {
-    for (ChunkServer server : servers) {
-      server.close();
+    try {
+      for (ChunkServer server : servers) {
+        server.state().checkInvariants();
+        server.pushBuffer().checkInvariants();
+      }
+    } finally {
+      for (ChunkServer server : servers) {
+        server.close();
+      }
+      client.close();
     }
-    client.close();
   }
 }
