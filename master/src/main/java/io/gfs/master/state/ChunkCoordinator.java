@@ -15,6 +15,12 @@ import java.util.random.RandomGenerator;
  * replica of a live server) hold at every step; each call is short and does no I/O.
  */
 final class ChunkCoordinator {
+  /**
+   * A replica acknowledged this recently is kept even when a full report leaves it out: a heartbeat built before the
+   * chunkserver created the chunk can arrive after the grant.
+   */
+  static final long REPORT_GRACE_MILLIS = 5_000;
+
   private final MasterState.Settings settings;
   private final RandomGenerator random;
   private final ChunkTable chunks = new ChunkTable();
@@ -109,7 +115,7 @@ final class ChunkCoordinator {
     chunk.grantInProgress = false;
     for (String serverId : succeeded) {
       if (servers.isRegistered(serverId)) {
-        chunks.confirmReplica(plan.handle(), serverId, plan.version());
+        chunks.confirmReplica(plan.handle(), serverId, plan.version(), nowMillis);
       }
     }
     boolean primaryOk = primaryId != null && succeeded.contains(primaryId) && servers.isRegistered(primaryId)
@@ -161,7 +167,7 @@ final class ChunkCoordinator {
         default -> throw new IllegalStateException("unhandled verdict");
       }
     }
-    chunks.retainReported(serverId, reported);
+    chunks.retainReported(serverId, reported, nowMillis, REPORT_GRACE_MILLIS);
     for (long handle : report.corruptChunks()) {
       chunks.markCorrupt(serverId, handle);
     }

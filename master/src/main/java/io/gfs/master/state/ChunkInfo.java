@@ -9,6 +9,8 @@ final class ChunkInfo {
   static final class Replica {
     long version;
     boolean corrupt;
+    /** When assignVersion last succeeded on it (a full report built before that may not list it yet). */
+    long confirmedAtMillis = Long.MIN_VALUE;
 
     Replica(long version) {
       this.version = version;

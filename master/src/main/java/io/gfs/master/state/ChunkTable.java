@@ -129,8 +129,11 @@ public final class ChunkTable {
     return ReportVerdict.HIGHER;
   }
 
-  /** After a full chunk report: the server no longer has chunks it did not list. */
-  void retainReported(String serverId, Set<Long> reported) {
+  /**
+   * After a full chunk report: the server no longer has chunks it did not list, except those it acknowledged within
+   * the last graceMillis (the report may have been built before it created them).
+   */
+  void retainReported(String serverId, Set<Long> reported, long nowMillis, long graceMillis) {
     Set<Long> held = chunksByServer.get(serverId);
     if (held == null) {
       return;
@@ -139,7 +142,10 @@ public final class ChunkTable {
       if (!reported.contains(handle)) {
         ChunkInfo chunk = chunks.get(handle);
         if (chunk != null) {
-          removeReplica(chunk, serverId);
+          ChunkInfo.Replica replica = chunk.replicas.get(serverId);
+          if (replica == null || nowMillis - replica.confirmedAtMillis >= graceMillis) {
+            removeReplica(chunk, serverId);
+          }
         } else {
           held.remove(handle);
         }
@@ -174,12 +180,13 @@ public final class ChunkTable {
   }
 
   /** A server acknowledged assignVersion: it holds the chunk at that version now. */
-  void confirmReplica(long handle, String serverId, long version) {
+  void confirmReplica(long handle, String serverId, long version, long nowMillis) {
     ChunkInfo chunk = chunks.get(handle);
     Check.state(chunk != null, "confirm of unknown chunk %s", handle);
     ChunkInfo.Replica replica = chunk.replicas.computeIfAbsent(serverId, s -> new ChunkInfo.Replica(version));
     replica.version = Math.max(replica.version, version);
     replica.corrupt = false;
+    replica.confirmedAtMillis = nowMillis;
     chunksByServer.computeIfAbsent(serverId, s -> new TreeSet<>()).add(handle);
   }
 

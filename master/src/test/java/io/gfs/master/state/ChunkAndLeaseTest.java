@@ -230,6 +230,10 @@ class ChunkAndLeaseTest {
   void aServerThatStopsListingAChunkIsNoLongerAReplica() {
     LeaseView lease = f.acquire("/f", 0, ALL);
     f.heartbeat("cs1");
+    assertTrue(f.state.findChunks("/f", 0, 1, f.nowMillis).chunks().get(0).replicas()
+        .contains(StateFixture.address("cs1")), "a report built before the chunk was created does not count");
+    f.nowMillis += ChunkCoordinator.REPORT_GRACE_MILLIS;
+    ALL.forEach(s -> f.heartbeat(s));
     assertFalse(f.state.findChunks("/f", 0, 1, f.nowMillis).chunks().get(0).replicas()
         .contains(StateFixture.address("cs1")));
     assertTrue(lease.handle() > 0);
