@@ -104,6 +104,14 @@ class MasterProcessIT {
         int n = i;
         assertTrue(!rpc.master(restarted, c -> c.getFileInfo("/d" + (n % 10) + "/f" + n)).isDirectory());
       }
+      // SIGTERM: the shutdown hook closes the master cleanly (the meta dir lock is released for the next start).
+      Process second = processes.get(1);
+      second.destroy();
+      assertTrue(second.waitFor(60, TimeUnit.SECONDS), "SIGTERM did not stop the master");
+      assertTrue(stderr().contains("stopped"), stderr());
+      rpc.forget(restarted);
+      HostPort third = startMaster(conf);
+      assertEquals(creates, rpc.master(third, c -> c.getClusterStatus()).getFileCount());
     }
   }
 
