@@ -59,7 +59,8 @@ final class DataPipeline {
           CHAIN_LENGTH_MAX);
     }
     for (ServerAddress address : chain) {
-      if (address == null || address.getHost() == null || address.getPort() <= 0 || address.getPort() > 65535) {
+      if (address == null || address.getHost() == null || address.getHost().isBlank() || address.getPort() <= 0
+          || address.getPort() > 65535) {
         throw Errors.invalid("data %s: bad address %s in the forwarding chain", dataId, address);
       }
     }

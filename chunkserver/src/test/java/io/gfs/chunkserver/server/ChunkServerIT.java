@@ -13,6 +13,7 @@ import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.Mutation;
 import io.gfs.thrift.gen.MutationKind;
 import io.gfs.thrift.gen.RecordAppendRequest;
+import io.gfs.thrift.gen.ServerAddress;
 import io.gfs.thrift.gen.WriteRequest;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -256,6 +257,10 @@ class ChunkServerIT {
         }),
         () -> cluster.call(0, c -> {
           c.pushData(1, 0, ByteBuffer.allocate(10), false, -1, 0, List.of());
+          return null;
+        }),
+        () -> cluster.call(0, c -> {
+          c.pushData(2, 0, ByteBuffer.allocate(10), true, 10, 0, List.of(new ServerAddress(" ", 7)));
           return null;
         }),
         () -> cluster.assign(13, 1, false, 0, -1, 0),
