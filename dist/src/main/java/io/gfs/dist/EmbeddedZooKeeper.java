@@ -1,0 +1,47 @@
+package io.gfs.dist;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZooKeeperServer;
+
+/** A standalone ZooKeeper server inside this JVM, on loopback: the local cluster's and the test cluster's ensemble. */
+public final class EmbeddedZooKeeper implements AutoCloseable {
+  private static final int TICK_MILLIS = 500;
+  private static final int CLIENT_CONNECTIONS_MAX = 200;
+
+  private final ZooKeeperServer server;
+  private final ServerCnxnFactory factory;
+
+  private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory factory) {
+    this.server = server;
+    this.factory = factory;
+  }
+
+  /** Starts on 127.0.0.1:port (0 picks a free port), keeping its snapshots and log in dataDir. */
+  public static EmbeddedZooKeeper start(Path dataDir, int port) throws IOException {
+    Files.createDirectories(dataDir);
+    try {
+      ZooKeeperServer server = new ZooKeeperServer(dataDir.toFile(), dataDir.toFile(), TICK_MILLIS);
+      ServerCnxnFactory factory = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", port),
+          CLIENT_CONNECTIONS_MAX);
+      factory.startup(server);
+      return new EmbeddedZooKeeper(server, factory);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting ZooKeeper", e);
+    }
+  }
+
+  public String connectString() {
+    return "127.0.0.1:" + factory.getLocalPort();
+  }
+
+  @Override
+  public void close() {
+    factory.shutdown();
+    server.shutdown();
+  }
+}

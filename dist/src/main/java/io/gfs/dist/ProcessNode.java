@@ -1,0 +1,179 @@
+package io.gfs.dist;
+
+import io.gfs.common.HostPort;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A server in a JVM of its own, started with its main class and a --conf file. Its output goes to a log file; the
+ * node is up once the server prints its "serving on HOST:PORT" line.
+ */
+final class ProcessNode implements ClusterNode {
+  private static final Pattern SERVING = Pattern.compile("serving on (\\S+)$");
+  private static final long START_WAIT_SECONDS = 60;
+  private static final int TAIL_LINES = 40;
+
+  private final String name;
+  private final Process process;
+  private final HostPort address;
+
+  private ProcessNode(String name, Process process, HostPort address) {
+    this.name = name;
+    this.process = process;
+    this.address = address;
+  }
+
+  static ProcessNode start(String name, String mainClass, Path conf, Path logFile, String classpath,
+      List<String> jvmOptions) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(classpath);
+    command.add(mainClass);
+    command.add("--conf");
+    command.add(conf.toString());
+    Files.createDirectories(logFile.getParent());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    CompletableFuture<HostPort> ready = new CompletableFuture<>();
+    Deque<String> tail = new ArrayDeque<>();
+    Thread pump = new Thread(() -> pump(process, logFile, ready, tail), name + "-output");
+    pump.setDaemon(true);
+    pump.start();
+    try {
+      HostPort address = ready.get(START_WAIT_SECONDS, TimeUnit.SECONDS);
+      return new ProcessNode(name, process, address);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting " + name, e);
+    } catch (ExecutionException | TimeoutException e) {
+      process.destroyForcibly();
+      String lines;
+      synchronized (tail) {
+        lines = String.join("\n", tail);
+      }
+      throw new IOException(name + " did not start (see " + logFile + "); its last output:\n" + lines, e);
+    }
+  }
+
+  private static void pump(Process process, Path logFile, CompletableFuture<HostPort> ready, Deque<String> tail) {
+    try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Writer log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        log.write(line);
+        log.write('\n');
+        log.flush();
+        if (!ready.isDone()) {
+          synchronized (tail) {
+            tail.addLast(line);
+            if (tail.size() > TAIL_LINES) {
+              tail.removeFirst();
+            }
+          }
+          Matcher m = SERVING.matcher(line);
+          if (line.startsWith("gfs ") && m.find()) {
+            ready.complete(HostPort.parse(m.group(1)));
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      ready.completeExceptionally(e);
+    }
+    ready.completeExceptionally(new IOException("process exited with " + exitCode(process)));
+  }
+
+  private static String exitCode(Process process) {
+    try {
+      return String.valueOf(process.waitFor());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  @Override
+  public HostPort address() {
+    return address;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void stop() {
+    process.destroy(); // SIGTERM: the server's shutdown hook closes it cleanly
+    if (!waitFor(30)) {
+      kill();
+    }
+  }
+
+  @Override
+  public void kill() {
+    process.destroyForcibly(); // SIGKILL
+    waitFor(30);
+  }
+
+  @Override
+  public void pause() {
+    signal("STOP");
+  }
+
+  @Override
+  public void resume() {
+    signal("CONT");
+  }
+
+  @Override
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  private boolean waitFor(long seconds) {
+    try {
+      return process.waitFor(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + name + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("kill -" + signal + " " + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted signalling " + name, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "(pid " + process.pid() + ", " + address + ")";
+  }
+}
