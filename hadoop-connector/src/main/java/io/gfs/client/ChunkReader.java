@@ -26,7 +26,8 @@ final class ChunkReader {
   /** The piece's bytes, exactly piece.lengthBytes() of them; or every replica's error. */
   byte[] read(ChunkReplicas chunk, Piece piece) throws ReplicasFailedException {
     List<String> errors = new ArrayList<>();
-    List<HostPort> replicas = context.order.order(chunk.replicas());
+    List<HostPort> replicas = context.order.order(chunk.replicas(),
+        context.health.suspects(chunk.replicas(), context.nowMillis()));
     if (replicas.isEmpty()) {
       errors.add("the master knows no live replica");
     }
@@ -39,10 +40,12 @@ final class ChunkReader {
         if (got < piece.lengthBytes()) {
           errors.add(replica + ": chunk ends at " + result.getChunkLengthBytes() + " but the file reaches "
               + piece.endInChunk() + " in it");
+          context.health.failed(replica, context.nowMillis());
           continue;
         }
         byte[] bytes = new byte[piece.lengthBytes()];
         data.duplicate().get(bytes);
+        context.health.succeeded(replica);
         return bytes;
       } catch (GfsException e) {
         errors.add(replica + ": " + e.getCode() + " " + e.getMessage());
@@ -52,6 +55,7 @@ final class ChunkReader {
       } catch (TException e) {
         errors.add(replica + ": " + e);
       }
+      context.health.failed(replica, context.nowMillis());
     }
     throw new ReplicasFailedException(errors);
   }

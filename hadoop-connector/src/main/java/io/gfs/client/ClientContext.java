@@ -4,6 +4,7 @@ import io.gfs.client.state.ChunkReplicas;
 import io.gfs.client.state.Lease;
 import io.gfs.client.state.LeaseCache;
 import io.gfs.client.state.LocationCache;
+import io.gfs.client.state.ReplicaHealth;
 import io.gfs.client.state.ReplicaOrder;
 import io.gfs.client.state.RetryPolicy;
 import io.gfs.common.HostPort;
@@ -26,12 +27,16 @@ import java.util.function.LongSupplier;
  * the location and lease caches, the replica order, the clock, the pause between attempts and the source of data ids.
  */
 final class ClientContext {
+  /** How long a replica that failed a read is tried after the others. */
+  static final long SUSPECT_MILLIS = 30_000;
+
   final GfsClientOptions options;
   final RpcClients rpc;
   final MasterClient master;
   final LocationCache locations;
   final LeaseCache leases;
   final ReplicaOrder order;
+  final ReplicaHealth health;
   final RetryPolicy retry;
   final InstantSource clock;
   final Sleeper sleeper;
@@ -45,6 +50,8 @@ final class ClientContext {
     this.locations = new LocationCache(options.locationCacheTtlMillis());
     this.leases = new LeaseCache();
     this.order = order;
+    // Long enough to cover a read of many pieces, short enough that a restarted server is soon preferred again.
+    this.health = new ReplicaHealth(SUSPECT_MILLIS);
     this.retry = options.retryPolicy();
     this.clock = clock;
     this.sleeper = sleeper;

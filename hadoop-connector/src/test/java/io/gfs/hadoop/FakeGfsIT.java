@@ -266,7 +266,10 @@ class FakeGfsIT {
     write(path, data);
     gfs.chunkServers.get(0).corruptReads = true;
     gfs.chunkServers.get(2).corruptReads = true;
+    gfs.chunkServers.forEach(s -> s.readCalls = 0);
     assertArrayEquals(data, readAll(path));
+    int failedCalls = gfs.chunkServers.get(0).readCalls + gfs.chunkServers.get(2).readCalls;
+    assertTrue(failedCalls <= 2, "a failed replica is tried last afterwards; bad calls: " + failedCalls);
 
     gfs.chunkServers.get(1).corruptReads = true;
     IOException e = assertThrows(IOException.class, () -> readAll(path));

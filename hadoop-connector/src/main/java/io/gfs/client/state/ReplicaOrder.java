@@ -29,6 +29,13 @@ public final class ReplicaOrder {
     return List.copyOf(ordered);
   }
 
+  /** As {@link #order(List)}, with the suspects (recently failed replicas) moved to the end, in the same order. */
+  public List<HostPort> order(List<HostPort> replicas, Set<HostPort> suspects) {
+    List<HostPort> ordered = new ArrayList<>(order(replicas));
+    ordered.sort(Comparator.comparingInt((HostPort r) -> suspects.contains(r) ? 1 : 0)); // stable sort
+    return List.copyOf(ordered);
+  }
+
   public boolean isLocal(HostPort replica) {
     return localHosts.contains(replica.host());
   }
