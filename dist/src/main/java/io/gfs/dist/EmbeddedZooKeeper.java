@@ -23,6 +23,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   /** Starts on 127.0.0.1:port (0 picks a free port), keeping its snapshots and log in dataDir. */
   public static EmbeddedZooKeeper start(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
+    // Bounds the total connections (ZooKeeper warns when it is left unset).
+    System.setProperty("zookeeper.maxCnxns", Integer.toString(CLIENT_CONNECTIONS_MAX));
     try {
       ZooKeeperServer server = new ZooKeeperServer(dataDir.toFile(), dataDir.toFile(), TICK_MILLIS);
       ServerCnxnFactory factory = ServerCnxnFactory.createFactory(new InetSocketAddress("127.0.0.1", port),
