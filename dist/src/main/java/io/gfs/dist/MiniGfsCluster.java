@@ -34,8 +34,8 @@ public final class MiniGfsCluster implements AutoCloseable {
   private final Builder options;
   private final EmbeddedZooKeeper zookeeper;
   private final RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(10_000));
-  private ClusterNode master;
-  private HostPort masterAddress;
+  private volatile ClusterNode master;
+  private volatile HostPort masterAddress;
   private final List<ClusterNode> chunkServers = new ArrayList<>();
   private final List<Integer> chunkServerPorts = new ArrayList<>();
 
@@ -50,26 +50,22 @@ public final class MiniGfsCluster implements AutoCloseable {
   }
 
   private void startAll() throws IOException {
-    startMaster(0);
     for (int i = 0; i < options.chunkServers; i++) {
       chunkServerPorts.add(0);
       chunkServers.add(null);
     }
     List<IOException> failures = new ArrayList<>();
     List<Thread> starters = new ArrayList<>();
+    // With ZooKeeper the chunkservers find the master through its alias, so everything starts at once; without it
+    // they need the master's address first.
+    if (zookeeper == null) {
+      startMaster(0);
+    } else {
+      starters.add(starter("start-master", () -> startMaster(0), failures));
+    }
     for (int i = 0; i < options.chunkServers; i++) {
       int index = i;
-      Thread t = new Thread(() -> {
-        try {
-          startChunkServer(index);
-        } catch (IOException e) {
-          synchronized (failures) {
-            failures.add(e);
-          }
-        }
-      }, "start-cs" + i);
-      starters.add(t);
-      t.start();
+      starters.add(starter("start-cs" + i, () -> startChunkServer(index), failures));
     }
     for (Thread t : starters) {
       join(t);
@@ -78,6 +74,24 @@ public final class MiniGfsCluster implements AutoCloseable {
       throw failures.get(0);
     }
     waitForChunkServers(options.chunkServers);
+  }
+
+  private interface Start {
+    void run() throws IOException;
+  }
+
+  private static Thread starter(String name, Start start, List<IOException> failures) {
+    Thread t = new Thread(() -> {
+      try {
+        start.run();
+      } catch (IOException | RuntimeException e) {
+        synchronized (failures) {
+          failures.add(e instanceof IOException io ? io : new IOException(name + ": " + e.getMessage(), e));
+        }
+      }
+    }, name);
+    t.start();
+    return t;
   }
 
   private static void join(Thread t) throws IOException {
