@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gfs.common.GfsConfig;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.common.HostPort;
+import io.gfs.common.Crc32c;
 import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.rpc.RpcErrors;
 import io.gfs.common.rpc.RpcLimits;
 import io.gfs.master.oplog.MetaFiles;
 import io.gfs.thrift.gen.ChunkLease;
@@ -17,7 +19,9 @@ import io.gfs.thrift.gen.FileInfo;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.HeartbeatRequest;
 import io.gfs.thrift.gen.MasterService;
+import io.gfs.thrift.gen.ReadResult;
 import io.gfs.thrift.gen.ServerAddress;
+import io.gfs.thrift.gen.WriteRequest;
 import io.gfs.zk.CanonicalName;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,10 +41,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real master on a real port and a real disk, driven over Thrift. */
+/** A real master on a real port and a real disk, driven over Thrift, with real chunkservers where chunks matter. */
 class MasterServerIT {
   @TempDir
   Path metaDir;
+  @TempDir
+  Path chunkDir;
 
   private final RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000));
   private MasterServer master;
@@ -221,46 +227,97 @@ class MasterServerIT {
   @Test
   void leaseGrantsBumpVersionsThroughRealChunkservers() throws Exception {
     TestClock clock = new TestClock();
-    master = MasterServer.start(GfsConfig.of(config(Map.of())), clock);
-    try (FakeChunkServer a = new FakeChunkServer("a"); FakeChunkServer b = new FakeChunkServer("b");
-        FakeChunkServer c = new FakeChunkServer("c")) {
-      List<FakeChunkServer> all = List.of(a, b, c);
-      for (FakeChunkServer s : all) {
-        call(m -> m.heartbeat(s.heartbeat()));
-      }
+    Map<String, String> fast = Map.of(GfsConfigKeys.Master.HEARTBEAT_INTERVAL_MS.name(), "200");
+    master = MasterServer.start(GfsConfig.of(config(fast)), clock);
+    HostPort masterAddress = master.address();
+    try (RealChunkServers servers = new RealChunkServers(chunkDir, () -> masterAddress).start(3)) {
+      awaitLiveServers(3);
       call(m -> m.create("/log", false, true, 3));
       ChunkLease first = call(m -> m.acquireLease("/log", -1));
+      long handle = first.getHandle();
       assertEquals(0, first.getChunkIndex());
       assertEquals(1, first.getVersion());
       assertEquals(2, first.getSecondaries().size());
-      for (FakeChunkServer s : all) {
-        assertEquals(List.of(new FakeChunkServer.AssignCall(first.getHandle(), 1, true,
-            s.address().port() == first.getPrimary().getPort() ? 60_000 : 0)), s.calls);
+      for (int i = 0; i < 3; i++) {
+        assertTrue(servers.holdsOnDisk(i, handle), "assignVersion(create) made the chunk on server " + i);
       }
-      // Lease expires; c's disk fails; the new grant bumps the version and leaves c out.
+      // The replica named primary really took the lease: it orders a write that its secondaries apply.
+      byte[] data = "ordered by the primary".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      write(first, 1L, data);
+      HostPort secondary = RpcErrors.fromThrift(first.getSecondaries().get(0));
+      GfsException notPrimary = assertThrows(GfsException.class, () -> rpc.chunkServer(secondary, c -> {
+        c.write(new WriteRequest(handle, 1, 0, 2L, data.length, List.of(), false));
+        return null;
+      }));
+      assertEquals(ErrorCode.NOT_PRIMARY, notPrimary.getCode());
+
+      // The lease expires on the master's clock; one chunkserver really stops. The next grant bumps the version on
+      // the two that answer and leaves the stopped one out.
       clock.advance(61_000);
-      for (FakeChunkServer s : all) {
-        call(m -> m.heartbeat(s.heartbeat()));
-      }
-      c.failAssign = true;
+      awaitReplicas("/log", 3);
+      int stopped = servers.indexOf(secondary);
+      servers.stop(stopped);
       ChunkLease second = call(m -> m.acquireLease("/log", 0));
       assertEquals(2, second.getVersion());
       assertEquals(1, second.getSecondaries().size());
-      assertEquals(List.of(2L, 2L, 1L), List.of(a.versions.get(first.getHandle()), b.versions.get(first.getHandle()),
-          c.versions.getOrDefault(first.getHandle(), 1L)));
-      // c now reports a stale replica: the master tells it to delete it [0079].
-      assertEquals(List.of(first.getHandle()), call(m -> m.heartbeat(c.heartbeat())).getDeleteChunks());
+      assertFalse(List.of(second.getPrimary(), second.getSecondaries().get(0)).contains(first.getSecondaries().get(0)));
+      write(second, 3L, data);
+      // Restarted, it reports version 1: a stale replica, which the master has it delete [0079].
+      servers.restart(stopped);
+      awaitTrue(() -> !servers.holdsOnDisk(stopped, handle), "the stale replica is deleted");
       assertEquals(2, call(m -> m.findChunks("/log", 0, 5)).getChunks().get(0).getReplicas().size());
       master.state().checkInvariants();
-      // Versions are logged before anyone hears them: after a restart the version is still 2.
+
+      // Versions are logged before anyone hears them: after a restart (same port, so the chunkservers find it) the
+      // version is still 2, and the first grant after it moves to 3.
       master.close();
-      master = MasterServer.start(GfsConfig.of(config(Map.of())), clock);
-      for (FakeChunkServer s : List.of(a, b)) {
-        call(m -> m.heartbeat(s.heartbeat()));
-      }
+      rpc.forget(masterAddress); // the pooled connection died with the old master
+      master = MasterServer.start(GfsConfig.of(config(Map.of(GfsConfigKeys.Master.HEARTBEAT_INTERVAL_MS.name(), "200",
+          GfsConfigKeys.Master.PORT.name(), Integer.toString(masterAddress.port())))), clock);
+      awaitReplicas("/log", 2);
       assertEquals(2, call(m -> m.findChunks("/log", 0, 5)).getChunks().get(0).getVersion());
       ChunkLease third = call(m -> m.acquireLease("/log", 0));
       assertEquals(3, third.getVersion(), "leases are not persisted: a restart means a new grant, new version");
+      ReadResult read = rpc.chunkServer(RpcErrors.fromThrift(third.getPrimary()), c -> c.read(handle, 3, 0, 100));
+      assertEquals(new String(data, java.nio.charset.StandardCharsets.UTF_8), new String(read.getData(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      master.state().checkInvariants();
+    }
+  }
+
+  /** Pushes data along the lease's replicas and has the primary write it at offset 0. */
+  private void write(ChunkLease lease, long dataId, byte[] data) throws Exception {
+    HostPort primary = RpcErrors.fromThrift(lease.getPrimary());
+    rpc.chunkServer(primary, c -> {
+      c.pushData(dataId, 0, ByteBuffer.wrap(data), true, data.length, Crc32c.of(data, 0, data.length),
+          lease.getSecondaries());
+      c.write(new WriteRequest(lease.getHandle(), lease.getVersion(), 0, dataId, data.length, lease.getSecondaries(),
+          true));
+      return null;
+    });
+  }
+
+  private void awaitLiveServers(int count) throws Exception {
+    awaitTrue(() -> call(c -> c.getClusterStatus()).getChunkServers().size() == count,
+        count + " chunkservers registered");
+  }
+
+  private void awaitReplicas(String path, int count) throws Exception {
+    awaitTrue(() -> call(c -> c.findChunks(path, 0, 1)).getChunks().get(0).getReplicas().size() == count,
+        count + " replicas of " + path + " known");
+  }
+
+  @FunctionalInterface
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /** Polls a condition for at most 30 s. */
+  private static void awaitTrue(Condition condition, String what) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!condition.holds()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+      Thread.sleep(20);
     }
   }
 }
