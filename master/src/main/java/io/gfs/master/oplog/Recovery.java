@@ -17,9 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Restart [0052, 0054]: load the newest checkpoint that verifies (skipping incomplete or corrupt ones), then replay
- * every later record from the segments in order. A torn tail of the last segment (a short frame or a CRC mismatch,
- * from a crash mid-write: never acknowledged) is truncated and recovery goes on; a bad frame anywhere else, or a gap in
- * the sequence numbers, is corruption of acknowledged records and stops the master with a message naming the file.
+ * every later record from the segments in order. A torn tail of the last segment (a short frame or a CRC mismatch
+ * with no valid later record behind it, from a crash mid-write: never acknowledged) is truncated and recovery goes on;
+ * a bad frame anywhere else, a bad frame in the last segment followed by a valid record, or a gap in the sequence
+ * numbers, is corruption of acknowledged records and stops the master with a message naming the file and offset.
+ * (This assumes an unsynced append reaches the disk as a prefix, as ext4 and xfs keep the file size behind the data;
+ * a file system that persisted a later page of an unacknowledged batch without an earlier one would be reported as
+ * corrupt, and the message says how to accept the loss.)
  */
 public final class Recovery {
   private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -101,6 +105,15 @@ public final class Recovery {
         if (!lastSegment) {
           throw new IOException("op log corrupt: " + segment.getValue() + " is not the last segment but has a bad "
               + "record: " + scan.problem() + "; acknowledged records may be lost, refusing to start");
+        }
+        SegmentReader.LaterFrame later = SegmentReader.findLaterFrame(segment.getValue(), scan.validBytes() + 1,
+            scan.lastSequence());
+        if (later != null) {
+          throw new IOException("op log corrupt: " + segment.getValue() + " has a bad record at byte "
+              + scan.validBytes() + " (" + scan.problem() + ") but a valid record, sequence " + later.sequence()
+              + ", follows at byte " + later.offsetBytes() + ": acknowledged records would be lost, refusing to "
+              + "start. Restore the file, or truncate it to " + scan.validBytes() + " bytes to accept losing "
+              + "every record from sequence " + (scan.lastSequence() + 1) + " on");
         }
         truncated = scan.fileBytes() - scan.validBytes();
         LOG.warn("op log {}: torn tail ({}); dropping its last {} bytes (never acknowledged)",

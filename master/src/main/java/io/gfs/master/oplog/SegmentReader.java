@@ -7,17 +7,28 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
  * Reads one log segment frame by frame. It stops at the first frame that is short, over-long or fails its CRC and
  * reports where the good frames end; the caller decides whether that is a torn tail (end of the last segment: truncate)
  * or corruption (anywhere else: fatal). A frame that checks out but does not decode, or breaks the sequence, is always
- * corruption.
+ * corruption. {@link #findLaterFrame} tells the two apart in the last segment: a torn tail has no valid record after
+ * the bad frame, corruption in the middle does.
  */
 final class SegmentReader {
+  /** A lower bound on any frame: header, sequence number and kind byte (every record body adds to it). */
+  static final int FRAME_BYTES_MIN = RecordCodec.HEADER_BYTES + 8 + 1;
+  /** Bytes of candidate frame starts examined per read of the forward scan. */
+  private static final int SCAN_WINDOW_BYTES = 1 << 20;
+
+  /** A valid frame found after a bad one: where it starts and its sequence number. */
+  record LaterFrame(long offsetBytes, long sequence) {}
+
   /** How a scan ended: validBytes of good frames; problem is null when the whole file was good. */
   record Scan(long validBytes, long fileBytes, long lastSequence, int entries, String problem) {
     boolean clean() {
@@ -80,5 +91,62 @@ final class SegmentReader {
       return new Scan(position, fileBytes, expected - 1, entries, "unexpected end of file at byte " + position);
     }
     return new Scan(position, fileBytes, expected - 1, entries, null);
+  }
+
+  /**
+   * Looks for a frame starting at or after fromBytes that passes its CRC, decodes, and carries a sequence number after
+   * lastGoodSequence. A crash mid-append leaves nothing like that behind the torn frame (the log only ever appends), so
+   * finding one means acknowledged records sit behind a damaged one: corruption, not a torn tail. Cheap tests (length,
+   * a plausible sequence number) run before the CRC, so a long tail of garbage is scanned quickly.
+   */
+  static LaterFrame findLaterFrame(Path file, long fromBytes, long lastGoodSequence) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long fileBytes = channel.size();
+      ByteBuffer window = ByteBuffer.allocate(SCAN_WINDOW_BYTES + RecordCodec.HEADER_BYTES
+          + RecordCodec.PAYLOAD_BYTES_MAX);
+      for (long base = fromBytes; base + RecordCodec.HEADER_BYTES < fileBytes; base += SCAN_WINDOW_BYTES) {
+        window.clear();
+        while (window.hasRemaining() && base + window.position() < fileBytes) {
+          if (channel.read(window, base + window.position()) < 0) {
+            break;
+          }
+        }
+        int filled = window.position();
+        byte[] bytes = window.array();
+        for (int at = 0; at < Math.min(SCAN_WINDOW_BYTES, filled - RecordCodec.HEADER_BYTES); at++) {
+          LaterFrame found = frameAt(bytes, at, filled, base + at, fileBytes, lastGoodSequence);
+          if (found != null) {
+            return found;
+          }
+        }
+      }
+      return null;
+    }
+  }
+
+  private static LaterFrame frameAt(byte[] bytes, int at, int filled, long offsetBytes, long fileBytes,
+      long lastGoodSequence) {
+    ByteBuffer header = ByteBuffer.wrap(bytes, at, RecordCodec.HEADER_BYTES);
+    long length = Integer.toUnsignedLong(header.getInt());
+    if (length < FRAME_BYTES_MIN - RecordCodec.HEADER_BYTES || length > RecordCodec.PAYLOAD_BYTES_MAX || at + RecordCodec.HEADER_BYTES + length > filled) {
+      return null;
+    }
+    int crc = header.getInt();
+    long sequence = ByteBuffer.wrap(bytes, at + RecordCodec.HEADER_BYTES, 8).getLong();
+    // Records after this offset number at most (bytes left / smallest frame): rejects nearly all garbage cheaply.
+    long sequenceMax = lastGoodSequence + 1 + (fileBytes - offsetBytes) / FRAME_BYTES_MIN;
+    if (sequence <= lastGoodSequence || sequence > sequenceMax) {
+      return null;
+    }
+    int payloadStart = at + RecordCodec.HEADER_BYTES;
+    if (Crc32c.of(bytes, payloadStart, (int) length) != crc) {
+      return null;
+    }
+    try {
+      RecordCodec.decode(java.util.Arrays.copyOfRange(bytes, payloadStart, payloadStart + (int) length));
+    } catch (IOException e) {
+      return null;
+    }
+    return new LaterFrame(offsetBytes, sequence);
   }
 }

@@ -145,6 +145,55 @@ class OpLogTest {
   }
 
   @Test
+  void aBadRecordFollowedByAValidOneInTheLastSegmentIsFatalNotATornTail() throws IOException {
+    writeRecords(5);
+    Path segment = MetaFiles.segment(dir, 1);
+    int frameBytes = RecordCodec.frame(new LogEntry(1, record(1))).length;
+    long secondFrame = frameBytes; // records 1..9 encode to frames of one length
+    flip(segment, secondFrame + RecordCodec.HEADER_BYTES + 3); // bit rot inside record 2's payload
+    long before = Files.size(segment);
+    IOException e = assertThrows(IOException.class, () -> recover(dir));
+    assertTrue(e.getMessage().contains(segment.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("bad record at byte " + secondFrame), e.getMessage());
+    assertTrue(e.getMessage().contains("sequence 3, follows at byte " + 2 * secondFrame), e.getMessage());
+    assertEquals(before, Files.size(segment), "nothing is truncated when recovery refuses");
+  }
+
+  @Test
+  void aCutRecordWithGarbageZerosOrOldRecordsBehindItIsStillATornTail() throws IOException {
+    writeRecords(4);
+    Path segment = MetaFiles.segment(dir, 1);
+    byte[] whole = Files.readAllBytes(segment);
+    int frameBytes = whole.length / 4;
+    byte[] oldFrame = java.util.Arrays.copyOfRange(whole, 0, frameBytes); // sequence 1: not after the last good one
+    byte[] garbage = new byte[100_000];
+    new java.util.Random(7).nextBytes(garbage);
+    for (byte[] tail : List.of(new byte[4096], garbage, oldFrame)) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.write(whole, 0, 3 * frameBytes + 5); // record 4 cut after 5 bytes
+      out.write(tail);
+      Files.write(segment, out.toByteArray());
+      List<LogEntry> entries = recover(dir);
+      assertEquals(3, entries.size());
+      assertEquals(3L * frameBytes, Files.size(segment), "the torn tail is truncated");
+    }
+  }
+
+  @Test
+  void findLaterFrameSpansScanWindows() throws IOException {
+    writeRecords(2);
+    Path segment = MetaFiles.segment(dir, 1);
+    byte[] whole = Files.readAllBytes(segment);
+    int frameBytes = whole.length / 2;
+    byte[] padded = new byte[3 * (1 << 20) + 123 + frameBytes];
+    System.arraycopy(whole, frameBytes, padded, padded.length - frameBytes, frameBytes); // record 2, far away
+    Files.write(segment, padded);
+    SegmentReader.LaterFrame found = SegmentReader.findLaterFrame(segment, 1, 1);
+    assertEquals(new SegmentReader.LaterFrame(padded.length - frameBytes, 2), found);
+    assertEquals(null, SegmentReader.findLaterFrame(segment, 1, 2), "not after the last good sequence");
+  }
+
+  @Test
   void corruptionInANonLastSegmentIsFatal() throws IOException {
     try (OpLog log = OpLog.open(dir, 0, OpLog.SyncHook.NONE)) {
       for (int i = 1; i <= 5; i++) {
