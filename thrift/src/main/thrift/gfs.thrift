@@ -206,6 +206,12 @@ struct ReadResult {
   2: required i64 chunkLengthBytes,
 }
 
+/** A replica's length and the CRC32C of its bytes [0, lengthBytes), for file checksums that ignore chunking. */
+struct ChunkChecksum {
+  1: required i64 lengthBytes,
+  2: required i32 crc32c,
+}
+
 service ChunkServerService {
   /**
    * One piece (at most about 1 MiB) of the data for a later write or record append [0097-0100]. The receiver keeps it
@@ -227,4 +233,24 @@ service ChunkServerService {
    * primary the lease duration; zero for a secondary [0079-0080, 0092].
    */
   void assignVersion(1: i64 handle, 2: i64 version, 3: bool create, 4: i64 leaseDurationMillis) throws (1: GfsException e),
+  /**
+   * The replica's length and the CRC32C of all its bytes, composed from its stored 64 KiB block CRCs (no data is read),
+   * so a file checksum composed over its chunks is the same for equal contents whatever the chunking. Errors as for
+   * read: UNKNOWN_CHUNK, STALE_VERSION (the replica is older than version), CHECKSUM_MISMATCH (known corrupt).
+   */
+  ChunkChecksum getChunkChecksum(1: i64 handle, 2: i64 version) throws (1: GfsException e),
+  /**
+   * Sent by the master to re-replicate a chunk [0069-0072]: this server pulls it from source with read(), checks it end
+   * to end against the source's getChunkChecksum, and keeps it at version; the replica becomes visible only once it is
+   * complete and on disk. The pull is throttled (gfs.chunkserver.clone.bytes.per.second), so the call lasts about
+   * length / rate; BUSY when gfs.chunkserver.clones.max clones already run. A replica already here at version is kept
+   * (a retried clone succeeds); an older or corrupt one is replaced; a newer one gives STALE_VERSION.
+   */
+  void copyChunkFrom(1: i64 handle, 2: i64 version, 3: ServerAddress source) throws (1: GfsException e),
+  /**
+   * Snapshot copy-on-write [0116]: creates chunk targetHandle at version as a copy of this server's replica of
+   * sourceHandle, on local disk (no network), every source block verified and the copy's checksums checked against the
+   * source's. The same rules as copyChunkFrom for a targetHandle replica already here.
+   */
+  void copyChunkLocal(1: i64 sourceHandle, 2: i64 targetHandle, 3: i64 version) throws (1: GfsException e),
 }

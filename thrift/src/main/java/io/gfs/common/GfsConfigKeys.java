@@ -61,6 +61,20 @@ public final class GfsConfigKeys {
         "Socket read timeout of an outgoing call in milliseconds, 100 to 3600000.");
   }
 
+  /** Keys of the diagnostic RPC log every server keeps [0132-0134]. */
+  public static final class Diagnostic {
+    private Diagnostic() {}
+
+    public static final ConfigKey LOG_DIR = new ConfigKey("gfs.diagnostic.log.dir", "",
+        "Directory of the rotating log of every RPC request and reply (never file data); empty keeps no file.");
+    public static final ConfigKey LOG_BYTES_MAX = new ConfigKey("gfs.diagnostic.log.bytes.max", "64m",
+        "Size in bytes at which a diagnostic log file is rotated, 64 KiB to 64 GiB.");
+    public static final ConfigKey LOG_FILES_MAX = new ConfigKey("gfs.diagnostic.log.files.max", "10",
+        "Diagnostic log files kept per server, the current one included, 1 to 1000; the oldest goes first.");
+    public static final ConfigKey RECENT_EVENTS_MAX = new ConfigKey("gfs.diagnostic.recent.events.max", "1000",
+        "Latest RPC events each server keeps in memory for on-line monitoring, 0 to 1000000.");
+  }
+
   public static final class Master {
     private Master() {}
 
@@ -103,6 +117,16 @@ public final class GfsConfigKeys {
         "Pushed data unused for this many milliseconds is dropped, 1000 to 3600000.");
     public static final ConfigKey CAPACITY_BYTES = new ConfigKey("gfs.chunkserver.capacity.bytes", "0",
         "Bytes this chunkserver offers; 0 means the free space of its data directories plus what it uses.");
+    public static final ConfigKey SCRUB_BYTES_PER_SECOND = new ConfigKey("gfs.chunkserver.scrub.bytes.per.second",
+        "32m", "Bytes per second the scrubber reads to verify idle chunks, to 1 TiB; 0 turns it off [0131].");
+    public static final ConfigKey SCRUB_IDLE_MS = new ConfigKey("gfs.chunkserver.scrub.idle.ms", "300000",
+        "A chunk not mutated for this many milliseconds is idle and may be scrubbed, 0 to 86400000.");
+    public static final ConfigKey SCRUB_PERIOD_MS = new ConfigKey("gfs.chunkserver.scrub.period.ms", "604800000",
+        "Milliseconds from the start of one full scrub pass to the start of the next, 1000 to 31536000000.");
+    public static final ConfigKey CLONE_BYTES_PER_SECOND = new ConfigKey("gfs.chunkserver.clone.bytes.per.second",
+        "32m", "Bytes per second a single clone pulls from its source chunkserver, 64 KiB to 1 TiB [0072].");
+    public static final ConfigKey CLONES_MAX = new ConfigKey("gfs.chunkserver.clones.max", "2",
+        "Clones from other chunkservers running at once, 1 to 64; the master's next one gets BUSY [0072].");
   }
 
   /** Client keys, read from the Hadoop Configuration. */
