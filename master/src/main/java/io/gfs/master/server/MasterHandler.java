@@ -33,12 +33,15 @@ import org.slf4j.LoggerFactory;
  */
 final class MasterHandler implements MasterService.Iface {
   private static final Logger LOG = LoggerFactory.getLogger(MasterHandler.class);
+  /** (chunkserver, handle) pairs remembered as already warned about. */
+  private static final int FUTURE_CHUNK_WARNINGS_MAX = 100_000;
 
   private final MasterState state;
   private final Journal journal;
   private final LeaseGranter leases;
   private final InstantSource clock;
   private final MasterConfig config;
+  private final WarnOnce futureChunkWarnings = new WarnOnce(FUTURE_CHUNK_WARNINGS_MAX);
 
   MasterHandler(MasterState state, Journal journal, LeaseGranter leases, InstantSource clock, MasterConfig config) {
     this.state = state;
@@ -157,9 +160,11 @@ final class MasterHandler implements MasterService.Iface {
             request.getServerId(), adoption.handle(), adoption.version());
         journal.commit(adoption);
       }
-      if (!outcome.unknownFutureChunks().isEmpty()) {
+      List<Long> unwarned = futureChunkWarnings.firstTime(request.getServerId(), outcome.unknownFutureChunks());
+      if (!unwarned.isEmpty()) {
+        // Every heartbeat repeats the full report: warn once per server and handle, not once per heartbeat.
         LOG.warn("chunkserver {} holds chunks {} with handles the master never issued (a lost log?): left alone",
-            request.getServerId(), outcome.unknownFutureChunks());
+            request.getServerId(), unwarned);
       }
       List<LeaseExtension> extensions = new ArrayList<>();
       for (Lease lease : outcome.extensions()) {
