@@ -55,6 +55,12 @@ struct FileInfo {
   5: required i64 chunkSizeBytes,
   6: required i64 modificationTimeMillis,
   7: required i64 chunkCount,
+  /** Owner, group and permission as stored (recorded, not yet enforced). Always set by the master. */
+  8: optional string owner,
+  9: optional string group,
+  /** POSIX permission bits without the file type, e.g. 0644 (decimal 420). */
+  10: optional i16 permission,
+  11: optional i64 accessTimeMillis,
 }
 
 struct ChunkLocation {
@@ -136,14 +142,47 @@ struct ClusterStatus {
   6: required i64 lastLogSequence,
 }
 
+/** What getContentSummary counts under a path, the path itself included (HDFS's ContentSummary). */
+struct ContentSummary {
+  1: required i64 lengthBytes,
+  2: required i64 fileCount,
+  3: required i64 directoryCount,
+  /** Each file's length times its replication. */
+  4: required i64 spaceConsumedBytes,
+}
+
+/** One entry of a listing page; chunks (with their replicas) only when asked for, and only for files. */
+struct ListingEntry {
+  1: required FileInfo file,
+  2: optional list<ChunkLocation> chunks,
+}
+
+/** A page of a directory listing, entries in name order. */
+struct ListingPage {
+  1: required list<ListingEntry> entries,
+  /** More entries follow: ask again with startAfter = the last entry's name. */
+  2: required bool hasMore,
+}
+
 service MasterService {
   /** Live chunkservers and namespace totals, for operators and for test clusters waiting on registration. */
   ClusterStatus getClusterStatus() throws (1: GfsException e),
   FileInfo getFileInfo(1: string path) throws (1: GfsException e),
   list<FileInfo> listStatus(1: string path) throws (1: GfsException e),
-  /** Creates the directory and any missing parents; true when it now exists as a directory. */
-  bool mkdirs(1: string path) throws (1: GfsException e),
-  FileInfo create(1: string path, 2: bool overwrite, 3: bool createParent, 4: i32 replication) throws (1: GfsException e),
+  /**
+   * Creates the directory and any missing parents; true when it now exists as a directory. Owner and group absent
+   * (null) take the parent directory's; permission absent or negative means 0755. The client applies its umask first.
+   * Created parents get the same owner, group and permission.
+   */
+  bool mkdirs(1: string path, 2: optional string owner, 3: optional string group, 4: optional i16 permission)
+      throws (1: GfsException e),
+  /**
+   * Owner and group absent (null) take the parent directory's (as HDFS does); permission absent or negative means
+   * 0644. The client applies its umask first. Missing parents (createParent) get the parent's owner and group, 0755.
+   */
+  FileInfo create(1: string path, 2: bool overwrite, 3: bool createParent, 4: i32 replication,
+                  5: optional string owner, 6: optional string group, 7: optional i16 permission)
+      throws (1: GfsException e),
   /** false when the path does not exist; DIRECTORY_NOT_EMPTY for a non-empty directory without recursive. */
   bool remove(1: string path, 2: bool recursive) throws (1: GfsException e),
   /** Renames a file or directory atomically. The destination must not exist and its parent must. */
@@ -158,6 +197,32 @@ service MasterService {
   /** A writer tells the master how long a chunk is now (on hflush and close), so lengths are exact at once. */
   void reportChunkLength(1: string path, 2: i64 chunkIndex, 3: i64 handle, 4: i64 lengthBytes) throws (1: GfsException e),
   HeartbeatReply heartbeat(1: HeartbeatRequest request) throws (1: GfsException e),
+  /** Stores the permission bits (0 to 07777) of a file or directory; INVALID_ARGUMENT outside that range. */
+  void setPermission(1: string path, 2: i16 permission) throws (1: GfsException e),
+  /** Stores the owner and/or group; an absent (null) one is left unchanged, an empty one is INVALID_ARGUMENT. */
+  void setOwner(1: string path, 2: optional string owner, 3: optional string group) throws (1: GfsException e),
+  /** Sets the times; -1 leaves that time unchanged, any other negative value is INVALID_ARGUMENT. */
+  void setTimes(1: string path, 2: i64 modificationTimeMillis, 3: i64 accessTimeMillis) throws (1: GfsException e),
+  /**
+   * Records a file's target replication (1 to 32; re-replication toward it is background work); false for a
+   * directory, NOT_FOUND when absent.
+   */
+  bool setReplication(1: string path, 2: i32 replication) throws (1: GfsException e),
+  ContentSummary getContentSummary(1: string path) throws (1: GfsException e),
+  /**
+   * One page of a listing in name order: the entries after startAfter (the last name already received, or its full
+   * path; "" for the first page), at most entriesMax of them (capped by the master at 1000). Listing a file returns
+   * that file. withLocations fills each file's chunks with their replicas, so a located listing costs one call per
+   * page, not per file.
+   */
+  ListingPage listStatusPage(1: string path, 2: string startAfter, 3: i32 entriesMax, 4: bool withLocations)
+      throws (1: GfsException e),
+  /**
+   * HDFS concat: appends the sources' chunks to target and removes the sources, moving metadata only (no data is
+   * copied). Sources and target are distinct files in one directory; every chunk of target and of the sources except
+   * the last source's last chunk must be full (chunk size long). Otherwise INVALID_ARGUMENT with the reason.
+   */
+  void concat(1: string target, 2: list<string> sources) throws (1: GfsException e),
 }
 
 enum MutationKind {

@@ -2698,14 +2698,14 @@ public class ChunkServerService {
             case 7: // FORWARD_TO
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list96 = iprot.readListBegin();
-                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list96.size);
-                  @org.apache.thrift.annotation.Nullable ServerAddress _elem97;
-                  for (int _i98 = 0; _i98 < _list96.size; ++_i98)
+                  org.apache.thrift.protocol.TList _list120 = iprot.readListBegin();
+                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list120.size);
+                  @org.apache.thrift.annotation.Nullable ServerAddress _elem121;
+                  for (int _i122 = 0; _i122 < _list120.size; ++_i122)
                   {
-                    _elem97 = new ServerAddress();
-                    _elem97.read(iprot);
-                    struct.forwardTo.add(_elem97);
+                    _elem121 = new ServerAddress();
+                    _elem121.read(iprot);
+                    struct.forwardTo.add(_elem121);
                   }
                   iprot.readListEnd();
                 }
@@ -2754,9 +2754,9 @@ public class ChunkServerService {
           oprot.writeFieldBegin(FORWARD_TO_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.forwardTo.size()));
-            for (ServerAddress _iter99 : struct.forwardTo)
+            for (ServerAddress _iter123 : struct.forwardTo)
             {
-              _iter99.write(oprot);
+              _iter123.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -2824,9 +2824,9 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           {
             oprot.writeI32(struct.forwardTo.size());
-            for (ServerAddress _iter100 : struct.forwardTo)
+            for (ServerAddress _iter124 : struct.forwardTo)
             {
-              _iter100.write(oprot);
+              _iter124.write(oprot);
             }
           }
         }
@@ -2862,14 +2862,14 @@ public class ChunkServerService {
         }
         if (incoming.get(6)) {
           {
-            org.apache.thrift.protocol.TList _list101 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list101.size);
-            @org.apache.thrift.annotation.Nullable ServerAddress _elem102;
-            for (int _i103 = 0; _i103 < _list101.size; ++_i103)
+            org.apache.thrift.protocol.TList _list125 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list125.size);
+            @org.apache.thrift.annotation.Nullable ServerAddress _elem126;
+            for (int _i127 = 0; _i127 < _list125.size; ++_i127)
             {
-              _elem102 = new ServerAddress();
-              _elem102.read(iprot);
-              struct.forwardTo.add(_elem102);
+              _elem126 = new ServerAddress();
+              _elem126.read(iprot);
+              struct.forwardTo.add(_elem126);
             }
           }
           struct.setForwardToIsSet(true);

@@ -17,6 +17,10 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
   private static final org.apache.thrift.protocol.TField CHUNK_SIZE_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("chunkSizeBytes", org.apache.thrift.protocol.TType.I64, (short)5);
   private static final org.apache.thrift.protocol.TField MODIFICATION_TIME_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("modificationTimeMillis", org.apache.thrift.protocol.TType.I64, (short)6);
   private static final org.apache.thrift.protocol.TField CHUNK_COUNT_FIELD_DESC = new org.apache.thrift.protocol.TField("chunkCount", org.apache.thrift.protocol.TType.I64, (short)7);
+  private static final org.apache.thrift.protocol.TField OWNER_FIELD_DESC = new org.apache.thrift.protocol.TField("owner", org.apache.thrift.protocol.TType.STRING, (short)8);
+  private static final org.apache.thrift.protocol.TField GROUP_FIELD_DESC = new org.apache.thrift.protocol.TField("group", org.apache.thrift.protocol.TType.STRING, (short)9);
+  private static final org.apache.thrift.protocol.TField PERMISSION_FIELD_DESC = new org.apache.thrift.protocol.TField("permission", org.apache.thrift.protocol.TType.I16, (short)10);
+  private static final org.apache.thrift.protocol.TField ACCESS_TIME_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("accessTimeMillis", org.apache.thrift.protocol.TType.I64, (short)11);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new FileInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new FileInfoTupleSchemeFactory();
@@ -28,6 +32,10 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
   private long chunkSizeBytes; // required
   private long modificationTimeMillis; // required
   private long chunkCount; // required
+  private @org.apache.thrift.annotation.Nullable java.lang.String owner; // optional
+  private @org.apache.thrift.annotation.Nullable java.lang.String group; // optional
+  private short permission; // optional
+  private long accessTimeMillis; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -37,7 +45,17 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     REPLICATION((short)4, "replication"),
     CHUNK_SIZE_BYTES((short)5, "chunkSizeBytes"),
     MODIFICATION_TIME_MILLIS((short)6, "modificationTimeMillis"),
-    CHUNK_COUNT((short)7, "chunkCount");
+    CHUNK_COUNT((short)7, "chunkCount"),
+    /**
+     * Owner, group and permission as stored (recorded, not yet enforced). Always set by the master.
+     */
+    OWNER((short)8, "owner"),
+    GROUP((short)9, "group"),
+    /**
+     * POSIX permission bits without the file type, e.g. 0644 (decimal 420).
+     */
+    PERMISSION((short)10, "permission"),
+    ACCESS_TIME_MILLIS((short)11, "accessTimeMillis");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -67,6 +85,14 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
           return MODIFICATION_TIME_MILLIS;
         case 7: // CHUNK_COUNT
           return CHUNK_COUNT;
+        case 8: // OWNER
+          return OWNER;
+        case 9: // GROUP
+          return GROUP;
+        case 10: // PERMISSION
+          return PERMISSION;
+        case 11: // ACCESS_TIME_MILLIS
+          return ACCESS_TIME_MILLIS;
         default:
           return null;
       }
@@ -116,7 +142,10 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
   private static final int __CHUNKSIZEBYTES_ISSET_ID = 3;
   private static final int __MODIFICATIONTIMEMILLIS_ISSET_ID = 4;
   private static final int __CHUNKCOUNT_ISSET_ID = 5;
+  private static final int __PERMISSION_ISSET_ID = 6;
+  private static final int __ACCESSTIMEMILLIS_ISSET_ID = 7;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.OWNER,_Fields.GROUP,_Fields.PERMISSION,_Fields.ACCESS_TIME_MILLIS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -133,6 +162,14 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     tmpMap.put(_Fields.MODIFICATION_TIME_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("modificationTimeMillis", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.CHUNK_COUNT, new org.apache.thrift.meta_data.FieldMetaData("chunkCount", org.apache.thrift.TFieldRequirementType.REQUIRED, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.OWNER, new org.apache.thrift.meta_data.FieldMetaData("owner", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.GROUP, new org.apache.thrift.meta_data.FieldMetaData("group", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.PERMISSION, new org.apache.thrift.meta_data.FieldMetaData("permission", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I16)));
+    tmpMap.put(_Fields.ACCESS_TIME_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("accessTimeMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(FileInfo.class, metaDataMap);
@@ -180,6 +217,14 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     this.chunkSizeBytes = other.chunkSizeBytes;
     this.modificationTimeMillis = other.modificationTimeMillis;
     this.chunkCount = other.chunkCount;
+    if (other.isSetOwner()) {
+      this.owner = other.owner;
+    }
+    if (other.isSetGroup()) {
+      this.group = other.group;
+    }
+    this.permission = other.permission;
+    this.accessTimeMillis = other.accessTimeMillis;
   }
 
   @Override
@@ -202,6 +247,12 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     this.modificationTimeMillis = 0;
     setChunkCountIsSet(false);
     this.chunkCount = 0;
+    this.owner = null;
+    this.group = null;
+    setPermissionIsSet(false);
+    this.permission = 0;
+    setAccessTimeMillisIsSet(false);
+    this.accessTimeMillis = 0;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -367,6 +418,114 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CHUNKCOUNT_ISSET_ID, value);
   }
 
+  /**
+   * Owner, group and permission as stored (recorded, not yet enforced). Always set by the master.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getOwner() {
+    return this.owner;
+  }
+
+  /**
+   * Owner, group and permission as stored (recorded, not yet enforced). Always set by the master.
+   */
+  public FileInfo setOwner(@org.apache.thrift.annotation.Nullable java.lang.String owner) {
+    this.owner = owner;
+    return this;
+  }
+
+  public void unsetOwner() {
+    this.owner = null;
+  }
+
+  /** Returns true if field owner is set (has been assigned a value) and false otherwise */
+  public boolean isSetOwner() {
+    return this.owner != null;
+  }
+
+  public void setOwnerIsSet(boolean value) {
+    if (!value) {
+      this.owner = null;
+    }
+  }
+
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getGroup() {
+    return this.group;
+  }
+
+  public FileInfo setGroup(@org.apache.thrift.annotation.Nullable java.lang.String group) {
+    this.group = group;
+    return this;
+  }
+
+  public void unsetGroup() {
+    this.group = null;
+  }
+
+  /** Returns true if field group is set (has been assigned a value) and false otherwise */
+  public boolean isSetGroup() {
+    return this.group != null;
+  }
+
+  public void setGroupIsSet(boolean value) {
+    if (!value) {
+      this.group = null;
+    }
+  }
+
+  /**
+   * POSIX permission bits without the file type, e.g. 0644 (decimal 420).
+   */
+  public short getPermission() {
+    return this.permission;
+  }
+
+  /**
+   * POSIX permission bits without the file type, e.g. 0644 (decimal 420).
+   */
+  public FileInfo setPermission(short permission) {
+    this.permission = permission;
+    setPermissionIsSet(true);
+    return this;
+  }
+
+  public void unsetPermission() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __PERMISSION_ISSET_ID);
+  }
+
+  /** Returns true if field permission is set (has been assigned a value) and false otherwise */
+  public boolean isSetPermission() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __PERMISSION_ISSET_ID);
+  }
+
+  public void setPermissionIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __PERMISSION_ISSET_ID, value);
+  }
+
+  public long getAccessTimeMillis() {
+    return this.accessTimeMillis;
+  }
+
+  public FileInfo setAccessTimeMillis(long accessTimeMillis) {
+    this.accessTimeMillis = accessTimeMillis;
+    setAccessTimeMillisIsSet(true);
+    return this;
+  }
+
+  public void unsetAccessTimeMillis() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __ACCESSTIMEMILLIS_ISSET_ID);
+  }
+
+  /** Returns true if field accessTimeMillis is set (has been assigned a value) and false otherwise */
+  public boolean isSetAccessTimeMillis() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __ACCESSTIMEMILLIS_ISSET_ID);
+  }
+
+  public void setAccessTimeMillisIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __ACCESSTIMEMILLIS_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -426,6 +585,38 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
       }
       break;
 
+    case OWNER:
+      if (value == null) {
+        unsetOwner();
+      } else {
+        setOwner((java.lang.String)value);
+      }
+      break;
+
+    case GROUP:
+      if (value == null) {
+        unsetGroup();
+      } else {
+        setGroup((java.lang.String)value);
+      }
+      break;
+
+    case PERMISSION:
+      if (value == null) {
+        unsetPermission();
+      } else {
+        setPermission((java.lang.Short)value);
+      }
+      break;
+
+    case ACCESS_TIME_MILLIS:
+      if (value == null) {
+        unsetAccessTimeMillis();
+      } else {
+        setAccessTimeMillis((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -454,6 +645,18 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     case CHUNK_COUNT:
       return getChunkCount();
 
+    case OWNER:
+      return getOwner();
+
+    case GROUP:
+      return getGroup();
+
+    case PERMISSION:
+      return getPermission();
+
+    case ACCESS_TIME_MILLIS:
+      return getAccessTimeMillis();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -480,6 +683,14 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
       return isSetModificationTimeMillis();
     case CHUNK_COUNT:
       return isSetChunkCount();
+    case OWNER:
+      return isSetOwner();
+    case GROUP:
+      return isSetGroup();
+    case PERMISSION:
+      return isSetPermission();
+    case ACCESS_TIME_MILLIS:
+      return isSetAccessTimeMillis();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -560,6 +771,42 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
         return false;
     }
 
+    boolean this_present_owner = true && this.isSetOwner();
+    boolean that_present_owner = true && that.isSetOwner();
+    if (this_present_owner || that_present_owner) {
+      if (!(this_present_owner && that_present_owner))
+        return false;
+      if (!this.owner.equals(that.owner))
+        return false;
+    }
+
+    boolean this_present_group = true && this.isSetGroup();
+    boolean that_present_group = true && that.isSetGroup();
+    if (this_present_group || that_present_group) {
+      if (!(this_present_group && that_present_group))
+        return false;
+      if (!this.group.equals(that.group))
+        return false;
+    }
+
+    boolean this_present_permission = true && this.isSetPermission();
+    boolean that_present_permission = true && that.isSetPermission();
+    if (this_present_permission || that_present_permission) {
+      if (!(this_present_permission && that_present_permission))
+        return false;
+      if (this.permission != that.permission)
+        return false;
+    }
+
+    boolean this_present_accessTimeMillis = true && this.isSetAccessTimeMillis();
+    boolean that_present_accessTimeMillis = true && that.isSetAccessTimeMillis();
+    if (this_present_accessTimeMillis || that_present_accessTimeMillis) {
+      if (!(this_present_accessTimeMillis && that_present_accessTimeMillis))
+        return false;
+      if (this.accessTimeMillis != that.accessTimeMillis)
+        return false;
+    }
+
     return true;
   }
 
@@ -582,6 +829,22 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(modificationTimeMillis);
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(chunkCount);
+
+    hashCode = hashCode * 8191 + ((isSetOwner()) ? 131071 : 524287);
+    if (isSetOwner())
+      hashCode = hashCode * 8191 + owner.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetGroup()) ? 131071 : 524287);
+    if (isSetGroup())
+      hashCode = hashCode * 8191 + group.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetPermission()) ? 131071 : 524287);
+    if (isSetPermission())
+      hashCode = hashCode * 8191 + permission;
+
+    hashCode = hashCode * 8191 + ((isSetAccessTimeMillis()) ? 131071 : 524287);
+    if (isSetAccessTimeMillis())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(accessTimeMillis);
 
     return hashCode;
   }
@@ -664,6 +927,46 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetOwner(), other.isSetOwner());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetOwner()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.owner, other.owner);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetGroup(), other.isSetGroup());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetGroup()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.group, other.group);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetPermission(), other.isSetPermission());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetPermission()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.permission, other.permission);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetAccessTimeMillis(), other.isSetAccessTimeMillis());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAccessTimeMillis()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessTimeMillis, other.accessTimeMillis);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -719,6 +1022,38 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     sb.append("chunkCount:");
     sb.append(this.chunkCount);
     first = false;
+    if (isSetOwner()) {
+      if (!first) sb.append(", ");
+      sb.append("owner:");
+      if (this.owner == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.owner);
+      }
+      first = false;
+    }
+    if (isSetGroup()) {
+      if (!first) sb.append(", ");
+      sb.append("group:");
+      if (this.group == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.group);
+      }
+      first = false;
+    }
+    if (isSetPermission()) {
+      if (!first) sb.append(", ");
+      sb.append("permission:");
+      sb.append(this.permission);
+      first = false;
+    }
+    if (isSetAccessTimeMillis()) {
+      if (!first) sb.append(", ");
+      sb.append("accessTimeMillis:");
+      sb.append(this.accessTimeMillis);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -831,6 +1166,38 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 8: // OWNER
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.owner = iprot.readString();
+              struct.setOwnerIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 9: // GROUP
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.group = iprot.readString();
+              struct.setGroupIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 10: // PERMISSION
+            if (schemeField.type == org.apache.thrift.protocol.TType.I16) {
+              struct.permission = iprot.readI16();
+              struct.setPermissionIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 11: // ACCESS_TIME_MILLIS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.accessTimeMillis = iprot.readI64();
+              struct.setAccessTimeMillisIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -888,6 +1255,30 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
       oprot.writeFieldBegin(CHUNK_COUNT_FIELD_DESC);
       oprot.writeI64(struct.chunkCount);
       oprot.writeFieldEnd();
+      if (struct.owner != null) {
+        if (struct.isSetOwner()) {
+          oprot.writeFieldBegin(OWNER_FIELD_DESC);
+          oprot.writeString(struct.owner);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.group != null) {
+        if (struct.isSetGroup()) {
+          oprot.writeFieldBegin(GROUP_FIELD_DESC);
+          oprot.writeString(struct.group);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.isSetPermission()) {
+        oprot.writeFieldBegin(PERMISSION_FIELD_DESC);
+        oprot.writeI16(struct.permission);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetAccessTimeMillis()) {
+        oprot.writeFieldBegin(ACCESS_TIME_MILLIS_FIELD_DESC);
+        oprot.writeI64(struct.accessTimeMillis);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -913,6 +1304,32 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
       oprot.writeI64(struct.chunkSizeBytes);
       oprot.writeI64(struct.modificationTimeMillis);
       oprot.writeI64(struct.chunkCount);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetOwner()) {
+        optionals.set(0);
+      }
+      if (struct.isSetGroup()) {
+        optionals.set(1);
+      }
+      if (struct.isSetPermission()) {
+        optionals.set(2);
+      }
+      if (struct.isSetAccessTimeMillis()) {
+        optionals.set(3);
+      }
+      oprot.writeBitSet(optionals, 4);
+      if (struct.isSetOwner()) {
+        oprot.writeString(struct.owner);
+      }
+      if (struct.isSetGroup()) {
+        oprot.writeString(struct.group);
+      }
+      if (struct.isSetPermission()) {
+        oprot.writeI16(struct.permission);
+      }
+      if (struct.isSetAccessTimeMillis()) {
+        oprot.writeI64(struct.accessTimeMillis);
+      }
     }
 
     @Override
@@ -932,6 +1349,23 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
       struct.setModificationTimeMillisIsSet(true);
       struct.chunkCount = iprot.readI64();
       struct.setChunkCountIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(4);
+      if (incoming.get(0)) {
+        struct.owner = iprot.readString();
+        struct.setOwnerIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.group = iprot.readString();
+        struct.setGroupIsSet(true);
+      }
+      if (incoming.get(2)) {
+        struct.permission = iprot.readI16();
+        struct.setPermissionIsSet(true);
+      }
+      if (incoming.get(3)) {
+        struct.accessTimeMillis = iprot.readI64();
+        struct.setAccessTimeMillisIsSet(true);
+      }
     }
   }
 

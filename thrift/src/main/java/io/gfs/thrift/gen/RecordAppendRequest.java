@@ -840,14 +840,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           case 5: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list80 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list80.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem81;
-                for (int _i82 = 0; _i82 < _list80.size; ++_i82)
+                org.apache.thrift.protocol.TList _list96 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list96.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem97;
+                for (int _i98 = 0; _i98 < _list96.size; ++_i98)
                 {
-                  _elem81 = new ServerAddress();
-                  _elem81.read(iprot);
-                  struct.secondaries.add(_elem81);
+                  _elem97 = new ServerAddress();
+                  _elem97.read(iprot);
+                  struct.secondaries.add(_elem97);
                 }
                 iprot.readListEnd();
               }
@@ -922,9 +922,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter83 : struct.secondaries)
+          for (ServerAddress _iter99 : struct.secondaries)
           {
-            _iter83.write(oprot);
+            _iter99.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -960,9 +960,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter84 : struct.secondaries)
+        for (ServerAddress _iter100 : struct.secondaries)
         {
-          _iter84.write(oprot);
+          _iter100.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -981,14 +981,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list85 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list85.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem86;
-        for (int _i87 = 0; _i87 < _list85.size; ++_i87)
+        org.apache.thrift.protocol.TList _list101 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list101.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem102;
+        for (int _i103 = 0; _i103 < _list101.size; ++_i103)
         {
-          _elem86 = new ServerAddress();
-          _elem86.read(iprot);
-          struct.secondaries.add(_elem86);
+          _elem102 = new ServerAddress();
+          _elem102.read(iprot);
+          struct.secondaries.add(_elem102);
         }
       }
       struct.setSecondariesIsSet(true);

@@ -848,14 +848,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
           case 6: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list72 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list72.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem73;
-                for (int _i74 = 0; _i74 < _list72.size; ++_i74)
+                org.apache.thrift.protocol.TList _list88 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list88.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem89;
+                for (int _i90 = 0; _i90 < _list88.size; ++_i90)
                 {
-                  _elem73 = new ServerAddress();
-                  _elem73.read(iprot);
-                  struct.secondaries.add(_elem73);
+                  _elem89 = new ServerAddress();
+                  _elem89.read(iprot);
+                  struct.secondaries.add(_elem89);
                 }
                 iprot.readListEnd();
               }
@@ -925,9 +925,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter75 : struct.secondaries)
+          for (ServerAddress _iter91 : struct.secondaries)
           {
-            _iter75.write(oprot);
+            _iter91.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -961,9 +961,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter76 : struct.secondaries)
+        for (ServerAddress _iter92 : struct.secondaries)
         {
-          _iter76.write(oprot);
+          _iter92.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -983,14 +983,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list77 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list77.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem78;
-        for (int _i79 = 0; _i79 < _list77.size; ++_i79)
+        org.apache.thrift.protocol.TList _list93 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list93.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem94;
+        for (int _i95 = 0; _i95 < _list93.size; ++_i95)
         {
-          _elem78 = new ServerAddress();
-          _elem78.read(iprot);
-          struct.secondaries.add(_elem78);
+          _elem94 = new ServerAddress();
+          _elem94.read(iprot);
+          struct.secondaries.add(_elem94);
         }
       }
       struct.setSecondariesIsSet(true);
