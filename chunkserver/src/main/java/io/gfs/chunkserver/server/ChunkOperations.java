@@ -4,8 +4,10 @@ import io.gfs.chunkserver.state.AssignAction;
 import io.gfs.chunkserver.state.ChunkServerState;
 import io.gfs.chunkserver.state.Refusal;
 import io.gfs.chunkserver.store.ChecksumMismatchException;
+import io.gfs.chunkserver.store.ChunkCrc;
 import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.common.GfsConfigKeys;
+import io.gfs.thrift.gen.ChunkChecksum;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.ReadResult;
 import java.io.IOException;
@@ -50,6 +52,21 @@ final class ChunkOperations {
       throw e;
     }
     return new ReadResult(ByteBuffer.wrap(data), store.lengthBytes(handle));
+  }
+
+  /**
+   * The replica's length and whole CRC32C, composed from its block CRCs without reading data. Refused like a read
+   * (unknown, older than {@code version}) and for a replica already found corrupt, whose CRCs no longer vouch for its
+   * bytes: the caller asks another replica.
+   */
+  ChunkChecksum checksum(long handle, long version) throws GfsException, Refusal, IOException {
+    Validate.version(handle, version);
+    state.checkRead(handle, version);
+    if (state.isCorrupt(handle)) {
+      throw new ChecksumMismatchException(handle, "chunk " + handle + " failed verification on this chunkserver");
+    }
+    ChunkCrc crc = store.chunkCrc(handle);
+    return new ChunkChecksum(crc.lengthBytes(), crc.crc32c());
   }
 
   /** The master's new version for a chunk, persisted before the reply; with a lease, this replica is primary. */

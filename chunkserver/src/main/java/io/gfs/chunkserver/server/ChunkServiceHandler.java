@@ -2,6 +2,7 @@ package io.gfs.chunkserver.server;
 
 import io.gfs.chunkserver.state.Refusal;
 import io.gfs.common.rpc.RpcErrors;
+import io.gfs.thrift.gen.ChunkChecksum;
 import io.gfs.thrift.gen.ChunkServerService;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
@@ -81,6 +82,21 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
       operations.assignVersion(handle, version, create, leaseDurationMillis);
       return null;
     });
+  }
+
+  @Override
+  public ChunkChecksum getChunkChecksum(long handle, long version) throws GfsException {
+    return guard("getChunkChecksum", () -> operations.checksum(handle, version));
+  }
+
+  @Override
+  public void copyChunkFrom(long handle, long version, ServerAddress source) throws GfsException {
+    throw RpcErrors.error(ErrorCode.INTERNAL, "copyChunkFrom is not built yet");
+  }
+
+  @Override
+  public void copyChunkLocal(long sourceHandle, long targetHandle, long version) throws GfsException {
+    throw RpcErrors.error(ErrorCode.INTERNAL, "copyChunkLocal is not built yet");
   }
 
   private static <T> T guard(String call, Body<T> body) throws GfsException {

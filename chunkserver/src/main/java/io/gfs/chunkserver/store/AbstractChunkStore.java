@@ -133,6 +133,16 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   }
 
   @Override
+  public final ChunkCrc chunkCrc(long handle) throws IOException {
+    Chunk<M> chunk = usable(handle, false);
+    try {
+      return new ChunkCrc(chunk.checksums.lengthBytes(), chunk.checksums.wholeCrc());
+    } finally {
+      chunk.lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public final void verify(long handle) throws IOException {
     Chunk<M> chunk = usable(handle, false);
     try {

@@ -37,6 +37,12 @@ public interface ChunkStore extends AutoCloseable {
   /** Zero-fills the chunk up to {@code lengthBytes} (record-append padding [0107]); no-op if it is that long. */
   void padTo(long handle, long lengthBytes, boolean sync) throws IOException;
 
+  /**
+   * The chunk's length and the CRC32C of all its bytes, composed from the recorded block CRCs without reading data;
+   * {@link ChecksumMismatchException} for a chunk whose files cannot be trusted.
+   */
+  ChunkCrc chunkCrc(long handle) throws IOException;
+
   /** Reads every block of the chunk and checks its CRC; {@link ChecksumMismatchException} if one fails [0131]. */
   void verify(long handle) throws IOException;
 

@@ -189,6 +189,25 @@ abstract class ChunkStoreContract {
   }
 
   @Test
+  void theWholeChunkCrcIsComposedFromTheBlockCrcs() throws IOException {
+    assertEquals(new ChunkCrc(0, 0), store.chunkCrc(H), "an empty chunk has the CRC of no bytes");
+    byte[] expected = new byte[0];
+    long[][] steps = {{0, 1}, {1, BLOCK - 1}, {BLOCK, 3 * BLOCK + 5}, {100, 2 * BLOCK}, {6 * BLOCK + 7, 10}};
+    int seed = 40;
+    for (long[] step : steps) {
+      byte[] data = random((int) step[1], seed++);
+      store.write(H, step[0], data, 0, data.length, false);
+      expected = apply(expected, step[0], data);
+      assertEquals(new ChunkCrc(expected.length, Crc32c.of(expected, 0, expected.length)), store.chunkCrc(H),
+          "after writing " + Arrays.toString(step));
+    }
+    store.padTo(H, 9 * BLOCK, false);
+    expected = Arrays.copyOf(expected, 9 * BLOCK);
+    assertEquals(new ChunkCrc(expected.length, Crc32c.of(expected, 0, expected.length)), store.chunkCrc(H));
+    assertThrows(NoSuchChunkException.class, () -> store.chunkCrc(99));
+  }
+
+  @Test
   void usedBytesCountsDataAndChecksums() throws IOException {
     byte[] data = random(2 * BLOCK + 1, 11);
     store.write(H, 0, data, 0, data.length, false);

@@ -99,6 +99,7 @@ class FileChunkStoreTest extends ChunkStoreContract {
     for (long bad : new long[] {20, 21, 22, 23}) {
       assertTrue(loaded.get(bad).corrupt(), "chunk " + bad + " should be corrupt: " + loaded.get(bad));
       assertThrows(ChecksumMismatchException.class, () -> store.read(bad, 0, 1));
+      assertThrows(ChecksumMismatchException.class, () -> store.chunkCrc(bad));
       store.delete(bad);
     }
     assertEquals(5, loaded.size());
