@@ -84,7 +84,7 @@ public final class GfsClient implements AutoCloseable {
   /** Creates the directory and missing parents; true when it exists as a directory afterwards. */
   public boolean mkdirs(String path) throws IOException {
     String p = valid(path);
-    return context.master.call("mkdirs " + p, c -> c.mkdirs(p));
+    return context.master.call("mkdirs " + p, c -> c.mkdirs(p, null, null, (short) -1));
   }
 
   /** false when nothing was at the path. */
@@ -115,7 +115,7 @@ public final class GfsClient implements AutoCloseable {
       throws IOException {
     String p = valid(path);
     int replicas = replication > 0 ? replication : context.options.replication();
-    FileInfo info = context.master.call("create " + p, c -> c.create(p, overwrite, createParent, replicas));
+    FileInfo info = context.master.call("create " + p, c -> c.create(p, overwrite, createParent, replicas, null, null, (short) -1));
     context.leases.dropFile(p);
     context.locations.invalidate(p);
     return new GfsFileWriter(context, p, 0, info.getChunkSizeBytes());

@@ -45,7 +45,7 @@ final class MasterClient {
         master = locator.locate();
         return rpc.master(master, call);
       } catch (GfsException e) {
-        if (!retriedAtMaster(e.getCode())) {
+        if (!RetryPolicy.retriedAtMaster(e.getCode())) {
           throw GfsClientException.of(e, context);
         }
         failures.add(master + ": " + e.getCode() + " " + e.getMessage());
@@ -84,9 +84,5 @@ final class MasterClient {
       }
     }
     locator.invalidate(failed);
-  }
-
-  private static boolean retriedAtMaster(ErrorCode code) {
-    return code == ErrorCode.NOT_MASTER || code == ErrorCode.READ_ONLY_SHADOW || code == ErrorCode.BUSY;
   }
 }

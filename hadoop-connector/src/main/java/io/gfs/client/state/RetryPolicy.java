@@ -48,4 +48,12 @@ public record RetryPolicy(int attemptsMax, long backoffMillis) {
       case CHUNK_FULL -> false;
     };
   }
+
+  /**
+   * True for the master's answers that say "not me" or "not now": the client locates the master again (or waits) and
+   * repeats the call. Every other typed answer from the master is final.
+   */
+  public static boolean retriedAtMaster(ErrorCode code) {
+    return code == ErrorCode.NOT_MASTER || code == ErrorCode.READ_ONLY_SHADOW || code == ErrorCode.BUSY;
+  }
 }

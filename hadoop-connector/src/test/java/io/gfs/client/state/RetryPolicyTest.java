@@ -43,4 +43,12 @@ class RetryPolicyTest {
       assertEquals(!finalCodes.contains(code), RetryPolicy.retryable(code), code.name());
     }
   }
+
+  @Test
+  void theMasterIsAskedAgainOnlyWhenItSaysNotMeOrNotNow() {
+    Set<ErrorCode> again = EnumSet.of(ErrorCode.NOT_MASTER, ErrorCode.READ_ONLY_SHADOW, ErrorCode.BUSY);
+    for (ErrorCode code : ErrorCode.values()) {
+      assertEquals(again.contains(code), RetryPolicy.retriedAtMaster(code), code.name());
+    }
+  }
 }
