@@ -172,7 +172,8 @@ service MasterService {
   /**
    * Creates the directory and any missing parents; true when it now exists as a directory. Owner and group absent
    * (null) take the parent directory's; permission absent or negative means 0755. The client applies its umask first.
-   * Created parents get the same owner, group and permission.
+   * Missing parents created on the way take their own parent's owner and group, and 0755 (so two calls creating the
+   * same parent at once agree on it).
    */
   bool mkdirs(1: string path, 2: optional string owner, 3: optional string group, 4: optional i16 permission)
       throws (1: GfsException e),
