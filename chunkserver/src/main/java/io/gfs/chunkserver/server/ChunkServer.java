@@ -2,6 +2,8 @@ package io.gfs.chunkserver.server;
 
 import io.gfs.chunkserver.state.ChunkServerState;
 import io.gfs.chunkserver.state.PushBuffer;
+import io.gfs.chunkserver.state.ScrubSchedule;
+import io.gfs.chunkserver.state.Throttle;
 import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.chunkserver.store.FileChunkStore;
 import io.gfs.chunkserver.store.ServerIdFile;
@@ -11,6 +13,7 @@ import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcServer;
 import io.gfs.thrift.gen.ChunkServerService;
+import io.gfs.thrift.gen.HeartbeatRequest;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +51,8 @@ public final class ChunkServer implements AutoCloseable {
   private volatile HostPort address;
   private HeartbeatLoop heartbeats;
   private Thread heartbeatThread;
+  private Scrubber scrubber;
+  private Thread scrubberThread;
   private boolean closed;
 
   private ChunkServer(ChunkServerSettings settings, ChunkStore store, String serverId, LongSupplier clock) {
@@ -113,6 +118,13 @@ public final class ChunkServer implements AutoCloseable {
         operations, rpc, locator, clock);
     heartbeatThread = daemon(heartbeats, serverId + "-heartbeat");
     heartbeatThread.start();
+    if (settings.scrubBytesPerSecond() > 0) {
+      scrubber = new Scrubber(state, store, new ScrubSchedule(settings.scrubIdleMillis(),
+          settings.scrubPeriodMillis()), new Throttle(settings.scrubBytesPerSecond()), clock, Sleeper.REAL);
+      scrubberThread = daemon(scrubber, serverId + "-scrubber");
+      scrubberThread.setPriority(Thread.MIN_PRIORITY);
+      scrubberThread.start();
+    }
   }
 
   private void sweep(LongSupplier clock) {
@@ -149,6 +161,16 @@ public final class ChunkServer implements AutoCloseable {
     return pushBuffer;
   }
 
+  /** The heartbeat this server would send now; for tests, whose master address leads nowhere. */
+  HeartbeatRequest nextHeartbeat() throws IOException {
+    return heartbeats.request(state.leaseExtensionRequests());
+  }
+
+  /** The scrubber, or null when gfs.chunkserver.scrub.bytes.per.second is 0. */
+  Scrubber scrubber() {
+    return scrubber;
+  }
+
   long heartbeatsSent() {
     return heartbeats == null ? 0 : heartbeats.heartbeatsSent();
   }
@@ -168,6 +190,11 @@ public final class ChunkServer implements AutoCloseable {
       heartbeats.stop();
       heartbeatThread.interrupt();
       join(heartbeatThread);
+    }
+    if (scrubber != null) {
+      scrubber.stop();
+      scrubberThread.interrupt();
+      join(scrubberThread);
     }
     if (server != null) {
       server.close();

@@ -15,6 +15,11 @@ import java.util.List;
  *
  * @param masterAddress the master's fixed address, or null to resolve it through ZooKeeper
  * @param capacityBytes bytes offered to the master; 0 means free disk space plus bytes used
+ * @param scrubBytesPerSecond the scrubber's read rate; 0 turns the scrubber off [0131]
+ * @param scrubIdleMillis how long a chunk stays unmutated before the scrubber verifies it
+ * @param scrubPeriodMillis how often each idle chunk is verified (a full pass)
+ * @param cloneBytesPerSecond the read rate of a single clone from another chunkserver [0072]
+ * @param clonesMax clones from other chunkservers running at once; more get BUSY
  */
 public record ChunkServerSettings(
     HostPort bind,
@@ -28,6 +33,11 @@ public record ChunkServerSettings(
     long pushBufferBytesMax,
     long pushBufferTtlMillis,
     long capacityBytes,
+    long scrubBytesPerSecond,
+    long scrubIdleMillis,
+    long scrubPeriodMillis,
+    long cloneBytesPerSecond,
+    int clonesMax,
     RpcLimits rpcLimits) {
 
   public ChunkServerSettings {
@@ -64,6 +74,11 @@ public record ChunkServerSettings(
         config.getBytes(ChunkServer.PUSH_BUFFER_BYTES_MAX, 4L << 20, 64L << 30),
         config.getMillis(ChunkServer.PUSH_BUFFER_TTL_MS, 1000, 3_600_000),
         config.getBytes(ChunkServer.CAPACITY_BYTES, 0, Long.MAX_VALUE),
+        config.getBytes(ChunkServer.SCRUB_BYTES_PER_SECOND, 0, 1L << 40),
+        config.getMillis(ChunkServer.SCRUB_IDLE_MS, 0, 86_400_000L),
+        config.getMillis(ChunkServer.SCRUB_PERIOD_MS, 1000, 31_536_000_000L),
+        config.getBytes(ChunkServer.CLONE_BYTES_PER_SECOND, 64L << 10, 1L << 40),
+        config.getInt(ChunkServer.CLONES_MAX, 1, 64),
         RpcLimits.from(config));
   }
 }

@@ -170,13 +170,13 @@ final class Mutations {
       state.markCorrupt(handle);
       throw e;
     }
-    state.applied(handle, version, serial);
+    state.applied(handle, version, serial, clock.getAsLong());
   }
 
   private void padLocally(long handle, long version, long serial, long lengthBytes, boolean sync)
       throws IOException {
     store.padTo(handle, lengthBytes, sync);
-    state.applied(handle, version, serial);
+    state.applied(handle, version, serial, clock.getAsLong());
   }
 
   private static Mutation mutation(long handle, long version, long serial, MutationKind kind, long offsetBytes,

@@ -27,6 +27,8 @@ public final class ChunkServerState {
     Lease lease;
     long lastSerial;
     boolean corrupt;
+    /** When its bytes last changed here; MIN_VALUE if not since this server started. */
+    long lastMutationMillis = Long.MIN_VALUE;
 
     Replica(long version) {
       this.version = version;
@@ -88,7 +90,12 @@ public final class ChunkServerState {
    */
   public synchronized void versionAssigned(long handle, long version, long leaseDurationMillis, long nowMillis) {
     Check.argument(leaseDurationMillis >= 0, "lease duration %s < 0", leaseDurationMillis);
-    Replica replica = replicas.computeIfAbsent(handle, h -> new Replica(version));
+    Replica replica = replicas.get(handle);
+    if (replica == null) {
+      replica = new Replica(version);
+      replica.lastMutationMillis = nowMillis; // created now: not idle until writes to it stop
+      replicas.put(handle, replica);
+    }
     Check.state(replica.version <= version, "chunk %s: version would go back from %s to %s", handle, replica.version,
         version);
     if (replica.version != version) {
@@ -129,8 +136,8 @@ public final class ChunkServerState {
     return serialNumber > replica.lastSerial ? SerialCheck.APPLY : SerialCheck.ALREADY_APPLIED;
   }
 
-  /** The mutation with this serial number is on disk here. */
-  public synchronized void applied(long handle, long version, long serialNumber) {
+  /** The mutation with this serial number is on disk here since {@code nowMillis}. */
+  public synchronized void applied(long handle, long version, long serialNumber, long nowMillis) {
     Replica replica = replicas.get(handle);
     if (replica == null || replica.version != version) {
       return; // deleted or re-versioned meanwhile; the new version counts serials afresh
@@ -138,6 +145,18 @@ public final class ChunkServerState {
     Check.state(serialNumber > replica.lastSerial, "chunk %s: serial %s applied after %s", handle, serialNumber,
         replica.lastSerial);
     replica.lastSerial = serialNumber;
+    replica.lastMutationMillis = nowMillis;
+  }
+
+  /** Replicas the scrubber may verify: every one not already known corrupt, in handle order [0131]. */
+  public synchronized List<ScrubCandidate> scrubCandidates() {
+    List<ScrubCandidate> out = new ArrayList<>(replicas.size());
+    replicas.forEach((handle, r) -> {
+      if (!r.corrupt) {
+        out.add(new ScrubCandidate(handle, r.lastMutationMillis));
+      }
+    });
+    return out;
   }
 
   /** The primary mutated the chunk: ask the master to extend its lease in the next heartbeat [0093]. */

@@ -156,6 +156,16 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   }
 
   @Override
+  public final void verify(long handle, long offsetBytes, int lengthBytes) throws IOException {
+    Chunk<M> chunk = usable(handle, false);
+    try {
+      withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes));
+    } finally {
+      chunk.lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public final void write(long handle, long offsetBytes, byte[] data, int dataOffset, int lengthBytes, boolean sync)
       throws IOException {
     mutate(handle, sync, (chunk, bytes) ->

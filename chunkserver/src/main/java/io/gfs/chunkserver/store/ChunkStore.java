@@ -46,6 +46,12 @@ public interface ChunkStore extends AutoCloseable {
   /** Reads every block of the chunk and checks its CRC; {@link ChecksumMismatchException} if one fails [0131]. */
   void verify(long handle) throws IOException;
 
+  /**
+   * Reads and checks every block that [offset, offset + length) touches, returning nothing; the scrubber verifies a
+   * chunk piece by piece this way, so a mutation never waits behind a whole chunk's verification [0131].
+   */
+  void verify(long handle, long offsetBytes, int lengthBytes) throws IOException;
+
   /** Removes the chunk; no-op if absent. */
   void delete(long handle) throws IOException;
 

@@ -35,8 +35,16 @@ final class ThreeChunkServers implements AutoCloseable {
   final List<ChunkServer> servers = new ArrayList<>();
   final RpcClients client = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000));
 
+  final Map<String, String> extraConfig;
+
   ThreeChunkServers(Path baseDir) throws IOException {
+    this(baseDir, Map.of());
+  }
+
+  /** With more configuration keys for every server (they override the defaults here). */
+  ThreeChunkServers(Path baseDir, Map<String, String> extraConfig) throws IOException {
     this.baseDir = baseDir;
+    this.extraConfig = Map.copyOf(extraConfig);
     this.deadMaster = new HostPort("127.0.0.1", freePort());
     try {
       for (int i = 0; i < 3; i++) {
@@ -60,6 +68,7 @@ final class ThreeChunkServers implements AutoCloseable {
     config.put(GfsConfigKeys.ChunkServer.MASTER_ADDRESS.name(), deadMaster.toString());
     config.put(GfsConfigKeys.ChunkServer.PUSH_BUFFER_BYTES_MAX.name(), "128m");
     config.put(GfsConfigKeys.Rpc.CALL_TIMEOUT_MS.name(), "30000");
+    config.putAll(extraConfig);
     ChunkServerSettings settings = ChunkServerSettings.from(GfsConfig.of(config));
     FileChunkStore store = new FileChunkStore(settings.dataDirs());
     String id = io.gfs.chunkserver.store.ServerIdFile.loadOrCreate(settings.dataDirs().get(0), 1000L + index);

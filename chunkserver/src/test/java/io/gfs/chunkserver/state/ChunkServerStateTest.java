@@ -69,24 +69,24 @@ class ChunkServerStateTest {
   void secondaryAppliesSerialNumbersOnceInIncreasingOrder() throws Refusal {
     state.versionAssigned(H, 5, 0, 0);
     assertEquals(SerialCheck.APPLY, state.checkSecondary(H, 5, 1));
-    state.applied(H, 5, 1);
+    state.applied(H, 5, 1, 0);
     assertEquals(SerialCheck.ALREADY_APPLIED, state.checkSecondary(H, 5, 1));
     assertEquals(SerialCheck.APPLY, state.checkSecondary(H, 5, 3)); // a gap is the primary's business
-    state.applied(H, 5, 3);
+    state.applied(H, 5, 3, 0);
     assertEquals(SerialCheck.ALREADY_APPLIED, state.checkSecondary(H, 5, 2));
     assertEquals(RefusalCode.STALE_VERSION, refusal(() -> state.checkSecondary(H, 4, 4)));
     assertEquals(RefusalCode.STALE_VERSION, refusal(() -> state.checkSecondary(H, 6, 4)));
     assertEquals(RefusalCode.INVALID_ARGUMENT, refusal(() -> state.checkSecondary(H, 5, 0)));
-    assertThrows(IllegalStateException.class, () -> state.applied(H, 5, 3));
+    assertThrows(IllegalStateException.class, () -> state.applied(H, 5, 3, 0));
   }
 
   @Test
   void serialNumbersStartAfreshWithEachVersion() throws Refusal {
     state.versionAssigned(H, 1, 60_000, 0);
     assertEquals(1, state.nextSerial(H));
-    state.applied(H, 1, 1);
+    state.applied(H, 1, 1, 0);
     assertEquals(2, state.nextSerial(H));
-    state.applied(H, 1, 2);
+    state.applied(H, 1, 2, 0);
     state.versionAssigned(H, 2, 60_000, 0);
     assertEquals(1, state.nextSerial(H));
     assertEquals(SerialCheck.APPLY, state.checkSecondary(H, 2, 1));

@@ -1,0 +1,119 @@
+package io.gfs.chunkserver.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gfs.chunkserver.state.ChunkServerState;
+import io.gfs.chunkserver.state.ScrubSchedule;
+import io.gfs.chunkserver.state.Throttle;
+import io.gfs.chunkserver.store.InMemoryChunkStore;
+import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.rpc.RpcLimits;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scrubber on an in-memory store and a simulated clock: sleeping moves the clock, nothing waits for real. */
+class ScrubberTest {
+  private static final long IDLE_MILLIS = 60_000;
+  private static final long PERIOD_MILLIS = 24 * 3_600_000L;
+  private static final long RATE = 8L << 20; // a 1 MiB piece every 125 ms
+
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private final AtomicLong slept = new AtomicLong();
+  private final ChunkServerState state = new ChunkServerState();
+  private final InMemoryChunkStore store = new InMemoryChunkStore();
+  private final RpcClients rpc = new RpcClients(RpcLimits.defaults());
+  private ChunkOperations operations;
+  private Scrubber scrubber;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    store.load();
+    operations = new ChunkOperations(state, store, new ChunkLocks(1000), now::get);
+    Sleeper simulated = millis -> {
+      slept.addAndGet(millis);
+      now.addAndGet(millis);
+    };
+    scrubber = new Scrubber(state, store, new ScrubSchedule(IDLE_MILLIS, PERIOD_MILLIS), new Throttle(RATE),
+        now::get, simulated);
+  }
+
+  @AfterEach
+  void tearDown() {
+    rpc.close();
+    state.checkInvariants();
+  }
+
+  private void chunk(long handle, int lengthBytes) throws Exception {
+    operations.assignVersion(handle, 1, true, 0);
+    byte[] data = new byte[lengthBytes];
+    new Random(handle).nextBytes(data);
+    store.write(handle, 0, data, 0, data.length, false);
+    state.applied(handle, 1, 1, now.get());
+  }
+
+  /** Runs scrubber steps until {@code done} holds, at most {@code stepsMax} of them. */
+  private void stepUntil(java.util.function.BooleanSupplier done, int stepsMax) throws InterruptedException {
+    for (int i = 0; i < stepsMax && !done.getAsBoolean(); i++) {
+      scrubber.step();
+    }
+    assertTrue(done.getAsBoolean(), "not done after " + stepsMax + " steps");
+  }
+
+  @Test
+  void aFlippedBitInAnIdleChunkIsReportedWithoutAnyRead() throws Exception {
+    chunk(1, 3 * Scrubber.PIECE_BYTES + 100);
+    chunk(2, 500_000);
+    store.flipBits(2, 300_000, 0x10);
+    HeartbeatLoop heartbeats = new HeartbeatLoop("cs-test", new HostPort("127.0.0.1", 7711), "/r", 0, state,
+        store, operations, rpc, MasterLocator.fixed(new HostPort("127.0.0.1", 1)), now::get);
+    assertEquals(List.of(), heartbeats.request(List.of()).getCorruptChunks());
+    stepUntil(() -> state.isCorrupt(2), 200); // idle after a minute of one-second naps
+    assertEquals(List.of(2L), heartbeats.request(List.of()).getCorruptChunks(), "the next heartbeat reports it");
+    assertEquals(1, scrubber.corruptFound());
+    assertFalse(state.isCorrupt(1));
+    assertEquals(1, scrubber.chunksVerified());
+  }
+
+  @Test
+  void chunksBeingWrittenWaitUntilTheyAreIdle() throws Exception {
+    chunk(1, 200_000);
+    long written = now.get();
+    scrubber.step();
+    assertEquals(0, scrubber.chunksVerified());
+    assertEquals(Scrubber.POLL_MILLIS_MAX, slept.get(), "a nap, then a look at the schedule again");
+    stepUntil(() -> scrubber.chunksVerified() == 1, 100);
+    assertTrue(now.get() >= written + IDLE_MILLIS);
+  }
+
+  @Test
+  void verificationIsPacedToTheConfiguredRate() throws Exception {
+    int pieces = 12;
+    chunk(1, pieces * Scrubber.PIECE_BYTES);
+    now.addAndGet(IDLE_MILLIS);
+    scrubber.step();
+    assertEquals(1, scrubber.chunksVerified());
+    assertEquals((long) pieces * Scrubber.PIECE_BYTES, scrubber.bytesVerified());
+    // The first piece goes at once; each later one waits for the one before it: 125 ms at 8 MiB/s.
+    assertEquals((pieces - 1) * 125L, slept.get());
+  }
+
+  @Test
+  void aChunkDeletedMeanwhileIsSkippedAndTheNextPassComesAfterThePeriod() throws Exception {
+    chunk(1, 100_000);
+    chunk(2, 100_000);
+    now.addAndGet(IDLE_MILLIS);
+    operations.delete(2);
+    stepUntil(() -> scrubber.chunksVerified() == 1, 10);
+    long firstPassDone = now.get();
+    stepUntil(() -> scrubber.chunksVerified() == 2, 100_000);
+    assertTrue(now.get() - firstPassDone >= PERIOD_MILLIS - 1000, "verified again only a period later");
+    assertEquals(0, scrubber.corruptFound());
+  }
+}
