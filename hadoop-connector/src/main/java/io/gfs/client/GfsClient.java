@@ -9,8 +9,12 @@ import io.gfs.common.GfsPaths;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.thrift.gen.ChunkLocation;
 import io.gfs.thrift.gen.ChunkLocations;
+import io.gfs.thrift.gen.ChunkServerStatus;
+import io.gfs.thrift.gen.ClusterStatus;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.FileInfo;
+import io.gfs.thrift.gen.ListingEntry;
+import io.gfs.thrift.gen.ListingPage;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -83,8 +87,16 @@ public final class GfsClient implements AutoCloseable {
 
   /** Creates the directory and missing parents; true when it exists as a directory afterwards. */
   public boolean mkdirs(String path) throws IOException {
+    return mkdirs(path, null, null, GfsFileStatus.PERMISSION_UNKNOWN);
+  }
+
+  /**
+   * As {@link #mkdirs(String)}, stored with the given owner, group and permission bits (the caller applies its umask);
+   * null owner or group take the parent directory's, a negative permission the master's default (0755).
+   */
+  public boolean mkdirs(String path, String owner, String group, short permission) throws IOException {
     String p = valid(path);
-    return context.master.call("mkdirs " + p, c -> c.mkdirs(p, null, null, (short) -1));
+    return context.master.call("mkdirs " + p, c -> c.mkdirs(p, owner, group, permission));
   }
 
   /** false when nothing was at the path. */
@@ -106,6 +118,93 @@ public final class GfsClient implements AutoCloseable {
     forgetCaches();
   }
 
+  /** One page of the listing of path (a file lists itself), entries after startAfter ("" for the first page). */
+  public GfsListingPage listPage(String path, String startAfter, int entriesMax, boolean withLocations)
+      throws IOException {
+    String p = valid(path);
+    Check.argument(entriesMax > 0, "entries max %s <= 0", entriesMax);
+    Check.notNull(startAfter, "startAfter");
+    ListingPage page = context.master.call("list " + p + " after '" + startAfter + "'",
+        c -> c.listStatusPage(p, startAfter, entriesMax, withLocations));
+    List<GfsListingPage.Entry> entries = new ArrayList<>(page.getEntriesSize());
+    for (ListingEntry entry : page.getEntries()) {
+      List<ChunkReplicas> chunks = entry.isSetChunks() ? ClientContext.toReplicas(entry.getChunks()) : List.of();
+      entries.add(new GfsListingPage.Entry(GfsFileStatus.of(entry.getFile()), chunks));
+    }
+    return new GfsListingPage(entries, page.isHasMore());
+  }
+
+  /** Stores the permission bits (0 to 07777) of a file or directory. */
+  public void setPermission(String path, short permission) throws IOException {
+    String p = valid(path);
+    Check.argument(permission >= 0 && permission <= 07777, "permission %s outside [0, 07777]", permission);
+    context.master.call("set permission of " + p, c -> {
+      c.setPermission(p, permission);
+      return null;
+    });
+  }
+
+  /** Stores the owner and/or the group; null leaves that one unchanged. */
+  public void setOwner(String path, String owner, String group) throws IOException {
+    String p = valid(path);
+    context.master.call("set owner of " + p, c -> {
+      c.setOwner(p, owner, group);
+      return null;
+    });
+  }
+
+  /** Sets the modification and access times; -1 leaves that time unchanged. */
+  public void setTimes(String path, long modificationTimeMillis, long accessTimeMillis) throws IOException {
+    String p = valid(path);
+    context.master.call("set times of " + p, c -> {
+      c.setTimes(p, modificationTimeMillis, accessTimeMillis);
+      return null;
+    });
+  }
+
+  /** Records a file's target replication; false for a directory. */
+  public boolean setReplication(String path, int replication) throws IOException {
+    String p = valid(path);
+    return context.master.call("set replication of " + p, c -> c.setReplication(p, replication));
+  }
+
+  public GfsContentSummary contentSummary(String path) throws IOException {
+    String p = valid(path);
+    return GfsContentSummary.of(context.master.call("content summary of " + p, c -> c.getContentSummary(p)));
+  }
+
+  /** Appends the sources' chunks to target and removes the sources (HDFS concat), in the master only. */
+  public void concat(String target, List<String> sources) throws IOException {
+    String t = valid(target);
+    List<String> s = new ArrayList<>(sources.size());
+    for (String source : sources) {
+      s.add(valid(source));
+    }
+    context.master.call("concat " + s + " onto " + t, c -> {
+      c.concat(t, s);
+      return null;
+    });
+    forgetCaches();
+  }
+
+  /** The CRC32C of the whole file, composed from the chunkservers' stored checksums (no data read). */
+  public GfsFileChecksum fileChecksum(String path) throws IOException {
+    return new FileChecksums(context).of(valid(path));
+  }
+
+  /** Capacity and use summed over the live chunkservers. */
+  public GfsUsage usage() throws IOException {
+    ensureOpen();
+    ClusterStatus status = context.master.call("cluster status", c -> c.getClusterStatus());
+    long capacity = 0;
+    long used = 0;
+    for (ChunkServerStatus server : status.getChunkServers()) {
+      capacity += server.getCapacityBytes();
+      used += server.getUsedBytes();
+    }
+    return new GfsUsage(capacity, used, status.getChunkServersSize());
+  }
+
   /**
    * Creates a file and returns its writer.
    *
@@ -113,9 +212,19 @@ public final class GfsClient implements AutoCloseable {
    */
   public GfsFileWriter create(String path, boolean overwrite, boolean createParent, int replication)
       throws IOException {
+    return create(path, overwrite, createParent, replication, null, null, GfsFileStatus.PERMISSION_UNKNOWN);
+  }
+
+  /**
+   * As {@link #create(String, boolean, boolean, int)}, stored with the given owner, group and permission bits (the
+   * caller applies its umask); null owner or group take the parent directory's, a negative permission 0644.
+   */
+  public GfsFileWriter create(String path, boolean overwrite, boolean createParent, int replication, String owner,
+      String group, short permission) throws IOException {
     String p = valid(path);
     int replicas = replication > 0 ? replication : context.options.replication();
-    FileInfo info = context.master.call("create " + p, c -> c.create(p, overwrite, createParent, replicas, null, null, (short) -1));
+    FileInfo info = context.master.call("create " + p,
+        c -> c.create(p, overwrite, createParent, replicas, owner, group, permission));
     context.leases.dropFile(p);
     context.locations.invalidate(p);
     return new GfsFileWriter(context, p, 0, info.getChunkSizeBytes());
@@ -208,9 +317,13 @@ public final class GfsClient implements AutoCloseable {
   }
 
   private String valid(String path) throws IOException {
+    ensureOpen();
+    return GfsPaths.normalize(path);
+  }
+
+  private void ensureOpen() throws IOException {
     if (closed) {
       throw new IOException("gfs client is closed");
     }
-    return GfsPaths.normalize(path);
   }
 }

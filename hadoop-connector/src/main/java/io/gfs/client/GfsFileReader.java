@@ -73,6 +73,11 @@ public final class GfsFileReader implements AutoCloseable {
     return copied;
   }
 
+  /** Drops the read-ahead piece; the next read fetches again. */
+  public synchronized void unbuffer() {
+    buffer = null;
+  }
+
   public synchronized boolean isClosed() {
     return closed;
   }

@@ -2,30 +2,43 @@ package io.gfs.hadoop;
 
 import io.gfs.client.GfsClient;
 import io.gfs.client.GfsClientException;
+import io.gfs.client.GfsContentSummary;
+import io.gfs.client.GfsFileChecksum;
 import io.gfs.client.GfsFileStatus;
 import io.gfs.client.GfsFileWriter;
+import io.gfs.client.GfsUsage;
 import io.gfs.client.state.ChunkReplicas;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.common.GfsPaths;
 import io.gfs.thrift.gen.ErrorCode;
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.BlockLocation;
 import org.apache.hadoop.fs.CommonPathCapabilities;
+import org.apache.hadoop.fs.CompositeCrcFileChecksum;
+import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FsStatus;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.PathFilter;
 import org.apache.hadoop.fs.PathIsNotEmptyDirectoryException;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.impl.PathCapabilitiesSupport;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.util.DataChecksum;
 import org.apache.hadoop.util.Progressable;
 
 /**
@@ -40,13 +53,20 @@ public class GfsFileSystem extends FileSystem {
   /** Path capability: this file system supports atomic record append. */
   public static final String CAPABILITY_RECORD_APPEND = "fs.gfs.capability.record-append";
 
-  private static final FsPermission FILE_PERMISSION = FsPermission.createImmutable((short) 0644);
-  private static final FsPermission DIRECTORY_PERMISSION = FsPermission.createImmutable((short) 0755);
+  /** The FileContext binding's key: Hadoop finds an AbstractFileSystem only through configuration. */
+  public static final String ABSTRACT_FILE_SYSTEM_KEY = "fs.AbstractFileSystem.gfs.impl";
+  /** Defaults every Configuration sees once this class is loaded: the FileContext binding (as HDFS does its own). */
+  public static final String DEFAULT_RESOURCE = "gfs-default.xml";
+
+  static {
+    Configuration.addDefaultResource(DEFAULT_RESOURCE);
+  }
 
   private URI uri;
   private GfsClient client;
   private Path workingDirectory;
   private String userName;
+  private FileStatuses statuses;
   private volatile long defaultChunkSizeBytes;
 
   @Override
@@ -69,6 +89,7 @@ public class GfsFileSystem extends FileSystem {
     }
     this.uri = URI.create(SCHEME + "://" + cluster);
     this.userName = UserGroupInformation.getCurrentUser().getShortUserName();
+    this.statuses = new FileStatuses(uri, userName);
     try {
       this.client = GfsClient.create(cluster, GfsConfiguration.clientOptions(conf));
     } catch (IllegalArgumentException e) {
@@ -117,23 +138,25 @@ public class GfsFileSystem extends FileSystem {
   @Override
   public FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite, int bufferSize,
       short replication, long blockSize, Progressable progress) throws IOException {
-    return create(path, overwrite, true, replication);
+    return create(path, permission, overwrite, true, replication);
   }
 
   @Override
   public FSDataOutputStream createNonRecursive(Path path, FsPermission permission, EnumSet<CreateFlag> flags,
       int bufferSize, short replication, long blockSize, Progressable progress) throws IOException {
-    return create(path, flags.contains(CreateFlag.OVERWRITE), false, replication);
+    return create(path, permission, flags.contains(CreateFlag.OVERWRITE), false, replication);
   }
 
-  private FSDataOutputStream create(Path path, boolean overwrite, boolean createParent, short replication)
-      throws IOException {
+  private FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite, boolean createParent,
+      short replication) throws IOException {
     String p = gfsPath(path);
     // The default replication means "not chosen": fs.gfs.replication or the master's default decides.
     int replicas = replication == getDefaultReplication(path) ? 0 : replication;
+    short bits = masked(permission, FsPermission.getFileDefault());
     statistics.incrementWriteOps(1);
     try {
-      GfsFileWriter writer = client.create(p, overwrite, createParent, replicas);
+      // As HDFS: the caller owns the file, the group is the parent directory's.
+      GfsFileWriter writer = client.create(p, overwrite, createParent, replicas, userName, null, bits);
       return new FSDataOutputStream(new GfsOutputStream(writer), statistics);
     } catch (IOException e) {
       throw GfsErrors.translate(e, GfsErrors.Op.CREATE);
@@ -213,17 +236,38 @@ public class GfsFileSystem extends FileSystem {
     }
     FileStatus[] out = new FileStatus[entries.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = toFileStatus(entries.get(i), p);
+      out[i] = statuses.toFileStatus(entries.get(i), p);
     }
     return out;
+  }
+
+  /** The listing one page (one master call) at a time. */
+  @Override
+  public RemoteIterator<FileStatus> listStatusIterator(Path path) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementReadOps(1);
+    return new PagedListing<FileStatus>(client, p, false, e -> statuses.toFileStatus(e.status(), p)).start();
+  }
+
+  /** The listing with every file's block locations, one master call per page (not one per file). */
+  @Override
+  protected RemoteIterator<LocatedFileStatus> listLocatedStatus(Path path, PathFilter filter)
+      throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementReadOps(1);
+    RemoteIterator<LocatedFileStatus> all =
+        new PagedListing<LocatedFileStatus>(client, p, true, e -> statuses.toLocated(e.status(), p, e.chunks()))
+            .start();
+    return filter == null ? all : new FilteredIterator(all, filter);
   }
 
   @Override
   public boolean mkdirs(Path path, FsPermission permission) throws IOException {
     String p = gfsPath(path);
     statistics.incrementWriteOps(1);
+    short bits = masked(permission, FsPermission.getDirDefault());
     try {
-      if (client.mkdirs(p)) {
+      if (client.mkdirs(p, userName, null, bits)) {
         return true;
       }
       if (!statusOf(p).directory()) {
@@ -240,10 +284,132 @@ public class GfsFileSystem extends FileSystem {
     String p = gfsPath(path);
     statistics.incrementReadOps(1);
     try {
-      return toFileStatus(statusOf(p), p);
+      return statuses.toFileStatus(statusOf(p), p);
     } catch (IOException e) {
       throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
     }
+  }
+
+  @Override
+  public void setPermission(Path path, FsPermission permission) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      client.setPermission(p, permission.toShort());
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  /** Stored, not enforced (enforcement comes with security). A null owner or group leaves it unchanged. */
+  @Override
+  public void setOwner(Path path, String owner, String group) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      client.setOwner(p, owner, group);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  /** -1 leaves a time unchanged, as the FileSystem specification says. */
+  @Override
+  public void setTimes(Path path, long modificationTimeMillis, long accessTimeMillis) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      client.setTimes(p, modificationTimeMillis, accessTimeMillis);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  /** Records the target replication of a file (false for a directory); re-replication toward it is background work. */
+  @Override
+  public boolean setReplication(Path path, short replication) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      return client.setReplication(p, replication);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  /** Counted by the master in one call. */
+  @Override
+  public ContentSummary getContentSummary(Path path) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementReadOps(1);
+    GfsContentSummary summary;
+    try {
+      summary = client.contentSummary(p);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
+    }
+    return new ContentSummary.Builder().length(summary.lengthBytes()).fileCount(summary.fileCount())
+        .directoryCount(summary.directoryCount()).spaceConsumed(summary.spaceConsumedBytes()).build();
+  }
+
+  /** HDFS concat: the sources' chunks move onto target in the master, no data is copied. */
+  @Override
+  public void concat(Path target, Path[] sources) throws IOException {
+    String t = gfsPath(target);
+    List<String> s = new ArrayList<>(sources.length);
+    for (Path source : sources) {
+      s.add(gfsPath(source));
+    }
+    statistics.incrementWriteOps(1);
+    try {
+      client.concat(t, s);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  /**
+   * COMPOSITE-CRC32C: the CRC32C of the whole file, composed from the chunkservers' stored block CRCs (no data read).
+   * Equal contents give equal checksums whatever the chunk size, and the same value as HDFS's COMPOSITE_CRC mode with
+   * CRC32C, so distcp compares gfs and HDFS files without -skipcrccheck.
+   */
+  @Override
+  public FileChecksum getFileChecksum(Path path) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementReadOps(1);
+    GfsFileChecksum checksum;
+    try {
+      checksum = client.fileChecksum(p);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OPEN);
+    }
+    return new CompositeCrcFileChecksum(checksum.crc32c(), DataChecksum.Type.CRC32C,
+        (int) GfsConfigKeys.CHECKSUM_BLOCK_BYTES);
+  }
+
+  /** The whole file's checksum when length covers it; null (no checksum, as the specification allows) for a prefix. */
+  @Override
+  public FileChecksum getFileChecksum(Path path, long length) throws IOException {
+    if (length < 0) {
+      throw new IllegalArgumentException("checksum length " + length + " < 0");
+    }
+    if (length == Long.MAX_VALUE || length >= getFileStatus(path).getLen()) {
+      return getFileChecksum(path);
+    }
+    return null;
+  }
+
+  /** Capacity and use summed over the live chunkservers (`hadoop fs -df`). */
+  @Override
+  public FsStatus getStatus(Path path) throws IOException {
+    statistics.incrementReadOps(1);
+    GfsUsage usage;
+    try {
+      usage = client.usage();
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+    return new FsStatus(usage.capacityBytes(), usage.usedBytes(), usage.remainingBytes());
   }
 
   /** One location per chunk overlapping [start, start + length): its replicas' hosts, named "host:port". */
@@ -302,11 +468,21 @@ public class GfsFileSystem extends FileSystem {
     return Short.parseShort(GfsConfigKeys.Master.REPLICATION_DEFAULT.defaultValue());
   }
 
+  /**
+   * True exactly for what gfs guarantees on every path: append, concat, stored permissions, file checksums, record
+   * append, and hflush/hsync on its output streams. Symlinks, ACLs, xattrs, snapshots, path handles, multipart upload
+   * and etags are not supported; bulk delete is Hadoop's default one-path-per-page implementation.
+   */
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
-    switch (capability.toLowerCase(Locale.ROOT)) {
+    switch (PathCapabilitiesSupport.validatePathCapabilityArgs(makeQualified(path), capability)) {
       case CommonPathCapabilities.FS_APPEND:
+      case CommonPathCapabilities.FS_CONCAT:
+      case CommonPathCapabilities.FS_PERMISSIONS:
+      case CommonPathCapabilities.FS_CHECKSUMS:
       case CAPABILITY_RECORD_APPEND:
+      case StreamCapabilities.HFLUSH:
+      case StreamCapabilities.HSYNC:
         return true;
       default:
         return super.hasPathCapability(path, capability);
@@ -343,15 +519,11 @@ public class GfsFileSystem extends FileSystem {
     return client.getFileStatus(p);
   }
 
-  private FileStatus toFileStatus(GfsFileStatus status, String requested) {
-    String p = status.path().startsWith("/") ? status.path()
-        : (requested.equals("/") ? "/" : requested + "/") + status.path();
-    Path qualified = new Path(uri.getScheme(), uri.getAuthority(), p);
-    if (status.directory()) {
-      return new FileStatus(0, true, 0, 0, status.modificationTimeMillis(), 0, DIRECTORY_PERMISSION, userName,
-          userName, qualified);
-    }
-    return new FileStatus(status.lengthBytes(), false, status.replication(), status.chunkSizeBytes(),
-        status.modificationTimeMillis(), 0, FILE_PERMISSION, userName, userName, qualified);
+  /** permission with the configured umask applied; null means the given default (as FileSystem passes it). */
+  private short masked(FsPermission permission, FsPermission fallback) {
+    FsPermission chosen = permission == null ? fallback : permission;
+    return chosen.applyUMask(FsPermission.getUMask(getConf())).toShort();
   }
+
+
 }

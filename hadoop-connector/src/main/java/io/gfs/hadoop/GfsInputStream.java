@@ -1,21 +1,39 @@
 package io.gfs.hadoop;
 
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_BYTES;
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_CLOSE_OPERATIONS;
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_EXCEPTIONS;
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_OPERATIONS;
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_SEEK_OPERATIONS;
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_UNBUFFERED;
+
 import io.gfs.client.GfsFileReader;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.Locale;
+import org.apache.hadoop.fs.CanUnbuffer;
 import org.apache.hadoop.fs.FSExceptionMessages;
 import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.statistics.IOStatistics;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsBinding;
+import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
 
 /**
  * A gfs file as a Hadoop input stream: seek within [0, length at open], sequential reads through the reader's
  * one-piece read-ahead buffer, positioned reads that leave the position alone. Seeking before 0 or past the end raises
- * EOFException; any call but close after close raises IOException.
+ * EOFException; any call but close after close raises IOException. unbuffer() drops the read-ahead piece (the stream
+ * holds no connection of its own: connections are pooled per client). IOStatistics count bytes and calls.
  */
-final class GfsInputStream extends FSInputStream implements StreamCapabilities {
+final class GfsInputStream extends FSInputStream implements StreamCapabilities, CanUnbuffer, IOStatisticsSource {
   private final GfsFileReader reader;
   private final FileSystem.Statistics statistics;
+  private final IOStatisticsStore ioStatistics = IOStatisticsBinding.iostatisticsStore()
+      .withCounters(STREAM_READ_BYTES, STREAM_READ_OPERATIONS, STREAM_READ_SEEK_OPERATIONS, STREAM_READ_EXCEPTIONS,
+          STREAM_READ_UNBUFFERED, STREAM_READ_CLOSE_OPERATIONS)
+      .build();
   private final byte[] oneByte = new byte[1];
   private long position;
   private volatile boolean closed;
@@ -34,6 +52,9 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities {
     if (target > reader.lengthBytes()) {
       throw new EOFException(FSExceptionMessages.CANNOT_SEEK_PAST_EOF + " " + target + " > " + reader.lengthBytes()
           + ": " + reader.path());
+    }
+    if (target != position) {
+      ioStatistics.incrementCounter(STREAM_READ_SEEK_OPERATIONS);
     }
     position = target;
   }
@@ -105,24 +126,54 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities {
 
   @Override
   public void close() {
+    if (!closed) {
+      ioStatistics.incrementCounter(STREAM_READ_CLOSE_OPERATIONS);
+    }
     closed = true;
     reader.close();
   }
 
   @Override
+  public void unbuffer() {
+    ioStatistics.incrementCounter(STREAM_READ_UNBUFFERED);
+    reader.unbuffer();
+  }
+
+  @Override
   public boolean hasCapability(String capability) {
-    return false;
+    switch (capability.toLowerCase(Locale.ROOT)) {
+      case StreamCapabilities.UNBUFFER:
+      case StreamCapabilities.IOSTATISTICS:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  @Override
+  public IOStatistics getIOStatistics() {
+    return ioStatistics;
+  }
+
+  @Override
+  public String toString() {
+    return "GfsInputStream{" + reader.path() + ", position=" + position + ", " + ioStatistics + "}";
   }
 
   private int readAt(long at, byte[] bytes, int offset, int length) throws IOException {
     int n;
+    ioStatistics.incrementCounter(STREAM_READ_OPERATIONS);
     try {
       n = reader.read(at, bytes, offset, length);
     } catch (IOException e) {
+      ioStatistics.incrementCounter(STREAM_READ_EXCEPTIONS);
       throw GfsErrors.translate(e, GfsErrors.Op.OPEN);
     }
-    if (n > 0 && statistics != null) {
-      statistics.incrementBytesRead(n);
+    if (n > 0) {
+      ioStatistics.incrementCounter(STREAM_READ_BYTES, n);
+      if (statistics != null) {
+        statistics.incrementBytesRead(n);
+      }
     }
     return n;
   }
