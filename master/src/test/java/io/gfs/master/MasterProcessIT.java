@@ -92,7 +92,7 @@ class MasterProcessIT {
     try (RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000))) {
       for (int i = 0; i < creates; i++) {
         int n = i;
-        rpc.master(address, c -> c.create("/d" + (n % 10) + "/f" + n, false, true, 1));
+        rpc.master(address, c -> c.create("/d" + (n % 10) + "/f" + n, false, true, 1, null, null, (short) -1));
       }
       Process first = processes.get(0);
       first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush

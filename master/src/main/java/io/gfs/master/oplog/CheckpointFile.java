@@ -25,12 +25,15 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * One checkpoint file [0052-0054]: magic, the last sequence number it covers, the state image, and a trailer with the
- * CRC32C of everything before it. Written to a .tmp name, forced, renamed and the directory forced, so a crash leaves
+ * One checkpoint file [0052-0054]: magic (which names the format version), the last sequence number it covers, the
+ * state image, and a trailer with the CRC32C of everything before it. Written to a .tmp name, forced, renamed and the directory forced, so a crash leaves
  * either the old set of checkpoints or the new one; a torn or bit-rotted checkpoint fails its CRC and is skipped.
  */
 public final class CheckpointFile {
-  private static final byte[] MAGIC = "GFSCKPT1".getBytes(StandardCharsets.US_ASCII);
+  /** Format 2 added owner, group, permission and access time to every directory and file. */
+  private static final byte[] MAGIC = "GFSCKPT2".getBytes(StandardCharsets.US_ASCII);
+  /** Format 1 is still read: its nodes take their parent's owner and group and default permissions. */
+  private static final byte[] MAGIC_V1 = "GFSCKPT1".getBytes(StandardCharsets.US_ASCII);
   private static final int TRAILER_BYTES = 4;
   private static final int COUNT_MAX = 100_000_000;
 
@@ -74,11 +77,12 @@ public final class CheckpointFile {
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
       byte[] magic = new byte[MAGIC.length];
       in.readFully(magic);
-      if (!Arrays.equals(magic, MAGIC)) {
+      boolean current = Arrays.equals(magic, MAGIC);
+      if (!current && !Arrays.equals(magic, MAGIC_V1)) {
         throw new IOException(file + ": not a gfs checkpoint");
       }
       long lastSequence = in.readLong();
-      StateImage image = readImage(in);
+      StateImage image = readImage(in, current);
       int trailer = in.readInt();
       if (trailer != expected || in.read() != -1) {
         throw new IOException(file + ": image does not end at the trailer");
@@ -122,6 +126,8 @@ public final class CheckpointFile {
     for (StateImage.Directory d : image.directories()) {
       RecordCodec.writeString(out, d.path());
       out.writeLong(d.mtimeMillis());
+      RecordCodec.writePermission(out, d.permission());
+      out.writeLong(d.accessTimeMillis());
     }
     out.writeInt(image.files().size());
     for (StateImage.File f : image.files()) {
@@ -132,6 +138,8 @@ public final class CheckpointFile {
       for (long handle : f.chunkHandles()) {
         out.writeLong(handle);
       }
+      RecordCodec.writePermission(out, f.permission());
+      out.writeLong(f.accessTimeMillis());
     }
     out.writeInt(image.chunks().size());
     for (StateImage.Chunk c : image.chunks()) {
@@ -140,11 +148,15 @@ public final class CheckpointFile {
     }
   }
 
-  private static StateImage readImage(DataInputStream in) throws IOException {
+  /** withAttributes: format 2 (permissions and access times), else format 1. */
+  private static StateImage readImage(DataInputStream in, boolean withAttributes) throws IOException {
     long nextHandle = in.readLong();
     List<StateImage.Directory> directories = new ArrayList<>();
     for (int i = count(in); i > 0; i--) {
-      directories.add(new StateImage.Directory(RecordCodec.readString(in), in.readLong()));
+      String path = RecordCodec.readString(in);
+      long mtime = in.readLong();
+      directories.add(withAttributes ? new StateImage.Directory(path, mtime, RecordCodec.readPermission(in),
+          in.readLong()) : new StateImage.Directory(path, mtime));
     }
     List<StateImage.File> files = new ArrayList<>();
     for (int i = count(in); i > 0; i--) {
@@ -155,7 +167,8 @@ public final class CheckpointFile {
       for (int j = count(in); j > 0; j--) {
         handles.add(in.readLong());
       }
-      files.add(new StateImage.File(path, replication, mtime, handles));
+      files.add(withAttributes ? new StateImage.File(path, replication, mtime, handles, RecordCodec.readPermission(in),
+          in.readLong()) : new StateImage.File(path, replication, mtime, handles));
     }
     List<StateImage.Chunk> chunks = new ArrayList<>();
     for (int i = count(in); i > 0; i--) {

@@ -2,6 +2,7 @@ package io.gfs.master.oplog;
 
 import io.gfs.common.Crc32c;
 import io.gfs.master.state.LogRecord;
+import io.gfs.master.state.PermissionStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -12,17 +13,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The op log's record framing: [payload length u32][CRC32C of payload u32][payload], the payload starting with the
  * sequence number and the record kind. The CRC is checked on write (pair assertion) and on replay; a bad frame at the
  * end of the last segment is a torn write, anywhere else it is corruption.
+ *
+ * <p>Compatibility: a field added to an existing kind is appended at the end of its body and read only when the
+ * payload has bytes left, so records written by an older master still decode (MKDIR and CREATE gained permissions
+ * this way). A new kind gets a new code.
  */
 public final class RecordCodec {
   public static final int HEADER_BYTES = 8;
   /** Largest payload: a rename of two maximal paths fits many times over; anything larger is garbage. */
   public static final int PAYLOAD_BYTES_MAX = 64 * 1024;
   private static final int STRING_BYTES_MAX = 16 * 1024;
+  /** Most strings in one list field (concat sources); the payload limit binds long before. */
+  private static final int STRINGS_COUNT_MAX = PAYLOAD_BYTES_MAX / 5;
 
   private RecordCodec() {}
 
@@ -70,6 +79,7 @@ public final class RecordCodec {
         LogRecord.Mkdir r = (LogRecord.Mkdir) record;
         writeString(out, r.path());
         out.writeLong(r.mtimeMillis());
+        writePermission(out, r.permission());
       }
       case CREATE -> {
         LogRecord.Create r = (LogRecord.Create) record;
@@ -78,6 +88,7 @@ public final class RecordCodec {
         out.writeLong(r.mtimeMillis());
         out.writeBoolean(r.overwrite());
         out.writeBoolean(r.createParent());
+        writePermission(out, r.permission());
       }
       case DELETE -> {
         LogRecord.Delete r = (LogRecord.Delete) record;
@@ -103,11 +114,73 @@ public final class RecordCodec {
         out.writeLong(r.handle());
         out.writeLong(r.version());
       }
+      default -> writeMetadata(out, record);
+    }
+  }
+
+  private static void writeMetadata(DataOutput out, LogRecord record) throws IOException {
+    switch (record.kind()) {
+      case SET_PERMISSION -> {
+        LogRecord.SetPermission r = (LogRecord.SetPermission) record;
+        writeString(out, r.path());
+        out.writeShort(r.permission());
+      }
+      case SET_OWNER -> {
+        LogRecord.SetOwner r = (LogRecord.SetOwner) record;
+        writeString(out, r.path());
+        writeOptionalString(out, r.owner());
+        writeOptionalString(out, r.group());
+      }
+      case SET_TIMES -> {
+        LogRecord.SetTimes r = (LogRecord.SetTimes) record;
+        writeString(out, r.path());
+        out.writeLong(r.modificationTimeMillis());
+        out.writeLong(r.accessTimeMillis());
+      }
+      case SET_REPLICATION -> {
+        LogRecord.SetReplication r = (LogRecord.SetReplication) record;
+        writeString(out, r.path());
+        out.writeInt(r.replication());
+      }
+      case CONCAT -> {
+        LogRecord.Concat r = (LogRecord.Concat) record;
+        writeString(out, r.target());
+        out.writeInt(r.sources().size());
+        for (String source : r.sources()) {
+          writeString(out, source);
+        }
+        out.writeLong(r.mtimeMillis());
+      }
       default -> throw new IllegalStateException("unknown record kind " + record.kind());
     }
   }
 
-  static LogRecord read(DataInput in) throws IOException {
+  /** Presence flag, then owner, group and permission bits. */
+  static void writePermission(DataOutput out, PermissionStatus permission) throws IOException {
+    out.writeBoolean(permission != null);
+    if (permission != null) {
+      writeString(out, permission.owner());
+      writeString(out, permission.group());
+      out.writeShort(permission.permission());
+    }
+  }
+
+  static PermissionStatus readPermission(DataInput in) throws IOException {
+    return in.readBoolean() ? new PermissionStatus(readString(in), readString(in), in.readShort()) : null;
+  }
+
+  private static void writeOptionalString(DataOutput out, String value) throws IOException {
+    out.writeBoolean(value != null);
+    if (value != null) {
+      writeString(out, value);
+    }
+  }
+
+  private static String readOptionalString(DataInput in) throws IOException {
+    return in.readBoolean() ? readString(in) : null;
+  }
+
+  static LogRecord read(DataInputStream in) throws IOException {
     LogRecord.Kind kind;
     try {
       kind = LogRecord.Kind.of(in.readUnsignedByte());
@@ -116,18 +189,40 @@ public final class RecordCodec {
     }
     try {
       return switch (kind) {
-        case MKDIR -> new LogRecord.Mkdir(readString(in), in.readLong());
+        case MKDIR -> new LogRecord.Mkdir(readString(in), in.readLong(), trailingPermission(in));
         case CREATE -> new LogRecord.Create(readString(in), in.readInt(), in.readLong(), in.readBoolean(),
-            in.readBoolean());
+            in.readBoolean(), trailingPermission(in));
         case DELETE -> new LogRecord.Delete(readString(in), in.readBoolean());
         case RENAME -> new LogRecord.Rename(readString(in), readString(in), in.readLong());
         case ADD_CHUNK -> new LogRecord.AddChunk(readString(in), in.readLong(), in.readLong(), in.readLong(),
             in.readLong());
         case SET_VERSION -> new LogRecord.SetVersion(in.readLong(), in.readLong());
+        case SET_PERMISSION -> new LogRecord.SetPermission(readString(in), in.readShort());
+        case SET_OWNER -> new LogRecord.SetOwner(readString(in), readOptionalString(in), readOptionalString(in));
+        case SET_TIMES -> new LogRecord.SetTimes(readString(in), in.readLong(), in.readLong());
+        case SET_REPLICATION -> new LogRecord.SetReplication(readString(in), in.readInt());
+        case CONCAT -> new LogRecord.Concat(readString(in), readStrings(in), in.readLong());
       };
     } catch (IllegalArgumentException e) {
       throw new IOException("bad " + kind + " record: " + e.getMessage(), e);
     }
+  }
+
+  /** A field appended to an older kind: absent in records of older masters (the payload ends before it). */
+  private static PermissionStatus trailingPermission(DataInputStream in) throws IOException {
+    return in.available() > 0 ? readPermission(in) : null;
+  }
+
+  private static List<String> readStrings(DataInput in) throws IOException {
+    int count = in.readInt();
+    if (count < 0 || count > STRINGS_COUNT_MAX) {
+      throw new IOException("string count " + count + " outside [0, " + STRINGS_COUNT_MAX + "]");
+    }
+    List<String> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(readString(in));
+    }
+    return out;
   }
 
   static void writeString(DataOutput out, String value) throws IOException {

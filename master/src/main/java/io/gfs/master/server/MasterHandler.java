@@ -18,6 +18,7 @@ import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.HeartbeatReply;
 import io.gfs.thrift.gen.HeartbeatRequest;
 import io.gfs.thrift.gen.LeaseExtension;
+import io.gfs.thrift.gen.ListingPage;
 import io.gfs.thrift.gen.MasterService;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -85,19 +86,21 @@ final class MasterHandler implements MasterService.Iface {
   }
 
   @Override
-  public boolean mkdirs(String path) throws GfsException {
+  public boolean mkdirs(String path, String owner, String group, short permission) throws GfsException {
     return HandlerGuard.call("mkdirs", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
-        return commit(state.decideMkdirs(path, clock.millis()));
+        return commit(state.decideMkdirs(path, owner, group, permission, clock.millis()));
       }
     });
   }
 
   @Override
-  public FileInfo create(String path, boolean overwrite, boolean createParent, int replication) throws GfsException {
+  public FileInfo create(String path, boolean overwrite, boolean createParent, int replication, String owner,
+      String group, short permission) throws GfsException {
     return HandlerGuard.call("create", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
-        commit(state.decideCreate(path, overwrite, createParent, replication, clock.millis()));
+        commit(state.decideCreate(path, overwrite, createParent, replication, owner, group, permission,
+            clock.millis()));
         return ThriftMapping.fileInfo(state.fileStatus(path), config.chunkSizeBytes());
       }
     });
@@ -171,6 +174,77 @@ final class MasterHandler implements MasterService.Iface {
         extensions.add(new LeaseExtension(lease.handle(), lease.version(), config.leaseDurationMillis()));
       }
       return new HeartbeatReply(outcome.deleteChunks(), extensions, config.heartbeatIntervalMillis());
+    });
+  }
+
+  @Override
+  public void setPermission(String path, short permission) throws GfsException {
+    HandlerGuard.call("setPermission", () -> {
+      try (LockTable.Held locks = state.lockWrite(path)) {
+        return commit(state.decideSetPermission(path, permission));
+      }
+    });
+  }
+
+  @Override
+  public void setOwner(String path, String owner, String group) throws GfsException {
+    HandlerGuard.call("setOwner", () -> {
+      try (LockTable.Held locks = state.lockWrite(path)) {
+        return commit(state.decideSetOwner(path, owner, group));
+      }
+    });
+  }
+
+  @Override
+  public void setTimes(String path, long modificationTimeMillis, long accessTimeMillis) throws GfsException {
+    HandlerGuard.call("setTimes", () -> {
+      try (LockTable.Held locks = state.lockWrite(path)) {
+        return commit(state.decideSetTimes(path, modificationTimeMillis, accessTimeMillis));
+      }
+    });
+  }
+
+  @Override
+  public boolean setReplication(String path, int replication) throws GfsException {
+    return HandlerGuard.call("setReplication", () -> {
+      try (LockTable.Held locks = state.lockWrite(path)) {
+        return commit(state.decideSetReplication(path, replication));
+      }
+    });
+  }
+
+  @Override
+  public io.gfs.thrift.gen.ContentSummary getContentSummary(String path) throws GfsException {
+    return HandlerGuard.call("getContentSummary", () -> {
+      try (LockTable.Held locks = state.lockRead(path)) {
+        return ThriftMapping.contentSummary(state.contentSummary(path));
+      }
+    });
+  }
+
+  @Override
+  public ListingPage listStatusPage(String path, String startAfter, int entriesMax, boolean withLocations)
+      throws GfsException {
+    return HandlerGuard.call("listStatusPage", () -> {
+      try (LockTable.Held locks = state.lockRead(path)) {
+        return ThriftMapping.listingPage(state.listPage(path, startAfter, entriesMax, withLocations, clock.millis()),
+            config.chunkSizeBytes());
+      }
+    });
+  }
+
+  @Override
+  public void concat(String target, List<String> sources) throws GfsException {
+    HandlerGuard.call("concat", () -> {
+      if (sources == null) {
+        throw new IllegalArgumentException("concat without a source list");
+      }
+      List<String> paths = new ArrayList<>();
+      paths.add(target);
+      paths.addAll(sources);
+      try (LockTable.Held locks = state.lockWriteAll(paths)) {
+        return commit(state.decideConcat(target, sources, clock.millis()));
+      }
     });
   }
 

@@ -3,16 +3,20 @@ package io.gfs.master.server;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcErrors;
 import io.gfs.master.state.ChunkView;
+import io.gfs.master.state.ContentSummary;
 import io.gfs.master.state.FileChunks;
 import io.gfs.master.state.FileStatus;
 import io.gfs.master.state.HeartbeatReport;
 import io.gfs.master.state.LeaseView;
+import io.gfs.master.state.Listing;
 import io.gfs.thrift.gen.ChunkLease;
 import io.gfs.thrift.gen.ChunkLocation;
 import io.gfs.thrift.gen.ChunkLocations;
 import io.gfs.thrift.gen.ChunkReport;
 import io.gfs.thrift.gen.FileInfo;
 import io.gfs.thrift.gen.HeartbeatRequest;
+import io.gfs.thrift.gen.ListingEntry;
+import io.gfs.thrift.gen.ListingPage;
 import io.gfs.thrift.gen.ServerAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +26,30 @@ final class ThriftMapping {
   private ThriftMapping() {}
 
   static FileInfo fileInfo(FileStatus status, long chunkSizeBytes) {
-    return new FileInfo(status.path(), status.directory(), status.lengthBytes(), status.replication(),
+    FileInfo info = new FileInfo(status.path(), status.directory(), status.lengthBytes(), status.replication(),
         chunkSizeBytes, status.modificationTimeMillis(), status.chunkCount());
+    info.setOwner(status.permission().owner());
+    info.setGroup(status.permission().group());
+    info.setPermission(status.permission().permission());
+    info.setAccessTimeMillis(status.accessTimeMillis());
+    return info;
+  }
+
+  static io.gfs.thrift.gen.ContentSummary contentSummary(ContentSummary summary) {
+    return new io.gfs.thrift.gen.ContentSummary(summary.lengthBytes(), summary.fileCount(), summary.directoryCount(),
+        summary.spaceConsumedBytes());
+  }
+
+  static ListingPage listingPage(Listing listing, long chunkSizeBytes) {
+    List<ListingEntry> entries = new ArrayList<>(listing.entries().size());
+    for (Listing.Entry e : listing.entries()) {
+      ListingEntry entry = new ListingEntry(fileInfo(e.file(), chunkSizeBytes));
+      if (e.chunks() != null) {
+        entry.setChunks(chunkLocationList(e.chunks()));
+      }
+      entries.add(entry);
+    }
+    return new ListingPage(entries, listing.hasMore());
   }
 
   static List<FileInfo> fileInfos(List<FileStatus> statuses, long chunkSizeBytes) {
@@ -33,12 +59,16 @@ final class ThriftMapping {
   }
 
   static ChunkLocations chunkLocations(FileChunks chunks, long chunkSizeBytes) {
-    List<ChunkLocation> locations = new ArrayList<>();
-    for (ChunkView c : chunks.chunks()) {
+    return new ChunkLocations(fileInfo(chunks.file(), chunkSizeBytes), chunkLocationList(chunks.chunks()));
+  }
+
+  private static List<ChunkLocation> chunkLocationList(List<ChunkView> chunks) {
+    List<ChunkLocation> locations = new ArrayList<>(chunks.size());
+    for (ChunkView c : chunks) {
       locations.add(new ChunkLocation(c.chunkIndex(), c.handle(), c.version(), c.lengthBytes(),
           addresses(c.replicas())));
     }
-    return new ChunkLocations(fileInfo(chunks.file(), chunkSizeBytes), locations);
+    return locations;
   }
 
   static ChunkLease chunkLease(LeaseView lease, long chunkSizeBytes) {

@@ -59,6 +59,16 @@ final class ChunkCoordinator {
     return total;
   }
 
+  /** Each chunk's known length, in order (0 for a chunk no longer in the table). */
+  synchronized List<Long> knownLengths(List<Long> handles) {
+    List<Long> out = new ArrayList<>(handles.size());
+    for (long handle : handles) {
+      ChunkInfo chunk = chunks.get(handle);
+      out.add(chunk == null ? 0 : chunk.knownLengthBytes);
+    }
+    return out;
+  }
+
   synchronized List<ChunkView> views(List<Long> handles, long firstIndex, int countMax, long nowMillis) {
     List<ChunkView> out = new ArrayList<>();
     for (long i = firstIndex; i < handles.size() && out.size() < countMax; i++) {

@@ -1,6 +1,7 @@
 package io.gfs.master.state;
 
 import io.gfs.common.Check;
+import java.util.List;
 
 /**
  * One durable metadata mutation [0050]. Every non-deterministic choice (a new chunk handle, a timestamp) is inside the
@@ -11,7 +12,8 @@ import io.gfs.common.Check;
 public sealed interface LogRecord {
   /** Stable numbers for the log encoding; never reuse one. */
   enum Kind {
-    MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6);
+    MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6), SET_PERMISSION(7), SET_OWNER(8),
+    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11);
 
     public final int code;
 
@@ -31,10 +33,17 @@ public sealed interface LogRecord {
 
   Kind kind();
 
-  /** Creates the directory and every missing ancestor. */
-  record Mkdir(String path, long mtimeMillis) implements LogRecord {
+  /**
+   * Creates the directory and every missing ancestor. permission is the new directory's; null (records of older
+   * masters) means its parent's owner and group with the default permission.
+   */
+  record Mkdir(String path, long mtimeMillis, PermissionStatus permission) implements LogRecord {
     public Mkdir {
       Check.notNull(path, "path");
+    }
+
+    public Mkdir(String path, long mtimeMillis) {
+      this(path, mtimeMillis, null);
     }
 
     @Override
@@ -43,12 +52,19 @@ public sealed interface LogRecord {
     }
   }
 
-  /** Creates an empty file; with overwrite an existing file there is replaced and its chunks released. */
-  record Create(String path, int replication, long mtimeMillis, boolean overwrite, boolean createParent)
-      implements LogRecord {
+  /**
+   * Creates an empty file; with overwrite an existing file there is replaced and its chunks released. permission null
+   * (records of older masters) means the parent's owner and group with the default file permission.
+   */
+  record Create(String path, int replication, long mtimeMillis, boolean overwrite, boolean createParent,
+      PermissionStatus permission) implements LogRecord {
     public Create {
       Check.notNull(path, "path");
       Check.argument(replication > 0, "replication %s <= 0", replication);
+    }
+
+    public Create(String path, int replication, long mtimeMillis, boolean overwrite, boolean createParent) {
+      this(path, replication, mtimeMillis, overwrite, createParent, null);
     }
 
     @Override
@@ -102,6 +118,76 @@ public sealed interface LogRecord {
     @Override
     public Kind kind() {
       return Kind.SET_VERSION;
+    }
+  }
+
+  /** New permission bits of a file or directory (owner and group unchanged). */
+  record SetPermission(String path, short permission) implements LogRecord {
+    public SetPermission {
+      Check.notNull(path, "path");
+      Check.argument(PermissionStatus.validPermission(permission), "permission %s", permission);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SET_PERMISSION;
+    }
+  }
+
+  /** New owner and/or group; a null one stays as it is. */
+  record SetOwner(String path, String owner, String group) implements LogRecord {
+    public SetOwner {
+      Check.notNull(path, "path");
+      Check.argument(owner == null || PermissionStatus.validName(owner), "bad owner '%s'", owner);
+      Check.argument(group == null || PermissionStatus.validName(group), "bad group '%s'", group);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SET_OWNER;
+    }
+  }
+
+  /** Exact times; {@link #UNCHANGED} leaves one as it is. */
+  record SetTimes(String path, long modificationTimeMillis, long accessTimeMillis) implements LogRecord {
+    public static final long UNCHANGED = -1;
+
+    public SetTimes {
+      Check.notNull(path, "path");
+      Check.argument(modificationTimeMillis >= UNCHANGED && accessTimeMillis >= UNCHANGED, "bad times %s/%s",
+          modificationTimeMillis, accessTimeMillis);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SET_TIMES;
+    }
+  }
+
+  /** A file's new replication target. */
+  record SetReplication(String path, int replication) implements LogRecord {
+    public SetReplication {
+      Check.notNull(path, "path");
+      Check.argument(replication > 0, "replication %s <= 0", replication);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SET_REPLICATION;
+    }
+  }
+
+  /** The sources' chunks appended to the target's, the sources removed: metadata only, no data moves. */
+  record Concat(String target, List<String> sources, long mtimeMillis) implements LogRecord {
+    public Concat {
+      Check.notNull(target, "target");
+      sources = List.copyOf(sources);
+      Check.argument(!sources.isEmpty(), "concat without sources");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.CONCAT;
     }
   }
 }

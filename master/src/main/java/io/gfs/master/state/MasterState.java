@@ -40,10 +40,14 @@ public final class MasterState {
   private final NamespaceTree tree = new NamespaceTree();
   private final LockTable locks = new LockTable();
   private final ChunkCoordinator coordinator;
+  private final NamespaceQueries queries;
+  private final MetadataDecisions metadata;
 
   public MasterState(Settings settings, RandomGenerator random) {
     this.settings = Check.notNull(settings, "settings");
     this.coordinator = new ChunkCoordinator(settings, Check.notNull(random, "random"));
+    this.queries = new NamespaceQueries(tree, coordinator);
+    this.metadata = new MetadataDecisions(queries, coordinator, settings.chunkSizeBytes());
   }
 
   public Settings settings() {
@@ -67,6 +71,17 @@ public final class MasterState {
     return locks.lock(LockTable.plan(List.of(components(source), components(destination)), List.of(true, true)));
   }
 
+  /** Write locks on every path (concat: the target and its sources) and read locks on their ancestors. */
+  public LockTable.Held lockWriteAll(List<String> paths) {
+    List<List<String>> c = new ArrayList<>();
+    List<Boolean> writes = new ArrayList<>();
+    for (String path : paths) {
+      c.add(components(path));
+      writes.add(true);
+    }
+    return locks.lock(LockTable.plan(c, writes));
+  }
+
   public LockTable lockTable() {
     return locks;
   }
@@ -74,6 +89,14 @@ public final class MasterState {
   // ---- decide ----
 
   public Decision decideMkdirs(String path, long nowMillis) {
+    return decideMkdirs(path, null, null, (short) -1, nowMillis);
+  }
+
+  /**
+   * A null owner or group takes the nearest existing parent directory's; a negative permission means the default
+   * directory permission. The new directory's attributes go into the record, so replay needs no defaults.
+   */
+  public Decision decideMkdirs(String path, String owner, String group, short permission, long nowMillis) {
     List<String> c = components(path);
     NamespaceTree.Resolution r = tree.resolve(c);
     if (r.exists()) {
@@ -83,16 +106,34 @@ public final class MasterState {
     if (r.ancestorIsFile()) {
       return Decision.reject(StateError.PARENT_NOT_DIRECTORY, "a parent of %s is a file", path);
     }
-    return Decision.log(new LogRecord.Mkdir(GfsPaths.join(c), nowMillis));
+    Decision bad = badAttributes(path, owner, group, permission);
+    if (bad != null) {
+      return bad;
+    }
+    return Decision.log(new LogRecord.Mkdir(GfsPaths.join(c), nowMillis,
+        attributes(c, owner, group, permission, PermissionStatus.DIRECTORY_PERMISSION_DEFAULT)));
   }
 
   /** replication 0 means the default. */
   public Decision decideCreate(String path, boolean overwrite, boolean createParent, int replication,
       long nowMillis) {
+    return decideCreate(path, overwrite, createParent, replication, null, null, (short) -1, nowMillis);
+  }
+
+  /**
+   * replication 0 means the default; a null owner or group takes the nearest existing parent directory's (as HDFS
+   * does); a negative permission means the default file permission.
+   */
+  public Decision decideCreate(String path, boolean overwrite, boolean createParent, int replication, String owner,
+      String group, short permission, long nowMillis) {
     List<String> c = components(path);
     if (replication < 0 || replication > REPLICATION_MAX) {
       return Decision.reject(StateError.INVALID_ARGUMENT, "replication %s outside [0, %s]", replication,
           REPLICATION_MAX);
+    }
+    Decision bad = badAttributes(path, owner, group, permission);
+    if (bad != null) {
+      return bad;
     }
     NamespaceTree.Resolution r = tree.resolve(c);
     if (c.isEmpty() || (r.exists() && r.node().isDirectory())) {
@@ -108,7 +149,27 @@ public final class MasterState {
       return Decision.reject(StateError.ALREADY_EXISTS, "%s already exists", path);
     }
     int effective = replication == 0 ? settings.replicationDefault() : replication;
-    return Decision.log(new LogRecord.Create(GfsPaths.join(c), effective, nowMillis, overwrite, createParent));
+    return Decision.log(new LogRecord.Create(GfsPaths.join(c), effective, nowMillis, overwrite, createParent,
+        attributes(c, owner, group, permission, PermissionStatus.FILE_PERMISSION_DEFAULT)));
+  }
+
+  private static Decision badAttributes(String path, String owner, String group, short permission) {
+    if ((owner != null && !PermissionStatus.validName(owner)) || (group != null && !PermissionStatus.validName(group))) {
+      return Decision.reject(StateError.INVALID_ARGUMENT, "owner '%s' or group '%s' of %s is empty, longer than %s "
+          + "characters or has control characters", owner, group, path, PermissionStatus.NAME_CHARS_MAX);
+    }
+    if (permission > PermissionStatus.PERMISSION_MAX) {
+      return Decision.reject(StateError.INVALID_ARGUMENT, "permission %s of %s above 07777",
+          Integer.toOctalString(permission), path);
+    }
+    return null;
+  }
+
+  private PermissionStatus attributes(List<String> c, String owner, String group, short permission,
+      short permissionDefault) {
+    PermissionStatus parent = tree.nearestDirectory(c.subList(0, c.size() - 1)).permission();
+    return new PermissionStatus(owner == null ? parent.owner() : owner, group == null ? parent.group() : group,
+        permission < 0 ? permissionDefault : permission);
   }
 
   /** Answer false (nothing logged) when the path does not exist. Removing "/" removes its children and keeps it. */
@@ -157,17 +218,45 @@ public final class MasterState {
     return Decision.log(new LogRecord.Rename(GfsPaths.join(from), GfsPaths.join(to), nowMillis));
   }
 
+  public Decision decideSetPermission(String path, short permission) {
+    return metadata.setPermission(components(path), path, permission);
+  }
+
+  public Decision decideSetOwner(String path, String owner, String group) {
+    return metadata.setOwner(components(path), path, owner, group);
+  }
+
+  /** -1 leaves a time unchanged. */
+  public Decision decideSetTimes(String path, long modificationTimeMillis, long accessTimeMillis) {
+    return metadata.setTimes(components(path), path, modificationTimeMillis, accessTimeMillis);
+  }
+
+  /** Answers false for a directory. */
+  public Decision decideSetReplication(String path, int replication) {
+    return metadata.setReplication(components(path), path, replication);
+  }
+
+  /** Caller holds {@link #lockWriteAll} on the target and the sources. */
+  public Decision decideConcat(String target, List<String> sources, long nowMillis) {
+    List<List<String>> c = new ArrayList<>();
+    for (String source : sources) {
+      c.add(components(source));
+    }
+    return metadata.concat(components(target), target, c, sources, nowMillis);
+  }
+
   // ---- apply: the only mutation path ----
 
   public void apply(LogRecord record) {
     switch (record.kind()) {
       case MKDIR -> {
         LogRecord.Mkdir r = (LogRecord.Mkdir) record;
-        tree.mkdirs(GfsPaths.components(r.path()), r.mtimeMillis());
+        tree.mkdirs(GfsPaths.components(r.path()), r.mtimeMillis(), r.permission());
       }
       case CREATE -> {
         LogRecord.Create r = (LogRecord.Create) record;
-        FileNode replaced = tree.createFile(GfsPaths.components(r.path()), r.replication(), r.mtimeMillis());
+        FileNode replaced = tree.createFile(GfsPaths.components(r.path()), r.replication(), r.mtimeMillis(),
+            r.permission());
         if (replaced != null) {
           coordinator.release(replaced.chunkHandles);
         }
@@ -197,6 +286,34 @@ public final class MasterState {
         LogRecord.SetVersion r = (LogRecord.SetVersion) record;
         coordinator.applySetVersion(r.handle(), r.version());
       }
+      default -> applyMetadata(record);
+    }
+  }
+
+  private void applyMetadata(LogRecord record) {
+    switch (record.kind()) {
+      case SET_PERMISSION -> {
+        LogRecord.SetPermission r = (LogRecord.SetPermission) record;
+        tree.setPermission(GfsPaths.components(r.path()), r.permission());
+      }
+      case SET_OWNER -> {
+        LogRecord.SetOwner r = (LogRecord.SetOwner) record;
+        tree.setOwner(GfsPaths.components(r.path()), r.owner(), r.group());
+      }
+      case SET_TIMES -> {
+        LogRecord.SetTimes r = (LogRecord.SetTimes) record;
+        tree.setTimes(GfsPaths.components(r.path()), r.modificationTimeMillis(), r.accessTimeMillis());
+      }
+      case SET_REPLICATION -> {
+        LogRecord.SetReplication r = (LogRecord.SetReplication) record;
+        tree.setReplication(GfsPaths.components(r.path()), r.replication());
+      }
+      case CONCAT -> {
+        LogRecord.Concat r = (LogRecord.Concat) record;
+        List<List<String>> sources = new ArrayList<>();
+        r.sources().forEach(source -> sources.add(GfsPaths.components(source)));
+        tree.concat(GfsPaths.components(r.target()), sources, r.mtimeMillis());
+      }
       default -> throw new IllegalStateException("unknown record " + record);
     }
   }
@@ -211,21 +328,33 @@ public final class MasterState {
 
   public FileStatus fileStatus(String path) {
     List<String> c = components(path);
-    return status(GfsPaths.join(c), existing(c, path));
+    return queries.status(GfsPaths.join(c), queries.existing(c, path));
   }
 
   /** A directory's children in name order; for a file, the file itself (as Hadoop's listStatus does). */
   public List<FileStatus> listStatus(String path) {
     List<String> c = components(path);
-    Node node = existing(c, path);
+    Node node = queries.existing(c, path);
     String normalized = GfsPaths.join(c);
     if (!(node instanceof DirectoryNode directory)) {
-      return List.of(status(normalized, node));
+      return List.of(queries.status(normalized, node));
     }
     List<FileStatus> out = new ArrayList<>();
     String prefix = c.isEmpty() ? "/" : normalized + "/";
-    directory.children.forEach((name, child) -> out.add(status(prefix + name, child)));
+    directory.children.forEach((name, child) -> out.add(queries.status(prefix + name, child)));
     return out;
+  }
+
+  /**
+   * One page of a listing: the entries after startAfter (a name or a full path, "" for the first page), at most
+   * entriesMax (capped at {@value NamespaceQueries#LISTING_ENTRIES_MAX}), with each file's chunk locations when asked.
+   */
+  public Listing listPage(String path, String startAfter, int entriesMax, boolean withLocations, long nowMillis) {
+    return queries.listPage(components(path), path, startAfter, entriesMax, withLocations, nowMillis);
+  }
+
+  public ContentSummary contentSummary(String path) {
+    return queries.contentSummary(components(path), path);
   }
 
   public FileChunks findChunks(String path, long firstChunkIndex, int chunkCountMax, long nowMillis) {
@@ -234,38 +363,10 @@ public final class MasterState {
           firstChunkIndex, chunkCountMax);
     }
     List<String> c = components(path);
-    FileNode file = existingFile(c, path);
+    FileNode file = queries.existingFile(c, path);
     List<Long> handles = List.copyOf(file.chunkHandles);
-    return new FileChunks(status(GfsPaths.join(c), file), coordinator.views(handles, firstChunkIndex,
+    return new FileChunks(queries.status(GfsPaths.join(c), file), coordinator.views(handles, firstChunkIndex,
         Math.min(chunkCountMax, FIND_CHUNKS_COUNT_MAX), nowMillis));
-  }
-
-  private FileStatus status(String path, Node node) {
-    if (node instanceof FileNode file) {
-      List<Long> handles = List.copyOf(file.chunkHandles);
-      return new FileStatus(path, false, coordinator.knownLengthBytes(handles), file.replication,
-          file.mtimeMillis(), handles.size());
-    }
-    return new FileStatus(path, true, 0, 0, node.mtimeMillis(), 0);
-  }
-
-  private Node existing(List<String> c, String path) {
-    NamespaceTree.Resolution r = tree.resolve(c);
-    if (r.ancestorIsFile()) {
-      throw StateException.of(StateError.PARENT_NOT_DIRECTORY, "a parent of %s is a file", path);
-    }
-    if (!r.exists()) {
-      throw StateException.of(StateError.NOT_FOUND, "%s does not exist", path);
-    }
-    return r.node();
-  }
-
-  private FileNode existingFile(List<String> c, String path) {
-    Node node = existing(c, path);
-    if (!(node instanceof FileNode file)) {
-      throw StateException.of(StateError.IS_DIRECTORY, "%s is a directory", path);
-    }
-    return file;
   }
 
   // ---- chunks, leases, heartbeats ----
@@ -276,7 +377,7 @@ public final class MasterState {
    */
   public LeasePlan planLease(String path, long chunkIndex, long nowMillis) {
     List<String> c = components(path);
-    FileNode file = existingFile(c, path);
+    FileNode file = queries.existingFile(c, path);
     List<Long> handles = List.copyOf(file.chunkHandles);
     long index = chunkIndex == -1 ? Math.max(0, handles.size() - 1) : chunkIndex;
     if (index < 0) {
@@ -300,7 +401,7 @@ public final class MasterState {
   /** A writer's report of a chunk's length (caller holds read locks on the file). */
   public void reportChunkLength(String path, long chunkIndex, long handle, long lengthBytes) {
     List<String> c = components(path);
-    FileNode file = existingFile(c, path);
+    FileNode file = queries.existingFile(c, path);
     if (chunkIndex < 0 || chunkIndex >= file.chunkHandles.size()) {
       throw StateException.of(StateError.OUT_OF_RANGE, "chunk index %s outside the %s chunks of %s", chunkIndex,
           file.chunkHandles.size(), path);
@@ -352,9 +453,11 @@ public final class MasterState {
     List<StateImage.File> files = new ArrayList<>();
     tree.visit((path, node) -> {
       if (node instanceof FileNode file) {
-        files.add(new StateImage.File(path, file.replication, file.mtimeMillis(), List.copyOf(file.chunkHandles)));
+        files.add(new StateImage.File(path, file.replication, file.mtimeMillis(), List.copyOf(file.chunkHandles),
+            file.permission(), file.accessTimeMillis()));
       } else {
-        directories.add(new StateImage.Directory(path, node.mtimeMillis()));
+        directories.add(new StateImage.Directory(path, node.mtimeMillis(), node.permission(),
+            node.accessTimeMillis()));
       }
     });
     return new StateImage(coordinator.nextHandle(), directories, files, coordinator.imageChunks());
@@ -365,13 +468,19 @@ public final class MasterState {
     Check.state(tree.root().children.isEmpty() && coordinator.chunkCount() == 0, "restore into a used state");
     Map<Long, Integer> references = new HashMap<>();
     for (StateImage.Directory d : image.directories()) {
-      tree.mkdirs(GfsPaths.components(d.path()), d.mtimeMillis());
+      List<String> c = GfsPaths.components(d.path());
+      DirectoryNode directory = tree.mkdirs(c, d.mtimeMillis(), d.permission());
+      if (d.permission() != null) {
+        directory.setPermission(d.permission()); // "/" exists before the image is loaded
+      }
+      directory.setAccessTime(d.accessTimeMillis());
     }
     for (StateImage.File f : image.files()) {
       List<String> c = GfsPaths.components(f.path());
-      Check.state(tree.createFile(c, f.replication(), f.mtimeMillis()) == null, "file %s twice in checkpoint",
-          f.path());
+      Check.state(tree.createFile(c, f.replication(), f.mtimeMillis(), f.permission()) == null,
+          "file %s twice in checkpoint", f.path());
       FileNode file = (FileNode) tree.resolve(c).node();
+      file.setAccessTime(f.accessTimeMillis());
       file.chunkHandles.addAll(f.chunkHandles());
       f.chunkHandles().forEach(h -> references.merge(h, 1, Integer::sum));
     }

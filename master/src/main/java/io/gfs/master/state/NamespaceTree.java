@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
  * matching path locks held by the caller. Root "/" always exists.
  */
 final class NamespaceTree {
-  private final DirectoryNode root = new DirectoryNode(0);
+  private final DirectoryNode root = new DirectoryNode(0, PermissionStatus.ROOT);
   private final AtomicLong fileCount = new AtomicLong();
   /** Directories other than the root. */
   private final AtomicLong directoryCount = new AtomicLong();
@@ -64,14 +64,32 @@ final class NamespaceTree {
     return directoryCount.get() + 1;
   }
 
-  /** Creates every missing directory on the path, the path itself included; returns the last one. */
-  DirectoryNode mkdirs(List<String> components, long mtimeMillis) {
+  /** The deepest existing directory on the path (the path itself when it is a directory): whose owner a child gets. */
+  DirectoryNode nearestDirectory(List<String> components) {
+    DirectoryNode current = root;
+    for (String name : components) {
+      if (!(current.children.get(name) instanceof DirectoryNode child)) {
+        break;
+      }
+      current = child;
+    }
+    return current;
+  }
+
+  /**
+   * Creates every missing directory on the path, the path itself included; returns the last one. The last one gets
+   * permission when it is non-null; every other new directory takes its parent's owner and group with the default
+   * directory permission, which does not depend on which of two concurrent calls creates it.
+   */
+  DirectoryNode mkdirs(List<String> components, long mtimeMillis, PermissionStatus permission) {
     DirectoryNode current = root;
     for (int i = 0; i < components.size(); i++) {
       String name = components.get(i);
       Node child = current.children.get(name);
       if (child == null) {
-        DirectoryNode created = new DirectoryNode(mtimeMillis);
+        PermissionStatus attributes = permission != null && i == components.size() - 1 ? permission
+            : current.permission().inherited(PermissionStatus.DIRECTORY_PERMISSION_DEFAULT);
+        DirectoryNode created = new DirectoryNode(mtimeMillis, attributes);
         // Concurrent creates below one missing directory both create it: first one wins, both use it.
         child = current.children.putIfAbsent(name, created);
         if (child == null) {
@@ -87,12 +105,17 @@ final class NamespaceTree {
     return current;
   }
 
-  /** Puts a new empty file at the path (creating missing parents); returns the file it replaced, or null. */
-  FileNode createFile(List<String> components, int replication, long mtimeMillis) {
+  /**
+   * Puts a new empty file at the path (creating missing parents); returns the file it replaced, or null. A null
+   * permission means the parent's owner and group with the default file permission (records of older masters).
+   */
+  FileNode createFile(List<String> components, int replication, long mtimeMillis, PermissionStatus permission) {
     Check.argument(!components.isEmpty(), "cannot create a file at /");
-    DirectoryNode parent = mkdirs(components.subList(0, components.size() - 1), mtimeMillis);
+    DirectoryNode parent = mkdirs(components.subList(0, components.size() - 1), mtimeMillis, null);
     String name = components.get(components.size() - 1);
-    Node previous = parent.children.put(name, new FileNode(replication, mtimeMillis));
+    PermissionStatus attributes = permission != null ? permission
+        : parent.permission().inherited(PermissionStatus.FILE_PERMISSION_DEFAULT);
+    Node previous = parent.children.put(name, new FileNode(replication, mtimeMillis, attributes));
     Check.state(previous == null || previous instanceof FileNode, "create %s: a directory is there",
         GfsPaths.join(components));
     if (previous == null) {
@@ -149,12 +172,76 @@ final class NamespaceTree {
     to.parent().touch(mtimeMillis);
   }
 
+  /** Applies SET_PERMISSION: new bits, same owner and group. */
+  void setPermission(List<String> components, short permission) {
+    Node node = existing(components);
+    node.setPermission(node.permission().withPermission(permission));
+  }
+
+  /** Applies SET_OWNER: a null owner or group stays as it is. */
+  void setOwner(List<String> components, String owner, String group) {
+    Node node = existing(components);
+    PermissionStatus p = node.permission();
+    node.setPermission(p.withOwner(owner == null ? p.owner() : owner).withGroup(group == null ? p.group() : group));
+  }
+
+  /** Applies SET_TIMES: exact times, earlier or later; a negative one stays as it is. */
+  void setTimes(List<String> components, long modificationTimeMillis, long accessTimeMillis) {
+    Node node = existing(components);
+    if (modificationTimeMillis >= 0) {
+      node.restoreMtime(modificationTimeMillis);
+    }
+    if (accessTimeMillis >= 0) {
+      node.setAccessTime(accessTimeMillis);
+    }
+  }
+
+  /** Applies SET_REPLICATION to a file. */
+  void setReplication(List<String> components, int replication) {
+    Node node = existing(components);
+    Check.state(node instanceof FileNode, "set replication: %s is not a file", GfsPaths.join(components));
+    ((FileNode) node).replication = replication;
+  }
+
+  private Node existing(List<String> components) {
+    Resolution r = resolve(components);
+    Check.state(r.exists(), "%s does not exist", GfsPaths.join(components));
+    return r.node();
+  }
+
+  /**
+   * Concat: appends the sources' chunk handles to the target's, in order, and removes the sources from their parent
+   * (the target's). The chunks change owner, not count, so reference counts stay as they are.
+   */
+  void concat(List<String> target, List<List<String>> sources, long mtimeMillis) {
+    Resolution t = resolve(target);
+    Check.state(t.node() instanceof FileNode, "concat: target %s is not a file", GfsPaths.join(target));
+    FileNode targetFile = (FileNode) t.node();
+    List<Long> appended = new ArrayList<>(targetFile.chunkHandles);
+    for (List<String> source : sources) {
+      Resolution s = resolve(source);
+      Check.state(s.node() instanceof FileNode && s.parent() == t.parent(), "concat: source %s is not a file beside %s",
+          GfsPaths.join(source), GfsPaths.join(target));
+      appended.addAll(((FileNode) s.node()).chunkHandles);
+    }
+    for (List<String> source : sources) {
+      Node removed = t.parent().children.remove(source.get(source.size() - 1));
+      Check.state(removed instanceof FileNode, "concat: source %s vanished", GfsPaths.join(source));
+      fileCount.decrementAndGet();
+    }
+    // One copy-on-write replacement: a concurrent reader sees the chunk list before or after, never half of it.
+    targetFile.chunkHandles.addAll(appended.subList(targetFile.chunkHandles.size(), appended.size()));
+    targetFile.touch(mtimeMillis);
+    t.parent().touch(mtimeMillis);
+  }
+
   /** Visits every node, parents before children, children in name order: the checkpoint order. */
   void visit(BiConsumer<String, Node> visitor) {
     visit("", root, visitor);
   }
 
-  private void visit(String path, Node node, BiConsumer<String, Node> visitor) {
+  /** Visits the node at path (already resolved) and everything below it, parents first. */
+  void visit(String path, Node node, BiConsumer<String, Node> visitor) {
     visitor.accept(path.isEmpty() ? "/" : path, node);
     if (node instanceof DirectoryNode directory) {
       for (Map.Entry<String, Node> child : directory.children.entrySet()) {

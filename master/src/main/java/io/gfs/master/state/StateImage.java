@@ -4,14 +4,25 @@ import java.util.List;
 
 /**
  * Everything the log makes durable, as one value: the checkpoint's content [0052-0053]. Directories come parents
- * first; chunk reference counts are not stored (they follow from the files).
+ * first (the root, "/", among them); chunk reference counts are not stored (they follow from the files). A null
+ * permission (an image from a checkpoint written before permissions existed) means the parent's owner and group with
+ * the default permission.
  */
 public record StateImage(long nextHandle, List<Directory> directories, List<File> files, List<Chunk> chunks) {
-  public record Directory(String path, long mtimeMillis) {}
+  public record Directory(String path, long mtimeMillis, PermissionStatus permission, long accessTimeMillis) {
+    public Directory(String path, long mtimeMillis) {
+      this(path, mtimeMillis, null, 0);
+    }
+  }
 
-  public record File(String path, int replication, long mtimeMillis, List<Long> chunkHandles) {
+  public record File(String path, int replication, long mtimeMillis, List<Long> chunkHandles,
+      PermissionStatus permission, long accessTimeMillis) {
     public File {
       chunkHandles = List.copyOf(chunkHandles);
+    }
+
+    public File(String path, int replication, long mtimeMillis, List<Long> chunkHandles) {
+      this(path, replication, mtimeMillis, chunkHandles, null, mtimeMillis);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
+import io.gfs.master.state.PermissionStatus;
 import io.gfs.master.state.StateImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,15 @@ class CheckpointTest {
       out.add(new LogRecord.Create("/d" + (i % 7) + "/e" + i + "/f", 2, i, false, true));
       out.add(new LogRecord.AddChunk("/d" + (i % 7) + "/e" + i + "/f", 0, i, 1, i));
       out.add(new LogRecord.SetVersion(i, 2));
+      if (i % 3 == 0) {
+        String dir = "/owned" + i;
+        out.add(new LogRecord.Mkdir(dir, i, new PermissionStatus("u" + i, "g" + i, (short) 0710)));
+        out.add(new LogRecord.Create(dir + "/f", 1, i, false, false, new PermissionStatus("v", "w", (short) 0600)));
+        out.add(new LogRecord.SetOwner(dir + "/f", null, "other"));
+        out.add(new LogRecord.SetTimes(dir, 5, 6));
+        out.add(new LogRecord.SetPermission(dir + "/f", (short) 0444));
+        out.add(new LogRecord.SetReplication(dir + "/f", 4));
+      }
     }
     return out;
   }
@@ -68,6 +78,59 @@ class CheckpointTest {
     CheckpointFile.Loaded loaded = CheckpointFile.read(file);
     assertEquals(80, loaded.lastSequence());
     assertEquals(state.image(), loaded.image());
+  }
+
+  @Test
+  void aFormatOneCheckpointIsStillReadWithDefaultPermissions() throws IOException {
+    MasterState state = fresh();
+    List.of(new LogRecord.Mkdir("/d/e", 5), new LogRecord.Create("/d/e/f", 2, 6, false, false),
+        new LogRecord.AddChunk("/d/e/f", 0, 1, 3, 7)).forEach(state::apply);
+    StateImage image = state.image();
+    Path file = MetaFiles.checkpoint(dir, 3);
+    writeFormatOne(file, 3, image);
+    CheckpointFile.Loaded loaded = CheckpointFile.read(file);
+    MasterState restored = fresh();
+    restored.restore(loaded.image());
+    restored.checkInvariants();
+    assertEquals(image.directories(), restored.image().directories(), "an older master's nodes had the defaults");
+    assertEquals(image.chunks(), restored.image().chunks());
+    assertEquals(new PermissionStatus("gfs", "supergroup", (short) 0644), restored.fileStatus("/d/e/f").permission());
+    assertEquals(7, restored.fileStatus("/d/e/f").accessTimeMillis(), "format 1 has no access time: mtime stands in");
+    assertEquals(new PermissionStatus("gfs", "supergroup", (short) 0755), restored.fileStatus("/d").permission());
+  }
+
+  /** The checkpoint writer of format 1 (before permissions), kept to test that it is still read. */
+  private static void writeFormatOne(Path file, long lastSequence, StateImage image) throws IOException {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.write("GFSCKPT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.writeLong(lastSequence);
+      out.writeLong(image.nextHandle());
+      out.writeInt(image.directories().size());
+      for (StateImage.Directory d : image.directories()) {
+        RecordCodec.writeString(out, d.path());
+        out.writeLong(d.mtimeMillis());
+      }
+      out.writeInt(image.files().size());
+      for (StateImage.File f : image.files()) {
+        RecordCodec.writeString(out, f.path());
+        out.writeInt(f.replication());
+        out.writeLong(f.mtimeMillis());
+        out.writeInt(f.chunkHandles().size());
+        for (long handle : f.chunkHandles()) {
+          out.writeLong(handle);
+        }
+      }
+      out.writeInt(image.chunks().size());
+      for (StateImage.Chunk c : image.chunks()) {
+        out.writeLong(c.handle());
+        out.writeLong(c.version());
+      }
+    }
+    byte[] body = bytes.toByteArray();
+    crc.update(body);
+    Files.write(file, java.nio.ByteBuffer.allocate(body.length + 4).put(body).putInt((int) crc.getValue()).array());
   }
 
   @Test

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gfs.master.state.LogRecord;
+import io.gfs.master.state.PermissionStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -14,6 +17,14 @@ class RecordCodecTest {
   static final List<LogRecord> EVERY_KIND = List.of(
       new LogRecord.Mkdir("/a/b", 11),
       new LogRecord.Create("/a/b/ü-file", 3, 12, true, false),
+      new LogRecord.Mkdir("/a/c", 11, new PermissionStatus("alice", "staff", (short) 0700)),
+      new LogRecord.Create("/a/c/f", 2, 12, false, true, new PermissionStatus("bob", "ünïcode", (short) 01777)),
+      new LogRecord.SetPermission("/a/c/f", (short) 0),
+      new LogRecord.SetOwner("/a/c/f", "carol", null),
+      new LogRecord.SetOwner("/a/c/f", null, "wheel"),
+      new LogRecord.SetTimes("/a/c/f", -1, 1234),
+      new LogRecord.SetReplication("/a/c/f", 5),
+      new LogRecord.Concat("/a/c/f", List.of("/a/c/g", "/a/c/h"), 99),
       new LogRecord.Delete("/a", true),
       new LogRecord.Rename("/x", "/y/z", 13),
       new LogRecord.AddChunk("/y/z", 4, 99, 1, 14),
@@ -31,7 +42,33 @@ class RecordCodecTest {
       assertEquals(frame.length - RecordCodec.HEADER_BYTES, length);
       assertEquals(entry, RecordCodec.decode(Arrays.copyOfRange(frame, RecordCodec.HEADER_BYTES, frame.length)));
     }
-    assertEquals(LogRecord.Kind.values().length, EVERY_KIND.size(), "a new kind needs a case here");
+    assertEquals(java.util.EnumSet.allOf(LogRecord.Kind.class),
+        EVERY_KIND.stream().map(LogRecord::kind).collect(java.util.stream.Collectors.toCollection(
+            () -> java.util.EnumSet.noneOf(LogRecord.Kind.class))), "a new kind needs a case here");
+  }
+
+  @Test
+  void recordsOfAnOlderMasterWithoutPermissionsStillDecode() throws IOException {
+    ByteArrayOutputStream mkdir = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(mkdir)) {
+      out.writeLong(7);
+      out.writeByte(LogRecord.Kind.MKDIR.code);
+      RecordCodec.writeString(out, "/old");
+      out.writeLong(55);
+    }
+    assertEquals(new LogEntry(7, new LogRecord.Mkdir("/old", 55, null)), RecordCodec.decode(mkdir.toByteArray()));
+    ByteArrayOutputStream create = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(create)) {
+      out.writeLong(8);
+      out.writeByte(LogRecord.Kind.CREATE.code);
+      RecordCodec.writeString(out, "/old/f");
+      out.writeInt(3);
+      out.writeLong(56);
+      out.writeBoolean(false);
+      out.writeBoolean(true);
+    }
+    assertEquals(new LogEntry(8, new LogRecord.Create("/old/f", 3, 56, false, true, null)),
+        RecordCodec.decode(create.toByteArray()));
   }
 
   @Test

@@ -87,11 +87,11 @@ class MasterServerIT {
     assertTrue(master.address().port() > 0);
     for (int i = 0; i < 40; i++) {
       int n = i;
-      FileInfo info = call(c -> c.create("/dir" + (n % 3) + "/file" + n, false, true, 0));
+      FileInfo info = call(c -> c.create("/dir" + (n % 3) + "/file" + n, false, true, 0, null, null, (short) -1));
       assertEquals(3, info.getReplication());
       assertEquals(64L << 20, info.getChunkSizeBytes());
     }
-    assertTrue((boolean) call(c -> c.mkdirs("/empty/dir")));
+    assertTrue((boolean) call(c -> c.mkdirs("/empty/dir", null, null, (short) -1)));
     call(c -> {
       c.rename("/dir0/file0", "/moved");
       return null;
@@ -117,7 +117,7 @@ class MasterServerIT {
     start(Map.of());
     for (int i = 0; i < 10; i++) {
       int n = i;
-      call(c -> c.create("/f" + n, false, true, 1));
+      call(c -> c.create("/f" + n, false, true, 1, null, null, (short) -1));
     }
     master.close();
     master = null;
@@ -131,7 +131,7 @@ class MasterServerIT {
     start(Map.of());
     assertEquals(9, call(c -> c.getClusterStatus()).getFileCount());
     assertEquals(ErrorCode.NOT_FOUND, errorOf(c -> c.getFileInfo("/f9")));
-    call(c -> c.create("/f9", false, true, 1)); // and it goes on logging
+    call(c -> c.create("/f9", false, true, 1, null, null, (short) -1)); // and it goes on logging
     master.close();
     start(Map.of());
     assertEquals(10, call(c -> c.getClusterStatus()).getFileCount());
@@ -140,13 +140,13 @@ class MasterServerIT {
   @Test
   void errorsAreTypedAndTheServerGoesOn() throws Exception {
     start(Map.of());
-    call(c -> c.create("/a/file", false, true, 0));
-    assertEquals(ErrorCode.INVALID_PATH, errorOf(c -> c.create("relative", false, true, 0)));
+    call(c -> c.create("/a/file", false, true, 0, null, null, (short) -1));
+    assertEquals(ErrorCode.INVALID_PATH, errorOf(c -> c.create("relative", false, true, 0, null, null, (short) -1)));
     assertEquals(ErrorCode.INVALID_PATH, errorOf(c -> c.getFileInfo("/a/../b")));
     assertEquals(ErrorCode.INVALID_PATH, errorOf(c -> c.listStatus("/x\0y")));
-    assertEquals(ErrorCode.INVALID_PATH, errorOf(c -> c.mkdirs("/" + "n".repeat(300))));
-    assertEquals(ErrorCode.ALREADY_EXISTS, errorOf(c -> c.create("/a/file", false, true, 0)));
-    assertEquals(ErrorCode.PARENT_NOT_DIRECTORY, errorOf(c -> c.mkdirs("/a/file/x")));
+    assertEquals(ErrorCode.INVALID_PATH, errorOf(c -> c.mkdirs("/" + "n".repeat(300), null, null, (short) -1)));
+    assertEquals(ErrorCode.ALREADY_EXISTS, errorOf(c -> c.create("/a/file", false, true, 0, null, null, (short) -1)));
+    assertEquals(ErrorCode.PARENT_NOT_DIRECTORY, errorOf(c -> c.mkdirs("/a/file/x", null, null, (short) -1)));
     assertEquals(ErrorCode.DIRECTORY_NOT_EMPTY, errorOf(c -> c.remove("/a", false)));
     assertEquals(ErrorCode.IS_DIRECTORY, errorOf(c -> c.findChunks("/a", 0, 10)));
     assertEquals(ErrorCode.INVALID_ARGUMENT, errorOf(c -> c.findChunks("/a/file", -1, 10)));
@@ -178,7 +178,7 @@ class MasterServerIT {
         out.flush();
         assertClosedByServer(socket.getInputStream());
       }
-      assertTrue((boolean) call(c -> c.mkdirs("/still-serving")));
+      assertTrue((boolean) call(c -> c.mkdirs("/still-serving", null, null, (short) -1)));
     }
     try (Socket socket = new Socket("127.0.0.1", master.address().port())) {
       socket.getOutputStream().write(ByteBuffer.allocate(6).putInt(100).putShort((short) 1).array());
@@ -232,7 +232,7 @@ class MasterServerIT {
     HostPort masterAddress = master.address();
     try (RealChunkServers servers = new RealChunkServers(chunkDir, () -> masterAddress).start(3)) {
       awaitLiveServers(3);
-      call(m -> m.create("/log", false, true, 3));
+      call(m -> m.create("/log", false, true, 3, null, null, (short) -1));
       ChunkLease first = call(m -> m.acquireLease("/log", -1));
       long handle = first.getHandle();
       assertEquals(0, first.getChunkIndex());
