@@ -63,6 +63,73 @@ final class StateFixture {
     }
   }
 
+  boolean mkdirs(String path, String owner, String group, int permission) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      return commit(state.decideMkdirs(path, owner, group, (short) permission, ++nowMillis));
+    }
+  }
+
+  void create(String path, String owner, String group, int permission) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      commit(state.decideCreate(path, false, true, 0, owner, group, (short) permission, ++nowMillis));
+    }
+  }
+
+  void setPermission(String path, int permission) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      commit(state.decideSetPermission(path, (short) permission));
+    }
+  }
+
+  void setOwner(String path, String owner, String group) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      commit(state.decideSetOwner(path, owner, group));
+    }
+  }
+
+  void setTimes(String path, long modificationTimeMillis, long accessTimeMillis) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      commit(state.decideSetTimes(path, modificationTimeMillis, accessTimeMillis));
+    }
+  }
+
+  boolean setReplication(String path, int replication) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      return commit(state.decideSetReplication(path, replication));
+    }
+  }
+
+  void concat(String target, String... sources) {
+    List<String> paths = new ArrayList<>(List.of(sources));
+    paths.add(target);
+    try (LockTable.Held l = state.lockWriteAll(paths)) {
+      commit(state.decideConcat(target, List.of(sources), ++nowMillis));
+    }
+  }
+
+  /** Gives the file chunks of these lengths (allocated on cs1, reported by the writer). */
+  List<Long> writeChunks(String path, long... lengthsBytes) {
+    List<Long> handles = new ArrayList<>();
+    long first = state.fileStatus(path).chunkCount();
+    for (int i = 0; i < lengthsBytes.length; i++) {
+      LeaseView lease = acquire(path, first + i, List.of("cs1"));
+      try (LockTable.Held l = state.lockRead(path)) {
+        state.reportChunkLength(path, first + i, lease.handle(), lengthsBytes[i]);
+      }
+      handles.add(lease.handle());
+    }
+    return handles;
+  }
+
+  /** Reports every chunk of the file as full, as a writer would after writing whole chunks. */
+  void fill(String path) {
+    try (LockTable.Held l = state.lockRead(path)) {
+      for (ChunkView chunk : state.findChunks(path, 0, MasterState.FIND_CHUNKS_COUNT_MAX, nowMillis).chunks()) {
+        state.reportChunkLength(path, chunk.chunkIndex(), chunk.handle(), CHUNK_SIZE);
+      }
+    }
+  }
+
   /** The error a command fails with (and that nothing was logged). */
   StateError error(Runnable command) {
     int before = log.size();
