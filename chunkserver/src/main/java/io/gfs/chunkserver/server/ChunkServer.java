@@ -82,9 +82,15 @@ public final class ChunkServer implements AutoCloseable {
   /** Starts on a given store and clock; for tests with an in-memory store. */
   static ChunkServer start(ChunkServerSettings settings, ChunkStore store, String serverId, LongSupplier clock)
       throws IOException {
+    return start(settings, store, serverId, clock, Sleeper.REAL);
+  }
+
+  /** Starts on a given store, clock and way of waiting (for throttled clones and scrubbing); for tests. */
+  static ChunkServer start(ChunkServerSettings settings, ChunkStore store, String serverId, LongSupplier clock,
+      Sleeper sleeper) throws IOException {
     ChunkServer cs = new ChunkServer(settings, store, serverId, clock);
     try {
-      cs.open(settings, clock);
+      cs.open(settings, clock, sleeper);
       return cs;
     } catch (IOException | RuntimeException e) {
       cs.close();
@@ -92,7 +98,7 @@ public final class ChunkServer implements AutoCloseable {
     }
   }
 
-  private void open(ChunkServerSettings settings, LongSupplier clock) throws IOException {
+  private void open(ChunkServerSettings settings, LongSupplier clock, Sleeper sleeper) throws IOException {
     int corrupt = 0;
     for (StoredChunk chunk : store.load()) {
       if (chunk.corrupt()) {
@@ -108,7 +114,9 @@ public final class ChunkServer implements AutoCloseable {
     SecondaryFanout fanout = new SecondaryFanout(rpc, fanoutThreads);
     Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock, this::address);
     ChunkOperations operations = new ChunkOperations(state, store, locks, clock);
-    ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations);
+    ChunkCopies copies = new ChunkCopies(state, store, locks, rpc, clock, sleeper, this::address,
+        settings.cloneBytesPerSecond(), settings.clonesMax());
+    ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations, copies);
     server = RpcServer.start("chunkserver-" + serverId, settings.bind(), new ChunkServerService.Processor<>(handler),
         settings.rpcLimits());
     address = new HostPort(settings.bind().host(), server.port());
@@ -120,7 +128,7 @@ public final class ChunkServer implements AutoCloseable {
     heartbeatThread.start();
     if (settings.scrubBytesPerSecond() > 0) {
       scrubber = new Scrubber(state, store, new ScrubSchedule(settings.scrubIdleMillis(),
-          settings.scrubPeriodMillis()), new Throttle(settings.scrubBytesPerSecond()), clock, Sleeper.REAL);
+          settings.scrubPeriodMillis()), new Throttle(settings.scrubBytesPerSecond()), clock, sleeper);
       scrubberThread = daemon(scrubber, serverId + "-scrubber");
       scrubberThread.setPriority(Thread.MIN_PRIORITY);
       scrubberThread.start();

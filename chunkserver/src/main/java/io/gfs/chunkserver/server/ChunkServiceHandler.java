@@ -28,11 +28,13 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   private final DataPipeline pipeline;
   private final Mutations mutations;
   private final ChunkOperations operations;
+  private final ChunkCopies copies;
 
-  ChunkServiceHandler(DataPipeline pipeline, Mutations mutations, ChunkOperations operations) {
+  ChunkServiceHandler(DataPipeline pipeline, Mutations mutations, ChunkOperations operations, ChunkCopies copies) {
     this.pipeline = pipeline;
     this.mutations = mutations;
     this.operations = operations;
+    this.copies = copies;
   }
 
   @FunctionalInterface
@@ -91,12 +93,18 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
 
   @Override
   public void copyChunkFrom(long handle, long version, ServerAddress source) throws GfsException {
-    throw RpcErrors.error(ErrorCode.INTERNAL, "copyChunkFrom is not built yet");
+    guard("copyChunkFrom", () -> {
+      copies.copyFrom(handle, version, source);
+      return null;
+    });
   }
 
   @Override
   public void copyChunkLocal(long sourceHandle, long targetHandle, long version) throws GfsException {
-    throw RpcErrors.error(ErrorCode.INTERNAL, "copyChunkLocal is not built yet");
+    guard("copyChunkLocal", () -> {
+      copies.copyLocal(sourceHandle, targetHandle, version);
+      return null;
+    });
   }
 
   private static <T> T guard(String call, Body<T> body) throws GfsException {

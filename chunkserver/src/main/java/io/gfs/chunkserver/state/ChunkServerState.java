@@ -105,6 +105,37 @@ public final class ChunkServerState {
     replica.lease = leaseDurationMillis > 0 ? Lease.granted(version, leaseDurationMillis, nowMillis) : null;
   }
 
+  /**
+   * Should a copy make this server hold {@code handle} at {@code version} (a clone [0072] or a snapshot's local copy
+   * [0116])? A stale or corrupt replica is replaced (the copy is its repair); a newer one is refused.
+   */
+  public synchronized CopyAction checkCopyTarget(long handle, long version) throws Refusal {
+    if (version < 1) {
+      throw new Refusal(RefusalCode.INVALID_ARGUMENT, "chunk %s: version %s < 1", handle, version);
+    }
+    Replica replica = replicas.get(handle);
+    if (replica == null || replica.corrupt || replica.version < version) {
+      return CopyAction.COPY;
+    }
+    if (replica.version > version) {
+      throw new Refusal(RefusalCode.STALE_VERSION, "chunk %s is at version %s here, newer than the copy's %s",
+          handle, replica.version, version);
+    }
+    return CopyAction.ALREADY_HERE;
+  }
+
+  /**
+   * A copy of {@code handle} at {@code version} is on disk and visible since {@code nowMillis}, replacing whatever
+   * replica was here: no lease, no serial applied yet, not corrupt.
+   */
+  public synchronized void copied(long handle, long version, long nowMillis) {
+    Check.argument(version >= 1, "chunk %s: version %s < 1", handle, version);
+    Replica replica = new Replica(version);
+    replica.lastMutationMillis = nowMillis;
+    replicas.put(handle, replica);
+    mutatedSinceHeartbeat.remove(handle);
+  }
+
   /** Checks that this replica may order a mutation of {@code handle} at {@code version} as primary now. */
   public synchronized void checkPrimary(long handle, long version, long nowMillis) throws Refusal {
     Replica replica = existing(handle);

@@ -4,8 +4,10 @@ import io.gfs.chunkserver.store.BlockChecksums.ChangedBlocks;
 import io.gfs.common.Check;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -52,6 +54,8 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   }
 
   private final Map<Long, Chunk<M>> chunks = new ConcurrentHashMap<>();
+  /** Handles with a build under way; guarded by {@code this}. */
+  private final Set<Long> building = new HashSet<>();
   private volatile boolean loaded;
 
   /** Every chunk the medium holds. */
@@ -70,6 +74,15 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   abstract void persistChecksums(Chunk<M> chunk, ChangedBlocks changed, boolean sync) throws IOException;
 
   abstract void deleteMedium(Chunk<M> chunk) throws IOException;
+
+  /** Makes the out-of-sight, durable-once-forced home of a replica being built. */
+  abstract M createStaging(long handle, long version) throws IOException;
+
+  /** Moves a forced staging replica to its real home, durably; any old replica's files are gone already. */
+  abstract M publish(long handle, M staging) throws IOException;
+
+  /** Removes a staging replica that will not be committed. */
+  abstract void discardStaging(M staging);
 
   @Override
   public final synchronized List<StoredChunk> load() throws IOException {
@@ -198,6 +211,84 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
       throw e;
     } finally {
       chunk.lock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public final ChunkBuilder build(long handle, long version) throws IOException {
+    Check.argument(version >= 1, "chunk %s: version %s < 1", handle, version);
+    Check.state(loaded, "chunk store used before load()");
+    synchronized (this) {
+      if (!building.add(handle)) {
+        throw new IOException("chunk " + handle + " is already being built");
+      }
+    }
+    try {
+      M staging = createStaging(handle, version);
+      return new Builder(new Chunk<>(handle, staging, version, new BlockChecksums(handle, new int[0], 0), null));
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) {
+        building.remove(handle);
+      }
+      throw e;
+    }
+  }
+
+  /** Builds in a staging medium with the same checksum code as every append; commit swaps it in. */
+  private final class Builder implements ChunkBuilder {
+    private final Chunk<M> staging;
+    private boolean finished;
+
+    Builder(Chunk<M> staging) {
+      this.staging = staging;
+    }
+
+    @Override
+    public void append(byte[] data, int offset, int length) throws IOException {
+      Check.state(!finished, "chunk %s: append after commit or close", staging.handle);
+      BlockChecksums checksums = staging.checksums;
+      withBytes(staging, true, false, bytes -> checksums.write(bytes, checksums.lengthBytes(), data, offset, length));
+      staging.lengthBytes = checksums.lengthBytes();
+    }
+
+    @Override
+    public long lengthBytes() {
+      return staging.checksums.lengthBytes();
+    }
+
+    @Override
+    public ChunkCrc chunkCrc() {
+      return new ChunkCrc(staging.checksums.lengthBytes(), staging.checksums.wholeCrc());
+    }
+
+    @Override
+    public void commit() throws IOException {
+      Check.state(!finished, "chunk %s: committed twice or after close", staging.handle);
+      withBytes(staging, true, true, bytes -> null); // forces the data
+      persistChecksums(staging, new ChangedBlocks(0, staging.checksums.blockCount()), true);
+      long handle = staging.handle;
+      synchronized (AbstractChunkStore.this) {
+        Chunk<M> old = chunks.get(handle);
+        if (old != null) {
+          delete(handle); // its files go first: the new ones take their names
+        }
+        M home = publish(handle, staging.medium);
+        finished = true;
+        chunks.put(handle, new Chunk<>(handle, home, staging.version, staging.checksums, null));
+        building.remove(handle);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      discardStaging(staging.medium);
+      synchronized (AbstractChunkStore.this) {
+        building.remove(staging.handle);
+      }
     }
   }
 

@@ -52,6 +52,12 @@ public interface ChunkStore extends AutoCloseable {
    */
   void verify(long handle, long offsetBytes, int lengthBytes) throws IOException;
 
+  /**
+   * Starts building a replica of {@code handle} at {@code version} out of sight (see {@link ChunkBuilder}); an
+   * IOException if another build of the same handle is under way.
+   */
+  ChunkBuilder build(long handle, long version) throws IOException;
+
   /** Removes the chunk; no-op if absent. */
   void delete(long handle) throws IOException;
 

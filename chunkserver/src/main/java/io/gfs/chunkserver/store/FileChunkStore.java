@@ -11,6 +11,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.ChunkFiles> {
   private static final Logger LOG = LoggerFactory.getLogger(FileChunkStore.class);
   private static final Pattern CHUNK_FILE = Pattern.compile("(-?[0-9]{1,20})\\.(chunk|meta)");
+  /** A replica being built (a clone or a local copy); left over only by a crash, and removed at the next load. */
+  private static final Pattern STAGING_FILE = Pattern.compile("(-?[0-9]{1,20})\\.(chunk|meta)\\.building");
+  private static final String STAGING_SUFFIX = ".building";
 
   /** Where one chunk lives. */
   record ChunkFiles(Path data, Path meta) {}
@@ -67,6 +71,11 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
     for (Path dir : dataDirs) {
       try (Stream<Path> files = Files.list(dir)) {
         for (Path file : (Iterable<Path>) files::iterator) {
+          if (STAGING_FILE.matcher(file.getFileName().toString()).matches()) {
+            LOG.info("removing {}, a replica whose copy a crash interrupted", file);
+            Files.deleteIfExists(file);
+            continue;
+          }
           Matcher m = CHUNK_FILE.matcher(file.getFileName().toString());
           Long handle = m.matches() ? parseHandle(m.group(1)) : null;
           if (handle == null) {
@@ -185,6 +194,55 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
   void deleteMedium(Chunk<ChunkFiles> chunk) throws IOException {
     Files.deleteIfExists(chunk.medium.meta());
     Files.deleteIfExists(chunk.medium.data());
+  }
+
+  @Override
+  ChunkFiles createStaging(long handle, long version) throws IOException {
+    ChunkFiles home = files(dataDirs.get(Math.floorMod(nextDir.getAndIncrement(), dataDirs.size())), handle);
+    ChunkFiles staging = staging(home);
+    try (FileChannel data = FileChannel.open(staging.data(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      data.force(true);
+    }
+    try (FileChannel meta = FileChannel.open(staging.meta(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version)), 0);
+    }
+    return staging;
+  }
+
+  /**
+   * Renames the forced staging files into place, data first: a crash between the two renames leaves a chunk file
+   * without its meta, which the next load reports corrupt (and the master has deleted), never a half copy as good.
+   */
+  @Override
+  ChunkFiles publish(long handle, ChunkFiles staging) throws IOException {
+    ChunkFiles home = new ChunkFiles(unstaged(staging.data()), unstaged(staging.meta()));
+    Files.move(staging.data(), home.data(), StandardCopyOption.ATOMIC_MOVE);
+    Files.move(staging.meta(), home.meta(), StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory(home.data().getParent());
+    return home;
+  }
+
+  @Override
+  void discardStaging(ChunkFiles staging) {
+    try {
+      Files.deleteIfExists(staging.data());
+      Files.deleteIfExists(staging.meta());
+    } catch (IOException e) {
+      LOG.warn("cannot remove the unfinished copy {}: {}; the next load removes it", staging.data(), e.toString());
+    }
+  }
+
+  private static ChunkFiles staging(ChunkFiles home) {
+    return new ChunkFiles(home.data().resolveSibling(home.data().getFileName() + STAGING_SUFFIX),
+        home.meta().resolveSibling(home.meta().getFileName() + STAGING_SUFFIX));
+  }
+
+  private static Path unstaged(Path staging) {
+    String name = staging.getFileName().toString();
+    Check.state(name.endsWith(STAGING_SUFFIX), "%s is not a staging file", staging);
+    return staging.resolveSibling(name.substring(0, name.length() - STAGING_SUFFIX.length()));
   }
 
   @Override

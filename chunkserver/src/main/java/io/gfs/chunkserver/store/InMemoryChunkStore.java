@@ -85,6 +85,21 @@ public final class InMemoryChunkStore extends AbstractChunkStore<InMemoryChunkSt
   }
 
   @Override
+  Memory createStaging(long handle, long version) {
+    return new Memory();
+  }
+
+  @Override
+  Memory publish(long handle, Memory staging) {
+    return staging;
+  }
+
+  @Override
+  void discardStaging(Memory staging) {
+    staging.bytes = new byte[0];
+  }
+
+  @Override
   public long availableBytes() {
     return Math.max(0, capacityBytes - usedBytes());
   }

@@ -32,6 +32,8 @@ final class ThreeChunkServers implements AutoCloseable {
   final Path baseDir;
   final HostPort deadMaster;
   final AtomicLong clockOffsetMillis = new AtomicLong();
+  /** How the servers wait in throttled background work; tests may swap it before starting a clone. */
+  volatile Sleeper sleeper = Sleeper.REAL;
   final List<ChunkServer> servers = new ArrayList<>();
   final RpcClients client = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000));
 
@@ -72,7 +74,7 @@ final class ThreeChunkServers implements AutoCloseable {
     ChunkServerSettings settings = ChunkServerSettings.from(GfsConfig.of(config));
     FileChunkStore store = new FileChunkStore(settings.dataDirs());
     String id = io.gfs.chunkserver.store.ServerIdFile.loadOrCreate(settings.dataDirs().get(0), 1000L + index);
-    return ChunkServer.start(settings, store, id, this::nowMillis);
+    return ChunkServer.start(settings, store, id, this::nowMillis, millis -> sleeper.sleep(millis));
   }
 
   Path dataDir(int index) {

@@ -136,4 +136,23 @@ class ChunkServerStateTest {
     state.removed(1);
     assertFalse(state.contains(1));
   }
+
+  @Test
+  void aCopyReplacesStaleOrCorruptReplicasKeepsAGoodOneAndRefusesToGoBack() throws Refusal {
+    assertEquals(CopyAction.COPY, state.checkCopyTarget(H, 3));
+    state.versionAssigned(H, 2, 60_000, 0);
+    state.applied(H, 2, 1, 0);
+    state.markMutated(H);
+    assertEquals(CopyAction.COPY, state.checkCopyTarget(H, 3), "version 2 is stale");
+    assertEquals(RefusalCode.STALE_VERSION, refusal(() -> state.checkCopyTarget(H, 1)));
+    assertEquals(CopyAction.ALREADY_HERE, state.checkCopyTarget(H, 2));
+    state.markCorrupt(H);
+    assertEquals(CopyAction.COPY, state.checkCopyTarget(H, 2), "a corrupt replica is repaired by the copy");
+    state.copied(H, 2, 5000);
+    assertFalse(state.isCorrupt(H));
+    assertFalse(state.leaseExpiryMillis(H).isPresent(), "a copy holds no lease");
+    assertEquals(List.of(), state.leaseExtensionRequests());
+    assertEquals(List.of(new ScrubCandidate(H, 5000)), state.scrubCandidates());
+    assertEquals(RefusalCode.INVALID_ARGUMENT, refusal(() -> state.checkCopyTarget(H, 0)));
+  }
 }

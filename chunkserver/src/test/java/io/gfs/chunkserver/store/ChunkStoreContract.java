@@ -208,6 +208,35 @@ abstract class ChunkStoreContract {
   }
 
   @Test
+  void aBuiltReplicaIsInvisibleUntilCommittedAndThenReplacesTheOldOne() throws IOException {
+    byte[] old = random(5000, 50);
+    store.write(H, 0, old, 0, old.length, false);
+    byte[] data = random(3 * BLOCK + 999, 51);
+    try (ChunkBuilder builder = store.build(H, 4)) {
+      assertThrows(IOException.class, () -> store.build(H, 4), "one build of a handle at a time");
+      for (int offset = 0; offset < data.length; offset += 70_000) {
+        builder.append(data, offset, Math.min(70_000, data.length - offset));
+      }
+      assertEquals(new ChunkCrc(data.length, Crc32c.of(data, 0, data.length)), builder.chunkCrc());
+      assertArrayEquals(old, store.read(H, 0, 10_000), "nothing visible before the commit");
+      assertEquals(1, store.version(H));
+      builder.commit();
+    }
+    assertEquals(4, store.version(H));
+    assertHolds(data);
+    // Closing without a commit leaves nothing behind; the handle can be built again.
+    try (ChunkBuilder builder = store.build(30, 1)) {
+      builder.append(data, 0, 100);
+    }
+    assertThrows(NoSuchChunkException.class, () -> store.lengthBytes(30));
+    try (ChunkBuilder builder = store.build(30, 2)) {
+      builder.commit(); // an empty chunk is a chunk too
+    }
+    assertEquals(0, store.lengthBytes(30));
+    assertEquals(2, store.version(30));
+  }
+
+  @Test
   void usedBytesCountsDataAndChecksums() throws IOException {
     byte[] data = random(2 * BLOCK + 1, 11);
     store.write(H, 0, data, 0, data.length, false);

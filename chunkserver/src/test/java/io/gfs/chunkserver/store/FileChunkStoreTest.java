@@ -107,6 +107,25 @@ class FileChunkStoreTest extends ChunkStoreContract {
   }
 
   @Test
+  void aCommittedCopySurvivesARestartAndAnUnfinishedOneLeavesNoTrace() throws IOException {
+    byte[] data = random(2 * BLOCK + 10, 60);
+    try (ChunkBuilder builder = store.build(40, 3)) {
+      builder.append(data, 0, data.length);
+      builder.commit();
+    }
+    ChunkBuilder unfinished = store.build(41, 1); // a crash in the middle of a copy: never committed nor closed
+    unfinished.append(data, 0, 1000);
+    Map<Long, StoredChunk> loaded = reopen();
+    assertEquals(new StoredChunk(40, 3, data.length, null), loaded.get(40L));
+    assertArrayEquals(data, store.read(40, 0, data.length));
+    assertNull(loaded.get(41L));
+    try (var d0 = Files.list(dir.resolve("d0")); var d1 = Files.list(dir.resolve("d1"))) {
+      assertEquals(List.of(), java.util.stream.Stream.concat(d0, d1)
+          .filter(p -> p.getFileName().toString().contains("41")).toList(), "the staging files were removed");
+    }
+  }
+
+  @Test
   void aGarbageHeaderIsCaughtByItsCrc() throws IOException {
     Path meta = ((FileChunkStore) store).dataFile(H).resolveSibling(H + ".meta");
     flip(meta, 9); // inside the version field
