@@ -26,8 +26,9 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * One checkpoint file [0052-0054]: magic (which names the format version), the last sequence number it covers, the
- * state image, and a trailer with the CRC32C of everything before it. Written to a .tmp name, forced, renamed and the directory forced, so a crash leaves
- * either the old set of checkpoints or the new one; a torn or bit-rotted checkpoint fails its CRC and is skipped.
+ * state image, and a trailer with the CRC32C of everything before it. Written to a .tmp name, forced, renamed and
+ * the directory forced, so a crash leaves either the old set of checkpoints or the new one; a torn or bit-rotted
+ * checkpoint fails its CRC and is skipped.
  */
 public final class CheckpointFile {
   /** Format 2 added owner, group, permission and access time to every directory and file. */

@@ -128,7 +128,8 @@ final class SegmentReader {
       long lastGoodSequence) {
     ByteBuffer header = ByteBuffer.wrap(bytes, at, RecordCodec.HEADER_BYTES);
     long length = Integer.toUnsignedLong(header.getInt());
-    if (length < FRAME_BYTES_MIN - RecordCodec.HEADER_BYTES || length > RecordCodec.PAYLOAD_BYTES_MAX || at + RecordCodec.HEADER_BYTES + length > filled) {
+    if (length < FRAME_BYTES_MIN - RecordCodec.HEADER_BYTES || length > RecordCodec.PAYLOAD_BYTES_MAX
+        || at + RecordCodec.HEADER_BYTES + length > filled) {
       return null;
     }
     int crc = header.getInt();

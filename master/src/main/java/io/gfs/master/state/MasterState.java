@@ -154,7 +154,8 @@ public final class MasterState {
   }
 
   private static Decision badAttributes(String path, String owner, String group, short permission) {
-    if ((owner != null && !PermissionStatus.validName(owner)) || (group != null && !PermissionStatus.validName(group))) {
+    boolean badOwner = owner != null && !PermissionStatus.validName(owner);
+    if (badOwner || (group != null && !PermissionStatus.validName(group))) {
       return Decision.reject(StateError.INVALID_ARGUMENT, "owner '%s' or group '%s' of %s is empty, longer than %s "
           + "characters or has control characters", owner, group, path, PermissionStatus.NAME_CHARS_MAX);
     }
