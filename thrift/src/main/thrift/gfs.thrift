@@ -140,6 +140,10 @@ struct ClusterStatus {
   4: required i64 directoryCount,
   5: required i64 chunkCount,
   6: required i64 lastLogSequence,
+  /** Chunks with fewer live, current, uncorrupted replicas than their file's replication [0069]. */
+  7: optional i64 underReplicatedChunks,
+  /** Re-replication clones running now. */
+  8: optional i64 clonesInFlight,
 }
 
 /** What getContentSummary counts under a path, the path itself included (HDFS's ContentSummary). */
@@ -184,8 +188,23 @@ service MasterService {
   FileInfo create(1: string path, 2: bool overwrite, 3: bool createParent, 4: i32 replication,
                   5: optional string owner, 6: optional string group, 7: optional i16 permission)
       throws (1: GfsException e),
-  /** false when the path does not exist; DIRECTORY_NOT_EMPTY for a non-empty directory without recursive. */
+  /**
+   * false when the path does not exist; DIRECTORY_NOT_EMPTY for a non-empty directory without recursive. The entry is
+   * renamed to a hidden name holding the deletion time [0075]: listings no longer show it and its name is free, it can
+   * be undeleted until gfs.master.gc.retention.ms has passed, then the namespace scan purges it and its chunks become
+   * garbage. Removing a hidden (deleted) entry by its hidden path purges it at once.
+   */
   bool remove(1: string path, 2: bool recursive) throws (1: GfsException e),
+  /**
+   * Brings back the most recently deleted file or directory that was at path (not yet purged); false when there is
+   * none. ALREADY_EXISTS when something is at path now.
+   */
+  bool undelete(1: string path) throws (1: GfsException e),
+  /**
+   * The deleted, not yet purged entries directly in a directory, newest deletion first, under their hidden paths
+   * (getFileInfo, findChunks and remove accept those; the deletion time is the modification time).
+   */
+  list<FileInfo> listDeleted(1: string directory) throws (1: GfsException e),
   /** Renames a file or directory atomically. The destination must not exist and its parent must. */
   void rename(1: string source, 2: string destination) throws (1: GfsException e),
   /** The chunks from firstChunkIndex on, at most chunkCountMax of them, with their replicas. */

@@ -96,6 +96,21 @@ public final class GfsConfigKeys {
         "Log records after which a new checkpoint is written, 1 to 1000000000.");
     public static final ConfigKey CHECKPOINTS_KEPT = new ConfigKey("gfs.master.checkpoints.kept", "2",
         "Complete checkpoints (and the log segments after the oldest) kept on disk, 1 to 100.");
+    public static final ConfigKey GC_RETENTION_MS = new ConfigKey("gfs.master.gc.retention.ms", "259200000",
+        "How long a deleted file stays hidden and undeletable before the namespace scan purges it, in milliseconds, "
+            + "0 (purge at once) to 31536000000 [0075].");
+    public static final ConfigKey GC_SCAN_INTERVAL_MS = new ConfigKey("gfs.master.gc.scan.interval.ms", "60000",
+        "How often the namespace scan looks for deleted files past their retention, in milliseconds, 100 to "
+            + "86400000 [0076].");
+    public static final ConfigKey REPLICATION_CLONES_MAX = new ConfigKey("gfs.master.replication.clones.max", "16",
+        "Chunk clones for re-replication running at once across the cluster, 1 to 10000 [0072].");
+    public static final ConfigKey REPLICATION_CLONES_PER_SERVER_MAX = new ConfigKey(
+        "gfs.master.replication.clones.per.server.max", "2",
+        "Clones one chunkserver takes part in at once, as source or as target, 1 to 1000 [0072].");
+    public static final ConfigKey REPLICATION_SCAN_INTERVAL_MS = new ConfigKey(
+        "gfs.master.replication.scan.interval.ms", "1000",
+        "How often the master looks for chunks below their replication target, in milliseconds, 100 to 600000 "
+            + "[0069].");
   }
 
   public static final class ChunkServer {

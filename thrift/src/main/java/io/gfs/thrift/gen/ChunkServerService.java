@@ -2698,14 +2698,14 @@ public class ChunkServerService {
             case 7: // FORWARD_TO
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list120 = iprot.readListBegin();
-                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list120.size);
-                  @org.apache.thrift.annotation.Nullable ServerAddress _elem121;
-                  for (int _i122 = 0; _i122 < _list120.size; ++_i122)
+                  org.apache.thrift.protocol.TList _list128 = iprot.readListBegin();
+                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list128.size);
+                  @org.apache.thrift.annotation.Nullable ServerAddress _elem129;
+                  for (int _i130 = 0; _i130 < _list128.size; ++_i130)
                   {
-                    _elem121 = new ServerAddress();
-                    _elem121.read(iprot);
-                    struct.forwardTo.add(_elem121);
+                    _elem129 = new ServerAddress();
+                    _elem129.read(iprot);
+                    struct.forwardTo.add(_elem129);
                   }
                   iprot.readListEnd();
                 }
@@ -2754,9 +2754,9 @@ public class ChunkServerService {
           oprot.writeFieldBegin(FORWARD_TO_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.forwardTo.size()));
-            for (ServerAddress _iter123 : struct.forwardTo)
+            for (ServerAddress _iter131 : struct.forwardTo)
             {
-              _iter123.write(oprot);
+              _iter131.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -2824,9 +2824,9 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           {
             oprot.writeI32(struct.forwardTo.size());
-            for (ServerAddress _iter124 : struct.forwardTo)
+            for (ServerAddress _iter132 : struct.forwardTo)
             {
-              _iter124.write(oprot);
+              _iter132.write(oprot);
             }
           }
         }
@@ -2862,14 +2862,14 @@ public class ChunkServerService {
         }
         if (incoming.get(6)) {
           {
-            org.apache.thrift.protocol.TList _list125 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list125.size);
-            @org.apache.thrift.annotation.Nullable ServerAddress _elem126;
-            for (int _i127 = 0; _i127 < _list125.size; ++_i127)
+            org.apache.thrift.protocol.TList _list133 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list133.size);
+            @org.apache.thrift.annotation.Nullable ServerAddress _elem134;
+            for (int _i135 = 0; _i135 < _list133.size; ++_i135)
             {
-              _elem126 = new ServerAddress();
-              _elem126.read(iprot);
-              struct.forwardTo.add(_elem126);
+              _elem134 = new ServerAddress();
+              _elem134.read(iprot);
+              struct.forwardTo.add(_elem134);
             }
           }
           struct.setForwardToIsSet(true);

@@ -16,6 +16,8 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private static final org.apache.thrift.protocol.TField DIRECTORY_COUNT_FIELD_DESC = new org.apache.thrift.protocol.TField("directoryCount", org.apache.thrift.protocol.TType.I64, (short)4);
   private static final org.apache.thrift.protocol.TField CHUNK_COUNT_FIELD_DESC = new org.apache.thrift.protocol.TField("chunkCount", org.apache.thrift.protocol.TType.I64, (short)5);
   private static final org.apache.thrift.protocol.TField LAST_LOG_SEQUENCE_FIELD_DESC = new org.apache.thrift.protocol.TField("lastLogSequence", org.apache.thrift.protocol.TType.I64, (short)6);
+  private static final org.apache.thrift.protocol.TField UNDER_REPLICATED_CHUNKS_FIELD_DESC = new org.apache.thrift.protocol.TField("underReplicatedChunks", org.apache.thrift.protocol.TType.I64, (short)7);
+  private static final org.apache.thrift.protocol.TField CLONES_IN_FLIGHT_FIELD_DESC = new org.apache.thrift.protocol.TField("clonesInFlight", org.apache.thrift.protocol.TType.I64, (short)8);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ClusterStatusStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ClusterStatusTupleSchemeFactory();
@@ -26,6 +28,8 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private long directoryCount; // required
   private long chunkCount; // required
   private long lastLogSequence; // required
+  private long underReplicatedChunks; // optional
+  private long clonesInFlight; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -34,7 +38,15 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     FILE_COUNT((short)3, "fileCount"),
     DIRECTORY_COUNT((short)4, "directoryCount"),
     CHUNK_COUNT((short)5, "chunkCount"),
-    LAST_LOG_SEQUENCE((short)6, "lastLogSequence");
+    LAST_LOG_SEQUENCE((short)6, "lastLogSequence"),
+    /**
+     * Chunks with fewer live, current, uncorrupted replicas than their file's replication [0069].
+     */
+    UNDER_REPLICATED_CHUNKS((short)7, "underReplicatedChunks"),
+    /**
+     * Re-replication clones running now.
+     */
+    CLONES_IN_FLIGHT((short)8, "clonesInFlight");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -62,6 +74,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
           return CHUNK_COUNT;
         case 6: // LAST_LOG_SEQUENCE
           return LAST_LOG_SEQUENCE;
+        case 7: // UNDER_REPLICATED_CHUNKS
+          return UNDER_REPLICATED_CHUNKS;
+        case 8: // CLONES_IN_FLIGHT
+          return CLONES_IN_FLIGHT;
         default:
           return null;
       }
@@ -109,7 +125,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private static final int __DIRECTORYCOUNT_ISSET_ID = 1;
   private static final int __CHUNKCOUNT_ISSET_ID = 2;
   private static final int __LASTLOGSEQUENCE_ISSET_ID = 3;
+  private static final int __UNDERREPLICATEDCHUNKS_ISSET_ID = 4;
+  private static final int __CLONESINFLIGHT_ISSET_ID = 5;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.UNDER_REPLICATED_CHUNKS,_Fields.CLONES_IN_FLIGHT};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -125,6 +144,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     tmpMap.put(_Fields.CHUNK_COUNT, new org.apache.thrift.meta_data.FieldMetaData("chunkCount", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.LAST_LOG_SEQUENCE, new org.apache.thrift.meta_data.FieldMetaData("lastLogSequence", org.apache.thrift.TFieldRequirementType.REQUIRED, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.UNDER_REPLICATED_CHUNKS, new org.apache.thrift.meta_data.FieldMetaData("underReplicatedChunks", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.CLONES_IN_FLIGHT, new org.apache.thrift.meta_data.FieldMetaData("clonesInFlight", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ClusterStatus.class, metaDataMap);
@@ -173,6 +196,8 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     this.directoryCount = other.directoryCount;
     this.chunkCount = other.chunkCount;
     this.lastLogSequence = other.lastLogSequence;
+    this.underReplicatedChunks = other.underReplicatedChunks;
+    this.clonesInFlight = other.clonesInFlight;
   }
 
   @Override
@@ -192,6 +217,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     this.chunkCount = 0;
     setLastLogSequenceIsSet(false);
     this.lastLogSequence = 0;
+    setUnderReplicatedChunksIsSet(false);
+    this.underReplicatedChunks = 0;
+    setClonesInFlightIsSet(false);
+    this.clonesInFlight = 0;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -352,6 +381,64 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LASTLOGSEQUENCE_ISSET_ID, value);
   }
 
+  /**
+   * Chunks with fewer live, current, uncorrupted replicas than their file's replication [0069].
+   */
+  public long getUnderReplicatedChunks() {
+    return this.underReplicatedChunks;
+  }
+
+  /**
+   * Chunks with fewer live, current, uncorrupted replicas than their file's replication [0069].
+   */
+  public ClusterStatus setUnderReplicatedChunks(long underReplicatedChunks) {
+    this.underReplicatedChunks = underReplicatedChunks;
+    setUnderReplicatedChunksIsSet(true);
+    return this;
+  }
+
+  public void unsetUnderReplicatedChunks() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __UNDERREPLICATEDCHUNKS_ISSET_ID);
+  }
+
+  /** Returns true if field underReplicatedChunks is set (has been assigned a value) and false otherwise */
+  public boolean isSetUnderReplicatedChunks() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __UNDERREPLICATEDCHUNKS_ISSET_ID);
+  }
+
+  public void setUnderReplicatedChunksIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __UNDERREPLICATEDCHUNKS_ISSET_ID, value);
+  }
+
+  /**
+   * Re-replication clones running now.
+   */
+  public long getClonesInFlight() {
+    return this.clonesInFlight;
+  }
+
+  /**
+   * Re-replication clones running now.
+   */
+  public ClusterStatus setClonesInFlight(long clonesInFlight) {
+    this.clonesInFlight = clonesInFlight;
+    setClonesInFlightIsSet(true);
+    return this;
+  }
+
+  public void unsetClonesInFlight() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __CLONESINFLIGHT_ISSET_ID);
+  }
+
+  /** Returns true if field clonesInFlight is set (has been assigned a value) and false otherwise */
+  public boolean isSetClonesInFlight() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __CLONESINFLIGHT_ISSET_ID);
+  }
+
+  public void setClonesInFlightIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CLONESINFLIGHT_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -403,6 +490,22 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       }
       break;
 
+    case UNDER_REPLICATED_CHUNKS:
+      if (value == null) {
+        unsetUnderReplicatedChunks();
+      } else {
+        setUnderReplicatedChunks((java.lang.Long)value);
+      }
+      break;
+
+    case CLONES_IN_FLIGHT:
+      if (value == null) {
+        unsetClonesInFlight();
+      } else {
+        setClonesInFlight((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -428,6 +531,12 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     case LAST_LOG_SEQUENCE:
       return getLastLogSequence();
 
+    case UNDER_REPLICATED_CHUNKS:
+      return getUnderReplicatedChunks();
+
+    case CLONES_IN_FLIGHT:
+      return getClonesInFlight();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -452,6 +561,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       return isSetChunkCount();
     case LAST_LOG_SEQUENCE:
       return isSetLastLogSequence();
+    case UNDER_REPLICATED_CHUNKS:
+      return isSetUnderReplicatedChunks();
+    case CLONES_IN_FLIGHT:
+      return isSetClonesInFlight();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -523,6 +636,24 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         return false;
     }
 
+    boolean this_present_underReplicatedChunks = true && this.isSetUnderReplicatedChunks();
+    boolean that_present_underReplicatedChunks = true && that.isSetUnderReplicatedChunks();
+    if (this_present_underReplicatedChunks || that_present_underReplicatedChunks) {
+      if (!(this_present_underReplicatedChunks && that_present_underReplicatedChunks))
+        return false;
+      if (this.underReplicatedChunks != that.underReplicatedChunks)
+        return false;
+    }
+
+    boolean this_present_clonesInFlight = true && this.isSetClonesInFlight();
+    boolean that_present_clonesInFlight = true && that.isSetClonesInFlight();
+    if (this_present_clonesInFlight || that_present_clonesInFlight) {
+      if (!(this_present_clonesInFlight && that_present_clonesInFlight))
+        return false;
+      if (this.clonesInFlight != that.clonesInFlight)
+        return false;
+    }
+
     return true;
   }
 
@@ -545,6 +676,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(chunkCount);
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(lastLogSequence);
+
+    hashCode = hashCode * 8191 + ((isSetUnderReplicatedChunks()) ? 131071 : 524287);
+    if (isSetUnderReplicatedChunks())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(underReplicatedChunks);
+
+    hashCode = hashCode * 8191 + ((isSetClonesInFlight()) ? 131071 : 524287);
+    if (isSetClonesInFlight())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(clonesInFlight);
 
     return hashCode;
   }
@@ -617,6 +756,26 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetUnderReplicatedChunks(), other.isSetUnderReplicatedChunks());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetUnderReplicatedChunks()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.underReplicatedChunks, other.underReplicatedChunks);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetClonesInFlight(), other.isSetClonesInFlight());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetClonesInFlight()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.clonesInFlight, other.clonesInFlight);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -672,6 +831,18 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     sb.append("lastLogSequence:");
     sb.append(this.lastLogSequence);
     first = false;
+    if (isSetUnderReplicatedChunks()) {
+      if (!first) sb.append(", ");
+      sb.append("underReplicatedChunks:");
+      sb.append(this.underReplicatedChunks);
+      first = false;
+    }
+    if (isSetClonesInFlight()) {
+      if (!first) sb.append(", ");
+      sb.append("clonesInFlight:");
+      sb.append(this.clonesInFlight);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -788,6 +959,22 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 7: // UNDER_REPLICATED_CHUNKS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.underReplicatedChunks = iprot.readI64();
+              struct.setUnderReplicatedChunksIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 8: // CLONES_IN_FLIGHT
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.clonesInFlight = iprot.readI64();
+              struct.setClonesInFlightIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -845,6 +1032,16 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       oprot.writeFieldBegin(LAST_LOG_SEQUENCE_FIELD_DESC);
       oprot.writeI64(struct.lastLogSequence);
       oprot.writeFieldEnd();
+      if (struct.isSetUnderReplicatedChunks()) {
+        oprot.writeFieldBegin(UNDER_REPLICATED_CHUNKS_FIELD_DESC);
+        oprot.writeI64(struct.underReplicatedChunks);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetClonesInFlight()) {
+        oprot.writeFieldBegin(CLONES_IN_FLIGHT_FIELD_DESC);
+        oprot.writeI64(struct.clonesInFlight);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -875,6 +1072,20 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       oprot.writeI64(struct.directoryCount);
       oprot.writeI64(struct.chunkCount);
       oprot.writeI64(struct.lastLogSequence);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetUnderReplicatedChunks()) {
+        optionals.set(0);
+      }
+      if (struct.isSetClonesInFlight()) {
+        optionals.set(1);
+      }
+      oprot.writeBitSet(optionals, 2);
+      if (struct.isSetUnderReplicatedChunks()) {
+        oprot.writeI64(struct.underReplicatedChunks);
+      }
+      if (struct.isSetClonesInFlight()) {
+        oprot.writeI64(struct.clonesInFlight);
+      }
     }
 
     @Override
@@ -902,6 +1113,15 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       struct.setChunkCountIsSet(true);
       struct.lastLogSequence = iprot.readI64();
       struct.setLastLogSequenceIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(2);
+      if (incoming.get(0)) {
+        struct.underReplicatedChunks = iprot.readI64();
+        struct.setUnderReplicatedChunksIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.clonesInFlight = iprot.readI64();
+        struct.setClonesInFlightIsSet(true);
+      }
     }
   }
 
