@@ -137,7 +137,7 @@ public final class GfsConfigKeys {
     public static final ConfigKey SCRUB_IDLE_MS = new ConfigKey("gfs.chunkserver.scrub.idle.ms", "300000",
         "A chunk not mutated for this many milliseconds is idle and may be scrubbed, 0 to 86400000.");
     public static final ConfigKey SCRUB_PERIOD_MS = new ConfigKey("gfs.chunkserver.scrub.period.ms", "604800000",
-        "Milliseconds from the start of one full scrub pass to the start of the next, 1000 to 31536000000.");
+        "Each idle chunk is verified again this many milliseconds after its last check, 1000 to 31536000000.");
     public static final ConfigKey CLONE_BYTES_PER_SECOND = new ConfigKey("gfs.chunkserver.clone.bytes.per.second",
         "32m", "Bytes per second a single clone pulls from its source chunkserver, 64 KiB to 1 TiB [0072].");
     public static final ConfigKey CLONES_MAX = new ConfigKey("gfs.chunkserver.clones.max", "2",

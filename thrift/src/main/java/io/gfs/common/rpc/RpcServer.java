@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * A hardened Thrift server: non-blocking selector threads, a bounded worker queue (a full queue closes the new
  * request's connection instead of growing), framed transport with a frame limit, binary protocol with string and
  * container limits, a cap on memory for frames being read, and an idle-connection reaper (libthrift's non-blocking
- * servers have none). A garbage, truncated or oversized frame closes that one connection; the server goes on.
+ * servers have none). A garbage, truncated or oversized frame closes that one connection; the server goes on. Every
+ * call is recorded in the server's {@link DiagnosticLog} (file data left out) [0132-0134].
  */
 public final class RpcServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
@@ -38,9 +39,13 @@ public final class RpcServer implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService reaper;
   private final Thread serveThread;
+  private final DiagnosticLog diagnostics;
 
-  private RpcServer(String name, HostPort bind, TProcessor processor, RpcLimits limits) throws TTransportException {
+  private RpcServer(String name, HostPort bind, TProcessor processor, RpcLimits limits, DiagnosticLog diagnostics)
+      throws TTransportException {
     this.name = name;
+    this.diagnostics = diagnostics;
+    DiagnosticProcessor logged = new DiagnosticProcessor(processor, diagnostics, limits);
     this.serverSocket = new TrackingServerSocket(new InetSocketAddress(bind.host(), bind.port()), limits);
     AtomicInteger threadCount = new AtomicInteger();
     this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 60, TimeUnit.SECONDS,
@@ -51,12 +56,13 @@ public final class RpcServer implements AutoCloseable {
         .selectorThreads(limits.selectorThreads())
         .executorService(workers)
         .acceptQueueSizePerThread(64)
-        .processor(processor)
+        .processor(logged)
         .protocolFactory(new TBinaryProtocol.Factory(true, true, limits.stringBytesMax(),
             limits.containerLengthMax()))
         .transportFactory(new TFramedTransport.Factory(limits.frameBytesMax()));
     args.maxReadBufferBytes = limits.readBufferBytesMax();
     this.server = new TThreadedSelectorServer(args);
+    server.setServerEventHandler(logged.peers());
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-idle-reaper"));
     long period = Math.max(250, limits.idleTimeoutMillis() / 4);
     reaper.scheduleWithFixedDelay(() -> serverSocket.reapIdle(limits.idleTimeoutMillis()), period, period,
@@ -64,13 +70,30 @@ public final class RpcServer implements AutoCloseable {
     this.serveThread = daemon(server::serve, name + "-serve");
   }
 
-  /** Binds, starts serving and returns once the port accepts connections. */
+  /** Recent events kept in memory by a server started without diagnostic log settings. */
+  public static final int RECENT_EVENTS_DEFAULT = 1000;
+
+  /**
+   * Binds, starts serving and returns once the port accepts connections. The diagnostic log keeps only the latest
+   * {@link #RECENT_EVENTS_DEFAULT} events in memory; pass {@link DiagnosticLog.Settings} to get the log file too.
+   */
   public static RpcServer start(String name, HostPort bind, TProcessor processor, RpcLimits limits)
       throws IOException {
+    return start(name, bind, processor, limits, DiagnosticLog.Settings.memoryOnly(RECENT_EVENTS_DEFAULT));
+  }
+
+  /**
+   * Binds, starts serving and returns once the port accepts connections; every call goes to a diagnostic log kept as
+   * {@code diagnostics} says (usually {@code DiagnosticLog.Settings.from(config)}, the gfs.diagnostic.* keys).
+   */
+  public static RpcServer start(String name, HostPort bind, TProcessor processor, RpcLimits limits,
+      DiagnosticLog.Settings diagnostics) throws IOException {
+    DiagnosticLog log = DiagnosticLog.open(name, diagnostics);
     RpcServer rpc;
     try {
-      rpc = new RpcServer(name, bind, processor, limits);
+      rpc = new RpcServer(name, bind, processor, limits, log);
     } catch (TTransportException e) {
+      log.close();
       throw new IOException(name + ": cannot listen on " + bind + ": " + e.getMessage(), e);
     }
     rpc.serveThread.start();
@@ -88,7 +111,13 @@ public final class RpcServer implements AutoCloseable {
       }
     }
     LOG.info("{} serving on {}:{}", name, bind.host(), rpc.port());
+    log.note("serving on " + bind.host() + ":" + rpc.port());
     return rpc;
+  }
+
+  /** Every call this server handled: the latest in memory, and (if configured) all of them in rotating files. */
+  public DiagnosticLog diagnostics() {
+    return diagnostics;
   }
 
   public int port() {
@@ -114,6 +143,7 @@ public final class RpcServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    diagnostics.close();
     LOG.info("{} stopped", name);
   }
 
