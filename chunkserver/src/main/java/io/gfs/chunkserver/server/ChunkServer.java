@@ -10,6 +10,7 @@ import io.gfs.chunkserver.store.ServerIdFile;
 import io.gfs.chunkserver.store.StoredChunk;
 import io.gfs.common.GfsConfig;
 import io.gfs.common.HostPort;
+import io.gfs.common.rpc.DiagnosticLog;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcServer;
 import io.gfs.thrift.gen.ChunkServerService;
@@ -118,7 +119,7 @@ public final class ChunkServer implements AutoCloseable {
         settings.cloneBytesPerSecond(), settings.clonesMax());
     ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations, copies);
     server = RpcServer.start("chunkserver-" + serverId, settings.bind(), new ChunkServerService.Processor<>(handler),
-        settings.rpcLimits());
+        settings.rpcLimits(), settings.diagnostics());
     address = new HostPort(settings.bind().host(), server.port());
     long sweepMillis = Math.max(100, Math.min(1000, settings.pushBufferTtlMillis() / 4));
     housekeeping.scheduleWithFixedDelay(() -> sweep(clock), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -172,6 +173,11 @@ public final class ChunkServer implements AutoCloseable {
   /** The heartbeat this server would send now; for tests, whose master address leads nowhere. */
   HeartbeatRequest nextHeartbeat() throws IOException {
     return heartbeats.request(state.leaseExtensionRequests());
+  }
+
+  /** Every RPC this server handled, the latest in memory [0132-0134]. */
+  DiagnosticLog diagnostics() {
+    return server.diagnostics();
   }
 
   /** The scrubber, or null when gfs.chunkserver.scrub.bytes.per.second is 0. */

@@ -5,6 +5,7 @@ import io.gfs.common.GfsConfig;
 import io.gfs.common.GfsConfigKeys.ChunkServer;
 import io.gfs.common.GfsConfigKeys.Cluster;
 import io.gfs.common.HostPort;
+import io.gfs.common.rpc.DiagnosticLog;
 import io.gfs.common.rpc.RpcLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.List;
  * @param scrubPeriodMillis how often each idle chunk is verified (a full pass)
  * @param cloneBytesPerSecond the read rate of a single clone from another chunkserver [0072]
  * @param clonesMax clones from other chunkservers running at once; more get BUSY
+ * @param diagnostics how the RPC server keeps its diagnostic log [0132-0134]
  */
 public record ChunkServerSettings(
     HostPort bind,
@@ -38,6 +40,7 @@ public record ChunkServerSettings(
     long scrubPeriodMillis,
     long cloneBytesPerSecond,
     int clonesMax,
+    DiagnosticLog.Settings diagnostics,
     RpcLimits rpcLimits) {
 
   public ChunkServerSettings {
@@ -79,6 +82,7 @@ public record ChunkServerSettings(
         config.getMillis(ChunkServer.SCRUB_PERIOD_MS, 1000, 31_536_000_000L),
         config.getBytes(ChunkServer.CLONE_BYTES_PER_SECOND, 64L << 10, 1L << 40),
         config.getInt(ChunkServer.CLONES_MAX, 1, 64),
+        DiagnosticLog.Settings.from(config),
         RpcLimits.from(config));
   }
 }
