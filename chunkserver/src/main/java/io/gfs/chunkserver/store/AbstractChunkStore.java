@@ -32,6 +32,8 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
     /** Non-null once the chunk's files cannot be trusted; then every data operation fails. */
     volatile String corruptReason;
     volatile long lengthBytes;
+    /** The length the medium's header records as covered by CRCs; a store that keeps no header ignores it. */
+    long persistedLengthBytes;
     boolean deleted;
 
     Chunk(long handle, M medium, long version, BlockChecksums checksums, String corruptReason) {
@@ -41,6 +43,7 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
       this.checksums = checksums;
       this.corruptReason = corruptReason;
       this.lengthBytes = checksums == null ? 0 : checksums.lengthBytes();
+      this.persistedLengthBytes = lengthBytes;
     }
   }
 

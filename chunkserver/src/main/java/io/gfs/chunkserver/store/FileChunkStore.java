@@ -105,7 +105,10 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
     return new ChunkFiles(dir.resolve(handle + ".chunk"), dir.resolve(handle + ".meta"));
   }
 
-  /** Reads one chunk's meta and checks it against the data file; any problem makes it a corrupt chunk. */
+  /**
+   * Reads one chunk's meta and checks it against the data file, repairing what a crash between the data and checksum
+   * writes left ({@link TornTailRecovery}); any other problem makes it a corrupt chunk.
+   */
   private static Found<ChunkFiles> inspect(long handle, ChunkFiles files) {
     try {
       if (!Files.exists(files.data())) {
@@ -114,18 +117,49 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
       if (!Files.exists(files.meta())) {
         return corrupt(handle, files, 0, "meta file " + files.meta() + " is missing");
       }
-      long lengthBytes = Files.size(files.data());
       ChunkMetaFormat.Meta meta = ChunkMetaFormat.decode(Files.readAllBytes(files.meta()));
-      int blocks = BlockChecksums.blockCount(lengthBytes);
-      if (meta.crcs().length != blocks) {
-        return corrupt(handle, files, meta.version(), "meta has " + meta.crcs().length + " CRCs, the data's "
-            + lengthBytes + " bytes need " + blocks);
+      TornTailRecovery.Verdict verdict;
+      try (FileChannel data = FileChannel.open(files.data(), StandardOpenOption.READ)) {
+        verdict = TornTailRecovery.examine(meta, data.size(), new ChannelBytes(handle, data));
       }
-      return new Found<>(handle, files, meta.version(), new BlockChecksums(handle, meta.crcs(), lengthBytes), null);
+      if (verdict.corrupt()) {
+        return corrupt(handle, files, meta.version(), verdict.corruptReason());
+      }
+      repair(handle, files, meta, verdict);
+      return new Found<>(handle, files, meta.version(), new BlockChecksums(handle, verdict.crcs(),
+          verdict.lengthBytes()), null);
     } catch (BadMetaException e) {
       return corrupt(handle, files, 0, files.meta() + ": " + e.getMessage());
     } catch (IOException | RuntimeException e) {
       return corrupt(handle, files, 0, "cannot read its files: " + e);
+    }
+  }
+
+  /** Applies the recovery's verdict to the files, and rewrites a format 1 meta in the current format. */
+  private static void repair(long handle, ChunkFiles files, ChunkMetaFormat.Meta meta,
+      TornTailRecovery.Verdict verdict) throws IOException {
+    if (verdict.action() == TornTailRecovery.Action.TRUNCATE) {
+      try (FileChannel data = FileChannel.open(files.data(), StandardOpenOption.WRITE)) {
+        LOG.warn("chunk {}: cutting {} bytes a crash left past its checksummed length {}", handle,
+            data.size() - verdict.lengthBytes(), verdict.lengthBytes());
+        data.truncate(verdict.lengthBytes());
+        data.force(true);
+      }
+    }
+    if (verdict.action() == TornTailRecovery.Action.ROLL_FORWARD || meta.format() != ChunkMetaFormat.FORMAT_VERSION) {
+      LOG.info("chunk {}: recording its checksummed length {} ({})", handle, verdict.lengthBytes(),
+          verdict.action() == TornTailRecovery.Action.ROLL_FORWARD ? "the interrupted write reached disk whole"
+              : "meta format " + meta.format() + " upgraded");
+      // A whole new meta file, renamed into place: a crash now leaves the old one or the new one, never half.
+      Path staging = files.meta().resolveSibling(files.meta().getFileName() + STAGING_SUFFIX);
+      try (FileChannel channel = FileChannel.open(staging, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        writeFully(channel, ByteBuffer.wrap(ChunkMetaFormat.file(meta.version(), verdict.lengthBytes(),
+            verdict.crcs())), 0);
+        channel.force(true);
+      }
+      Files.move(staging, files.meta(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      forceDirectory(files.meta().getParent());
     }
   }
 
@@ -144,7 +178,7 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
     }
     try (FileChannel meta = FileChannel.open(files.meta(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version)), 0);
+      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version, 0)), 0);
       meta.force(true);
     }
     forceDirectory(dir);
@@ -154,7 +188,7 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
   @Override
   void persistVersion(Chunk<ChunkFiles> chunk, long version) throws IOException {
     try (FileChannel meta = FileChannel.open(chunk.medium.meta(), StandardOpenOption.WRITE)) {
-      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version)), 0);
+      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version, chunk.persistedLengthBytes)), 0);
       meta.force(true);
     }
   }
@@ -184,6 +218,12 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
         writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.crcs(crcs, changed.firstBlock(), changed.endBlock())),
             ChunkMetaFormat.crcPosition(changed.firstBlock()));
       }
+      // The length goes last: until it is written, a crash leaves a tail the next load cuts off (TornTailRecovery).
+      long lengthBytes = chunk.checksums.lengthBytes();
+      if (lengthBytes != chunk.persistedLengthBytes) {
+        writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(chunk.version, lengthBytes)), 0);
+        chunk.persistedLengthBytes = lengthBytes;
+      }
       if (sync) {
         meta.force(true);
       }
@@ -206,7 +246,7 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
     }
     try (FileChannel meta = FileChannel.open(staging.meta(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version)), 0);
+      writeFully(meta, ByteBuffer.wrap(ChunkMetaFormat.header(version, 0)), 0);
     }
     return staging;
   }

@@ -125,6 +125,94 @@ class FileChunkStoreTest extends ChunkStoreContract {
     }
   }
 
+  private Path meta(long handle) throws IOException {
+    return ((FileChunkStore) store).dataFile(handle).resolveSibling(handle + ".meta");
+  }
+
+  /**
+   * Writes {@code first}, then appends {@code more}, then puts back the first {@code metaBytesRestored} bytes of the
+   * meta file as they were before the append: the files a crash at that point of the append leaves behind.
+   */
+  private void tornAppend(byte[] first, byte[] more, int metaBytesRestored) throws IOException {
+    store.write(H, 0, first, 0, first.length, true);
+    byte[] before = Files.readAllBytes(meta(H));
+    store.write(H, first.length, more, 0, more.length, false);
+    byte[] after = Files.readAllBytes(meta(H));
+    int restored = Math.min(metaBytesRestored, before.length);
+    System.arraycopy(before, 0, after, 0, restored);
+    Files.write(meta(H), metaBytesRestored >= before.length ? before : after);
+  }
+
+  @Test
+  void bytesACrashLeftWithoutTheirChecksumsAreCutOffAtLoad() throws IOException {
+    for (int firstLength : new int[] {100_000, 2 * BLOCK}) { // ending mid block, and on a block boundary
+      byte[] first = random(firstLength, 70);
+      tornAppend(first, random(3 * BLOCK, 71), Integer.MAX_VALUE); // the crash came before any meta write
+      StoredChunk loaded = reopen().get(H);
+      assertEquals(new StoredChunk(H, 1, firstLength, null), loaded);
+      assertEquals(firstLength, Files.size(((FileChunkStore) store).dataFile(H)), "the tail was cut from the file");
+      assertArrayEquals(first, store.read(H, 0, firstLength));
+      // The chunk goes on as if the torn append never happened, across another restart.
+      byte[] next = random(5000, 72);
+      store.write(H, firstLength, next, 0, next.length, true);
+      reopen();
+      assertArrayEquals(next, store.read(H, firstLength, next.length));
+      store.delete(H);
+      store.create(H, 1);
+    }
+  }
+
+  @Test
+  void anAppendWhoseChecksumsButNotLengthWereWrittenRollsForward() throws Exception {
+    byte[] first = random(100_000, 73);
+    byte[] more = random(2 * BLOCK + 11, 74);
+    tornAppend(first, more, ChunkMetaFormat.HEADER_BYTES); // CRCs written, the length in the header not yet
+    assertEquals(100_000, ChunkMetaFormat.decode(Files.readAllBytes(meta(H))).lengthBytes());
+    StoredChunk loaded = reopen().get(H);
+    assertEquals(new StoredChunk(H, 1, first.length + more.length, null), loaded);
+    byte[] all = new byte[first.length + more.length];
+    System.arraycopy(first, 0, all, 0, first.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    assertArrayEquals(all, store.read(H, 0, all.length));
+    assertEquals(all.length, ChunkMetaFormat.decode(Files.readAllBytes(meta(H))).lengthBytes(), "recorded now");
+  }
+
+  @Test
+  void aTornTailThatMatchesNeitherLengthAndLostBytesAreCorrupt() throws IOException {
+    tornAppend(random(100_000, 75), random(50_000, 76), ChunkMetaFormat.HEADER_BYTES);
+    flip(((FileChunkStore) store).dataFile(H), 120_000); // the new bytes are not what the CRCs say
+    assertTrue(reopen().get(H).corrupt());
+    store.delete(H);
+    store.create(H, 1);
+    byte[] data = random(100_000, 77);
+    store.write(H, 0, data, 0, data.length, true);
+    try (RandomAccessFile raf = new RandomAccessFile(((FileChunkStore) store).dataFile(H).toFile(), "rw")) {
+      raf.setLength(90_000); // bytes the CRCs vouch for are gone
+    }
+    assertTrue(reopen().get(H).corrupt());
+  }
+
+  @Test
+  void aFormatOneMetaFileIsReadAndRewrittenInTheCurrentFormat() throws Exception {
+    byte[] data = random(BLOCK + 300, 78);
+    store.write(H, 0, data, 0, data.length, true);
+    store.setVersion(H, 6);
+    int[] crcs = store.checksums(H);
+    java.nio.ByteBuffer old = java.nio.ByteBuffer.allocate(20 + 4 * crcs.length);
+    old.putInt(ChunkMetaFormat.MAGIC).putInt(1).putLong(6);
+    old.putInt(io.gfs.common.Crc32c.of(old.array(), 0, 16));
+    for (int crc : crcs) {
+      old.putInt(crc);
+    }
+    Files.write(meta(H), old.array());
+    assertEquals(new StoredChunk(H, 6, data.length, null), reopen().get(H));
+    assertArrayEquals(data, store.read(H, 0, data.length));
+    ChunkMetaFormat.Meta upgraded = ChunkMetaFormat.decode(Files.readAllBytes(meta(H)));
+    assertEquals(ChunkMetaFormat.FORMAT_VERSION, upgraded.format());
+    assertEquals(data.length, upgraded.lengthBytes());
+    assertArrayEquals(crcs, upgraded.crcs());
+  }
+
   @Test
   void aGarbageHeaderIsCaughtByItsCrc() throws IOException {
     Path meta = ((FileChunkStore) store).dataFile(H).resolveSibling(H + ".meta");
