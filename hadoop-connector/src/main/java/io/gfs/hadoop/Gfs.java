@@ -14,12 +14,8 @@ import org.apache.hadoop.fs.DelegateToFileSystem;
  */
 public class Gfs extends DelegateToFileSystem {
   public Gfs(URI uri, Configuration conf) throws IOException, URISyntaxException {
-    super(uri, new GfsFileSystem(), conf, GfsFileSystem.SCHEME, true);
-  }
-
-  /** No port in gfs URIs: the authority is a cluster name resolved through ZooKeeper or fs.gfs.master.address. */
-  @Override
-  public int getUriDefaultPort() {
-    return -1;
+    // authorityRequired false although gfs URIs name their cluster: Hadoop demands a default port of file systems
+    // that require an authority, and a cluster name has none. The authority is kept all the same.
+    super(uri, new GfsFileSystem(), conf, GfsFileSystem.SCHEME, false);
   }
 }

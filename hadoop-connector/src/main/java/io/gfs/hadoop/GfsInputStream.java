@@ -10,8 +10,14 @@ import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_U
 import io.gfs.client.GfsFileReader;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.IntFunction;
 import org.apache.hadoop.fs.CanUnbuffer;
+import org.apache.hadoop.fs.FileRange;
+import org.apache.hadoop.fs.VectoredReadUtils;
 import org.apache.hadoop.fs.FSExceptionMessages;
 import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -24,8 +30,9 @@ import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
 /**
  * A gfs file as a Hadoop input stream: seek within [0, length at open], sequential reads through the reader's
  * one-piece read-ahead buffer, positioned reads that leave the position alone. Seeking before 0 or past the end raises
- * EOFException; any call but close after close raises IOException. unbuffer() drops the read-ahead piece (the stream
- * holds no connection of its own: connections are pooled per client). IOStatistics count bytes and calls.
+ * EOFException; after close every call but close, getPos and unbuffer raises IOException. unbuffer() drops the
+ * read-ahead piece (the stream holds no connection of its own: connections are pooled per client). IOStatistics
+ * count bytes and calls.
  */
 final class GfsInputStream extends FSInputStream implements StreamCapabilities, CanUnbuffer, IOStatisticsSource {
   private final GfsFileReader reader;
@@ -59,10 +66,21 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities, 
     position = target;
   }
 
+  /** Also after close, as on HDFS: callers log the position of streams they have closed. */
   @Override
-  public synchronized long getPos() throws IOException {
-    checkOpen();
+  public synchronized long getPos() {
     return position;
+  }
+
+  /**
+   * Hadoop's vectored read (ranges read with positioned reads), after checking every range against the length taken
+   * at open: a range past it fails the whole call with EOFException before anything is read.
+   */
+  @Override
+  public void readVectored(List<? extends FileRange> ranges, IntFunction<ByteBuffer> allocate) throws IOException {
+    checkOpen();
+    VectoredReadUtils.validateAndSortRanges(ranges, Optional.of(reader.lengthBytes()));
+    super.readVectored(ranges, allocate);
   }
 
   @Override

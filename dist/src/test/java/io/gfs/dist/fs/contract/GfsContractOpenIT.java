@@ -1,0 +1,17 @@
+package io.gfs.dist.fs.contract;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.contract.AbstractContractOpenTest;
+import org.apache.hadoop.fs.contract.AbstractFSContract;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Hadoop's Open contract suite against gfs. */
+class GfsContractOpenIT extends AbstractContractOpenTest {
+  @RegisterExtension
+  static final GfsContractCluster CLUSTER = new GfsContractCluster();
+
+  @Override
+  protected AbstractFSContract createContract(Configuration conf) {
+    return new GfsContract(conf, CLUSTER);
+  }
+}
