@@ -28,8 +28,9 @@ import org.apache.thrift.transport.TTransport;
 /**
  * Wraps a service's processor so every call becomes an {@link RpcEvent} in the server's {@link DiagnosticLog}. The
  * request is decoded a second time, for the log, from the frame already in memory (binary fields are views, so file
- * data is never copied); the handler then runs exactly as without the log. Its reply is written to memory first, decoded
- * for the log, and then sent on unchanged. The caller's address comes from the server's per-connection context.
+ * data is never copied); the handler then runs exactly as without the log. Its reply is written to memory first,
+ * decoded for the log, and then sent on unchanged. The caller's address comes from the server's per-connection
+ * context.
  */
 final class DiagnosticProcessor implements TProcessor {
   private final TProcessor inner;
