@@ -25,6 +25,11 @@ record MasterConfig(
     long chunkServerDeadAfterMillis,
     long checkpointRecords,
     int checkpointsKept,
+    long gcRetentionMillis,
+    long gcScanIntervalMillis,
+    int replicationClonesMax,
+    int replicationClonesPerServerMax,
+    long replicationScanIntervalMillis,
     RpcLimits rpcLimits) {
 
   static MasterConfig from(GfsConfig config) {
@@ -60,11 +65,16 @@ record MasterConfig(
         deadAfterMillis,
         config.getLong(Master.CHECKPOINT_RECORDS, 1, 1_000_000_000),
         config.getInt(Master.CHECKPOINTS_KEPT, 1, 100),
+        config.getMillis(Master.GC_RETENTION_MS, 0, 31_536_000_000L),
+        config.getMillis(Master.GC_SCAN_INTERVAL_MS, 100, 86_400_000),
+        config.getInt(Master.REPLICATION_CLONES_MAX, 1, 10_000),
+        config.getInt(Master.REPLICATION_CLONES_PER_SERVER_MAX, 1, 1000),
+        config.getMillis(Master.REPLICATION_SCAN_INTERVAL_MS, 100, 600_000),
         RpcLimits.from(config));
   }
 
   MasterState.Settings stateSettings() {
     return new MasterState.Settings(chunkSizeBytes, leaseDurationMillis, chunkServerDeadAfterMillis,
-        replicationDefault);
+        replicationDefault, gcRetentionMillis);
   }
 }

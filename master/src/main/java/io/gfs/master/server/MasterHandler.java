@@ -110,7 +110,25 @@ final class MasterHandler implements MasterService.Iface {
   public boolean remove(String path, boolean recursive) throws GfsException {
     return HandlerGuard.call("remove", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
-        return commit(state.decideRemove(path, recursive));
+        return commit(state.decideRemove(path, recursive, clock.millis()));
+      }
+    });
+  }
+
+  @Override
+  public boolean undelete(String path) throws GfsException {
+    return HandlerGuard.call("undelete", () -> {
+      try (LockTable.Held locks = state.lockUndelete(path)) {
+        return commit(state.decideUndelete(path, clock.millis()));
+      }
+    });
+  }
+
+  @Override
+  public List<FileInfo> listDeleted(String directory) throws GfsException {
+    return HandlerGuard.call("listDeleted", () -> {
+      try (LockTable.Held locks = state.lockRead(directory)) {
+        return ThriftMapping.fileInfos(state.listDeleted(directory), config.chunkSizeBytes());
       }
     });
   }

@@ -95,7 +95,7 @@ public final class MasterServer implements AutoCloseable {
     rpcServer = RpcServer.start("master", config.bind(), new MasterService.Processor<>(handler), config.rpcLimits());
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
-    MasterTimers timers = new MasterTimers(state, journal, clock, config);
+    MasterTimers timers = new MasterTimers(state, journal, clock, config, new GarbageCollector(state, journal, clock));
     resources.push(timers);
     registerAlias(config);
     LOG.info("master of cluster '{}' serving on {} (recovered to sequence {}, {} files)", config.clusterName(),

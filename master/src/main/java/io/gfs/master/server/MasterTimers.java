@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's periodic work: forget chunkservers that stopped heartbeating (their replicas leave the locations, their
- * leases end), drop expired leases, and start a checkpoint when enough records accumulated. State methods take the
+ * leases end), drop expired leases, start a checkpoint when enough records accumulated, and run the namespace scan
+ * that purges deleted entries past their retention. State methods take the
  * time; this class reads the clock.
  */
 final class MasterTimers implements AutoCloseable {
@@ -23,7 +24,8 @@ final class MasterTimers implements AutoCloseable {
     return t;
   });
 
-  MasterTimers(MasterState state, Journal journal, InstantSource clock, MasterConfig config) {
+  MasterTimers(MasterState state, Journal journal, InstantSource clock, MasterConfig config,
+      GarbageCollector garbage) {
     long periodMillis = Math.max(50, Math.min(1000, config.chunkServerDeadAfterMillis() / 4));
     executor.scheduleWithFixedDelay(() -> {
       try {
@@ -36,6 +38,13 @@ final class MasterTimers implements AutoCloseable {
         LOG.error("master timer task failed", e); // keep the timer alive: a thrown task would cancel it
       }
     }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        garbage.scan();
+      } catch (RuntimeException e) {
+        LOG.error("garbage collection scan failed", e);
+      }
+    }, config.gcScanIntervalMillis(), config.gcScanIntervalMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -34,8 +34,30 @@ final class ChunkCoordinator {
         MasterState.RECENT_CREATION_WINDOW_MILLIS);
   }
 
-  synchronized void applyAdd(long handle, long version) {
+  synchronized void applyAdd(long handle, long version, int replicationTarget, boolean trashed) {
     chunks.add(handle, version);
+    ChunkInfo chunk = chunks.get(handle);
+    chunk.replicationTarget = replicationTarget;
+    chunk.trashed = trashed;
+  }
+
+  /** The files' replication changed (or the chunks moved to another file): that many replicas are wanted now. */
+  synchronized void setTargets(List<Long> handles, int replicationTarget) {
+    for (long handle : handles) {
+      ChunkInfo chunk = chunks.get(handle);
+      if (chunk != null) {
+        chunk.replicationTarget = replicationTarget;
+      }
+    }
+  }
+
+  synchronized void setTrashed(List<Long> handles, boolean trashed) {
+    for (long handle : handles) {
+      ChunkInfo chunk = chunks.get(handle);
+      if (chunk != null) {
+        chunk.trashed = trashed;
+      }
+    }
   }
 
   synchronized void applySetVersion(long handle, long version) {
@@ -249,12 +271,14 @@ final class ChunkCoordinator {
   }
 
   /** Every file's chunk exists with the right reference count; leases sit on current replicas. */
-  synchronized void checkInvariants(Map<Long, Integer> references) {
+  synchronized void checkInvariants(Map<Long, Integer> references, Map<Long, Integer> targets) {
     for (Map.Entry<Long, Integer> ref : references.entrySet()) {
       ChunkInfo chunk = chunks.get(ref.getKey());
       Check.state(chunk != null, "file chunk %s missing from the chunk table", ref.getKey());
       Check.state(chunk.referenceCount == ref.getValue(), "chunk %s reference count %s but %s files refer to it",
           ref.getKey(), chunk.referenceCount, ref.getValue());
+      Check.state(chunk.replicationTarget == targets.get(ref.getKey()), "chunk %s wants %s replicas, its file %s",
+          ref.getKey(), chunk.replicationTarget, targets.get(ref.getKey()));
     }
     for (ChunkInfo chunk : chunks.all()) {
       Check.state(references.containsKey(chunk.handle), "chunk %s is in the table but in no file", chunk.handle);

@@ -27,6 +27,12 @@ final class ChunkInfo {
   boolean grantInProgress;
   /** Creation failed on every chosen server: no data can exist, so the next lease may place it afresh. */
   boolean allocationFailed;
+  /** Replicas wanted: the replication of the file holding it. Follows the namespace; not persisted on its own. */
+  int replicationTarget = 1;
+  /** Its file is deleted but not purged yet: re-replicated after the chunks of live files [0070]. */
+  boolean trashed;
+  /** When a writer last asked for a lease on it while it was below target: re-replicated first for a while. */
+  long clientWaitingAtMillis = Long.MIN_VALUE;
 
   ChunkInfo(long handle, long version) {
     this.handle = handle;

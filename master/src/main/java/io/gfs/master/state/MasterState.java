@@ -18,10 +18,20 @@ import java.util.random.RandomGenerator;
  * durable state, live and on replay, so replay rebuilds exactly what live operation built.
  */
 public final class MasterState {
-  /** Fixed parameters of the state machine. */
+  /**
+   * Fixed parameters of the state machine. gcRetentionMillis: how long deleted entries stay hidden before the scan
+   * purges them (0: deletes purge at once).
+   */
   public record Settings(long chunkSizeBytes, long leaseDurationMillis, long chunkServerDeadAfterMillis,
-      int replicationDefault) {
+      int replicationDefault, long gcRetentionMillis) {
+    /** Deletes purge at once. */
+    public Settings(long chunkSizeBytes, long leaseDurationMillis, long chunkServerDeadAfterMillis,
+        int replicationDefault) {
+      this(chunkSizeBytes, leaseDurationMillis, chunkServerDeadAfterMillis, replicationDefault, 0);
+    }
+
     public Settings {
+      Check.argument(gcRetentionMillis >= 0, "gc retention %s < 0", gcRetentionMillis);
       Check.argument(chunkSizeBytes > 0, "chunk size %s <= 0", chunkSizeBytes);
       Check.argument(leaseDurationMillis > 0, "lease duration %s <= 0", leaseDurationMillis);
       Check.argument(chunkServerDeadAfterMillis > 0, "dead-after %s <= 0", chunkServerDeadAfterMillis);
@@ -42,12 +52,14 @@ public final class MasterState {
   private final ChunkCoordinator coordinator;
   private final NamespaceQueries queries;
   private final MetadataDecisions metadata;
+  private final GarbageDecisions garbage;
 
   public MasterState(Settings settings, RandomGenerator random) {
     this.settings = Check.notNull(settings, "settings");
     this.coordinator = new ChunkCoordinator(settings, Check.notNull(random, "random"));
     this.queries = new NamespaceQueries(tree, coordinator);
     this.metadata = new MetadataDecisions(queries, coordinator, settings.chunkSizeBytes());
+    this.garbage = new GarbageDecisions(tree, queries, settings.gcRetentionMillis());
   }
 
   public Settings settings() {
@@ -69,6 +81,16 @@ public final class MasterState {
   /** Write locks on both paths and read locks on their ancestors. */
   public LockTable.Held lockRename(String source, String destination) {
     return locks.lock(LockTable.plan(List.of(components(source), components(destination)), List.of(true, true)));
+  }
+
+  /**
+   * Undelete: a write lock on the parent directory (the namespace scan cannot purge the hidden entry meanwhile) and
+   * on the path.
+   */
+  public LockTable.Held lockUndelete(String path) {
+    List<String> c = components(path);
+    List<String> parent = c.isEmpty() ? c : c.subList(0, c.size() - 1);
+    return locks.lock(LockTable.plan(List.of(parent, c), List.of(true, true)));
   }
 
   /** Write locks on every path (concat: the target and its sources) and read locks on their ancestors. */
@@ -106,6 +128,9 @@ public final class MasterState {
     if (r.ancestorIsFile()) {
       return Decision.reject(StateError.PARENT_NOT_DIRECTORY, "a parent of %s is a file", path);
     }
+    if (DeletedNames.anyHidden(c)) {
+      return reserved(path);
+    }
     Decision bad = badAttributes(path, owner, group, permission);
     if (bad != null) {
       return bad;
@@ -131,7 +156,7 @@ public final class MasterState {
       return Decision.reject(StateError.INVALID_ARGUMENT, "replication %s outside [0, %s]", replication,
           REPLICATION_MAX);
     }
-    Decision bad = badAttributes(path, owner, group, permission);
+    Decision bad = DeletedNames.anyHidden(c) ? reserved(path) : badAttributes(path, owner, group, permission);
     if (bad != null) {
       return bad;
     }
@@ -151,6 +176,11 @@ public final class MasterState {
     int effective = replication == 0 ? settings.replicationDefault() : replication;
     return Decision.log(new LogRecord.Create(GfsPaths.join(c), effective, nowMillis, overwrite, createParent,
         attributes(c, owner, group, permission, PermissionStatus.FILE_PERMISSION_DEFAULT)));
+  }
+
+  private static Decision reserved(String path) {
+    return Decision.reject(StateError.INVALID_PATH, "%s: names starting with '%s' are reserved for deleted entries",
+        path, DeletedNames.PREFIX);
   }
 
   private static Decision badAttributes(String path, String owner, String group, short permission) {
@@ -173,20 +203,32 @@ public final class MasterState {
         permission < 0 ? permissionDefault : permission);
   }
 
-  /** Answer false (nothing logged) when the path does not exist. Removing "/" removes its children and keeps it. */
-  public Decision decideRemove(String path, boolean recursive) {
-    List<String> c = components(path);
-    NamespaceTree.Resolution r = tree.resolve(c);
-    if (!r.exists()) {
-      return Decision.noop(false);
-    }
-    if (r.node() instanceof DirectoryNode directory && !directory.children.isEmpty() && !recursive) {
-      return Decision.reject(StateError.DIRECTORY_NOT_EMPTY, "directory %s is not empty", path);
-    }
-    if (c.isEmpty() && ((DirectoryNode) r.node()).children.isEmpty()) {
-      return Decision.noop(false); // "/" itself is never removed
-    }
-    return Decision.log(new LogRecord.Delete(GfsPaths.join(c), recursive));
+  /**
+   * Answer false (nothing logged) when the path does not exist. The entry is renamed to a hidden name with the
+   * deletion time, or purged at once (see {@link GarbageDecisions}). Removing "/" purges its children and keeps it.
+   */
+  public Decision decideRemove(String path, boolean recursive, long nowMillis) {
+    return garbage.remove(components(path), recursive, nowMillis);
+  }
+
+  /** Caller holds {@link #lockUndelete}. False when no deleted entry had the path. */
+  public Decision decideUndelete(String path, long nowMillis) {
+    return garbage.undelete(components(path), path, nowMillis);
+  }
+
+  /** The namespace scan's purge of a hidden entry past its retention; caller holds {@link #lockWrite}. */
+  public Decision decidePurge(String hiddenPath, long nowMillis) {
+    return garbage.purge(components(hiddenPath), nowMillis);
+  }
+
+  /** Hidden entries past their retention, outermost first, at most countMax: what the scan purges [0076]. */
+  public List<String> expiredDeleted(long nowMillis, int countMax) {
+    return garbage.expired(nowMillis, countMax);
+  }
+
+  /** Deleted entries directly in a directory, newest first, under their hidden paths (caller holds read locks). */
+  public List<FileStatus> listDeleted(String directory) {
+    return garbage.listDeleted(components(directory), directory);
   }
 
   public Decision decideRename(String source, String destination, long nowMillis) {
@@ -207,6 +249,9 @@ public final class MasterState {
           destination);
     }
     NamespaceTree.Resolution dst = tree.resolve(to);
+    if (DeletedNames.anyHidden(to)) {
+      return reserved(destination);
+    }
     if (dst.exists()) {
       return Decision.reject(StateError.ALREADY_EXISTS, "rename destination %s exists", destination);
     }
@@ -272,14 +317,21 @@ public final class MasterState {
       }
       case RENAME -> {
         LogRecord.Rename r = (LogRecord.Rename) record;
-        tree.rename(GfsPaths.components(r.source()), GfsPaths.components(r.destination()), r.mtimeMillis());
+        List<String> to = GfsPaths.components(r.destination());
+        tree.rename(GfsPaths.components(r.source()), to, r.mtimeMillis());
+        boolean deleted = DeletedNames.anyHidden(to);
+        if (deleted != DeletedNames.anyHidden(GfsPaths.components(r.source()))) {
+          // A delete or an undelete: re-replication ranks these chunks after (or again among) live files' [0070].
+          coordinator.setTrashed(tree.chunkHandlesUnder(tree.resolve(to).node(), !deleted), deleted);
+        }
       }
       case ADD_CHUNK -> {
         LogRecord.AddChunk r = (LogRecord.AddChunk) record;
         FileNode file = fileForApply(r.path());
         Check.state(file.chunkHandles.size() == r.chunkIndex(), "ADD_CHUNK %s index %s but the file has %s chunks",
             r.path(), r.chunkIndex(), file.chunkHandles.size());
-        coordinator.applyAdd(r.handle(), r.version());
+        coordinator.applyAdd(r.handle(), r.version(), file.replication,
+            DeletedNames.anyHidden(GfsPaths.components(r.path())));
         file.chunkHandles.add(r.handle());
         file.touch(r.mtimeMillis());
       }
@@ -308,12 +360,16 @@ public final class MasterState {
       case SET_REPLICATION -> {
         LogRecord.SetReplication r = (LogRecord.SetReplication) record;
         tree.setReplication(GfsPaths.components(r.path()), r.replication());
+        FileNode file = fileForApply(r.path());
+        coordinator.setTargets(List.copyOf(file.chunkHandles), file.replication);
       }
       case CONCAT -> {
         LogRecord.Concat r = (LogRecord.Concat) record;
         List<List<String>> sources = new ArrayList<>();
         r.sources().forEach(source -> sources.add(GfsPaths.components(source)));
         tree.concat(GfsPaths.components(r.target()), sources, r.mtimeMillis());
+        FileNode target = fileForApply(r.target());
+        coordinator.setTargets(List.copyOf(target.chunkHandles), target.replication);
       }
       default -> throw new IllegalStateException("unknown record " + record);
     }
@@ -332,7 +388,10 @@ public final class MasterState {
     return queries.status(GfsPaths.join(c), queries.existing(c, path));
   }
 
-  /** A directory's children in name order; for a file, the file itself (as Hadoop's listStatus does). */
+  /**
+   * A directory's children in name order, deleted ones left out; for a file, the file itself (as Hadoop's listStatus
+   * does).
+   */
   public List<FileStatus> listStatus(String path) {
     List<String> c = components(path);
     Node node = queries.existing(c, path);
@@ -342,7 +401,11 @@ public final class MasterState {
     }
     List<FileStatus> out = new ArrayList<>();
     String prefix = c.isEmpty() ? "/" : normalized + "/";
-    directory.children.forEach((name, child) -> out.add(queries.status(prefix + name, child)));
+    directory.children.forEach((name, child) -> {
+      if (!DeletedNames.isHidden(name)) {
+        out.add(queries.status(prefix + name, child));
+      }
+    });
     return out;
   }
 
@@ -490,6 +553,14 @@ public final class MasterState {
       tree.resolve(GfsPaths.components(d.path())).node().restoreMtime(d.mtimeMillis());
     }
     coordinator.restore(image, references);
+    // Replication targets and deleted marks follow from the files, as live operation set them.
+    tree.visit((path, node) -> {
+      if (node instanceof FileNode file) {
+        List<Long> handles = List.copyOf(file.chunkHandles);
+        coordinator.setTargets(handles, file.replication);
+        coordinator.setTrashed(handles, DeletedNames.anyHidden(GfsPaths.components(path)));
+      }
+    });
   }
 
   // ---- invariants ----
@@ -497,6 +568,7 @@ public final class MasterState {
   /** Expensive whole-state checks, for tests after every step: throws IllegalStateException naming the breakage. */
   public void checkInvariants() {
     Map<Long, Integer> references = new HashMap<>();
+    Map<Long, Integer> targets = new HashMap<>();
     long[] counts = new long[2];
     tree.visit((path, node) -> {
       if (node instanceof FileNode file) {
@@ -504,6 +576,7 @@ public final class MasterState {
         Check.state(file.replication >= 1 && file.replication <= REPLICATION_MAX, "%s replication %s", path,
             file.replication);
         file.chunkHandles.forEach(h -> references.merge(h, 1, Integer::sum));
+        file.chunkHandles.forEach(h -> targets.merge(h, file.replication, Math::max));
       } else {
         counts[1]++;
       }
@@ -511,7 +584,7 @@ public final class MasterState {
     Check.state(counts[0] == tree.fileCount(), "%s files in the tree, counter says %s", counts[0], tree.fileCount());
     Check.state(counts[1] == tree.directoryCount(), "%s directories in the tree, counter says %s", counts[1],
         tree.directoryCount());
-    coordinator.checkInvariants(references);
+    coordinator.checkInvariants(references, targets);
   }
 
   private static List<String> components(String path) {

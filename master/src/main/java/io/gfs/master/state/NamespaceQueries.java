@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Read-only answers about the namespace: a node's status, listing pages and content summaries. The caller holds read
  * locks on the path. A walk below the path (content summary) reads the concurrent child maps without locking each
- * descendant, so it is a consistent count only when nothing below changes meanwhile, as HDFS's is not either.
+ * descendant, so it is a consistent count only when nothing below changes meanwhile, as HDFS's is not either. Deleted
+ * entries not purged yet (hidden names) are left out of listings and summaries.
  */
 final class NamespaceQueries {
   /** Most entries in one listing page, whatever the caller asks for. */
@@ -80,6 +81,9 @@ final class NamespaceQueries {
     int chunkBudget = LISTING_CHUNKS_MAX;
     while (children.hasNext() && entries.size() < limit) {
       Map.Entry<String, Node> child = children.next();
+      if (DeletedNames.isHidden(child.getKey())) {
+        continue; // deleted, not purged yet: listed by listDeleted only
+      }
       if (withLocations && child.getValue() instanceof FileNode file) {
         int chunks = file.chunkHandles.size();
         if (chunks <= LISTING_CHUNKS_MAX && chunks > chunkBudget) {
@@ -90,7 +94,16 @@ final class NamespaceQueries {
       }
       entries.add(entry(prefix + child.getKey(), child.getValue(), withLocations, nowMillis));
     }
-    return new Listing(entries, children.hasNext());
+    return new Listing(entries, hasVisible(children));
+  }
+
+  private static boolean hasVisible(Iterator<Map.Entry<String, Node>> children) {
+    while (children.hasNext()) {
+      if (!DeletedNames.isHidden(children.next().getKey())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Listing.Entry entry(String path, Node node, boolean withLocations, long nowMillis) {
@@ -120,7 +133,11 @@ final class NamespaceQueries {
         space += fileLength * file.replication;
       } else {
         directories++;
-        ((DirectoryNode) node).children.values().forEach(pending::push);
+        ((DirectoryNode) node).children.forEach((name, child) -> {
+          if (!DeletedNames.isHidden(name)) {
+            pending.push(child);
+          }
+        });
       }
     }
     return new ContentSummary(length, files, directories, space);

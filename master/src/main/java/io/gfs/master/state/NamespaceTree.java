@@ -235,6 +235,26 @@ final class NamespaceTree {
     t.parent().touch(mtimeMillis);
   }
 
+  /** Every chunk handle of the files at and below node; skipHidden leaves out deleted entries below it. */
+  List<Long> chunkHandlesUnder(Node node, boolean skipHidden) {
+    List<Long> out = new ArrayList<>();
+    java.util.Deque<Node> pending = new java.util.ArrayDeque<>();
+    pending.push(node);
+    while (!pending.isEmpty()) {
+      Node next = pending.pop();
+      if (next instanceof FileNode file) {
+        out.addAll(file.chunkHandles);
+      } else {
+        ((DirectoryNode) next).children.forEach((name, child) -> {
+          if (!skipHidden || !DeletedNames.isHidden(name)) {
+            pending.push(child);
+          }
+        });
+      }
+    }
+    return out;
+  }
+
   /** Visits every node, parents before children, children in name order: the checkpoint order. */
   void visit(BiConsumer<String, Node> visitor) {
     visit("", root, visitor);

@@ -104,7 +104,8 @@ class MasterServerIT {
     start(Map.of());
     assertEquals(sequence, master.lastLogSequence());
     assertTrue(Files.list(metaDir).anyMatch(p -> p.getFileName().toString().endsWith(".ckpt")));
-    assertEquals(38, call(c -> c.getClusterStatus()).getFileCount() - 1);
+    assertEquals(40, call(c -> c.getClusterStatus()).getFileCount(), "the deleted file counts until it is purged");
+    assertEquals(1, call(c -> c.listDeleted("/dir1")).size());
     assertFalse(call(c -> c.getFileInfo("/moved")).isDirectory());
     assertTrue(call(c -> c.getFileInfo("/empty/dir")).isDirectory());
     assertEquals(ErrorCode.NOT_FOUND, errorOf(c -> c.getFileInfo("/dir1/file1")));

@@ -9,14 +9,14 @@ import org.junit.jupiter.api.Test;
 /** Replaying the logged records, or restoring a checkpoint image, gives exactly the state live operation built. */
 class ReplayTest {
   private static StateFixture workload(long seed) {
-    StateFixture f = new StateFixture(3, seed);
+    StateFixture f = new StateFixture(3, seed, seed % 2 == 0 ? 0 : 30_000); // odd seeds: deletes hide, scans purge
     SplittableRandom random = new SplittableRandom(seed);
     List.of("cs1", "cs2", "cs3", "cs4").forEach(f::heartbeat);
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 600; i++) {
       String dir = "/d" + random.nextInt(4) + "/e" + random.nextInt(3);
-      String file = dir + "/f" + random.nextInt(20);
+      String file = dir + "/f" + random.nextInt(6);
       try {
-        switch (random.nextInt(15)) {
+        switch (random.nextInt(17)) {
           case 0 -> f.mkdirs(dir);
           case 1 -> f.create(file, random.nextBoolean(), true, random.nextInt(4));
           case 2 -> f.remove(random.nextBoolean() ? file : dir, true);
@@ -32,6 +32,18 @@ class ReplayTest {
             f.concat(file, dir + "/src" + i);
           }
           case 13 -> f.fill(file);
+          case 14 -> {
+            try (LockTable.Held l = f.state.lockUndelete(file)) {
+              f.commit(f.state.decideUndelete(file, ++f.nowMillis));
+            }
+          }
+          case 15 -> {
+            for (String hidden : f.state.expiredDeleted(f.nowMillis, 100)) {
+              try (LockTable.Held l = f.state.lockWrite(hidden)) {
+                f.commit(f.state.decidePurge(hidden, f.nowMillis));
+              }
+            }
+          }
           default -> {
             f.nowMillis += StateFixture.LEASE_MILLIS;
             // Every server reports every chunk at its current version, so the next grants bump versions.

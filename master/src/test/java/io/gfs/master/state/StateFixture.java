@@ -26,8 +26,13 @@ final class StateFixture {
   }
 
   StateFixture(int replicationDefault, long seed) {
-    state = new MasterState(new MasterState.Settings(CHUNK_SIZE, LEASE_MILLIS, DEAD_AFTER_MILLIS, replicationDefault),
-        new SplittableRandom(seed));
+    this(replicationDefault, seed, 0);
+  }
+
+  /** gcRetentionMillis above 0: deletes hide entries until the scan purges them. */
+  StateFixture(int replicationDefault, long seed, long gcRetentionMillis) {
+    state = new MasterState(new MasterState.Settings(CHUNK_SIZE, LEASE_MILLIS, DEAD_AFTER_MILLIS, replicationDefault,
+        gcRetentionMillis), new SplittableRandom(seed));
   }
 
   static MasterState fresh() {
@@ -53,7 +58,7 @@ final class StateFixture {
 
   boolean remove(String path, boolean recursive) {
     try (LockTable.Held l = state.lockWrite(path)) {
-      return commit(state.decideRemove(path, recursive));
+      return commit(state.decideRemove(path, recursive, ++nowMillis));
     }
   }
 
