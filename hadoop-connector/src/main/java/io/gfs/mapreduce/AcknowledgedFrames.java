@@ -16,22 +16,26 @@ final class AcknowledgedFrames {
   private final List<Ack> acks;
   private final int payloadBytesMax;
   private final String fileName;
+  private final long end;
   private int next;
   private long previousEnd;
   private long skippedBytes;
 
-  AcknowledgedFrames(PositionedSource source, AcknowledgedRecords records, long start, int frameBytesMax,
+  AcknowledgedFrames(PositionedSource source, AcknowledgedRecords records, long start, long end, int frameBytesMax,
       int windowBytes, String fileName) {
     this.acks = records.acks();
     this.window = new ByteWindow(source, acks.isEmpty() ? start : acks.get(0).offsetBytes(), windowBytes);
     this.payloadBytesMax = frameBytesMax - RecordFrame.HEADER_BYTES;
     this.fileName = fileName;
     this.previousEnd = start;
+    this.end = end;
   }
 
   /** The next acknowledged record, or null after the last one. */
   Frame next() throws IOException {
     if (next == acks.size()) {
+      skippedBytes += Math.max(0, end - previousEnd); // the split's tail: padding and unacknowledged frames
+      previousEnd = Math.max(previousEnd, end);
       return null;
     }
     Ack ack = acks.get(next++);
@@ -62,6 +66,7 @@ final class AcknowledgedFrames {
     return frame;
   }
 
+  /** Bytes of the split outside the records returned so far (the tail is counted once the last one was read). */
   long skippedBytes() {
     return skippedBytes;
   }

@@ -45,7 +45,8 @@ final class RecordAppendRecordReader extends RecordReader<RecordId, BytesWritabl
     PositionedSource source = in::read;
     AcknowledgedRecords acks = AcknowledgedRecords.load(fs, file, start, end);
     if (acks != null) {
-      acknowledged = new AcknowledgedFrames(source, acks, start, frameBytesMax, WINDOW_BYTES, file.toString());
+      acknowledged = new AcknowledgedFrames(source, acks, start, end, frameBytesMax, WINDOW_BYTES,
+          file.toString());
     } else {
       scanner = new FrameScanner(source, start, end, frameBytesMax, WINDOW_BYTES);
       seen = new HashSet<>();

@@ -19,7 +19,10 @@ import org.apache.hadoop.fs.Path;
  * writer per thread.
  */
 public final class RecordAppendWriter implements Closeable {
-  /** Batches never exceed this, to bound the padding a full chunk may leave behind [0107]. */
+  /**
+   * Batches never exceed this, nor a sixteenth of the chunk, to bound the padding a chunk may be left with when the
+   * next batch does not fit [0107].
+   */
   public static final int BATCH_BYTES_MAX = 256 * 1024;
 
   /** Told the file offset of every record once its batch was appended, in sequence order. */
@@ -45,7 +48,7 @@ public final class RecordAppendWriter implements Closeable {
     this.writerId = writerId;
     this.frameBytesMax = RecordFrame.frameBytesMax(chunkSizeBytes);
     this.listener = listener;
-    this.batch = new byte[Math.min(BATCH_BYTES_MAX, frameBytesMax)];
+    this.batch = new byte[(int) Math.min(BATCH_BYTES_MAX, Math.max(RecordFrame.HEADER_BYTES, chunkSizeBytes / 16))];
   }
 
   /**
