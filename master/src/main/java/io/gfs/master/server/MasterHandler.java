@@ -62,8 +62,11 @@ final class MasterHandler implements MasterService.Iface {
             s.info().rack(), s.info().capacityBytes(), s.info().usedBytes(), s.chunkCount(),
             Math.max(0, now - s.info().lastHeartbeatMillis())));
       }
-      return new ClusterStatus(config.clusterName(), servers, state.fileCount(), state.directoryCount(),
-          state.chunkCount(), journal.lastSequence());
+      ClusterStatus status = new ClusterStatus(config.clusterName(), servers, state.fileCount(),
+          state.directoryCount(), state.chunkCount(), journal.lastSequence());
+      status.setUnderReplicatedChunks(state.underReplicatedCount(now));
+      status.setClonesInFlight(state.clonesInFlight());
+      return status;
     });
   }
 

@@ -95,7 +95,16 @@ public final class MasterServer implements AutoCloseable {
     rpcServer = RpcServer.start("master", config.bind(), new MasterService.Processor<>(handler), config.rpcLimits());
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
-    MasterTimers timers = new MasterTimers(state, journal, clock, config, new GarbageCollector(state, journal, clock));
+    // Clones last about chunk size / clone rate: their calls get the full RPC timeout, not the grant's cap.
+    RpcClients cloneRpc = new RpcClients(config.rpcLimits());
+    resources.push(cloneRpc);
+    ExecutorService clonePool = Executors.newFixedThreadPool(config.replicationClonesMax(),
+        daemonThreads("gfs-master-clone"));
+    resources.push(clonePool::shutdownNow);
+    Replicator replicator = new Replicator(state, cloneRpc, clonePool, clock, config.replicationClonesMax(),
+        config.replicationClonesPerServerMax(), config.chunkServerDeadAfterMillis());
+    MasterTimers timers = new MasterTimers(state, journal, clock, config, new GarbageCollector(state, journal, clock),
+        replicator);
     resources.push(timers);
     registerAlias(config);
     LOG.info("master of cluster '{}' serving on {} (recovered to sequence {}, {} files)", config.clusterName(),

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's periodic work: forget chunkservers that stopped heartbeating (their replicas leave the locations, their
- * leases end), drop expired leases, start a checkpoint when enough records accumulated, and run the namespace scan
- * that purges deleted entries past their retention. State methods take the
+ * leases end), drop expired leases, start a checkpoint when enough records accumulated, run the namespace scan
+ * that purges deleted entries past their retention, and start re-replication clones. State methods take the
  * time; this class reads the clock.
  */
 final class MasterTimers implements AutoCloseable {
@@ -25,7 +25,7 @@ final class MasterTimers implements AutoCloseable {
   });
 
   MasterTimers(MasterState state, Journal journal, InstantSource clock, MasterConfig config,
-      GarbageCollector garbage) {
+      GarbageCollector garbage, Replicator replicator) {
     long periodMillis = Math.max(50, Math.min(1000, config.chunkServerDeadAfterMillis() / 4));
     executor.scheduleWithFixedDelay(() -> {
       try {
@@ -45,6 +45,13 @@ final class MasterTimers implements AutoCloseable {
         LOG.error("garbage collection scan failed", e);
       }
     }, config.gcScanIntervalMillis(), config.gcScanIntervalMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        replicator.scan();
+      } catch (RuntimeException e) {
+        LOG.error("re-replication scan failed", e);
+      }
+    }, config.replicationScanIntervalMillis(), config.replicationScanIntervalMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

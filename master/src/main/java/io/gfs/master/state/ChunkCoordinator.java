@@ -26,12 +26,14 @@ final class ChunkCoordinator {
   private final ChunkTable chunks = new ChunkTable();
   private final LeaseTable leases = new LeaseTable();
   private final ChunkServerRegistry servers;
+  private final ReplicationPlanner replication;
 
   ChunkCoordinator(MasterState.Settings settings, RandomGenerator random) {
     this.settings = settings;
     this.random = random;
     this.servers = new ChunkServerRegistry(settings.chunkServerDeadAfterMillis(),
         MasterState.RECENT_CREATION_WINDOW_MILLIS);
+    this.replication = new ReplicationPlanner(chunks, leases, servers, random);
   }
 
   synchronized void applyAdd(long handle, long version, int replicationTarget, boolean trashed) {
@@ -119,7 +121,11 @@ final class ChunkCoordinator {
         && servers.isLive(lease.primaryId(), nowMillis) && chunks.isCurrentReplica(handle, lease.primaryId())) {
       return new LeasePlan.Existing(view(chunkIndex, chunk, lease, nowMillis));
     }
-    List<LeasePlan.Target> targets = targets(liveCurrentReplicas(handle, nowMillis));
+    List<String> live = liveCurrentReplicas(handle, nowMillis);
+    if (live.size() < chunk.replicationTarget) {
+      chunk.clientWaitingAtMillis = nowMillis; // a writer needs it: re-replicate it first [0070]
+    }
+    List<LeasePlan.Target> targets = targets(live);
     boolean create = false;
     if (targets.isEmpty()) {
       if (!chunk.allocationFailed || !chunk.replicas.isEmpty()) {
@@ -180,6 +186,7 @@ final class ChunkCoordinator {
     for (String old : replaced) {
       chunks.removeServer(old);
       leases.revokeHeldBy(old);
+      replication.forgetServer(old);
     }
     List<Long> delete = new ArrayList<>();
     List<Long> future = new ArrayList<>();
@@ -195,13 +202,21 @@ final class ChunkCoordinator {
         case STALE, UNKNOWN -> delete.add(r.handle());
         case UNKNOWN_FUTURE -> future.add(r.handle());
         case HIGHER -> adoptions.add(new LogRecord.SetVersion(r.handle(), r.version()));
-        case ACCEPTED, IGNORED -> { }
+        case ACCEPTED -> chunks.get(r.handle()).corruptOn.remove(serverId); // a good copy again (a clone replaced it)
+        case IGNORED -> { }
         default -> throw new IllegalStateException("unhandled verdict");
       }
     }
     chunks.retainReported(serverId, reported, nowMillis, REPORT_GRACE_MILLIS);
     for (long handle : report.corruptChunks()) {
       chunks.markCorrupt(serverId, handle);
+      if (corruptReplicaCanGo(handle, serverId, nowMillis)) {
+        delete.add(handle);
+      }
+    }
+    for (long handle : replication.takePendingDeletes(serverId)) {
+      chunks.dropReplica(handle, serverId); // the report above may have listed it again
+      delete.add(handle);
     }
     List<Lease> extensions = new ArrayList<>();
     for (long handle : new HashSet<>(report.leaseExtensionRequests())) {
@@ -216,12 +231,61 @@ final class ChunkCoordinator {
     return new HeartbeatOutcome(delete, extensions, adoptions, future, replaced);
   }
 
+  /**
+   * A corrupt replica [0127] is deleted once enough good ones exist elsewhere (re-replication made them); until then it
+   * stays on its disk, unused, in case nothing better turns up. A corrupt replica of a chunk the master no longer has
+   * is garbage.
+   */
+  private boolean corruptReplicaCanGo(long handle, String serverId, long nowMillis) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk == null) {
+      return handle > 0 && handle < chunks.nextHandle();
+    }
+    List<String> good = liveCurrentReplicas(handle, nowMillis);
+    good.remove(serverId);
+    if (good.size() >= chunk.replicationTarget) {
+      chunks.dropReplica(handle, serverId);
+      chunk.corruptOn.remove(serverId);
+      return true;
+    }
+    chunk.corruptOn.add(serverId);
+    return false;
+  }
+
+  /** Plans re-replication clones and excess removals (see {@link ReplicationPlanner}). */
+  synchronized List<ClonePlan> planReplication(long nowMillis, int clonesMax, int clonesPerServerMax) {
+    return replication.plan(nowMillis, clonesMax, clonesPerServerMax, this::liveCurrentReplicas);
+  }
+
+  /** A clone ended; true when the chunk gained a current replica. */
+  synchronized boolean completeClone(ClonePlan clone, boolean succeeded, long nowMillis) {
+    boolean gained = replication.complete(clone, succeeded, nowMillis);
+    pruneLeases();
+    return gained;
+  }
+
+  synchronized int clonesInFlight() {
+    return replication.inFlightCount();
+  }
+
+  /** Chunks with fewer live current replicas than their target. */
+  synchronized int underReplicatedCount(long nowMillis) {
+    int count = 0;
+    for (ChunkInfo chunk : chunks.all()) {
+      if (liveCurrentReplicas(chunk.handle, nowMillis).size() < chunk.replicationTarget) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** Forgets chunkservers silent too long (their replicas and leases) and expired leases. */
   synchronized List<String> tick(long nowMillis) {
     List<String> dead = servers.removeDead(nowMillis);
     for (String serverId : dead) {
       chunks.removeServer(serverId);
       leases.revokeHeldBy(serverId);
+      replication.forgetServer(serverId);
     }
     leases.expire(nowMillis);
     return dead;

@@ -31,6 +31,8 @@ final class ChunkInfo {
   int replicationTarget = 1;
   /** Its file is deleted but not purged yet: re-replicated after the chunks of live files [0070]. */
   boolean trashed;
+  /** Servers that reported their copy corrupt and have not deleted it yet: never clone targets for this chunk. */
+  final java.util.Set<String> corruptOn = new java.util.TreeSet<>();
   /** When a writer last asked for a lease on it while it was below target: re-replicated first for a while. */
   long clientWaitingAtMillis = Long.MIN_VALUE;
 

@@ -224,6 +224,14 @@ public final class ChunkTable {
     }
   }
 
+  /** The master dropped this replica (excess, or corrupt with enough good ones left): no longer a location. */
+  void dropReplica(long handle, String serverId) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk != null) {
+      removeReplica(chunk, serverId);
+    }
+  }
+
   private void removeReplica(ChunkInfo chunk, String serverId) {
     chunk.replicas.remove(serverId);
     Set<Long> held = chunksByServer.get(serverId);

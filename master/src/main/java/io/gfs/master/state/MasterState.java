@@ -484,6 +484,29 @@ public final class MasterState {
     return coordinator.heartbeat(report, nowMillis);
   }
 
+  /**
+   * Re-replication [0069-0072]: clones to start now, most urgent first, within the cluster-wide and per-chunkserver
+   * limits; excess replicas are dropped and go out as deletes in heartbeat replies. Each clone's outcome must come
+   * back through {@link #completeClone}.
+   */
+  public List<ClonePlan> planReplication(long nowMillis, int clonesMax, int clonesPerServerMax) {
+    return coordinator.planReplication(nowMillis, clonesMax, clonesPerServerMax);
+  }
+
+  /** A clone ended (the target answered copyChunkFrom, or failed); true when the chunk gained a current replica. */
+  public boolean completeClone(ClonePlan clone, boolean succeeded, long nowMillis) {
+    return coordinator.completeClone(clone, succeeded, nowMillis);
+  }
+
+  public int clonesInFlight() {
+    return coordinator.clonesInFlight();
+  }
+
+  /** Chunks with fewer live, current, uncorrupted replicas than their file's replication. */
+  public int underReplicatedCount(long nowMillis) {
+    return coordinator.underReplicatedCount(nowMillis);
+  }
+
   /** Periodic: forgets dead chunkservers (returned) and expired leases. */
   public List<String> tick(long nowMillis) {
     return coordinator.tick(nowMillis);

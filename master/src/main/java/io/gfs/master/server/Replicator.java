@@ -1,0 +1,87 @@
+package io.gfs.master.server;
+
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.rpc.RpcErrors;
+import io.gfs.master.state.ClonePlan;
+import io.gfs.master.state.MasterState;
+import io.gfs.thrift.gen.GfsException;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.thrift.TException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out re-replication [0069-0072]: each scan asks the state for clones (it ranks and limits them), sends each
+ * to its target chunkserver as copyChunkFrom(handle, version, source) on a pool as large as the clone limit, and
+ * reports every outcome back. The chunkserver checks the version and the data end to end and throttles the copy;
+ * the master only decides who copies what.
+ */
+final class Replicator {
+  private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
+  private final MasterState state;
+  private final RpcClients rpc;
+  private final ExecutorService clonePool;
+  private final InstantSource clock;
+  private final int clonesMax;
+  private final int clonesPerServerMax;
+  private final long notBeforeMillis;
+
+  /**
+   * startupGraceMillis: no clones until then, so that chunkservers still registering after a master start do not
+   * look like lost replicas (every live one heartbeats within that time).
+   */
+  Replicator(MasterState state, RpcClients rpc, ExecutorService clonePool, InstantSource clock, int clonesMax,
+      int clonesPerServerMax, long startupGraceMillis) {
+    this.state = state;
+    this.rpc = rpc;
+    this.clonePool = clonePool;
+    this.clock = clock;
+    this.clonesMax = clonesMax;
+    this.clonesPerServerMax = clonesPerServerMax;
+    this.notBeforeMillis = clock.millis() + startupGraceMillis;
+  }
+
+  /** One scan: plans clones and starts them; returns how many started. */
+  int scan() {
+    if (clock.millis() < notBeforeMillis) {
+      return 0;
+    }
+    List<ClonePlan> clones = state.planReplication(clock.millis(), clonesMax, clonesPerServerMax);
+    for (ClonePlan clone : clones) {
+      try {
+        clonePool.execute(() -> run(clone));
+      } catch (RejectedExecutionException closing) {
+        state.completeClone(clone, false, clock.millis());
+      }
+    }
+    return clones.size();
+  }
+
+  private void run(ClonePlan clone) {
+    boolean succeeded = false;
+    try {
+      rpc.chunkServer(clone.target(), c -> {
+        c.copyChunkFrom(clone.handle(), clone.version(), RpcErrors.toThrift(clone.source()));
+        return null;
+      });
+      succeeded = true;
+    } catch (GfsException e) {
+      LOG.warn("clone of chunk {} v{} from {} to {} refused: {} {}", clone.handle(), clone.version(), clone.source(),
+          clone.target(), e.getCode(), e.getMessage());
+    } catch (TException | RuntimeException e) {
+      LOG.warn("clone of chunk {} v{} from {} to {} failed: {}", clone.handle(), clone.version(), clone.source(),
+          clone.target(), e.toString());
+      rpc.forget(clone.target());
+    } finally {
+      boolean gained = state.completeClone(clone, succeeded, clock.millis());
+      if (gained) {
+        LOG.info("chunk {} v{} re-replicated from {} to {} ({} replicas were missing)", clone.handle(),
+            clone.version(), clone.source(), clone.target(), clone.missingReplicas());
+      }
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package io.gfs.master.state;
+
+import io.gfs.common.Check;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * Re-replication and excess removal [0069-0072]. Each scan ranks the chunks below their replication target: a chunk
+ * a writer is waiting on first, then the one missing more replicas, then live files before deleted ones, and plans
+ * clones in that order until the cluster-wide and per-chunkserver clone limits are reached (so clones cannot swamp
+ * client traffic). A clone copies from a live current replica to a live server that holds no copy of the chunk,
+ * placed like a new chunk (below-average utilisation, few recent creations). Chunks under an unexpired lease are left
+ * alone until it ends: a clone taken while mutations flow could miss some, and the next grant bumps the version anyway,
+ * which would make the clone stale. A chunk above its target (a server came back, or the target was lowered) loses
+ * replicas on its fullest servers, through the next heartbeat replies. Runs under {@link ChunkCoordinator}'s monitor.
+ */
+final class ReplicationPlanner {
+  /**
+   * How long a writer's interest boosts a chunk's priority: longer than a lease, because the chunk is only cloned
+   * once its writer's lease has ended.
+   */
+  static final long CLIENT_WAITING_BOOST_MILLIS = 10 * 60_000;
+  /** A clone not reported back within this is forgotten (the shell reports every outcome; this is a backstop). */
+  static final long CLONE_IN_FLIGHT_MILLIS_MAX = 30 * 60_000;
+
+  private final ChunkTable chunks;
+  private final LeaseTable leases;
+  private final ChunkServerRegistry servers;
+  private final RandomGenerator random;
+  /** handle to the clones running for it. TreeMap: deterministic iteration. */
+  private final Map<Long, List<ClonePlan>> inFlight = new TreeMap<>();
+  /** serverId to the replicas it must be told to delete in its next heartbeat reply. */
+  private final Map<String, List<Long>> pendingDeletes = new TreeMap<>();
+
+  ReplicationPlanner(ChunkTable chunks, LeaseTable leases, ChunkServerRegistry servers, RandomGenerator random) {
+    this.chunks = chunks;
+    this.leases = leases;
+    this.servers = servers;
+    this.random = random;
+  }
+
+  private record Candidate(ChunkInfo chunk, List<String> live, boolean clientWaiting, int missing) {}
+
+  /** Plans new clones within the limits, and excess replicas to delete; liveReplicas gives a chunk's live current ones. */
+  List<ClonePlan> plan(long nowMillis, int clonesMax, int clonesPerServerMax,
+      BiFunction<Long, Long, List<String>> liveReplicas) {
+    Check.argument(clonesMax > 0 && clonesPerServerMax > 0, "clone limits %s/%s", clonesMax, clonesPerServerMax);
+    expireInFlight(nowMillis);
+    List<Candidate> candidates = new ArrayList<>();
+    for (ChunkInfo chunk : chunks.all()) {
+      if (chunk.grantInProgress || chunk.allocationFailed || leased(chunk, nowMillis)) {
+        continue;
+      }
+      List<String> live = liveReplicas.apply(chunk.handle, nowMillis);
+      int running = inFlight.getOrDefault(chunk.handle, List.of()).size();
+      if (!live.isEmpty() && live.size() + running < chunk.replicationTarget) {
+        boolean waiting = chunk.clientWaitingAtMillis != Long.MIN_VALUE
+            && nowMillis - chunk.clientWaitingAtMillis < CLIENT_WAITING_BOOST_MILLIS;
+        candidates.add(new Candidate(chunk, live, waiting, chunk.replicationTarget - live.size()));
+      } else if (live.size() > chunk.replicationTarget && running == 0) {
+        dropExcess(chunk, live, nowMillis);
+      }
+    }
+    candidates.sort(Comparator.comparing((Candidate c) -> !c.clientWaiting())
+        .thenComparing(Comparator.comparingInt(Candidate::missing).reversed())
+        .thenComparing(c -> c.chunk().trashed)
+        .thenComparingLong(c -> c.chunk().handle));
+    Map<String, Integer> load = load();
+    List<ClonePlan> planned = new ArrayList<>();
+    int running = inFlightCount();
+    for (Candidate candidate : candidates) {
+      int wanted = candidate.chunk().replicationTarget - candidate.live().size()
+          - inFlight.getOrDefault(candidate.chunk().handle, List.of()).size();
+      for (int i = 0; i < wanted && running < clonesMax; i++) {
+        ClonePlan clone = planOne(candidate, load, clonesPerServerMax, nowMillis);
+        if (clone == null) {
+          break;
+        }
+        inFlight.computeIfAbsent(clone.handle(), h -> new ArrayList<>()).add(clone);
+        load.merge(clone.sourceId(), 1, Integer::sum);
+        load.merge(clone.targetId(), 1, Integer::sum);
+        planned.add(clone);
+        running++;
+      }
+      if (running >= clonesMax) {
+        break;
+      }
+    }
+    return planned;
+  }
+
+  private boolean leased(ChunkInfo chunk, long nowMillis) {
+    Lease lease = leases.get(chunk.handle);
+    return lease != null && lease.unexpiredAt(nowMillis);
+  }
+
+  private ClonePlan planOne(Candidate candidate, Map<String, Integer> load, int perServerMax, long nowMillis) {
+    ChunkInfo chunk = candidate.chunk();
+    String source = null;
+    for (String id : candidate.live()) {
+      if (load.getOrDefault(id, 0) < perServerMax
+          && (source == null || load.getOrDefault(id, 0) < load.getOrDefault(source, 0))) {
+        source = id;
+      }
+    }
+    if (source == null) {
+      return null;
+    }
+    Set<String> excluded = new java.util.HashSet<>(chunk.replicas.keySet());
+    excluded.addAll(chunk.corruptOn);
+    inFlight.getOrDefault(chunk.handle, List.of()).forEach(c -> excluded.add(c.targetId()));
+    List<Placement.Candidate> targets = new ArrayList<>();
+    for (ChunkServerInfo info : servers.live(nowMillis)) {
+      if (!excluded.contains(info.serverId()) && load.getOrDefault(info.serverId(), 0) < perServerMax) {
+        targets.add(new Placement.Candidate(info.serverId(), info.utilization(),
+            servers.recentCreations(info.serverId(), nowMillis)));
+      }
+    }
+    List<String> chosen = Placement.choose(targets, 1, random);
+    if (chosen.isEmpty()) {
+      return null;
+    }
+    String target = chosen.get(0);
+    servers.noteCreation(target, nowMillis); // a clone target takes write traffic like a new chunk's replica [0065]
+    return new ClonePlan(chunk.handle, chunk.version, source, servers.get(source).address(), target,
+        servers.get(target).address(), candidate.missing(), nowMillis);
+  }
+
+  /** Above target: forget the replicas on the fullest servers now and have them deleted through heartbeats. */
+  private void dropExcess(ChunkInfo chunk, List<String> live, long nowMillis) {
+    List<ChunkServerInfo> holders = new ArrayList<>();
+    live.forEach(id -> holders.add(servers.get(id)));
+    holders.sort(Comparator.comparingDouble(ChunkServerInfo::utilization).reversed()
+        .thenComparing(ChunkServerInfo::serverId));
+    for (int i = 0; i < live.size() - chunk.replicationTarget; i++) {
+      String serverId = holders.get(i).serverId();
+      chunks.dropReplica(chunk.handle, serverId);
+      pendingDeletes.computeIfAbsent(serverId, s -> new ArrayList<>()).add(chunk.handle);
+    }
+  }
+
+  /** The replicas this server must delete, handed over once (the caller puts them in its heartbeat reply). */
+  List<Long> takePendingDeletes(String serverId) {
+    List<Long> out = pendingDeletes.remove(serverId);
+    return out == null ? List.of() : out;
+  }
+
+  /** A chunkserver left (dead or replaced): its pending deletes go with it; clones involving it will fail. */
+  void forgetServer(String serverId) {
+    pendingDeletes.remove(serverId);
+  }
+
+  /** The clone ended; returns whether the chunk gained the replica (the target holds version, still current). */
+  boolean complete(ClonePlan clone, boolean succeeded, long nowMillis) {
+    List<ClonePlan> running = inFlight.get(clone.handle());
+    if (running == null || !running.remove(clone)) {
+      return false; // expired meanwhile
+    }
+    if (running.isEmpty()) {
+      inFlight.remove(clone.handle());
+    }
+    ChunkInfo chunk = chunks.get(clone.handle());
+    if (!succeeded || chunk == null || !servers.isRegistered(clone.targetId())) {
+      return false;
+    }
+    chunks.confirmReplica(clone.handle(), clone.targetId(), clone.version(), nowMillis);
+    return chunk.version == clone.version();
+  }
+
+  int inFlightCount() {
+    int count = 0;
+    for (List<ClonePlan> running : inFlight.values()) {
+      count += running.size();
+    }
+    return count;
+  }
+
+  private Map<String, Integer> load() {
+    Map<String, Integer> load = new HashMap<>();
+    for (List<ClonePlan> running : inFlight.values()) {
+      for (ClonePlan c : running) {
+        load.merge(c.sourceId(), 1, Integer::sum);
+        load.merge(c.targetId(), 1, Integer::sum);
+      }
+    }
+    return load;
+  }
+
+  private void expireInFlight(long nowMillis) {
+    inFlight.values().forEach(running -> running.removeIf(c -> nowMillis - c.plannedAtMillis()
+        > CLONE_IN_FLIGHT_MILLIS_MAX));
+    inFlight.values().removeIf(List::isEmpty);
+  }
+}

@@ -1,0 +1,233 @@
+package io.gfs.master.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gfs.common.HostPort;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Re-replication planning [0069-0072]: what is cloned, in which order, within which limits; excess and corrupt. */
+class ReplicationTest {
+  private static final int UNLIMITED = 1000;
+  private final StateFixture f = new StateFixture();
+  /** What each simulated chunkserver holds: handle to version. */
+  private final Map<String, Map<Long, Long>> disks = new TreeMap<>();
+
+  private void start(String... serverIds) {
+    for (String id : serverIds) {
+      disks.putIfAbsent(id, new TreeMap<>());
+      beat(id);
+    }
+  }
+
+  private HeartbeatOutcome beat(String id, Long... corrupt) {
+    List<HeartbeatReport.Replica> held = new ArrayList<>();
+    disks.get(id).forEach((handle, version) -> held.add(new HeartbeatReport.Replica(handle, version, 10)));
+    HeartbeatOutcome outcome = f.heartbeat(id, held, List.of(), List.of(corrupt));
+    outcome.deleteChunks().forEach(disks.get(id)::remove);
+    return outcome;
+  }
+
+  /** Time passes (leases end); these servers keep heartbeating, the others fall silent and are declared dead. */
+  private void advance(long millis, String... alive) {
+    f.nowMillis += millis;
+    for (String id : alive) {
+      beat(id);
+    }
+    f.state.tick(f.nowMillis);
+    f.state.checkInvariants();
+  }
+
+  /** A file with one chunk granted on exactly these servers. */
+  private long chunkOn(String path, int replication, String... holders) {
+    f.create(path, false, true, replication);
+    LeaseView lease = f.acquire(path, 0, List.of(holders));
+    List<HostPort> where = new ArrayList<>(lease.secondaries());
+    where.add(lease.primary());
+    for (String id : holders) {
+      if (where.contains(StateFixture.address(id))) {
+        disks.get(id).put(lease.handle(), lease.version());
+      }
+    }
+    return lease.handle();
+  }
+
+  private String idOf(HostPort address) {
+    return disks.keySet().stream().filter(id -> StateFixture.address(id).equals(address)).findFirst().orElseThrow();
+  }
+
+  private List<ClonePlan> plan(int clonesMax, int perServerMax) {
+    List<ClonePlan> plans = f.state.planReplication(f.nowMillis, clonesMax, perServerMax);
+    f.state.checkInvariants();
+    return plans;
+  }
+
+  /** The target really copies (its disk gains the chunk at the clone's version) and the master hears it. */
+  private void finish(ClonePlan clone, boolean succeeded) {
+    if (succeeded) {
+      disks.get(clone.targetId()).put(clone.handle(), clone.version());
+    }
+    f.state.completeClone(clone, succeeded, f.nowMillis);
+    f.state.checkInvariants();
+  }
+
+  private int replicas(String path) {
+    return f.state.findChunks(path, 0, 1, f.nowMillis).chunks().get(0).replicas().size();
+  }
+
+  @Test
+  void aLostReplicaIsClonedFromALiveOneToAServerWithoutACopy() {
+    start("a", "b", "c");
+    long handle = chunkOn("/f", 3, "a", "b", "c");
+    start("d");
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "nothing is missing");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c", "d");
+    advance(StateFixture.DEAD_AFTER_MILLIS, "a", "b", "d"); // c is gone
+    assertEquals(2, replicas("/f"));
+    assertEquals(1, f.state.underReplicatedCount(f.nowMillis));
+    List<ClonePlan> clones = plan(UNLIMITED, UNLIMITED);
+    assertEquals(1, clones.size());
+    ClonePlan clone = clones.get(0);
+    assertEquals(handle, clone.handle());
+    assertEquals("d", clone.targetId());
+    assertTrue(List.of("a", "b").contains(clone.sourceId()));
+    assertEquals(1, clone.missingReplicas());
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "a clone in flight is not planned twice");
+    assertEquals(1, f.state.clonesInFlight());
+    finish(clone, true);
+    assertEquals(3, replicas("/f"));
+    assertEquals(0, f.state.underReplicatedCount(f.nowMillis));
+    assertEquals(0, f.state.clonesInFlight());
+    beat("d");
+    assertEquals(3, replicas("/f"), "the target's next report confirms it");
+  }
+
+  @Test
+  void aFailedCloneIsPlannedAgainAndNoSourceMeansNoClone() {
+    start("a", "b");
+    chunkOn("/f", 2, "a", "b");
+    start("c");
+    advance(StateFixture.LEASE_MILLIS, "a", "c");
+    advance(StateFixture.DEAD_AFTER_MILLIS, "a", "c");
+    ClonePlan first = plan(UNLIMITED, UNLIMITED).get(0);
+    finish(first, false);
+    assertEquals(1, replicas("/f"));
+    assertEquals(List.of(first.handle()), plan(UNLIMITED, UNLIMITED).stream().map(ClonePlan::handle).toList());
+    StateFixture lonely = new StateFixture();
+    lonely.heartbeat("x");
+    lonely.create("/g", false, true, 2);
+    lonely.acquire("/g", 0, List.of("x"));
+    lonely.nowMillis += StateFixture.LEASE_MILLIS;
+    assertEquals(List.of(), lonely.state.planReplication(lonely.nowMillis, 9, 9), "no other server to copy to");
+  }
+
+  @Test
+  void moreMissingFirstThenLiveFilesBeforeDeletedOnesWithinTheLimits() {
+    start("a", "b", "c");
+    long oneLeft = chunkOn("/one-left", 3, "a");
+    long twoLeftDeleted = chunkOn("/deleted", 3, "a", "b");
+    long twoLeft = chunkOn("/two-left", 3, "a", "b");
+    // This fixture's deletes purge at once (retention 0): hide the file the way a delete with retention does.
+    f.apply(new LogRecord.Rename("/deleted", "/" + DeletedNames.hide("deleted", 1, 0), f.nowMillis));
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c");
+    List<ClonePlan> first = plan(1, UNLIMITED);
+    assertEquals(List.of(oneLeft), first.stream().map(ClonePlan::handle).toList(), "two replicas missing first");
+    List<ClonePlan> next = plan(2, UNLIMITED);
+    assertEquals(List.of(oneLeft), next.stream().map(ClonePlan::handle).toList(), "its second missing replica");
+    finish(first.get(0), true);
+    finish(next.get(0), true);
+    assertEquals(List.of(twoLeft), plan(1, UNLIMITED).stream().map(ClonePlan::handle).toList(),
+        "a live file before a deleted one");
+    assertEquals(List.of(twoLeftDeleted), plan(2, UNLIMITED).stream().map(ClonePlan::handle).toList());
+  }
+
+  @Test
+  void aChunkAWriterWaitsOnComesFirst() {
+    start("a", "b", "c");
+    long idle = chunkOn("/idle", 3, "a");
+    long wanted = chunkOn("/wanted", 3, "a", "b");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c");
+    LeaseView lease = f.acquire("/wanted", 0, List.of("a", "b")); // a writer needs it now: boosted
+    disks.get("a").put(wanted, lease.version());
+    disks.get("b").put(wanted, lease.version());
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c"); // its lease ends; the boost lasts
+    List<ClonePlan> clones = plan(1, UNLIMITED);
+    assertEquals(List.of(wanted), clones.stream().map(ClonePlan::handle).toList(), "ahead of " + idle);
+  }
+
+  @Test
+  void perServerLimitsBoundConcurrentClonesAndLeasedChunksWait() {
+    start("a");
+    for (int i = 0; i < 4; i++) {
+      chunkOn("/f" + i, 2, "a"); // only a is up: one replica each
+    }
+    start("b", "c", "d", "e");
+    List<ClonePlan> clones = plan(UNLIMITED, 2);
+    assertEquals(List.of(), clones, "every chunk is under its writer's lease");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c", "d", "e");
+    clones = plan(UNLIMITED, 2);
+    assertEquals(2, clones.size(), "the only source, a, takes part in 2 clones at most");
+    assertEquals(List.of(), plan(UNLIMITED, 2));
+    finish(clones.get(0), true);
+    assertEquals(1, plan(UNLIMITED, 2).size());
+  }
+
+  @Test
+  void aVersionBumpDuringACloneLeavesTheCopyStale() {
+    start("a", "b", "c");
+    chunkOn("/f", 3, "a", "b");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c");
+    ClonePlan clone = plan(UNLIMITED, UNLIMITED).get(0);
+    LeaseView lease = f.acquire("/f", 0, List.of("a", "b"));
+    disks.get("a").put(clone.handle(), lease.version());
+    disks.get("b").put(clone.handle(), lease.version());
+    finish(clone, true);
+    assertEquals(2, replicas("/f"), "the copy at the old version is no replica");
+    assertEquals(List.of(clone.handle()), beat("c").deleteChunks(), "and the target is told to delete it");
+  }
+
+  @Test
+  void excessReplicasAreDeletedFromTheFullestServers() {
+    start("a", "b", "c");
+    long handle = chunkOn("/f", 3, "a", "b", "c");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c");
+    assertTrue(f.setReplication("/f", 1));
+    f.state.heartbeat(new HeartbeatReport("c", StateFixture.address("c"), "/r", 100, 90, List.of(
+        new HeartbeatReport.Replica(handle, 1, 10)), List.of(), List.of()), f.nowMillis); // c is the fullest
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED));
+    assertEquals(1, replicas("/f"));
+    List<Long> deleted = new ArrayList<>();
+    for (String id : List.of("a", "b", "c")) {
+      deleted.addAll(beat(id).deleteChunks());
+    }
+    assertEquals(List.of(handle, handle), deleted);
+    assertTrue(disks.get("c").isEmpty(), "the fullest server lost its copy");
+    assertEquals(1, replicas("/f"));
+  }
+
+  @Test
+  void aCorruptReplicaIsReplacedFirstAndDeletedAfter() {
+    start("a", "b", "c");
+    long handle = chunkOn("/f", 2, "a", "b");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c");
+    disks.get("b").remove(handle); // b's checksums failed: it lists the chunk as corrupt, not as held
+    assertEquals(List.of(), beat("b", handle).deleteChunks(), "kept while it is one of too few");
+    f.nowMillis += ChunkCoordinator.REPORT_GRACE_MILLIS;
+    beat("a");
+    beat("b", handle);
+    assertEquals(1, replicas("/f"));
+    ClonePlan clone = plan(UNLIMITED, UNLIMITED).get(0);
+    assertEquals("a", clone.sourceId());
+    assertEquals("c", clone.targetId(), "b's copy is corrupt; c has none");
+    finish(clone, true);
+    assertEquals(List.of(handle), beat("b", handle).deleteChunks(), "deleted once enough good replicas exist");
+    assertEquals(2, replicas("/f"));
+    assertFalse(disks.get("c").isEmpty());
+    assertEquals("a", idOf(f.state.findChunks("/f", 0, 1, f.nowMillis).chunks().get(0).replicas().get(0)));
+  }
+}
