@@ -8,7 +8,8 @@ import java.io.IOException;
 
 /**
  * FileSystem.rename with HDFS's answers: false (not an exception) when the source is missing, the destination is an
- * existing file, the destination's parent is missing or a file, or the destination lies inside the source; an
+ * existing file, the destination's parent is missing or a file, the destination lies inside the source or is the
+ * source directory itself (a file renamed onto itself answers true); an
  * existing directory as destination receives the source under its own name. The move itself is one atomic master
  * call.
  */
@@ -28,7 +29,8 @@ final class Renamer {
       return false;
     }
     if (destination.equals(source)) {
-      return true; // a rename onto itself changes nothing (HDFS answers true)
+      // HDFS: a file renamed onto itself is a no-op that succeeds; a directory would move into itself, so false.
+      return !sourceStatus.directory();
     }
     if (isInside(destination, source)) {
       return false;

@@ -1,6 +1,8 @@
 package io.gfs.dist.fs.contract;
 
 import io.gfs.dist.MiniGfsCluster;
+import io.gfs.hadoop.Gfs;
+import io.gfs.hadoop.GfsFileSystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,12 +67,17 @@ public final class GfsContractCluster implements BeforeAllCallback, AfterAllCall
     return cluster;
   }
 
-  /** base plus the cluster's client settings (fs.defaultFS and fs.gfs.*). */
+  /**
+   * base plus the cluster's client settings (fs.defaultFS and fs.gfs.*) and the FileContext binding, as a user's
+   * core-site.xml has them: gfs-default.xml sets the binding only once GfsFileSystem is loaded, and a program that
+   * starts with FileContext never loads it.
+   */
   Configuration clientConfiguration(Configuration base) {
     Configuration conf = new Configuration(base);
     for (Map.Entry<String, String> e : cluster.clientSettings().entrySet()) {
       conf.set(e.getKey(), e.getValue());
     }
+    conf.set(GfsFileSystem.ABSTRACT_FILE_SYSTEM_KEY, Gfs.class.getName());
     return conf;
   }
 
