@@ -60,7 +60,8 @@ final class SegmentReader {
         long length = Integer.toUnsignedLong(h.getInt());
         int crc = h.getInt();
         if (length == 0 || length > RecordCodec.PAYLOAD_BYTES_MAX) {
-          return new Scan(position, fileBytes, expected - 1, entries, "frame length " + length + " at byte " + position);
+          return new Scan(position, fileBytes, expected - 1, entries,
+              "frame length " + length + " at byte " + position);
         }
         if (remaining - RecordCodec.HEADER_BYTES < length) {
           return new Scan(position, fileBytes, expected - 1, entries, "short frame at byte " + position);

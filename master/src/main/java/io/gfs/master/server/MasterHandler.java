@@ -175,7 +175,8 @@ final class MasterHandler implements MasterService.Iface {
   public HeartbeatReply heartbeat(HeartbeatRequest request) throws GfsException {
     return HandlerGuard.call("heartbeat", () -> {
       HeartbeatOutcome outcome =
-          state.heartbeat(ThriftMapping.heartbeatReport(request, GfsConfigKeys.ChunkServer.RACK.defaultValue()), clock.millis());
+          state.heartbeat(ThriftMapping.heartbeatReport(request, GfsConfigKeys.ChunkServer.RACK.defaultValue()),
+              clock.millis());
       for (String replaced : outcome.replacedServers()) {
         LOG.info("chunkserver {} at {} replaces {}", request.getServerId(), request.getAddress(), replaced);
       }

@@ -53,6 +53,7 @@ public final class MasterState {
   private final NamespaceQueries queries;
   private final MetadataDecisions metadata;
   private final GarbageDecisions garbage;
+  private final NamespaceDecisions namespace;
 
   public MasterState(Settings settings, RandomGenerator random) {
     this.settings = Check.notNull(settings, "settings");
@@ -60,6 +61,7 @@ public final class MasterState {
     this.queries = new NamespaceQueries(tree, coordinator);
     this.metadata = new MetadataDecisions(queries, coordinator, settings.chunkSizeBytes());
     this.garbage = new GarbageDecisions(tree, queries, settings.gcRetentionMillis());
+    this.namespace = new NamespaceDecisions(tree, settings.replicationDefault());
   }
 
   public Settings settings() {
@@ -119,24 +121,7 @@ public final class MasterState {
    * directory permission. The new directory's attributes go into the record, so replay needs no defaults.
    */
   public Decision decideMkdirs(String path, String owner, String group, short permission, long nowMillis) {
-    List<String> c = components(path);
-    NamespaceTree.Resolution r = tree.resolve(c);
-    if (r.exists()) {
-      return r.node().isDirectory() ? Decision.noop(true)
-          : Decision.reject(StateError.ALREADY_EXISTS, "%s exists and is a file", path);
-    }
-    if (r.ancestorIsFile()) {
-      return Decision.reject(StateError.PARENT_NOT_DIRECTORY, "a parent of %s is a file", path);
-    }
-    if (DeletedNames.anyHidden(c)) {
-      return reserved(path);
-    }
-    Decision bad = badAttributes(path, owner, group, permission);
-    if (bad != null) {
-      return bad;
-    }
-    return Decision.log(new LogRecord.Mkdir(GfsPaths.join(c), nowMillis,
-        attributes(c, owner, group, permission, PermissionStatus.DIRECTORY_PERMISSION_DEFAULT)));
+    return namespace.mkdirs(components(path), path, owner, group, permission, nowMillis);
   }
 
   /** replication 0 means the default. */
@@ -151,56 +136,8 @@ public final class MasterState {
    */
   public Decision decideCreate(String path, boolean overwrite, boolean createParent, int replication, String owner,
       String group, short permission, long nowMillis) {
-    List<String> c = components(path);
-    if (replication < 0 || replication > REPLICATION_MAX) {
-      return Decision.reject(StateError.INVALID_ARGUMENT, "replication %s outside [0, %s]", replication,
-          REPLICATION_MAX);
-    }
-    Decision bad = DeletedNames.anyHidden(c) ? reserved(path) : badAttributes(path, owner, group, permission);
-    if (bad != null) {
-      return bad;
-    }
-    NamespaceTree.Resolution r = tree.resolve(c);
-    if (c.isEmpty() || (r.exists() && r.node().isDirectory())) {
-      return Decision.reject(StateError.IS_DIRECTORY, "%s is a directory", path);
-    }
-    if (r.ancestorIsFile()) {
-      return Decision.reject(StateError.PARENT_NOT_DIRECTORY, "a parent of %s is a file", path);
-    }
-    if (r.parentMissing() && !createParent) {
-      return Decision.reject(StateError.NOT_FOUND, "parent directory of %s does not exist", path);
-    }
-    if (r.exists() && !overwrite) {
-      return Decision.reject(StateError.ALREADY_EXISTS, "%s already exists", path);
-    }
-    int effective = replication == 0 ? settings.replicationDefault() : replication;
-    return Decision.log(new LogRecord.Create(GfsPaths.join(c), effective, nowMillis, overwrite, createParent,
-        attributes(c, owner, group, permission, PermissionStatus.FILE_PERMISSION_DEFAULT)));
-  }
-
-  private static Decision reserved(String path) {
-    return Decision.reject(StateError.INVALID_PATH, "%s: names starting with '%s' are reserved for deleted entries",
-        path, DeletedNames.PREFIX);
-  }
-
-  private static Decision badAttributes(String path, String owner, String group, short permission) {
-    boolean badOwner = owner != null && !PermissionStatus.validName(owner);
-    if (badOwner || (group != null && !PermissionStatus.validName(group))) {
-      return Decision.reject(StateError.INVALID_ARGUMENT, "owner '%s' or group '%s' of %s is empty, longer than %s "
-          + "characters or has control characters", owner, group, path, PermissionStatus.NAME_CHARS_MAX);
-    }
-    if (permission > PermissionStatus.PERMISSION_MAX) {
-      return Decision.reject(StateError.INVALID_ARGUMENT, "permission %s of %s above 07777",
-          Integer.toOctalString(permission), path);
-    }
-    return null;
-  }
-
-  private PermissionStatus attributes(List<String> c, String owner, String group, short permission,
-      short permissionDefault) {
-    PermissionStatus parent = tree.nearestDirectory(c.subList(0, c.size() - 1)).permission();
-    return new PermissionStatus(owner == null ? parent.owner() : owner, group == null ? parent.group() : group,
-        permission < 0 ? permissionDefault : permission);
+    return namespace.create(components(path), path, overwrite, createParent, replication, owner, group, permission,
+        nowMillis);
   }
 
   /**
@@ -232,36 +169,7 @@ public final class MasterState {
   }
 
   public Decision decideRename(String source, String destination, long nowMillis) {
-    List<String> from = components(source);
-    List<String> to = components(destination);
-    NamespaceTree.Resolution src = tree.resolve(from);
-    if (!src.exists()) {
-      return Decision.reject(StateError.NOT_FOUND, "rename source %s does not exist", source);
-    }
-    if (from.equals(to)) {
-      return Decision.noop(true);
-    }
-    if (from.isEmpty()) {
-      return Decision.reject(StateError.INVALID_ARGUMENT, "cannot rename /");
-    }
-    if (to.size() > from.size() && to.subList(0, from.size()).equals(from)) {
-      return Decision.reject(StateError.INVALID_ARGUMENT, "cannot rename %s into its own subtree %s", source,
-          destination);
-    }
-    NamespaceTree.Resolution dst = tree.resolve(to);
-    if (DeletedNames.anyHidden(to)) {
-      return reserved(destination);
-    }
-    if (dst.exists()) {
-      return Decision.reject(StateError.ALREADY_EXISTS, "rename destination %s exists", destination);
-    }
-    if (dst.ancestorIsFile()) {
-      return Decision.reject(StateError.PARENT_NOT_DIRECTORY, "a parent of %s is a file", destination);
-    }
-    if (dst.parentMissing()) {
-      return Decision.reject(StateError.NOT_FOUND, "parent directory of %s does not exist", destination);
-    }
-    return Decision.log(new LogRecord.Rename(GfsPaths.join(from), GfsPaths.join(to), nowMillis));
+    return namespace.rename(components(source), source, components(destination), destination, nowMillis);
   }
 
   public Decision decideSetPermission(String path, short permission) {

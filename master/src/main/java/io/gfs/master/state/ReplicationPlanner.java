@@ -48,7 +48,10 @@ final class ReplicationPlanner {
 
   private record Candidate(ChunkInfo chunk, List<String> live, boolean clientWaiting, int missing) {}
 
-  /** Plans new clones within the limits, and excess replicas to delete; liveReplicas gives a chunk's live current ones. */
+  /**
+   * Plans new clones within the limits, and excess replicas to delete; liveReplicas gives a chunk's live current
+   * replicas.
+   */
   List<ClonePlan> plan(long nowMillis, int clonesMax, int clonesPerServerMax,
       BiFunction<Long, Long, List<String>> liveReplicas) {
     Check.argument(clonesMax > 0 && clonesPerServerMax > 0, "clone limits %s/%s", clonesMax, clonesPerServerMax);
