@@ -117,23 +117,31 @@ final class ReplicationPlanner {
       return null;
     }
     Set<String> excluded = new java.util.HashSet<>(chunk.replicas.keySet());
-    excluded.addAll(chunk.corruptOn);
     inFlight.getOrDefault(chunk.handle, List.of()).forEach(c -> excluded.add(c.targetId()));
-    List<Placement.Candidate> targets = new ArrayList<>();
-    for (ChunkServerInfo info : servers.live(nowMillis)) {
-      if (!excluded.contains(info.serverId()) && load.getOrDefault(info.serverId(), 0) < perServerMax) {
-        targets.add(new Placement.Candidate(info.serverId(), info.utilization(),
-            servers.recentCreations(info.serverId(), nowMillis)));
-      }
+    // A server holding a corrupt copy is the last resort: copyChunkFrom replaces that copy, but its disk is suspect.
+    String target = chooseTarget(excluded, chunk.corruptOn, load, perServerMax, nowMillis);
+    if (target == null) {
+      target = chooseTarget(excluded, Set.of(), load, perServerMax, nowMillis);
     }
-    List<String> chosen = Placement.choose(targets, 1, random);
-    if (chosen.isEmpty()) {
+    if (target == null) {
       return null;
     }
-    String target = chosen.get(0);
     servers.noteCreation(target, nowMillis); // a clone target takes write traffic like a new chunk's replica [0065]
     return new ClonePlan(chunk.handle, chunk.version, source, servers.get(source).address(), target,
         servers.get(target).address(), candidate.missing(), nowMillis);
+  }
+
+  private String chooseTarget(Set<String> excluded, Set<String> avoided, Map<String, Integer> load, int perServerMax,
+      long nowMillis) {
+    List<Placement.Candidate> targets = new ArrayList<>();
+    for (ChunkServerInfo info : servers.live(nowMillis)) {
+      String id = info.serverId();
+      if (!excluded.contains(id) && !avoided.contains(id) && load.getOrDefault(id, 0) < perServerMax) {
+        targets.add(new Placement.Candidate(id, info.utilization(), servers.recentCreations(id, nowMillis)));
+      }
+    }
+    List<String> chosen = Placement.choose(targets, 1, random);
+    return chosen.isEmpty() ? null : chosen.get(0);
   }
 
   /** Above target: forget the replicas on the fullest servers now and have them deleted through heartbeats. */
@@ -174,6 +182,7 @@ final class ReplicationPlanner {
       return false;
     }
     chunks.confirmReplica(clone.handle(), clone.targetId(), clone.version(), nowMillis);
+    chunk.corruptOn.remove(clone.targetId()); // the clone replaced a corrupt copy there, if one was
     return chunk.version == clone.version();
   }
 

@@ -158,6 +158,40 @@ class ReplicationIT {
   }
 
   @Test
+  void withNoSpareServerTheCorruptReplicaIsRepairedInPlace() throws Exception {
+    startChunkServers(2);
+    call(c -> c.create("/f", false, true, 2, null, null, (short) -1));
+    byte[] data = new byte[100_000];
+    new Random(4).nextBytes(data);
+    ChunkLease lease = writeChunk("/f", 0, data);
+    awaitTrue(() -> underReplicated() == 0, "2 replicas");
+    HostPort bad = RpcErrors.fromThrift(lease.getSecondaries().get(0));
+    int badIndex = chunkServers.indexOf(bad);
+    try (RandomAccessFile file = new RandomAccessFile(chunkServers.dataDir(badIndex)
+        .resolve(lease.getHandle() + ".chunk").toFile(), "rw")) {
+      file.seek(10);
+      int b = file.read();
+      file.seek(10);
+      file.write(b ^ 1);
+    }
+    assertThrows(GfsException.class, () -> rpc.chunkServer(bad, c -> c.read(lease.getHandle(), lease.getVersion(), 0,
+        100)));
+    // Reported in the next heartbeat; the only server without it holds the corrupt copy: cloned over it.
+    awaitTrue(() -> {
+      try {
+        rpc.chunkServer(bad, c -> c.read(lease.getHandle(), lease.getVersion(), 0, 100));
+        return true;
+      } catch (GfsException stillCorrupt) {
+        return false;
+      }
+    }, "a good copy cloned over the corrupt one");
+    awaitTrue(() -> underReplicated() == 0, "2 good replicas known to the master");
+    ChunkLocation location = call(c -> c.findChunks("/f", 0, 1)).getChunks().get(0);
+    assertTrue(location.getReplicas().contains(RpcErrors.toThrift(bad)));
+    assertArrayEquals(data, read(RpcErrors.toThrift(bad), location));
+  }
+
+  @Test
   void loweringReplicationDeletesTheExcess() throws Exception {
     startChunkServers(3);
     call(c -> c.create("/f", false, true, 3, null, null, (short) -1));

@@ -230,4 +230,22 @@ class ReplicationTest {
     assertFalse(disks.get("c").isEmpty());
     assertEquals("a", idOf(f.state.findChunks("/f", 0, 1, f.nowMillis).chunks().get(0).replicas().get(0)));
   }
+
+  @Test
+  void withNoOtherServerTheCorruptHolderItselfGetsAFreshCopy() {
+    start("a", "b");
+    long handle = chunkOn("/f", 2, "a", "b");
+    advance(StateFixture.LEASE_MILLIS, "a", "b");
+    disks.get("b").remove(handle);
+    beat("b", handle);
+    f.nowMillis += ChunkCoordinator.REPORT_GRACE_MILLIS;
+    beat("a");
+    beat("b", handle);
+    ClonePlan clone = plan(UNLIMITED, UNLIMITED).get(0);
+    assertEquals("b", clone.targetId(), "copyChunkFrom replaces the corrupt copy");
+    finish(clone, true);
+    assertEquals(2, replicas("/f"));
+    assertEquals(List.of(), beat("b").deleteChunks(), "the fresh copy is kept");
+    assertEquals(0, f.state.underReplicatedCount(f.nowMillis));
+  }
 }
