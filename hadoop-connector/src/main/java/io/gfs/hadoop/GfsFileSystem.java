@@ -1,7 +1,6 @@
 package io.gfs.hadoop;
 
 import io.gfs.client.GfsClient;
-import io.gfs.client.GfsClientException;
 import io.gfs.client.GfsContentSummary;
 import io.gfs.client.GfsFileChecksum;
 import io.gfs.client.GfsFileStatus;
@@ -10,7 +9,6 @@ import io.gfs.client.GfsUsage;
 import io.gfs.client.state.ChunkReplicas;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.common.GfsPaths;
-import io.gfs.thrift.gen.ErrorCode;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -221,24 +219,14 @@ public class GfsFileSystem extends FileSystem {
 
   @Override
   public FileStatus[] listStatus(Path path) throws IOException {
-    String p = gfsPath(path);
-    statistics.incrementReadOps(1);
-    List<GfsFileStatus> entries;
-    try {
-      entries = client.listStatus(p);
-    } catch (GfsClientException e) {
-      if (e.code() != ErrorCode.NOT_DIRECTORY) {
-        throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
-      }
-      entries = List.of(statusOf(p));
-    } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
+    // Paged like HDFS (1000 entries a call): a huge directory never needs one huge reply. Like HDFS's, a listing of a
+    // directory that changes meanwhile may or may not show the entries added or removed during it.
+    List<FileStatus> out = new ArrayList<>();
+    RemoteIterator<FileStatus> entries = listStatusIterator(path);
+    while (entries.hasNext()) {
+      out.add(entries.next());
     }
-    FileStatus[] out = new FileStatus[entries.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = statuses.toFileStatus(entries.get(i), p);
-    }
-    return out;
+    return out.toArray(new FileStatus[0]);
   }
 
   /** The listing one page (one master call) at a time. */
