@@ -1,6 +1,8 @@
 /**
  * The master process's shell: the Thrift handler (locks, decide, log, apply, reply), the lease grant protocol that
- * calls chunkservers, the journal that ties state to log and cuts checkpoints, timers, the canonical-name
- * registration, and {@link io.gfs.master.server.MasterServer}'s lifecycle.
+ * calls chunkservers, the journal that ties state to log and cuts checkpoints, timers (dead chunkservers, the
+ * garbage-collection scan in {@link io.gfs.master.server.GarbageCollector}, re-replication clones sent by
+ * {@link io.gfs.master.server.Replicator}), the canonical-name registration, and
+ * {@link io.gfs.master.server.MasterServer}'s lifecycle.
  */
 package io.gfs.master.server;
