@@ -3,6 +3,7 @@ package io.gfs.master.server;
 import io.gfs.common.GfsConfig;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.rpc.DiagnosticLog;
 import io.gfs.common.rpc.RpcServer;
 import io.gfs.master.oplog.OpLog;
 import io.gfs.master.oplog.Recovery;
@@ -61,7 +62,7 @@ public final class MasterServer implements AutoCloseable {
   public static MasterServer start(GfsConfig config, InstantSource clock) throws IOException {
     MasterServer server = new MasterServer();
     try {
-      server.startUp(MasterConfig.from(config), clock);
+      server.startUp(MasterConfig.from(config), clock, DiagnosticLog.Settings.from(config));
       return server;
     } catch (IOException | RuntimeException e) {
       server.close();
@@ -69,7 +70,8 @@ public final class MasterServer implements AutoCloseable {
     }
   }
 
-  private void startUp(MasterConfig config, InstantSource clock) throws IOException {
+  private void startUp(MasterConfig config, InstantSource clock, DiagnosticLog.Settings diagnostics)
+      throws IOException {
     this.config = config;
     Files.createDirectories(config.metaDir());
     lockMetaDir(config.metaDir());
@@ -92,7 +94,8 @@ public final class MasterServer implements AutoCloseable {
     resources.push(rpcPool::shutdownNow);
     LeaseGranter granter = new LeaseGranter(state, journal, rpc, rpcPool, clock, config.leaseDurationMillis());
     MasterHandler handler = new MasterHandler(state, journal, granter, clock, config);
-    rpcServer = RpcServer.start("master", config.bind(), new MasterService.Processor<>(handler), config.rpcLimits());
+    rpcServer = RpcServer.start("master", config.bind(), new MasterService.Processor<>(handler), config.rpcLimits(),
+        diagnostics);
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
     // Clones last about chunk size / clone rate: their calls get the full RPC timeout, not the grant's cap.
