@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
 class RecordAppendJobIT {
   private static final long CHUNK_BYTES = 1 << 20;
   private static final int TASKS = 8;
-  private static final int RECORDS_PER_TASK = 3000;
+  static final int RECORDS_PER_TASK = 3000;
 
   /** Line t of the input makes task t append RECORDS_PER_TASK records of varied length. */
   public static final class AppendingMapper extends Mapper<LongWritable, Text, NullWritable, Text> {
