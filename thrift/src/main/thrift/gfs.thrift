@@ -33,6 +33,11 @@ enum ErrorCode {
   BUSY = 21,
   IO_ERROR = 22,
   INTERNAL = 23,
+  /**
+   * The instruction comes from a master of an older term (epoch) than one this server already obeyed: that master lost
+   * the election and must not change anything (fencing, issue 4).
+   */
+  STALE_EPOCH = 24,
 }
 
 exception GfsException {
@@ -121,6 +126,11 @@ struct HeartbeatReply {
   1: required list<i64> deleteChunks,
   2: required list<LeaseExtension> leaseExtensions,
   3: required i64 heartbeatIntervalMillis,
+  /**
+   * The term of the master that answered (fencing): a chunkserver that has seen a higher one ignores this reply's
+   * deletes and lease extensions. Unset (0) from a master without ZooKeeper election.
+   */
+  4: optional i64 epoch,
 }
 
 struct ChunkServerStatus {
@@ -317,7 +327,12 @@ service ChunkServerService {
    * Sent by the master before it grants a lease: the chunk's new version (creating the chunk if it is new), and for the
    * primary the lease duration; zero for a secondary [0079-0080, 0092].
    */
-  void assignVersion(1: i64 handle, 2: i64 version, 3: bool create, 4: i64 leaseDurationMillis) throws (1: GfsException e),
+  /*
+   * epoch: the sending master's term; below the highest this chunkserver has seen (persisted) → STALE_EPOCH; 0 = a
+   * master without election (no fencing).
+   */
+  void assignVersion(1: i64 handle, 2: i64 version, 3: bool create, 4: i64 leaseDurationMillis, 5: i64 epoch)
+      throws (1: GfsException e),
   /**
    * The replica's length and the CRC32C of all its bytes, composed from its stored 64 KiB block CRCs (no data is read),
    * so a file checksum composed over its chunks is the same for equal contents whatever the chunking. Errors as for
@@ -331,11 +346,14 @@ service ChunkServerService {
    * length / rate; BUSY when gfs.chunkserver.clones.max clones already run. A replica already here at version is kept
    * (a retried clone succeeds); an older or corrupt one is replaced; a newer one gives STALE_VERSION.
    */
-  void copyChunkFrom(1: i64 handle, 2: i64 version, 3: ServerAddress source) throws (1: GfsException e),
+  /* epoch: as for assignVersion (STALE_EPOCH below the highest seen). */
+  void copyChunkFrom(1: i64 handle, 2: i64 version, 3: ServerAddress source, 4: i64 epoch) throws (1: GfsException e),
   /**
    * Snapshot copy-on-write [0116]: creates chunk targetHandle at version as a copy of this server's replica of
    * sourceHandle, on local disk (no network), every source block verified and the copy's checksums checked against the
    * source's. The same rules as copyChunkFrom for a targetHandle replica already here.
    */
-  void copyChunkLocal(1: i64 sourceHandle, 2: i64 targetHandle, 3: i64 version) throws (1: GfsException e),
+  /* epoch: as for assignVersion (STALE_EPOCH below the highest seen). */
+  void copyChunkLocal(1: i64 sourceHandle, 2: i64 targetHandle, 3: i64 version, 4: i64 epoch)
+      throws (1: GfsException e),
 }

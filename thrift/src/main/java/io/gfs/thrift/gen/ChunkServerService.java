@@ -65,8 +65,9 @@ public class ChunkServerService {
      * @param version
      * @param create
      * @param leaseDurationMillis
+     * @param epoch
      */
-    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis) throws GfsException, org.apache.thrift.TException;
+    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch) throws GfsException, org.apache.thrift.TException;
 
     /**
      * The replica's length and the CRC32C of all its bytes, composed from its stored 64 KiB block CRCs (no data is read),
@@ -88,8 +89,9 @@ public class ChunkServerService {
      * @param handle
      * @param version
      * @param source
+     * @param epoch
      */
-    public void copyChunkFrom(long handle, long version, ServerAddress source) throws GfsException, org.apache.thrift.TException;
+    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws GfsException, org.apache.thrift.TException;
 
     /**
      * Snapshot copy-on-write [0116]: creates chunk targetHandle at version as a copy of this server's replica of
@@ -99,8 +101,9 @@ public class ChunkServerService {
      * @param sourceHandle
      * @param targetHandle
      * @param version
+     * @param epoch
      */
-    public void copyChunkLocal(long sourceHandle, long targetHandle, long version) throws GfsException, org.apache.thrift.TException;
+    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws GfsException, org.apache.thrift.TException;
 
   }
 
@@ -116,13 +119,13 @@ public class ChunkServerService {
 
     public void read(long handle, long version, long offsetBytes, int lengthBytes, org.apache.thrift.async.AsyncMethodCallback<ReadResult> resultHandler) throws org.apache.thrift.TException;
 
-    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
     public void getChunkChecksum(long handle, long version, org.apache.thrift.async.AsyncMethodCallback<ChunkChecksum> resultHandler) throws org.apache.thrift.TException;
 
-    public void copyChunkFrom(long handle, long version, ServerAddress source, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
-    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
   }
 
@@ -284,19 +287,20 @@ public class ChunkServerService {
     }
 
     @Override
-    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis) throws GfsException, org.apache.thrift.TException
+    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch) throws GfsException, org.apache.thrift.TException
     {
-      send_assignVersion(handle, version, create, leaseDurationMillis);
+      send_assignVersion(handle, version, create, leaseDurationMillis, epoch);
       recv_assignVersion();
     }
 
-    public void send_assignVersion(long handle, long version, boolean create, long leaseDurationMillis) throws org.apache.thrift.TException
+    public void send_assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch) throws org.apache.thrift.TException
     {
       assignVersion_args args = new assignVersion_args();
       args.setHandle(handle);
       args.setVersion(version);
       args.setCreate(create);
       args.setLeaseDurationMillis(leaseDurationMillis);
+      args.setEpoch(epoch);
       sendBase("assignVersion", args);
     }
 
@@ -339,18 +343,19 @@ public class ChunkServerService {
     }
 
     @Override
-    public void copyChunkFrom(long handle, long version, ServerAddress source) throws GfsException, org.apache.thrift.TException
+    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws GfsException, org.apache.thrift.TException
     {
-      send_copyChunkFrom(handle, version, source);
+      send_copyChunkFrom(handle, version, source, epoch);
       recv_copyChunkFrom();
     }
 
-    public void send_copyChunkFrom(long handle, long version, ServerAddress source) throws org.apache.thrift.TException
+    public void send_copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws org.apache.thrift.TException
     {
       copyChunkFrom_args args = new copyChunkFrom_args();
       args.setHandle(handle);
       args.setVersion(version);
       args.setSource(source);
+      args.setEpoch(epoch);
       sendBase("copyChunkFrom", args);
     }
 
@@ -365,18 +370,19 @@ public class ChunkServerService {
     }
 
     @Override
-    public void copyChunkLocal(long sourceHandle, long targetHandle, long version) throws GfsException, org.apache.thrift.TException
+    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws GfsException, org.apache.thrift.TException
     {
-      send_copyChunkLocal(sourceHandle, targetHandle, version);
+      send_copyChunkLocal(sourceHandle, targetHandle, version, epoch);
       recv_copyChunkLocal();
     }
 
-    public void send_copyChunkLocal(long sourceHandle, long targetHandle, long version) throws org.apache.thrift.TException
+    public void send_copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws org.apache.thrift.TException
     {
       copyChunkLocal_args args = new copyChunkLocal_args();
       args.setSourceHandle(sourceHandle);
       args.setTargetHandle(targetHandle);
       args.setVersion(version);
+      args.setEpoch(epoch);
       sendBase("copyChunkLocal", args);
     }
 
@@ -615,9 +621,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      assignVersion_call method_call = new assignVersion_call(handle, version, create, leaseDurationMillis, resultHandler, this, ___protocolFactory, ___transport);
+      assignVersion_call method_call = new assignVersion_call(handle, version, create, leaseDurationMillis, epoch, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -627,12 +633,14 @@ public class ChunkServerService {
       private long version;
       private boolean create;
       private long leaseDurationMillis;
-      public assignVersion_call(long handle, long version, boolean create, long leaseDurationMillis, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private long epoch;
+      public assignVersion_call(long handle, long version, boolean create, long leaseDurationMillis, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.handle = handle;
         this.version = version;
         this.create = create;
         this.leaseDurationMillis = leaseDurationMillis;
+        this.epoch = epoch;
       }
 
       @Override
@@ -643,6 +651,7 @@ public class ChunkServerService {
         args.setVersion(version);
         args.setCreate(create);
         args.setLeaseDurationMillis(leaseDurationMillis);
+        args.setEpoch(epoch);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -698,9 +707,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void copyChunkFrom(long handle, long version, ServerAddress source, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      copyChunkFrom_call method_call = new copyChunkFrom_call(handle, version, source, resultHandler, this, ___protocolFactory, ___transport);
+      copyChunkFrom_call method_call = new copyChunkFrom_call(handle, version, source, epoch, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -709,11 +718,13 @@ public class ChunkServerService {
       private long handle;
       private long version;
       private ServerAddress source;
-      public copyChunkFrom_call(long handle, long version, ServerAddress source, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private long epoch;
+      public copyChunkFrom_call(long handle, long version, ServerAddress source, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.handle = handle;
         this.version = version;
         this.source = source;
+        this.epoch = epoch;
       }
 
       @Override
@@ -723,6 +734,7 @@ public class ChunkServerService {
         args.setHandle(handle);
         args.setVersion(version);
         args.setSource(source);
+        args.setEpoch(epoch);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -740,9 +752,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      copyChunkLocal_call method_call = new copyChunkLocal_call(sourceHandle, targetHandle, version, resultHandler, this, ___protocolFactory, ___transport);
+      copyChunkLocal_call method_call = new copyChunkLocal_call(sourceHandle, targetHandle, version, epoch, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -751,11 +763,13 @@ public class ChunkServerService {
       private long sourceHandle;
       private long targetHandle;
       private long version;
-      public copyChunkLocal_call(long sourceHandle, long targetHandle, long version, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private long epoch;
+      public copyChunkLocal_call(long sourceHandle, long targetHandle, long version, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.sourceHandle = sourceHandle;
         this.targetHandle = targetHandle;
         this.version = version;
+        this.epoch = epoch;
       }
 
       @Override
@@ -765,6 +779,7 @@ public class ChunkServerService {
         args.setSourceHandle(sourceHandle);
         args.setTargetHandle(targetHandle);
         args.setVersion(version);
+        args.setEpoch(epoch);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -1021,7 +1036,7 @@ public class ChunkServerService {
       public assignVersion_result getResult(I iface, assignVersion_args args) throws org.apache.thrift.TException {
         assignVersion_result result = new assignVersion_result();
         try {
-          iface.assignVersion(args.handle, args.version, args.create, args.leaseDurationMillis);
+          iface.assignVersion(args.handle, args.version, args.create, args.leaseDurationMillis, args.epoch);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -1095,7 +1110,7 @@ public class ChunkServerService {
       public copyChunkFrom_result getResult(I iface, copyChunkFrom_args args) throws org.apache.thrift.TException {
         copyChunkFrom_result result = new copyChunkFrom_result();
         try {
-          iface.copyChunkFrom(args.handle, args.version, args.source);
+          iface.copyChunkFrom(args.handle, args.version, args.source, args.epoch);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -1132,7 +1147,7 @@ public class ChunkServerService {
       public copyChunkLocal_result getResult(I iface, copyChunkLocal_args args) throws org.apache.thrift.TException {
         copyChunkLocal_result result = new copyChunkLocal_result();
         try {
-          iface.copyChunkLocal(args.sourceHandle, args.targetHandle, args.version);
+          iface.copyChunkLocal(args.sourceHandle, args.targetHandle, args.version, args.epoch);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -1614,7 +1629,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, assignVersion_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.assignVersion(args.handle, args.version, args.create, args.leaseDurationMillis,resultHandler);
+        iface.assignVersion(args.handle, args.version, args.create, args.leaseDurationMillis, args.epoch,resultHandler);
       }
     }
 
@@ -1765,7 +1780,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, copyChunkFrom_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.copyChunkFrom(args.handle, args.version, args.source,resultHandler);
+        iface.copyChunkFrom(args.handle, args.version, args.source, args.epoch,resultHandler);
       }
     }
 
@@ -1840,7 +1855,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, copyChunkLocal_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.copyChunkLocal(args.sourceHandle, args.targetHandle, args.version,resultHandler);
+        iface.copyChunkLocal(args.sourceHandle, args.targetHandle, args.version, args.epoch,resultHandler);
       }
     }
 
@@ -6816,6 +6831,7 @@ public class ChunkServerService {
     private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField CREATE_FIELD_DESC = new org.apache.thrift.protocol.TField("create", org.apache.thrift.protocol.TType.BOOL, (short)3);
     private static final org.apache.thrift.protocol.TField LEASE_DURATION_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("leaseDurationMillis", org.apache.thrift.protocol.TType.I64, (short)4);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new assignVersion_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new assignVersion_argsTupleSchemeFactory();
@@ -6824,13 +6840,15 @@ public class ChunkServerService {
     private long version; // required
     private boolean create; // required
     private long leaseDurationMillis; // required
+    private long epoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       HANDLE((short)1, "handle"),
       VERSION((short)2, "version"),
       CREATE((short)3, "create"),
-      LEASE_DURATION_MILLIS((short)4, "leaseDurationMillis");
+      LEASE_DURATION_MILLIS((short)4, "leaseDurationMillis"),
+      EPOCH((short)5, "epoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -6854,6 +6872,8 @@ public class ChunkServerService {
             return CREATE;
           case 4: // LEASE_DURATION_MILLIS
             return LEASE_DURATION_MILLIS;
+          case 5: // EPOCH
+            return EPOCH;
           default:
             return null;
         }
@@ -6901,6 +6921,7 @@ public class ChunkServerService {
     private static final int __VERSION_ISSET_ID = 1;
     private static final int __CREATE_ISSET_ID = 2;
     private static final int __LEASEDURATIONMILLIS_ISSET_ID = 3;
+    private static final int __EPOCH_ISSET_ID = 4;
     private byte __isset_bitfield = 0;
     public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
     static {
@@ -6913,6 +6934,8 @@ public class ChunkServerService {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
       tmpMap.put(_Fields.LEASE_DURATION_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("leaseDurationMillis", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(assignVersion_args.class, metaDataMap);
     }
@@ -6924,7 +6947,8 @@ public class ChunkServerService {
       long handle,
       long version,
       boolean create,
-      long leaseDurationMillis)
+      long leaseDurationMillis,
+      long epoch)
     {
       this();
       this.handle = handle;
@@ -6935,6 +6959,8 @@ public class ChunkServerService {
       setCreateIsSet(true);
       this.leaseDurationMillis = leaseDurationMillis;
       setLeaseDurationMillisIsSet(true);
+      this.epoch = epoch;
+      setEpochIsSet(true);
     }
 
     /**
@@ -6946,6 +6972,7 @@ public class ChunkServerService {
       this.version = other.version;
       this.create = other.create;
       this.leaseDurationMillis = other.leaseDurationMillis;
+      this.epoch = other.epoch;
     }
 
     @Override
@@ -6963,6 +6990,8 @@ public class ChunkServerService {
       this.create = false;
       setLeaseDurationMillisIsSet(false);
       this.leaseDurationMillis = 0;
+      setEpochIsSet(false);
+      this.epoch = 0;
     }
 
     public long getHandle() {
@@ -7057,6 +7086,29 @@ public class ChunkServerService {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LEASEDURATIONMILLIS_ISSET_ID, value);
     }
 
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public assignVersion_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -7092,6 +7144,14 @@ public class ChunkServerService {
         }
         break;
 
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
+        }
+        break;
+
       }
     }
 
@@ -7110,6 +7170,9 @@ public class ChunkServerService {
 
       case LEASE_DURATION_MILLIS:
         return getLeaseDurationMillis();
+
+      case EPOCH:
+        return getEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -7131,6 +7194,8 @@ public class ChunkServerService {
         return isSetCreate();
       case LEASE_DURATION_MILLIS:
         return isSetLeaseDurationMillis();
+      case EPOCH:
+        return isSetEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7184,6 +7249,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
       return true;
     }
 
@@ -7198,6 +7272,8 @@ public class ChunkServerService {
       hashCode = hashCode * 8191 + ((create) ? 131071 : 524287);
 
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(leaseDurationMillis);
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
 
       return hashCode;
     }
@@ -7250,6 +7326,16 @@ public class ChunkServerService {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -7288,6 +7374,10 @@ public class ChunkServerService {
       if (!first) sb.append(", ");
       sb.append("leaseDurationMillis:");
       sb.append(this.leaseDurationMillis);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
       first = false;
       sb.append(")");
       return sb.toString();
@@ -7368,6 +7458,14 @@ public class ChunkServerService {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -7395,6 +7493,9 @@ public class ChunkServerService {
         oprot.writeFieldEnd();
         oprot.writeFieldBegin(LEASE_DURATION_MILLIS_FIELD_DESC);
         oprot.writeI64(struct.leaseDurationMillis);
+        oprot.writeFieldEnd();
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
         oprot.writeFieldEnd();
         oprot.writeFieldStop();
         oprot.writeStructEnd();
@@ -7427,7 +7528,10 @@ public class ChunkServerService {
         if (struct.isSetLeaseDurationMillis()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetEpoch()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetHandle()) {
           oprot.writeI64(struct.handle);
         }
@@ -7440,12 +7544,15 @@ public class ChunkServerService {
         if (struct.isSetLeaseDurationMillis()) {
           oprot.writeI64(struct.leaseDurationMillis);
         }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, assignVersion_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.handle = iprot.readI64();
           struct.setHandleIsSet(true);
@@ -7461,6 +7568,10 @@ public class ChunkServerService {
         if (incoming.get(3)) {
           struct.leaseDurationMillis = iprot.readI64();
           struct.setLeaseDurationMillisIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
         }
       }
     }
@@ -8817,6 +8928,7 @@ public class ChunkServerService {
     private static final org.apache.thrift.protocol.TField HANDLE_FIELD_DESC = new org.apache.thrift.protocol.TField("handle", org.apache.thrift.protocol.TType.I64, (short)1);
     private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField SOURCE_FIELD_DESC = new org.apache.thrift.protocol.TField("source", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new copyChunkFrom_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new copyChunkFrom_argsTupleSchemeFactory();
@@ -8824,12 +8936,14 @@ public class ChunkServerService {
     private long handle; // required
     private long version; // required
     private @org.apache.thrift.annotation.Nullable ServerAddress source; // required
+    private long epoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       HANDLE((short)1, "handle"),
       VERSION((short)2, "version"),
-      SOURCE((short)3, "source");
+      SOURCE((short)3, "source"),
+      EPOCH((short)4, "epoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -8851,6 +8965,8 @@ public class ChunkServerService {
             return VERSION;
           case 3: // SOURCE
             return SOURCE;
+          case 4: // EPOCH
+            return EPOCH;
           default:
             return null;
         }
@@ -8896,6 +9012,7 @@ public class ChunkServerService {
     // isset id assignments
     private static final int __HANDLE_ISSET_ID = 0;
     private static final int __VERSION_ISSET_ID = 1;
+    private static final int __EPOCH_ISSET_ID = 2;
     private byte __isset_bitfield = 0;
     public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
     static {
@@ -8906,6 +9023,8 @@ public class ChunkServerService {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.SOURCE, new org.apache.thrift.meta_data.FieldMetaData("source", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ServerAddress.class)));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(copyChunkFrom_args.class, metaDataMap);
     }
@@ -8916,7 +9035,8 @@ public class ChunkServerService {
     public copyChunkFrom_args(
       long handle,
       long version,
-      ServerAddress source)
+      ServerAddress source,
+      long epoch)
     {
       this();
       this.handle = handle;
@@ -8924,6 +9044,8 @@ public class ChunkServerService {
       this.version = version;
       setVersionIsSet(true);
       this.source = source;
+      this.epoch = epoch;
+      setEpochIsSet(true);
     }
 
     /**
@@ -8936,6 +9058,7 @@ public class ChunkServerService {
       if (other.isSetSource()) {
         this.source = new ServerAddress(other.source);
       }
+      this.epoch = other.epoch;
     }
 
     @Override
@@ -8950,6 +9073,8 @@ public class ChunkServerService {
       setVersionIsSet(false);
       this.version = 0;
       this.source = null;
+      setEpochIsSet(false);
+      this.epoch = 0;
     }
 
     public long getHandle() {
@@ -9023,6 +9148,29 @@ public class ChunkServerService {
       }
     }
 
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public copyChunkFrom_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -9050,6 +9198,14 @@ public class ChunkServerService {
         }
         break;
 
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
+        }
+        break;
+
       }
     }
 
@@ -9065,6 +9221,9 @@ public class ChunkServerService {
 
       case SOURCE:
         return getSource();
+
+      case EPOCH:
+        return getEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -9084,6 +9243,8 @@ public class ChunkServerService {
         return isSetVersion();
       case SOURCE:
         return isSetSource();
+      case EPOCH:
+        return isSetEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -9128,6 +9289,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
       return true;
     }
 
@@ -9142,6 +9312,8 @@ public class ChunkServerService {
       hashCode = hashCode * 8191 + ((isSetSource()) ? 131071 : 524287);
       if (isSetSource())
         hashCode = hashCode * 8191 + source.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
 
       return hashCode;
     }
@@ -9184,6 +9356,16 @@ public class ChunkServerService {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -9222,6 +9404,10 @@ public class ChunkServerService {
       } else {
         sb.append(this.source);
       }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
       first = false;
       sb.append(")");
       return sb.toString();
@@ -9298,6 +9484,14 @@ public class ChunkServerService {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -9325,6 +9519,9 @@ public class ChunkServerService {
           struct.source.write(oprot);
           oprot.writeFieldEnd();
         }
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
+        oprot.writeFieldEnd();
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -9353,7 +9550,10 @@ public class ChunkServerService {
         if (struct.isSetSource()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetEpoch()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetHandle()) {
           oprot.writeI64(struct.handle);
         }
@@ -9363,12 +9563,15 @@ public class ChunkServerService {
         if (struct.isSetSource()) {
           struct.source.write(oprot);
         }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, copyChunkFrom_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.handle = iprot.readI64();
           struct.setHandleIsSet(true);
@@ -9381,6 +9584,10 @@ public class ChunkServerService {
           struct.source = new ServerAddress();
           struct.source.read(iprot);
           struct.setSourceIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
         }
       }
     }
@@ -9777,6 +9984,7 @@ public class ChunkServerService {
     private static final org.apache.thrift.protocol.TField SOURCE_HANDLE_FIELD_DESC = new org.apache.thrift.protocol.TField("sourceHandle", org.apache.thrift.protocol.TType.I64, (short)1);
     private static final org.apache.thrift.protocol.TField TARGET_HANDLE_FIELD_DESC = new org.apache.thrift.protocol.TField("targetHandle", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)3);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new copyChunkLocal_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new copyChunkLocal_argsTupleSchemeFactory();
@@ -9784,12 +9992,14 @@ public class ChunkServerService {
     private long sourceHandle; // required
     private long targetHandle; // required
     private long version; // required
+    private long epoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SOURCE_HANDLE((short)1, "sourceHandle"),
       TARGET_HANDLE((short)2, "targetHandle"),
-      VERSION((short)3, "version");
+      VERSION((short)3, "version"),
+      EPOCH((short)4, "epoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -9811,6 +10021,8 @@ public class ChunkServerService {
             return TARGET_HANDLE;
           case 3: // VERSION
             return VERSION;
+          case 4: // EPOCH
+            return EPOCH;
           default:
             return null;
         }
@@ -9857,6 +10069,7 @@ public class ChunkServerService {
     private static final int __SOURCEHANDLE_ISSET_ID = 0;
     private static final int __TARGETHANDLE_ISSET_ID = 1;
     private static final int __VERSION_ISSET_ID = 2;
+    private static final int __EPOCH_ISSET_ID = 3;
     private byte __isset_bitfield = 0;
     public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
     static {
@@ -9866,6 +10079,8 @@ public class ChunkServerService {
       tmpMap.put(_Fields.TARGET_HANDLE, new org.apache.thrift.meta_data.FieldMetaData("targetHandle", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.VERSION, new org.apache.thrift.meta_data.FieldMetaData("version", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(copyChunkLocal_args.class, metaDataMap);
@@ -9877,7 +10092,8 @@ public class ChunkServerService {
     public copyChunkLocal_args(
       long sourceHandle,
       long targetHandle,
-      long version)
+      long version,
+      long epoch)
     {
       this();
       this.sourceHandle = sourceHandle;
@@ -9886,6 +10102,8 @@ public class ChunkServerService {
       setTargetHandleIsSet(true);
       this.version = version;
       setVersionIsSet(true);
+      this.epoch = epoch;
+      setEpochIsSet(true);
     }
 
     /**
@@ -9896,6 +10114,7 @@ public class ChunkServerService {
       this.sourceHandle = other.sourceHandle;
       this.targetHandle = other.targetHandle;
       this.version = other.version;
+      this.epoch = other.epoch;
     }
 
     @Override
@@ -9911,6 +10130,8 @@ public class ChunkServerService {
       this.targetHandle = 0;
       setVersionIsSet(false);
       this.version = 0;
+      setEpochIsSet(false);
+      this.epoch = 0;
     }
 
     public long getSourceHandle() {
@@ -9982,6 +10203,29 @@ public class ChunkServerService {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __VERSION_ISSET_ID, value);
     }
 
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public copyChunkLocal_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -10009,6 +10253,14 @@ public class ChunkServerService {
         }
         break;
 
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
+        }
+        break;
+
       }
     }
 
@@ -10024,6 +10276,9 @@ public class ChunkServerService {
 
       case VERSION:
         return getVersion();
+
+      case EPOCH:
+        return getEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -10043,6 +10298,8 @@ public class ChunkServerService {
         return isSetTargetHandle();
       case VERSION:
         return isSetVersion();
+      case EPOCH:
+        return isSetEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -10087,6 +10344,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
       return true;
     }
 
@@ -10099,6 +10365,8 @@ public class ChunkServerService {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(targetHandle);
 
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(version);
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
 
       return hashCode;
     }
@@ -10141,6 +10409,16 @@ public class ChunkServerService {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -10175,6 +10453,10 @@ public class ChunkServerService {
       if (!first) sb.append(", ");
       sb.append("version:");
       sb.append(this.version);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
       first = false;
       sb.append(")");
       return sb.toString();
@@ -10247,6 +10529,14 @@ public class ChunkServerService {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10271,6 +10561,9 @@ public class ChunkServerService {
         oprot.writeFieldEnd();
         oprot.writeFieldBegin(VERSION_FIELD_DESC);
         oprot.writeI64(struct.version);
+        oprot.writeFieldEnd();
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
         oprot.writeFieldEnd();
         oprot.writeFieldStop();
         oprot.writeStructEnd();
@@ -10300,7 +10593,10 @@ public class ChunkServerService {
         if (struct.isSetVersion()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetEpoch()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSourceHandle()) {
           oprot.writeI64(struct.sourceHandle);
         }
@@ -10310,12 +10606,15 @@ public class ChunkServerService {
         if (struct.isSetVersion()) {
           oprot.writeI64(struct.version);
         }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, copyChunkLocal_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.sourceHandle = iprot.readI64();
           struct.setSourceHandleIsSet(true);
@@ -10327,6 +10626,10 @@ public class ChunkServerService {
         if (incoming.get(2)) {
           struct.version = iprot.readI64();
           struct.setVersionIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
         }
       }
     }

@@ -48,7 +48,12 @@ public enum ErrorCode implements org.apache.thrift.TEnum {
    */
   BUSY(21),
   IO_ERROR(22),
-  INTERNAL(23);
+  INTERNAL(23),
+  /**
+   * The instruction comes from a master of an older term (epoch) than one this server already obeyed: that master lost
+   * the election and must not change anything (fencing, issue 4).
+   */
+  STALE_EPOCH(24);
 
   private final int value;
 
@@ -117,6 +122,8 @@ public enum ErrorCode implements org.apache.thrift.TEnum {
         return IO_ERROR;
       case 23:
         return INTERNAL;
+      case 24:
+        return STALE_EPOCH;
       default:
         return null;
     }

@@ -13,6 +13,7 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
   private static final org.apache.thrift.protocol.TField DELETE_CHUNKS_FIELD_DESC = new org.apache.thrift.protocol.TField("deleteChunks", org.apache.thrift.protocol.TType.LIST, (short)1);
   private static final org.apache.thrift.protocol.TField LEASE_EXTENSIONS_FIELD_DESC = new org.apache.thrift.protocol.TField("leaseExtensions", org.apache.thrift.protocol.TType.LIST, (short)2);
   private static final org.apache.thrift.protocol.TField HEARTBEAT_INTERVAL_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("heartbeatIntervalMillis", org.apache.thrift.protocol.TType.I64, (short)3);
+  private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)4);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new HeartbeatReplyStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new HeartbeatReplyTupleSchemeFactory();
@@ -20,6 +21,7 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
   private @org.apache.thrift.annotation.Nullable java.util.List<java.lang.Long> deleteChunks; // required
   private @org.apache.thrift.annotation.Nullable java.util.List<LeaseExtension> leaseExtensions; // required
   private long heartbeatIntervalMillis; // required
+  private long epoch; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -28,7 +30,12 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
      */
     DELETE_CHUNKS((short)1, "deleteChunks"),
     LEASE_EXTENSIONS((short)2, "leaseExtensions"),
-    HEARTBEAT_INTERVAL_MILLIS((short)3, "heartbeatIntervalMillis");
+    HEARTBEAT_INTERVAL_MILLIS((short)3, "heartbeatIntervalMillis"),
+    /**
+     * The term of the master that answered (fencing): a chunkserver that has seen a higher one ignores this reply's
+     * deletes and lease extensions. Unset (0) from a master without ZooKeeper election.
+     */
+    EPOCH((short)4, "epoch");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -50,6 +57,8 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
           return LEASE_EXTENSIONS;
         case 3: // HEARTBEAT_INTERVAL_MILLIS
           return HEARTBEAT_INTERVAL_MILLIS;
+        case 4: // EPOCH
+          return EPOCH;
         default:
           return null;
       }
@@ -94,7 +103,9 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
 
   // isset id assignments
   private static final int __HEARTBEATINTERVALMILLIS_ISSET_ID = 0;
+  private static final int __EPOCH_ISSET_ID = 1;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.EPOCH};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -105,6 +116,8 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
             new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, LeaseExtension.class))));
     tmpMap.put(_Fields.HEARTBEAT_INTERVAL_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("heartbeatIntervalMillis", org.apache.thrift.TFieldRequirementType.REQUIRED, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(HeartbeatReply.class, metaDataMap);
@@ -142,6 +155,7 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       this.leaseExtensions = __this__leaseExtensions;
     }
     this.heartbeatIntervalMillis = other.heartbeatIntervalMillis;
+    this.epoch = other.epoch;
   }
 
   @Override
@@ -155,6 +169,8 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     this.leaseExtensions = null;
     setHeartbeatIntervalMillisIsSet(false);
     this.heartbeatIntervalMillis = 0;
+    setEpochIsSet(false);
+    this.epoch = 0;
   }
 
   public int getDeleteChunksSize() {
@@ -268,6 +284,37 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __HEARTBEATINTERVALMILLIS_ISSET_ID, value);
   }
 
+  /**
+   * The term of the master that answered (fencing): a chunkserver that has seen a higher one ignores this reply's
+   * deletes and lease extensions. Unset (0) from a master without ZooKeeper election.
+   */
+  public long getEpoch() {
+    return this.epoch;
+  }
+
+  /**
+   * The term of the master that answered (fencing): a chunkserver that has seen a higher one ignores this reply's
+   * deletes and lease extensions. Unset (0) from a master without ZooKeeper election.
+   */
+  public HeartbeatReply setEpoch(long epoch) {
+    this.epoch = epoch;
+    setEpochIsSet(true);
+    return this;
+  }
+
+  public void unsetEpoch() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+  }
+
+  /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+  public boolean isSetEpoch() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+  }
+
+  public void setEpochIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -295,6 +342,14 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       }
       break;
 
+    case EPOCH:
+      if (value == null) {
+        unsetEpoch();
+      } else {
+        setEpoch((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -310,6 +365,9 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
 
     case HEARTBEAT_INTERVAL_MILLIS:
       return getHeartbeatIntervalMillis();
+
+    case EPOCH:
+      return getEpoch();
 
     }
     throw new java.lang.IllegalStateException();
@@ -329,6 +387,8 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       return isSetLeaseExtensions();
     case HEARTBEAT_INTERVAL_MILLIS:
       return isSetHeartbeatIntervalMillis();
+    case EPOCH:
+      return isSetEpoch();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -373,6 +433,15 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         return false;
     }
 
+    boolean this_present_epoch = true && this.isSetEpoch();
+    boolean that_present_epoch = true && that.isSetEpoch();
+    if (this_present_epoch || that_present_epoch) {
+      if (!(this_present_epoch && that_present_epoch))
+        return false;
+      if (this.epoch != that.epoch)
+        return false;
+    }
+
     return true;
   }
 
@@ -389,6 +458,10 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       hashCode = hashCode * 8191 + leaseExtensions.hashCode();
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(heartbeatIntervalMillis);
+
+    hashCode = hashCode * 8191 + ((isSetEpoch()) ? 131071 : 524287);
+    if (isSetEpoch())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
 
     return hashCode;
   }
@@ -427,6 +500,16 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     }
     if (isSetHeartbeatIntervalMillis()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.heartbeatIntervalMillis, other.heartbeatIntervalMillis);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetEpoch()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -474,6 +557,12 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     sb.append("heartbeatIntervalMillis:");
     sb.append(this.heartbeatIntervalMillis);
     first = false;
+    if (isSetEpoch()) {
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -573,6 +662,14 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 4: // EPOCH
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.epoch = iprot.readI64();
+              struct.setEpochIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -619,6 +716,11 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       oprot.writeFieldBegin(HEARTBEAT_INTERVAL_MILLIS_FIELD_DESC);
       oprot.writeI64(struct.heartbeatIntervalMillis);
       oprot.writeFieldEnd();
+      if (struct.isSetEpoch()) {
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -652,6 +754,14 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         }
       }
       oprot.writeI64(struct.heartbeatIntervalMillis);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetEpoch()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetEpoch()) {
+        oprot.writeI64(struct.epoch);
+      }
     }
 
     @Override
@@ -682,6 +792,11 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       struct.setLeaseExtensionsIsSet(true);
       struct.heartbeatIntervalMillis = iprot.readI64();
       struct.setHeartbeatIntervalMillisIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.epoch = iprot.readI64();
+        struct.setEpochIsSet(true);
+      }
     }
   }
 

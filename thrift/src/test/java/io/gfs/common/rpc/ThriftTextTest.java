@@ -49,7 +49,7 @@ class ThriftTextTest {
     assertFalse(text.contains("host16"), text);
     String longPath = "/a".repeat(500);
     String rendered = ThriftText.of(new ChunkServerService.copyChunkFrom_args(1, 1,
-        new ServerAddress(longPath, 1)));
+        new ServerAddress(longPath, 1), 0L));
     assertTrue(rendered.contains("...(1000 chars)"), rendered);
     assertTrue(rendered.length() < 400, rendered);
   }
