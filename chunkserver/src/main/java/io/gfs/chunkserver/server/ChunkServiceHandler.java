@@ -78,7 +78,7 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   }
 
   @Override
-  public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis)
+  public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch)
       throws GfsException {
     guard("assignVersion", () -> {
       operations.assignVersion(handle, version, create, leaseDurationMillis);
@@ -92,7 +92,7 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   }
 
   @Override
-  public void copyChunkFrom(long handle, long version, ServerAddress source) throws GfsException {
+  public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws GfsException {
     guard("copyChunkFrom", () -> {
       copies.copyFrom(handle, version, source);
       return null;
@@ -100,7 +100,7 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   }
 
   @Override
-  public void copyChunkLocal(long sourceHandle, long targetHandle, long version) throws GfsException {
+  public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws GfsException {
     guard("copyChunkLocal", () -> {
       copies.copyLocal(sourceHandle, targetHandle, version);
       return null;

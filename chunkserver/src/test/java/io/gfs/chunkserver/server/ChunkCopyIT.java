@@ -86,14 +86,14 @@ class ChunkCopyIT {
 
   private void copyFrom(int target, long handle, long version, ServerAddress source) throws TException {
     cluster.call(target, c -> {
-      c.copyChunkFrom(handle, version, source);
+      c.copyChunkFrom(handle, version, source, 0L);
       return null;
     });
   }
 
   private void copyLocal(int server, long sourceHandle, long targetHandle, long version) throws TException {
     cluster.call(server, c -> {
-      c.copyChunkLocal(sourceHandle, targetHandle, version);
+      c.copyChunkLocal(sourceHandle, targetHandle, version, 0L);
       return null;
     });
   }

@@ -113,7 +113,7 @@ final class ThreeChunkServers implements AutoCloseable {
     for (int r : replicas) {
       long lease = r == primary ? leaseMillis : 0;
       call(r, c -> {
-        c.assignVersion(handle, version, create, lease);
+        c.assignVersion(handle, version, create, lease, 0L);
         return null;
       });
     }

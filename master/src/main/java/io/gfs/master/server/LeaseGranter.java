@@ -92,7 +92,7 @@ final class LeaseGranter {
   private boolean assignVersion(LeasePlan.Grant grant, LeasePlan.Target target, long durationMillis) {
     try {
       rpc.chunkServer(target.address(), c -> {
-        c.assignVersion(grant.handle(), grant.version(), grant.create(), durationMillis);
+        c.assignVersion(grant.handle(), grant.version(), grant.create(), durationMillis, 0L /* epoch: HA hook next */);
         return null;
       });
       return true;

@@ -65,7 +65,7 @@ final class Replicator {
     boolean succeeded = false;
     try {
       rpc.chunkServer(clone.target(), c -> {
-        c.copyChunkFrom(clone.handle(), clone.version(), RpcErrors.toThrift(clone.source()));
+        c.copyChunkFrom(clone.handle(), clone.version(), RpcErrors.toThrift(clone.source()), 0L /* epoch: HA hook next */);
         return null;
       });
       succeeded = true;
