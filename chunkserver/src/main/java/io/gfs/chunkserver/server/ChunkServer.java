@@ -48,6 +48,8 @@ public final class ChunkServer implements AutoCloseable {
   private final ExecutorService fanoutThreads;
   private final ScheduledExecutorService housekeeping;
   private final MasterLocator locator;
+  /** Refuses instructions from deposed masters (issue 4); persisted beside server-id for a file store. */
+  private EpochFence fence = EpochFence.inMemory();
   private RpcServer server;
   private volatile HostPort address;
   private HeartbeatLoop heartbeats;
@@ -100,6 +102,9 @@ public final class ChunkServer implements AutoCloseable {
   }
 
   private void open(ChunkServerSettings settings, LongSupplier clock, Sleeper sleeper) throws IOException {
+    if (store instanceof FileChunkStore) {
+      fence = EpochFence.open(settings.dataDirs().get(0));
+    }
     int corrupt = 0;
     for (StoredChunk chunk : store.load()) {
       if (chunk.corrupt()) {
@@ -117,14 +122,14 @@ public final class ChunkServer implements AutoCloseable {
     ChunkOperations operations = new ChunkOperations(state, store, locks, clock);
     ChunkCopies copies = new ChunkCopies(state, store, locks, rpc, clock, sleeper, this::address,
         settings.cloneBytesPerSecond(), settings.clonesMax());
-    ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations, copies);
+    ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations, copies, fence);
     server = RpcServer.start("chunkserver-" + serverId, settings.bind(), new ChunkServerService.Processor<>(handler),
         settings.rpcLimits(), settings.diagnostics());
     address = new HostPort(settings.bind().host(), server.port());
     long sweepMillis = Math.max(100, Math.min(1000, settings.pushBufferTtlMillis() / 4));
     housekeeping.scheduleWithFixedDelay(() -> sweep(clock), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     heartbeats = new HeartbeatLoop(serverId, address, settings.rack(), settings.capacityBytes(), state, store,
-        operations, rpc, locator, clock);
+        operations, rpc, locator, clock, fence);
     heartbeatThread = daemon(heartbeats, serverId + "-heartbeat");
     heartbeatThread.start();
     if (settings.scrubBytesPerSecond() > 0) {

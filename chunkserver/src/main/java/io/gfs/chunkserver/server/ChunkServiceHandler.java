@@ -29,8 +29,11 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   private final Mutations mutations;
   private final ChunkOperations operations;
   private final ChunkCopies copies;
+  private final EpochFence fence;
 
-  ChunkServiceHandler(DataPipeline pipeline, Mutations mutations, ChunkOperations operations, ChunkCopies copies) {
+  ChunkServiceHandler(DataPipeline pipeline, Mutations mutations, ChunkOperations operations, ChunkCopies copies,
+      EpochFence fence) {
+    this.fence = fence;
     this.pipeline = pipeline;
     this.mutations = mutations;
     this.operations = operations;
@@ -81,6 +84,7 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch)
       throws GfsException {
     guard("assignVersion", () -> {
+      fence.admit(epoch, "assignVersion(chunk " + handle + ", version " + version + ")");
       operations.assignVersion(handle, version, create, leaseDurationMillis);
       return null;
     });
@@ -94,6 +98,7 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   @Override
   public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws GfsException {
     guard("copyChunkFrom", () -> {
+      fence.admit(epoch, "copyChunkFrom(chunk " + handle + ")");
       copies.copyFrom(handle, version, source);
       return null;
     });
@@ -102,6 +107,7 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   @Override
   public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws GfsException {
     guard("copyChunkLocal", () -> {
+      fence.admit(epoch, "copyChunkLocal(chunk " + sourceHandle + " to " + targetHandle + ")");
       copies.copyLocal(sourceHandle, targetHandle, version);
       return null;
     });

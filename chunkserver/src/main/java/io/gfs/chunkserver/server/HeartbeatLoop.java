@@ -32,6 +32,7 @@ final class HeartbeatLoop implements Runnable {
   static final long RETRY_MILLIS_FIRST = 100;
   static final long RETRY_MILLIS_MAX = 2000;
 
+  private final EpochFence fence;
   private final String serverId;
   private final HostPort advertised;
   private final String rack;
@@ -50,6 +51,14 @@ final class HeartbeatLoop implements Runnable {
   HeartbeatLoop(String serverId, HostPort advertised, String rack, long capacityBytesConfigured,
       ChunkServerState state, ChunkStore store, ChunkOperations operations, RpcClients rpc, MasterLocator locator,
       LongSupplier clock) {
+    this(serverId, advertised, rack, capacityBytesConfigured, state, store, operations, rpc, locator, clock,
+        EpochFence.inMemory());
+  }
+
+  HeartbeatLoop(String serverId, HostPort advertised, String rack, long capacityBytesConfigured,
+      ChunkServerState state, ChunkStore store, ChunkOperations operations, RpcClients rpc, MasterLocator locator,
+      LongSupplier clock, EpochFence fence) {
+    this.fence = fence;
     this.serverId = serverId;
     this.advertised = advertised;
     this.rack = rack;
@@ -132,6 +141,12 @@ final class HeartbeatLoop implements Runnable {
 
   /** Carries out the master's instructions. */
   void apply(HeartbeatReply reply) {
+    // A deposed master (lower epoch than one already obeyed) may still answer heartbeats sent to it before the alias
+    // moved: its deletes and lease extensions are ignored (issue 4). Only the interval is harmless to adopt.
+    if (!fence.tryAdmit(reply.isSetEpoch() ? reply.getEpoch() : 0, "heartbeat reply")) {
+      locator.invalidate(); // look the active master up again
+      return;
+    }
     if (reply.isSetDeleteChunks()) {
       for (long handle : reply.getDeleteChunks()) {
         try {

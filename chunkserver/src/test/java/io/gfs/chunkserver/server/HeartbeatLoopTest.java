@@ -3,6 +3,7 @@ package io.gfs.chunkserver.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gfs.chunkserver.state.ChunkServerState;
 import io.gfs.chunkserver.store.InMemoryChunkStore;
@@ -79,5 +80,24 @@ class HeartbeatLoopTest {
     assertEquals(250, loop.intervalMillis());
     loop.apply(new HeartbeatReply(List.of(), List.of(), 1));
     assertEquals(HeartbeatLoop.INTERVAL_MILLIS_MIN, loop.intervalMillis());
+  }
+
+  @Test
+  void aReplyFromADeposedMasterIsIgnored() throws Exception {
+    EpochFence fence = EpochFence.inMemory();
+    ChunkOperations operations = new ChunkOperations(state, store, new ChunkLocks(1000), now::get);
+    HeartbeatLoop fenced = new HeartbeatLoop("cs-test", new HostPort("127.0.0.1", 7711), "/r1", 0, state, store,
+        operations, rpc, MasterLocator.fixed(new HostPort("127.0.0.1", 1)), now::get, fence);
+    HeartbeatReply current = new HeartbeatReply(List.of(), List.of(), 250);
+    current.setEpoch(5);
+    fenced.apply(current);
+    assertEquals(5, fence.highestEpoch());
+    HeartbeatReply stale = new HeartbeatReply(List.of(2L), List.of(new LeaseExtension(1, 3, 60_000)), 250);
+    stale.setEpoch(4);
+    long expiryBefore = state.leaseExpiryMillis(1).getAsLong();
+    now.addAndGet(30_000);
+    fenced.apply(stale);
+    assertTrue(state.contains(2), "a deposed master's delete is not carried out");
+    assertEquals(expiryBefore, state.leaseExpiryMillis(1).getAsLong(), "nor its lease extension");
   }
 }
