@@ -6,9 +6,12 @@ import java.util.regex.Pattern;
 /**
  * Where gfs keeps its state in ZooKeeper. Everything of one cluster sits under {root}/clusters/{cluster}:
  * <pre>
- *   {root}/clusters/{cluster}/alias   ephemeral; "host:port" of the serving master: the canonical name [0122]
+ *   {root}/clusters/{cluster}/alias      ephemeral; "host:port" of the ACTIVE master: the canonical name [0122]
+ *   {root}/clusters/{cluster}/election   Curator LeaderLatch participants (ephemeral sequential), one per master
+ *   {root}/clusters/{cluster}/epoch      persistent; decimal epoch of the latest term, raised by compare-and-set
+ *   {root}/clusters/{cluster}/shadows/   ephemeral children, one "host:port" per shadow master [0123]
  * </pre>
- * Election, fencing epochs and shadow registration (a later issue) go beside the alias under the same cluster node.
+ * Only the elected master writes the alias and the epoch; standbys and shadows only read them.
  */
 public final class ZnodeLayout {
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
@@ -24,6 +27,18 @@ public final class ZnodeLayout {
 
   public static String alias(String root, String cluster) {
     return clusterNode(root, cluster) + "/alias";
+  }
+
+  public static String election(String root, String cluster) {
+    return clusterNode(root, cluster) + "/election";
+  }
+
+  public static String epoch(String root, String cluster) {
+    return clusterNode(root, cluster) + "/epoch";
+  }
+
+  public static String shadows(String root, String cluster) {
+    return clusterNode(root, cluster) + "/shadows";
   }
 
   /** A cluster name is the authority of gfs:// URIs, so it is kept to characters that need no escaping. */
