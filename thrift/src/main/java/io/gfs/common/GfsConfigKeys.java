@@ -111,6 +111,9 @@ public final class GfsConfigKeys {
         "gfs.master.replication.scan.interval.ms", "1000",
         "How often the master looks for chunks below their replication target, in milliseconds, 100 to 600000 "
             + "[0069].");
+    public static final ConfigKey HA_ENABLED = new ConfigKey("gfs.master.ha.enabled", "false",
+        "With ZooKeeper: several masters of the cluster elect one active master, which alone serves, registers the "
+            + "canonical name and opens a new fencing epoch per term; the others wait as standbys (issue 4).");
   }
 
   public static final class ChunkServer {
