@@ -42,6 +42,8 @@ public record RetryPolicy(int attemptsMax, long backoffMillis) {
     return switch (code) {
       case NOT_PRIMARY, STALE_VERSION, LEASE_EXPIRED, CHECKSUM_MISMATCH, UNKNOWN_CHUNK, DATA_NOT_FOUND,
           NO_CHUNKSERVERS, NOT_MASTER, READ_ONLY_SHADOW, BUSY, IO_ERROR, INTERNAL -> true;
+      // A deposed master's term: the cluster has a newer master, which another attempt finds.
+      case STALE_EPOCH -> true;
       case NOT_FOUND, ALREADY_EXISTS, PARENT_NOT_DIRECTORY, DIRECTORY_NOT_EMPTY, INVALID_PATH, IS_DIRECTORY,
           NOT_DIRECTORY, INVALID_ARGUMENT, RECORD_TOO_LARGE, OUT_OF_RANGE -> false;
       // The record did not fit: not a failure, the record append moves to the next chunk [0107].
@@ -50,10 +52,12 @@ public record RetryPolicy(int attemptsMax, long backoffMillis) {
   }
 
   /**
-   * True for the master's answers that say "not me" or "not now": the client locates the master again (or waits) and
-   * repeats the call. Every other typed answer from the master is final.
+   * True for the master's answers that say "not me" or "not now" (including a master deposed by a newer term): the
+   * client locates the master again (or waits) and repeats the call. Every other typed answer from the master is
+   * final.
    */
   public static boolean retriedAtMaster(ErrorCode code) {
-    return code == ErrorCode.NOT_MASTER || code == ErrorCode.READ_ONLY_SHADOW || code == ErrorCode.BUSY;
+    return code == ErrorCode.NOT_MASTER || code == ErrorCode.READ_ONLY_SHADOW || code == ErrorCode.BUSY
+        || code == ErrorCode.STALE_EPOCH;
   }
 }

@@ -46,7 +46,8 @@ class RetryPolicyTest {
 
   @Test
   void theMasterIsAskedAgainOnlyWhenItSaysNotMeOrNotNow() {
-    Set<ErrorCode> again = EnumSet.of(ErrorCode.NOT_MASTER, ErrorCode.READ_ONLY_SHADOW, ErrorCode.BUSY);
+    Set<ErrorCode> again = EnumSet.of(ErrorCode.NOT_MASTER, ErrorCode.READ_ONLY_SHADOW, ErrorCode.BUSY,
+        ErrorCode.STALE_EPOCH);
     for (ErrorCode code : ErrorCode.values()) {
       assertEquals(again.contains(code), RetryPolicy.retriedAtMaster(code), code.name());
     }
