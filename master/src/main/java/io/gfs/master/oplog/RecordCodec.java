@@ -151,6 +151,21 @@ public final class RecordCodec {
         }
         out.writeLong(r.mtimeMillis());
       }
+      case SNAPSHOT -> {
+        LogRecord.Snapshot r = (LogRecord.Snapshot) record;
+        writeString(out, r.path());
+        writeString(out, r.storage());
+        out.writeLong(r.mtimeMillis());
+      }
+      case COPY_ON_WRITE -> {
+        LogRecord.CopyOnWrite r = (LogRecord.CopyOnWrite) record;
+        writeString(out, r.path());
+        out.writeLong(r.chunkIndex());
+        out.writeLong(r.oldHandle());
+        out.writeLong(r.newHandle());
+        out.writeLong(r.version());
+        out.writeLong(r.mtimeMillis());
+      }
       default -> throw new IllegalStateException("unknown record kind " + record.kind());
     }
   }
@@ -202,6 +217,9 @@ public final class RecordCodec {
         case SET_TIMES -> new LogRecord.SetTimes(readString(in), in.readLong(), in.readLong());
         case SET_REPLICATION -> new LogRecord.SetReplication(readString(in), in.readInt());
         case CONCAT -> new LogRecord.Concat(readString(in), readStrings(in), in.readLong());
+        case SNAPSHOT -> new LogRecord.Snapshot(readString(in), readString(in), in.readLong());
+        case COPY_ON_WRITE -> new LogRecord.CopyOnWrite(readString(in), in.readLong(), in.readLong(), in.readLong(),
+            in.readLong(), in.readLong());
       };
     } catch (IllegalArgumentException e) {
       throw new IOException("bad " + kind + " record: " + e.getMessage(), e);

@@ -43,6 +43,47 @@ final class ChunkCoordinator {
     chunk.trashed = trashed;
   }
 
+  /** Applies SNAPSHOT: the copied files refer to these chunks too. */
+  synchronized void addReferences(List<Long> handles) {
+    handles.forEach(chunks::addReference);
+  }
+
+  /** Applies COPY_ON_WRITE: the new chunk takes the old one's known length; the old one loses a reference. */
+  synchronized void applyCopy(LogRecord.CopyOnWrite r, int replicationTarget, boolean trashed) {
+    ChunkInfo old = chunks.get(r.oldHandle());
+    applyAdd(r.newHandle(), r.version(), replicationTarget, trashed);
+    chunks.get(r.newHandle()).knownLengthBytes = old == null ? 0 : old.knownLengthBytes;
+    release(List.of(r.oldHandle()));
+  }
+
+  /** The local copies ended: succeeded hold newHandle at the plan's version now. */
+  synchronized void completeCopy(LeasePlan.CopyOnWrite plan, List<String> succeeded, long nowMillis) {
+    for (String serverId : succeeded) {
+      if (servers.isRegistered(serverId) && chunks.get(plan.newHandle()) != null) {
+        chunks.confirmReplica(plan.newHandle(), serverId, plan.version(), nowMillis);
+      }
+    }
+  }
+
+  /**
+   * Before a snapshot [0114]: revokes every lease on these chunks; returns those still unexpired, whose primaries must
+   * stop mutating (told so, or waited out) before the snapshot is logged.
+   */
+  synchronized List<LeasePlan.Revoked> revokeLeases(List<Long> handles, long nowMillis) {
+    List<LeasePlan.Revoked> out = new ArrayList<>();
+    for (long handle : handles) {
+      Lease lease = leases.get(handle);
+      if (lease != null) {
+        leases.revoke(handle);
+        ChunkServerInfo primary = servers.get(lease.primaryId());
+        if (lease.unexpiredAt(nowMillis) && primary != null) {
+          out.add(new LeasePlan.Revoked(handle, lease.version(), primary.address(), lease.expiryMillis()));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The files' replication changed (or the chunks moved to another file): that many replicas are wanted now. */
   synchronized void setTargets(List<Long> handles, int replicationTarget) {
     for (long handle : handles) {
@@ -116,6 +157,9 @@ final class ChunkCoordinator {
     long handle = handles.get((int) chunkIndex);
     ChunkInfo chunk = chunks.get(handle);
     Check.state(chunk != null, "chunk %s of %s is missing from the chunk table", handle, path);
+    if (chunk.referenceCount > 1) {
+      return planCopy(path, chunkIndex, chunk, nowMillis);
+    }
     Lease lease = leases.get(handle);
     if (lease != null && lease.unexpiredAt(nowMillis) && lease.version() == chunk.version
         && servers.isLive(lease.primaryId(), nowMillis) && chunks.isCurrentReplica(handle, lease.primaryId())) {
@@ -140,6 +184,21 @@ final class ChunkCoordinator {
     leases.revoke(handle);
     return new LeasePlan.Grant(chunkIndex, handle, version, create, new LogRecord.SetVersion(handle, version),
         targets);
+  }
+
+  /** A write to a chunk a snapshot shares: copy it locally on its current replicas first [0116]. */
+  private LeasePlan planCopy(String path, long chunkIndex, ChunkInfo chunk, long nowMillis) {
+    List<String> live = liveCurrentReplicas(chunk.handle, nowMillis);
+    if (live.isEmpty()) {
+      throw StateException.of(StateError.NO_CHUNKSERVERS,
+          "no live replica of shared chunk %s (handle %s, version %s) of %s to copy", chunkIndex, chunk.handle,
+          chunk.version, path);
+    }
+    leases.revoke(chunk.handle);
+    long newHandle = chunks.reserveHandle();
+    return new LeasePlan.CopyOnWrite(chunkIndex, chunk.handle, newHandle, chunk.version,
+        new LogRecord.CopyOnWrite(path, chunkIndex, chunk.handle, newHandle, chunk.version, nowMillis),
+        targets(live));
   }
 
   /**
@@ -341,7 +400,8 @@ final class ChunkCoordinator {
       Check.state(chunk != null, "file chunk %s missing from the chunk table", ref.getKey());
       Check.state(chunk.referenceCount == ref.getValue(), "chunk %s reference count %s but %s files refer to it",
           ref.getKey(), chunk.referenceCount, ref.getValue());
-      Check.state(chunk.replicationTarget == targets.get(ref.getKey()), "chunk %s wants %s replicas, its file %s",
+      Check.state(!targets.containsKey(ref.getKey()) || chunk.replicationTarget == targets.get(ref.getKey()),
+          "chunk %s wants %s replicas, its file %s",
           ref.getKey(), chunk.replicationTarget, targets.get(ref.getKey()));
     }
     for (ChunkInfo chunk : chunks.all()) {

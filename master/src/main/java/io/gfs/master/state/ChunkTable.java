@@ -84,6 +84,13 @@ public final class ChunkTable {
     }
   }
 
+  /** A snapshot copied a file referring to the chunk [0115]. */
+  void addReference(long handle) {
+    ChunkInfo chunk = chunks.get(handle);
+    Check.state(chunk != null, "reference to unknown chunk %s", handle);
+    chunk.referenceCount++;
+  }
+
   /** One file stopped referencing the chunk; at zero it is gone and its replicas become garbage. */
   void release(long handle) {
     ChunkInfo chunk = chunks.get(handle);

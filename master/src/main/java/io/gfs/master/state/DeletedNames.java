@@ -29,8 +29,9 @@ public final class DeletedNames {
 
   private DeletedNames() {}
 
+  /** Deleted entries and the snapshot directory: left out of listings, summaries and snapshots. */
   public static boolean isHidden(String name) {
-    return name.startsWith(PREFIX);
+    return name.startsWith(PREFIX) || name.equals(SnapshotNames.DIRECTORY);
   }
 
   /** Whether any component of the path is a hidden name (the path is deleted or inside something deleted). */

@@ -24,4 +24,20 @@ public sealed interface LeasePlan {
       targets = List.copyOf(targets);
     }
   }
+
+  /**
+   * The chunk is shared with a snapshot [0116]: before any lease, every target (a live current replica of sourceHandle)
+   * copies it locally to newHandle at version (copyChunkLocal); then record is logged, the outcome reported with
+   * {@link MasterState#completeCopy}, and acquireLease plans again (now on newHandle, a chunk of this file alone).
+   */
+  record CopyOnWrite(long chunkIndex, long sourceHandle, long newHandle, long version, LogRecord.CopyOnWrite record,
+      List<Target> targets) implements LeasePlan {
+    public CopyOnWrite {
+      Check.argument(!targets.isEmpty(), "a copy needs targets");
+      targets = List.copyOf(targets);
+    }
+  }
+
+  /** A lease revoked before a snapshot: its primary is told to drop it, or the master waits until expiryMillis. */
+  record Revoked(long handle, long version, HostPort primary, long expiryMillis) {}
 }

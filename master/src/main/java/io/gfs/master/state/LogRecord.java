@@ -13,7 +13,7 @@ public sealed interface LogRecord {
   /** Stable numbers for the log encoding; never reuse one. */
   enum Kind {
     MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6), SET_PERMISSION(7), SET_OWNER(8),
-    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11);
+    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13);
 
     public final int code;
 
@@ -188,6 +188,40 @@ public sealed interface LogRecord {
     @Override
     public Kind kind() {
       return Kind.CONCAT;
+    }
+  }
+
+  /**
+   * Snapshot [0113-0115]: the tree at path (a directory, or a file) duplicated, metadata only, under storage (see
+   * {@link SnapshotNames}); every chunk it refers to gains a reference.
+   */
+  record Snapshot(String path, String storage, long mtimeMillis) implements LogRecord {
+    public Snapshot {
+      Check.notNull(path, "path");
+      Check.notNull(storage, "storage");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SNAPSHOT;
+    }
+  }
+
+  /**
+   * Copy-on-write of a shared chunk [0116]: chunk chunkIndex of the file is newHandle from now on (a local copy of
+   * oldHandle at version, made on the chunkservers before this record), and oldHandle loses this file's reference.
+   */
+  record CopyOnWrite(String path, long chunkIndex, long oldHandle, long newHandle, long version, long mtimeMillis)
+      implements LogRecord {
+    public CopyOnWrite {
+      Check.notNull(path, "path");
+      Check.argument(chunkIndex >= 0 && oldHandle > 0 && newHandle > 0 && version > 0 && oldHandle != newHandle,
+          "bad copy-on-write %s/%s/%s/%s", chunkIndex, oldHandle, newHandle, version);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.COPY_ON_WRITE;
     }
   }
 }

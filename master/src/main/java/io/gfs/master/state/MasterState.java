@@ -54,6 +54,7 @@ public final class MasterState {
   private final MetadataDecisions metadata;
   private final GarbageDecisions garbage;
   private final NamespaceDecisions namespace;
+  private final SnapshotDecisions snapshots;
 
   public MasterState(Settings settings, RandomGenerator random) {
     this.settings = Check.notNull(settings, "settings");
@@ -62,6 +63,7 @@ public final class MasterState {
     this.metadata = new MetadataDecisions(queries, coordinator, settings.chunkSizeBytes());
     this.garbage = new GarbageDecisions(tree, queries, settings.gcRetentionMillis());
     this.namespace = new NamespaceDecisions(tree, settings.replicationDefault());
+    this.snapshots = new SnapshotDecisions(tree);
   }
 
   public Settings settings() {
@@ -121,7 +123,7 @@ public final class MasterState {
    * directory permission. The new directory's attributes go into the record, so replay needs no defaults.
    */
   public Decision decideMkdirs(String path, String owner, String group, short permission, long nowMillis) {
-    return namespace.mkdirs(components(path), path, owner, group, permission, nowMillis);
+    return namespace.mkdirs(writable(path), path, owner, group, permission, nowMillis);
   }
 
   /** replication 0 means the default. */
@@ -136,7 +138,7 @@ public final class MasterState {
    */
   public Decision decideCreate(String path, boolean overwrite, boolean createParent, int replication, String owner,
       String group, short permission, long nowMillis) {
-    return namespace.create(components(path), path, overwrite, createParent, replication, owner, group, permission,
+    return namespace.create(writable(path), path, overwrite, createParent, replication, owner, group, permission,
         nowMillis);
   }
 
@@ -145,7 +147,7 @@ public final class MasterState {
    * deletion time, or purged at once (see {@link GarbageDecisions}). Removing "/" purges its children and keeps it.
    */
   public Decision decideRemove(String path, boolean recursive, long nowMillis) {
-    return garbage.remove(components(path), recursive, nowMillis);
+    return garbage.remove(writable(path), recursive, nowMillis);
   }
 
   /** Caller holds {@link #lockUndelete}. False when no deleted entry had the path. */
@@ -169,34 +171,34 @@ public final class MasterState {
   }
 
   public Decision decideRename(String source, String destination, long nowMillis) {
-    return namespace.rename(components(source), source, components(destination), destination, nowMillis);
+    return namespace.rename(writable(source), source, writable(destination), destination, nowMillis);
   }
 
   public Decision decideSetPermission(String path, short permission) {
-    return metadata.setPermission(components(path), path, permission);
+    return metadata.setPermission(writable(path), path, permission);
   }
 
   public Decision decideSetOwner(String path, String owner, String group) {
-    return metadata.setOwner(components(path), path, owner, group);
+    return metadata.setOwner(writable(path), path, owner, group);
   }
 
   /** -1 leaves a time unchanged. */
   public Decision decideSetTimes(String path, long modificationTimeMillis, long accessTimeMillis) {
-    return metadata.setTimes(components(path), path, modificationTimeMillis, accessTimeMillis);
+    return metadata.setTimes(writable(path), path, modificationTimeMillis, accessTimeMillis);
   }
 
   /** Answers false for a directory. */
   public Decision decideSetReplication(String path, int replication) {
-    return metadata.setReplication(components(path), path, replication);
+    return metadata.setReplication(writable(path), path, replication);
   }
 
   /** Caller holds {@link #lockWriteAll} on the target and the sources. */
   public Decision decideConcat(String target, List<String> sources, long nowMillis) {
     List<List<String>> c = new ArrayList<>();
     for (String source : sources) {
-      c.add(components(source));
+      c.add(writable(source));
     }
-    return metadata.concat(components(target), target, c, sources, nowMillis);
+    return metadata.concat(writable(target), target, c, sources, nowMillis);
   }
 
   // ---- apply: the only mutation path ----
@@ -247,6 +249,21 @@ public final class MasterState {
         LogRecord.SetVersion r = (LogRecord.SetVersion) record;
         coordinator.applySetVersion(r.handle(), r.version());
       }
+      case SNAPSHOT -> {
+        LogRecord.Snapshot r = (LogRecord.Snapshot) record;
+        List<Long> shared = new ArrayList<>();
+        tree.copySubtree(GfsPaths.components(r.path()), GfsPaths.components(r.storage()), r.mtimeMillis())
+            .forEach(file -> shared.addAll(file.chunkHandles));
+        coordinator.addReferences(shared);
+      }
+      case COPY_ON_WRITE -> {
+        LogRecord.CopyOnWrite r = (LogRecord.CopyOnWrite) record;
+        FileNode file = fileForApply(r.path());
+        Check.state(file.chunkHandles.get((int) r.chunkIndex()) == r.oldHandle(), "COPY_ON_WRITE %s chunk %s is not %s",
+            r.path(), r.chunkIndex(), r.oldHandle());
+        coordinator.applyCopy(r, file.replication, DeletedNames.anyHidden(GfsPaths.components(r.path())));
+        file.chunkHandles.set((int) r.chunkIndex(), r.newHandle());
+      }
       default -> applyMetadata(record);
     }
   }
@@ -287,6 +304,40 @@ public final class MasterState {
     NamespaceTree.Resolution r = tree.resolve(GfsPaths.components(path));
     Check.state(r.node() instanceof FileNode, "%s is not a file", path);
     return (FileNode) r.node();
+  }
+
+  // ---- snapshots [0113-0116] (caller holds lockSnapshots(path) and revoked the leases below it) ----
+
+  /** A write lock covering the path's snapshot area (the path, or a file's directory) and everything below it. */
+  public LockTable.Held lockSnapshots(String path) {
+    List<String> scope = snapshots.lockScope(components(path));
+    return locks.lock(LockTable.plan(List.of(scope), List.of(true)));
+  }
+
+  /** Revokes the leases on the chunks of the path's tree; returns the unexpired ones (their primaries must stop). */
+  public List<LeasePlan.Revoked> revokeLeasesUnder(String path, long nowMillis) {
+    return coordinator.revokeLeases(snapshots.chunkHandles(components(path), path), nowMillis);
+  }
+
+  public Decision decideCreateSnapshot(String path, String name, long nowMillis) {
+    return snapshots.create(components(path), path, name, nowMillis);
+  }
+
+  public Decision decideDeleteSnapshot(String path, String name) {
+    return snapshots.delete(components(path), path, name);
+  }
+
+  public Decision decideRenameSnapshot(String path, String oldName, String newName, long nowMillis) {
+    return snapshots.rename(components(path), path, oldName, newName, nowMillis);
+  }
+
+  public List<String> listSnapshots(String path) {
+    return snapshots.list(components(path), path);
+  }
+
+  /** The local copies of a copy-on-write ended; the plan's record is already applied. */
+  public void completeCopy(LeasePlan.CopyOnWrite plan, List<String> succeeded, long nowMillis) {
+    coordinator.completeCopy(plan, succeeded, nowMillis);
   }
 
   // ---- queries (caller holds read locks) ----
@@ -348,7 +399,7 @@ public final class MasterState {
    * a new chunk; -1 means the last chunk, allocating chunk 0 of an empty file.
    */
   public LeasePlan planLease(String path, long chunkIndex, long nowMillis) {
-    List<String> c = components(path);
+    List<String> c = writable(path);
     FileNode file = queries.existingFile(c, path);
     List<Long> handles = List.copyOf(file.chunkHandles);
     long index = chunkIndex == -1 ? Math.max(0, handles.size() - 1) : chunkIndex;
@@ -372,7 +423,7 @@ public final class MasterState {
 
   /** A writer's report of a chunk's length (caller holds read locks on the file). */
   public void reportChunkLength(String path, long chunkIndex, long handle, long lengthBytes) {
-    List<String> c = components(path);
+    List<String> c = writable(path);
     FileNode file = queries.existingFile(c, path);
     if (chunkIndex < 0 || chunkIndex >= file.chunkHandles.size()) {
       throw StateException.of(StateError.OUT_OF_RANGE, "chunk index %s outside the %s chunks of %s", chunkIndex,
@@ -484,14 +535,18 @@ public final class MasterState {
       tree.resolve(GfsPaths.components(d.path())).node().restoreMtime(d.mtimeMillis());
     }
     coordinator.restore(image, references);
-    // Replication targets and deleted marks follow from the files, as live operation set them.
-    tree.visit((path, node) -> {
-      if (node instanceof FileNode file) {
-        List<Long> handles = List.copyOf(file.chunkHandles);
-        coordinator.setTargets(handles, file.replication);
-        coordinator.setTrashed(handles, DeletedNames.anyHidden(GfsPaths.components(path)));
-      }
-    });
+    // Replication targets and deleted marks follow from the files, as live operation set them; a chunk a live file
+    // shares with a snapshot follows the live file (visited second).
+    tree.visit((path, node) -> restoreTargets(path, node, true));
+    tree.visit((path, node) -> restoreTargets(path, node, false));
+  }
+
+  private void restoreTargets(String path, Node node, boolean snapshotPass) {
+    if (node instanceof FileNode file && SnapshotNames.inSnapshot(GfsPaths.components(path)) == snapshotPass) {
+      List<Long> handles = List.copyOf(file.chunkHandles);
+      coordinator.setTargets(handles, file.replication);
+      coordinator.setTrashed(handles, DeletedNames.anyHidden(GfsPaths.components(path)));
+    }
   }
 
   // ---- invariants ----
@@ -507,7 +562,9 @@ public final class MasterState {
         Check.state(file.replication >= 1 && file.replication <= REPLICATION_MAX, "%s replication %s", path,
             file.replication);
         file.chunkHandles.forEach(h -> references.merge(h, 1, Integer::sum));
-        file.chunkHandles.forEach(h -> targets.merge(h, file.replication, Math::max));
+        if (!SnapshotNames.inSnapshot(GfsPaths.components(path))) {
+          file.chunkHandles.forEach(h -> targets.merge(h, file.replication, Math::max)); // snapshots follow
+        }
       } else {
         counts[1]++;
       }
@@ -518,9 +575,19 @@ public final class MasterState {
     coordinator.checkInvariants(references, targets);
   }
 
-  private static List<String> components(String path) {
+  /** A path that may change: nothing inside a snapshot may (INVALID_PATH). */
+  private List<String> writable(String path) {
+    List<String> c = components(path);
+    if (SnapshotNames.inSnapshot(c)) {
+      throw StateException.of(StateError.INVALID_PATH, "%s is inside a snapshot: read-only", path);
+    }
+    return c;
+  }
+
+  /** The stored form of a client's path: a file's snapshots are read as {@code <file>/.snapshot/<name>}. */
+  private List<String> components(String path) {
     try {
-      return GfsPaths.components(path);
+      return SnapshotNames.storedForm(GfsPaths.components(path), p -> tree.resolve(p).node() instanceof FileNode);
     } catch (GfsPaths.InvalidPathException e) {
       throw new StateException(StateError.INVALID_PATH, e.getMessage());
     }

@@ -255,6 +255,43 @@ final class NamespaceTree {
     return out;
   }
 
+  /**
+   * Snapshot: a copy of the node at source (hidden entries below it left out) put at destination, creating the missing
+   * directories on the way; returns the copied files, whose chunks gain a reference each. Nodes are copied, chunk
+   * handles are shared: no data moves [0115].
+   */
+  List<FileNode> copySubtree(List<String> source, List<String> destination, long mtimeMillis) {
+    Node from = existing(source);
+    Check.argument(!destination.isEmpty(), "snapshot onto /");
+    DirectoryNode parent = mkdirs(destination.subList(0, destination.size() - 1), mtimeMillis, null);
+    List<FileNode> files = new ArrayList<>();
+    Node copy = copyOf(from, files);
+    Check.state(parent.children.putIfAbsent(destination.get(destination.size() - 1), copy) == null,
+        "snapshot %s exists", GfsPaths.join(destination));
+    parent.touch(mtimeMillis);
+    return files;
+  }
+
+  private Node copyOf(Node node, List<FileNode> files) {
+    if (node instanceof FileNode file) {
+      FileNode copy = new FileNode(file.replication, file.mtimeMillis(), file.permission());
+      copy.setAccessTime(file.accessTimeMillis());
+      copy.chunkHandles.addAll(file.chunkHandles);
+      files.add(copy);
+      fileCount.incrementAndGet();
+      return copy;
+    }
+    DirectoryNode directory = new DirectoryNode(node.mtimeMillis(), node.permission());
+    directory.setAccessTime(node.accessTimeMillis());
+    directoryCount.incrementAndGet();
+    ((DirectoryNode) node).children.forEach((name, child) -> {
+      if (!DeletedNames.isHidden(name)) {
+        directory.children.put(name, copyOf(child, files));
+      }
+    });
+    return directory;
+  }
+
   /** Visits every node, parents before children, children in name order: the checkpoint order. */
   void visit(BiConsumer<String, Node> visitor) {
     visit("", root, visitor);

@@ -28,7 +28,9 @@ class RecordCodecTest {
       new LogRecord.Delete("/a", true),
       new LogRecord.Rename("/x", "/y/z", 13),
       new LogRecord.AddChunk("/y/z", 4, 99, 1, 14),
-      new LogRecord.SetVersion(99, 7));
+      new LogRecord.SetVersion(99, 7),
+      new LogRecord.Snapshot("/y", "/y/.snapshot/s1", 15),
+      new LogRecord.CopyOnWrite("/y/z", 4, 99, 100, 7, 16));
 
   @Test
   void everyKindRoundTrips() throws IOException {

@@ -16,7 +16,7 @@ class ReplayTest {
       String dir = "/d" + random.nextInt(4) + "/e" + random.nextInt(3);
       String file = dir + "/f" + random.nextInt(6);
       try {
-        switch (random.nextInt(17)) {
+        switch (random.nextInt(19)) {
           case 0 -> f.mkdirs(dir);
           case 1 -> f.create(file, random.nextBoolean(), true, random.nextInt(4));
           case 2 -> f.remove(random.nextBoolean() ? file : dir, true);
@@ -42,6 +42,18 @@ class ReplayTest {
               try (LockTable.Held l = f.state.lockWrite(hidden)) {
                 f.commit(f.state.decidePurge(hidden, f.nowMillis));
               }
+            }
+          }
+          case 16 -> {
+            f.snapshot(random.nextBoolean() ? file : dir, "s" + random.nextInt(3));
+            f.acquire(file, -1, List.of("cs1", "cs2", "cs3", "cs4")); // copy-on-write when it has a chunk
+          }
+          case 17 -> {
+            String target = random.nextBoolean() ? file : dir;
+            try (LockTable.Held l = f.state.lockSnapshots(target)) {
+              f.commit(random.nextBoolean() ? f.state.decideDeleteSnapshot(target, "s" + random.nextInt(3))
+                  : f.state.decideRenameSnapshot(target, "s" + random.nextInt(3), "s" + random.nextInt(3),
+                      ++f.nowMillis));
             }
           }
           default -> {

@@ -180,6 +180,16 @@ final class StateFixture {
   LeaseView acquire(String path, long chunkIndex, List<String> succeeding) {
     try (LockTable.Held l = state.lockWrite(path)) {
       LeasePlan plan = state.planLease(path, chunkIndex, nowMillis);
+      if (plan instanceof LeasePlan.CopyOnWrite copy) {
+        // Copy-on-write of a chunk a snapshot shares: local copies, log, then plan the grant again [0116].
+        copies.add(copy);
+        apply(copy.record());
+        List<String> copied = new ArrayList<>();
+        copy.targets().forEach(t -> copied.add(t.serverId()));
+        copied.retainAll(succeeding);
+        state.completeCopy(copy, copied, nowMillis);
+        plan = state.planLease(path, chunkIndex, nowMillis);
+      }
       if (plan instanceof LeasePlan.Existing existing) {
         return existing.lease();
       }
@@ -194,6 +204,17 @@ final class StateFixture {
       LeaseView view = state.completeGrant(grant, ok, ok.isEmpty() ? null : ok.get(0), nowMillis);
       state.checkInvariants();
       return view;
+    }
+  }
+
+  /** Every copy-on-write acquire went through, in order. */
+  final List<LeasePlan.CopyOnWrite> copies = new ArrayList<>();
+
+  /** Revokes the leases below the path and takes a snapshot of it, as the server does. */
+  void snapshot(String path, String name) {
+    try (LockTable.Held l = state.lockSnapshots(path)) {
+      state.revokeLeasesUnder(path, nowMillis);
+      commit(state.decideCreateSnapshot(path, name, ++nowMillis));
     }
   }
 
