@@ -253,6 +253,19 @@ service MasterService {
    * the last source's last chunk must be full (chunk size long). Otherwise INVALID_ARGUMENT with the reason.
    */
   void concat(1: string target, 2: list<string> sources) throws (1: GfsException e),
+  /**
+   * Snapshot [0113-0116] of a directory tree or a file, HDFS style: read-only under <path>/.snapshot/<snapshotName>/...
+   * (every read call accepts such paths; every mutation there is INVALID_PATH). Leases on its chunks are revoked first
+   * (the call may wait up to one lease duration for an unreachable primary); chunks are shared, and the first write to
+   * a shared chunk copies it locally on its chunkservers. ALREADY_EXISTS for a taken name; INVALID_ARGUMENT for a bad
+   * name (empty, with "/", or starting with ".").
+   */
+  void createSnapshot(1: string path, 2: string snapshotName) throws (1: GfsException e),
+  /** Removes the snapshot at once (no lazy GC); chunks no file or snapshot refers to any more become garbage. */
+  void deleteSnapshot(1: string path, 2: string snapshotName) throws (1: GfsException e),
+  void renameSnapshot(1: string path, 2: string oldName, 3: string newName) throws (1: GfsException e),
+  /** The snapshot names of path, in name order. */
+  list<string> listSnapshots(1: string path) throws (1: GfsException e),
 }
 
 enum MutationKind {

@@ -2713,14 +2713,14 @@ public class ChunkServerService {
             case 7: // FORWARD_TO
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list128 = iprot.readListBegin();
-                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list128.size);
-                  @org.apache.thrift.annotation.Nullable ServerAddress _elem129;
-                  for (int _i130 = 0; _i130 < _list128.size; ++_i130)
+                  org.apache.thrift.protocol.TList _list136 = iprot.readListBegin();
+                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list136.size);
+                  @org.apache.thrift.annotation.Nullable ServerAddress _elem137;
+                  for (int _i138 = 0; _i138 < _list136.size; ++_i138)
                   {
-                    _elem129 = new ServerAddress();
-                    _elem129.read(iprot);
-                    struct.forwardTo.add(_elem129);
+                    _elem137 = new ServerAddress();
+                    _elem137.read(iprot);
+                    struct.forwardTo.add(_elem137);
                   }
                   iprot.readListEnd();
                 }
@@ -2769,9 +2769,9 @@ public class ChunkServerService {
           oprot.writeFieldBegin(FORWARD_TO_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.forwardTo.size()));
-            for (ServerAddress _iter131 : struct.forwardTo)
+            for (ServerAddress _iter139 : struct.forwardTo)
             {
-              _iter131.write(oprot);
+              _iter139.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -2839,9 +2839,9 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           {
             oprot.writeI32(struct.forwardTo.size());
-            for (ServerAddress _iter132 : struct.forwardTo)
+            for (ServerAddress _iter140 : struct.forwardTo)
             {
-              _iter132.write(oprot);
+              _iter140.write(oprot);
             }
           }
         }
@@ -2877,14 +2877,14 @@ public class ChunkServerService {
         }
         if (incoming.get(6)) {
           {
-            org.apache.thrift.protocol.TList _list133 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list133.size);
-            @org.apache.thrift.annotation.Nullable ServerAddress _elem134;
-            for (int _i135 = 0; _i135 < _list133.size; ++_i135)
+            org.apache.thrift.protocol.TList _list141 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list141.size);
+            @org.apache.thrift.annotation.Nullable ServerAddress _elem142;
+            for (int _i143 = 0; _i143 < _list141.size; ++_i143)
             {
-              _elem134 = new ServerAddress();
-              _elem134.read(iprot);
-              struct.forwardTo.add(_elem134);
+              _elem142 = new ServerAddress();
+              _elem142.read(iprot);
+              struct.forwardTo.add(_elem142);
             }
           }
           struct.setForwardToIsSet(true);
