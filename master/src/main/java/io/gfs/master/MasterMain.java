@@ -16,6 +16,8 @@ import java.util.concurrent.CountDownLatch;
 public final class MasterMain {
   static final int EXIT_USAGE = 2;
   static final int EXIT_FAILED = 1;
+  /** The master lost the election (ZooKeeper session suspended or lost, e.g. after a long pause) and stepped down. */
+  static final int EXIT_STEPPED_DOWN = 3;
 
   private MasterMain() {}
 
@@ -53,6 +55,12 @@ public final class MasterMain {
     }, "gfs-master-shutdown"));
     System.out.println("gfs master serving on " + server.address());
     System.out.flush();
+    // HA hook (issue 4): a master that lost the election has closed itself; the process exits so a supervisor (or
+    // the operator) restarts it as a standby.
+    server.steppedDown().thenAccept(reason -> {
+      System.err.println("gfs master: stepped down: " + reason);
+      System.exit(EXIT_STEPPED_DOWN);
+    });
     try {
       stopped.await();
     } catch (InterruptedException e) {

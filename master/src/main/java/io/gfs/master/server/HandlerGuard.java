@@ -34,6 +34,9 @@ final class HandlerGuard {
       throw RpcErrors.error(code(e.error()), e.getMessage());
     } catch (GfsPaths.InvalidPathException e) {
       throw RpcErrors.error(ErrorCode.INVALID_PATH, e.getMessage());
+    } catch (io.gfs.master.ha.NotActiveException e) {
+      // HA hook (issue 4): a deposed master answers NOT_MASTER, which makes clients resolve the alias again.
+      throw RpcErrors.error(ErrorCode.NOT_MASTER, "%s: %s", operation, e.getMessage());
     } catch (IOException e) {
       LOG.error("{} failed on metadata I/O: {}", operation, e.toString());
       throw RpcErrors.error(ErrorCode.IO_ERROR, "%s: master metadata I/O failed: %s", operation, e.getMessage());

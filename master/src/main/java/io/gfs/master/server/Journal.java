@@ -1,5 +1,6 @@
 package io.gfs.master.server;
 
+import io.gfs.master.ha.MasterTerm;
 import io.gfs.master.oplog.CheckpointFile;
 import io.gfs.master.oplog.OpLog;
 import io.gfs.master.oplog.Retention;
@@ -47,6 +48,8 @@ final class Journal implements AutoCloseable {
   private long lastCheckpointSequence;
   private volatile IOException broken;
   private volatile boolean closed;
+  /** HA hook (issue 4): the term this master serves in; once revoked, every commit fails before touching the log. */
+  private volatile MasterTerm term = MasterTerm.unelected();
 
   Journal(MasterState state, OpLog log, Path dir, long checkpointRecords, int checkpointsKept,
       long lastCheckpointSequence, long recordsSinceCheckpoint) {
@@ -61,6 +64,7 @@ final class Journal implements AutoCloseable {
 
   /** Durable first, then applied. The caller holds the namespace locks the record's decision was made under. */
   long commit(LogRecord record) throws IOException {
+    term.checkActive(); // a deposed master stops mutating at once, like a broken log (fail-fast)
     IOException failed = broken;
     if (failed != null) {
       throw new IOException("the master stopped accepting mutations after a metadata failure: "
@@ -97,6 +101,15 @@ final class Journal implements AutoCloseable {
       }
     }
     return sequence;
+  }
+
+  /** HA hook: serve in {@code term}; set before the RPC service starts. */
+  void serveIn(MasterTerm term) {
+    this.term = term;
+  }
+
+  MasterTerm term() {
+    return term;
   }
 
   long lastSequence() {

@@ -92,7 +92,8 @@ final class LeaseGranter {
   private boolean assignVersion(LeasePlan.Grant grant, LeasePlan.Target target, long durationMillis) {
     try {
       rpc.chunkServer(target.address(), c -> {
-        c.assignVersion(grant.handle(), grant.version(), grant.create(), durationMillis, 0L /* epoch: HA hook next */);
+        // HA hook (issue 4): the term's epoch fences this grant off once a newer master spoke to the chunkserver.
+        c.assignVersion(grant.handle(), grant.version(), grant.create(), durationMillis, journal.term().epoch());
         return null;
       });
       return true;

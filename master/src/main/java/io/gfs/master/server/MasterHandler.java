@@ -174,6 +174,8 @@ final class MasterHandler implements MasterService.Iface {
   @Override
   public HeartbeatReply heartbeat(HeartbeatRequest request) throws GfsException {
     return HandlerGuard.call("heartbeat", () -> {
+      // HA hook (issue 4): a deposed master gives no orders (NOT_MASTER sends the chunkserver to the alias again).
+      journal.term().checkActive();
       HeartbeatOutcome outcome =
           state.heartbeat(ThriftMapping.heartbeatReport(request, GfsConfigKeys.ChunkServer.RACK.defaultValue()),
               clock.millis());
@@ -195,7 +197,8 @@ final class MasterHandler implements MasterService.Iface {
       for (Lease lease : outcome.extensions()) {
         extensions.add(new LeaseExtension(lease.handle(), lease.version(), config.leaseDurationMillis()));
       }
-      return new HeartbeatReply(outcome.deleteChunks(), extensions, config.heartbeatIntervalMillis());
+      HeartbeatReply reply = new HeartbeatReply(outcome.deleteChunks(), extensions, config.heartbeatIntervalMillis());
+      return reply.setEpoch(journal.term().epoch()); // HA hook: chunkservers ignore replies of an older term
     });
   }
 
@@ -268,6 +271,35 @@ final class MasterHandler implements MasterService.Iface {
         return commit(state.decideConcat(target, sources, clock.millis()));
       }
     });
+  }
+
+  @Override
+  public void createSnapshot(String path, String snapshotName) throws GfsException {
+    HandlerGuard.call("createSnapshot", () -> {
+      leases.snapshots().create(path, snapshotName);
+      return null;
+    });
+  }
+
+  @Override
+  public void deleteSnapshot(String path, String snapshotName) throws GfsException {
+    HandlerGuard.call("deleteSnapshot", () -> {
+      leases.snapshots().delete(path, snapshotName);
+      return null;
+    });
+  }
+
+  @Override
+  public void renameSnapshot(String path, String oldName, String newName) throws GfsException {
+    HandlerGuard.call("renameSnapshot", () -> {
+      leases.snapshots().rename(path, oldName, newName);
+      return null;
+    });
+  }
+
+  @Override
+  public List<String> listSnapshots(String path) throws GfsException {
+    return HandlerGuard.call("listSnapshots", () -> leases.snapshots().list(path));
   }
 
   /** Logs and applies a decided record; returns the command's answer. */

@@ -5,6 +5,9 @@ import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.DiagnosticLog;
 import io.gfs.common.rpc.RpcServer;
+import io.gfs.common.GfsConfigKeys;
+import io.gfs.master.ha.ActiveElection;
+import io.gfs.master.ha.MasterTerm;
 import io.gfs.master.oplog.OpLog;
 import io.gfs.master.oplog.Recovery;
 import io.gfs.master.state.MasterState;
@@ -21,6 +24,7 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +48,8 @@ public final class MasterServer implements AutoCloseable {
   private static final int GRANT_RPC_THREADS = 16;
   /** Longest wait for one chunkserver's answer to assignVersion. */
   private static final int GRANT_CALL_TIMEOUT_MILLIS_MAX = 15_000;
+  /** How often an elected master retries the meta dir lock its predecessor still holds. */
+  private static final long META_LOCK_POLL_MILLIS = 100;
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private MasterState state;
@@ -51,6 +57,11 @@ public final class MasterServer implements AutoCloseable {
   private RpcServer rpcServer;
   private HostPort address;
   private MasterConfig config;
+  // HA hooks (issue 4): the ZooKeeper client (shared by election and alias), the term, and the step-down signal.
+  private CuratorFramework zk;
+  private MasterTerm term = MasterTerm.unelected();
+  private final CompletableFuture<String> steppedDown = new CompletableFuture<>();
+  private boolean closed;
 
   private MasterServer() {}
 
@@ -62,7 +73,13 @@ public final class MasterServer implements AutoCloseable {
   public static MasterServer start(GfsConfig config, InstantSource clock) throws IOException {
     MasterServer server = new MasterServer();
     try {
-      server.startUp(MasterConfig.from(config), clock, DiagnosticLog.Settings.from(config));
+      MasterConfig masterConfig = MasterConfig.from(config);
+      if (config.getBoolean(GfsConfigKeys.Master.HA_ENABLED) && !masterConfig.zookeeperConnect().isEmpty()) {
+        server.awaitTerm(masterConfig); // HA hook: a standby blocks here (outside the monitor) until it is elected
+      }
+      synchronized (server) {
+        server.startUp(masterConfig, clock, DiagnosticLog.Settings.from(config));
+      }
       return server;
     } catch (IOException | RuntimeException e) {
       server.close();
@@ -75,6 +92,7 @@ public final class MasterServer implements AutoCloseable {
     this.config = config;
     Files.createDirectories(config.metaDir());
     lockMetaDir(config.metaDir());
+    term.checkActive(); // HA: do not even recover for a term that already ended
     state = new MasterState(config.stateSettings(), new SplittableRandom());
     Recovery.Result recovered;
     try {
@@ -85,6 +103,7 @@ public final class MasterServer implements AutoCloseable {
     OpLog log = OpLog.open(config.metaDir(), recovered.lastSequence(), OpLog.SyncHook.NONE);
     journal = new Journal(state, log, config.metaDir(), config.checkpointRecords(), config.checkpointsKept(),
         recovered.checkpointSequence(), recovered.replayedRecords());
+    journal.serveIn(term); // HA hook: commits fail once the term is revoked; grants carry its epoch
     resources.push(journal);
     // A grant holds the file's lock while it calls chunkservers: do not wait a full call timeout on a dead one.
     RpcClients rpc = new RpcClients(config.rpcLimits().withCallTimeoutMillis(
@@ -106,22 +125,29 @@ public final class MasterServer implements AutoCloseable {
     resources.push(clonePool::shutdownNow);
     Replicator replicator = new Replicator(state, cloneRpc, clonePool, clock, config.replicationClonesMax(),
         config.replicationClonesPerServerMax(), config.chunkServerDeadAfterMillis());
+    replicator.serveInEpoch(term.epoch()); // HA hook: clone orders carry the epoch
     MasterTimers timers = new MasterTimers(state, journal, clock, config, new GarbageCollector(state, journal, clock),
         replicator);
     resources.push(timers);
     registerAlias(config);
-    LOG.info("master of cluster '{}' serving on {} (recovered to sequence {}, {} files)", config.clusterName(),
-        address, recovered.lastSequence(), state.fileCount());
+    LOG.info("master of cluster '{}' serving on {} in epoch {} (recovered to sequence {}, {} files)",
+        config.clusterName(), address, term.epoch(), recovered.lastSequence(), state.fileCount());
   }
 
   private void lockMetaDir(Path dir) throws IOException {
     FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
+    FileLock lock = tryLock(channel);
+    // HA: a meta dir shared with the previous active master is released when that process dies or steps down; wait
+    // for it while this term lasts (a SIGSTOPped holder steps down on SIGCONT, see docs/operations.md).
+    while (lock == null && term.epoch() > 0 && term.active()) {
+      try {
+        Thread.sleep(META_LOCK_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      lock = tryLock(channel);
     }
     if (lock == null) {
       channel.close();
@@ -130,12 +156,57 @@ public final class MasterServer implements AutoCloseable {
     resources.push(channel); // closing the channel releases the lock
   }
 
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
+    }
+  }
+
+  /** HA hook (issue 4): joins the election and blocks until this master leads; its term then fences everything. */
+  private void awaitTerm(MasterConfig config) throws IOException {
+    zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis());
+    resources.push(zk);
+    String participant = config.bind() + "/pid-" + ProcessHandle.current().pid() + "/" + config.metaDir();
+    ActiveElection election = ActiveElection.await(zk, config.zookeeperRoot(), config.clusterName(), participant,
+        this::stepDown);
+    resources.push(election);
+    term = election.term();
+  }
+
+  /** The term ended (already revoked, so nothing commits any more): close everything off the ZooKeeper thread. */
+  private void stepDown(String reason) {
+    LOG.error("master steps down: {}", reason);
+    steppedDown.complete(reason);
+    Thread closer = new Thread(this::close, "gfs-master-step-down");
+    closer.setDaemon(true);
+    closer.start();
+  }
+
+  /** Completes with the reason when this master lost the election and closed itself (MasterMain then exits). */
+  public CompletableFuture<String> steppedDown() {
+    return steppedDown;
+  }
+
+  /** The ZooKeeper client (null without ZooKeeper); tests expire its session. */
+  CuratorFramework zookeeper() {
+    return zk;
+  }
+
+  /** This master's fencing epoch (0 without election). */
+  public long epoch() {
+    return term.epoch();
+  }
+
   private void registerAlias(MasterConfig config) throws IOException {
     if (config.zookeeperConnect().isEmpty()) {
       return;
     }
-    CuratorFramework zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis());
-    resources.push(zk);
+    if (zk == null) {
+      zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis());
+      resources.push(zk);
+    }
     CanonicalName alias = CanonicalName.register(zk, config.zookeeperRoot(), config.clusterName(), address);
     resources.push(alias);
     LOG.info("registered {} as {} in ZooKeeper {}", address, alias.path(), config.zookeeperConnect());
@@ -170,7 +241,12 @@ public final class MasterServer implements AutoCloseable {
 
   /** Stops in reverse start order: alias first (clients stop finding us), timers, RPC, then the log. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    term.revoke("the master is closing"); // HA: no commit slips in while the services close
     while (!resources.isEmpty()) {
       AutoCloseable resource = resources.pop();
       try {

@@ -29,6 +29,8 @@ final class Replicator {
   private final int clonesMax;
   private final int clonesPerServerMax;
   private final long notBeforeMillis;
+  /** HA hook (issue 4): clones carry this epoch, so a deposed master's clone orders are refused (STALE_EPOCH). */
+  private volatile long epoch;
 
   /**
    * startupGraceMillis: no clones until then, so that chunkservers still registering after a master start do not
@@ -43,6 +45,11 @@ final class Replicator {
     this.clonesMax = clonesMax;
     this.clonesPerServerMax = clonesPerServerMax;
     this.notBeforeMillis = clock.millis() + startupGraceMillis;
+  }
+
+  /** HA hook: the term's fencing epoch; set before the timers start. */
+  void serveInEpoch(long epoch) {
+    this.epoch = epoch;
   }
 
   /** One scan: plans clones and starts them; returns how many started. */
@@ -65,7 +72,7 @@ final class Replicator {
     boolean succeeded = false;
     try {
       rpc.chunkServer(clone.target(), c -> {
-        c.copyChunkFrom(clone.handle(), clone.version(), RpcErrors.toThrift(clone.source()), 0L /* epoch: HA hook next */);
+        c.copyChunkFrom(clone.handle(), clone.version(), RpcErrors.toThrift(clone.source()), epoch);
         return null;
       });
       succeeded = true;
