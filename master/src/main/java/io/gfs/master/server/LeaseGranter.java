@@ -31,6 +31,7 @@ final class LeaseGranter {
   private final ExecutorService rpcPool;
   private final InstantSource clock;
   private final long leaseDurationMillis;
+  private final SnapshotService snapshots;
 
   LeaseGranter(MasterState state, Journal journal, RpcClients rpc, ExecutorService rpcPool, InstantSource clock,
       long leaseDurationMillis) {
@@ -40,11 +41,21 @@ final class LeaseGranter {
     this.rpcPool = rpcPool;
     this.clock = clock;
     this.leaseDurationMillis = leaseDurationMillis;
+    this.snapshots = new SnapshotService(state, journal, rpc, rpcPool, clock);
   }
 
-  LeaseView acquire(String path, long chunkIndex) throws IOException {
+  /** Snapshots share this granter's RPC pool: their lease revocations and local copies are grant-like RPCs. */
+  SnapshotService snapshots() {
+    return snapshots;
+  }
+
+  LeaseView acquire(String path, long chunkIndex) throws IOException, GfsException {
     try (LockTable.Held locks = state.lockWrite(path)) {
       LeasePlan plan = state.planLease(path, chunkIndex, clock.millis());
+      if (plan instanceof LeasePlan.CopyOnWrite copy) {
+        snapshots.copyOnWrite(copy); // a chunk shared with a snapshot: copy it locally first [0116]
+        plan = state.planLease(path, chunkIndex, clock.millis());
+      }
       if (plan instanceof LeasePlan.Existing existing) {
         return existing.lease();
       }

@@ -302,6 +302,35 @@ final class MasterHandler implements MasterService.Iface {
     return HandlerGuard.call("listSnapshots", () -> leases.snapshots().list(path));
   }
 
+  @Override
+  public void createSnapshot(String path, String snapshotName) throws GfsException {
+    HandlerGuard.call("createSnapshot", () -> {
+      leases.snapshots().create(path, snapshotName);
+      return null;
+    });
+  }
+
+  @Override
+  public void deleteSnapshot(String path, String snapshotName) throws GfsException {
+    HandlerGuard.call("deleteSnapshot", () -> {
+      leases.snapshots().delete(path, snapshotName);
+      return null;
+    });
+  }
+
+  @Override
+  public void renameSnapshot(String path, String oldName, String newName) throws GfsException {
+    HandlerGuard.call("renameSnapshot", () -> {
+      leases.snapshots().rename(path, oldName, newName);
+      return null;
+    });
+  }
+
+  @Override
+  public List<String> listSnapshots(String path) throws GfsException {
+    return HandlerGuard.call("listSnapshots", () -> leases.snapshots().list(path));
+  }
+
   /** Logs and applies a decided record; returns the command's answer. */
   private boolean commit(Decision decision) throws IOException {
     decision.orThrow();
