@@ -1,0 +1,93 @@
+package io.gfs.bench;
+
+import io.gfs.dist.MiniGfsCluster;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+
+/**
+ * The two systems of one run, of the same shape: HDFS (1 NameNode, 3 DataNodes) and gfs (1 master, 3 chunkservers),
+ * replication 3, 64 MiB blocks and chunks, all on this machine's loopback and disk. Both run inside this JVM by
+ * default (like with like); gfs can run as separate processes instead, which the report then says.
+ */
+final class Clusters implements AutoCloseable {
+  private final MiniDFSCluster hdfs;
+  private final MiniGfsCluster gfs;
+  private final boolean gfsProcesses;
+
+  private Clusters(MiniDFSCluster hdfs, MiniGfsCluster gfs, boolean gfsProcesses) {
+    this.hdfs = hdfs;
+    this.gfs = gfs;
+    this.gfsProcesses = gfsProcesses;
+  }
+
+  static Clusters start(Path workDir, boolean gfsProcesses) throws IOException {
+    MiniGfsCluster gfs = MiniGfsCluster.builder(workDir.resolve("gfs"))
+        .chunkServers(BenchConfig.SERVERS)
+        .chunkSizeBytes(BenchConfig.BLOCK_SIZE_BYTES)
+        .separateProcesses(gfsProcesses)
+        // The clients reach the master by address: a ZooKeeper lookup would only add a startup step to gfs.
+        .zookeeper(false)
+        .clusterName("bench")
+        .jvmOptions(List.of("-Xms256m", "-Xmx2g", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"))
+        .build();
+    try {
+      Configuration conf = new Configuration();
+      conf.setInt("dfs.replication", BenchConfig.REPLICATION);
+      conf.setLong("dfs.blocksize", BenchConfig.BLOCK_SIZE_BYTES);
+      // WebHDFS (Jersey) is no part of the data path and needs javax.annotation, which the build leaves out.
+      conf.setBoolean("dfs.webhdfs.enabled", false);
+      MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf, workDir.resolve("hdfs").toFile())
+          .numDataNodes(BenchConfig.SERVERS)
+          .format(true)
+          .build();
+      hdfs.waitActive();
+      return new Clusters(hdfs, gfs, gfsProcesses);
+    } catch (IOException | RuntimeException e) {
+      gfs.close();
+      throw e;
+    }
+  }
+
+  /** A new client of the system (its own FileSystem instance, never the shared cache's). */
+  FileSystem newClient(String system) throws IOException {
+    if (Measurement.GFS.equals(system)) {
+      return FileSystem.newInstance(gfs.uri(), gfs.clientConfiguration());
+    }
+    return FileSystem.newInstance(hdfs.getURI(), hdfs.getConfiguration(0));
+  }
+
+  /** The client configuration of the system, with fs.defaultFS pointing at it (for MapReduce jobs). */
+  Configuration clientConfiguration(String system) {
+    if (Measurement.GFS.equals(system)) {
+      return gfs.clientConfiguration();
+    }
+    Configuration conf = new Configuration(hdfs.getConfiguration(0));
+    conf.set("fs.defaultFS", hdfs.getURI().toString());
+    return conf;
+  }
+
+  /** What the report says about where each system ran. */
+  String deployment() {
+    return "HDFS MiniDFSCluster in this JVM (1 NameNode, 3 DataNodes); gfs MiniGfsCluster "
+        + (gfsProcesses ? "as separate processes (1 master, 3 chunkservers, -Xmx2g each)" : "in this JVM (1 master, 3 chunkservers)")
+        + "; replication 3, 64 MiB blocks and chunks, loopback, one local disk";
+  }
+
+  boolean gfsProcesses() {
+    return gfsProcesses;
+  }
+
+  @Override
+  public void close() {
+    try {
+      hdfs.shutdown(true);
+    } finally {
+      gfs.close();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.gfs.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** One of issue 6's goals checked against this run's figures; absent when a figure it needs was not measured. */
+record Goal(String name, String target, double measured, String unit, boolean met, String how) {
+  static List<Goal> evaluate(List<Measurement> measurements, List<Comparison> comparisons) {
+    List<Goal> goals = new ArrayList<>();
+    for (Comparison c : comparisons) {
+      if (c.suite().equals("seq")) {
+        goals.add(ratio(c.label() + " vs HDFS", 1.3, c.advantage()));
+      } else if (c.suite().equals("meta")) {
+        goals.add(ratio(c.label() + " vs HDFS", 2.0, c.advantage()));
+      }
+    }
+    Optional<Measurement> append16 = find(measurements, "append", "record append", Measurement.GFS, 16);
+    Optional<Measurement> write1 = find(measurements, "seq", "sequential write", Measurement.GFS, 1);
+    if (append16.isPresent() && write1.isPresent()) {
+      double r = append16.get().value() / write1.get().value();
+      goals.add(new Goal("16 record appenders into one file vs one sequential writer (gfs)", ">= 0.8x", r, "x",
+          r >= 0.8, "gfs record append x16 aggregate MiB/s / gfs sequential write x1 MiB/s"));
+    }
+    find(measurements, "scale", "master heap per file", "gfs-master", 1).ifPresent(m -> goals.add(
+        new Goal("master heap per file", "<= 64 bytes", m.value(), "bytes", m.value() <= 64, m.method())));
+    find(measurements, "scale", "master heap per chunk", "gfs-master", 1).ifPresent(m -> goals.add(
+        new Goal("master heap per chunk", "<= 64 bytes", m.value(), "bytes", m.value() <= 64, m.method())));
+    find(measurements, "scale", "master restart", "gfs-master", 1).ifPresent(m -> goals.add(
+        new Goal("master restart with the scale file count", "< 3 s", m.value(), "s", m.value() < 3, m.method())));
+    Optional<Measurement> crc = find(measurements, "micro", "ChecksumBench.crc32cCompute", Measurement.GFS, 1);
+    Optional<Measurement> read1 = find(measurements, "seq", "sequential read", Measurement.GFS, 1);
+    if (crc.isPresent() && read1.isPresent()) {
+      double share = read1.get().value() / crc.get().value();
+      goals.add(new Goal("checksum verification share of read time", "<= 10%", share * 100, "%", share <= 0.10,
+          "gfs sequential read x1 MiB/s / JMH CRC32C MiB/s on one core: the fraction of the read's wall time one"
+              + " core spends verifying what it delivers"));
+    }
+    Optional<Measurement> verified = find(measurements, "micro", "ChecksumBench.verifiedStoreRead", Measurement.GFS, 1);
+    Optional<Measurement> copy = find(measurements, "micro", "ChecksumBench.unverifiedCopy", Measurement.GFS, 1);
+    if (verified.isPresent() && copy.isPresent()) {
+      double share = 1 - verified.get().value() / copy.get().value();
+      goals.add(new Goal("checksum verification share of an in-memory chunk read", "<= 10%", share * 100, "%",
+          share <= 0.10, "JMH: 1 - (verified 1 MiB store read MiB/s) / (unverified 1 MiB copy MiB/s); the store"
+              + " read also takes the chunk lock, so this is an upper bound on the CRC's share"));
+    }
+    return goals;
+  }
+
+  private static Goal ratio(String name, double target, double advantage) {
+    return new Goal(name, ">= " + target + "x", advantage, "x", advantage >= target,
+        "gfs figure / HDFS figure from the same run");
+  }
+
+  private static Optional<Measurement> find(List<Measurement> all, String suite, String workload, String system,
+      int threads) {
+    return all.stream().filter(m -> m.suite().equals(suite) && m.workload().equals(workload)
+        && m.system().equals(system) && m.threads() == threads).findFirst();
+  }
+}

@@ -1,0 +1,81 @@
+package io.gfs.bench;
+
+import io.gfs.hadoop.GfsFileSystem;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Record append [0104]: 1, 4 and 16 concurrent writers appending fixed-size records into ONE gfs file, each call
+ * returning once every replica holds the record. HDFS cannot append to one file from several writers, so its best
+ * alternative runs beside it: one file per writer, each record written and then hflush()ed (acknowledged by the
+ * whole pipeline, as a gfs record append is) before the next.
+ */
+final class RecordAppendSuite implements Suite {
+  private static final double MIB = 1 << 20;
+
+  @Override
+  public String name() {
+    return "append";
+  }
+
+  @Override
+  public boolean needsClusters() {
+    return true;
+  }
+
+  @Override
+  public List<Measurement> run(BenchContext context) throws IOException {
+    BenchConfig config = context.config();
+    byte[] record = Arrays.copyOf(TestBytes.buffer(), config.recordBytes());
+    List<Measurement> out = new ArrayList<>();
+    for (String system : BenchContext.SYSTEMS) {
+      for (int writers : config.appendWriters()) {
+        long perWriter = config.appendBytes() / writers / record.length;
+        long totalBytes = perWriter * writers * record.length;
+        Path dir = new Path("/bench/append/w" + writers);
+        long nanos;
+        try (Clients clients = new Clients(context, system, writers)) {
+          Path shared = new Path(dir, "records");
+          if (Measurement.GFS.equals(system)) {
+            clients.get(0).create(shared, true).close();
+          }
+          nanos = Parallel.run(writers, i -> {
+            if (Measurement.GFS.equals(system)) {
+              GfsFileSystem gfs = (GfsFileSystem) clients.get(i);
+              for (long j = 0; j < perWriter; j++) {
+                gfs.recordAppend(shared, record);
+              }
+            } else {
+              hflushEach(clients.get(i), new Path(dir, "writer-" + i), record, perWriter);
+            }
+          });
+          clients.get(0).delete(dir, true);
+        }
+        double mibPerSecond = totalBytes / MIB / (nanos / 1e9);
+        String method = Measurement.GFS.equals(system)
+            ? writers + " writer(s), each its own FileSystem instance, " + perWriter + " recordAppend() calls of "
+                + SequentialSuite.human(record.length) + " each into ONE shared file; bytes / wall time"
+            : writers + " writer(s), each its own FileSystem instance and its OWN file (HDFS has no concurrent append"
+                + " to one file): " + perWriter + " write()+hflush() of " + SequentialSuite.human(record.length)
+                + " each; bytes / wall time";
+        out.add(new Measurement("append", "record append", system, writers, mibPerSecond, "MiB/s", true, method));
+        context.progress("%s record append x%d: %.1f MiB/s", system, writers, mibPerSecond);
+      }
+    }
+    return out;
+  }
+
+  private static void hflushEach(FileSystem fs, Path file, byte[] record, long count) throws IOException {
+    try (FSDataOutputStream out = fs.create(file, true)) {
+      for (long j = 0; j < count; j++) {
+        out.write(record);
+        out.hflush();
+      }
+    }
+  }
+}
