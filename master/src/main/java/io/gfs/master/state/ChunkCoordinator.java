@@ -449,7 +449,7 @@ final class ChunkCoordinator {
     List<Placement.Candidate> candidates = new ArrayList<>();
     for (ChunkServerInfo info : servers.live(nowMillis)) {
       candidates.add(new Placement.Candidate(info.serverId(), info.utilization(),
-          servers.recentCreations(info.serverId(), nowMillis)));
+          servers.recentCreations(info.serverId(), nowMillis), info.rack()));
     }
     List<String> chosen = Placement.choose(candidates, replication, random);
     if (chosen.isEmpty()) {

@@ -119,9 +119,17 @@ final class ReplicationPlanner {
     Set<String> excluded = new java.util.HashSet<>(chunk.replicas.keySet());
     inFlight.getOrDefault(chunk.handle, List.of()).forEach(c -> excluded.add(c.targetId()));
     // A server holding a corrupt copy is the last resort: copyChunkFrom replaces that copy, but its disk is suspect.
-    String target = chooseTarget(excluded, chunk.corruptOn, load, perServerMax, nowMillis);
+    Set<String> racks = new java.util.HashSet<>();
+    candidate.live().forEach(id -> racks.add(servers.get(id).rack()));
+    inFlight.getOrDefault(chunk.handle, List.of()).forEach(c -> {
+      ChunkServerInfo info = servers.get(c.targetId());
+      if (info != null) {
+        racks.add(info.rack());
+      }
+    });
+    String target = chooseTarget(excluded, chunk.corruptOn, racks, load, perServerMax, nowMillis);
     if (target == null) {
-      target = chooseTarget(excluded, Set.of(), load, perServerMax, nowMillis);
+      target = chooseTarget(excluded, Set.of(), racks, load, perServerMax, nowMillis);
     }
     if (target == null) {
       return null;
@@ -131,16 +139,18 @@ final class ReplicationPlanner {
         servers.get(target).address(), candidate.missing(), nowMillis);
   }
 
-  private String chooseTarget(Set<String> excluded, Set<String> avoided, Map<String, Integer> load, int perServerMax,
-      long nowMillis) {
+  /** A clone target, on a rack the chunk's replicas do not use yet when there is one [0066-0068]. */
+  private String chooseTarget(Set<String> excluded, Set<String> avoided, Set<String> usedRacks,
+      Map<String, Integer> load, int perServerMax, long nowMillis) {
     List<Placement.Candidate> targets = new ArrayList<>();
     for (ChunkServerInfo info : servers.live(nowMillis)) {
       String id = info.serverId();
       if (!excluded.contains(id) && !avoided.contains(id) && load.getOrDefault(id, 0) < perServerMax) {
-        targets.add(new Placement.Candidate(id, info.utilization(), servers.recentCreations(id, nowMillis)));
+        targets.add(new Placement.Candidate(id, info.utilization(), servers.recentCreations(id, nowMillis),
+            info.rack()));
       }
     }
-    List<String> chosen = Placement.choose(targets, 1, random);
+    List<String> chosen = Placement.choose(targets, 1, random, usedRacks);
     return chosen.isEmpty() ? null : chosen.get(0);
   }
 
@@ -150,10 +160,16 @@ final class ReplicationPlanner {
     live.forEach(id -> holders.add(servers.get(id)));
     holders.sort(Comparator.comparingDouble(ChunkServerInfo::utilization).reversed()
         .thenComparing(ChunkServerInfo::serverId));
-    for (int i = 0; i < live.size() - chunk.replicationTarget; i++) {
-      String serverId = holders.get(i).serverId();
-      chunks.dropReplica(chunk.handle, serverId);
-      pendingDeletes.computeIfAbsent(serverId, s -> new ArrayList<>()).add(chunk.handle);
+    int excess = live.size() - chunk.replicationTarget;
+    for (int n = 0; n < excess; n++) {
+      // The fullest holder on a rack with another replica goes first: racks keep their spread [0066-0068].
+      Map<String, Integer> perRack = new HashMap<>();
+      holders.forEach(h -> perRack.merge(h.rack(), 1, Integer::sum));
+      ChunkServerInfo victim = holders.stream().filter(h -> perRack.get(h.rack()) > 1).findFirst()
+          .orElse(holders.get(0));
+      holders.remove(victim);
+      chunks.dropReplica(chunk.handle, victim.serverId());
+      pendingDeletes.computeIfAbsent(victim.serverId(), s -> new ArrayList<>()).add(chunk.handle);
     }
   }
 

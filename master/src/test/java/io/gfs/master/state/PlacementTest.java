@@ -59,4 +59,26 @@ class PlacementTest {
     }
     assertTrue(firsts.size() > 1, "ties must not always go to the same server: " + firsts);
   }
+
+  @Test
+  void replicasSpreadOverRacksBeforeDoublingUpInOne() {
+    // Rack r1's servers all score better, yet the second replica goes to r2 [0066-0068].
+    List<Placement.Candidate> servers = List.of(new Placement.Candidate("a1", 0.1, 0, "/r1"),
+        new Placement.Candidate("a2", 0.1, 0, "/r1"), new Placement.Candidate("a3", 0.1, 0, "/r1"),
+        new Placement.Candidate("b1", 0.9, 0, "/r2"), new Placement.Candidate("b2", 0.9, 0, "/r2"));
+    for (long seed = 0; seed < 20; seed++) {
+      List<String> chosen = Placement.choose(servers, 3, new SplittableRandom(seed));
+      assertEquals(3, chosen.size());
+      assertEquals(1, chosen.stream().filter(id -> id.startsWith("b")).count(), chosen.toString());
+    }
+  }
+
+  @Test
+  void aCloneGoesToARackTheChunkDoesNotUseYet() {
+    List<Placement.Candidate> servers = List.of(new Placement.Candidate("a2", 0.0, 0, "/r1"),
+        new Placement.Candidate("b1", 0.9, 0, "/r2"));
+    for (long seed = 0; seed < 20; seed++) {
+      assertEquals(List.of("b1"), Placement.choose(servers, 1, new SplittableRandom(seed), java.util.Set.of("/r1")));
+    }
+  }
 }

@@ -166,6 +166,14 @@ final class StateFixture {
     return outcome;
   }
 
+  /** A chunkserver on a rack (empty report). */
+  HeartbeatOutcome heartbeatOnRack(String serverId, String rack) {
+    HeartbeatOutcome outcome = state.heartbeat(new HeartbeatReport(serverId, address(serverId), rack, 1L << 40, 0,
+        List.of(), List.of(), List.of()), nowMillis);
+    state.checkInvariants();
+    return outcome;
+  }
+
   HeartbeatOutcome heartbeat(String serverId, HeartbeatReport.Replica... chunks) {
     return heartbeat(serverId, List.of(chunks), List.of(), List.of());
   }
