@@ -166,6 +166,11 @@ public final class RecordCodec {
         out.writeLong(r.version());
         out.writeLong(r.mtimeMillis());
       }
+      case NEW_TERM -> {
+        LogRecord.NewTerm r = (LogRecord.NewTerm) record;
+        out.writeLong(r.epoch());
+        out.writeLong(r.startMillis());
+      }
       default -> throw new IllegalStateException("unknown record kind " + record.kind());
     }
   }
@@ -220,6 +225,7 @@ public final class RecordCodec {
         case SNAPSHOT -> new LogRecord.Snapshot(readString(in), readString(in), in.readLong());
         case COPY_ON_WRITE -> new LogRecord.CopyOnWrite(readString(in), in.readLong(), in.readLong(), in.readLong(),
             in.readLong(), in.readLong());
+        case NEW_TERM -> new LogRecord.NewTerm(in.readLong(), in.readLong());
       };
     } catch (IllegalArgumentException e) {
       throw new IOException("bad " + kind + " record: " + e.getMessage(), e);

@@ -10,6 +10,7 @@ import io.gfs.master.ha.ActiveElection;
 import io.gfs.master.ha.MasterTerm;
 import io.gfs.master.oplog.OpLog;
 import io.gfs.master.oplog.Recovery;
+import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
 import io.gfs.thrift.gen.MasterService;
 import io.gfs.zk.CanonicalName;
@@ -105,6 +106,9 @@ public final class MasterServer implements AutoCloseable {
         recovered.checkpointSequence(), recovered.replayedRecords());
     journal.serveIn(term); // HA hook: commits fail once the term is revoked; grants carry its epoch
     resources.push(journal);
+    if (term.epoch() > 0) {
+      journal.commit(new LogRecord.NewTerm(term.epoch(), clock.millis())); // HA hook: the term starts in the log
+    }
     // A grant holds the file's lock while it calls chunkservers: do not wait a full call timeout on a dead one.
     RpcClients rpc = new RpcClients(config.rpcLimits().withCallTimeoutMillis(
         Math.min(config.rpcLimits().callTimeoutMillis(), GRANT_CALL_TIMEOUT_MILLIS_MAX)));

@@ -13,7 +13,9 @@ public sealed interface LogRecord {
   /** Stable numbers for the log encoding; never reuse one. */
   enum Kind {
     MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6), SET_PERMISSION(7), SET_OWNER(8),
-    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13);
+    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13),
+    // HA kinds (issue 4) are numbered from 40 so namespace kinds added meanwhile keep counting from 14.
+    NEW_TERM(40);
 
     public final int code;
 
@@ -222,6 +224,22 @@ public sealed interface LogRecord {
     @Override
     public Kind kind() {
       return Kind.COPY_ON_WRITE;
+    }
+  }
+
+  /**
+   * An elected master opened term {@code epoch} (issue 4): the first record it logs, before it serves. Changes nothing
+   * in the namespace; it marks where in the log each term begins, so log replicas and shadows can refuse a stream from
+   * a lower term.
+   */
+  record NewTerm(long epoch, long startMillis) implements LogRecord {
+    public NewTerm {
+      Check.argument(epoch > 0, "bad term epoch %s", epoch);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.NEW_TERM;
     }
   }
 }

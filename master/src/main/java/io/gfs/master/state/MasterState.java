@@ -296,6 +296,7 @@ public final class MasterState {
         FileNode target = fileForApply(r.target());
         coordinator.setTargets(List.copyOf(target.chunkHandles), target.replication);
       }
+      case NEW_TERM -> { } // issue 4: a term boundary for the log's readers; the namespace does not change
       default -> throw new IllegalStateException("unknown record " + record);
     }
   }

@@ -12,6 +12,7 @@ class ReplayTest {
     StateFixture f = new StateFixture(3, seed, seed % 2 == 0 ? 0 : 30_000); // odd seeds: deletes hide, scans purge
     SplittableRandom random = new SplittableRandom(seed);
     List.of("cs1", "cs2", "cs3", "cs4").forEach(f::heartbeat);
+    f.apply(new LogRecord.NewTerm(seed, f.nowMillis)); // an elected master's first record (issue 4)
     for (int i = 0; i < 600; i++) {
       String dir = "/d" + random.nextInt(4) + "/e" + random.nextInt(3);
       String file = dir + "/f" + random.nextInt(6);
