@@ -218,6 +218,12 @@ public final class ChunkTable {
     return replica != null && chunk.isCurrent(replica);
   }
 
+  /** The chunks a server holds a replica of (any version), in handle order. */
+  List<Long> handlesOn(String serverId) {
+    Set<Long> held = chunksByServer.get(serverId);
+    return held == null ? List.of() : List.copyOf(held);
+  }
+
   int replicaCount(String serverId) {
     Set<Long> held = chunksByServer.get(serverId);
     return held == null ? 0 : held.size();

@@ -38,12 +38,16 @@ final class ReplicationPlanner {
   private final Map<Long, List<ClonePlan>> inFlight = new TreeMap<>();
   /** serverId to the replicas it must be told to delete in its next heartbeat reply. */
   private final Map<String, List<Long>> pendingDeletes = new TreeMap<>();
+  /** Rebalancing moves in flight: the clone, and the server whose replica goes once the clone succeeded. */
+  private final Map<ClonePlan, String> moves = new HashMap<>();
+  private final Rebalancer rebalancer;
 
   ReplicationPlanner(ChunkTable chunks, LeaseTable leases, ChunkServerRegistry servers, RandomGenerator random) {
     this.chunks = chunks;
     this.leases = leases;
     this.servers = servers;
     this.random = random;
+    this.rebalancer = new Rebalancer(chunks, leases, servers);
   }
 
   private record Candidate(ChunkInfo chunk, List<String> live, boolean clientWaiting, int missing) {}
@@ -94,6 +98,16 @@ final class ReplicationPlanner {
       }
       if (running >= clonesMax) {
         break;
+      }
+    }
+    // Rebalancing [0073-0074] uses what re-replication left of the budget, and at most a quarter of it.
+    int movesMax = Math.min(clonesMax - running, Math.max(1, clonesMax / 4) - moves.size());
+    if (movesMax > 0) {
+      for (ClonePlan move : rebalancer.plan(nowMillis, movesMax, clonesPerServerMax, load, inFlight, moves.keySet(),
+          liveReplicas)) {
+        inFlight.computeIfAbsent(move.handle(), h -> new ArrayList<>()).add(move);
+        moves.put(move, move.sourceId());
+        planned.add(move);
       }
     }
     return planned;
@@ -193,13 +207,20 @@ final class ReplicationPlanner {
     if (running.isEmpty()) {
       inFlight.remove(clone.handle());
     }
+    String movedFrom = moves.remove(clone);
     ChunkInfo chunk = chunks.get(clone.handle());
     if (!succeeded || chunk == null || !servers.isRegistered(clone.targetId())) {
       return false;
     }
     chunks.confirmReplica(clone.handle(), clone.targetId(), clone.version(), nowMillis);
     chunk.corruptOn.remove(clone.targetId()); // the clone replaced a corrupt copy there, if one was
-    return chunk.version == clone.version();
+    boolean gained = chunk.version == clone.version();
+    if (gained && movedFrom != null && chunks.currentReplicas(clone.handle()).size() > chunk.replicationTarget) {
+      // A move: the copy on the fuller server goes, through its next heartbeat reply.
+      chunks.dropReplica(clone.handle(), movedFrom);
+      pendingDeletes.computeIfAbsent(movedFrom, s -> new ArrayList<>()).add(clone.handle());
+    }
+    return gained;
   }
 
   int inFlightCount() {
@@ -225,5 +246,6 @@ final class ReplicationPlanner {
     inFlight.values().forEach(running -> running.removeIf(c -> nowMillis - c.plannedAtMillis()
         > CLONE_IN_FLIGHT_MILLIS_MAX));
     inFlight.values().removeIf(List::isEmpty);
+    moves.keySet().removeIf(c -> nowMillis - c.plannedAtMillis() > CLONE_IN_FLIGHT_MILLIS_MAX);
   }
 }
