@@ -73,6 +73,42 @@ public final class GfsFileReader implements AutoCloseable {
     return copied;
   }
 
+  /**
+   * A positioned read: up to length bytes at position, fetched exactly (see {@link ChunkMath#exactPiece}) in pieces of
+   * at most one data piece, copied from the read-ahead buffer where it holds them and leaving that buffer alone, so a
+   * random 4 KiB read costs 4 KiB on the wire instead of a whole piece. Fewer bytes only at the end of the file; -1
+   * at or past it.
+   */
+  public synchronized int readPositioned(long position, byte[] bytes, int offset, int length) throws IOException {
+    Check.argument(offset >= 0 && length >= 0 && length <= bytes.length - offset,
+        "range [%s, +%s) outside a buffer of %s", offset, length, bytes.length);
+    ensureOpen();
+    if (position < 0) {
+      throw new EOFException("cannot read " + path + " at negative position " + position);
+    }
+    if (position >= lengthBytes) {
+      return -1;
+    }
+    int copied = 0;
+    while (copied < length && position + copied < lengthBytes) {
+      long at = position + copied;
+      int n;
+      if (buffer != null && at >= bufferStart && at < bufferStart + buffer.length) {
+        n = (int) Math.min(length - copied, bufferStart + buffer.length - at);
+        System.arraycopy(buffer, (int) (at - bufferStart), bytes, offset + copied, n);
+      } else {
+        long chunkIndex = ChunkMath.chunkIndex(at, chunkSizeBytes);
+        long readableEnd = ChunkMath.bytesInChunk(chunkIndex, chunkSizeBytes, lengthBytes);
+        byte[] data = readPiece(chunkIndex,
+            ChunkMath.exactPiece(ChunkMath.offsetInChunk(at, chunkSizeBytes), length - copied, readableEnd));
+        n = data.length;
+        System.arraycopy(data, 0, bytes, offset + copied, n);
+      }
+      copied += n;
+    }
+    return copied;
+  }
+
   /** Drops the read-ahead piece; the next read fetches again. */
   public synchronized void unbuffer() {
     buffer = null;

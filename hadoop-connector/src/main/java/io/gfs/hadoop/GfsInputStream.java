@@ -107,7 +107,7 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities, 
     if (length == 0) {
       return 0;
     }
-    int n = readAt(position, bytes, offset, length);
+    int n = readAt(position, bytes, offset, length, false);
     if (n > 0) {
       position += n;
     }
@@ -121,7 +121,7 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities, 
     if (length == 0) {
       return 0;
     }
-    return readAt(at, bytes, offset, length);
+    return readAt(at, bytes, offset, length, true);
   }
 
   @Override
@@ -178,11 +178,12 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities, 
     return "GfsInputStream{" + reader.path() + ", position=" + position + ", " + ioStatistics + "}";
   }
 
-  private int readAt(long at, byte[] bytes, int offset, int length) throws IOException {
+  /** positioned: a pread, fetched exactly; otherwise a stream read through the read-ahead piece. */
+  private int readAt(long at, byte[] bytes, int offset, int length, boolean positioned) throws IOException {
     int n;
     ioStatistics.incrementCounter(STREAM_READ_OPERATIONS);
     try {
-      n = reader.read(at, bytes, offset, length);
+      n = positioned ? reader.readPositioned(at, bytes, offset, length) : reader.read(at, bytes, offset, length);
     } catch (IOException e) {
       ioStatistics.incrementCounter(STREAM_READ_EXCEPTIONS);
       throw GfsErrors.translate(e, GfsErrors.Op.OPEN);

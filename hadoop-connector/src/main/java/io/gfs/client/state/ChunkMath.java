@@ -48,6 +48,20 @@ public final class ChunkMath {
     return new Piece(start, (int) (end - start));
   }
 
+  /**
+   * The piece a positioned read fetches: exactly [offsetInChunk, +lengthWanted), cut at one piece and at the readable
+   * end of the chunk. The chunkserver still verifies every checksum block the range touches [0128]; only the bytes
+   * asked for cross the network, so a 4 KiB random read does not pull a whole piece.
+   */
+  public static Piece exactPiece(long offsetInChunk, int lengthWanted, long readableEndInChunk) {
+    Check.argument(offsetInChunk >= 0 && offsetInChunk < readableEndInChunk,
+        "offset in chunk %s outside [0, %s)", offsetInChunk, readableEndInChunk);
+    Check.argument(lengthWanted > 0, "length %s <= 0", lengthWanted);
+    long end = Math.min(offsetInChunk + Math.min(lengthWanted, GfsConfigKeys.DATA_PIECE_BYTES_MAX),
+        readableEndInChunk);
+    return new Piece(offsetInChunk, (int) (end - offsetInChunk));
+  }
+
   /** The capacity of a write buffer that starts at fileOffset: never past the chunk's end, never past bufferBytes. */
   public static int writeCapacity(long fileOffset, long chunkSizeBytes, int bufferBytes) {
     Check.argument(bufferBytes > 0, "buffer bytes %s <= 0", bufferBytes);

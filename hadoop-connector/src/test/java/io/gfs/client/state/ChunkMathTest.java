@@ -53,6 +53,15 @@ class ChunkMathTest {
   }
 
   @Test
+  void positionedReadsFetchExactlyTheRangeWithinOnePieceAndTheReadableEnd() {
+    assertEquals(new Piece(BLOCK + 5, 4096), ChunkMath.exactPiece(BLOCK + 5, 4096, 64 * MIB));
+    assertEquals(new Piece(7, GfsConfigKeys.DATA_PIECE_BYTES_MAX), ChunkMath.exactPiece(7, 8 << 20, 64 * MIB));
+    assertEquals(new Piece(100, 50), ChunkMath.exactPiece(100, 4096, 150));
+    assertThrows(IllegalArgumentException.class, () -> ChunkMath.exactPiece(150, 10, 150));
+    assertThrows(IllegalArgumentException.class, () -> ChunkMath.exactPiece(0, 0, 150));
+  }
+
+  @Test
   void writeBuffersNeverCrossAChunkBoundary() {
     long chunk = MIB;
     int buffer = 4 << 20;
