@@ -52,7 +52,8 @@ final class Markdown {
     for (Measurement m : measurements) {
       seen.putIfAbsent(m.suite() + ": " + m.workload() + " x" + m.threads() + " (" + m.system() + ")", m.method());
     }
-    seen.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
+    seen.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v.replaceAll("\\s+", " ").strip())
+        .append('\n'));
     return b.toString();
   }
 

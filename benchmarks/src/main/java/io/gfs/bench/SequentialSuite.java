@@ -3,6 +3,7 @@ package io.gfs.bench;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -56,7 +57,7 @@ final class SequentialSuite implements Suite {
         out.add(new Measurement("pread", "random 4 KiB pread", system, threads, opsPerSecond, "ops/s", true,
             threads + " thread(s), each with its own FileSystem and open stream, " + perThread + " readFully(position)"
                 + " of 4 KiB at uniformly random 4 KiB-aligned offsets of a " + human(fileBytes)
-                + " file; ops / wall time"));
+                + " file, each checked against the bytes written; ops / wall time"));
         context.progress("%s random 4 KiB pread x%d: %.0f ops/s", system, threads, opsPerSecond);
       }
       try (FileSystem fs = context.clusters().newClient(system)) {
@@ -104,8 +105,15 @@ final class SequentialSuite implements Suite {
     byte[] buffer = new byte[BenchConfig.PREAD_BYTES];
     long slots = fileBytes / BenchConfig.PREAD_BYTES;
     try (FileSystem fs = context.clusters().newClient(system); FSDataInputStream in = fs.open(file)) {
+      byte[] written = TestBytes.buffer();
       for (int i = 0; i < count; i++) {
-        in.readFully(random.nextLong(slots) * BenchConfig.PREAD_BYTES, buffer, 0, buffer.length);
+        long at = random.nextLong(slots) * BenchConfig.PREAD_BYTES;
+        in.readFully(at, buffer, 0, buffer.length);
+        // The file is the test buffer over and over; 4 KiB-aligned reads never straddle two copies of it.
+        int from = (int) (at % written.length);
+        if (!Arrays.equals(buffer, 0, buffer.length, written, from, from + buffer.length)) {
+          throw new IOException(system + " " + file + ": pread at " + at + " returned other bytes than written");
+        }
       }
     }
   }
