@@ -187,6 +187,44 @@ public final class GfsClient implements AutoCloseable {
     forgetCaches();
   }
 
+  /**
+   * Takes a read-only snapshot of path [0113-0116], readable afterwards under path/.snapshot/snapshotName; chunks are
+   * shared until a write copies them.
+   */
+  public void createSnapshot(String path, String snapshotName) throws IOException {
+    String p = valid(path);
+    context.master.call("snapshot " + snapshotName + " of " + p, c -> {
+      c.createSnapshot(p, snapshotName);
+      return null;
+    });
+    // Writers must take new leases: the master revoked those on the snapshotted chunks.
+    forgetCaches();
+  }
+
+  public void deleteSnapshot(String path, String snapshotName) throws IOException {
+    String p = valid(path);
+    context.master.call("delete snapshot " + snapshotName + " of " + p, c -> {
+      c.deleteSnapshot(p, snapshotName);
+      return null;
+    });
+    forgetCaches();
+  }
+
+  public void renameSnapshot(String path, String oldName, String newName) throws IOException {
+    String p = valid(path);
+    context.master.call("rename snapshot " + oldName + " of " + p + " to " + newName, c -> {
+      c.renameSnapshot(p, oldName, newName);
+      return null;
+    });
+    forgetCaches();
+  }
+
+  /** The snapshot names of path, in name order. */
+  public List<String> listSnapshots(String path) throws IOException {
+    String p = valid(path);
+    return List.copyOf(context.master.call("list snapshots of " + p, c -> c.listSnapshots(p)));
+  }
+
   /** The CRC32C of the whole file, composed from the chunkservers' stored checksums (no data read). */
   public GfsFileChecksum fileChecksum(String path) throws IOException {
     return new FileChecksums(context).of(valid(path));

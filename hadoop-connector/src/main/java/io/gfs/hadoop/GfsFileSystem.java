@@ -51,6 +51,8 @@ public class GfsFileSystem extends FileSystem {
   /** Path capability: this file system supports atomic record append. */
   public static final String CAPABILITY_RECORD_APPEND = "fs.gfs.capability.record-append";
 
+  /** The read-only directory under which a path's snapshots appear, as on HDFS. */
+  public static final String SNAPSHOT_DIRECTORY = ".snapshot";
   /** The FileContext binding's key: Hadoop finds an AbstractFileSystem only through configuration. */
   public static final String ABSTRACT_FILE_SYSTEM_KEY = "fs.AbstractFileSystem.gfs.impl";
   /** Defaults every Configuration sees once this class is loaded: the FileContext binding (as HDFS does its own). */
@@ -387,6 +389,55 @@ public class GfsFileSystem extends FileSystem {
     return null;
   }
 
+  /**
+   * A read-only snapshot of a directory tree or a file [0113-0116], HDFS style: readable under
+   * path/.snapshot/snapshotName (no allowSnapshot step is needed). Returns that path.
+   */
+  @Override
+  public Path createSnapshot(Path path, String snapshotName) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      client.createSnapshot(p, snapshotName);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+    return makeQualified(new Path(Renamer.child(Renamer.child(p, SNAPSHOT_DIRECTORY), snapshotName)));
+  }
+
+  @Override
+  public void renameSnapshot(Path path, String oldName, String newName) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      client.renameSnapshot(p, oldName, newName);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  @Override
+  public void deleteSnapshot(Path path, String snapshotName) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      client.deleteSnapshot(p, snapshotName);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
+
+  /** The snapshot names of a path, in name order (gfs's own call; Hadoop's API has none). */
+  public List<String> listSnapshots(Path path) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementReadOps(1);
+    try {
+      return client.listSnapshots(p);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.LOOKUP);
+    }
+  }
+
   /** Capacity and use summed over the live chunkservers (`hadoop fs -df`). */
   @Override
   public FsStatus getStatus(Path path) throws IOException {
@@ -457,9 +508,9 @@ public class GfsFileSystem extends FileSystem {
   }
 
   /**
-   * True exactly for what gfs guarantees on every path: append, concat, stored permissions, file checksums, record
-   * append, and hflush/hsync on its output streams. Symlinks, ACLs, xattrs, snapshots, path handles, multipart upload
-   * and etags are not supported; bulk delete is Hadoop's default one-path-per-page implementation.
+   * True exactly for what gfs guarantees on every path: append, concat, stored permissions, file checksums,
+   * snapshots, record append, and hflush/hsync on its output streams. Symlinks, ACLs, xattrs, path handles,
+   * multipart upload and etags are not supported; bulk delete is Hadoop's default one-path-per-page implementation.
    */
   @Override
   public boolean hasPathCapability(Path path, String capability) throws IOException {
@@ -468,6 +519,7 @@ public class GfsFileSystem extends FileSystem {
       case CommonPathCapabilities.FS_CONCAT:
       case CommonPathCapabilities.FS_PERMISSIONS:
       case CommonPathCapabilities.FS_CHECKSUMS:
+      case CommonPathCapabilities.FS_SNAPSHOTS:
       case CAPABILITY_RECORD_APPEND:
       case StreamCapabilities.HFLUSH:
       case StreamCapabilities.HSYNC:

@@ -197,4 +197,24 @@ class FsShellIT {
     ok("-rm", "-r", "-skipTrash", "/shell/rmr");
     assertNotEquals(0, shell("-rm", "/shell/none").exitCode);
   }
+
+  @Test
+  void snapshotsAreCreatedRenamedReadAndDeleted() throws Exception {
+    ok("-mkdir", "-p", "/shell/snap");
+    String before = "before the snapshot\n";
+    ok("-put", localFile("snap.txt", before.getBytes(StandardCharsets.UTF_8)).toString(), "/shell/snap/f.txt");
+    Run created = ok("-createSnapshot", "/shell/snap", "s1");
+    assertTrue(created.out.contains("Created snapshot") && created.out.contains("/shell/snap/.snapshot/s1"),
+        created.out);
+    ok("-appendToFile", localFile("after.txt", "after\n".getBytes(StandardCharsets.UTF_8)).toString(),
+        "/shell/snap/f.txt");
+    assertEquals(before + "after\n", ok("-cat", "/shell/snap/f.txt").out);
+    assertEquals(before, ok("-cat", "/shell/snap/.snapshot/s1/f.txt").out, "the snapshot keeps what was");
+    assertNotEquals(0, shell("-createSnapshot", "/shell/snap", "s1").exitCode, "a taken name");
+    ok("-renameSnapshot", "/shell/snap", "s1", "s2");
+    assertEquals(before, ok("-cat", "/shell/snap/.snapshot/s2/f.txt").out);
+    assertNotEquals(0, shell("-rm", "-skipTrash", "/shell/snap/.snapshot/s2/f.txt").exitCode, "read-only");
+    ok("-deleteSnapshot", "/shell/snap", "s2");
+    assertEquals(1, shell("-test", "-e", "/shell/snap/.snapshot/s2/f.txt").exitCode);
+  }
 }

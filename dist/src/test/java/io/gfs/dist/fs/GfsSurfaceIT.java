@@ -268,6 +268,32 @@ class GfsSurfaceIT {
   }
 
   @Test
+  void snapshotsKeepWhatWasAndAreReadOnly() throws Exception {
+    Path dir = new Path("/snap");
+    byte[] old = data(52, CHUNK + 10);
+    FsTestFiles.write(fs, new Path(dir, "f"), old);
+    Path snapshot = fs.createSnapshot(dir, "s1");
+    assertEquals(fs.makeQualified(new Path("/snap/.snapshot/s1")), snapshot);
+    byte[] fresh = data(53, 500);
+    FsTestFiles.write(fs, new Path(dir, "f"), fresh);
+    try (FSDataOutputStream out = fs.create(new Path(dir, "g"))) {
+      out.write(1);
+    }
+    assertArrayEquals(fresh, readAll(fs, new Path(dir, "f")));
+    assertArrayEquals(old, readAll(fs, new Path(snapshot, "f")), "the snapshot reads the old contents");
+    assertFalse(fs.exists(new Path(snapshot, "g")), "files created later are not in it");
+    assertEquals(fs.getFileChecksum(new Path(snapshot, "f")).getBytes().length, 4);
+    assertThrows(org.apache.hadoop.fs.InvalidPathException.class, () -> fs.create(new Path(snapshot, "h")));
+
+    fs.renameSnapshot(dir, "s1", "s2");
+    assertEquals(List.of("s2"), fs.listSnapshots(dir));
+    assertArrayEquals(old, readAll(fs, new Path("/snap/.snapshot/s2/f")));
+    fs.deleteSnapshot(dir, "s2");
+    assertEquals(List.of(), fs.listSnapshots(dir));
+    assertFalse(fs.exists(new Path("/snap/.snapshot/s2/f")));
+  }
+
+  @Test
   void statusCapabilitiesStatisticsAndBuilders() throws Exception {
     FsStatus status = fs.getStatus(new Path("/"));
     assertTrue(status.getCapacity() > 0 && status.getCapacity() < (1L << 60), "capacity " + status.getCapacity());
@@ -276,11 +302,12 @@ class GfsSurfaceIT {
     Path root = new Path("/");
     for (String yes : List.of(CommonPathCapabilities.FS_APPEND, CommonPathCapabilities.FS_CONCAT,
         CommonPathCapabilities.FS_PERMISSIONS, CommonPathCapabilities.FS_CHECKSUMS,
-        GfsFileSystem.CAPABILITY_RECORD_APPEND, StreamCapabilities.HFLUSH, StreamCapabilities.HSYNC)) {
+        CommonPathCapabilities.FS_SNAPSHOTS, GfsFileSystem.CAPABILITY_RECORD_APPEND, StreamCapabilities.HFLUSH,
+        StreamCapabilities.HSYNC)) {
       assertTrue(fs.hasPathCapability(root, yes), yes);
     }
     for (String no : List.of(CommonPathCapabilities.FS_ACLS, CommonPathCapabilities.FS_XATTRS,
-        CommonPathCapabilities.FS_SNAPSHOTS, CommonPathCapabilities.FS_SYMLINKS,
+        CommonPathCapabilities.FS_SYMLINKS,
         CommonPathCapabilities.FS_PATHHANDLES, CommonPathCapabilities.FS_MULTIPART_UPLOADER,
         CommonPathCapabilities.ETAGS_AVAILABLE)) {
       assertFalse(fs.hasPathCapability(root, no), no);
