@@ -178,9 +178,30 @@ struct ListingPage {
   2: required bool hasMore,
 }
 
+/**
+ * Master-to-master op log replication (issue 4, [0121]): the active master ships each flushed batch of log records,
+ * in sequence order, to the replicas gfs.master.log.replicas names. frames are the records exactly as the op log
+ * stores them ([length][crc32c][payload]); the replica verifies, logs (fsync) and applies them before it answers.
+ */
+struct LogBatch {
+  /** The sender's term; a replica that has seen a higher one answers STALE_EPOCH. */
+  1: required i64 epoch,
+  2: required i64 firstSequence,
+  3: required list<binary> frames,
+}
+
+struct LogAck {
+  /** The replica's last durable sequence after the call: below the batch's last when it has a gap (catch up). */
+  1: required i64 lastSequence,
+  /** The highest epoch the replica has seen. */
+  2: required i64 epoch,
+}
+
 service MasterService {
   /** Live chunkservers and namespace totals, for operators and for test clusters waiting on registration. */
   ClusterStatus getClusterStatus() throws (1: GfsException e),
+  /** Master to master: one replicated batch of the op log (see LogBatch). NOT_MASTER from a master that is not a replica. */
+  LogAck replicateLog(1: LogBatch batch) throws (1: GfsException e),
   FileInfo getFileInfo(1: string path) throws (1: GfsException e),
   list<FileInfo> listStatus(1: string path) throws (1: GfsException e),
   /**

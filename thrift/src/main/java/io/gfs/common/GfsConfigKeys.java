@@ -114,6 +114,12 @@ public final class GfsConfigKeys {
     public static final ConfigKey HA_ENABLED = new ConfigKey("gfs.master.ha.enabled", "false",
         "With ZooKeeper: several masters of the cluster elect one active master, which alone serves, registers the "
             + "canonical name and opens a new fencing epoch per term; the others wait as standbys (issue 4).");
+    public static final ConfigKey LOG_REPLICAS = new ConfigKey("gfs.master.log.replicas", "",
+        "Comma-separated host:port of the other masters the active master ships its op log to [0121]; empty: none "
+            + "(a standby then needs the meta dir shared with the active master).");
+    public static final ConfigKey LOG_ACKS_REQUIRED = new ConfigKey("gfs.master.log.acks.required", "all",
+        "Replicas that must have flushed a record before its mutation is acknowledged: all (the seed's rule) or "
+            + "majority (of the masters, the active one counted); see docs/operations.md for what each risks.");
   }
 
   public static final class ChunkServer {

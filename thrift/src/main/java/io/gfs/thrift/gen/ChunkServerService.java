@@ -2713,14 +2713,14 @@ public class ChunkServerService {
             case 7: // FORWARD_TO
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list136 = iprot.readListBegin();
-                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list136.size);
-                  @org.apache.thrift.annotation.Nullable ServerAddress _elem137;
-                  for (int _i138 = 0; _i138 < _list136.size; ++_i138)
+                  org.apache.thrift.protocol.TList _list144 = iprot.readListBegin();
+                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list144.size);
+                  @org.apache.thrift.annotation.Nullable ServerAddress _elem145;
+                  for (int _i146 = 0; _i146 < _list144.size; ++_i146)
                   {
-                    _elem137 = new ServerAddress();
-                    _elem137.read(iprot);
-                    struct.forwardTo.add(_elem137);
+                    _elem145 = new ServerAddress();
+                    _elem145.read(iprot);
+                    struct.forwardTo.add(_elem145);
                   }
                   iprot.readListEnd();
                 }
@@ -2769,9 +2769,9 @@ public class ChunkServerService {
           oprot.writeFieldBegin(FORWARD_TO_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.forwardTo.size()));
-            for (ServerAddress _iter139 : struct.forwardTo)
+            for (ServerAddress _iter147 : struct.forwardTo)
             {
-              _iter139.write(oprot);
+              _iter147.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -2839,9 +2839,9 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           {
             oprot.writeI32(struct.forwardTo.size());
-            for (ServerAddress _iter140 : struct.forwardTo)
+            for (ServerAddress _iter148 : struct.forwardTo)
             {
-              _iter140.write(oprot);
+              _iter148.write(oprot);
             }
           }
         }
@@ -2877,14 +2877,14 @@ public class ChunkServerService {
         }
         if (incoming.get(6)) {
           {
-            org.apache.thrift.protocol.TList _list141 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list141.size);
-            @org.apache.thrift.annotation.Nullable ServerAddress _elem142;
-            for (int _i143 = 0; _i143 < _list141.size; ++_i143)
+            org.apache.thrift.protocol.TList _list149 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list149.size);
+            @org.apache.thrift.annotation.Nullable ServerAddress _elem150;
+            for (int _i151 = 0; _i151 < _list149.size; ++_i151)
             {
-              _elem142 = new ServerAddress();
-              _elem142.read(iprot);
-              struct.forwardTo.add(_elem142);
+              _elem150 = new ServerAddress();
+              _elem150.read(iprot);
+              struct.forwardTo.add(_elem150);
             }
           }
           struct.setForwardToIsSet(true);

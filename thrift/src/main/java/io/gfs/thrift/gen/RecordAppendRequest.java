@@ -840,14 +840,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           case 5: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list96 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list96.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem97;
-                for (int _i98 = 0; _i98 < _list96.size; ++_i98)
+                org.apache.thrift.protocol.TList _list104 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list104.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem105;
+                for (int _i106 = 0; _i106 < _list104.size; ++_i106)
                 {
-                  _elem97 = new ServerAddress();
-                  _elem97.read(iprot);
-                  struct.secondaries.add(_elem97);
+                  _elem105 = new ServerAddress();
+                  _elem105.read(iprot);
+                  struct.secondaries.add(_elem105);
                 }
                 iprot.readListEnd();
               }
@@ -922,9 +922,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter99 : struct.secondaries)
+          for (ServerAddress _iter107 : struct.secondaries)
           {
-            _iter99.write(oprot);
+            _iter107.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -960,9 +960,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter100 : struct.secondaries)
+        for (ServerAddress _iter108 : struct.secondaries)
         {
-          _iter100.write(oprot);
+          _iter108.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -981,14 +981,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list101 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list101.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem102;
-        for (int _i103 = 0; _i103 < _list101.size; ++_i103)
+        org.apache.thrift.protocol.TList _list109 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list109.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem110;
+        for (int _i111 = 0; _i111 < _list109.size; ++_i111)
         {
-          _elem102 = new ServerAddress();
-          _elem102.read(iprot);
-          struct.secondaries.add(_elem102);
+          _elem110 = new ServerAddress();
+          _elem110.read(iprot);
+          struct.secondaries.add(_elem110);
         }
       }
       struct.setSecondariesIsSet(true);

@@ -848,14 +848,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
           case 6: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list88 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list88.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem89;
-                for (int _i90 = 0; _i90 < _list88.size; ++_i90)
+                org.apache.thrift.protocol.TList _list96 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list96.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem97;
+                for (int _i98 = 0; _i98 < _list96.size; ++_i98)
                 {
-                  _elem89 = new ServerAddress();
-                  _elem89.read(iprot);
-                  struct.secondaries.add(_elem89);
+                  _elem97 = new ServerAddress();
+                  _elem97.read(iprot);
+                  struct.secondaries.add(_elem97);
                 }
                 iprot.readListEnd();
               }
@@ -925,9 +925,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter91 : struct.secondaries)
+          for (ServerAddress _iter99 : struct.secondaries)
           {
-            _iter91.write(oprot);
+            _iter99.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -961,9 +961,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter92 : struct.secondaries)
+        for (ServerAddress _iter100 : struct.secondaries)
         {
-          _iter92.write(oprot);
+          _iter100.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -983,14 +983,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list93 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list93.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem94;
-        for (int _i95 = 0; _i95 < _list93.size; ++_i95)
+        org.apache.thrift.protocol.TList _list101 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list101.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem102;
+        for (int _i103 = 0; _i103 < _list101.size; ++_i103)
         {
-          _elem94 = new ServerAddress();
-          _elem94.read(iprot);
-          struct.secondaries.add(_elem94);
+          _elem102 = new ServerAddress();
+          _elem102.read(iprot);
+          struct.secondaries.add(_elem102);
         }
       }
       struct.setSecondariesIsSet(true);
