@@ -39,6 +39,18 @@ public final class OpLog implements AutoCloseable {
     void beforeSync(int records) throws IOException;
   }
 
+  /**
+   * HA hook (issue 4): called by the writer thread after each batch is durable locally and before any appender is
+   * told so, with the batch's frames in sequence order. Throwing fails the batch like a failed fsync (fail-fast): the
+   * mutation is not acknowledged, and the master stops mutating.
+   */
+  @FunctionalInterface
+  public interface Replication {
+    Replication NONE = (firstSequence, frames) -> { };
+
+    void replicate(long firstSequence, List<byte[]> frames) throws IOException;
+  }
+
   private sealed interface Item permits Append, Roll, Stop {}
 
   private record Append(long sequence, byte[] frame, CompletableFuture<Long> done) implements Item {}
@@ -57,6 +69,7 @@ public final class OpLog implements AutoCloseable {
   private long lastSequence;
   private volatile IOException failure;
   private volatile boolean closed;
+  private volatile Replication replication = Replication.NONE;
 
   private OpLog(Path dir, long lastSequence, SyncHook hook) {
     this.dir = dir;
@@ -83,6 +96,11 @@ public final class OpLog implements AutoCloseable {
     channel.force(true);
     MetaFiles.syncDirectory(dir);
     return channel;
+  }
+
+  /** HA hook: from now on every batch is replicated before it counts as durable. */
+  public void replicateWith(Replication replication) {
+    this.replication = Check.notNull(replication, "replication");
   }
 
   /** Queues a record; the future completes with its sequence number once it is durable. */
@@ -212,6 +230,12 @@ public final class OpLog implements AutoCloseable {
         hook.beforeSync(pending.size());
         channel.force(false);
         syncCount.incrementAndGet();
+        Replication replicas = replication;
+        if (replicas != Replication.NONE) {
+          List<byte[]> frames = new ArrayList<>(pending.size());
+          pending.forEach(a -> frames.add(a.frame()));
+          replicas.replicate(pending.get(0).sequence(), frames);
+        }
         durableSequence.set(pending.get(pending.size() - 1).sequence());
       } catch (IOException | RuntimeException e) {
         error = e instanceof IOException io ? io : new IOException(e);

@@ -103,6 +103,53 @@ final class Journal implements AutoCloseable {
     return sequence;
   }
 
+  /**
+   * HA hook (issue 4): a log replica logs a batch shipped by the active master with one fsync, then applies it in
+   * order through the same path as live commits. Each record must land at exactly the sequence the active master gave
+   * it; anything else means the logs diverged, and the replica stops (fail-fast) rather than apply.
+   */
+  long commitReplicated(java.util.List<io.gfs.master.oplog.LogEntry> entries) throws IOException {
+    IOException failed = broken;
+    if (failed != null) {
+      throw new IOException("this replica stopped after a metadata failure: " + failed.getMessage(), failed);
+    }
+    barrier.readLock().lock();
+    try {
+      java.util.List<CompletableFuture<Long>> appended = new java.util.ArrayList<>();
+      for (io.gfs.master.oplog.LogEntry entry : entries) {
+        appended.add(log.append(entry.record()));
+      }
+      for (int i = 0; i < entries.size(); i++) {
+        long sequence;
+        try {
+          sequence = appended.get(i).get();
+        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+          broken = e.getCause() instanceof IOException io ? io : new IOException(e);
+          throw broken;
+        }
+        if (sequence != entries.get(i).sequence()) {
+          broken = new IOException("replicated record " + entries.get(i).sequence() + " landed at sequence "
+              + sequence + " here: this replica's log diverged from the active master's; re-seed it");
+          throw broken;
+        }
+      }
+      for (io.gfs.master.oplog.LogEntry entry : entries) {
+        try {
+          state.apply(entry.record());
+        } catch (RuntimeException e) {
+          broken = new IOException("apply of replicated record " + entry.sequence() + " failed: " + e, e);
+          throw broken;
+        }
+      }
+    } finally {
+      barrier.readLock().unlock();
+    }
+    if (recordsSinceCheckpoint.addAndGet(entries.size()) >= checkpointRecords) {
+      checkpointIfDue(); // a replica has no clients waiting: cut it inline
+    }
+    return log.lastSequence();
+  }
+
   /** HA hook: serve in {@code term}; set before the RPC service starts. */
   void serveIn(MasterTerm term) {
     this.term = term;

@@ -43,6 +43,8 @@ final class MasterHandler implements MasterService.Iface {
   private final InstantSource clock;
   private final MasterConfig config;
   private final WarnOnce futureChunkWarnings = new WarnOnce(FUTURE_CHUNK_WARNINGS_MAX);
+  /** HA hook (issue 4): the log replica of this master, which refuses every batch once this master leads. */
+  private volatile io.gfs.master.ha.LogReplica logReplica;
 
   MasterHandler(MasterState state, Journal journal, LeaseGranter leases, InstantSource clock, MasterConfig config) {
     this.state = state;
@@ -50,6 +52,23 @@ final class MasterHandler implements MasterService.Iface {
     this.leases = leases;
     this.clock = clock;
     this.config = config;
+  }
+
+  /** HA hook: answer replicateLog through this replica (null: not part of a replicated group, NOT_MASTER). */
+  void serveLogReplication(io.gfs.master.ha.LogReplica replica) {
+    this.logReplica = replica;
+  }
+
+  @Override
+  public io.gfs.thrift.gen.LogAck replicateLog(io.gfs.thrift.gen.LogBatch batch) throws GfsException {
+    return HandlerGuard.call("replicateLog", () -> {
+      io.gfs.master.ha.LogReplica replica = logReplica;
+      if (replica == null) {
+        throw RpcErrors.error(io.gfs.thrift.gen.ErrorCode.NOT_MASTER,
+            "replicateLog: this master keeps no log replica");
+      }
+      return replica.accept(batch, clock.millis()); // refused with STALE_EPOCH: this master leads a newer term
+    });
   }
 
   @Override
@@ -271,35 +290,6 @@ final class MasterHandler implements MasterService.Iface {
         return commit(state.decideConcat(target, sources, clock.millis()));
       }
     });
-  }
-
-  @Override
-  public void createSnapshot(String path, String snapshotName) throws GfsException {
-    HandlerGuard.call("createSnapshot", () -> {
-      leases.snapshots().create(path, snapshotName);
-      return null;
-    });
-  }
-
-  @Override
-  public void deleteSnapshot(String path, String snapshotName) throws GfsException {
-    HandlerGuard.call("deleteSnapshot", () -> {
-      leases.snapshots().delete(path, snapshotName);
-      return null;
-    });
-  }
-
-  @Override
-  public void renameSnapshot(String path, String oldName, String newName) throws GfsException {
-    HandlerGuard.call("renameSnapshot", () -> {
-      leases.snapshots().rename(path, oldName, newName);
-      return null;
-    });
-  }
-
-  @Override
-  public List<String> listSnapshots(String path) throws GfsException {
-    return HandlerGuard.call("listSnapshots", () -> leases.snapshots().list(path));
   }
 
   @Override

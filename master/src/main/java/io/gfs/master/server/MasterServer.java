@@ -6,7 +6,11 @@ import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.DiagnosticLog;
 import io.gfs.common.rpc.RpcServer;
 import io.gfs.common.GfsConfigKeys;
+import io.gfs.common.Check;
 import io.gfs.master.ha.ActiveElection;
+import io.gfs.master.ha.LogReplica;
+import io.gfs.master.ha.LogShipper;
+import io.gfs.master.ha.StandbyService;
 import io.gfs.master.ha.MasterTerm;
 import io.gfs.master.oplog.OpLog;
 import io.gfs.master.oplog.Recovery;
@@ -23,6 +27,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -61,6 +67,8 @@ public final class MasterServer implements AutoCloseable {
   // HA hooks (issue 4): the ZooKeeper client (shared by election and alias), the term, and the step-down signal.
   private CuratorFramework zk;
   private MasterTerm term = MasterTerm.unelected();
+  private OpLog opLog;
+  private LogReplica logReplica;
   private final CompletableFuture<String> steppedDown = new CompletableFuture<>();
   private boolean closed;
 
@@ -75,11 +83,27 @@ public final class MasterServer implements AutoCloseable {
     MasterServer server = new MasterServer();
     try {
       MasterConfig masterConfig = MasterConfig.from(config);
-      if (config.getBoolean(GfsConfigKeys.Master.HA_ENABLED) && !masterConfig.zookeeperConnect().isEmpty()) {
-        server.awaitTerm(masterConfig); // HA hook: a standby blocks here (outside the monitor) until it is elected
+      boolean ha = config.getBoolean(GfsConfigKeys.Master.HA_ENABLED) && !masterConfig.zookeeperConnect().isEmpty();
+      List<HostPort> logReplicas = new ArrayList<>();
+      config.getList(GfsConfigKeys.Master.LOG_REPLICAS).forEach(r -> logReplicas.add(HostPort.parse(r.trim())));
+      LogShipper.Acks acks = LogShipper.Acks.parse(config.getString(GfsConfigKeys.Master.LOG_ACKS_REQUIRED));
+      // HA hooks (issue 4). Replicated log: recover and follow the active master's log as a standby until elected.
+      // Shared meta dir (no replicas): wait for the election first; the meta dir is locked only by the active master.
+      if (ha && !logReplicas.isEmpty()) {
+        synchronized (server) {
+          server.recover(masterConfig);
+        }
+        server.followUntilElected(masterConfig, clock); // blocks outside the monitor
+      } else {
+        if (ha) {
+          server.awaitTerm(masterConfig);
+        }
+        synchronized (server) {
+          server.recover(masterConfig);
+        }
       }
       synchronized (server) {
-        server.startUp(masterConfig, clock, DiagnosticLog.Settings.from(config));
+        server.startUp(masterConfig, clock, DiagnosticLog.Settings.from(config), logReplicas, acks);
       }
       return server;
     } catch (IOException | RuntimeException e) {
@@ -88,8 +112,7 @@ public final class MasterServer implements AutoCloseable {
     }
   }
 
-  private void startUp(MasterConfig config, InstantSource clock, DiagnosticLog.Settings diagnostics)
-      throws IOException {
+  private void recover(MasterConfig config) throws IOException {
     this.config = config;
     Files.createDirectories(config.metaDir());
     lockMetaDir(config.metaDir());
@@ -101,11 +124,50 @@ public final class MasterServer implements AutoCloseable {
     } catch (IllegalStateException e) {
       throw new IOException("cannot recover the master's metadata in " + config.metaDir() + ": " + e.getMessage(), e);
     }
-    OpLog log = OpLog.open(config.metaDir(), recovered.lastSequence(), OpLog.SyncHook.NONE);
-    journal = new Journal(state, log, config.metaDir(), config.checkpointRecords(), config.checkpointsKept(),
+    opLog = OpLog.open(config.metaDir(), recovered.lastSequence(), OpLog.SyncHook.NONE);
+    journal = new Journal(state, opLog, config.metaDir(), config.checkpointRecords(), config.checkpointsKept(),
         recovered.checkpointSequence(), recovered.replayedRecords());
-    journal.serveIn(term); // HA hook: commits fail once the term is revoked; grants carry its epoch
     resources.push(journal);
+    LOG.info("recovered {} to sequence {} ({} files)", config.metaDir(), recovered.lastSequence(), state.fileCount());
+  }
+
+  /**
+   * HA hook (issue 4), replicated log: serves replicateLog as a standby (every other call NOT_MASTER) until elected,
+   * then stops the standby service; the active service starts on the same address.
+   */
+  private void followUntilElected(MasterConfig config, InstantSource clock) throws IOException {
+    Check.argument(config.bind().port() != 0, "with gfs.master.log.replicas every master needs a fixed gfs.master.port"
+        + " (the others ship their log to it)");
+    logReplica = new LogReplica(new LogReplica.Sink() {
+      @Override
+      public long lastSequence() {
+        return journal.lastSequence();
+      }
+
+      @Override
+      public void commit(List<io.gfs.master.oplog.LogEntry> entries) throws IOException {
+        journal.commitReplicated(entries);
+      }
+    });
+    RpcServer standby = StandbyService.start(config.bind(), config.rpcLimits(), logReplica, clock);
+    try {
+      awaitTerm(config);
+    } finally {
+      standby.close();
+    }
+    logReplica.becomeActive(term.epoch());
+  }
+
+  private void startUp(MasterConfig config, InstantSource clock, DiagnosticLog.Settings diagnostics,
+      List<HostPort> logReplicas, LogShipper.Acks acks) throws IOException {
+    journal.serveIn(term); // HA hook: commits fail once the term is revoked; grants carry its epoch
+    if (!logReplicas.isEmpty()) {
+      // HA hook: a mutation counts only once the replicas the rule requires flushed it too [0121].
+      LogShipper shipper = new LogShipper(logReplicas, acks, term::epoch, new RpcClients(config.rpcLimits()),
+          config.metaDir(), config.rpcLimits().callTimeoutMillis());
+      resources.push(shipper);
+      opLog.replicateWith(shipper);
+    }
     if (term.epoch() > 0) {
       journal.commit(new LogRecord.NewTerm(term.epoch(), clock.millis())); // HA hook: the term starts in the log
     }
@@ -117,6 +179,7 @@ public final class MasterServer implements AutoCloseable {
     resources.push(rpcPool::shutdownNow);
     LeaseGranter granter = new LeaseGranter(state, journal, rpc, rpcPool, clock, config.leaseDurationMillis());
     MasterHandler handler = new MasterHandler(state, journal, granter, clock, config);
+    handler.serveLogReplication(logReplica); // HA hook: a deposed master's batches meet STALE_EPOCH here
     rpcServer = RpcServer.start("master", config.bind(), new MasterService.Processor<>(handler), config.rpcLimits(),
         diagnostics);
     resources.push(rpcServer);
@@ -134,8 +197,8 @@ public final class MasterServer implements AutoCloseable {
         replicator);
     resources.push(timers);
     registerAlias(config);
-    LOG.info("master of cluster '{}' serving on {} in epoch {} (recovered to sequence {}, {} files)",
-        config.clusterName(), address, term.epoch(), recovered.lastSequence(), state.fileCount());
+    LOG.info("master of cluster '{}' serving on {} in epoch {} (log at sequence {}, {} files)",
+        config.clusterName(), address, term.epoch(), journal.lastSequence(), state.fileCount());
   }
 
   private void lockMetaDir(Path dir) throws IOException {

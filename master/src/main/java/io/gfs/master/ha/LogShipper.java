@@ -1,0 +1,174 @@
+package io.gfs.master.ha;
+
+import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.master.oplog.LogEntry;
+import io.gfs.master.oplog.LogTail;
+import io.gfs.master.oplog.OpLog;
+import io.gfs.master.oplog.RecordCodec;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.LogAck;
+import io.gfs.thrift.gen.LogBatch;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sending end of op log replication (issue 4, [0121]) on the active master: every batch the op log flushed is
+ * shipped to each replica (one thread per replica keeps its order) and the mutation is acknowledged only when the
+ * configured number of replicas flushed it too. A replica behind (restarted, or slow under the majority rule) is caught
+ * up from this master's segments first. Not enough acks in time fails the batch, which stops this master mutating
+ * (fail-fast, like a failed fsync): memory must not run ahead of what the rule promises survives.
+ */
+public final class LogShipper implements OpLog.Replication, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LogShipper.class);
+  /** Records per catch-up batch. */
+  static final int CATCH_UP_RECORDS_MAX = 1024;
+
+  /** How many replicas must have flushed a record before its mutation is acknowledged. */
+  public enum Acks {
+    ALL, MAJORITY;
+
+    public static Acks parse(String value) {
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("gfs.master.log.acks.required must be all or majority, not '" + value + "'");
+      }
+    }
+
+    /** Replica acks needed with n replicas; the active master counts as one vote under MAJORITY. */
+    public int required(int replicas) {
+      return this == ALL ? replicas : (replicas + 1) / 2 + 1 - 1;
+    }
+  }
+
+  private final List<HostPort> replicas;
+  private final int required;
+  private final LongSupplier epoch;
+  private final RpcClients rpc;
+  private final Path metaDir;
+  private final long timeoutMillis;
+  private final List<ExecutorService> lanes = new ArrayList<>();
+
+  public LogShipper(List<HostPort> replicas, Acks acks, LongSupplier epoch, RpcClients rpc, Path metaDir,
+      long timeoutMillis) {
+    this.replicas = List.copyOf(replicas);
+    this.required = acks.required(replicas.size());
+    this.epoch = epoch;
+    this.rpc = rpc;
+    this.metaDir = metaDir;
+    this.timeoutMillis = timeoutMillis;
+    for (HostPort replica : this.replicas) {
+      lanes.add(Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gfs-log-ship-" + replica);
+        t.setDaemon(true);
+        return t;
+      }));
+    }
+  }
+
+  @Override
+  public void replicate(long firstSequence, List<byte[]> frames) throws IOException {
+    if (replicas.isEmpty()) {
+      return;
+    }
+    long lastSequence = firstSequence + frames.size() - 1;
+    AtomicInteger acked = new AtomicInteger();
+    CompletableFuture<Void> enough = new CompletableFuture<>();
+    List<String> failures = new ArrayList<>();
+    AtomicInteger finished = new AtomicInteger();
+    for (int i = 0; i < replicas.size(); i++) {
+      HostPort replica = replicas.get(i);
+      lanes.get(i).execute(() -> {
+        try {
+          ship(replica, firstSequence, frames);
+          if (acked.incrementAndGet() >= required) {
+            enough.complete(null);
+          }
+        } catch (Exception e) {
+          synchronized (failures) {
+            failures.add(replica + ": " + e.getMessage());
+          }
+          if (e instanceof GfsException g && g.getCode() == ErrorCode.STALE_EPOCH) {
+            enough.completeExceptionally(new IOException("a newer master leads (" + e.getMessage() + ")"));
+          }
+        }
+        if (finished.incrementAndGet() == replicas.size()) {
+          enough.complete(null); // everyone answered: the count below decides
+        }
+      });
+    }
+    try {
+      enough.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // fall through to the count
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("op log replication of " + firstSequence + ".." + lastSequence + " refused: "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while replicating the op log");
+    }
+    if (acked.get() < required) {
+      synchronized (failures) {
+        throw new IOException("op log records " + firstSequence + ".." + lastSequence + " reached " + acked.get()
+            + " of " + replicas.size() + " replicas within " + timeoutMillis + " ms, " + required + " required: "
+            + failures);
+      }
+    }
+  }
+
+  /** Ships one batch to one replica, catching it up first when its ack shows a gap. */
+  private void ship(HostPort replica, long firstSequence, List<byte[]> frames) throws Exception {
+    long lastSequence = firstSequence + frames.size() - 1;
+    LogAck ack = send(replica, firstSequence, frames);
+    for (int round = 0; ack.getLastSequence() < lastSequence; round++) {
+      long from = ack.getLastSequence() + 1;
+      if (from >= firstSequence || round > 100_000) {
+        throw new IOException("replica stays at sequence " + ack.getLastSequence() + " below " + lastSequence);
+      }
+      List<byte[]> missing = new ArrayList<>();
+      for (LogEntry entry : LogTail.read(metaDir, from, CATCH_UP_RECORDS_MAX)) {
+        if (entry.sequence() < firstSequence) {
+          missing.add(RecordCodec.frame(entry));
+        }
+      }
+      if (missing.isEmpty()) {
+        throw new IOException("cannot find records from " + from + " in " + metaDir);
+      }
+      LOG.info("catching replica {} up from sequence {} ({} records)", replica, from, missing.size());
+      send(replica, from, missing);
+      ack = send(replica, firstSequence, frames);
+    }
+  }
+
+  private LogAck send(HostPort replica, long firstSequence, List<byte[]> frames) throws Exception {
+    List<ByteBuffer> buffers = new ArrayList<>(frames.size());
+    frames.forEach(f -> buffers.add(ByteBuffer.wrap(f)));
+    LogBatch batch = new LogBatch(epoch.getAsLong(), firstSequence, buffers);
+    try {
+      return rpc.master(replica, c -> c.replicateLog(batch));
+    } catch (org.apache.thrift.transport.TTransportException e) {
+      rpc.forget(replica);
+      throw new IOException("replica unreachable: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    lanes.forEach(ExecutorService::shutdownNow);
+  }
+}
