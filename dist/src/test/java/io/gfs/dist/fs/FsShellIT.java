@@ -39,8 +39,9 @@ class FsShellIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = MiniGfsCluster.builder(FsTestFiles.clusterDir("fsshell")).chunkServers(3).chunkSizeBytes(CHUNK)
-        .separateProcesses(false).zookeeper(false).build();
+    // A cluster name of its own: FsShell caches its FileSystem by URI, and a later test's gfs://mini/ must not get it.
+    cluster = MiniGfsCluster.builder(FsTestFiles.clusterDir("fsshell")).clusterName("fsshell").chunkServers(3)
+        .chunkSizeBytes(CHUNK).separateProcesses(false).zookeeper(false).build();
     conf = cluster.clientConfiguration();
     conf.set("fs.trash.interval", "60"); // minutes: -rm moves to the trash
     fs = FileSystem.newInstance(cluster.uri(), conf);
@@ -52,6 +53,7 @@ class FsShellIT {
     try {
       if (fs != null) {
         fs.close();
+        FileSystem.get(cluster.uri(), conf).close(); // the instance FsShell cached
       }
     } finally {
       if (cluster != null) {
