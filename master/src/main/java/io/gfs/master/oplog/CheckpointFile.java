@@ -31,8 +31,10 @@ import java.util.zip.CheckedOutputStream;
  * checkpoint fails its CRC and is skipped.
  */
 public final class CheckpointFile {
-  /** Format 2 added owner, group, permission and access time to every directory and file. */
-  private static final byte[] MAGIC = "GFSCKPT2".getBytes(StandardCharsets.US_ASCII);
+  /** Format 3 added directory policies after the chunks. */
+  private static final byte[] MAGIC = "GFSCKPT3".getBytes(StandardCharsets.US_ASCII);
+  /** Format 2 added owner, group, permission and access time to every directory and file; still read. */
+  private static final byte[] MAGIC_V2 = "GFSCKPT2".getBytes(StandardCharsets.US_ASCII);
   /** Format 1 is still read: its nodes take their parent's owner and group and default permissions. */
   private static final byte[] MAGIC_V1 = "GFSCKPT1".getBytes(StandardCharsets.US_ASCII);
   private static final int TRAILER_BYTES = 4;
@@ -79,11 +81,16 @@ public final class CheckpointFile {
       byte[] magic = new byte[MAGIC.length];
       in.readFully(magic);
       boolean current = Arrays.equals(magic, MAGIC);
-      if (!current && !Arrays.equals(magic, MAGIC_V1)) {
+      boolean v2 = Arrays.equals(magic, MAGIC_V2);
+      if (!current && !v2 && !Arrays.equals(magic, MAGIC_V1)) {
         throw new IOException(file + ": not a gfs checkpoint");
       }
       long lastSequence = in.readLong();
-      StateImage image = readImage(in, current);
+      StateImage image = readImage(in, current || v2);
+      if (current) {
+        image = new StateImage(image.nextHandle(), image.directories(), image.files(), image.chunks(),
+            readPolicies(in));
+      }
       int trailer = in.readInt();
       if (trailer != expected || in.read() != -1) {
         throw new IOException(file + ": image does not end at the trailer");
@@ -147,6 +154,20 @@ public final class CheckpointFile {
       out.writeLong(c.handle());
       out.writeLong(c.version());
     }
+    out.writeInt(image.policies().size());
+    for (StateImage.DirectoryPolicy p : image.policies()) {
+      RecordCodec.writeString(out, p.path());
+      out.writeInt(p.replication());
+      out.writeLong(p.gcRetentionMillis());
+    }
+  }
+
+  private static List<StateImage.DirectoryPolicy> readPolicies(DataInputStream in) throws IOException {
+    List<StateImage.DirectoryPolicy> policies = new ArrayList<>();
+    for (int i = count(in); i > 0; i--) {
+      policies.add(new StateImage.DirectoryPolicy(RecordCodec.readString(in), in.readInt(), in.readLong()));
+    }
+    return policies;
   }
 
   /** withAttributes: format 2 (permissions and access times), else format 1. */

@@ -157,6 +157,12 @@ public final class RecordCodec {
         writeString(out, r.storage());
         out.writeLong(r.mtimeMillis());
       }
+      case SET_POLICY -> {
+        LogRecord.SetPolicy r = (LogRecord.SetPolicy) record;
+        writeString(out, r.path());
+        out.writeInt(r.replication());
+        out.writeLong(r.gcRetentionMillis());
+      }
       case COPY_ON_WRITE -> {
         LogRecord.CopyOnWrite r = (LogRecord.CopyOnWrite) record;
         writeString(out, r.path());
@@ -223,6 +229,7 @@ public final class RecordCodec {
         case SET_REPLICATION -> new LogRecord.SetReplication(readString(in), in.readInt());
         case CONCAT -> new LogRecord.Concat(readString(in), readStrings(in), in.readLong());
         case SNAPSHOT -> new LogRecord.Snapshot(readString(in), readString(in), in.readLong());
+        case SET_POLICY -> new LogRecord.SetPolicy(readString(in), in.readInt(), in.readLong());
         case COPY_ON_WRITE -> new LogRecord.CopyOnWrite(readString(in), in.readLong(), in.readLong(), in.readLong(),
             in.readLong(), in.readLong());
         case NEW_TERM -> new LogRecord.NewTerm(in.readLong(), in.readLong());

@@ -10,6 +10,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 final class DirectoryNode extends Node {
   final ConcurrentNavigableMap<String, Node> children = new ConcurrentSkipListMap<>();
+  /** Policy [0069, 0084, 0120] for new files below: replication, -1 to inherit from the parent directory. */
+  volatile int policyReplication = Policy.INHERIT;
+  /** Policy: how long deletes below stay undeletable (0: purged at once), -1 to inherit. */
+  volatile long policyGcRetentionMillis = Policy.INHERIT;
 
   DirectoryNode(long mtimeMillis, PermissionStatus permission) {
     super(mtimeMillis, 0, permission);

@@ -44,7 +44,8 @@ final class GarbageDecisions {
       // "/" itself is never removed; its children are purged at once (there is no hidden name for them all).
       return hasChildren ? Decision.log(new LogRecord.Delete("/", true)) : Decision.noop(false);
     }
-    String hidden = retentionMillis == 0 || DeletedNames.anyHidden(c) ? null : hiddenName(c, r.parent(), nowMillis);
+    long retention = tree.effectiveRetention(c.subList(0, c.size() - 1), retentionMillis);
+    String hidden = retention == 0 || DeletedNames.anyHidden(c) ? null : hiddenName(c, r.parent(), nowMillis);
     if (hidden == null) {
       return Decision.log(new LogRecord.Delete(GfsPaths.join(c), recursive));
     }
@@ -106,14 +107,16 @@ final class GarbageDecisions {
       return Decision.noop(false);
     }
     Optional<DeletedNames.Parsed> parsed = DeletedNames.parse(c.get(c.size() - 1));
-    if (parsed.isEmpty() || !expired(parsed.get(), nowMillis)) {
+    if (parsed.isEmpty() || !expired(parsed.get(), tree.effectiveRetention(c.subList(0, c.size() - 1),
+        retentionMillis), nowMillis)) {
       return Decision.noop(false);
     }
     return Decision.log(new LogRecord.Delete(GfsPaths.join(c), true));
   }
 
-  private boolean expired(DeletedNames.Parsed parsed, long nowMillis) {
-    return nowMillis - parsed.deletionMillis() >= retentionMillis;
+  /** retention: the deleted entry's directory's (its policy, or the master's). */
+  private static boolean expired(DeletedNames.Parsed parsed, long retention, long nowMillis) {
+    return nowMillis - parsed.deletionMillis() >= retention;
   }
 
   /**
@@ -124,19 +127,25 @@ final class GarbageDecisions {
   List<String> expired(long nowMillis, int countMax) {
     List<String> out = new ArrayList<>();
     Deque<Map.Entry<String, DirectoryNode>> pending = new ArrayDeque<>();
+    Deque<Long> retentions = new ArrayDeque<>(); // each pending directory's effective retention, walked down with it
     pending.push(Map.entry("", tree.root()));
+    retentions.push(retentionMillis);
     while (!pending.isEmpty() && out.size() < countMax) {
       Map.Entry<String, DirectoryNode> next = pending.pop();
+      long inherited = retentions.pop();
+      long retention = next.getValue().policyGcRetentionMillis == Policy.INHERIT ? inherited
+          : next.getValue().policyGcRetentionMillis;
       for (Map.Entry<String, Node> child : next.getValue().children.entrySet()) {
         String path = next.getKey() + "/" + child.getKey();
         Optional<DeletedNames.Parsed> parsed = DeletedNames.parse(child.getKey());
-        if (parsed.isPresent() && expired(parsed.get(), nowMillis)) {
+        if (parsed.isPresent() && expired(parsed.get(), retention, nowMillis)) {
           out.add(path);
           if (out.size() == countMax) {
             break;
           }
         } else if (child.getValue() instanceof DirectoryNode directory) {
           pending.push(Map.entry(path, directory));
+          retentions.push(retention);
         }
       }
     }

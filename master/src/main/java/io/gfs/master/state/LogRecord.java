@@ -13,7 +13,7 @@ public sealed interface LogRecord {
   /** Stable numbers for the log encoding; never reuse one. */
   enum Kind {
     MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6), SET_PERMISSION(7), SET_OWNER(8),
-    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13),
+    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13), SET_POLICY(14),
     // HA kinds (issue 4) are numbered from 40 so namespace kinds added meanwhile keep counting from 14.
     NEW_TERM(40);
 
@@ -206,6 +206,19 @@ public sealed interface LogRecord {
     @Override
     public Kind kind() {
       return Kind.SNAPSHOT;
+    }
+  }
+
+  /** A directory's policy (see {@link Policy}); -1 inherits. */
+  record SetPolicy(String path, int replication, long gcRetentionMillis) implements LogRecord {
+    public SetPolicy {
+      Check.notNull(path, "path");
+      Check.argument(Policy.valid(replication, gcRetentionMillis), "policy %s/%s", replication, gcRetentionMillis);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.SET_POLICY;
     }
   }
 

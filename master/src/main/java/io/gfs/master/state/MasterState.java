@@ -138,8 +138,10 @@ public final class MasterState {
    */
   public Decision decideCreate(String path, boolean overwrite, boolean createParent, int replication, String owner,
       String group, short permission, long nowMillis) {
-    return namespace.create(writable(path), path, overwrite, createParent, replication, owner, group, permission,
-        nowMillis);
+    List<String> c = writable(path);
+    int wanted = replication != 0 || c.isEmpty() ? replication
+        : Math.max(0, tree.effectiveReplication(c.subList(0, c.size() - 1))); // the directory's policy, if any
+    return namespace.create(c, path, overwrite, createParent, wanted, owner, group, permission, nowMillis);
   }
 
   /**
@@ -190,6 +192,31 @@ public final class MasterState {
   /** Answers false for a directory. */
   public Decision decideSetReplication(String path, int replication) {
     return metadata.setReplication(writable(path), path, replication);
+  }
+
+  /** A directory's policy (-1 inherits); caller holds {@link #lockWrite}. */
+  public Decision decideSetPolicy(String path, int replication, long gcRetentionMillis) {
+    List<String> c = writable(path);
+    if (!Policy.valid(replication, gcRetentionMillis)) {
+      return Decision.reject(StateError.INVALID_ARGUMENT, "policy replication %s (-1 or 1..%s), retention %s (>= -1)",
+          replication, REPLICATION_MAX, gcRetentionMillis);
+    }
+    if (!(queries.existing(c, path) instanceof DirectoryNode)) {
+      return Decision.reject(StateError.NOT_DIRECTORY, "%s is not a directory", path);
+    }
+    return Decision.log(new LogRecord.SetPolicy(GfsPaths.join(c), replication, gcRetentionMillis));
+  }
+
+  /** The path's own policy (a file's directory's) and the effective one, falling back to the master's settings. */
+  public Policy policy(String path) {
+    List<String> c = components(path);
+    Node node = queries.existing(c, path);
+    List<String> dir = node instanceof DirectoryNode ? c : c.subList(0, c.size() - 1);
+    DirectoryNode d = (DirectoryNode) tree.resolve(dir).node();
+    int replication = tree.effectiveReplication(dir);
+    return new Policy(GfsPaths.join(dir), d.policyReplication, d.policyGcRetentionMillis,
+        replication == Policy.INHERIT ? settings.replicationDefault() : replication,
+        tree.effectiveRetention(dir, settings.gcRetentionMillis()));
   }
 
   /** Caller holds {@link #lockWriteAll} on the target and the sources. */
@@ -287,6 +314,10 @@ public final class MasterState {
         tree.setReplication(GfsPaths.components(r.path()), r.replication());
         FileNode file = fileForApply(r.path());
         coordinator.setTargets(List.copyOf(file.chunkHandles), file.replication);
+      }
+      case SET_POLICY -> {
+        LogRecord.SetPolicy r = (LogRecord.SetPolicy) record;
+        tree.setPolicy(GfsPaths.components(r.path()), r.replication(), r.gcRetentionMillis());
       }
       case CONCAT -> {
         LogRecord.Concat r = (LogRecord.Concat) record;
@@ -496,58 +527,12 @@ public final class MasterState {
 
   /** A copy of the durable state. The caller makes sure no mutation is between log append and apply. */
   public StateImage image() {
-    List<StateImage.Directory> directories = new ArrayList<>();
-    List<StateImage.File> files = new ArrayList<>();
-    tree.visit((path, node) -> {
-      if (node instanceof FileNode file) {
-        files.add(new StateImage.File(path, file.replication, file.mtimeMillis(), List.copyOf(file.chunkHandles),
-            file.permission(), file.accessTimeMillis()));
-      } else {
-        directories.add(new StateImage.Directory(path, node.mtimeMillis(), node.permission(),
-            node.accessTimeMillis()));
-      }
-    });
-    return new StateImage(coordinator.nextHandle(), directories, files, coordinator.imageChunks());
+    return StateImages.image(tree, coordinator);
   }
 
   /** Loads a checkpoint into this fresh state. */
   public void restore(StateImage image) {
-    Check.state(tree.root().children.isEmpty() && coordinator.chunkCount() == 0, "restore into a used state");
-    Map<Long, Integer> references = new HashMap<>();
-    for (StateImage.Directory d : image.directories()) {
-      List<String> c = GfsPaths.components(d.path());
-      DirectoryNode directory = tree.mkdirs(c, d.mtimeMillis(), d.permission());
-      if (d.permission() != null) {
-        directory.setPermission(d.permission()); // "/" exists before the image is loaded
-      }
-      directory.setAccessTime(d.accessTimeMillis());
-    }
-    for (StateImage.File f : image.files()) {
-      List<String> c = GfsPaths.components(f.path());
-      Check.state(tree.createFile(c, f.replication(), f.mtimeMillis(), f.permission()) == null,
-          "file %s twice in checkpoint", f.path());
-      FileNode file = (FileNode) tree.resolve(c).node();
-      file.setAccessTime(f.accessTimeMillis());
-      file.chunkHandles.addAll(f.chunkHandles());
-      f.chunkHandles().forEach(h -> references.merge(h, 1, Integer::sum));
-    }
-    // Creating children moved their parents' times forward; put back the recorded ones.
-    for (StateImage.Directory d : image.directories()) {
-      tree.resolve(GfsPaths.components(d.path())).node().restoreMtime(d.mtimeMillis());
-    }
-    coordinator.restore(image, references);
-    // Replication targets and deleted marks follow from the files, as live operation set them; a chunk a live file
-    // shares with a snapshot follows the live file (visited second).
-    tree.visit((path, node) -> restoreTargets(path, node, true));
-    tree.visit((path, node) -> restoreTargets(path, node, false));
-  }
-
-  private void restoreTargets(String path, Node node, boolean snapshotPass) {
-    if (node instanceof FileNode file && SnapshotNames.inSnapshot(GfsPaths.components(path)) == snapshotPass) {
-      List<Long> handles = List.copyOf(file.chunkHandles);
-      coordinator.setTargets(handles, file.replication);
-      coordinator.setTrashed(handles, DeletedNames.anyHidden(GfsPaths.components(path)));
-    }
+    StateImages.restore(image, tree, coordinator);
   }
 
   // ---- invariants ----

@@ -292,6 +292,40 @@ final class NamespaceTree {
     return directory;
   }
 
+  /** Applies SET_POLICY to a directory. */
+  void setPolicy(List<String> components, int replication, long gcRetentionMillis) {
+    Node node = existing(components);
+    Check.state(node instanceof DirectoryNode, "set policy: %s is not a directory", GfsPaths.join(components));
+    ((DirectoryNode) node).policyReplication = replication;
+    ((DirectoryNode) node).policyGcRetentionMillis = gcRetentionMillis;
+  }
+
+  /** The nearest replication policy at or above the directory path (a prefix that exists), or INHERIT. */
+  int effectiveReplication(List<String> directory) {
+    int found = Policy.INHERIT;
+    DirectoryNode current = root;
+    for (int i = 0; ; i++) {
+      found = current.policyReplication == Policy.INHERIT ? found : current.policyReplication;
+      if (i == directory.size() || !(current.children.get(directory.get(i)) instanceof DirectoryNode child)) {
+        return found;
+      }
+      current = child;
+    }
+  }
+
+  /** The nearest retention policy at or above the directory path, or fallback. */
+  long effectiveRetention(List<String> directory, long fallback) {
+    long found = fallback;
+    DirectoryNode current = root;
+    for (int i = 0; ; i++) {
+      found = current.policyGcRetentionMillis == Policy.INHERIT ? found : current.policyGcRetentionMillis;
+      if (i == directory.size() || !(current.children.get(directory.get(i)) instanceof DirectoryNode child)) {
+        return found;
+      }
+      current = child;
+    }
+  }
+
   /** Visits every node, parents before children, children in name order: the checkpoint order. */
   void visit(BiConsumer<String, Node> visitor) {
     visit("", root, visitor);

@@ -8,7 +8,16 @@ import java.util.List;
  * permission (an image from a checkpoint written before permissions existed) means the parent's owner and group with
  * the default permission.
  */
-public record StateImage(long nextHandle, List<Directory> directories, List<File> files, List<Chunk> chunks) {
+public record StateImage(long nextHandle, List<Directory> directories, List<File> files, List<Chunk> chunks,
+    List<DirectoryPolicy> policies) {
+  /** No directory policies (images of checkpoints before format 3). */
+  public StateImage(long nextHandle, List<Directory> directories, List<File> files, List<Chunk> chunks) {
+    this(nextHandle, directories, files, chunks, List.of());
+  }
+
+  /** A directory that sets a policy (see {@link Policy}; -1 inherits). */
+  public record DirectoryPolicy(String path, int replication, long gcRetentionMillis) {}
+
   public record Directory(String path, long mtimeMillis, PermissionStatus permission, long accessTimeMillis) {
     public Directory(String path, long mtimeMillis) {
       this(path, mtimeMillis, null, 0);
@@ -32,5 +41,6 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
     directories = List.copyOf(directories);
     files = List.copyOf(files);
     chunks = List.copyOf(chunks);
+    policies = List.copyOf(policies);
   }
 }

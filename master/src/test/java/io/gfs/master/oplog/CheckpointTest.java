@@ -41,6 +41,7 @@ class CheckpointTest {
         out.add(new LogRecord.SetTimes(dir, 5, 6));
         out.add(new LogRecord.SetPermission(dir + "/f", (short) 0444));
         out.add(new LogRecord.SetReplication(dir + "/f", 4));
+        out.add(new LogRecord.SetPolicy(dir, 1, 0));
       }
     }
     return out;

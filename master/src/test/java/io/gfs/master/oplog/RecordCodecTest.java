@@ -30,6 +30,8 @@ class RecordCodecTest {
       new LogRecord.AddChunk("/y/z", 4, 99, 1, 14),
       new LogRecord.SetVersion(99, 7),
       new LogRecord.Snapshot("/y", "/y/.snapshot/s1", 15),
+      new LogRecord.SetPolicy("/tmp", 1, 0),
+      new LogRecord.SetPolicy("/keep", -1, -1),
       new LogRecord.CopyOnWrite("/y/z", 4, 99, 100, 7, 16),
       new LogRecord.NewTerm(3, 17));
 

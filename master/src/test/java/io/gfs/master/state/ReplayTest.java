@@ -17,7 +17,7 @@ class ReplayTest {
       String dir = "/d" + random.nextInt(4) + "/e" + random.nextInt(3);
       String file = dir + "/f" + random.nextInt(6);
       try {
-        switch (random.nextInt(19)) {
+        switch (random.nextInt(20)) {
           case 0 -> f.mkdirs(dir);
           case 1 -> f.create(file, random.nextBoolean(), true, random.nextInt(4));
           case 2 -> f.remove(random.nextBoolean() ? file : dir, true);
@@ -43,6 +43,11 @@ class ReplayTest {
               try (LockTable.Held l = f.state.lockWrite(hidden)) {
                 f.commit(f.state.decidePurge(hidden, f.nowMillis));
               }
+            }
+          }
+          case 18 -> {
+            try (LockTable.Held l = f.state.lockWrite(dir)) {
+              f.commit(f.state.decideSetPolicy(dir, random.nextInt(4) - 1, random.nextInt(3) - 1));
             }
           }
           case 16 -> {
