@@ -197,6 +197,18 @@ struct LogAck {
   2: required i64 epoch,
 }
 
+/**
+ * A directory's replication and reclamation policy [0069, 0084, 0120] (getPolicy of a file answers its directory's):
+ * its own settings (-1 = inherited from the parent) and the effective ones after inheritance and the master's defaults.
+ */
+struct DirectoryPolicy {
+  1: required string path,
+  2: required i32 replication,
+  3: required i64 gcRetentionMillis,
+  4: required i32 effectiveReplication,
+  5: required i64 effectiveGcRetentionMillis,
+}
+
 service MasterService {
   /** Live chunkservers and namespace totals, for operators and for test clusters waiting on registration. */
   ClusterStatus getClusterStatus() throws (1: GfsException e),
@@ -287,6 +299,13 @@ service MasterService {
   void renameSnapshot(1: string path, 2: string oldName, 3: string newName) throws (1: GfsException e),
   /** The snapshot names of path, in name order. */
   list<string> listSnapshots(1: string path) throws (1: GfsException e),
+  /**
+   * Sets a directory's policy, inherited below it: replication for new files created without one (1..32, -1 =
+   * inherit), and how long deletes below stay undeletable (0 = purged at once, e.g. a temp directory; -1 = inherit).
+   * NOT_DIRECTORY for a file; INVALID_ARGUMENT for other values.
+   */
+  void setPolicy(1: string path, 2: i32 replication, 3: i64 gcRetentionMillis) throws (1: GfsException e),
+  DirectoryPolicy getPolicy(1: string path) throws (1: GfsException e),
 }
 
 enum MutationKind {
