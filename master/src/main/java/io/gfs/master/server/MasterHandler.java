@@ -7,12 +7,14 @@ import io.gfs.master.state.Lease;
 import io.gfs.master.state.LockTable;
 import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
+import io.gfs.master.state.Policy;
 import io.gfs.master.state.ServerStatus;
 import io.gfs.common.rpc.RpcErrors;
 import io.gfs.thrift.gen.ChunkLease;
 import io.gfs.thrift.gen.ChunkLocations;
 import io.gfs.thrift.gen.ChunkServerStatus;
 import io.gfs.thrift.gen.ClusterStatus;
+import io.gfs.thrift.gen.DirectoryPolicy;
 import io.gfs.thrift.gen.FileInfo;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.HeartbeatReply;
@@ -319,6 +321,26 @@ final class MasterHandler implements MasterService.Iface {
   @Override
   public List<String> listSnapshots(String path) throws GfsException {
     return HandlerGuard.call("listSnapshots", () -> leases.snapshots().list(path));
+  }
+
+  @Override
+  public void setPolicy(String path, int replication, long gcRetentionMillis) throws GfsException {
+    HandlerGuard.call("setPolicy", () -> {
+      try (LockTable.Held locks = state.lockWrite(path)) {
+        return commit(state.decideSetPolicy(path, replication, gcRetentionMillis));
+      }
+    });
+  }
+
+  @Override
+  public DirectoryPolicy getPolicy(String path) throws GfsException {
+    return HandlerGuard.call("getPolicy", () -> {
+      try (LockTable.Held locks = state.lockRead(path)) {
+        Policy p = state.policy(path);
+        return new DirectoryPolicy(p.path(), p.replication(), p.gcRetentionMillis(), p.effectiveReplication(),
+            p.effectiveGcRetentionMillis());
+      }
+    });
   }
 
   /** Logs and applies a decided record; returns the command's answer. */
