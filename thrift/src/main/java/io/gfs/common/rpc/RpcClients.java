@@ -18,7 +18,6 @@ import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
-import org.apache.thrift.transport.layered.TFramedTransport;
 
 /**
  * Pooled Thrift connections to masters and chunkservers. A connection goes back to the pool after a call that returned
@@ -116,7 +115,7 @@ public final class RpcClients implements AutoCloseable {
         TConfiguration.DEFAULT_RECURSION_DEPTH);
     TSocket socket = new TSocket(configuration, address.host(), address.port(), limits.callTimeoutMillis(),
         CONNECT_TIMEOUT_MILLIS);
-    TTransport transport = new TFramedTransport(socket, limits.frameBytesMax());
+    TTransport transport = new KeptBufferFramedTransport(socket, limits.frameBytesMax());
     try {
       transport.open();
     } catch (TTransportException e) {

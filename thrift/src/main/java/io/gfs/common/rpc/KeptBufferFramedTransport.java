@@ -1,0 +1,61 @@
+package io.gfs.common.rpc;
+
+import io.gfs.common.GfsConfigKeys;
+import org.apache.thrift.transport.TTransport;
+import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.layered.TFramedTransport;
+
+/**
+ * Thrift's framed transport with a write buffer kept between messages. libthrift's {@link TFramedTransport} shrinks
+ * its buffer back to 1 KiB after every flush, so every 1 MiB pushData piece grew it again by doubling: ten copies and
+ * about 2 MiB of garbage per piece, the top CPU consumer of the write path in the benchmark's JFR profile
+ * (docs/benchmarks.md). Reading is libthrift's, unchanged (a fresh array per frame, which the binary protocol may hand
+ * out without copying), and so is the wire format: a 4-byte big-endian length, then the message.
+ */
+final class KeptBufferFramedTransport extends TFramedTransport {
+  /**
+   * A buffer grown past one data piece plus headroom (a pushData call's size) is dropped after its message, so an idle
+   * pooled connection holds at most this much.
+   */
+  static final int KEPT_BYTES_MAX = (int) GfsConfigKeys.DATA_PIECE_BYTES_MAX + (64 << 10);
+  private static final int INITIAL_BYTES = 4096;
+  private static final int LENGTH_BYTES = 4;
+
+  private byte[] buffer = new byte[INITIAL_BYTES];
+  /** Bytes in the buffer, the 4 reserved for the frame length included. */
+  private int used = LENGTH_BYTES;
+
+  KeptBufferFramedTransport(TTransport transport, int frameBytesMax) throws TTransportException {
+    super(transport, frameBytesMax);
+  }
+
+  @Override
+  public void write(byte[] bytes, int offset, int length) {
+    if (length > buffer.length - used) {
+      long wanted = Math.max((long) used + length, 2L * buffer.length);
+      byte[] grown = new byte[(int) Math.min(wanted, Integer.MAX_VALUE - 8)];
+      System.arraycopy(buffer, 0, grown, 0, used);
+      buffer = grown;
+    }
+    System.arraycopy(bytes, offset, buffer, used, length);
+    used += length;
+  }
+
+  @Override
+  public void flush() throws TTransportException {
+    byte[] frame = buffer;
+    int frameLength = used;
+    used = LENGTH_BYTES;
+    if (buffer.length > KEPT_BYTES_MAX) {
+      buffer = new byte[INITIAL_BYTES];
+    }
+    encodeFrameSize(frameLength - LENGTH_BYTES, frame);
+    getInnerTransport().write(frame, 0, frameLength);
+    getInnerTransport().flush();
+  }
+
+  /** The buffer's capacity now, for tests. */
+  int bufferCapacityBytes() {
+    return buffer.length;
+  }
+}

@@ -1,0 +1,58 @@
+package io.gfs.common.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.thrift.TConfiguration;
+import org.apache.thrift.transport.TMemoryBuffer;
+import org.apache.thrift.transport.TMemoryInputTransport;
+import org.apache.thrift.transport.layered.TFramedTransport;
+import org.junit.jupiter.api.Test;
+
+/** Frames as libthrift's framed transport writes them, with the write buffer kept (up to a bound) between messages. */
+class KeptBufferFramedTransportTest {
+  private static final int FRAME_MAX = 16 << 20;
+
+  @Test
+  void framesAreWhatTFramedTransportReadsAndTheBufferIsKept() throws Exception {
+    TMemoryBuffer wire = new TMemoryBuffer(new TConfiguration(FRAME_MAX, FRAME_MAX, 64), 1024);
+    KeptBufferFramedTransport out = new KeptBufferFramedTransport(wire, FRAME_MAX);
+    byte[] piece = new byte[1 << 20];
+    Arrays.fill(piece, (byte) 7);
+    out.write(new byte[] {1, 2, 3}, 0, 3);
+    out.write(piece, 0, piece.length);
+    out.flush();
+    int kept = out.bufferCapacityBytes();
+    assertTrue(kept >= piece.length + 3 && kept <= KeptBufferFramedTransport.KEPT_BYTES_MAX, "kept " + kept);
+    out.write(new byte[] {9}, 0, 1);
+    out.flush();
+    assertEquals(kept, out.bufferCapacityBytes(), "a small message after a big one reuses the buffer");
+
+    byte[] bytes = Arrays.copyOf(wire.getArray(), wire.length());
+    assertEquals(4 + 3 + piece.length + 4 + 1, bytes.length);
+    assertEquals(3 + piece.length, ByteBuffer.wrap(bytes, 0, 4).getInt(), "big-endian frame length");
+    TFramedTransport in = new TFramedTransport(new TMemoryInputTransport(new TConfiguration(FRAME_MAX, FRAME_MAX,
+        64), bytes), FRAME_MAX);
+    byte[] first = new byte[3 + piece.length];
+    in.readAll(first, 0, first.length);
+    assertArrayEquals(new byte[] {1, 2, 3}, Arrays.copyOf(first, 3));
+    assertEquals(7, first[first.length - 1]);
+    byte[] second = new byte[1];
+    in.readAll(second, 0, 1);
+    assertEquals(9, second[0]);
+  }
+
+  @Test
+  void aBufferGrownPastTheBoundIsDroppedAfterItsMessage() throws Exception {
+    TMemoryBuffer wire = new TMemoryBuffer(new TConfiguration(FRAME_MAX, FRAME_MAX, 64), 1024);
+    KeptBufferFramedTransport out = new KeptBufferFramedTransport(wire, FRAME_MAX);
+    byte[] big = new byte[KeptBufferFramedTransport.KEPT_BYTES_MAX + 1];
+    out.write(big, 0, big.length);
+    out.flush();
+    assertTrue(out.bufferCapacityBytes() < 1 << 20, "dropped: " + out.bufferCapacityBytes());
+    assertEquals(4 + big.length, wire.length());
+  }
+}
