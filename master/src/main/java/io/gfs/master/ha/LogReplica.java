@@ -45,7 +45,7 @@ public final class LogReplica {
   }
 
   public synchronized LogAck accept(LogBatch batch, long nowMillis) throws GfsException, IOException {
-    if (batch == null || batch.getFrames() == null || batch.getFirstSequence() <= 0) {
+    if (batch == null || !batch.isSetFrames() || batch.getFirstSequence() <= 0) {
       throw RpcErrors.error(ErrorCode.INVALID_ARGUMENT, "replicateLog: a batch needs frames and a positive sequence");
     }
     long epoch = batch.getEpoch();

@@ -36,6 +36,7 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogShipper.class);
   /** Records per catch-up batch. */
   static final int CATCH_UP_RECORDS_MAX = 1024;
+  static final long UNREACHABLE_RETRY_MILLIS = 100;
 
   /** How many replicas must have flushed a record before its mutation is acknowledged. */
   public enum Acks {
@@ -131,10 +132,25 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
     }
   }
 
-  /** Ships one batch to one replica, catching it up first when its ack shows a gap. */
+  /**
+   * Ships one batch to one replica, catching it up first when its ack shows a gap. An unreachable replica is retried
+   * until the batch's time is up (a standby restarting, or not up yet when the active master starts).
+   */
   private void ship(HostPort replica, long firstSequence, List<byte[]> frames) throws Exception {
     long lastSequence = firstSequence + frames.size() - 1;
-    LogAck ack = send(replica, firstSequence, frames);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    LogAck ack;
+    while (true) {
+      try {
+        ack = send(replica, firstSequence, frames);
+        break;
+      } catch (IOException unreachable) {
+        if (System.nanoTime() > deadline) {
+          throw unreachable;
+        }
+        Thread.sleep(UNREACHABLE_RETRY_MILLIS);
+      }
+    }
     for (int round = 0; ack.getLastSequence() < lastSequence; round++) {
       long from = ack.getLastSequence() + 1;
       if (from >= firstSequence || round > 100_000) {
@@ -165,6 +181,53 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
       rpc.forget(replica);
       throw new IOException("replica unreachable: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Before a newly elected master serves under the majority rule: asks every replica for its last sequence (an empty
+   * batch in the new epoch, which also fences the old master at each of them). A replica ahead of this master holds
+   * acknowledged records this one lacks: IOException, and this master steps aside so that one can lead. Under the
+   * all rule every acknowledged record is on every replica, so no replica can be ahead.
+   */
+  public void checkNoReplicaAhead(long ownLastSequence) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    int answered = probe(ownLastSequence);
+    // At a cold start the other masters may not serve yet: give them the batch timeout before giving up.
+    while (answered < required && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(UNREACHABLE_RETRY_MILLIS * 5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while probing the replicas");
+      }
+      answered = probe(ownLastSequence);
+    }
+    if (answered < required) {
+      throw new IOException(answered + " of " + replicas.size() + " replicas answered the position probe, " + required
+          + " required: this master cannot know it holds every acknowledged record");
+    }
+  }
+
+  private int probe(long ownLastSequence) throws IOException {
+    int answered = 0;
+    for (HostPort replica : replicas) {
+      try {
+        LogAck ack = send(replica, ownLastSequence + 1, List.of());
+        answered++;
+        if (ack.getLastSequence() > ownLastSequence) {
+          throw new IOException("replica " + replica + " is at sequence " + ack.getLastSequence() + ", ahead of this "
+              + "master's " + ownLastSequence + ": it must lead instead");
+        }
+      } catch (IOException e) {
+        if (e.getMessage() != null && e.getMessage().contains("ahead of this")) {
+          throw e;
+        }
+        LOG.warn("replica {} did not answer the position probe: {}", replica, e.getMessage());
+      } catch (Exception e) {
+        throw new IOException("position probe of " + replica + " failed: " + e.getMessage(), e);
+      }
+    }
+    return answered;
   }
 
   @Override

@@ -166,6 +166,9 @@ public final class MasterServer implements AutoCloseable {
       LogShipper shipper = new LogShipper(logReplicas, acks, term::epoch, new RpcClients(config.rpcLimits()),
           config.metaDir(), config.rpcLimits().callTimeoutMillis());
       resources.push(shipper);
+      if (acks == LogShipper.Acks.MAJORITY) {
+        shipper.checkNoReplicaAhead(journal.lastSequence()); // else another replica holds records we lack
+      }
       opLog.replicateWith(shipper);
     }
     if (term.epoch() > 0) {
