@@ -154,6 +154,13 @@ struct ClusterStatus {
   7: optional i64 underReplicatedChunks,
   /** Re-replication clones running now. */
   8: optional i64 clonesInFlight,
+  /** "active" or "shadow" (issue 4); unset from older masters. */
+  9: optional string role,
+  /**
+   * A shadow's lag behind the active master [0123]: milliseconds from the active master sending the last batch this
+   * shadow applied to now, measured when that batch arrived (both clocks; NTP-level skew applies).
+   */
+  10: optional i64 logLagMillis,
 }
 
 /** What getContentSummary counts under a path, the path itself included (HDFS's ContentSummary). */
@@ -188,6 +195,8 @@ struct LogBatch {
   1: required i64 epoch,
   2: required i64 firstSequence,
   3: required list<binary> frames,
+  /** The sender's clock when it shipped the batch: shadows measure their lag with it. */
+  4: optional i64 sentMillis,
 }
 
 struct LogAck {

@@ -120,6 +120,9 @@ public final class GfsConfigKeys {
     public static final ConfigKey LOG_ACKS_REQUIRED = new ConfigKey("gfs.master.log.acks.required", "all",
         "Replicas that must have flushed a record before its mutation is acknowledged: all (the seed's rule) or "
             + "majority (of the masters, the active one counted); see docs/operations.md for what each risks.");
+    public static final ConfigKey SHADOW = new ConfigKey("gfs.master.shadow", "false",
+        "Run as a shadow master [0123-0124]: tail the active master's op log (not counted for acks), serve read-only "
+            + "metadata, answer mutations READ_ONLY_SHADOW, and register under the cluster's shadows znode.");
   }
 
   public static final class ChunkServer {

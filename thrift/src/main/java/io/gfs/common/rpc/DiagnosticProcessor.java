@@ -38,6 +38,8 @@ final class DiagnosticProcessor implements TProcessor {
   private final DiagnosticLog log;
   private final RpcLimits limits;
   private final Peers peers = new Peers();
+  /** Reply size of each known method's last call (only the service's own names: callers cannot grow the map). */
+  private final Map<String, Integer> replyBytesHint = new java.util.concurrent.ConcurrentHashMap<>();
 
   DiagnosticProcessor(TProcessor inner, DiagnosticLog log, RpcLimits limits) {
     this.inner = inner;
@@ -69,13 +71,17 @@ final class DiagnosticProcessor implements TProcessor {
     requestBytes = Math.max(requestBytes, in.getTransport().getBytesRemainingInBuffer());
     ProcessFunction<?, ?, ?> function = functions.get(message.name);
     String request = request(function, in.getTransport());
-    TMemoryBuffer reply = new TMemoryBuffer(configuration(), 256);
+    // Sized like this method's last reply: a 1 MiB read reply no longer grows a 256-byte buffer by doubling.
+    TMemoryBuffer reply = new TMemoryBuffer(configuration(), replyBytesHint.getOrDefault(message.name, 256));
     try {
       inner.process(new StoredMessage(in, message), protocol(reply));
     } catch (TException | RuntimeException e) {
       log.record(new RpcEvent(sequence, startMillis, peer, message.name, micros(startNanos), "FAILED " + e,
           requestBytes, 0, request, ""));
       throw e;
+    }
+    if (function != null) {
+      replyBytesHint.put(message.name, Math.min(reply.length() + 64, KeptBufferFramedTransport.KEPT_BYTES_MAX));
     }
     Reply decoded = decode(function, reply);
     if (reply.length() > 0) {

@@ -3,13 +3,14 @@ package io.gfs.common.rpc;
 import io.gfs.common.GfsConfigKeys;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.TTransportFactory;
 import org.apache.thrift.transport.layered.TFramedTransport;
 
 /**
  * Thrift's framed transport with a write buffer kept between messages. libthrift's {@link TFramedTransport} shrinks
  * its buffer back to 1 KiB after every flush, so every 1 MiB pushData piece grew it again by doubling: ten copies and
  * about 2 MiB of garbage per piece, the top CPU consumer of the write path in the benchmark's JFR profile
- * (docs/benchmarks.md). Reading is libthrift's, unchanged (a fresh array per frame, which the binary protocol may hand
+ * (docs/benchmarks.md); servers had the same on every reply (a 1 MiB read). Reading is libthrift's, unchanged (a fresh array per frame, which the binary protocol may hand
  * out without copying), and so is the wire format: a 4-byte big-endian length, then the message.
  */
 final class KeptBufferFramedTransport extends TFramedTransport {
@@ -52,6 +53,20 @@ final class KeptBufferFramedTransport extends TFramedTransport {
     encodeFrameSize(frameLength - LENGTH_BYTES, frame);
     getInnerTransport().write(frame, 0, frameLength);
     getInnerTransport().flush();
+  }
+
+  /** For servers: every connection's output framed with a kept buffer (reading stays libthrift's). */
+  static final class Factory extends TTransportFactory {
+    private final int frameBytesMax;
+
+    Factory(int frameBytesMax) {
+      this.frameBytesMax = frameBytesMax;
+    }
+
+    @Override
+    public TTransport getTransport(TTransport base) throws TTransportException {
+      return new KeptBufferFramedTransport(base, frameBytesMax);
+    }
   }
 
   /** The buffer's capacity now, for tests. */

@@ -19,7 +19,6 @@ import org.apache.thrift.server.TThreadedSelectorServer;
 import org.apache.thrift.transport.TNonblockingServerSocket;
 import org.apache.thrift.transport.TNonblockingSocket;
 import org.apache.thrift.transport.TTransportException;
-import org.apache.thrift.transport.layered.TFramedTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +58,7 @@ public final class RpcServer implements AutoCloseable {
         .processor(logged)
         .protocolFactory(new TBinaryProtocol.Factory(true, true, limits.stringBytesMax(),
             limits.containerLengthMax()))
-        .transportFactory(new TFramedTransport.Factory(limits.frameBytesMax()));
+        .transportFactory(new KeptBufferFramedTransport.Factory(limits.frameBytesMax()));
     args.maxReadBufferBytes = limits.readBufferBytesMax();
     this.server = new TThreadedSelectorServer(args);
     server.setServerEventHandler(logged.peers());

@@ -18,6 +18,8 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private static final org.apache.thrift.protocol.TField LAST_LOG_SEQUENCE_FIELD_DESC = new org.apache.thrift.protocol.TField("lastLogSequence", org.apache.thrift.protocol.TType.I64, (short)6);
   private static final org.apache.thrift.protocol.TField UNDER_REPLICATED_CHUNKS_FIELD_DESC = new org.apache.thrift.protocol.TField("underReplicatedChunks", org.apache.thrift.protocol.TType.I64, (short)7);
   private static final org.apache.thrift.protocol.TField CLONES_IN_FLIGHT_FIELD_DESC = new org.apache.thrift.protocol.TField("clonesInFlight", org.apache.thrift.protocol.TType.I64, (short)8);
+  private static final org.apache.thrift.protocol.TField ROLE_FIELD_DESC = new org.apache.thrift.protocol.TField("role", org.apache.thrift.protocol.TType.STRING, (short)9);
+  private static final org.apache.thrift.protocol.TField LOG_LAG_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("logLagMillis", org.apache.thrift.protocol.TType.I64, (short)10);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ClusterStatusStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ClusterStatusTupleSchemeFactory();
@@ -30,6 +32,8 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private long lastLogSequence; // required
   private long underReplicatedChunks; // optional
   private long clonesInFlight; // optional
+  private @org.apache.thrift.annotation.Nullable java.lang.String role; // optional
+  private long logLagMillis; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -46,7 +50,16 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     /**
      * Re-replication clones running now.
      */
-    CLONES_IN_FLIGHT((short)8, "clonesInFlight");
+    CLONES_IN_FLIGHT((short)8, "clonesInFlight"),
+    /**
+     * "active" or "shadow" (issue 4); unset from older masters.
+     */
+    ROLE((short)9, "role"),
+    /**
+     * A shadow's lag behind the active master [0123]: milliseconds from the active master sending the last batch this
+     * shadow applied to now, measured when that batch arrived (both clocks; NTP-level skew applies).
+     */
+    LOG_LAG_MILLIS((short)10, "logLagMillis");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -78,6 +91,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
           return UNDER_REPLICATED_CHUNKS;
         case 8: // CLONES_IN_FLIGHT
           return CLONES_IN_FLIGHT;
+        case 9: // ROLE
+          return ROLE;
+        case 10: // LOG_LAG_MILLIS
+          return LOG_LAG_MILLIS;
         default:
           return null;
       }
@@ -127,8 +144,9 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private static final int __LASTLOGSEQUENCE_ISSET_ID = 3;
   private static final int __UNDERREPLICATEDCHUNKS_ISSET_ID = 4;
   private static final int __CLONESINFLIGHT_ISSET_ID = 5;
+  private static final int __LOGLAGMILLIS_ISSET_ID = 6;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.UNDER_REPLICATED_CHUNKS,_Fields.CLONES_IN_FLIGHT};
+  private static final _Fields optionals[] = {_Fields.UNDER_REPLICATED_CHUNKS,_Fields.CLONES_IN_FLIGHT,_Fields.ROLE,_Fields.LOG_LAG_MILLIS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -148,6 +166,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     tmpMap.put(_Fields.UNDER_REPLICATED_CHUNKS, new org.apache.thrift.meta_data.FieldMetaData("underReplicatedChunks", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.CLONES_IN_FLIGHT, new org.apache.thrift.meta_data.FieldMetaData("clonesInFlight", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.ROLE, new org.apache.thrift.meta_data.FieldMetaData("role", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.LOG_LAG_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("logLagMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ClusterStatus.class, metaDataMap);
@@ -198,6 +220,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     this.lastLogSequence = other.lastLogSequence;
     this.underReplicatedChunks = other.underReplicatedChunks;
     this.clonesInFlight = other.clonesInFlight;
+    if (other.isSetRole()) {
+      this.role = other.role;
+    }
+    this.logLagMillis = other.logLagMillis;
   }
 
   @Override
@@ -221,6 +247,9 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     this.underReplicatedChunks = 0;
     setClonesInFlightIsSet(false);
     this.clonesInFlight = 0;
+    this.role = null;
+    setLogLagMillisIsSet(false);
+    this.logLagMillis = 0;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -439,6 +468,68 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CLONESINFLIGHT_ISSET_ID, value);
   }
 
+  /**
+   * "active" or "shadow" (issue 4); unset from older masters.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getRole() {
+    return this.role;
+  }
+
+  /**
+   * "active" or "shadow" (issue 4); unset from older masters.
+   */
+  public ClusterStatus setRole(@org.apache.thrift.annotation.Nullable java.lang.String role) {
+    this.role = role;
+    return this;
+  }
+
+  public void unsetRole() {
+    this.role = null;
+  }
+
+  /** Returns true if field role is set (has been assigned a value) and false otherwise */
+  public boolean isSetRole() {
+    return this.role != null;
+  }
+
+  public void setRoleIsSet(boolean value) {
+    if (!value) {
+      this.role = null;
+    }
+  }
+
+  /**
+   * A shadow's lag behind the active master [0123]: milliseconds from the active master sending the last batch this
+   * shadow applied to now, measured when that batch arrived (both clocks; NTP-level skew applies).
+   */
+  public long getLogLagMillis() {
+    return this.logLagMillis;
+  }
+
+  /**
+   * A shadow's lag behind the active master [0123]: milliseconds from the active master sending the last batch this
+   * shadow applied to now, measured when that batch arrived (both clocks; NTP-level skew applies).
+   */
+  public ClusterStatus setLogLagMillis(long logLagMillis) {
+    this.logLagMillis = logLagMillis;
+    setLogLagMillisIsSet(true);
+    return this;
+  }
+
+  public void unsetLogLagMillis() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __LOGLAGMILLIS_ISSET_ID);
+  }
+
+  /** Returns true if field logLagMillis is set (has been assigned a value) and false otherwise */
+  public boolean isSetLogLagMillis() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __LOGLAGMILLIS_ISSET_ID);
+  }
+
+  public void setLogLagMillisIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LOGLAGMILLIS_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -506,6 +597,22 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       }
       break;
 
+    case ROLE:
+      if (value == null) {
+        unsetRole();
+      } else {
+        setRole((java.lang.String)value);
+      }
+      break;
+
+    case LOG_LAG_MILLIS:
+      if (value == null) {
+        unsetLogLagMillis();
+      } else {
+        setLogLagMillis((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -537,6 +644,12 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     case CLONES_IN_FLIGHT:
       return getClonesInFlight();
 
+    case ROLE:
+      return getRole();
+
+    case LOG_LAG_MILLIS:
+      return getLogLagMillis();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -565,6 +678,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       return isSetUnderReplicatedChunks();
     case CLONES_IN_FLIGHT:
       return isSetClonesInFlight();
+    case ROLE:
+      return isSetRole();
+    case LOG_LAG_MILLIS:
+      return isSetLogLagMillis();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -654,6 +771,24 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         return false;
     }
 
+    boolean this_present_role = true && this.isSetRole();
+    boolean that_present_role = true && that.isSetRole();
+    if (this_present_role || that_present_role) {
+      if (!(this_present_role && that_present_role))
+        return false;
+      if (!this.role.equals(that.role))
+        return false;
+    }
+
+    boolean this_present_logLagMillis = true && this.isSetLogLagMillis();
+    boolean that_present_logLagMillis = true && that.isSetLogLagMillis();
+    if (this_present_logLagMillis || that_present_logLagMillis) {
+      if (!(this_present_logLagMillis && that_present_logLagMillis))
+        return false;
+      if (this.logLagMillis != that.logLagMillis)
+        return false;
+    }
+
     return true;
   }
 
@@ -684,6 +819,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     hashCode = hashCode * 8191 + ((isSetClonesInFlight()) ? 131071 : 524287);
     if (isSetClonesInFlight())
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(clonesInFlight);
+
+    hashCode = hashCode * 8191 + ((isSetRole()) ? 131071 : 524287);
+    if (isSetRole())
+      hashCode = hashCode * 8191 + role.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetLogLagMillis()) ? 131071 : 524287);
+    if (isSetLogLagMillis())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(logLagMillis);
 
     return hashCode;
   }
@@ -776,6 +919,26 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetRole(), other.isSetRole());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetRole()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.role, other.role);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetLogLagMillis(), other.isSetLogLagMillis());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetLogLagMillis()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.logLagMillis, other.logLagMillis);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -841,6 +1004,22 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (!first) sb.append(", ");
       sb.append("clonesInFlight:");
       sb.append(this.clonesInFlight);
+      first = false;
+    }
+    if (isSetRole()) {
+      if (!first) sb.append(", ");
+      sb.append("role:");
+      if (this.role == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.role);
+      }
+      first = false;
+    }
+    if (isSetLogLagMillis()) {
+      if (!first) sb.append(", ");
+      sb.append("logLagMillis:");
+      sb.append(this.logLagMillis);
       first = false;
     }
     sb.append(")");
@@ -975,6 +1154,22 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 9: // ROLE
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.role = iprot.readString();
+              struct.setRoleIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 10: // LOG_LAG_MILLIS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.logLagMillis = iprot.readI64();
+              struct.setLogLagMillisIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1042,6 +1237,18 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         oprot.writeI64(struct.clonesInFlight);
         oprot.writeFieldEnd();
       }
+      if (struct.role != null) {
+        if (struct.isSetRole()) {
+          oprot.writeFieldBegin(ROLE_FIELD_DESC);
+          oprot.writeString(struct.role);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.isSetLogLagMillis()) {
+        oprot.writeFieldBegin(LOG_LAG_MILLIS_FIELD_DESC);
+        oprot.writeI64(struct.logLagMillis);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1079,12 +1286,24 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (struct.isSetClonesInFlight()) {
         optionals.set(1);
       }
-      oprot.writeBitSet(optionals, 2);
+      if (struct.isSetRole()) {
+        optionals.set(2);
+      }
+      if (struct.isSetLogLagMillis()) {
+        optionals.set(3);
+      }
+      oprot.writeBitSet(optionals, 4);
       if (struct.isSetUnderReplicatedChunks()) {
         oprot.writeI64(struct.underReplicatedChunks);
       }
       if (struct.isSetClonesInFlight()) {
         oprot.writeI64(struct.clonesInFlight);
+      }
+      if (struct.isSetRole()) {
+        oprot.writeString(struct.role);
+      }
+      if (struct.isSetLogLagMillis()) {
+        oprot.writeI64(struct.logLagMillis);
       }
     }
 
@@ -1113,7 +1332,7 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       struct.setChunkCountIsSet(true);
       struct.lastLogSequence = iprot.readI64();
       struct.setLastLogSequenceIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(2);
+      java.util.BitSet incoming = iprot.readBitSet(4);
       if (incoming.get(0)) {
         struct.underReplicatedChunks = iprot.readI64();
         struct.setUnderReplicatedChunksIsSet(true);
@@ -1121,6 +1340,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (incoming.get(1)) {
         struct.clonesInFlight = iprot.readI64();
         struct.setClonesInFlightIsSet(true);
+      }
+      if (incoming.get(2)) {
+        struct.role = iprot.readString();
+        struct.setRoleIsSet(true);
+      }
+      if (incoming.get(3)) {
+        struct.logLagMillis = iprot.readI64();
+        struct.setLogLagMillisIsSet(true);
       }
     }
   }

@@ -18,6 +18,7 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
   private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)1);
   private static final org.apache.thrift.protocol.TField FIRST_SEQUENCE_FIELD_DESC = new org.apache.thrift.protocol.TField("firstSequence", org.apache.thrift.protocol.TType.I64, (short)2);
   private static final org.apache.thrift.protocol.TField FRAMES_FIELD_DESC = new org.apache.thrift.protocol.TField("frames", org.apache.thrift.protocol.TType.LIST, (short)3);
+  private static final org.apache.thrift.protocol.TField SENT_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("sentMillis", org.apache.thrift.protocol.TType.I64, (short)4);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new LogBatchStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new LogBatchTupleSchemeFactory();
@@ -25,6 +26,7 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
   private long epoch; // required
   private long firstSequence; // required
   private @org.apache.thrift.annotation.Nullable java.util.List<java.nio.ByteBuffer> frames; // required
+  private long sentMillis; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -33,7 +35,11 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
      */
     EPOCH((short)1, "epoch"),
     FIRST_SEQUENCE((short)2, "firstSequence"),
-    FRAMES((short)3, "frames");
+    FRAMES((short)3, "frames"),
+    /**
+     * The sender's clock when it shipped the batch: shadows measure their lag with it.
+     */
+    SENT_MILLIS((short)4, "sentMillis");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -55,6 +61,8 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
           return FIRST_SEQUENCE;
         case 3: // FRAMES
           return FRAMES;
+        case 4: // SENT_MILLIS
+          return SENT_MILLIS;
         default:
           return null;
       }
@@ -100,7 +108,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
   // isset id assignments
   private static final int __EPOCH_ISSET_ID = 0;
   private static final int __FIRSTSEQUENCE_ISSET_ID = 1;
+  private static final int __SENTMILLIS_ISSET_ID = 2;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.SENT_MILLIS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -111,6 +121,8 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     tmpMap.put(_Fields.FRAMES, new org.apache.thrift.meta_data.FieldMetaData("frames", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
             new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING            , true))));
+    tmpMap.put(_Fields.SENT_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("sentMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(LogBatch.class, metaDataMap);
   }
@@ -142,6 +154,7 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       java.util.List<java.nio.ByteBuffer> __this__frames = new java.util.ArrayList<java.nio.ByteBuffer>(other.frames);
       this.frames = __this__frames;
     }
+    this.sentMillis = other.sentMillis;
   }
 
   @Override
@@ -156,6 +169,8 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     setFirstSequenceIsSet(false);
     this.firstSequence = 0;
     this.frames = null;
+    setSentMillisIsSet(false);
+    this.sentMillis = 0;
   }
 
   /**
@@ -251,6 +266,35 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     }
   }
 
+  /**
+   * The sender's clock when it shipped the batch: shadows measure their lag with it.
+   */
+  public long getSentMillis() {
+    return this.sentMillis;
+  }
+
+  /**
+   * The sender's clock when it shipped the batch: shadows measure their lag with it.
+   */
+  public LogBatch setSentMillis(long sentMillis) {
+    this.sentMillis = sentMillis;
+    setSentMillisIsSet(true);
+    return this;
+  }
+
+  public void unsetSentMillis() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __SENTMILLIS_ISSET_ID);
+  }
+
+  /** Returns true if field sentMillis is set (has been assigned a value) and false otherwise */
+  public boolean isSetSentMillis() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __SENTMILLIS_ISSET_ID);
+  }
+
+  public void setSentMillisIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SENTMILLIS_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -278,6 +322,14 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       }
       break;
 
+    case SENT_MILLIS:
+      if (value == null) {
+        unsetSentMillis();
+      } else {
+        setSentMillis((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -293,6 +345,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
 
     case FRAMES:
       return getFrames();
+
+    case SENT_MILLIS:
+      return getSentMillis();
 
     }
     throw new java.lang.IllegalStateException();
@@ -312,6 +367,8 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       return isSetFirstSequence();
     case FRAMES:
       return isSetFrames();
+    case SENT_MILLIS:
+      return isSetSentMillis();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -356,6 +413,15 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         return false;
     }
 
+    boolean this_present_sentMillis = true && this.isSetSentMillis();
+    boolean that_present_sentMillis = true && that.isSetSentMillis();
+    if (this_present_sentMillis || that_present_sentMillis) {
+      if (!(this_present_sentMillis && that_present_sentMillis))
+        return false;
+      if (this.sentMillis != that.sentMillis)
+        return false;
+    }
+
     return true;
   }
 
@@ -370,6 +436,10 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     hashCode = hashCode * 8191 + ((isSetFrames()) ? 131071 : 524287);
     if (isSetFrames())
       hashCode = hashCode * 8191 + frames.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetSentMillis()) ? 131071 : 524287);
+    if (isSetSentMillis())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(sentMillis);
 
     return hashCode;
   }
@@ -408,6 +478,16 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     }
     if (isSetFrames()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.frames, other.frames);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetSentMillis(), other.isSetSentMillis());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetSentMillis()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.sentMillis, other.sentMillis);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -451,6 +531,12 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       org.apache.thrift.TBaseHelper.toString(this.frames, sb);
     }
     first = false;
+    if (isSetSentMillis()) {
+      if (!first) sb.append(", ");
+      sb.append("sentMillis:");
+      sb.append(this.sentMillis);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -537,6 +623,14 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 4: // SENT_MILLIS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.sentMillis = iprot.readI64();
+              struct.setSentMillisIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -577,6 +671,11 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         }
         oprot.writeFieldEnd();
       }
+      if (struct.isSetSentMillis()) {
+        oprot.writeFieldBegin(SENT_MILLIS_FIELD_DESC);
+        oprot.writeI64(struct.sentMillis);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -604,6 +703,14 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
           oprot.writeBinary(_iter92);
         }
       }
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetSentMillis()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetSentMillis()) {
+        oprot.writeI64(struct.sentMillis);
+      }
     }
 
     @Override
@@ -624,6 +731,11 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         }
       }
       struct.setFramesIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.sentMillis = iprot.readI64();
+        struct.setSentMillisIsSet(true);
+      }
     }
   }
 
