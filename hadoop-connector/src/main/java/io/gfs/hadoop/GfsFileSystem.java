@@ -1,6 +1,7 @@
 package io.gfs.hadoop;
 
 import io.gfs.client.GfsClient;
+import io.gfs.client.GfsClientOptions;
 import io.gfs.client.GfsContentSummary;
 import io.gfs.client.GfsFileChecksum;
 import io.gfs.client.GfsFileStatus;
@@ -91,7 +92,7 @@ public class GfsFileSystem extends FileSystem {
     this.userName = UserGroupInformation.getCurrentUser().getShortUserName();
     this.statuses = new FileStatuses(uri, userName);
     try {
-      this.client = GfsClient.create(cluster, GfsConfiguration.clientOptions(conf));
+      this.client = openClient(cluster, GfsConfiguration.clientOptions(conf));
     } catch (IllegalArgumentException e) {
       throw new IOException("gfs configuration for " + uri + ": " + e.getMessage(), e);
     }
@@ -535,9 +536,19 @@ public class GfsFileSystem extends FileSystem {
       super.close(); // may delete paths marked deleteOnExit: the client must still be open
     } finally {
       if (client != null) {
-        client.close();
+        closeClient(client);
       }
     }
+  }
+
+  /** The client this file system talks through; its own by default (FileContext's binding shares one per cluster). */
+  GfsClient openClient(String cluster, GfsClientOptions options) {
+    return GfsClient.create(cluster, options);
+  }
+
+  /** Closes what {@link #openClient} opened. */
+  void closeClient(GfsClient opened) {
+    opened.close();
   }
 
   @Override
