@@ -82,4 +82,17 @@ class MasterElectionIT {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void shadowsAreListedWhileRegistered() throws Exception {
+    try (TestingServer server = new TestingServer();
+        CuratorFramework zk = CanonicalName.connect(server.getConnectString(), 5000)) {
+      assertTrue(ShadowRegistry.list(zk, "/gfs", "s").isEmpty());
+      io.gfs.common.HostPort address = new io.gfs.common.HostPort("127.0.0.1", 7800);
+      try (ShadowRegistry shadow = ShadowRegistry.register(zk, "/gfs", "s", address)) {
+        assertEquals(List.of(address), ShadowRegistry.list(zk, "/gfs", "s"));
+      }
+      assertTrue(ShadowRegistry.list(zk, "/gfs", "s").isEmpty());
+    }
+  }
 }
