@@ -21,10 +21,17 @@ final class RealChunkServers implements AutoCloseable {
   private final Path baseDir;
   private final Supplier<HostPort> master;
   private final List<ChunkServer> servers = new ArrayList<>();
+  private long capacityBytes = 1L << 40;
 
   RealChunkServers(Path baseDir, Supplier<HostPort> master) {
     this.baseDir = baseDir;
     this.master = master;
+  }
+
+  /** The capacity the servers started from now on report (utilisation = used / capacity); returns this. */
+  RealChunkServers capacityBytes(long bytes) {
+    this.capacityBytes = bytes;
+    return this;
   }
 
   /** Starts count more chunkservers; returns this. */
@@ -84,7 +91,7 @@ final class RealChunkServers implements AutoCloseable {
         GfsConfigKeys.ChunkServer.HOST.name(), "127.0.0.1",
         GfsConfigKeys.ChunkServer.PORT.name(), "0",
         GfsConfigKeys.ChunkServer.MASTER_ADDRESS.name(), master.get().toString(),
-        GfsConfigKeys.ChunkServer.CAPACITY_BYTES.name(), Long.toString(1L << 40))));
+        GfsConfigKeys.ChunkServer.CAPACITY_BYTES.name(), Long.toString(capacityBytes))));
     servers.set(index, server);
     return server;
   }
