@@ -39,6 +39,7 @@ public final class LogReplica {
   private long highestEpoch;
   private long ownEpoch;
   private volatile long lastBatchMillis;
+  private volatile long lagMillis = -1;
 
   public LogReplica(Sink sink) {
     this.sink = sink;
@@ -78,6 +79,9 @@ public final class LogReplica {
       sink.commit(accepted);
     }
     lastBatchMillis = nowMillis;
+    if (batch.isSetSentMillis()) {
+      lagMillis = Math.max(0, nowMillis - batch.getSentMillis());
+    }
     return new LogAck(sink.lastSequence(), highestEpoch);
   }
 
@@ -111,6 +115,11 @@ public final class LogReplica {
 
   public synchronized long highestEpoch() {
     return Math.max(highestEpoch, ownEpoch);
+  }
+
+  /** Milliseconds between the active master shipping the last batch and its arrival here; -1 before any. */
+  public long lagMillis() {
+    return lagMillis;
   }
 
   /** When the last batch arrived (0 if none): a standby's or shadow's lag is now minus this. */

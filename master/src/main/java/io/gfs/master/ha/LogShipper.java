@@ -63,6 +63,9 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
   private final Path metaDir;
   private final long timeoutMillis;
   private final List<ExecutorService> lanes = new ArrayList<>();
+  /** Shadow masters [0123]: fed the same stream on their own lanes, never waited for, never counted. */
+  private volatile java.util.function.Supplier<List<HostPort>> shadows = List::of;
+  private final java.util.Map<HostPort, ExecutorService> shadowLanes = new java.util.concurrent.ConcurrentHashMap<>();
 
   public LogShipper(List<HostPort> replicas, Acks acks, LongSupplier epoch, RpcClients rpc, Path metaDir,
       long timeoutMillis) {
@@ -81,8 +84,35 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
     }
   }
 
+  /** Where to find the shadows to feed (read each batch; the supplier caches). */
+  public void feedShadows(java.util.function.Supplier<List<HostPort>> shadows) {
+    this.shadows = shadows;
+  }
+
   @Override
   public void replicate(long firstSequence, List<byte[]> frames) throws IOException {
+    awaitReplicas(firstSequence, frames);
+    for (HostPort shadow : shadows.get()) {
+      ExecutorService lane = shadowLanes.computeIfAbsent(shadow, s -> Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gfs-log-shadow-" + s);
+        t.setDaemon(true);
+        return t;
+      }));
+      try {
+        lane.execute(() -> {
+          try {
+            ship(shadow, firstSequence, frames);
+          } catch (Exception e) {
+            LOG.debug("shadow {} missed records {}+: {}", shadow, firstSequence, e.toString());
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        return;
+      }
+    }
+  }
+
+  private void awaitReplicas(long firstSequence, List<byte[]> frames) throws IOException {
     if (replicas.isEmpty()) {
       return;
     }
@@ -175,6 +205,7 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
     List<ByteBuffer> buffers = new ArrayList<>(frames.size());
     frames.forEach(f -> buffers.add(ByteBuffer.wrap(f)));
     LogBatch batch = new LogBatch(epoch.getAsLong(), firstSequence, buffers);
+    batch.setSentMillis(System.currentTimeMillis()); // shadows measure their lag against it
     try {
       return rpc.master(replica, c -> c.replicateLog(batch));
     } catch (org.apache.thrift.transport.TTransportException e) {
@@ -233,5 +264,6 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
   @Override
   public void close() {
     lanes.forEach(ExecutorService::shutdownNow);
+    shadowLanes.values().forEach(ExecutorService::shutdownNow);
   }
 }

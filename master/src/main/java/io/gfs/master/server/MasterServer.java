@@ -10,6 +10,8 @@ import io.gfs.common.Check;
 import io.gfs.master.ha.ActiveElection;
 import io.gfs.master.ha.LogReplica;
 import io.gfs.master.ha.LogShipper;
+import io.gfs.master.ha.ShadowDirectory;
+import io.gfs.master.ha.ShadowService;
 import io.gfs.master.ha.StandbyService;
 import io.gfs.master.ha.MasterTerm;
 import io.gfs.master.oplog.OpLog;
@@ -18,6 +20,7 @@ import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
 import io.gfs.thrift.gen.MasterService;
 import io.gfs.zk.CanonicalName;
+import io.gfs.zk.ShadowRegistry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -89,6 +92,13 @@ public final class MasterServer implements AutoCloseable {
       LogShipper.Acks acks = LogShipper.Acks.parse(config.getString(GfsConfigKeys.Master.LOG_ACKS_REQUIRED));
       // HA hooks (issue 4). Replicated log: recover and follow the active master's log as a standby until elected.
       // Shared meta dir (no replicas): wait for the election first; the meta dir is locked only by the active master.
+      if (config.getBoolean(GfsConfigKeys.Master.SHADOW)) {
+        synchronized (server) {
+          server.recover(masterConfig);
+          server.serveAsShadow(masterConfig, clock); // never elected: follows the log and serves reads
+        }
+        return server;
+      }
       if (ha && !logReplicas.isEmpty()) {
         synchronized (server) {
           server.recover(masterConfig);
@@ -138,17 +148,7 @@ public final class MasterServer implements AutoCloseable {
   private void followUntilElected(MasterConfig config, InstantSource clock) throws IOException {
     Check.argument(config.bind().port() != 0, "with gfs.master.log.replicas every master needs a fixed gfs.master.port"
         + " (the others ship their log to it)");
-    logReplica = new LogReplica(new LogReplica.Sink() {
-      @Override
-      public long lastSequence() {
-        return journal.lastSequence();
-      }
-
-      @Override
-      public void commit(List<io.gfs.master.oplog.LogEntry> entries) throws IOException {
-        journal.commitReplicated(entries);
-      }
-    });
+    logReplica = new LogReplica(replicaSink());
     RpcServer standby = StandbyService.start(config.bind(), config.rpcLimits(), logReplica, clock);
     try {
       awaitTerm(config);
@@ -158,14 +158,61 @@ public final class MasterServer implements AutoCloseable {
     logReplica.becomeActive(term.epoch());
   }
 
+  private LogReplica.Sink replicaSink() {
+    return new LogReplica.Sink() {
+      @Override
+      public long lastSequence() {
+        return journal.lastSequence();
+      }
+
+      @Override
+      public void commit(List<io.gfs.master.oplog.LogEntry> entries) throws IOException {
+        journal.commitReplicated(entries);
+      }
+    };
+  }
+
+  /**
+   * HA hook (issue 4), shadow master [0123-0124]: applies the active master's log stream (not counted for acks) and
+   * serves read-only metadata from it; registers under the cluster's shadows znode so the active master feeds it and
+   * clients find it.
+   */
+  private void serveAsShadow(MasterConfig config, InstantSource clock) throws IOException {
+    Check.argument(!config.zookeeperConnect().isEmpty(), "a shadow master needs ZooKeeper (gfs.zookeeper.connect)");
+    logReplica = new LogReplica(replicaSink());
+    RpcClients rpc = new RpcClients(config.rpcLimits());
+    resources.push(rpc);
+    ExecutorService pool = Executors.newFixedThreadPool(1, daemonThreads("gfs-shadow-unused"));
+    resources.push(pool::shutdownNow);
+    // The full handler answers the reads; ShadowService lets nothing else through, so it never grants or commits.
+    MasterHandler reads = new MasterHandler(state, journal,
+        new LeaseGranter(state, journal, rpc, pool, clock, config.leaseDurationMillis()), clock, config);
+    rpcServer = ShadowService.start(config.bind(), config.rpcLimits(), logReplica, reads, clock);
+    resources.push(rpcServer);
+    address = new HostPort(config.bind().host(), rpcServer.port());
+    zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis());
+    resources.push(zk);
+    resources.push(ShadowRegistry.register(zk, config.zookeeperRoot(), config.clusterName(), address));
+    LOG.info("shadow master of cluster '{}' serving reads on {} (log at sequence {})", config.clusterName(), address,
+        journal.lastSequence());
+  }
+
   private void startUp(MasterConfig config, InstantSource clock, DiagnosticLog.Settings diagnostics,
       List<HostPort> logReplicas, LogShipper.Acks acks) throws IOException {
     journal.serveIn(term); // HA hook: commits fail once the term is revoked; grants carry its epoch
-    if (!logReplicas.isEmpty()) {
-      // HA hook: a mutation counts only once the replicas the rule requires flushed it too [0121].
-      LogShipper shipper = new LogShipper(logReplicas, acks, term::epoch, new RpcClients(config.rpcLimits()),
+    if (!logReplicas.isEmpty() || zk != null) {
+      // HA hook: a mutation counts only once the replicas the rule requires flushed it too [0121]; shadows registered
+      // in ZooKeeper get the same stream without being waited for [0123].
+      RpcClients shipRpc = new RpcClients(config.rpcLimits());
+      resources.push(shipRpc);
+      LogShipper shipper = new LogShipper(logReplicas, acks, term::epoch, shipRpc,
           config.metaDir(), config.rpcLimits().callTimeoutMillis());
       resources.push(shipper);
+      if (zk != null) {
+        ShadowDirectory shadows = new ShadowDirectory(zk, config.zookeeperRoot(), config.clusterName());
+        resources.push(shadows);
+        shipper.feedShadows(shadows);
+      }
       if (acks == LogShipper.Acks.MAJORITY) {
         shipper.checkNoReplicaAhead(journal.lastSequence()); // else another replica holds records we lack
       }
