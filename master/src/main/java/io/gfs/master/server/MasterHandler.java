@@ -161,7 +161,11 @@ final class MasterHandler implements MasterService.Iface {
   public void rename(String source, String destination) throws GfsException {
     HandlerGuard.call("rename", () -> {
       try (LockTable.Held locks = state.lockRename(source, destination)) {
-        return commit(state.decideRename(source, destination, clock.millis()));
+        Decision decision = state.decideRename(source, destination, clock.millis()).orThrow();
+        if (decision.record().isPresent()) {
+          leases.snapshots().revokeForRename(source); // [0093]: no more writes to what is renamed
+        }
+        return commit(decision);
       }
     });
   }

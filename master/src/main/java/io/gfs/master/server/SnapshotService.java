@@ -51,6 +51,20 @@ final class SnapshotService {
     }
   }
 
+  /**
+   * Rename [0093]: the master disables modifications to what is renamed by revoking the leases below the source and
+   * telling their primaries (caller holds the rename locks and the rename was decided). Best effort: an unreachable
+   * primary's lease simply runs out; the writer's next acquireLease names the old path and fails.
+   */
+  void revokeForRename(String source) {
+    List<LeasePlan.Revoked> revoked = state.revokeLeasesUnder(source, clock.millis());
+    List<CompletableFuture<Boolean>> calls = new ArrayList<>();
+    for (LeasePlan.Revoked lease : revoked) {
+      calls.add(CompletableFuture.supplyAsync(() -> dropLease(lease), rpcPool));
+    }
+    calls.forEach(CompletableFuture::join);
+  }
+
   void delete(String path, String name) throws IOException {
     try (LockTable.Held locks = state.lockSnapshots(path)) {
       commit(state.decideDeleteSnapshot(path, name));

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Snapshots with a real master and real chunkservers [0113-0116]: a snapshot taken under a writer's lease revokes it
  * on the primary; then an overwrite and an append go to copies made locally on the same chunkservers, the snapshot
- * reads back the old bytes, and deleting the snapshot frees the old chunks' disk space.
+ * reads back the old bytes, and deleting the snapshot frees the old chunks' disk space. A rename revokes leases too
+ * [0093].
  */
 class SnapshotIT {
   private static final int CHUNK_BYTES = 1 << 20;
@@ -146,6 +147,32 @@ class SnapshotIT {
     awaitTrue(() -> diskCopies(before.get(0).getHandle()) == 0 && diskCopies(before.get(1).getHandle()) == 0,
         "the snapshot's chunks deleted from the chunkservers");
     assertEquals(List.of(), call(c -> c.listSnapshots("/d")));
+  }
+
+  @Test
+  void renameRevokesTheLeasesOfWhatItMoves() throws Exception {
+    call(c -> c.create("/a/f", false, true, 3, null, null, (short) -1));
+    byte[] data = bytes(new Random(6), 1000);
+    ChunkLease open = writeChunk("/a/f", 0, 0, data); // a 60 s lease the primary still holds
+    call(c -> {
+      c.rename("/a", "/b");
+      return null;
+    });
+    long dataId = new Random(7).nextLong();
+    GfsException refused = assertThrows(GfsException.class, () -> rpc.chunkServer(
+        RpcErrors.fromThrift(open.getPrimary()), c -> {
+          c.pushData(dataId, 0, ByteBuffer.wrap(data), true, data.length, Crc32c.of(data, 0, data.length),
+              open.getSecondaries());
+          c.write(new WriteRequest(open.getHandle(), open.getVersion(), 0, dataId, data.length,
+              open.getSecondaries(), true));
+          return null;
+        }));
+    assertTrue(refused.getCode() == ErrorCode.NOT_PRIMARY || refused.getCode() == ErrorCode.LEASE_EXPIRED,
+        refused.getCode().toString());
+    // Writing under the new name works (a new grant).
+    byte[] more = bytes(new Random(8), 500);
+    writeChunk("/b/f", 0, data.length, more);
+    assertEquals(1500, call(c -> c.getFileInfo("/b/f")).getLengthBytes());
   }
 
   private static byte[] bytes(Random random, int length) {
