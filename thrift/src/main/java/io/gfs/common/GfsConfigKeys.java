@@ -102,6 +102,9 @@ public final class GfsConfigKeys {
     public static final ConfigKey GC_SCAN_INTERVAL_MS = new ConfigKey("gfs.master.gc.scan.interval.ms", "60000",
         "How often the namespace scan looks for deleted files past their retention, in milliseconds, 100 to "
             + "86400000 [0076].");
+    public static final ConfigKey ACCESS_TIME_PRECISION_MS = new ConfigKey("gfs.master.access.time.precision.ms",
+        "3600000", "A file's access time is updated by reads (findChunks) at most this often, batched in one logged "
+            + "record per file, in milliseconds, 0 (reads never update it, as HDFS with precision 0) to 86400000.");
     public static final ConfigKey REPLICATION_CLONES_MAX = new ConfigKey("gfs.master.replication.clones.max", "16",
         "Chunk clones for re-replication running at once across the cluster, 1 to 10000 [0072].");
     public static final ConfigKey REPLICATION_CLONES_PER_SERVER_MAX = new ConfigKey(
