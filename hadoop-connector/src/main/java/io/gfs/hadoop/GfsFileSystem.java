@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.BlockLocation;
+import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.apache.hadoop.fs.CommonPathCapabilities;
 import org.apache.hadoop.fs.CompositeCrcFileChecksum;
 import org.apache.hadoop.fs.ContentSummary;
@@ -27,6 +28,7 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FsServerDefaults;
 import org.apache.hadoop.fs.FsStatus;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -497,6 +499,20 @@ public class GfsFileSystem extends FileSystem {
       defaultChunkSizeBytes = size;
     }
     return size;
+  }
+
+  /**
+   * What gfs really does: chunk-size blocks, CRC32C per 64 KiB checksum block, 1 MiB data pieces. The trash interval
+   * is 0 ("not set by the servers"): Hadoop's trash then follows the client's fs.trash.interval.
+   */
+  @Override
+  @SuppressWarnings("deprecation") // Hadoop still calls the no-argument form through getServerDefaults(Path)
+  public FsServerDefaults getServerDefaults() throws IOException {
+    return new FsServerDefaults(getDefaultBlockSize(), (int) GfsConfigKeys.CHECKSUM_BLOCK_BYTES,
+        GfsConfigKeys.DATA_PIECE_BYTES_MAX, getDefaultReplication(),
+        getConf().getInt(CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_KEY,
+            CommonConfigurationKeysPublic.IO_FILE_BUFFER_SIZE_DEFAULT),
+        false, 0, DataChecksum.Type.CRC32C);
   }
 
   @Override

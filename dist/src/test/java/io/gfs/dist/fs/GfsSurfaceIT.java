@@ -35,6 +35,7 @@ import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FsServerDefaults;
 import org.apache.hadoop.fs.FsStatus;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Options;
@@ -46,6 +47,7 @@ import org.apache.hadoop.fs.statistics.IOStatistics;
 import org.apache.hadoop.fs.statistics.IOStatisticsSupport;
 import org.apache.hadoop.fs.statistics.StreamStatisticNames;
 import org.apache.hadoop.security.UserGroupInformation;
+import org.apache.hadoop.util.DataChecksum;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -295,6 +297,10 @@ class GfsSurfaceIT {
 
   @Test
   void statusCapabilitiesStatisticsAndBuilders() throws Exception {
+    FsServerDefaults defaults = fs.getServerDefaults(new Path("/"));
+    assertEquals(CHUNK, defaults.getBlockSize());
+    assertEquals(DataChecksum.Type.CRC32C, defaults.getChecksumType());
+    assertEquals(64 * 1024, defaults.getBytesPerChecksum());
     FsStatus status = fs.getStatus(new Path("/"));
     assertTrue(status.getCapacity() > 0 && status.getCapacity() < (1L << 60), "capacity " + status.getCapacity());
     assertTrue(status.getUsed() >= 0 && status.getRemaining() <= status.getCapacity());
