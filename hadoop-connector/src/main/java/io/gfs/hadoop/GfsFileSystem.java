@@ -46,8 +46,10 @@ import org.apache.hadoop.util.Progressable;
  * Hadoop's FileSystem for gfs://CLUSTER/path. A thin adapter: paths are qualified and turned into gfs paths, calls go
  * to one {@link GfsClient}, errors are mapped by {@link GfsErrors}. Semantics follow HDFS where the FileSystem
  * specification leaves a choice (rename returns false for a missing source or an existing file destination and moves a
- * source into an existing directory; delete of a missing path returns false). Beyond Hadoop's API:
- * {@link #recordAppend(Path, byte[])}.
+ * source into an existing directory; delete of a missing path returns false). Listings are paged (one master call per
+ * 1000 entries, block locations in the same call for listLocatedStatus); checksums are COMPOSITE-CRC32C composed by the
+ * chunkservers; owner, group and permission are stored, not enforced. Beyond Hadoop's API:
+ * {@link #recordAppend(Path, byte[])} and {@link #listSnapshots(Path)}. docs/user-guide.md says what each call means.
  */
 public class GfsFileSystem extends FileSystem {
   public static final String SCHEME = "gfs";
