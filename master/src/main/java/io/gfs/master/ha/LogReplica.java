@@ -33,6 +33,9 @@ public final class LogReplica {
 
     /** Logs (one fsync) and applies the entries; each must land at its own sequence. */
     void commit(List<LogEntry> entries) throws IOException;
+
+    /** The entries this replica logged from {@code fromSequence} on (at most max), to compare overlaps with. */
+    List<LogEntry> logged(long fromSequence, int max) throws IOException;
   }
 
   private final Sink sink;
@@ -60,6 +63,7 @@ public final class LogReplica {
     }
     long last = sink.lastSequence();
     long sequence = batch.getFirstSequence();
+    checkOverlapMatches(batch, last);
     List<LogEntry> accepted = new ArrayList<>();
     for (ByteBuffer frame : batch.getFrames()) {
       if (sequence > last + 1 + accepted.size()) {
@@ -83,6 +87,28 @@ public final class LogReplica {
       lagMillis = Math.max(0, nowMillis - batch.getSentMillis());
     }
     return new LogAck(sink.lastSequence(), highestEpoch);
+  }
+
+  /**
+   * Records the sender ships again that this replica already holds must be the same bytes. They differ only when this
+   * log holds records the active master never had (a former active master that crashed between its own fsync and
+   * replication): applying on top would diverge silently, so the replica refuses and must be re-seeded.
+   */
+  private void checkOverlapMatches(LogBatch batch, long last) throws GfsException, IOException {
+    long first = batch.getFirstSequence();
+    int overlap = (int) Math.min(batch.getFrames().size(), Math.max(0, last - first + 1));
+    if (overlap == 0) {
+      return;
+    }
+    List<LogEntry> mine = sink.logged(first, overlap);
+    for (int i = 0; i < overlap && i < mine.size(); i++) {
+      ByteBuffer shipped = batch.getFrames().get(i).duplicate();
+      if (!shipped.equals(ByteBuffer.wrap(RecordCodec.frame(mine.get(i))))) {
+        LOG.error("op log diverged at sequence {}: this replica holds a different record than the active master "
+            + "(epoch {}); re-seed it from an up-to-date meta directory", first + i, batch.getEpoch());
+        throw RpcErrors.error(ErrorCode.INTERNAL, "replica's op log diverged at sequence %s; re-seed it", first + i);
+      }
+    }
   }
 
   private static LogEntry decode(ByteBuffer frame) throws GfsException {

@@ -169,6 +169,11 @@ public final class MasterServer implements AutoCloseable {
       public void commit(List<io.gfs.master.oplog.LogEntry> entries) throws IOException {
         journal.commitReplicated(entries);
       }
+
+      @Override
+      public List<io.gfs.master.oplog.LogEntry> logged(long fromSequence, int max) throws IOException {
+        return io.gfs.master.oplog.LogTail.read(config.metaDir(), fromSequence, max);
+      }
     };
   }
 
@@ -244,7 +249,7 @@ public final class MasterServer implements AutoCloseable {
         config.replicationClonesPerServerMax(), config.chunkServerDeadAfterMillis());
     replicator.serveInEpoch(term.epoch()); // HA hook: clone orders carry the epoch
     MasterTimers timers = new MasterTimers(state, journal, clock, config, new GarbageCollector(state, journal, clock),
-        replicator);
+        replicator, handler.accessTimes());
     resources.push(timers);
     registerAlias(config);
     LOG.info("master of cluster '{}' serving on {} in epoch {} (log at sequence {}, {} files)",
