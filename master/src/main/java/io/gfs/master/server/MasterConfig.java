@@ -30,7 +30,8 @@ record MasterConfig(
     int replicationClonesMax,
     int replicationClonesPerServerMax,
     long replicationScanIntervalMillis,
-    RpcLimits rpcLimits) {
+    RpcLimits rpcLimits,
+    long accessTimePrecisionMillis) {
 
   static MasterConfig from(GfsConfig config) {
     long chunkSizeBytes = config.getBytes(Cluster.CHUNK_SIZE_BYTES, 1L << 20, GfsConfigKeys.CHUNK_SIZE_BYTES_MAX);
@@ -70,7 +71,8 @@ record MasterConfig(
         config.getInt(Master.REPLICATION_CLONES_MAX, 1, 10_000),
         config.getInt(Master.REPLICATION_CLONES_PER_SERVER_MAX, 1, 1000),
         config.getMillis(Master.REPLICATION_SCAN_INTERVAL_MS, 100, 600_000),
-        RpcLimits.from(config));
+        RpcLimits.from(config),
+        config.getMillis(Master.ACCESS_TIME_PRECISION_MS, 0, 86_400_000));
   }
 
   MasterState.Settings stateSettings() {

@@ -45,6 +45,7 @@ final class MasterHandler implements MasterService.Iface {
   private final InstantSource clock;
   private final MasterConfig config;
   private final WarnOnce futureChunkWarnings = new WarnOnce(FUTURE_CHUNK_WARNINGS_MAX);
+  private final AccessTimes accessTimes;
   /** HA hook (issue 4): the log replica of this master, which refuses every batch once this master leads. */
   private volatile io.gfs.master.ha.LogReplica logReplica;
 
@@ -54,6 +55,12 @@ final class MasterHandler implements MasterService.Iface {
     this.leases = leases;
     this.clock = clock;
     this.config = config;
+    this.accessTimes = new AccessTimes(state, journal, config.accessTimePrecisionMillis());
+  }
+
+  /** Reads noted here are logged by the timers ({@link AccessTimes#flush}). */
+  AccessTimes accessTimes() {
+    return accessTimes;
   }
 
   /** HA hook: answer replicateLog through this replica (null: not part of a replicated group, NOT_MASTER). */
@@ -174,8 +181,10 @@ final class MasterHandler implements MasterService.Iface {
   public ChunkLocations findChunks(String path, long firstChunkIndex, int chunkCountMax) throws GfsException {
     return HandlerGuard.call("findChunks", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
-        return ThriftMapping.chunkLocations(state.findChunks(path, firstChunkIndex, chunkCountMax, clock.millis()),
-            config.chunkSizeBytes());
+        ChunkLocations found = ThriftMapping.chunkLocations(state.findChunks(path, firstChunkIndex, chunkCountMax,
+            clock.millis()), config.chunkSizeBytes());
+        accessTimes.read(path, clock.millis()); // logged later, batched
+        return found;
       }
     });
   }

@@ -25,13 +25,14 @@ final class MasterTimers implements AutoCloseable {
   });
 
   MasterTimers(MasterState state, Journal journal, InstantSource clock, MasterConfig config,
-      GarbageCollector garbage, Replicator replicator) {
+      GarbageCollector garbage, Replicator replicator, AccessTimes accessTimes) {
     long periodMillis = Math.max(50, Math.min(1000, config.chunkServerDeadAfterMillis() / 4));
     executor.scheduleWithFixedDelay(() -> {
       try {
         List<String> dead = state.tick(clock.millis());
         if (!dead.isEmpty()) {
           LOG.warn("chunkservers {} silent for {} ms: taken as down", dead, config.chunkServerDeadAfterMillis());
+          replicator.scan(); // their chunks are under-replicated now: start cloning without waiting for the scan
         }
         journal.checkpointIfDue();
       } catch (RuntimeException e) {
@@ -52,6 +53,16 @@ final class MasterTimers implements AutoCloseable {
         LOG.error("re-replication scan failed", e);
       }
     }, config.replicationScanIntervalMillis(), config.replicationScanIntervalMillis(), TimeUnit.MILLISECONDS);
+    if (accessTimes.precisionMillis() > 0) {
+      long flushMillis = Math.max(100, Math.min(60_000, accessTimes.precisionMillis()));
+      executor.scheduleWithFixedDelay(() -> {
+        try {
+          accessTimes.flush();
+        } catch (RuntimeException e) {
+          LOG.error("access time flush failed", e);
+        }
+      }, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
