@@ -111,7 +111,8 @@ final class SnapshotService {
   private boolean copyLocal(LeasePlan.CopyOnWrite plan, LeasePlan.Target target) {
     try {
       rpc.chunkServer(target.address(), c -> {
-        c.copyChunkLocal(plan.sourceHandle(), plan.newHandle(), plan.version(), 0L /* epoch: HA hook */);
+        // HA fencing (issue 4): the term's epoch, refused by chunkservers that obeyed a newer master.
+        c.copyChunkLocal(plan.sourceHandle(), plan.newHandle(), plan.version(), journal.term().epoch());
         return null;
       });
       return true;
@@ -147,7 +148,7 @@ final class SnapshotService {
   private boolean dropLease(LeasePlan.Revoked lease) {
     try {
       rpc.chunkServer(lease.primary(), c -> {
-        c.assignVersion(lease.handle(), lease.version(), false, 0, 0L /* epoch: HA hook */);
+        c.assignVersion(lease.handle(), lease.version(), false, 0, journal.term().epoch()); // HA: fenced by epoch
         return null;
       });
       return true;
