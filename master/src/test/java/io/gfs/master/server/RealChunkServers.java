@@ -22,6 +22,7 @@ final class RealChunkServers implements AutoCloseable {
   private final Supplier<HostPort> master;
   private final List<ChunkServer> servers = new ArrayList<>();
   private long capacityBytes = 1L << 40;
+  private final Map<Integer, String> racks = new java.util.HashMap<>();
 
   RealChunkServers(Path baseDir, Supplier<HostPort> master) {
     this.baseDir = baseDir;
@@ -31,6 +32,12 @@ final class RealChunkServers implements AutoCloseable {
   /** The capacity the servers started from now on report (utilisation = used / capacity); returns this. */
   RealChunkServers capacityBytes(long bytes) {
     this.capacityBytes = bytes;
+    return this;
+  }
+
+  /** The rack server index reports (gfs.chunkserver.rack) when it next starts; returns this. */
+  RealChunkServers rack(int index, String rack) {
+    racks.put(index, rack);
     return this;
   }
 
@@ -86,12 +93,16 @@ final class RealChunkServers implements AutoCloseable {
   ChunkServer restart(int index) throws IOException {
     stop(index);
     Files.createDirectories(dataDir(index));
-    ChunkServer server = ChunkServer.start(GfsConfig.of(Map.of(
+    Map<String, String> values = new java.util.HashMap<>(Map.of(
         GfsConfigKeys.ChunkServer.DATA_DIRS.name(), dataDir(index).toString(),
         GfsConfigKeys.ChunkServer.HOST.name(), "127.0.0.1",
         GfsConfigKeys.ChunkServer.PORT.name(), "0",
         GfsConfigKeys.ChunkServer.MASTER_ADDRESS.name(), master.get().toString(),
-        GfsConfigKeys.ChunkServer.CAPACITY_BYTES.name(), Long.toString(capacityBytes))));
+        GfsConfigKeys.ChunkServer.CAPACITY_BYTES.name(), Long.toString(capacityBytes)));
+    if (racks.containsKey(index)) {
+      values.put(GfsConfigKeys.ChunkServer.RACK.name(), racks.get(index));
+    }
+    ChunkServer server = ChunkServer.start(GfsConfig.of(values));
     servers.set(index, server);
     return server;
   }
