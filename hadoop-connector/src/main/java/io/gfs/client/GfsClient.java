@@ -71,13 +71,13 @@ public final class GfsClient implements AutoCloseable {
 
   public GfsFileStatus getFileStatus(String path) throws IOException {
     String p = valid(path);
-    return GfsFileStatus.of(context.master.call("status of " + p, c -> c.getFileInfo(p)));
+    return GfsFileStatus.of(context.master.readCall("status of " + p, c -> c.getFileInfo(p)));
   }
 
   /** The directory's entries; for a file, the file itself. */
   public List<GfsFileStatus> listStatus(String path) throws IOException {
     String p = valid(path);
-    List<FileInfo> infos = context.master.call("list " + p, c -> c.listStatus(p));
+    List<FileInfo> infos = context.master.readCall("list " + p, c -> c.listStatus(p));
     List<GfsFileStatus> out = new ArrayList<>(infos.size());
     for (FileInfo info : infos) {
       out.add(GfsFileStatus.of(info));
@@ -124,7 +124,7 @@ public final class GfsClient implements AutoCloseable {
     String p = valid(path);
     Check.argument(entriesMax > 0, "entries max %s <= 0", entriesMax);
     Check.notNull(startAfter, "startAfter");
-    ListingPage page = context.master.call("list " + p + " after '" + startAfter + "'",
+    ListingPage page = context.master.readCall("list " + p + " after '" + startAfter + "'",
         c -> c.listStatusPage(p, startAfter, entriesMax, withLocations));
     List<GfsListingPage.Entry> entries = new ArrayList<>(page.getEntriesSize());
     for (ListingEntry entry : page.getEntries()) {
@@ -170,7 +170,7 @@ public final class GfsClient implements AutoCloseable {
 
   public GfsContentSummary contentSummary(String path) throws IOException {
     String p = valid(path);
-    return GfsContentSummary.of(context.master.call("content summary of " + p, c -> c.getContentSummary(p)));
+    return GfsContentSummary.of(context.master.readCall("content summary of " + p, c -> c.getContentSummary(p)));
   }
 
   /** Appends the sources' chunks to target and removes the sources (HDFS concat), in the master only. */

@@ -38,9 +38,23 @@ final class MasterClient {
   }
 
   <R> R call(String context, RpcClients.Call<MasterService.Client, R> call) throws IOException {
+    return call(context, call, false);
+  }
+
+  /**
+   * A metadata read that a shadow master may answer [0123] (issue 4): while the active master cannot be reached (a
+   * transport failure, or no master registered), each attempt also asks a shadow, whose answer may lag slightly.
+   */
+  <R> R readCall(String context, RpcClients.Call<MasterService.Client, R> call) throws IOException {
+    return call(context, call, true);
+  }
+
+  private <R> R call(String context, RpcClients.Call<MasterService.Client, R> call, boolean shadowMayAnswer)
+      throws IOException {
     List<String> failures = new ArrayList<>();
     for (int attempt = 0; ; attempt++) {
       HostPort master = null;
+      boolean unreachable = false; // the active master did not answer at all (as opposed to a typed refusal)
       try {
         master = locator.locate();
         return rpc.master(master, call);
@@ -54,6 +68,7 @@ final class MasterClient {
         failures.add(master + ": " + e.getMessage());
         rpc.forget(master);
         locator.invalidate(master);
+        unreachable = true;
       } catch (TException e) {
         // A protocol or application error: the call reached the master and was refused; repeating it would not help.
         throw new GfsClientException(ErrorCode.INTERNAL, context + ": master " + master + " failed: " + e, e);
@@ -62,6 +77,23 @@ final class MasterClient {
           throw e;
         }
         failures.add("cannot locate the master: " + e.getMessage());
+        unreachable = true;
+      }
+      if (shadowMayAnswer && unreachable) {
+        HostPort shadow = locator.shadow();
+        if (shadow != null) {
+          try {
+            return rpc.master(shadow, call);
+          } catch (GfsException e) {
+            if (!RetryPolicy.retriedAtMaster(e.getCode())) {
+              throw GfsClientException.of(e, context);
+            }
+            failures.add("shadow " + shadow + ": " + e.getCode() + " " + e.getMessage());
+          } catch (TException e) {
+            failures.add("shadow " + shadow + ": " + e.getMessage());
+            rpc.forget(shadow);
+          }
+        }
       }
       if (!retry.mayRetry(attempt)) {
         throw new IOException(context + ": master unreachable after " + (attempt + 1) + " attempts: " + failures);

@@ -17,6 +17,14 @@ interface MasterLocator extends Closeable {
   /** A server named the current master (the hint of NOT_MASTER): use it until it fails. */
   void redirect(HostPort master);
 
+  /**
+   * A shadow master to read from while the active master cannot be reached [0123], or null when there is none (issue
+   * 4). Its metadata may lag the active master's slightly.
+   */
+  default HostPort shadow() {
+    return null;
+  }
+
   @Override
   void close();
 }

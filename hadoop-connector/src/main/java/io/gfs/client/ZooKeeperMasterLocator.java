@@ -43,6 +43,20 @@ final class ZooKeeperMasterLocator implements MasterLocator {
   }
 
   @Override
+  public synchronized HostPort shadow() {
+    if (closed || zookeeper == null) {
+      return null;
+    }
+    try {
+      java.util.List<HostPort> shadows = io.gfs.zk.ShadowRegistry.list(zookeeper, root, cluster);
+      return shadows.isEmpty() ? null
+          : shadows.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(shadows.size()));
+    } catch (IOException e) {
+      return null; // ZooKeeper unreachable too: no shadow to offer
+    }
+  }
+
+  @Override
   public synchronized void invalidate(HostPort failed) {
     if (failed == null || failed.equals(cached)) {
       cached = null;
