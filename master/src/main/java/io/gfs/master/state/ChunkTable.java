@@ -112,6 +112,10 @@ public final class ChunkTable {
   ReportVerdict report(String serverId, long handle, long version, long lengthBytes) {
     ChunkInfo chunk = chunks.get(handle);
     if (chunk == null) {
+      if (handle >= nextHandle && handle < reservedNext) {
+        // Reserved, not logged yet: a snapshot's copy-on-write copy is made before its record is logged.
+        return ReportVerdict.IGNORED;
+      }
       return handle >= nextHandle ? ReportVerdict.UNKNOWN_FUTURE : ReportVerdict.UNKNOWN;
     }
     ChunkInfo.Replica known = chunk.replicas.get(serverId);

@@ -95,6 +95,21 @@ class SnapshotTest {
   }
 
   @Test
+  void aCopyMadeBeforeItsRecordIsLoggedIsNeitherDeletedNorWarnedAbout() {
+    f.create("/d/a");
+    List<Long> before = f.writeChunks("/d/a", 5);
+    f.snapshot("/d", "s1");
+    try (LockTable.Held l = f.state.lockWrite("/d/a")) {
+      LeasePlan.CopyOnWrite copy = (LeasePlan.CopyOnWrite) f.state.planLease("/d/a", 0, f.nowMillis);
+      assertEquals(before.get(0), copy.sourceHandle());
+      HeartbeatOutcome outcome = f.heartbeat("cs1", List.of(new HeartbeatReport.Replica(before.get(0), 1, 5),
+          new HeartbeatReport.Replica(copy.newHandle(), 1, 5)), List.of(), List.of());
+      assertEquals(List.of(), outcome.deleteChunks());
+      assertEquals(List.of(), outcome.unknownFutureChunks());
+    }
+  }
+
+  @Test
   void snapshotRevokesLeasesOnItsChunks() {
     f.create("/d/a");
     LeaseView lease = f.acquire("/d/a", 0, List.of("cs1"));
