@@ -81,8 +81,12 @@ class MasterHaProcessIT {
 
   /** Launches a master; the future completes with its address once it serves (a standby serves once elected). */
   private CompletableFuture<HostPort> launchMaster() throws IOException {
+    return launchMaster(conf());
+  }
+
+  private CompletableFuture<HostPort> launchMaster(Path conf) throws IOException {
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", classpath(), MasterMain.class.getName(), "--conf", conf().toString());
+        "-cp", classpath(), MasterMain.class.getName(), "--conf", conf.toString());
     Process process = new ProcessBuilder(command)
         .redirectError(dir.resolve("stderr-" + processes.size() + ".log").toFile()).start();
     processes.add(process);
@@ -263,5 +267,113 @@ class MasterHaProcessIT {
       String log = Files.readString(dir.resolve("stderr-0.log"));
       assertTrue(log.contains("steps down"), log.length() > 3000 ? log.substring(log.length() - 3000) : log);
     }
+  }
+
+  /** Master i of three with its own meta dir and fixed port, shipping its log to the other two (majority rule). */
+  private Path replicatedConf(int index, List<Integer> ports) throws IOException {
+    List<String> others = new ArrayList<>();
+    for (int i = 0; i < ports.size(); i++) {
+      if (i != index) {
+        others.add("127.0.0.1:" + ports.get(i));
+      }
+    }
+    Path conf = dir.resolve("master" + index + ".properties");
+    Files.writeString(conf, "gfs.master.meta.dir=" + dir.resolve("meta" + index) + "\ngfs.master.port=" + ports.get(index)
+        + "\ngfs.master.ha.enabled=true\ngfs.master.log.replicas=" + String.join(",", others)
+        + "\ngfs.master.log.acks.required=majority\ngfs.cluster.name=" + CLUSTER + "\ngfs.zookeeper.connect="
+        + zk.getConnectString() + "\ngfs.zookeeper.session.timeout.ms=" + SESSION_TIMEOUT_MILLIS + "\n");
+    return conf;
+  }
+
+  @Test
+  void sigkillWithTheReplicatedLogOnThreeMastersLosesNothingAcknowledged() throws Exception {
+    startZooKeeper();
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        ports.add(socket.getLocalPort());
+      }
+    }
+    List<CompletableFuture<HostPort>> ready = new ArrayList<>();
+    List<Process> byIndex = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ready.add(launchMaster(replicatedConf(i, ports)));
+      byIndex.add(processes.get(processes.size() - 1));
+    }
+    List<Long> failoverMillis = new ArrayList<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Writer> writers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    try (CuratorFramework client = CanonicalName.connect(zk.getConnectString(), 15_000);
+        RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(10_000))) {
+      int active = awaitReady(ready, byIndex, ports);
+      for (int i = 0; i < 4; i++) {
+        Writer writer = new Writer(i, client, rpc, stop);
+        writers.add(writer);
+        Thread t = new Thread(writer, "writer-" + i);
+        threads.add(t);
+        t.start();
+      }
+      for (int round = 0; round < 5; round++) {
+        Thread.sleep(1500);
+        long killedAt = System.nanoTime();
+        byIndex.get(active).destroyForcibly(); // SIGKILL
+        assertTrue(byIndex.get(active).waitFor(30, TimeUnit.SECONDS));
+        int killed = active;
+        ready.set(killed, new CompletableFuture<>()); // not a candidate until relaunched below
+        active = awaitReady(ready, byIndex, ports);
+        long firstWriteAfter = awaitWriteAfter(writers, killedAt);
+        failoverMillis.add(TimeUnit.NANOSECONDS.toMillis(firstWriteAfter - killedAt));
+        ready.set(killed, launchMaster(replicatedConf(killed, ports))); // back as a standby, caught up
+        byIndex.set(killed, processes.get(processes.size() - 1));
+      }
+      stop.set(true);
+      for (Thread t : threads) {
+        t.join(60_000);
+      }
+      HostPort last = CanonicalName.resolve(client, "/gfs", CLUSTER);
+      long total = 0;
+      for (Writer w : writers) {
+        assertTrue(w.failure == null, "writer " + w.id + " failed: " + w.failure);
+        total += w.acknowledged.size();
+        for (String path : w.acknowledged) {
+          assertFalse(rpc.master(last, c -> c.getFileInfo(path)).isDirectory(), path);
+        }
+      }
+      List<Long> sorted = new ArrayList<>(failoverMillis);
+      Collections.sort(sorted);
+      String report = "replicated log, 3 masters, majority: failover (SIGKILL to the first acknowledged create), "
+          + "session timeout " + SESSION_TIMEOUT_MILLIS + " ms, ms per round: " + failoverMillis + ", median "
+          + sorted.get(2) + "; acknowledged creates " + total;
+      System.out.println(report);
+      Files.writeString(Path.of("target", "ha-failover-replicated.txt"), report + "\n");
+    }
+  }
+
+  /** Index of the master that serves next; masters that stepped aside (exit 1, a peer was ahead) are relaunched. */
+  private int awaitReady(List<CompletableFuture<HostPort>> ready, List<Process> byIndex, List<Integer> ports)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      for (int i = 0; i < ready.size(); i++) {
+        CompletableFuture<HostPort> f = ready.get(i);
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+          ready.set(i, new CompletableFuture<>()); // consumed: this one is the active master now
+          return i;
+        }
+        if (f.isCompletedExceptionally()) { // no ready line: the process ended (stepped aside, exit 1)
+          ready.set(i, launchMaster(replicatedConf(i, ports)));
+          byIndex.set(i, processes.get(processes.size() - 1));
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no master served within 120 s; stderr of the last: " + stderrTail());
+  }
+
+  private String stderrTail() throws IOException {
+    Path last = dir.resolve("stderr-" + (processes.size() - 1) + ".log");
+    String log = Files.exists(last) ? Files.readString(last) : "";
+    return log.length() > 3000 ? log.substring(log.length() - 3000) : log;
   }
 }
