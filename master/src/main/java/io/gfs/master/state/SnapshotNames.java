@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * Where snapshots live in the namespace [0113-0115], HDFS style: a snapshot named s of directory /d is the read-only
- * tree /d/.snapshot/s; a snapshot of file /d/f is stored as /d/.snapshot/.f/s and read as /d/f/.snapshot/s (a file has
- * no children, so its snapshots sit in its directory's snapshot area under the file's name with a dot, a name no
- * snapshot can have). ".snapshot" is hidden from listings like deleted entries, reserved (no create, mkdirs or rename
- * may make it), and nothing beneath it may change except through the snapshot calls.
+ * tree /d/.snapshot/s; a snapshot of file /d/f is stored as /d/.snapshot/.snapshot/f/s and read as /d/f/.snapshot/s (a
+ * file has no children, so its snapshots sit in its directory's snapshot area, under a nested ".snapshot" that no
+ * snapshot name can be and that listings leave out). ".snapshot" is hidden from listings like deleted entries, reserved
+ * (no create, mkdirs or rename may make it), and nothing beneath it may change except through the snapshot calls.
  */
 public final class SnapshotNames {
   public static final String DIRECTORY = ".snapshot";
@@ -31,14 +31,15 @@ public final class SnapshotNames {
     List<String> out = new ArrayList<>(components.subList(0, isFile ? components.size() - 1 : components.size()));
     out.add(DIRECTORY);
     if (isFile) {
-      out.add("." + components.get(components.size() - 1));
+      out.add(DIRECTORY);
+      out.add(components.get(components.size() - 1));
     }
     return out;
   }
 
   /**
    * The stored form of a path a client names: {@code /d/f/.snapshot/s/...} where /d/f is a file becomes
-   * {@code /d/.snapshot/.f/s/...}; every other path is itself. isFile answers for a prefix of the path.
+   * {@code /d/.snapshot/.snapshot/f/s/...}; every other path is itself. isFile answers for a prefix of the path.
    */
   static List<String> storedForm(List<String> components, java.util.function.Predicate<List<String>> isFile) {
     int i = components.indexOf(DIRECTORY);

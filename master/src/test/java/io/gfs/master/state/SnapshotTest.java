@@ -87,6 +87,11 @@ class SnapshotTest {
       assertEquals(StateError.INVALID_ARGUMENT, f.state.decideCreateSnapshot("/d/a", ".x", f.nowMillis).error());
     }
     assertEquals(List.of("v2"), f.state.listSnapshots("/d/a"));
+    f.snapshot("/d", "s1");
+    assertEquals(List.of("/d/.snapshot/s1"), f.state.listStatus("/d/.snapshot").stream().map(FileStatus::path)
+        .toList(), "a file's snapshots stay out of its directory's snapshot listing");
+    assertEquals(List.of("/d/.snapshot/s1/a"), f.state.listStatus("/d/.snapshot/s1").stream()
+        .map(FileStatus::path).toList(), "and out of the directory's snapshot");
     assertEquals(before, handles("/d/a/.snapshot/v2"));
     f.acquire("/d/a", 0, List.of("cs1"));
     assertEquals(before, handles("/d/a/.snapshot/v2"));
