@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gfs.dist.MiniGfsCluster;
+import io.gfs.thrift.gen.ChunkServerStatus;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +53,22 @@ class ClientFaultsIT {
     for (int at = from; at < to; at += 64 << 10) {
       out.write(bytes, at, Math.min(64 << 10, to - at));
     }
+  }
+
+  /** Polls (bounded) until the master reports at least chunkCount chunks on chunkserver index. */
+  private static void waitForChunks(MiniGfsCluster cluster, int index, long chunkCount) throws Exception {
+    String address = cluster.chunkServerAddress(index).toString();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      for (ChunkServerStatus server : cluster.liveChunkServers()) {
+        String listed = server.getAddress().getHost() + ":" + server.getAddress().getPort();
+        if (listed.equals(address) && server.getChunkCount() >= chunkCount) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the master did not list " + chunkCount + " chunks on " + address + " within 30 s");
   }
 
   @Test
@@ -136,6 +153,9 @@ class ClientFaultsIT {
         } finally {
           c.resumeChunkServer(0);
         }
+        // The pause may have outlasted the master's dead-after limit: wait until it lists the server's chunks again,
+        // so the failure below can name all three replicas.
+        waitForChunks(c, 0, 3);
 
         for (int i = 0; i < 3; i++) {
           c.killChunkServer(i);
