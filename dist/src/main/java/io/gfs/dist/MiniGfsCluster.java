@@ -298,6 +298,8 @@ public final class MiniGfsCluster implements AutoCloseable {
   public Map<String, String> clientSettings() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("fs.defaultFS", uri().toString());
+    // FileContext users (Spark checkpoints) find the binding only through this key.
+    s.put("fs.AbstractFileSystem.gfs.impl", "io.gfs.hadoop.Gfs");
     if (zookeeper != null) {
       s.put(GfsConfigKeys.Client.ZOOKEEPER_CONNECT.name(), zookeeper.connectString());
     } else {
