@@ -39,11 +39,16 @@ final class Clusters implements AutoCloseable {
       Configuration conf = new Configuration();
       conf.setInt("dfs.replication", BenchConfig.REPLICATION);
       conf.setLong("dfs.blocksize", BenchConfig.BLOCK_SIZE_BYTES);
+      // Like with like on durability: a gfs chunkserver fsyncs a chunk when a writer completes or closes it (close is
+      // hsync) and the gfs master fsyncs its log before acknowledging a mutation; so the DataNodes fsync a block on
+      // close, and the NameNode fsyncs its edit log (MiniDFSCluster skips that by default, see skipFsyncForTesting).
+      conf.setBoolean("dfs.datanode.synconclose", true);
       // WebHDFS (Jersey) is no part of the data path and needs javax.annotation, which the build leaves out.
       conf.setBoolean("dfs.webhdfs.enabled", false);
       MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf, workDir.resolve("hdfs").toFile())
           .numDataNodes(BenchConfig.SERVERS)
           .format(true)
+          .skipFsyncForTesting(false)
           .build();
       hdfs.waitActive();
       return new Clusters(hdfs, gfs, gfsProcesses);
@@ -75,7 +80,8 @@ final class Clusters implements AutoCloseable {
   String deployment() {
     return "HDFS MiniDFSCluster in this JVM (1 NameNode, 3 DataNodes); gfs MiniGfsCluster "
         + (gfsProcesses ? "as separate processes (1 master, 3 chunkservers, -Xmx2g each)" : "in this JVM (1 master, 3 chunkservers)")
-        + "; replication 3, 64 MiB blocks and chunks, loopback, one local disk";
+        + "; replication 3, 64 MiB blocks and chunks, loopback, one local disk; both fsync data on close and"
+        + " metadata before acknowledging (HDFS: dfs.datanode.synconclose=true, edit log fsync on)";
   }
 
   boolean gfsProcesses() {

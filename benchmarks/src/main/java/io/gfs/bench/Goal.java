@@ -36,14 +36,6 @@ record Goal(String name, String target, double measured, String unit, boolean me
           "gfs sequential read x1 MiB/s / JMH CRC32C MiB/s on one core: the fraction of the read's wall time one"
               + " core spends verifying what it delivers"));
     }
-    Optional<Measurement> verified = find(measurements, "micro", "ChecksumBench.verifiedStoreRead", Measurement.GFS, 1);
-    Optional<Measurement> copy = find(measurements, "micro", "ChecksumBench.unverifiedCopy", Measurement.GFS, 1);
-    if (verified.isPresent() && copy.isPresent()) {
-      double share = 1 - verified.get().value() / copy.get().value();
-      goals.add(new Goal("checksum verification share of an in-memory chunk read", "<= 10%", share * 100, "%",
-          share <= 0.10, "JMH: 1 - (verified 1 MiB store read MiB/s) / (unverified 1 MiB copy MiB/s); the store"
-              + " read also takes the chunk lock, so this is an upper bound on the CRC's share"));
-    }
     return goals;
   }
 

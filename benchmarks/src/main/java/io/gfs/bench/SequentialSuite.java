@@ -17,6 +17,8 @@ import org.apache.hadoop.fs.Path;
  */
 final class SequentialSuite implements Suite {
   private static final double MIB = 1 << 20;
+  /** The untimed warm-up moves this fraction of the measured size on each system first. */
+  private static final int WARM_UP_FRACTION = 16;
 
   @Override
   public String name() {
@@ -32,6 +34,7 @@ final class SequentialSuite implements Suite {
   public List<Measurement> run(BenchContext context) throws IOException {
     BenchConfig config = context.config();
     List<Measurement> out = new ArrayList<>();
+    warmUp(context, config.sequentialBytes() / WARM_UP_FRACTION);
     for (String system : BenchContext.SYSTEMS) {
       for (int clients : config.sequentialClients()) {
         Path dir = new Path("/bench/seq/c" + clients);
@@ -65,6 +68,22 @@ final class SequentialSuite implements Suite {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes and reads a file on each system, untimed, so neither system's first measured workload also pays for class
+   * loading, JIT compilation and first connections.
+   */
+  private static void warmUp(BenchContext context, long bytes) throws IOException {
+    for (String system : BenchContext.SYSTEMS) {
+      Path file = new Path("/bench/warm-up");
+      write(context, system, file, bytes);
+      read(context, system, file, bytes);
+      try (FileSystem fs = context.clusters().newClient(system)) {
+        fs.delete(file, false);
+      }
+    }
+    context.progress("warmed up both systems with %s written and read on each", human(bytes));
   }
 
   private static Measurement throughput(String system, String workload, int clients, long bytes, long nanos,
