@@ -35,6 +35,9 @@ public final class CanonicalName implements AutoCloseable {
         .sessionTimeoutMs(sessionTimeoutMillis)
         .connectionTimeoutMs((int) Math.min(sessionTimeoutMillis, 15_000))
         .retryPolicy(new ExponentialBackoffRetry(100, 6, 5_000))
+        // Only a lost session is an error for recipes (the leader latch keeps leadership across a reconnect to
+        // another ZooKeeper server); MasterElection pauses mutations while the connection is suspended.
+        .connectionStateErrorPolicy(new org.apache.curator.framework.state.SessionConnectionStateErrorPolicy())
         .build();
     client.start();
     try {

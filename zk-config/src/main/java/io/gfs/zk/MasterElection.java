@@ -34,6 +34,13 @@ public final class MasterElection implements AutoCloseable {
   @FunctionalInterface
   public interface Listener {
     void leadershipLost(String reason);
+
+    /**
+     * The connection to ZooKeeper is SUSPENDED (true) or back in the same session (false). While suspended the
+     * leader cannot know it still leads: it should refuse mutations until the connection is back, and the term ends
+     * (leadershipLost) if the session is LOST instead.
+     */
+    default void connectionSuspended(boolean suspended) {}
   }
 
   private final CuratorFramework zk;
@@ -164,9 +171,20 @@ public final class MasterElection implements AutoCloseable {
   }
 
   private void connectionChanged(CuratorFramework client, ConnectionState state) {
+    if (!leading) {
+      return;
+    }
     // SUSPENDED comes at the first missed ZooKeeper answer, before the session can expire on the server and a rival
-    // can win: stepping down here keeps the window where two masters act as small as ZooKeeper allows.
-    if ((state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) && leading) {
+    // can win: the leader stops mutating at once. Losing one ZooKeeper server suspends the connection only until the
+    // client reconnects to another in the same session; the term goes on then. LOST ends it (the connection is
+    // created with the session error policy, so the latch too keeps leadership through a reconnect).
+    if (state == ConnectionState.SUSPENDED) {
+      LOG.warn("ZooKeeper connection suspended: cluster '{}' takes no mutations until it is back", cluster);
+      listener.connectionSuspended(true);
+    } else if (state == ConnectionState.RECONNECTED) {
+      LOG.info("ZooKeeper connection back in the same session: cluster '{}' takes mutations again", cluster);
+      listener.connectionSuspended(false);
+    } else if (state == ConnectionState.LOST) {
       lose("ZooKeeper connection " + state);
     }
   }

@@ -28,13 +28,23 @@ public final class ActiveElection implements AutoCloseable {
   public static ActiveElection await(CuratorFramework zk, String root, String cluster, String participantId,
       Consumer<String> stepDown) throws IOException {
     ActiveElection[] self = new ActiveElection[1];
-    MasterElection election = MasterElection.join(zk, root, cluster, participantId, reason -> {
-      ActiveElection active = self[0];
-      MasterTerm current = active == null ? null : active.term;
-      if (current != null) {
-        current.revoke(reason);
+    MasterElection election = MasterElection.join(zk, root, cluster, participantId, new MasterElection.Listener() {
+      @Override
+      public void leadershipLost(String reason) {
+        MasterTerm current = self[0] == null ? null : self[0].term;
+        if (current != null) {
+          current.revoke(reason);
+        }
+        stepDown.accept(reason);
       }
-      stepDown.accept(reason);
+
+      @Override
+      public void connectionSuspended(boolean suspended) {
+        MasterTerm current = self[0] == null ? null : self[0].term;
+        if (current != null) {
+          current.suspend(suspended);
+        }
+      }
     });
     self[0] = new ActiveElection(election);
     LOG.info("standby master {} waiting to lead cluster '{}'", participantId, cluster);

@@ -11,6 +11,7 @@ package io.gfs.master.ha;
 public final class MasterTerm {
   private final long epoch;
   private volatile String revokedBecause;
+  private volatile boolean suspended;
 
   private MasterTerm(long epoch) {
     this.epoch = epoch;
@@ -42,6 +43,11 @@ public final class MasterTerm {
     }
   }
 
+  /** While the ZooKeeper connection is suspended the master cannot know it leads: no mutation until it is back. */
+  public void suspend(boolean suspended) {
+    this.suspended = suspended;
+  }
+
   /** The reason the term ended, or null while it is active. */
   public String revokedBecause() {
     return revokedBecause;
@@ -53,6 +59,10 @@ public final class MasterTerm {
     if (reason != null) {
       throw new NotActiveException("this master lost the election (epoch " + epoch + " ended: " + reason
           + ") and accepts no more mutations");
+    }
+    if (suspended) {
+      throw new NotActiveException("this master's ZooKeeper connection is suspended (epoch " + epoch + "): it takes "
+          + "no mutation until it is back in the same session; retry");
     }
   }
 

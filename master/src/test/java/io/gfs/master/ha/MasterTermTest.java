@@ -26,4 +26,14 @@ class MasterTermTest {
     assertTrue(MasterTerm.unelected().active());
     assertThrows(IllegalArgumentException.class, () -> MasterTerm.elected(0));
   }
+
+  @Test
+  void aSuspendedTermRefusesUntilResumed() throws Exception {
+    MasterTerm term = MasterTerm.elected(2);
+    term.suspend(true);
+    assertThrows(NotActiveException.class, term::checkActive);
+    term.suspend(false);
+    term.checkActive();
+    assertTrue(term.active());
+  }
 }
