@@ -130,6 +130,7 @@ class MasterFailoverIT {
       MasterServer second = standby.get(60, TimeUnit.SECONDS);
       assertEquals(2, second.epoch());
       assertEquals(50, call(second, m -> m.listStatus("/")).size());
+      assertEquals("active", call(second, m -> m.getClusterStatus()).getRole());
       awaitTrue(() -> second.address().equals(CanonicalName.resolve(client, "/gfs", CLUSTER)),
           "the alias names the new active master");
     }
