@@ -30,12 +30,19 @@ import org.junit.jupiter.api.Test;
 class ScrubRepairIT {
   private static final long CHUNK_BYTES = 4L << 20;
   private static final int FILE_BYTES = 2 * (4 << 20) + 4_321;
-  private static final long REPAIR_TIMEOUT_MILLIS = 60_000;
+  /**
+   * The master clones no chunk under an unexpired lease (ReplicationPlanner), and the write above left a lease of the
+   * default 60 s on the chunk; so the repair may wait for that lease to run out, plus scrub, heartbeat, scan and clone.
+   * The lease is left at its default on purpose: the test shows how long a corrupt replica really stays unrepaired.
+   */
+  private static final long LEASE_MILLIS = 60_000;
+  private static final long REPAIR_TIMEOUT_MILLIS = LEASE_MILLIS + 60_000;
 
   @Test
   void scrubberFindsFlippedByteAndMasterReplacesTheReplica() throws Exception {
     try (MiniGfsCluster cluster = MiniGfsCluster.builder(RepairSupport.clusterDir("scrub"))
             .chunkServers(4).chunkSizeBytes(CHUNK_BYTES).separateProcesses(true).heartbeatIntervalMillis(500)
+            .leaseDurationMillis(LEASE_MILLIS)
             .chunkServerConfig(GfsConfigKeys.ChunkServer.SCRUB_IDLE_MS.name(), "1000")
             .chunkServerConfig(GfsConfigKeys.ChunkServer.SCRUB_PERIOD_MS.name(), "1000")
             .chunkServerConfig(GfsConfigKeys.ChunkServer.SCRUB_BYTES_PER_SECOND.name(), "256m")
@@ -57,6 +64,9 @@ class ScrubRepairIT {
       assertNotNull(file, "chunk file of " + chunk.getHandle() + " on chunkserver " + bad);
       Thread.sleep(1_500); // past gfs.chunkserver.scrub.idle.ms, so the scrubber may take it up
       byte[] before = Files.readAllBytes(file);
+      System.out.printf("ScrubRepairIT: flipping a byte of %s (%d bytes) on chunkserver %d%n", file, before.length,
+          bad);
+      assertTrue(before.length > 0, "chunk file " + file + " holds the chunk's bytes");
       RepairSupport.flipByte(file, before.length / 2);
       long flippedAt = System.nanoTime();
       HostPort badAddress = cluster.chunkServerAddress(bad);
