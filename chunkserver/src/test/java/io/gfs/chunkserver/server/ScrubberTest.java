@@ -93,6 +93,19 @@ class ScrubberTest {
   }
 
   @Test
+  void smallChunksCostAWholePieceOfTheBudgetEach() throws Exception {
+    int chunks = 10;
+    for (long handle = 1; handle <= chunks; handle++) {
+      chunk(handle, 1024);
+    }
+    now.addAndGet(IDLE_MILLIS);
+    stepUntil(() -> scrubber.chunksVerified() == chunks, chunks);
+    assertEquals(chunks * 1024L, scrubber.bytesVerified(), "only their own bytes are read");
+    // Each pick scans every chunk held, so picks are paced as if each chunk were a piece: 125 ms at 8 MiB/s.
+    assertTrue(slept.get() >= (chunks - 1) * 125L, "slept " + slept.get() + " ms");
+  }
+
+  @Test
   void verificationIsPacedToTheConfiguredRate() throws Exception {
     int pieces = 12;
     chunk(1, pieces * Scrubber.PIECE_BYTES);
