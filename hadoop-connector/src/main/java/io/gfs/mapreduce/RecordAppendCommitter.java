@@ -50,9 +50,25 @@ final class RecordAppendCommitter extends OutputCommitter {
     TaskAttemptID attempt = task.getTaskAttemptID();
     Path pending = CommitLayout.pendingMarker(recordFile, attempt);
     Path committed = CommitLayout.committedMarker(recordFile, attempt.getTaskID());
-    if (!fs(task).rename(pending, committed)) {
+    FileSystem fs = fs(task);
+    if (!fs.rename(pending, committed) && !committedBy(fs, committed, attempt)) {
       throw new IOException("cannot commit " + attempt + ": " + committed + " exists (another attempt of the task"
           + " committed) or " + pending + " is missing");
+    }
+  }
+
+  /**
+   * Whether the committed marker is this attempt's own: a rename whose reply was lost is sent again by the client and
+   * then finds its source gone, although the first send committed the task.
+   */
+  private static boolean committedBy(FileSystem fs, Path committed, TaskAttemptID attempt) throws IOException {
+    if (!fs.exists(committed)) {
+      return false;
+    }
+    long length = fs.getFileStatus(committed).getLen();
+    try (java.io.InputStream in = fs.open(committed)) {
+      return CommitMarker.read(in, length, committed.toString(), (writerId, seq, offset) -> { })
+          .attempt().equals(attempt.toString());
     }
   }
 
