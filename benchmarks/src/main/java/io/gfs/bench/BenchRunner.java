@@ -73,13 +73,17 @@ public final class BenchRunner {
     Path work = Path.of("benchmarks", "target", "bench-work");
     Path docs = Path.of("docs", "benchmarks.md");
     boolean docsSet = false;
+    boolean outSet = false;
     List<String> suites = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--smoke" -> config = BenchConfig.smoke();
         case "--gfs-processes" -> processes = true;
-        case "--out" -> out = Path.of(value(args, ++i, a));
+        case "--out" -> {
+          out = Path.of(value(args, ++i, a));
+          outSet = true;
+        }
         case "--work" -> work = Path.of(value(args, ++i, a));
         case "--docs" -> {
           docs = Path.of(value(args, ++i, a));
@@ -100,8 +104,10 @@ public final class BenchRunner {
     if (suites.isEmpty()) {
       SUITES.forEach(s -> suites.add(s.name()));
     }
-    if (!docsSet && config.name().equals("smoke")) {
-      docs = null; // smoke figures never replace the published ones unless asked to
+    if (config.name().equals("smoke")) {
+      // Smoke figures never replace the published ones unless asked to.
+      docs = docsSet ? docs : null;
+      out = outSet ? out : Path.of("benchmarks", "target", "smoke-results");
     }
     return new Options(config, List.copyOf(suites), processes, out, work, docs);
   }

@@ -108,6 +108,8 @@ class ReportTest {
     assertEquals(List.of("meta", "scale"), smoke.suites());
     assertTrue(smoke.gfsProcesses());
     assertEquals(null, smoke.docsFile(), "smoke figures never replace the published ones by default");
+    assertEquals(Path.of("benchmarks", "target", "smoke-results"), smoke.outDir());
+    assertEquals(Path.of("benchmarks", "results"), full.outDir());
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"nosuch"}));
     assertThrows(IllegalArgumentException.class, () -> BenchRunner.parse(new String[] {"--out"}));
   }
