@@ -1,5 +1,6 @@
 package io.gfs.bench;
 
+import io.gfs.common.GfsConfigKeys;
 import io.gfs.dist.MiniGfsCluster;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,6 +33,10 @@ final class Clusters implements AutoCloseable {
         // The clients reach the master by address: a ZooKeeper lookup would only add a startup step to gfs.
         .zookeeper(false)
         .clusterName("bench")
+        // The product defaults, not MiniGfsCluster's test timings: every heartbeat carries a full chunk report, so
+        // a test's 500 ms interval would double what the master spends on them.
+        .heartbeatIntervalMillis(Long.parseLong(GfsConfigKeys.Master.HEARTBEAT_INTERVAL_MS.defaultValue()))
+        .chunkServerDeadAfterMillis(Long.parseLong(GfsConfigKeys.Master.CHUNKSERVER_DEAD_AFTER_MS.defaultValue()))
         .jvmOptions(List.of("-Xms256m", "-Xmx2g", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"))
         .build();
@@ -79,8 +84,10 @@ final class Clusters implements AutoCloseable {
   /** What the report says about where each system ran. */
   String deployment() {
     return "HDFS MiniDFSCluster in this JVM (1 NameNode, 3 DataNodes); gfs MiniGfsCluster "
-        + (gfsProcesses ? "as separate processes (1 master, 3 chunkservers, -Xmx2g each)" : "in this JVM (1 master, 3 chunkservers)")
-        + "; replication 3, 64 MiB blocks and chunks, loopback, one local disk; both fsync data on close and"
+        + (gfsProcesses ? "as separate processes (1 master, 3 chunkservers, -Xmx2g each)"
+            : "in this JVM (1 master, 3 chunkservers)")
+        + "; replication 3, 64 MiB blocks and chunks, loopback, one local disk; gfs heartbeats every 1 s"
+        + " (its default); both fsync data on close and"
         + " metadata before acknowledging (HDFS: dfs.datanode.synconclose=true, edit log fsync on)";
   }
 
