@@ -40,7 +40,8 @@ final class SequentialSuite implements Suite {
         Path dir = new Path("/bench/seq/c" + clients);
         long perClientBytes = config.sequentialBytes() / clients;
         long totalBytes = perClientBytes * clients;
-        long writeNanos = Parallel.run(clients, i -> write(context, system, new Path(dir, "part-" + i), perClientBytes));
+        long writeNanos = Parallel.run(clients,
+            i -> write(context, system, new Path(dir, "part-" + i), perClientBytes));
         out.add(throughput(system, "sequential write", clients, totalBytes, writeNanos,
             "each client (own FileSystem instance) writes " + human(perClientBytes) + " with 1 MiB write() calls to its"
                 + " own file; wall time from the common start until the last close() returned"));
