@@ -287,37 +287,19 @@ public class GfsFileSystem extends FileSystem {
 
   @Override
   public void setPermission(Path path, FsPermission permission) throws IOException {
-    String p = gfsPath(path);
-    statistics.incrementWriteOps(1);
-    try {
-      client.setPermission(p, permission.toShort());
-    } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
-    }
+    writeOp(path, p -> client.setPermission(p, permission.toShort()));
   }
 
   /** Stored, not enforced (enforcement comes with security). A null owner or group leaves it unchanged. */
   @Override
   public void setOwner(Path path, String owner, String group) throws IOException {
-    String p = gfsPath(path);
-    statistics.incrementWriteOps(1);
-    try {
-      client.setOwner(p, owner, group);
-    } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
-    }
+    writeOp(path, p -> client.setOwner(p, owner, group));
   }
 
   /** -1 leaves a time unchanged, as the FileSystem specification says. */
   @Override
   public void setTimes(Path path, long modificationTimeMillis, long accessTimeMillis) throws IOException {
-    String p = gfsPath(path);
-    statistics.incrementWriteOps(1);
-    try {
-      client.setTimes(p, modificationTimeMillis, accessTimeMillis);
-    } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
-    }
+    writeOp(path, p -> client.setTimes(p, modificationTimeMillis, accessTimeMillis));
   }
 
   /** Records the target replication of a file (false for a directory); re-replication toward it is background work. */
@@ -400,36 +382,19 @@ public class GfsFileSystem extends FileSystem {
    */
   @Override
   public Path createSnapshot(Path path, String snapshotName) throws IOException {
+    writeOp(path, p -> client.createSnapshot(p, snapshotName));
     String p = gfsPath(path);
-    statistics.incrementWriteOps(1);
-    try {
-      client.createSnapshot(p, snapshotName);
-    } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
-    }
     return makeQualified(new Path(Renamer.child(Renamer.child(p, SNAPSHOT_DIRECTORY), snapshotName)));
   }
 
   @Override
   public void renameSnapshot(Path path, String oldName, String newName) throws IOException {
-    String p = gfsPath(path);
-    statistics.incrementWriteOps(1);
-    try {
-      client.renameSnapshot(p, oldName, newName);
-    } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
-    }
+    writeOp(path, p -> client.renameSnapshot(p, oldName, newName));
   }
 
   @Override
   public void deleteSnapshot(Path path, String snapshotName) throws IOException {
-    String p = gfsPath(path);
-    statistics.incrementWriteOps(1);
-    try {
-      client.deleteSnapshot(p, snapshotName);
-    } catch (IOException e) {
-      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
-    }
+    writeOp(path, p -> client.deleteSnapshot(p, snapshotName));
   }
 
   /** The snapshot names of a path, in name order (gfs's own call; Hadoop's API has none). */
@@ -594,5 +559,19 @@ public class GfsFileSystem extends FileSystem {
     return chosen.applyUMask(FsPermission.getUMask(getConf())).toShort();
   }
 
+  /** A void write operation on one path: counted as a write, errors mapped in the one place they are. */
+  private void writeOp(Path path, PathCall call) throws IOException {
+    String p = gfsPath(path);
+    statistics.incrementWriteOps(1);
+    try {
+      call.run(p);
+    } catch (IOException e) {
+      throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
+    }
+  }
 
+  @FunctionalInterface
+  private interface PathCall {
+    void run(String gfsPath) throws IOException;
+  }
 }
