@@ -37,6 +37,21 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     }
   }
 
+  /**
+   * Expires (as if its client had been silent past the timeout) every session holding an ephemeral znode whose path
+   * starts with pathPrefix; the fault-injection suite's "ZooKeeper session expiry". Returns how many it expired.
+   */
+  public int expireSessionsHolding(String pathPrefix) {
+    int expired = 0;
+    for (java.util.Map.Entry<Long, java.util.Set<String>> e : server.getZKDatabase().getEphemerals().entrySet()) {
+      if (e.getValue().stream().anyMatch(path -> path.startsWith(pathPrefix))) {
+        server.expire(e.getKey());
+        expired++;
+      }
+    }
+    return expired;
+  }
+
   public String connectString() {
     return "127.0.0.1:" + factory.getLocalPort();
   }

@@ -281,6 +281,14 @@ public final class MiniGfsCluster implements AutoCloseable {
     return zookeeper == null ? "" : zookeeper.connectString();
   }
 
+  /**
+   * Expires the ZooKeeper sessions holding an ephemeral znode under pathPrefix (e.g. the cluster's alias or election
+   * node), as a network partition from ZooKeeper longer than the session timeout would; 0 without ZooKeeper.
+   */
+  public int expireZooKeeperSessionsHolding(String pathPrefix) {
+    return zookeeper == null ? 0 : zookeeper.expireSessionsHolding(pathPrefix);
+  }
+
   public long chunkSizeBytes() {
     return options.chunkSizeBytes;
   }
