@@ -27,13 +27,22 @@ final class ChunkCoordinator {
   private final LeaseTable leases = new LeaseTable();
   private final ChunkServerRegistry servers;
   private final ReplicationPlanner replication;
+  /** Issue 8 hook: decommissioning and the balancer switch, read by placement, re-replication and rebalancing. */
+  private final OperatorControls controls = new OperatorControls();
+  private final ClusterOperations operations;
 
   ChunkCoordinator(MasterState.Settings settings, RandomGenerator random) {
     this.settings = settings;
     this.random = random;
     this.servers = new ChunkServerRegistry(settings.chunkServerDeadAfterMillis(),
         MasterState.RECENT_CREATION_WINDOW_MILLIS);
-    this.replication = new ReplicationPlanner(chunks, leases, servers, random);
+    this.replication = new ReplicationPlanner(chunks, leases, servers, random, controls);
+    this.operations = new ClusterOperations(this, chunks, servers, controls, replication, this::liveCurrentReplicas);
+  }
+
+  /** The operator's controls and reports; they lock this coordinator. */
+  ClusterOperations operations() {
+    return operations;
   }
 
   synchronized void applyAdd(long handle, long version, int replicationTarget, boolean trashed) {
@@ -160,14 +169,20 @@ final class ChunkCoordinator {
     if (chunk.referenceCount > 1) {
       return planCopy(path, chunkIndex, chunk, nowMillis);
     }
+    List<String> live = liveCurrentReplicas(handle, nowMillis);
+    if (live.size() < chunk.replicationTarget) {
+      chunk.clientWaitingAtMillis = nowMillis; // a writer needs it: re-replicate it first [0070]
+    }
     Lease lease = leases.get(handle);
     if (lease != null && lease.unexpiredAt(nowMillis) && lease.version() == chunk.version
         && servers.isLive(lease.primaryId(), nowMillis) && chunks.isCurrentReplica(handle, lease.primaryId())) {
       return new LeasePlan.Existing(view(chunkIndex, chunk, lease, nowMillis));
     }
-    List<String> live = liveCurrentReplicas(handle, nowMillis);
-    if (live.size() < chunk.replicationTarget) {
-      chunk.clientWaitingAtMillis = nowMillis; // a writer needs it: re-replicate it first [0070]
+    if (live.size() < chunk.replicationTarget && replication.repairing(handle)) {
+      // A clone restores the missing replica right now; a grant would bump the version under it. The client retries
+      // (BUSY) and gets a lease on the repaired set, like an HDFS writer waiting for its pipeline's new datanode.
+      throw StateException.of(StateError.BUSY, "chunk %s (handle %s) of %s is being re-replicated; retry shortly",
+          chunkIndex, handle, path);
     }
     List<LeasePlan.Target> targets = targets(live);
     boolean create = false;
@@ -323,6 +338,16 @@ final class ChunkCoordinator {
     return gained;
   }
 
+  /** Primaries to tell to stop mutating chunks about to be cloned (see {@link ReplicationPlanner}). */
+  synchronized List<LeasePlan.Revoked> takeLeasesToStop() {
+    return replication.takeLeasesToStop();
+  }
+
+  /** A primary asked to stop answered (stopped) or could not be told. */
+  synchronized void leaseStopped(long handle, long version, boolean stopped) {
+    replication.leaseStopped(handle, version, stopped);
+  }
+
   synchronized int clonesInFlight() {
     return replication.inFlightCount();
   }
@@ -448,6 +473,9 @@ final class ChunkCoordinator {
   private List<LeasePlan.Target> place(int replication, long nowMillis, String path) {
     List<Placement.Candidate> candidates = new ArrayList<>();
     for (ChunkServerInfo info : servers.live(nowMillis)) {
+      if (controls.isDraining(info.serverId())) {
+        continue; // issue 8: a decommissioning server takes no new chunk
+      }
       candidates.add(new Placement.Candidate(info.serverId(), info.utilization(),
           servers.recentCreations(info.serverId(), nowMillis), info.rack()));
     }

@@ -489,6 +489,19 @@ public final class MasterState {
     return coordinator.completeClone(clone, succeeded, nowMillis);
   }
 
+  /**
+   * Primaries to tell to drop their lease (assignVersion at the same version, lease 0) because their chunk is about to
+   * be cloned [0069-0072]; each answer goes back through {@link #leaseStopped}. Handed out once.
+   */
+  public List<LeasePlan.Revoked> takeLeasesToStop() {
+    return coordinator.takeLeasesToStop();
+  }
+
+  /** The primary confirmed it dropped the lease (stopped), or could not be told (then its lease is waited out). */
+  public void leaseStopped(long handle, long version, boolean stopped) {
+    coordinator.leaseStopped(handle, version, stopped);
+  }
+
   public int clonesInFlight() {
     return coordinator.clonesInFlight();
   }
@@ -521,6 +534,11 @@ public final class MasterState {
 
   public int leaseCount() {
     return coordinator.leaseCount();
+  }
+
+  /** Issue 8: decommissioning, the balancer switch and chunk health for operators. */
+  public ClusterOperations operations() {
+    return coordinator.operations();
   }
 
   // ---- checkpoints ----

@@ -23,18 +23,22 @@ final class Rebalancer {
   private final ChunkTable chunks;
   private final LeaseTable leases;
   private final ChunkServerRegistry servers;
+  /** Issue 8: draining servers are neither sources nor targets of moves (re-replication empties them). */
+  private final OperatorControls controls;
 
-  Rebalancer(ChunkTable chunks, LeaseTable leases, ChunkServerRegistry servers) {
+  Rebalancer(ChunkTable chunks, LeaseTable leases, ChunkServerRegistry servers, OperatorControls controls) {
     this.chunks = chunks;
     this.leases = leases;
     this.servers = servers;
+    this.controls = controls;
   }
 
   /** Up to movesMax new moves; load (clones per server) is updated with them. */
   List<ClonePlan> plan(long nowMillis, int movesMax, int perServerMax, Map<String, Integer> load,
       Map<Long, List<ClonePlan>> inFlight, Collection<ClonePlan> moving,
       BiFunction<Long, Long, List<String>> liveReplicas) {
-    List<ChunkServerInfo> live = servers.live(nowMillis);
+    List<ChunkServerInfo> live = new ArrayList<>(servers.live(nowMillis));
+    live.removeIf(info -> controls.isDraining(info.serverId()));
     if (live.size() < 2) {
       return List.of();
     }
@@ -94,9 +98,8 @@ final class Rebalancer {
           || chunk.replicas.containsKey(target.serverId()) || chunk.corruptOn.contains(target.serverId())) {
         continue;
       }
-      Lease lease = leases.get(handle);
-      if (lease != null && lease.unexpiredAt(nowMillis)) {
-        continue;
+      if (leases.mayStillMutate(handle, chunk.version, nowMillis) != null) {
+        continue; // a primary may be writing it: a copy now could miss mutations
       }
       List<String> current = liveReplicas.apply(handle, nowMillis);
       if (!current.contains(source.serverId()) || current.size() < chunk.replicationTarget

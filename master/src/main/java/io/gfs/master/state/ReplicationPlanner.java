@@ -16,16 +16,17 @@ import java.util.random.RandomGenerator;
  * a writer is waiting on first, then the one missing more replicas, then live files before deleted ones, and plans
  * clones in that order until the cluster-wide and per-chunkserver clone limits are reached (so clones cannot swamp
  * client traffic). A clone copies from a live current replica to a live server that holds no copy of the chunk,
- * placed like a new chunk (below-average utilisation, few recent creations). Chunks under an unexpired lease are left
- * alone until it ends: a clone taken while mutations flow could miss some, and the next grant bumps the version anyway,
- * which would make the clone stale. A chunk above its target (a server came back, or the target was lowered) loses
- * replicas on its fullest servers, through the next heartbeat replies. Runs under {@link ChunkCoordinator}'s monitor.
+ * placed like a new chunk (below-average utilisation, few recent creations). A clone taken while a primary still
+ * mutates the chunk could miss mutations, so a chunk under an unexpired lease is not cloned as it is: its lease is
+ * revoked and its primary told to stop ({@link #takeLeasesToStop}); once it confirmed (or the lease ran out) the chunk
+ * is cloned, and meanwhile writers asking for a lease on it get BUSY ({@link #repairing}) and wait for the clone rather
+ * than bump the version under it. So a corrupt or lost replica of a chunk a writer keeps busy is repaired at once, not
+ * after the writer goes idle for a lease period. A chunk above its target (a server came back, or the target was
+ * lowered) loses replicas on its fullest servers, through the next heartbeat replies. Runs under
+ * {@link ChunkCoordinator}'s monitor.
  */
 final class ReplicationPlanner {
-  /**
-   * How long a writer's interest boosts a chunk's priority: longer than a lease, because the chunk is only cloned
-   * once its writer's lease has ended.
-   */
+  /** How long a writer's interest boosts a chunk's priority (its writer gives up long before). */
   static final long CLIENT_WAITING_BOOST_MILLIS = 10 * 60_000;
   /** A clone not reported back within this is forgotten (the shell reports every outcome; this is a backstop). */
   static final long CLONE_IN_FLIGHT_MILLIS_MAX = 30 * 60_000;
@@ -41,16 +42,31 @@ final class ReplicationPlanner {
   /** Rebalancing moves in flight: the clone, and the server whose replica goes once the clone succeeded. */
   private final Map<ClonePlan, String> moves = new HashMap<>();
   private final Rebalancer rebalancer;
+  /** Issue 8: draining servers' replicas do not count toward a target (but are copied from); the balancer switch. */
+  private final OperatorControls controls;
+  /** Leases revoked for a repair whose primary was asked to stop: handle to the version, and whether it failed. */
+  private final Map<Long, Stopping> stopping = new TreeMap<>();
+  /** Primaries to tell to drop their lease, handed to the shell once. */
+  private final List<LeasePlan.Revoked> toStop = new ArrayList<>();
 
-  ReplicationPlanner(ChunkTable chunks, LeaseTable leases, ChunkServerRegistry servers, RandomGenerator random) {
+  private record Stopping(long version, boolean unanswered) {}
+
+  ReplicationPlanner(ChunkTable chunks, LeaseTable leases, ChunkServerRegistry servers, RandomGenerator random,
+      OperatorControls controls) {
     this.chunks = chunks;
     this.leases = leases;
     this.servers = servers;
     this.random = random;
-    this.rebalancer = new Rebalancer(chunks, leases, servers);
+    this.controls = controls;
+    this.rebalancer = new Rebalancer(chunks, leases, servers, controls);
   }
 
-  private record Candidate(ChunkInfo chunk, List<String> live, boolean clientWaiting, int missing) {}
+  /**
+   * live: every live current replica (clone sources); counted: those toward the target (not draining); mutating: the
+   * lease under which a primary may still write the chunk (null: none), stopped before the chunk is cloned.
+   */
+  private record Candidate(ChunkInfo chunk, List<String> live, int counted, boolean clientWaiting, int missing,
+      Lease mutating) {}
 
   /**
    * Plans new clones within the limits, and excess replicas to delete; liveReplicas gives a chunk's live current
@@ -62,17 +78,23 @@ final class ReplicationPlanner {
     expireInFlight(nowMillis);
     List<Candidate> candidates = new ArrayList<>();
     for (ChunkInfo chunk : chunks.all()) {
-      if (chunk.grantInProgress || chunk.allocationFailed || leased(chunk, nowMillis)) {
+      if (chunk.grantInProgress || chunk.allocationFailed) {
         continue;
       }
+      Lease mutating = leases.mayStillMutate(chunk.handle, chunk.version, nowMillis);
+      if (mutating == null) {
+        stopping.remove(chunk.handle); // confirmed, expired, or a new version fenced the old primary off
+      }
       List<String> live = liveReplicas.apply(chunk.handle, nowMillis);
+      List<String> counted = controls.serving(live);
       int running = inFlight.getOrDefault(chunk.handle, List.of()).size();
-      if (!live.isEmpty() && live.size() + running < chunk.replicationTarget) {
+      if (!live.isEmpty() && counted.size() + running < chunk.replicationTarget) {
         boolean waiting = chunk.clientWaitingAtMillis != Long.MIN_VALUE
             && nowMillis - chunk.clientWaitingAtMillis < CLIENT_WAITING_BOOST_MILLIS;
-        candidates.add(new Candidate(chunk, live, waiting, chunk.replicationTarget - live.size()));
-      } else if (live.size() > chunk.replicationTarget && running == 0) {
-        dropExcess(chunk, live, nowMillis);
+        candidates.add(new Candidate(chunk, live, counted.size(), waiting,
+            chunk.replicationTarget - counted.size(), mutating));
+      } else if (counted.size() > chunk.replicationTarget && running == 0 && mutating == null) {
+        dropExcess(chunk, counted, nowMillis);
       }
     }
     candidates.sort(Comparator.comparing((Candidate c) -> !c.clientWaiting())
@@ -83,7 +105,16 @@ final class ReplicationPlanner {
     List<ClonePlan> planned = new ArrayList<>();
     int running = inFlightCount();
     for (Candidate candidate : candidates) {
-      int wanted = candidate.chunk().replicationTarget - candidate.live().size()
+      if (candidate.mutating() != null) {
+        if (stopLease(candidate.chunk(), candidate.mutating())) {
+          running++; // its clone follows the primary's answer: it keeps its place in this scan's budget
+        }
+        if (running >= clonesMax) {
+          break;
+        }
+        continue;
+      }
+      int wanted = candidate.chunk().replicationTarget - candidate.counted()
           - inFlight.getOrDefault(candidate.chunk().handle, List.of()).size();
       for (int i = 0; i < wanted && running < clonesMax; i++) {
         ClonePlan clone = planOne(candidate, load, clonesPerServerMax, nowMillis);
@@ -102,7 +133,7 @@ final class ReplicationPlanner {
     }
     // Rebalancing [0073-0074] uses what re-replication left of the budget, and at most a quarter of it.
     int movesMax = Math.min(clonesMax - running, Math.max(1, clonesMax / 4) - moves.size());
-    if (movesMax > 0) {
+    if (movesMax > 0 && controls.balancerEnabled()) {
       for (ClonePlan move : rebalancer.plan(nowMillis, movesMax, clonesPerServerMax, load, inFlight, moves.keySet(),
           liveReplicas)) {
         inFlight.computeIfAbsent(move.handle(), h -> new ArrayList<>()).add(move);
@@ -113,9 +144,56 @@ final class ReplicationPlanner {
     return planned;
   }
 
-  private boolean leased(ChunkInfo chunk, long nowMillis) {
-    Lease lease = leases.get(chunk.handle);
-    return lease != null && lease.unexpiredAt(nowMillis);
+  /**
+   * Revokes the lease a chunk under repair is mutated under and asks its primary (once) to stop; true when it asked
+   * now. A primary that cannot be told is waited out until its lease expires.
+   */
+  private boolean stopLease(ChunkInfo chunk, Lease lease) {
+    leases.revoke(chunk.handle); // no extension any more; remembered until the primary confirms
+    Stopping asked = stopping.get(chunk.handle);
+    ChunkServerInfo primary = servers.get(lease.primaryId());
+    if ((asked != null && asked.version() == lease.version()) || primary == null) {
+      return false;
+    }
+    stopping.put(chunk.handle, new Stopping(lease.version(), false));
+    toStop.add(new LeasePlan.Revoked(chunk.handle, lease.version(), primary.address(), lease.expiryMillis()));
+    return true;
+  }
+
+  /** The primaries to tell to drop their lease (assignVersion with lease 0), handed over once. */
+  List<LeasePlan.Revoked> takeLeasesToStop() {
+    List<LeasePlan.Revoked> out = List.copyOf(toStop);
+    toStop.clear();
+    return out;
+  }
+
+  /**
+   * The primary answered (stopped) or could not be reached: in the first case the chunk can be cloned now; in the
+   * second the planner waits for the lease to expire, and writers are no longer held off meanwhile.
+   */
+  void leaseStopped(long handle, long version, boolean stopped) {
+    Stopping asked = stopping.get(handle);
+    if (asked == null || asked.version() != version) {
+      return;
+    }
+    if (stopped) {
+      leases.confirmStopped(handle, version);
+      stopping.remove(handle);
+    } else {
+      stopping.put(handle, new Stopping(version, true));
+    }
+  }
+
+  /**
+   * Whether a writer must wait for this chunk: its primary is being stopped for a clone, or a clone restoring a
+   * missing replica is running (a grant now would bump the version and make that clone stale).
+   */
+  boolean repairing(long handle) {
+    Stopping asked = stopping.get(handle);
+    if (asked != null && !asked.unanswered()) {
+      return true;
+    }
+    return inFlight.getOrDefault(handle, List.of()).stream().anyMatch(c -> c.missingReplicas() > 0);
   }
 
   private ClonePlan planOne(Candidate candidate, Map<String, Integer> load, int perServerMax, long nowMillis) {
@@ -159,7 +237,8 @@ final class ReplicationPlanner {
     List<Placement.Candidate> targets = new ArrayList<>();
     for (ChunkServerInfo info : servers.live(nowMillis)) {
       String id = info.serverId();
-      if (!excluded.contains(id) && !avoided.contains(id) && load.getOrDefault(id, 0) < perServerMax) {
+      if (!excluded.contains(id) && !avoided.contains(id) && load.getOrDefault(id, 0) < perServerMax
+          && !controls.isDraining(id)) {
         targets.add(new Placement.Candidate(id, info.utilization(), servers.recentCreations(id, nowMillis),
             info.rack()));
       }
@@ -221,6 +300,11 @@ final class ReplicationPlanner {
       pendingDeletes.computeIfAbsent(movedFrom, s -> new ArrayList<>()).add(clone.handle());
     }
     return gained;
+  }
+
+  /** Rebalancing moves running now. */
+  int movesInFlight() {
+    return moves.size();
   }
 
   int inFlightCount() {
