@@ -12,8 +12,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,8 @@ public final class DiagnosticLog implements AutoCloseable {
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  /** Told of every event as it is recorded (metrics); copy-on-write: listeners are added once, at start-up. */
+  private final List<Consumer<RpcEvent>> listeners = new CopyOnWriteArrayList<>();
   private final RotatingFile file;
   private final Thread writer;
   private volatile boolean closed;
@@ -114,6 +118,21 @@ public final class DiagnosticLog implements AutoCloseable {
       }
     }
     enqueue(event.toLogLine());
+    for (Consumer<RpcEvent> listener : listeners) {
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        LOG.warn("diagnostic log listener {} failed: {}", listener, e.toString()); // monitoring never fails an RPC
+      }
+    }
+  }
+
+  /**
+   * Hands every later event to {@code listener} too (the metrics registry's per-method counters and histograms), on
+   * the RPC's own thread right after the reply was sent: it must be quick; what it throws is logged and ignored.
+   */
+  public void listen(Consumer<RpcEvent> listener) {
+    listeners.add(Check.notNull(listener, "listener"));
   }
 
   /** A line about the server itself (started, stopped), so the file shows when it was up [0132]. */
