@@ -38,6 +38,13 @@ enum ErrorCode {
    * the election and must not change anything (fencing, issue 4).
    */
   STALE_EPOCH = 24,
+  /** The caller may not do this to this path (HDFS's AccessControlException): owner, group and mode bits said no. */
+  PERMISSION_DENIED = 25,
+  /**
+   * A chunkserver call without a valid chunk access token: missing, forged, signed by a key this chunkserver does not
+   * know (yet), expired, or for another chunk or access mode. The client asks the master again for a fresh one.
+   */
+  INVALID_TOKEN = 26,
 }
 
 exception GfsException {
@@ -45,6 +52,28 @@ exception GfsException {
   2: required string message,
   /** For example the current master's address with NOT_MASTER. */
   3: optional string hint,
+}
+
+/**
+ * Who calls the master (simple authentication, as HDFS without Kerberos): the client's short user name and groups, from
+ * Hadoop's UserGroupInformation. The master trusts it. It travels outside every method's arguments, as the extra field
+ * io.gfs.common.security.CallerEnvelope.FIELD_ID of each MasterService call's argument struct, which a peer that does
+ * not know it skips (Thrift's rule for unknown fields); a call without it acts as the master's own user.
+ */
+struct CallerIdentity {
+  1: required string user,
+  2: required list<string> groups,
+}
+
+/**
+ * A secret the master signs chunk access tokens with (HMAC-SHA256); chunkservers get the current and next ones in
+ * heartbeat replies and verify tokens with them. expiresMillis is on the master's clock: after it no token signed with
+ * this key is valid any more, so a chunkserver may forget it.
+ */
+struct AccessKey {
+  1: required i64 keyId,
+  2: required binary secret,
+  3: required i64 expiresMillis,
 }
 
 struct ServerAddress {
@@ -75,6 +104,8 @@ struct ChunkLocation {
   /** Byte length known to the master (from heartbeats and client reports); may lag the replicas. */
   4: required i64 lengthBytes,
   5: required list<ServerAddress> replicas,
+  /** Signed, expiring READ access token for this chunk (io.gfs.common.security.AccessToken); pass it to read. */
+  6: optional binary accessToken,
 }
 
 /** Answer to findChunks: the file's length and the chunks asked for plus the ones after them [0088, 0091]. */
@@ -93,6 +124,8 @@ struct ChunkLease {
   /** How long from the master's reply the client may cache this lease. */
   6: required i64 leaseRemainingMillis,
   7: required i64 chunkSizeBytes,
+  /** Signed, expiring WRITE (and READ) access token for this chunk: pass it to pushData, write and recordAppend. */
+  8: optional binary accessToken,
 }
 
 struct ChunkReport {
@@ -131,6 +164,8 @@ struct HeartbeatReply {
    * deletes and lease extensions. Unset (0) from a master without ZooKeeper election.
    */
   4: optional i64 epoch,
+  /** The access keys tokens are signed with now and next (issue 7); a chunkserver keeps each until it expires. */
+  5: optional list<AccessKey> accessKeys,
 }
 
 struct ChunkServerStatus {
@@ -333,6 +368,8 @@ struct Mutation {
   6: required i64 dataId,
   7: required i32 lengthBytes,
   8: required bool sync,
+  /** The client's WRITE token for handle, forwarded by the primary: the secondary verifies it too. */
+  9: optional binary accessToken,
 }
 
 struct WriteRequest {
@@ -344,6 +381,8 @@ struct WriteRequest {
   6: required list<ServerAddress> secondaries,
   /** fsync on every replica before replying (hsync and close). */
   7: required bool sync,
+  /** WRITE access token for handle (from the lease). */
+  8: optional binary accessToken,
 }
 
 struct RecordAppendRequest {
@@ -355,6 +394,8 @@ struct RecordAppendRequest {
   6: required bool sync,
   /** The chunk size the master uses; the primary pads to it [0105]. */
   7: required i64 chunkSizeBytes,
+  /** WRITE access token for handle (from the lease). */
+  8: optional binary accessToken,
 }
 
 struct ReadResult {
@@ -376,7 +417,9 @@ service ChunkServerService {
    * receiving. The call for the last piece returns once every server in the chain holds the whole data.
    */
   void pushData(1: i64 dataId, 2: i64 pieceOffsetBytes, 3: binary piece, 4: bool last, 5: i32 totalLengthBytes,
-                6: i32 crc32c, 7: list<ServerAddress> forwardTo) throws (1: GfsException e),
+                6: i32 crc32c, 7: list<ServerAddress> forwardTo,
+                /** A WRITE access token (for any chunk): forwarded along the chain. */
+                8: optional binary accessToken) throws (1: GfsException e),
   /** Sent to the primary: order the write, apply it, have the secondaries apply it [0101-0103]. */
   void write(1: WriteRequest request) throws (1: GfsException e),
   /** Sent to the primary: append the record where the primary chooses and return the chunk offset [0104-0108]. */
@@ -384,7 +427,9 @@ service ChunkServerService {
   /** Sent by the primary to a secondary. */
   void applyMutation(1: Mutation mutation) throws (1: GfsException e),
   /** At most readLengthMax bytes; every checksum block the range touches is verified first [0127]. */
-  ReadResult read(1: i64 handle, 2: i64 version, 3: i64 offsetBytes, 4: i32 lengthBytes) throws (1: GfsException e),
+  ReadResult read(1: i64 handle, 2: i64 version, 3: i64 offsetBytes, 4: i32 lengthBytes,
+                  /** READ (or WRITE, or master) access token for handle. */
+                  5: optional binary accessToken) throws (1: GfsException e),
   /**
    * Sent by the master before it grants a lease: the chunk's new version (creating the chunk if it is new), and for the
    * primary the lease duration; zero for a secondary [0079-0080, 0092].
@@ -393,14 +438,18 @@ service ChunkServerService {
    * epoch: the sending master's term; below the highest this chunkserver has seen (persisted) → STALE_EPOCH; 0 = a
    * master without election (no fencing).
    */
-  void assignVersion(1: i64 handle, 2: i64 version, 3: bool create, 4: i64 leaseDurationMillis, 5: i64 epoch)
+  void assignVersion(1: i64 handle, 2: i64 version, 3: bool create, 4: i64 leaseDurationMillis, 5: i64 epoch,
+                     /** A master access token for handle: no client holds one. */
+                     6: optional binary accessToken)
       throws (1: GfsException e),
   /**
    * The replica's length and the CRC32C of all its bytes, composed from its stored 64 KiB block CRCs (no data is read),
    * so a file checksum composed over its chunks is the same for equal contents whatever the chunking. Errors as for
    * read: UNKNOWN_CHUNK, STALE_VERSION (the replica is older than version), CHECKSUM_MISMATCH (known corrupt).
    */
-  ChunkChecksum getChunkChecksum(1: i64 handle, 2: i64 version) throws (1: GfsException e),
+  ChunkChecksum getChunkChecksum(1: i64 handle, 2: i64 version,
+                                 /** READ (or WRITE, or master) access token for handle. */
+                                 3: optional binary accessToken) throws (1: GfsException e),
   /**
    * Sent by the master to re-replicate a chunk [0069-0072]: this server pulls it from source with read(), checks it end
    * to end against the source's getChunkChecksum, and keeps it at version; the replica becomes visible only once it is
@@ -409,13 +458,17 @@ service ChunkServerService {
    * (a retried clone succeeds); an older or corrupt one is replaced; a newer one gives STALE_VERSION.
    */
   /* epoch: as for assignVersion (STALE_EPOCH below the highest seen). */
-  void copyChunkFrom(1: i64 handle, 2: i64 version, 3: ServerAddress source, 4: i64 epoch) throws (1: GfsException e),
+  void copyChunkFrom(1: i64 handle, 2: i64 version, 3: ServerAddress source, 4: i64 epoch,
+                     /** A master access token for handle; the target reads the source with it. */
+                     5: optional binary accessToken) throws (1: GfsException e),
   /**
    * Snapshot copy-on-write [0116]: creates chunk targetHandle at version as a copy of this server's replica of
    * sourceHandle, on local disk (no network), every source block verified and the copy's checksums checked against the
    * source's. The same rules as copyChunkFrom for a targetHandle replica already here.
    */
   /* epoch: as for assignVersion (STALE_EPOCH below the highest seen). */
-  void copyChunkLocal(1: i64 sourceHandle, 2: i64 targetHandle, 3: i64 version, 4: i64 epoch)
+  void copyChunkLocal(1: i64 sourceHandle, 2: i64 targetHandle, 3: i64 version, 4: i64 epoch,
+                      /** A master access token naming targetHandle and sourceHandle. */
+                      5: optional binary accessToken)
       throws (1: GfsException e),
 }

@@ -20,6 +20,7 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
   private static final org.apache.thrift.protocol.TField SECONDARIES_FIELD_DESC = new org.apache.thrift.protocol.TField("secondaries", org.apache.thrift.protocol.TType.LIST, (short)5);
   private static final org.apache.thrift.protocol.TField LEASE_REMAINING_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("leaseRemainingMillis", org.apache.thrift.protocol.TType.I64, (short)6);
   private static final org.apache.thrift.protocol.TField CHUNK_SIZE_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("chunkSizeBytes", org.apache.thrift.protocol.TType.I64, (short)7);
+  private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)8);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ChunkLeaseStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ChunkLeaseTupleSchemeFactory();
@@ -31,6 +32,7 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
   private @org.apache.thrift.annotation.Nullable java.util.List<ServerAddress> secondaries; // required
   private long leaseRemainingMillis; // required
   private long chunkSizeBytes; // required
+  private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -43,7 +45,11 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
      * How long from the master's reply the client may cache this lease.
      */
     LEASE_REMAINING_MILLIS((short)6, "leaseRemainingMillis"),
-    CHUNK_SIZE_BYTES((short)7, "chunkSizeBytes");
+    CHUNK_SIZE_BYTES((short)7, "chunkSizeBytes"),
+    /**
+     * Signed, expiring WRITE (and READ) access token for this chunk: pass it to pushData, write and recordAppend.
+     */
+    ACCESS_TOKEN((short)8, "accessToken");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -73,6 +79,8 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
           return LEASE_REMAINING_MILLIS;
         case 7: // CHUNK_SIZE_BYTES
           return CHUNK_SIZE_BYTES;
+        case 8: // ACCESS_TOKEN
+          return ACCESS_TOKEN;
         default:
           return null;
       }
@@ -122,6 +130,7 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
   private static final int __LEASEREMAININGMILLIS_ISSET_ID = 3;
   private static final int __CHUNKSIZEBYTES_ISSET_ID = 4;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -140,6 +149,8 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.CHUNK_SIZE_BYTES, new org.apache.thrift.meta_data.FieldMetaData("chunkSizeBytes", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ChunkLease.class, metaDataMap);
   }
@@ -191,6 +202,9 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
     }
     this.leaseRemainingMillis = other.leaseRemainingMillis;
     this.chunkSizeBytes = other.chunkSizeBytes;
+    if (other.isSetAccessToken()) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+    }
   }
 
   @Override
@@ -212,6 +226,7 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
     this.leaseRemainingMillis = 0;
     setChunkSizeBytesIsSet(false);
     this.chunkSizeBytes = 0;
+    this.accessToken = null;
   }
 
   public long getChunkIndex() {
@@ -401,6 +416,46 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CHUNKSIZEBYTES_ISSET_ID, value);
   }
 
+  /**
+   * Signed, expiring WRITE (and READ) access token for this chunk: pass it to pushData, write and recordAppend.
+   */
+  public byte[] getAccessToken() {
+    setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+    return accessToken == null ? null : accessToken.array();
+  }
+
+  public java.nio.ByteBuffer bufferForAccessToken() {
+    return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+  }
+
+  /**
+   * Signed, expiring WRITE (and READ) access token for this chunk: pass it to pushData, write and recordAppend.
+   */
+  public ChunkLease setAccessToken(byte[] accessToken) {
+    this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null   : java.nio.ByteBuffer.wrap(accessToken.clone());
+    return this;
+  }
+
+  public ChunkLease setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+    this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    return this;
+  }
+
+  public void unsetAccessToken() {
+    this.accessToken = null;
+  }
+
+  /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+  public boolean isSetAccessToken() {
+    return this.accessToken != null;
+  }
+
+  public void setAccessTokenIsSet(boolean value) {
+    if (!value) {
+      this.accessToken = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -460,6 +515,18 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
       }
       break;
 
+    case ACCESS_TOKEN:
+      if (value == null) {
+        unsetAccessToken();
+      } else {
+        if (value instanceof byte[]) {
+          setAccessToken((byte[])value);
+        } else {
+          setAccessToken((java.nio.ByteBuffer)value);
+        }
+      }
+      break;
+
     }
   }
 
@@ -488,6 +555,9 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
     case CHUNK_SIZE_BYTES:
       return getChunkSizeBytes();
 
+    case ACCESS_TOKEN:
+      return getAccessToken();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -514,6 +584,8 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
       return isSetLeaseRemainingMillis();
     case CHUNK_SIZE_BYTES:
       return isSetChunkSizeBytes();
+    case ACCESS_TOKEN:
+      return isSetAccessToken();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -594,6 +666,15 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
         return false;
     }
 
+    boolean this_present_accessToken = true && this.isSetAccessToken();
+    boolean that_present_accessToken = true && that.isSetAccessToken();
+    if (this_present_accessToken || that_present_accessToken) {
+      if (!(this_present_accessToken && that_present_accessToken))
+        return false;
+      if (!this.accessToken.equals(that.accessToken))
+        return false;
+    }
+
     return true;
   }
 
@@ -618,6 +699,10 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(leaseRemainingMillis);
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(chunkSizeBytes);
+
+    hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+    if (isSetAccessToken())
+      hashCode = hashCode * 8191 + accessToken.hashCode();
 
     return hashCode;
   }
@@ -700,6 +785,16 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAccessToken()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -759,6 +854,16 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
     sb.append("chunkSizeBytes:");
     sb.append(this.chunkSizeBytes);
     first = false;
+    if (isSetAccessToken()) {
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -856,14 +961,14 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
           case 5: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list16 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list16.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem17;
-                for (int _i18 = 0; _i18 < _list16.size; ++_i18)
+                org.apache.thrift.protocol.TList _list24 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list24.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem25;
+                for (int _i26 = 0; _i26 < _list24.size; ++_i26)
                 {
-                  _elem17 = new ServerAddress();
-                  _elem17.read(iprot);
-                  struct.secondaries.add(_elem17);
+                  _elem25 = new ServerAddress();
+                  _elem25.read(iprot);
+                  struct.secondaries.add(_elem25);
                 }
                 iprot.readListEnd();
               }
@@ -884,6 +989,14 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
             if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
               struct.chunkSizeBytes = iprot.readI64();
               struct.setChunkSizeBytesIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 8: // ACCESS_TOKEN
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.accessToken = iprot.readBinary();
+              struct.setAccessTokenIsSet(true);
             } else { 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
@@ -937,9 +1050,9 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter19 : struct.secondaries)
+          for (ServerAddress _iter27 : struct.secondaries)
           {
-            _iter19.write(oprot);
+            _iter27.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -951,6 +1064,13 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
       oprot.writeFieldBegin(CHUNK_SIZE_BYTES_FIELD_DESC);
       oprot.writeI64(struct.chunkSizeBytes);
       oprot.writeFieldEnd();
+      if (struct.accessToken != null) {
+        if (struct.isSetAccessToken()) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -975,13 +1095,21 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
       struct.primary.write(oprot);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter20 : struct.secondaries)
+        for (ServerAddress _iter28 : struct.secondaries)
         {
-          _iter20.write(oprot);
+          _iter28.write(oprot);
         }
       }
       oprot.writeI64(struct.leaseRemainingMillis);
       oprot.writeI64(struct.chunkSizeBytes);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetAccessToken()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetAccessToken()) {
+        oprot.writeBinary(struct.accessToken);
+      }
     }
 
     @Override
@@ -997,14 +1125,14 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
       struct.primary.read(iprot);
       struct.setPrimaryIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list21 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list21.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem22;
-        for (int _i23 = 0; _i23 < _list21.size; ++_i23)
+        org.apache.thrift.protocol.TList _list29 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list29.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem30;
+        for (int _i31 = 0; _i31 < _list29.size; ++_i31)
         {
-          _elem22 = new ServerAddress();
-          _elem22.read(iprot);
-          struct.secondaries.add(_elem22);
+          _elem30 = new ServerAddress();
+          _elem30.read(iprot);
+          struct.secondaries.add(_elem30);
         }
       }
       struct.setSecondariesIsSet(true);
@@ -1012,6 +1140,11 @@ public class ChunkLease implements org.apache.thrift.TBase<ChunkLease, ChunkLeas
       struct.setLeaseRemainingMillisIsSet(true);
       struct.chunkSizeBytes = iprot.readI64();
       struct.setChunkSizeBytesIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.accessToken = iprot.readBinary();
+        struct.setAccessTokenIsSet(true);
+      }
     }
   }
 

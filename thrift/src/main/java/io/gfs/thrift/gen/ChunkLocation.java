@@ -15,6 +15,7 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
   private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)3);
   private static final org.apache.thrift.protocol.TField LENGTH_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("lengthBytes", org.apache.thrift.protocol.TType.I64, (short)4);
   private static final org.apache.thrift.protocol.TField REPLICAS_FIELD_DESC = new org.apache.thrift.protocol.TField("replicas", org.apache.thrift.protocol.TType.LIST, (short)5);
+  private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)6);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ChunkLocationStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ChunkLocationTupleSchemeFactory();
@@ -24,6 +25,7 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
   private long version; // required
   private long lengthBytes; // required
   private @org.apache.thrift.annotation.Nullable java.util.List<ServerAddress> replicas; // required
+  private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -34,7 +36,11 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
      * Byte length known to the master (from heartbeats and client reports); may lag the replicas.
      */
     LENGTH_BYTES((short)4, "lengthBytes"),
-    REPLICAS((short)5, "replicas");
+    REPLICAS((short)5, "replicas"),
+    /**
+     * Signed, expiring READ access token for this chunk (io.gfs.common.security.AccessToken); pass it to read.
+     */
+    ACCESS_TOKEN((short)6, "accessToken");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -60,6 +66,8 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
           return LENGTH_BYTES;
         case 5: // REPLICAS
           return REPLICAS;
+        case 6: // ACCESS_TOKEN
+          return ACCESS_TOKEN;
         default:
           return null;
       }
@@ -108,6 +116,7 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
   private static final int __VERSION_ISSET_ID = 2;
   private static final int __LENGTHBYTES_ISSET_ID = 3;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -122,6 +131,8 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
     tmpMap.put(_Fields.REPLICAS, new org.apache.thrift.meta_data.FieldMetaData("replicas", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
             new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ServerAddress.class))));
+    tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ChunkLocation.class, metaDataMap);
   }
@@ -164,6 +175,9 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
       }
       this.replicas = __this__replicas;
     }
+    if (other.isSetAccessToken()) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+    }
   }
 
   @Override
@@ -182,6 +196,7 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
     setLengthBytesIsSet(false);
     this.lengthBytes = 0;
     this.replicas = null;
+    this.accessToken = null;
   }
 
   public long getChunkIndex() {
@@ -323,6 +338,46 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
     }
   }
 
+  /**
+   * Signed, expiring READ access token for this chunk (io.gfs.common.security.AccessToken); pass it to read.
+   */
+  public byte[] getAccessToken() {
+    setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+    return accessToken == null ? null : accessToken.array();
+  }
+
+  public java.nio.ByteBuffer bufferForAccessToken() {
+    return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+  }
+
+  /**
+   * Signed, expiring READ access token for this chunk (io.gfs.common.security.AccessToken); pass it to read.
+   */
+  public ChunkLocation setAccessToken(byte[] accessToken) {
+    this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null   : java.nio.ByteBuffer.wrap(accessToken.clone());
+    return this;
+  }
+
+  public ChunkLocation setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+    this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    return this;
+  }
+
+  public void unsetAccessToken() {
+    this.accessToken = null;
+  }
+
+  /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+  public boolean isSetAccessToken() {
+    return this.accessToken != null;
+  }
+
+  public void setAccessTokenIsSet(boolean value) {
+    if (!value) {
+      this.accessToken = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -366,6 +421,18 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
       }
       break;
 
+    case ACCESS_TOKEN:
+      if (value == null) {
+        unsetAccessToken();
+      } else {
+        if (value instanceof byte[]) {
+          setAccessToken((byte[])value);
+        } else {
+          setAccessToken((java.nio.ByteBuffer)value);
+        }
+      }
+      break;
+
     }
   }
 
@@ -387,6 +454,9 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
 
     case REPLICAS:
       return getReplicas();
+
+    case ACCESS_TOKEN:
+      return getAccessToken();
 
     }
     throw new java.lang.IllegalStateException();
@@ -410,6 +480,8 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
       return isSetLengthBytes();
     case REPLICAS:
       return isSetReplicas();
+    case ACCESS_TOKEN:
+      return isSetAccessToken();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -472,6 +544,15 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
         return false;
     }
 
+    boolean this_present_accessToken = true && this.isSetAccessToken();
+    boolean that_present_accessToken = true && that.isSetAccessToken();
+    if (this_present_accessToken || that_present_accessToken) {
+      if (!(this_present_accessToken && that_present_accessToken))
+        return false;
+      if (!this.accessToken.equals(that.accessToken))
+        return false;
+    }
+
     return true;
   }
 
@@ -490,6 +571,10 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
     hashCode = hashCode * 8191 + ((isSetReplicas()) ? 131071 : 524287);
     if (isSetReplicas())
       hashCode = hashCode * 8191 + replicas.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+    if (isSetAccessToken())
+      hashCode = hashCode * 8191 + accessToken.hashCode();
 
     return hashCode;
   }
@@ -552,6 +637,16 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAccessToken()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -599,6 +694,16 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
       sb.append(this.replicas);
     }
     first = false;
+    if (isSetAccessToken()) {
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -688,18 +793,26 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
           case 5: // REPLICAS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list0 = iprot.readListBegin();
-                struct.replicas = new java.util.ArrayList<ServerAddress>(_list0.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem1;
-                for (int _i2 = 0; _i2 < _list0.size; ++_i2)
+                org.apache.thrift.protocol.TList _list8 = iprot.readListBegin();
+                struct.replicas = new java.util.ArrayList<ServerAddress>(_list8.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem9;
+                for (int _i10 = 0; _i10 < _list8.size; ++_i10)
                 {
-                  _elem1 = new ServerAddress();
-                  _elem1.read(iprot);
-                  struct.replicas.add(_elem1);
+                  _elem9 = new ServerAddress();
+                  _elem9.read(iprot);
+                  struct.replicas.add(_elem9);
                 }
                 iprot.readListEnd();
               }
               struct.setReplicasIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 6: // ACCESS_TOKEN
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.accessToken = iprot.readBinary();
+              struct.setAccessTokenIsSet(true);
             } else { 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
@@ -748,13 +861,20 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
         oprot.writeFieldBegin(REPLICAS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.replicas.size()));
-          for (ServerAddress _iter3 : struct.replicas)
+          for (ServerAddress _iter11 : struct.replicas)
           {
-            _iter3.write(oprot);
+            _iter11.write(oprot);
           }
           oprot.writeListEnd();
         }
         oprot.writeFieldEnd();
+      }
+      if (struct.accessToken != null) {
+        if (struct.isSetAccessToken()) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
       }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
@@ -780,10 +900,18 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
       oprot.writeI64(struct.lengthBytes);
       {
         oprot.writeI32(struct.replicas.size());
-        for (ServerAddress _iter4 : struct.replicas)
+        for (ServerAddress _iter12 : struct.replicas)
         {
-          _iter4.write(oprot);
+          _iter12.write(oprot);
         }
+      }
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetAccessToken()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetAccessToken()) {
+        oprot.writeBinary(struct.accessToken);
       }
     }
 
@@ -799,17 +927,22 @@ public class ChunkLocation implements org.apache.thrift.TBase<ChunkLocation, Chu
       struct.lengthBytes = iprot.readI64();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list5 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.replicas = new java.util.ArrayList<ServerAddress>(_list5.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem6;
-        for (int _i7 = 0; _i7 < _list5.size; ++_i7)
+        org.apache.thrift.protocol.TList _list13 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.replicas = new java.util.ArrayList<ServerAddress>(_list13.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem14;
+        for (int _i15 = 0; _i15 < _list13.size; ++_i15)
         {
-          _elem6 = new ServerAddress();
-          _elem6.read(iprot);
-          struct.replicas.add(_elem6);
+          _elem14 = new ServerAddress();
+          _elem14.read(iprot);
+          struct.replicas.add(_elem14);
         }
       }
       struct.setReplicasIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.accessToken = iprot.readBinary();
+        struct.setAccessTokenIsSet(true);
+      }
     }
   }
 

@@ -439,14 +439,14 @@ public class ChunkLocations implements org.apache.thrift.TBase<ChunkLocations, C
           case 2: // CHUNKS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list8 = iprot.readListBegin();
-                struct.chunks = new java.util.ArrayList<ChunkLocation>(_list8.size);
-                @org.apache.thrift.annotation.Nullable ChunkLocation _elem9;
-                for (int _i10 = 0; _i10 < _list8.size; ++_i10)
+                org.apache.thrift.protocol.TList _list16 = iprot.readListBegin();
+                struct.chunks = new java.util.ArrayList<ChunkLocation>(_list16.size);
+                @org.apache.thrift.annotation.Nullable ChunkLocation _elem17;
+                for (int _i18 = 0; _i18 < _list16.size; ++_i18)
                 {
-                  _elem9 = new ChunkLocation();
-                  _elem9.read(iprot);
-                  struct.chunks.add(_elem9);
+                  _elem17 = new ChunkLocation();
+                  _elem17.read(iprot);
+                  struct.chunks.add(_elem17);
                 }
                 iprot.readListEnd();
               }
@@ -480,9 +480,9 @@ public class ChunkLocations implements org.apache.thrift.TBase<ChunkLocations, C
         oprot.writeFieldBegin(CHUNKS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.chunks.size()));
-          for (ChunkLocation _iter11 : struct.chunks)
+          for (ChunkLocation _iter19 : struct.chunks)
           {
-            _iter11.write(oprot);
+            _iter19.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -509,9 +509,9 @@ public class ChunkLocations implements org.apache.thrift.TBase<ChunkLocations, C
       struct.file.write(oprot);
       {
         oprot.writeI32(struct.chunks.size());
-        for (ChunkLocation _iter12 : struct.chunks)
+        for (ChunkLocation _iter20 : struct.chunks)
         {
-          _iter12.write(oprot);
+          _iter20.write(oprot);
         }
       }
     }
@@ -523,14 +523,14 @@ public class ChunkLocations implements org.apache.thrift.TBase<ChunkLocations, C
       struct.file.read(iprot);
       struct.setFileIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list13 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.chunks = new java.util.ArrayList<ChunkLocation>(_list13.size);
-        @org.apache.thrift.annotation.Nullable ChunkLocation _elem14;
-        for (int _i15 = 0; _i15 < _list13.size; ++_i15)
+        org.apache.thrift.protocol.TList _list21 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.chunks = new java.util.ArrayList<ChunkLocation>(_list21.size);
+        @org.apache.thrift.annotation.Nullable ChunkLocation _elem22;
+        for (int _i23 = 0; _i23 < _list21.size; ++_i23)
         {
-          _elem14 = new ChunkLocation();
-          _elem14.read(iprot);
-          struct.chunks.add(_elem14);
+          _elem22 = new ChunkLocation();
+          _elem22.read(iprot);
+          struct.chunks.add(_elem22);
         }
       }
       struct.setChunksIsSet(true);

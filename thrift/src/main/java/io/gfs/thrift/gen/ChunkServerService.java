@@ -23,8 +23,9 @@ public class ChunkServerService {
      * @param totalLengthBytes
      * @param crc32c
      * @param forwardTo
+     * @param accessToken A WRITE access token (for any chunk): forwarded along the chain.
      */
-    public void pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo) throws GfsException, org.apache.thrift.TException;
+    public void pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException;
 
     /**
      * Sent to the primary: order the write, apply it, have the secondaries apply it [0101-0103].
@@ -54,8 +55,9 @@ public class ChunkServerService {
      * @param version
      * @param offsetBytes
      * @param lengthBytes
+     * @param accessToken READ (or WRITE, or master) access token for handle.
      */
-    public ReadResult read(long handle, long version, long offsetBytes, int lengthBytes) throws GfsException, org.apache.thrift.TException;
+    public ReadResult read(long handle, long version, long offsetBytes, int lengthBytes, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException;
 
     /**
      * Sent by the master before it grants a lease: the chunk's new version (creating the chunk if it is new), and for the
@@ -66,8 +68,9 @@ public class ChunkServerService {
      * @param create
      * @param leaseDurationMillis
      * @param epoch
+     * @param accessToken A master access token for handle: no client holds one.
      */
-    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch) throws GfsException, org.apache.thrift.TException;
+    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException;
 
     /**
      * The replica's length and the CRC32C of all its bytes, composed from its stored 64 KiB block CRCs (no data is read),
@@ -76,8 +79,9 @@ public class ChunkServerService {
      * 
      * @param handle
      * @param version
+     * @param accessToken READ (or WRITE, or master) access token for handle.
      */
-    public ChunkChecksum getChunkChecksum(long handle, long version) throws GfsException, org.apache.thrift.TException;
+    public ChunkChecksum getChunkChecksum(long handle, long version, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException;
 
     /**
      * Sent by the master to re-replicate a chunk [0069-0072]: this server pulls it from source with read(), checks it end
@@ -90,8 +94,9 @@ public class ChunkServerService {
      * @param version
      * @param source
      * @param epoch
+     * @param accessToken A master access token for handle; the target reads the source with it.
      */
-    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws GfsException, org.apache.thrift.TException;
+    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException;
 
     /**
      * Snapshot copy-on-write [0116]: creates chunk targetHandle at version as a copy of this server's replica of
@@ -102,14 +107,15 @@ public class ChunkServerService {
      * @param targetHandle
      * @param version
      * @param epoch
+     * @param accessToken A master access token naming targetHandle and sourceHandle.
      */
-    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws GfsException, org.apache.thrift.TException;
+    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException;
 
   }
 
   public interface AsyncIface {
 
-    public void pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
     public void write(WriteRequest request, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
@@ -117,15 +123,15 @@ public class ChunkServerService {
 
     public void applyMutation(Mutation mutation, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
-    public void read(long handle, long version, long offsetBytes, int lengthBytes, org.apache.thrift.async.AsyncMethodCallback<ReadResult> resultHandler) throws org.apache.thrift.TException;
+    public void read(long handle, long version, long offsetBytes, int lengthBytes, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<ReadResult> resultHandler) throws org.apache.thrift.TException;
 
-    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
-    public void getChunkChecksum(long handle, long version, org.apache.thrift.async.AsyncMethodCallback<ChunkChecksum> resultHandler) throws org.apache.thrift.TException;
+    public void getChunkChecksum(long handle, long version, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<ChunkChecksum> resultHandler) throws org.apache.thrift.TException;
 
-    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
-    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
   }
 
@@ -152,13 +158,13 @@ public class ChunkServerService {
     }
 
     @Override
-    public void pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo) throws GfsException, org.apache.thrift.TException
+    public void pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException
     {
-      send_pushData(dataId, pieceOffsetBytes, piece, last, totalLengthBytes, crc32c, forwardTo);
+      send_pushData(dataId, pieceOffsetBytes, piece, last, totalLengthBytes, crc32c, forwardTo, accessToken);
       recv_pushData();
     }
 
-    public void send_pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo) throws org.apache.thrift.TException
+    public void send_pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, java.nio.ByteBuffer accessToken) throws org.apache.thrift.TException
     {
       pushData_args args = new pushData_args();
       args.setDataId(dataId);
@@ -168,6 +174,7 @@ public class ChunkServerService {
       args.setTotalLengthBytes(totalLengthBytes);
       args.setCrc32c(crc32c);
       args.setForwardTo(forwardTo);
+      args.setAccessToken(accessToken);
       sendBase("pushData", args);
     }
 
@@ -257,19 +264,20 @@ public class ChunkServerService {
     }
 
     @Override
-    public ReadResult read(long handle, long version, long offsetBytes, int lengthBytes) throws GfsException, org.apache.thrift.TException
+    public ReadResult read(long handle, long version, long offsetBytes, int lengthBytes, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException
     {
-      send_read(handle, version, offsetBytes, lengthBytes);
+      send_read(handle, version, offsetBytes, lengthBytes, accessToken);
       return recv_read();
     }
 
-    public void send_read(long handle, long version, long offsetBytes, int lengthBytes) throws org.apache.thrift.TException
+    public void send_read(long handle, long version, long offsetBytes, int lengthBytes, java.nio.ByteBuffer accessToken) throws org.apache.thrift.TException
     {
       read_args args = new read_args();
       args.setHandle(handle);
       args.setVersion(version);
       args.setOffsetBytes(offsetBytes);
       args.setLengthBytes(lengthBytes);
+      args.setAccessToken(accessToken);
       sendBase("read", args);
     }
 
@@ -287,13 +295,13 @@ public class ChunkServerService {
     }
 
     @Override
-    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch) throws GfsException, org.apache.thrift.TException
+    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException
     {
-      send_assignVersion(handle, version, create, leaseDurationMillis, epoch);
+      send_assignVersion(handle, version, create, leaseDurationMillis, epoch, accessToken);
       recv_assignVersion();
     }
 
-    public void send_assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch) throws org.apache.thrift.TException
+    public void send_assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, java.nio.ByteBuffer accessToken) throws org.apache.thrift.TException
     {
       assignVersion_args args = new assignVersion_args();
       args.setHandle(handle);
@@ -301,6 +309,7 @@ public class ChunkServerService {
       args.setCreate(create);
       args.setLeaseDurationMillis(leaseDurationMillis);
       args.setEpoch(epoch);
+      args.setAccessToken(accessToken);
       sendBase("assignVersion", args);
     }
 
@@ -315,17 +324,18 @@ public class ChunkServerService {
     }
 
     @Override
-    public ChunkChecksum getChunkChecksum(long handle, long version) throws GfsException, org.apache.thrift.TException
+    public ChunkChecksum getChunkChecksum(long handle, long version, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException
     {
-      send_getChunkChecksum(handle, version);
+      send_getChunkChecksum(handle, version, accessToken);
       return recv_getChunkChecksum();
     }
 
-    public void send_getChunkChecksum(long handle, long version) throws org.apache.thrift.TException
+    public void send_getChunkChecksum(long handle, long version, java.nio.ByteBuffer accessToken) throws org.apache.thrift.TException
     {
       getChunkChecksum_args args = new getChunkChecksum_args();
       args.setHandle(handle);
       args.setVersion(version);
+      args.setAccessToken(accessToken);
       sendBase("getChunkChecksum", args);
     }
 
@@ -343,19 +353,20 @@ public class ChunkServerService {
     }
 
     @Override
-    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws GfsException, org.apache.thrift.TException
+    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException
     {
-      send_copyChunkFrom(handle, version, source, epoch);
+      send_copyChunkFrom(handle, version, source, epoch, accessToken);
       recv_copyChunkFrom();
     }
 
-    public void send_copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws org.apache.thrift.TException
+    public void send_copyChunkFrom(long handle, long version, ServerAddress source, long epoch, java.nio.ByteBuffer accessToken) throws org.apache.thrift.TException
     {
       copyChunkFrom_args args = new copyChunkFrom_args();
       args.setHandle(handle);
       args.setVersion(version);
       args.setSource(source);
       args.setEpoch(epoch);
+      args.setAccessToken(accessToken);
       sendBase("copyChunkFrom", args);
     }
 
@@ -370,19 +381,20 @@ public class ChunkServerService {
     }
 
     @Override
-    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws GfsException, org.apache.thrift.TException
+    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, java.nio.ByteBuffer accessToken) throws GfsException, org.apache.thrift.TException
     {
-      send_copyChunkLocal(sourceHandle, targetHandle, version, epoch);
+      send_copyChunkLocal(sourceHandle, targetHandle, version, epoch, accessToken);
       recv_copyChunkLocal();
     }
 
-    public void send_copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws org.apache.thrift.TException
+    public void send_copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, java.nio.ByteBuffer accessToken) throws org.apache.thrift.TException
     {
       copyChunkLocal_args args = new copyChunkLocal_args();
       args.setSourceHandle(sourceHandle);
       args.setTargetHandle(targetHandle);
       args.setVersion(version);
       args.setEpoch(epoch);
+      args.setAccessToken(accessToken);
       sendBase("copyChunkLocal", args);
     }
 
@@ -416,9 +428,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void pushData(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      pushData_call method_call = new pushData_call(dataId, pieceOffsetBytes, piece, last, totalLengthBytes, crc32c, forwardTo, resultHandler, this, ___protocolFactory, ___transport);
+      pushData_call method_call = new pushData_call(dataId, pieceOffsetBytes, piece, last, totalLengthBytes, crc32c, forwardTo, accessToken, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -431,7 +443,8 @@ public class ChunkServerService {
       private int totalLengthBytes;
       private int crc32c;
       private java.util.List<ServerAddress> forwardTo;
-      public pushData_call(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.nio.ByteBuffer accessToken;
+      public pushData_call(long dataId, long pieceOffsetBytes, java.nio.ByteBuffer piece, boolean last, int totalLengthBytes, int crc32c, java.util.List<ServerAddress> forwardTo, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.dataId = dataId;
         this.pieceOffsetBytes = pieceOffsetBytes;
@@ -440,6 +453,7 @@ public class ChunkServerService {
         this.totalLengthBytes = totalLengthBytes;
         this.crc32c = crc32c;
         this.forwardTo = forwardTo;
+        this.accessToken = accessToken;
       }
 
       @Override
@@ -453,6 +467,7 @@ public class ChunkServerService {
         args.setTotalLengthBytes(totalLengthBytes);
         args.setCrc32c(crc32c);
         args.setForwardTo(forwardTo);
+        args.setAccessToken(accessToken);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -577,9 +592,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void read(long handle, long version, long offsetBytes, int lengthBytes, org.apache.thrift.async.AsyncMethodCallback<ReadResult> resultHandler) throws org.apache.thrift.TException {
+    public void read(long handle, long version, long offsetBytes, int lengthBytes, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<ReadResult> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      read_call method_call = new read_call(handle, version, offsetBytes, lengthBytes, resultHandler, this, ___protocolFactory, ___transport);
+      read_call method_call = new read_call(handle, version, offsetBytes, lengthBytes, accessToken, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -589,12 +604,14 @@ public class ChunkServerService {
       private long version;
       private long offsetBytes;
       private int lengthBytes;
-      public read_call(long handle, long version, long offsetBytes, int lengthBytes, org.apache.thrift.async.AsyncMethodCallback<ReadResult> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.nio.ByteBuffer accessToken;
+      public read_call(long handle, long version, long offsetBytes, int lengthBytes, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<ReadResult> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.handle = handle;
         this.version = version;
         this.offsetBytes = offsetBytes;
         this.lengthBytes = lengthBytes;
+        this.accessToken = accessToken;
       }
 
       @Override
@@ -605,6 +622,7 @@ public class ChunkServerService {
         args.setVersion(version);
         args.setOffsetBytes(offsetBytes);
         args.setLengthBytes(lengthBytes);
+        args.setAccessToken(accessToken);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -621,9 +639,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      assignVersion_call method_call = new assignVersion_call(handle, version, create, leaseDurationMillis, epoch, resultHandler, this, ___protocolFactory, ___transport);
+      assignVersion_call method_call = new assignVersion_call(handle, version, create, leaseDurationMillis, epoch, accessToken, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -634,13 +652,15 @@ public class ChunkServerService {
       private boolean create;
       private long leaseDurationMillis;
       private long epoch;
-      public assignVersion_call(long handle, long version, boolean create, long leaseDurationMillis, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.nio.ByteBuffer accessToken;
+      public assignVersion_call(long handle, long version, boolean create, long leaseDurationMillis, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.handle = handle;
         this.version = version;
         this.create = create;
         this.leaseDurationMillis = leaseDurationMillis;
         this.epoch = epoch;
+        this.accessToken = accessToken;
       }
 
       @Override
@@ -652,6 +672,7 @@ public class ChunkServerService {
         args.setCreate(create);
         args.setLeaseDurationMillis(leaseDurationMillis);
         args.setEpoch(epoch);
+        args.setAccessToken(accessToken);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -669,9 +690,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void getChunkChecksum(long handle, long version, org.apache.thrift.async.AsyncMethodCallback<ChunkChecksum> resultHandler) throws org.apache.thrift.TException {
+    public void getChunkChecksum(long handle, long version, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<ChunkChecksum> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      getChunkChecksum_call method_call = new getChunkChecksum_call(handle, version, resultHandler, this, ___protocolFactory, ___transport);
+      getChunkChecksum_call method_call = new getChunkChecksum_call(handle, version, accessToken, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -679,10 +700,12 @@ public class ChunkServerService {
     public static class getChunkChecksum_call extends org.apache.thrift.async.TAsyncMethodCall<ChunkChecksum> {
       private long handle;
       private long version;
-      public getChunkChecksum_call(long handle, long version, org.apache.thrift.async.AsyncMethodCallback<ChunkChecksum> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.nio.ByteBuffer accessToken;
+      public getChunkChecksum_call(long handle, long version, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<ChunkChecksum> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.handle = handle;
         this.version = version;
+        this.accessToken = accessToken;
       }
 
       @Override
@@ -691,6 +714,7 @@ public class ChunkServerService {
         getChunkChecksum_args args = new getChunkChecksum_args();
         args.setHandle(handle);
         args.setVersion(version);
+        args.setAccessToken(accessToken);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -707,9 +731,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      copyChunkFrom_call method_call = new copyChunkFrom_call(handle, version, source, epoch, resultHandler, this, ___protocolFactory, ___transport);
+      copyChunkFrom_call method_call = new copyChunkFrom_call(handle, version, source, epoch, accessToken, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -719,12 +743,14 @@ public class ChunkServerService {
       private long version;
       private ServerAddress source;
       private long epoch;
-      public copyChunkFrom_call(long handle, long version, ServerAddress source, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.nio.ByteBuffer accessToken;
+      public copyChunkFrom_call(long handle, long version, ServerAddress source, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.handle = handle;
         this.version = version;
         this.source = source;
         this.epoch = epoch;
+        this.accessToken = accessToken;
       }
 
       @Override
@@ -735,6 +761,7 @@ public class ChunkServerService {
         args.setVersion(version);
         args.setSource(source);
         args.setEpoch(epoch);
+        args.setAccessToken(accessToken);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -752,9 +779,9 @@ public class ChunkServerService {
     }
 
     @Override
-    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      copyChunkLocal_call method_call = new copyChunkLocal_call(sourceHandle, targetHandle, version, epoch, resultHandler, this, ___protocolFactory, ___transport);
+      copyChunkLocal_call method_call = new copyChunkLocal_call(sourceHandle, targetHandle, version, epoch, accessToken, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -764,12 +791,14 @@ public class ChunkServerService {
       private long targetHandle;
       private long version;
       private long epoch;
-      public copyChunkLocal_call(long sourceHandle, long targetHandle, long version, long epoch, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.nio.ByteBuffer accessToken;
+      public copyChunkLocal_call(long sourceHandle, long targetHandle, long version, long epoch, java.nio.ByteBuffer accessToken, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.sourceHandle = sourceHandle;
         this.targetHandle = targetHandle;
         this.version = version;
         this.epoch = epoch;
+        this.accessToken = accessToken;
       }
 
       @Override
@@ -780,6 +809,7 @@ public class ChunkServerService {
         args.setTargetHandle(targetHandle);
         args.setVersion(version);
         args.setEpoch(epoch);
+        args.setAccessToken(accessToken);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -850,7 +880,7 @@ public class ChunkServerService {
       public pushData_result getResult(I iface, pushData_args args) throws org.apache.thrift.TException {
         pushData_result result = new pushData_result();
         try {
-          iface.pushData(args.dataId, args.pieceOffsetBytes, args.piece, args.last, args.totalLengthBytes, args.crc32c, args.forwardTo);
+          iface.pushData(args.dataId, args.pieceOffsetBytes, args.piece, args.last, args.totalLengthBytes, args.crc32c, args.forwardTo, args.accessToken);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -999,7 +1029,7 @@ public class ChunkServerService {
       public read_result getResult(I iface, read_args args) throws org.apache.thrift.TException {
         read_result result = new read_result();
         try {
-          result.success = iface.read(args.handle, args.version, args.offsetBytes, args.lengthBytes);
+          result.success = iface.read(args.handle, args.version, args.offsetBytes, args.lengthBytes, args.accessToken);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -1036,7 +1066,7 @@ public class ChunkServerService {
       public assignVersion_result getResult(I iface, assignVersion_args args) throws org.apache.thrift.TException {
         assignVersion_result result = new assignVersion_result();
         try {
-          iface.assignVersion(args.handle, args.version, args.create, args.leaseDurationMillis, args.epoch);
+          iface.assignVersion(args.handle, args.version, args.create, args.leaseDurationMillis, args.epoch, args.accessToken);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -1073,7 +1103,7 @@ public class ChunkServerService {
       public getChunkChecksum_result getResult(I iface, getChunkChecksum_args args) throws org.apache.thrift.TException {
         getChunkChecksum_result result = new getChunkChecksum_result();
         try {
-          result.success = iface.getChunkChecksum(args.handle, args.version);
+          result.success = iface.getChunkChecksum(args.handle, args.version, args.accessToken);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -1110,7 +1140,7 @@ public class ChunkServerService {
       public copyChunkFrom_result getResult(I iface, copyChunkFrom_args args) throws org.apache.thrift.TException {
         copyChunkFrom_result result = new copyChunkFrom_result();
         try {
-          iface.copyChunkFrom(args.handle, args.version, args.source, args.epoch);
+          iface.copyChunkFrom(args.handle, args.version, args.source, args.epoch, args.accessToken);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -1147,7 +1177,7 @@ public class ChunkServerService {
       public copyChunkLocal_result getResult(I iface, copyChunkLocal_args args) throws org.apache.thrift.TException {
         copyChunkLocal_result result = new copyChunkLocal_result();
         try {
-          iface.copyChunkLocal(args.sourceHandle, args.targetHandle, args.version, args.epoch);
+          iface.copyChunkLocal(args.sourceHandle, args.targetHandle, args.version, args.epoch, args.accessToken);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -1251,7 +1281,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, pushData_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.pushData(args.dataId, args.pieceOffsetBytes, args.piece, args.last, args.totalLengthBytes, args.crc32c, args.forwardTo,resultHandler);
+        iface.pushData(args.dataId, args.pieceOffsetBytes, args.piece, args.last, args.totalLengthBytes, args.crc32c, args.forwardTo, args.accessToken,resultHandler);
       }
     }
 
@@ -1554,7 +1584,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, read_args args, org.apache.thrift.async.AsyncMethodCallback<ReadResult> resultHandler) throws org.apache.thrift.TException {
-        iface.read(args.handle, args.version, args.offsetBytes, args.lengthBytes,resultHandler);
+        iface.read(args.handle, args.version, args.offsetBytes, args.lengthBytes, args.accessToken,resultHandler);
       }
     }
 
@@ -1629,7 +1659,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, assignVersion_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.assignVersion(args.handle, args.version, args.create, args.leaseDurationMillis, args.epoch,resultHandler);
+        iface.assignVersion(args.handle, args.version, args.create, args.leaseDurationMillis, args.epoch, args.accessToken,resultHandler);
       }
     }
 
@@ -1705,7 +1735,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, getChunkChecksum_args args, org.apache.thrift.async.AsyncMethodCallback<ChunkChecksum> resultHandler) throws org.apache.thrift.TException {
-        iface.getChunkChecksum(args.handle, args.version,resultHandler);
+        iface.getChunkChecksum(args.handle, args.version, args.accessToken,resultHandler);
       }
     }
 
@@ -1780,7 +1810,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, copyChunkFrom_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.copyChunkFrom(args.handle, args.version, args.source, args.epoch,resultHandler);
+        iface.copyChunkFrom(args.handle, args.version, args.source, args.epoch, args.accessToken,resultHandler);
       }
     }
 
@@ -1855,7 +1885,7 @@ public class ChunkServerService {
 
       @Override
       public void start(I iface, copyChunkLocal_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.copyChunkLocal(args.sourceHandle, args.targetHandle, args.version, args.epoch,resultHandler);
+        iface.copyChunkLocal(args.sourceHandle, args.targetHandle, args.version, args.epoch, args.accessToken,resultHandler);
       }
     }
 
@@ -1872,6 +1902,7 @@ public class ChunkServerService {
     private static final org.apache.thrift.protocol.TField TOTAL_LENGTH_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("totalLengthBytes", org.apache.thrift.protocol.TType.I32, (short)5);
     private static final org.apache.thrift.protocol.TField CRC32C_FIELD_DESC = new org.apache.thrift.protocol.TField("crc32c", org.apache.thrift.protocol.TType.I32, (short)6);
     private static final org.apache.thrift.protocol.TField FORWARD_TO_FIELD_DESC = new org.apache.thrift.protocol.TField("forwardTo", org.apache.thrift.protocol.TType.LIST, (short)7);
+    private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)8);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new pushData_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new pushData_argsTupleSchemeFactory();
@@ -1883,6 +1914,7 @@ public class ChunkServerService {
     private int totalLengthBytes; // required
     private int crc32c; // required
     private @org.apache.thrift.annotation.Nullable java.util.List<ServerAddress> forwardTo; // required
+    private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -1892,7 +1924,11 @@ public class ChunkServerService {
       LAST((short)4, "last"),
       TOTAL_LENGTH_BYTES((short)5, "totalLengthBytes"),
       CRC32C((short)6, "crc32c"),
-      FORWARD_TO((short)7, "forwardTo");
+      FORWARD_TO((short)7, "forwardTo"),
+      /**
+       * A WRITE access token (for any chunk): forwarded along the chain.
+       */
+      ACCESS_TOKEN((short)8, "accessToken");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -1922,6 +1958,8 @@ public class ChunkServerService {
             return CRC32C;
           case 7: // FORWARD_TO
             return FORWARD_TO;
+          case 8: // ACCESS_TOKEN
+            return ACCESS_TOKEN;
           default:
             return null;
         }
@@ -1989,6 +2027,8 @@ public class ChunkServerService {
       tmpMap.put(_Fields.FORWARD_TO, new org.apache.thrift.meta_data.FieldMetaData("forwardTo", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
               new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ServerAddress.class))));
+      tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(pushData_args.class, metaDataMap);
     }
@@ -2003,7 +2043,8 @@ public class ChunkServerService {
       boolean last,
       int totalLengthBytes,
       int crc32c,
-      java.util.List<ServerAddress> forwardTo)
+      java.util.List<ServerAddress> forwardTo,
+      java.nio.ByteBuffer accessToken)
     {
       this();
       this.dataId = dataId;
@@ -2018,6 +2059,7 @@ public class ChunkServerService {
       this.crc32c = crc32c;
       setCrc32cIsSet(true);
       this.forwardTo = forwardTo;
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
     }
 
     /**
@@ -2040,6 +2082,9 @@ public class ChunkServerService {
         }
         this.forwardTo = __this__forwardTo;
       }
+      if (other.isSetAccessToken()) {
+        this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+      }
     }
 
     @Override
@@ -2061,6 +2106,7 @@ public class ChunkServerService {
       setCrc32cIsSet(false);
       this.crc32c = 0;
       this.forwardTo = null;
+      this.accessToken = null;
     }
 
     public long getDataId() {
@@ -2253,6 +2299,46 @@ public class ChunkServerService {
       }
     }
 
+    /**
+     * A WRITE access token (for any chunk): forwarded along the chain.
+     */
+    public byte[] getAccessToken() {
+      setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+      return accessToken == null ? null : accessToken.array();
+    }
+
+    public java.nio.ByteBuffer bufferForAccessToken() {
+      return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    }
+
+    /**
+     * A WRITE access token (for any chunk): forwarded along the chain.
+     */
+    public pushData_args setAccessToken(byte[] accessToken) {
+      this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(accessToken.clone());
+      return this;
+    }
+
+    public pushData_args setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+      return this;
+    }
+
+    public void unsetAccessToken() {
+      this.accessToken = null;
+    }
+
+    /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessToken() {
+      return this.accessToken != null;
+    }
+
+    public void setAccessTokenIsSet(boolean value) {
+      if (!value) {
+        this.accessToken = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -2316,6 +2402,18 @@ public class ChunkServerService {
         }
         break;
 
+      case ACCESS_TOKEN:
+        if (value == null) {
+          unsetAccessToken();
+        } else {
+          if (value instanceof byte[]) {
+            setAccessToken((byte[])value);
+          } else {
+            setAccessToken((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
       }
     }
 
@@ -2344,6 +2442,9 @@ public class ChunkServerService {
       case FORWARD_TO:
         return getForwardTo();
 
+      case ACCESS_TOKEN:
+        return getAccessToken();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -2370,6 +2471,8 @@ public class ChunkServerService {
         return isSetCrc32c();
       case FORWARD_TO:
         return isSetForwardTo();
+      case ACCESS_TOKEN:
+        return isSetAccessToken();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -2450,6 +2553,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_accessToken = true && this.isSetAccessToken();
+      boolean that_present_accessToken = true && that.isSetAccessToken();
+      if (this_present_accessToken || that_present_accessToken) {
+        if (!(this_present_accessToken && that_present_accessToken))
+          return false;
+        if (!this.accessToken.equals(that.accessToken))
+          return false;
+      }
+
       return true;
     }
 
@@ -2474,6 +2586,10 @@ public class ChunkServerService {
       hashCode = hashCode * 8191 + ((isSetForwardTo()) ? 131071 : 524287);
       if (isSetForwardTo())
         hashCode = hashCode * 8191 + forwardTo.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+      if (isSetAccessToken())
+        hashCode = hashCode * 8191 + accessToken.hashCode();
 
       return hashCode;
     }
@@ -2556,6 +2672,16 @@ public class ChunkServerService {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessToken()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -2613,6 +2739,14 @@ public class ChunkServerService {
         sb.append("null");
       } else {
         sb.append(this.forwardTo);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
       }
       first = false;
       sb.append(")");
@@ -2713,18 +2847,26 @@ public class ChunkServerService {
             case 7: // FORWARD_TO
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list144 = iprot.readListBegin();
-                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list144.size);
-                  @org.apache.thrift.annotation.Nullable ServerAddress _elem145;
-                  for (int _i146 = 0; _i146 < _list144.size; ++_i146)
+                  org.apache.thrift.protocol.TList _list160 = iprot.readListBegin();
+                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list160.size);
+                  @org.apache.thrift.annotation.Nullable ServerAddress _elem161;
+                  for (int _i162 = 0; _i162 < _list160.size; ++_i162)
                   {
-                    _elem145 = new ServerAddress();
-                    _elem145.read(iprot);
-                    struct.forwardTo.add(_elem145);
+                    _elem161 = new ServerAddress();
+                    _elem161.read(iprot);
+                    struct.forwardTo.add(_elem161);
                   }
                   iprot.readListEnd();
                 }
                 struct.setForwardToIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 8: // ACCESS_TOKEN
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.accessToken = iprot.readBinary();
+                struct.setAccessTokenIsSet(true);
               } else { 
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
@@ -2769,12 +2911,17 @@ public class ChunkServerService {
           oprot.writeFieldBegin(FORWARD_TO_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.forwardTo.size()));
-            for (ServerAddress _iter147 : struct.forwardTo)
+            for (ServerAddress _iter163 : struct.forwardTo)
             {
-              _iter147.write(oprot);
+              _iter163.write(oprot);
             }
             oprot.writeListEnd();
           }
+          oprot.writeFieldEnd();
+        }
+        if (struct.accessToken != null) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -2817,7 +2964,10 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           optionals.set(6);
         }
-        oprot.writeBitSet(optionals, 7);
+        if (struct.isSetAccessToken()) {
+          optionals.set(7);
+        }
+        oprot.writeBitSet(optionals, 8);
         if (struct.isSetDataId()) {
           oprot.writeI64(struct.dataId);
         }
@@ -2839,18 +2989,21 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           {
             oprot.writeI32(struct.forwardTo.size());
-            for (ServerAddress _iter148 : struct.forwardTo)
+            for (ServerAddress _iter164 : struct.forwardTo)
             {
-              _iter148.write(oprot);
+              _iter164.write(oprot);
             }
           }
+        }
+        if (struct.isSetAccessToken()) {
+          oprot.writeBinary(struct.accessToken);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, pushData_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(7);
+        java.util.BitSet incoming = iprot.readBitSet(8);
         if (incoming.get(0)) {
           struct.dataId = iprot.readI64();
           struct.setDataIdIsSet(true);
@@ -2877,17 +3030,21 @@ public class ChunkServerService {
         }
         if (incoming.get(6)) {
           {
-            org.apache.thrift.protocol.TList _list149 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list149.size);
-            @org.apache.thrift.annotation.Nullable ServerAddress _elem150;
-            for (int _i151 = 0; _i151 < _list149.size; ++_i151)
+            org.apache.thrift.protocol.TList _list165 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list165.size);
+            @org.apache.thrift.annotation.Nullable ServerAddress _elem166;
+            for (int _i167 = 0; _i167 < _list165.size; ++_i167)
             {
-              _elem150 = new ServerAddress();
-              _elem150.read(iprot);
-              struct.forwardTo.add(_elem150);
+              _elem166 = new ServerAddress();
+              _elem166.read(iprot);
+              struct.forwardTo.add(_elem166);
             }
           }
           struct.setForwardToIsSet(true);
+        }
+        if (incoming.get(7)) {
+          struct.accessToken = iprot.readBinary();
+          struct.setAccessTokenIsSet(true);
         }
       }
     }
@@ -5679,6 +5836,7 @@ public class ChunkServerService {
     private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField OFFSET_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("offsetBytes", org.apache.thrift.protocol.TType.I64, (short)3);
     private static final org.apache.thrift.protocol.TField LENGTH_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("lengthBytes", org.apache.thrift.protocol.TType.I32, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new read_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new read_argsTupleSchemeFactory();
@@ -5687,13 +5845,18 @@ public class ChunkServerService {
     private long version; // required
     private long offsetBytes; // required
     private int lengthBytes; // required
+    private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       HANDLE((short)1, "handle"),
       VERSION((short)2, "version"),
       OFFSET_BYTES((short)3, "offsetBytes"),
-      LENGTH_BYTES((short)4, "lengthBytes");
+      LENGTH_BYTES((short)4, "lengthBytes"),
+      /**
+       * READ (or WRITE, or master) access token for handle.
+       */
+      ACCESS_TOKEN((short)5, "accessToken");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -5717,6 +5880,8 @@ public class ChunkServerService {
             return OFFSET_BYTES;
           case 4: // LENGTH_BYTES
             return LENGTH_BYTES;
+          case 5: // ACCESS_TOKEN
+            return ACCESS_TOKEN;
           default:
             return null;
         }
@@ -5776,6 +5941,8 @@ public class ChunkServerService {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.LENGTH_BYTES, new org.apache.thrift.meta_data.FieldMetaData("lengthBytes", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(read_args.class, metaDataMap);
     }
@@ -5787,7 +5954,8 @@ public class ChunkServerService {
       long handle,
       long version,
       long offsetBytes,
-      int lengthBytes)
+      int lengthBytes,
+      java.nio.ByteBuffer accessToken)
     {
       this();
       this.handle = handle;
@@ -5798,6 +5966,7 @@ public class ChunkServerService {
       setOffsetBytesIsSet(true);
       this.lengthBytes = lengthBytes;
       setLengthBytesIsSet(true);
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
     }
 
     /**
@@ -5809,6 +5978,9 @@ public class ChunkServerService {
       this.version = other.version;
       this.offsetBytes = other.offsetBytes;
       this.lengthBytes = other.lengthBytes;
+      if (other.isSetAccessToken()) {
+        this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+      }
     }
 
     @Override
@@ -5826,6 +5998,7 @@ public class ChunkServerService {
       this.offsetBytes = 0;
       setLengthBytesIsSet(false);
       this.lengthBytes = 0;
+      this.accessToken = null;
     }
 
     public long getHandle() {
@@ -5920,6 +6093,46 @@ public class ChunkServerService {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LENGTHBYTES_ISSET_ID, value);
     }
 
+    /**
+     * READ (or WRITE, or master) access token for handle.
+     */
+    public byte[] getAccessToken() {
+      setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+      return accessToken == null ? null : accessToken.array();
+    }
+
+    public java.nio.ByteBuffer bufferForAccessToken() {
+      return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    }
+
+    /**
+     * READ (or WRITE, or master) access token for handle.
+     */
+    public read_args setAccessToken(byte[] accessToken) {
+      this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(accessToken.clone());
+      return this;
+    }
+
+    public read_args setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+      return this;
+    }
+
+    public void unsetAccessToken() {
+      this.accessToken = null;
+    }
+
+    /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessToken() {
+      return this.accessToken != null;
+    }
+
+    public void setAccessTokenIsSet(boolean value) {
+      if (!value) {
+        this.accessToken = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -5955,6 +6168,18 @@ public class ChunkServerService {
         }
         break;
 
+      case ACCESS_TOKEN:
+        if (value == null) {
+          unsetAccessToken();
+        } else {
+          if (value instanceof byte[]) {
+            setAccessToken((byte[])value);
+          } else {
+            setAccessToken((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
       }
     }
 
@@ -5973,6 +6198,9 @@ public class ChunkServerService {
 
       case LENGTH_BYTES:
         return getLengthBytes();
+
+      case ACCESS_TOKEN:
+        return getAccessToken();
 
       }
       throw new java.lang.IllegalStateException();
@@ -5994,6 +6222,8 @@ public class ChunkServerService {
         return isSetOffsetBytes();
       case LENGTH_BYTES:
         return isSetLengthBytes();
+      case ACCESS_TOKEN:
+        return isSetAccessToken();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -6047,6 +6277,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_accessToken = true && this.isSetAccessToken();
+      boolean that_present_accessToken = true && that.isSetAccessToken();
+      if (this_present_accessToken || that_present_accessToken) {
+        if (!(this_present_accessToken && that_present_accessToken))
+          return false;
+        if (!this.accessToken.equals(that.accessToken))
+          return false;
+      }
+
       return true;
     }
 
@@ -6061,6 +6300,10 @@ public class ChunkServerService {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(offsetBytes);
 
       hashCode = hashCode * 8191 + lengthBytes;
+
+      hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+      if (isSetAccessToken())
+        hashCode = hashCode * 8191 + accessToken.hashCode();
 
       return hashCode;
     }
@@ -6113,6 +6356,16 @@ public class ChunkServerService {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessToken()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -6151,6 +6404,14 @@ public class ChunkServerService {
       if (!first) sb.append(", ");
       sb.append("lengthBytes:");
       sb.append(this.lengthBytes);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -6231,6 +6492,14 @@ public class ChunkServerService {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_TOKEN
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.accessToken = iprot.readBinary();
+                struct.setAccessTokenIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -6259,6 +6528,11 @@ public class ChunkServerService {
         oprot.writeFieldBegin(LENGTH_BYTES_FIELD_DESC);
         oprot.writeI32(struct.lengthBytes);
         oprot.writeFieldEnd();
+        if (struct.accessToken != null) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -6290,7 +6564,10 @@ public class ChunkServerService {
         if (struct.isSetLengthBytes()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessToken()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetHandle()) {
           oprot.writeI64(struct.handle);
         }
@@ -6303,12 +6580,15 @@ public class ChunkServerService {
         if (struct.isSetLengthBytes()) {
           oprot.writeI32(struct.lengthBytes);
         }
+        if (struct.isSetAccessToken()) {
+          oprot.writeBinary(struct.accessToken);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, read_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.handle = iprot.readI64();
           struct.setHandleIsSet(true);
@@ -6324,6 +6604,10 @@ public class ChunkServerService {
         if (incoming.get(3)) {
           struct.lengthBytes = iprot.readI32();
           struct.setLengthBytesIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessToken = iprot.readBinary();
+          struct.setAccessTokenIsSet(true);
         }
       }
     }
@@ -6832,6 +7116,7 @@ public class ChunkServerService {
     private static final org.apache.thrift.protocol.TField CREATE_FIELD_DESC = new org.apache.thrift.protocol.TField("create", org.apache.thrift.protocol.TType.BOOL, (short)3);
     private static final org.apache.thrift.protocol.TField LEASE_DURATION_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("leaseDurationMillis", org.apache.thrift.protocol.TType.I64, (short)4);
     private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)6);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new assignVersion_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new assignVersion_argsTupleSchemeFactory();
@@ -6841,6 +7126,7 @@ public class ChunkServerService {
     private boolean create; // required
     private long leaseDurationMillis; // required
     private long epoch; // required
+    private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -6848,7 +7134,11 @@ public class ChunkServerService {
       VERSION((short)2, "version"),
       CREATE((short)3, "create"),
       LEASE_DURATION_MILLIS((short)4, "leaseDurationMillis"),
-      EPOCH((short)5, "epoch");
+      EPOCH((short)5, "epoch"),
+      /**
+       * A master access token for handle: no client holds one.
+       */
+      ACCESS_TOKEN((short)6, "accessToken");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -6874,6 +7164,8 @@ public class ChunkServerService {
             return LEASE_DURATION_MILLIS;
           case 5: // EPOCH
             return EPOCH;
+          case 6: // ACCESS_TOKEN
+            return ACCESS_TOKEN;
           default:
             return null;
         }
@@ -6936,6 +7228,8 @@ public class ChunkServerService {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(assignVersion_args.class, metaDataMap);
     }
@@ -6948,7 +7242,8 @@ public class ChunkServerService {
       long version,
       boolean create,
       long leaseDurationMillis,
-      long epoch)
+      long epoch,
+      java.nio.ByteBuffer accessToken)
     {
       this();
       this.handle = handle;
@@ -6961,6 +7256,7 @@ public class ChunkServerService {
       setLeaseDurationMillisIsSet(true);
       this.epoch = epoch;
       setEpochIsSet(true);
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
     }
 
     /**
@@ -6973,6 +7269,9 @@ public class ChunkServerService {
       this.create = other.create;
       this.leaseDurationMillis = other.leaseDurationMillis;
       this.epoch = other.epoch;
+      if (other.isSetAccessToken()) {
+        this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+      }
     }
 
     @Override
@@ -6992,6 +7291,7 @@ public class ChunkServerService {
       this.leaseDurationMillis = 0;
       setEpochIsSet(false);
       this.epoch = 0;
+      this.accessToken = null;
     }
 
     public long getHandle() {
@@ -7109,6 +7409,46 @@ public class ChunkServerService {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
     }
 
+    /**
+     * A master access token for handle: no client holds one.
+     */
+    public byte[] getAccessToken() {
+      setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+      return accessToken == null ? null : accessToken.array();
+    }
+
+    public java.nio.ByteBuffer bufferForAccessToken() {
+      return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    }
+
+    /**
+     * A master access token for handle: no client holds one.
+     */
+    public assignVersion_args setAccessToken(byte[] accessToken) {
+      this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(accessToken.clone());
+      return this;
+    }
+
+    public assignVersion_args setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+      return this;
+    }
+
+    public void unsetAccessToken() {
+      this.accessToken = null;
+    }
+
+    /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessToken() {
+      return this.accessToken != null;
+    }
+
+    public void setAccessTokenIsSet(boolean value) {
+      if (!value) {
+        this.accessToken = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -7152,6 +7492,18 @@ public class ChunkServerService {
         }
         break;
 
+      case ACCESS_TOKEN:
+        if (value == null) {
+          unsetAccessToken();
+        } else {
+          if (value instanceof byte[]) {
+            setAccessToken((byte[])value);
+          } else {
+            setAccessToken((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
       }
     }
 
@@ -7173,6 +7525,9 @@ public class ChunkServerService {
 
       case EPOCH:
         return getEpoch();
+
+      case ACCESS_TOKEN:
+        return getAccessToken();
 
       }
       throw new java.lang.IllegalStateException();
@@ -7196,6 +7551,8 @@ public class ChunkServerService {
         return isSetLeaseDurationMillis();
       case EPOCH:
         return isSetEpoch();
+      case ACCESS_TOKEN:
+        return isSetAccessToken();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7258,6 +7615,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_accessToken = true && this.isSetAccessToken();
+      boolean that_present_accessToken = true && that.isSetAccessToken();
+      if (this_present_accessToken || that_present_accessToken) {
+        if (!(this_present_accessToken && that_present_accessToken))
+          return false;
+        if (!this.accessToken.equals(that.accessToken))
+          return false;
+      }
+
       return true;
     }
 
@@ -7274,6 +7640,10 @@ public class ChunkServerService {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(leaseDurationMillis);
 
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+      hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+      if (isSetAccessToken())
+        hashCode = hashCode * 8191 + accessToken.hashCode();
 
       return hashCode;
     }
@@ -7336,6 +7706,16 @@ public class ChunkServerService {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessToken()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -7378,6 +7758,14 @@ public class ChunkServerService {
       if (!first) sb.append(", ");
       sb.append("epoch:");
       sb.append(this.epoch);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -7466,6 +7854,14 @@ public class ChunkServerService {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 6: // ACCESS_TOKEN
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.accessToken = iprot.readBinary();
+                struct.setAccessTokenIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -7497,6 +7893,11 @@ public class ChunkServerService {
         oprot.writeFieldBegin(EPOCH_FIELD_DESC);
         oprot.writeI64(struct.epoch);
         oprot.writeFieldEnd();
+        if (struct.accessToken != null) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -7531,7 +7932,10 @@ public class ChunkServerService {
         if (struct.isSetEpoch()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetAccessToken()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetHandle()) {
           oprot.writeI64(struct.handle);
         }
@@ -7547,12 +7951,15 @@ public class ChunkServerService {
         if (struct.isSetEpoch()) {
           oprot.writeI64(struct.epoch);
         }
+        if (struct.isSetAccessToken()) {
+          oprot.writeBinary(struct.accessToken);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, assignVersion_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.handle = iprot.readI64();
           struct.setHandleIsSet(true);
@@ -7572,6 +7979,10 @@ public class ChunkServerService {
         if (incoming.get(4)) {
           struct.epoch = iprot.readI64();
           struct.setEpochIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.accessToken = iprot.readBinary();
+          struct.setAccessTokenIsSet(true);
         }
       }
     }
@@ -7967,17 +8378,23 @@ public class ChunkServerService {
 
     private static final org.apache.thrift.protocol.TField HANDLE_FIELD_DESC = new org.apache.thrift.protocol.TField("handle", org.apache.thrift.protocol.TType.I64, (short)1);
     private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)2);
+    private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new getChunkChecksum_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new getChunkChecksum_argsTupleSchemeFactory();
 
     private long handle; // required
     private long version; // required
+    private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       HANDLE((short)1, "handle"),
-      VERSION((short)2, "version");
+      VERSION((short)2, "version"),
+      /**
+       * READ (or WRITE, or master) access token for handle.
+       */
+      ACCESS_TOKEN((short)3, "accessToken");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -7997,6 +8414,8 @@ public class ChunkServerService {
             return HANDLE;
           case 2: // VERSION
             return VERSION;
+          case 3: // ACCESS_TOKEN
+            return ACCESS_TOKEN;
           default:
             return null;
         }
@@ -8050,6 +8469,8 @@ public class ChunkServerService {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.VERSION, new org.apache.thrift.meta_data.FieldMetaData("version", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(getChunkChecksum_args.class, metaDataMap);
     }
@@ -8059,13 +8480,15 @@ public class ChunkServerService {
 
     public getChunkChecksum_args(
       long handle,
-      long version)
+      long version,
+      java.nio.ByteBuffer accessToken)
     {
       this();
       this.handle = handle;
       setHandleIsSet(true);
       this.version = version;
       setVersionIsSet(true);
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
     }
 
     /**
@@ -8075,6 +8498,9 @@ public class ChunkServerService {
       __isset_bitfield = other.__isset_bitfield;
       this.handle = other.handle;
       this.version = other.version;
+      if (other.isSetAccessToken()) {
+        this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+      }
     }
 
     @Override
@@ -8088,6 +8514,7 @@ public class ChunkServerService {
       this.handle = 0;
       setVersionIsSet(false);
       this.version = 0;
+      this.accessToken = null;
     }
 
     public long getHandle() {
@@ -8136,6 +8563,46 @@ public class ChunkServerService {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __VERSION_ISSET_ID, value);
     }
 
+    /**
+     * READ (or WRITE, or master) access token for handle.
+     */
+    public byte[] getAccessToken() {
+      setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+      return accessToken == null ? null : accessToken.array();
+    }
+
+    public java.nio.ByteBuffer bufferForAccessToken() {
+      return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    }
+
+    /**
+     * READ (or WRITE, or master) access token for handle.
+     */
+    public getChunkChecksum_args setAccessToken(byte[] accessToken) {
+      this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(accessToken.clone());
+      return this;
+    }
+
+    public getChunkChecksum_args setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+      return this;
+    }
+
+    public void unsetAccessToken() {
+      this.accessToken = null;
+    }
+
+    /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessToken() {
+      return this.accessToken != null;
+    }
+
+    public void setAccessTokenIsSet(boolean value) {
+      if (!value) {
+        this.accessToken = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -8155,6 +8622,18 @@ public class ChunkServerService {
         }
         break;
 
+      case ACCESS_TOKEN:
+        if (value == null) {
+          unsetAccessToken();
+        } else {
+          if (value instanceof byte[]) {
+            setAccessToken((byte[])value);
+          } else {
+            setAccessToken((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
       }
     }
 
@@ -8167,6 +8646,9 @@ public class ChunkServerService {
 
       case VERSION:
         return getVersion();
+
+      case ACCESS_TOKEN:
+        return getAccessToken();
 
       }
       throw new java.lang.IllegalStateException();
@@ -8184,6 +8666,8 @@ public class ChunkServerService {
         return isSetHandle();
       case VERSION:
         return isSetVersion();
+      case ACCESS_TOKEN:
+        return isSetAccessToken();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -8219,6 +8703,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_accessToken = true && this.isSetAccessToken();
+      boolean that_present_accessToken = true && that.isSetAccessToken();
+      if (this_present_accessToken || that_present_accessToken) {
+        if (!(this_present_accessToken && that_present_accessToken))
+          return false;
+        if (!this.accessToken.equals(that.accessToken))
+          return false;
+      }
+
       return true;
     }
 
@@ -8229,6 +8722,10 @@ public class ChunkServerService {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(handle);
 
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(version);
+
+      hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+      if (isSetAccessToken())
+        hashCode = hashCode * 8191 + accessToken.hashCode();
 
       return hashCode;
     }
@@ -8257,6 +8754,16 @@ public class ChunkServerService {
       }
       if (isSetVersion()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.version, other.version);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessToken()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -8291,6 +8798,14 @@ public class ChunkServerService {
       if (!first) sb.append(", ");
       sb.append("version:");
       sb.append(this.version);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -8355,6 +8870,14 @@ public class ChunkServerService {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // ACCESS_TOKEN
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.accessToken = iprot.readBinary();
+                struct.setAccessTokenIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -8377,6 +8900,11 @@ public class ChunkServerService {
         oprot.writeFieldBegin(VERSION_FIELD_DESC);
         oprot.writeI64(struct.version);
         oprot.writeFieldEnd();
+        if (struct.accessToken != null) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -8402,19 +8930,25 @@ public class ChunkServerService {
         if (struct.isSetVersion()) {
           optionals.set(1);
         }
-        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetAccessToken()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
         if (struct.isSetHandle()) {
           oprot.writeI64(struct.handle);
         }
         if (struct.isSetVersion()) {
           oprot.writeI64(struct.version);
         }
+        if (struct.isSetAccessToken()) {
+          oprot.writeBinary(struct.accessToken);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, getChunkChecksum_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(2);
+        java.util.BitSet incoming = iprot.readBitSet(3);
         if (incoming.get(0)) {
           struct.handle = iprot.readI64();
           struct.setHandleIsSet(true);
@@ -8422,6 +8956,10 @@ public class ChunkServerService {
         if (incoming.get(1)) {
           struct.version = iprot.readI64();
           struct.setVersionIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.accessToken = iprot.readBinary();
+          struct.setAccessTokenIsSet(true);
         }
       }
     }
@@ -8929,6 +9467,7 @@ public class ChunkServerService {
     private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField SOURCE_FIELD_DESC = new org.apache.thrift.protocol.TField("source", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new copyChunkFrom_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new copyChunkFrom_argsTupleSchemeFactory();
@@ -8937,13 +9476,18 @@ public class ChunkServerService {
     private long version; // required
     private @org.apache.thrift.annotation.Nullable ServerAddress source; // required
     private long epoch; // required
+    private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       HANDLE((short)1, "handle"),
       VERSION((short)2, "version"),
       SOURCE((short)3, "source"),
-      EPOCH((short)4, "epoch");
+      EPOCH((short)4, "epoch"),
+      /**
+       * A master access token for handle; the target reads the source with it.
+       */
+      ACCESS_TOKEN((short)5, "accessToken");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -8967,6 +9511,8 @@ public class ChunkServerService {
             return SOURCE;
           case 4: // EPOCH
             return EPOCH;
+          case 5: // ACCESS_TOKEN
+            return ACCESS_TOKEN;
           default:
             return null;
         }
@@ -9025,6 +9571,8 @@ public class ChunkServerService {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ServerAddress.class)));
       tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(copyChunkFrom_args.class, metaDataMap);
     }
@@ -9036,7 +9584,8 @@ public class ChunkServerService {
       long handle,
       long version,
       ServerAddress source,
-      long epoch)
+      long epoch,
+      java.nio.ByteBuffer accessToken)
     {
       this();
       this.handle = handle;
@@ -9046,6 +9595,7 @@ public class ChunkServerService {
       this.source = source;
       this.epoch = epoch;
       setEpochIsSet(true);
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
     }
 
     /**
@@ -9059,6 +9609,9 @@ public class ChunkServerService {
         this.source = new ServerAddress(other.source);
       }
       this.epoch = other.epoch;
+      if (other.isSetAccessToken()) {
+        this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+      }
     }
 
     @Override
@@ -9075,6 +9628,7 @@ public class ChunkServerService {
       this.source = null;
       setEpochIsSet(false);
       this.epoch = 0;
+      this.accessToken = null;
     }
 
     public long getHandle() {
@@ -9171,6 +9725,46 @@ public class ChunkServerService {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
     }
 
+    /**
+     * A master access token for handle; the target reads the source with it.
+     */
+    public byte[] getAccessToken() {
+      setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+      return accessToken == null ? null : accessToken.array();
+    }
+
+    public java.nio.ByteBuffer bufferForAccessToken() {
+      return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    }
+
+    /**
+     * A master access token for handle; the target reads the source with it.
+     */
+    public copyChunkFrom_args setAccessToken(byte[] accessToken) {
+      this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(accessToken.clone());
+      return this;
+    }
+
+    public copyChunkFrom_args setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+      return this;
+    }
+
+    public void unsetAccessToken() {
+      this.accessToken = null;
+    }
+
+    /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessToken() {
+      return this.accessToken != null;
+    }
+
+    public void setAccessTokenIsSet(boolean value) {
+      if (!value) {
+        this.accessToken = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -9206,6 +9800,18 @@ public class ChunkServerService {
         }
         break;
 
+      case ACCESS_TOKEN:
+        if (value == null) {
+          unsetAccessToken();
+        } else {
+          if (value instanceof byte[]) {
+            setAccessToken((byte[])value);
+          } else {
+            setAccessToken((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
       }
     }
 
@@ -9224,6 +9830,9 @@ public class ChunkServerService {
 
       case EPOCH:
         return getEpoch();
+
+      case ACCESS_TOKEN:
+        return getAccessToken();
 
       }
       throw new java.lang.IllegalStateException();
@@ -9245,6 +9854,8 @@ public class ChunkServerService {
         return isSetSource();
       case EPOCH:
         return isSetEpoch();
+      case ACCESS_TOKEN:
+        return isSetAccessToken();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -9298,6 +9909,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_accessToken = true && this.isSetAccessToken();
+      boolean that_present_accessToken = true && that.isSetAccessToken();
+      if (this_present_accessToken || that_present_accessToken) {
+        if (!(this_present_accessToken && that_present_accessToken))
+          return false;
+        if (!this.accessToken.equals(that.accessToken))
+          return false;
+      }
+
       return true;
     }
 
@@ -9314,6 +9934,10 @@ public class ChunkServerService {
         hashCode = hashCode * 8191 + source.hashCode();
 
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+      hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+      if (isSetAccessToken())
+        hashCode = hashCode * 8191 + accessToken.hashCode();
 
       return hashCode;
     }
@@ -9366,6 +9990,16 @@ public class ChunkServerService {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessToken()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -9408,6 +10042,14 @@ public class ChunkServerService {
       if (!first) sb.append(", ");
       sb.append("epoch:");
       sb.append(this.epoch);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -9492,6 +10134,14 @@ public class ChunkServerService {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_TOKEN
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.accessToken = iprot.readBinary();
+                struct.setAccessTokenIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -9522,6 +10172,11 @@ public class ChunkServerService {
         oprot.writeFieldBegin(EPOCH_FIELD_DESC);
         oprot.writeI64(struct.epoch);
         oprot.writeFieldEnd();
+        if (struct.accessToken != null) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -9553,7 +10208,10 @@ public class ChunkServerService {
         if (struct.isSetEpoch()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessToken()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetHandle()) {
           oprot.writeI64(struct.handle);
         }
@@ -9566,12 +10224,15 @@ public class ChunkServerService {
         if (struct.isSetEpoch()) {
           oprot.writeI64(struct.epoch);
         }
+        if (struct.isSetAccessToken()) {
+          oprot.writeBinary(struct.accessToken);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, copyChunkFrom_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.handle = iprot.readI64();
           struct.setHandleIsSet(true);
@@ -9588,6 +10249,10 @@ public class ChunkServerService {
         if (incoming.get(3)) {
           struct.epoch = iprot.readI64();
           struct.setEpochIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessToken = iprot.readBinary();
+          struct.setAccessTokenIsSet(true);
         }
       }
     }
@@ -9985,6 +10650,7 @@ public class ChunkServerService {
     private static final org.apache.thrift.protocol.TField TARGET_HANDLE_FIELD_DESC = new org.apache.thrift.protocol.TField("targetHandle", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)3);
     private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new copyChunkLocal_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new copyChunkLocal_argsTupleSchemeFactory();
@@ -9993,13 +10659,18 @@ public class ChunkServerService {
     private long targetHandle; // required
     private long version; // required
     private long epoch; // required
+    private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SOURCE_HANDLE((short)1, "sourceHandle"),
       TARGET_HANDLE((short)2, "targetHandle"),
       VERSION((short)3, "version"),
-      EPOCH((short)4, "epoch");
+      EPOCH((short)4, "epoch"),
+      /**
+       * A master access token naming targetHandle and sourceHandle.
+       */
+      ACCESS_TOKEN((short)5, "accessToken");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -10023,6 +10694,8 @@ public class ChunkServerService {
             return VERSION;
           case 4: // EPOCH
             return EPOCH;
+          case 5: // ACCESS_TOKEN
+            return ACCESS_TOKEN;
           default:
             return null;
         }
@@ -10082,6 +10755,8 @@ public class ChunkServerService {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(copyChunkLocal_args.class, metaDataMap);
     }
@@ -10093,7 +10768,8 @@ public class ChunkServerService {
       long sourceHandle,
       long targetHandle,
       long version,
-      long epoch)
+      long epoch,
+      java.nio.ByteBuffer accessToken)
     {
       this();
       this.sourceHandle = sourceHandle;
@@ -10104,6 +10780,7 @@ public class ChunkServerService {
       setVersionIsSet(true);
       this.epoch = epoch;
       setEpochIsSet(true);
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
     }
 
     /**
@@ -10115,6 +10792,9 @@ public class ChunkServerService {
       this.targetHandle = other.targetHandle;
       this.version = other.version;
       this.epoch = other.epoch;
+      if (other.isSetAccessToken()) {
+        this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+      }
     }
 
     @Override
@@ -10132,6 +10812,7 @@ public class ChunkServerService {
       this.version = 0;
       setEpochIsSet(false);
       this.epoch = 0;
+      this.accessToken = null;
     }
 
     public long getSourceHandle() {
@@ -10226,6 +10907,46 @@ public class ChunkServerService {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
     }
 
+    /**
+     * A master access token naming targetHandle and sourceHandle.
+     */
+    public byte[] getAccessToken() {
+      setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+      return accessToken == null ? null : accessToken.array();
+    }
+
+    public java.nio.ByteBuffer bufferForAccessToken() {
+      return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    }
+
+    /**
+     * A master access token naming targetHandle and sourceHandle.
+     */
+    public copyChunkLocal_args setAccessToken(byte[] accessToken) {
+      this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(accessToken.clone());
+      return this;
+    }
+
+    public copyChunkLocal_args setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+      return this;
+    }
+
+    public void unsetAccessToken() {
+      this.accessToken = null;
+    }
+
+    /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessToken() {
+      return this.accessToken != null;
+    }
+
+    public void setAccessTokenIsSet(boolean value) {
+      if (!value) {
+        this.accessToken = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -10261,6 +10982,18 @@ public class ChunkServerService {
         }
         break;
 
+      case ACCESS_TOKEN:
+        if (value == null) {
+          unsetAccessToken();
+        } else {
+          if (value instanceof byte[]) {
+            setAccessToken((byte[])value);
+          } else {
+            setAccessToken((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
       }
     }
 
@@ -10279,6 +11012,9 @@ public class ChunkServerService {
 
       case EPOCH:
         return getEpoch();
+
+      case ACCESS_TOKEN:
+        return getAccessToken();
 
       }
       throw new java.lang.IllegalStateException();
@@ -10300,6 +11036,8 @@ public class ChunkServerService {
         return isSetVersion();
       case EPOCH:
         return isSetEpoch();
+      case ACCESS_TOKEN:
+        return isSetAccessToken();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -10353,6 +11091,15 @@ public class ChunkServerService {
           return false;
       }
 
+      boolean this_present_accessToken = true && this.isSetAccessToken();
+      boolean that_present_accessToken = true && that.isSetAccessToken();
+      if (this_present_accessToken || that_present_accessToken) {
+        if (!(this_present_accessToken && that_present_accessToken))
+          return false;
+        if (!this.accessToken.equals(that.accessToken))
+          return false;
+      }
+
       return true;
     }
 
@@ -10367,6 +11114,10 @@ public class ChunkServerService {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(version);
 
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+      hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+      if (isSetAccessToken())
+        hashCode = hashCode * 8191 + accessToken.hashCode();
 
       return hashCode;
     }
@@ -10419,6 +11170,16 @@ public class ChunkServerService {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessToken()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -10457,6 +11218,14 @@ public class ChunkServerService {
       if (!first) sb.append(", ");
       sb.append("epoch:");
       sb.append(this.epoch);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -10537,6 +11306,14 @@ public class ChunkServerService {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_TOKEN
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.accessToken = iprot.readBinary();
+                struct.setAccessTokenIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10565,6 +11342,11 @@ public class ChunkServerService {
         oprot.writeFieldBegin(EPOCH_FIELD_DESC);
         oprot.writeI64(struct.epoch);
         oprot.writeFieldEnd();
+        if (struct.accessToken != null) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -10596,7 +11378,10 @@ public class ChunkServerService {
         if (struct.isSetEpoch()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessToken()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetSourceHandle()) {
           oprot.writeI64(struct.sourceHandle);
         }
@@ -10609,12 +11394,15 @@ public class ChunkServerService {
         if (struct.isSetEpoch()) {
           oprot.writeI64(struct.epoch);
         }
+        if (struct.isSetAccessToken()) {
+          oprot.writeBinary(struct.accessToken);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, copyChunkLocal_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.sourceHandle = iprot.readI64();
           struct.setSourceHandleIsSet(true);
@@ -10630,6 +11418,10 @@ public class ChunkServerService {
         if (incoming.get(3)) {
           struct.epoch = iprot.readI64();
           struct.setEpochIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessToken = iprot.readBinary();
+          struct.setAccessTokenIsSet(true);
         }
       }
     }

@@ -1090,14 +1090,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
           case 2: // CHUNK_SERVERS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list64 = iprot.readListBegin();
-                struct.chunkServers = new java.util.ArrayList<ChunkServerStatus>(_list64.size);
-                @org.apache.thrift.annotation.Nullable ChunkServerStatus _elem65;
-                for (int _i66 = 0; _i66 < _list64.size; ++_i66)
+                org.apache.thrift.protocol.TList _list80 = iprot.readListBegin();
+                struct.chunkServers = new java.util.ArrayList<ChunkServerStatus>(_list80.size);
+                @org.apache.thrift.annotation.Nullable ChunkServerStatus _elem81;
+                for (int _i82 = 0; _i82 < _list80.size; ++_i82)
                 {
-                  _elem65 = new ChunkServerStatus();
-                  _elem65.read(iprot);
-                  struct.chunkServers.add(_elem65);
+                  _elem81 = new ChunkServerStatus();
+                  _elem81.read(iprot);
+                  struct.chunkServers.add(_elem81);
                 }
                 iprot.readListEnd();
               }
@@ -1207,9 +1207,9 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         oprot.writeFieldBegin(CHUNK_SERVERS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.chunkServers.size()));
-          for (ChunkServerStatus _iter67 : struct.chunkServers)
+          for (ChunkServerStatus _iter83 : struct.chunkServers)
           {
-            _iter67.write(oprot);
+            _iter83.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -1270,9 +1270,9 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       oprot.writeString(struct.clusterName);
       {
         oprot.writeI32(struct.chunkServers.size());
-        for (ChunkServerStatus _iter68 : struct.chunkServers)
+        for (ChunkServerStatus _iter84 : struct.chunkServers)
         {
-          _iter68.write(oprot);
+          _iter84.write(oprot);
         }
       }
       oprot.writeI64(struct.fileCount);
@@ -1313,14 +1313,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       struct.clusterName = iprot.readString();
       struct.setClusterNameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list69 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.chunkServers = new java.util.ArrayList<ChunkServerStatus>(_list69.size);
-        @org.apache.thrift.annotation.Nullable ChunkServerStatus _elem70;
-        for (int _i71 = 0; _i71 < _list69.size; ++_i71)
+        org.apache.thrift.protocol.TList _list85 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.chunkServers = new java.util.ArrayList<ChunkServerStatus>(_list85.size);
+        @org.apache.thrift.annotation.Nullable ChunkServerStatus _elem86;
+        for (int _i87 = 0; _i87 < _list85.size; ++_i87)
         {
-          _elem70 = new ChunkServerStatus();
-          _elem70.read(iprot);
-          struct.chunkServers.add(_elem70);
+          _elem86 = new ChunkServerStatus();
+          _elem86.read(iprot);
+          struct.chunkServers.add(_elem86);
         }
       }
       struct.setChunkServersIsSet(true);

@@ -53,7 +53,16 @@ public enum ErrorCode implements org.apache.thrift.TEnum {
    * The instruction comes from a master of an older term (epoch) than one this server already obeyed: that master lost
    * the election and must not change anything (fencing, issue 4).
    */
-  STALE_EPOCH(24);
+  STALE_EPOCH(24),
+  /**
+   * The caller may not do this to this path (HDFS's AccessControlException): owner, group and mode bits said no.
+   */
+  PERMISSION_DENIED(25),
+  /**
+   * A chunkserver call without a valid chunk access token: missing, forged, signed by a key this chunkserver does not
+   * know (yet), expired, or for another chunk or access mode. The client asks the master again for a fresh one.
+   */
+  INVALID_TOKEN(26);
 
   private final int value;
 
@@ -124,6 +133,10 @@ public enum ErrorCode implements org.apache.thrift.TEnum {
         return INTERNAL;
       case 24:
         return STALE_EPOCH;
+      case 25:
+        return PERMISSION_DENIED;
+      case 26:
+        return INVALID_TOKEN;
       default:
         return null;
     }

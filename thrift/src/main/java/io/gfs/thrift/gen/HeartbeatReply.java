@@ -14,6 +14,7 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
   private static final org.apache.thrift.protocol.TField LEASE_EXTENSIONS_FIELD_DESC = new org.apache.thrift.protocol.TField("leaseExtensions", org.apache.thrift.protocol.TType.LIST, (short)2);
   private static final org.apache.thrift.protocol.TField HEARTBEAT_INTERVAL_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("heartbeatIntervalMillis", org.apache.thrift.protocol.TType.I64, (short)3);
   private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)4);
+  private static final org.apache.thrift.protocol.TField ACCESS_KEYS_FIELD_DESC = new org.apache.thrift.protocol.TField("accessKeys", org.apache.thrift.protocol.TType.LIST, (short)5);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new HeartbeatReplyStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new HeartbeatReplyTupleSchemeFactory();
@@ -22,6 +23,7 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
   private @org.apache.thrift.annotation.Nullable java.util.List<LeaseExtension> leaseExtensions; // required
   private long heartbeatIntervalMillis; // required
   private long epoch; // optional
+  private @org.apache.thrift.annotation.Nullable java.util.List<AccessKey> accessKeys; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -35,7 +37,11 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
      * The term of the master that answered (fencing): a chunkserver that has seen a higher one ignores this reply's
      * deletes and lease extensions. Unset (0) from a master without ZooKeeper election.
      */
-    EPOCH((short)4, "epoch");
+    EPOCH((short)4, "epoch"),
+    /**
+     * The access keys tokens are signed with now and next (issue 7); a chunkserver keeps each until it expires.
+     */
+    ACCESS_KEYS((short)5, "accessKeys");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -59,6 +65,8 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
           return HEARTBEAT_INTERVAL_MILLIS;
         case 4: // EPOCH
           return EPOCH;
+        case 5: // ACCESS_KEYS
+          return ACCESS_KEYS;
         default:
           return null;
       }
@@ -105,7 +113,7 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
   private static final int __HEARTBEATINTERVALMILLIS_ISSET_ID = 0;
   private static final int __EPOCH_ISSET_ID = 1;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.EPOCH};
+  private static final _Fields optionals[] = {_Fields.EPOCH,_Fields.ACCESS_KEYS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -119,6 +127,9 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.ACCESS_KEYS, new org.apache.thrift.meta_data.FieldMetaData("accessKeys", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
+            new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, AccessKey.class))));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(HeartbeatReply.class, metaDataMap);
   }
@@ -156,6 +167,13 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     }
     this.heartbeatIntervalMillis = other.heartbeatIntervalMillis;
     this.epoch = other.epoch;
+    if (other.isSetAccessKeys()) {
+      java.util.List<AccessKey> __this__accessKeys = new java.util.ArrayList<AccessKey>(other.accessKeys.size());
+      for (AccessKey other_element : other.accessKeys) {
+        __this__accessKeys.add(new AccessKey(other_element));
+      }
+      this.accessKeys = __this__accessKeys;
+    }
   }
 
   @Override
@@ -171,6 +189,7 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     this.heartbeatIntervalMillis = 0;
     setEpochIsSet(false);
     this.epoch = 0;
+    this.accessKeys = null;
   }
 
   public int getDeleteChunksSize() {
@@ -315,6 +334,53 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
   }
 
+  public int getAccessKeysSize() {
+    return (this.accessKeys == null) ? 0 : this.accessKeys.size();
+  }
+
+  @org.apache.thrift.annotation.Nullable
+  public java.util.Iterator<AccessKey> getAccessKeysIterator() {
+    return (this.accessKeys == null) ? null : this.accessKeys.iterator();
+  }
+
+  public void addToAccessKeys(AccessKey elem) {
+    if (this.accessKeys == null) {
+      this.accessKeys = new java.util.ArrayList<AccessKey>();
+    }
+    this.accessKeys.add(elem);
+  }
+
+  /**
+   * The access keys tokens are signed with now and next (issue 7); a chunkserver keeps each until it expires.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.util.List<AccessKey> getAccessKeys() {
+    return this.accessKeys;
+  }
+
+  /**
+   * The access keys tokens are signed with now and next (issue 7); a chunkserver keeps each until it expires.
+   */
+  public HeartbeatReply setAccessKeys(@org.apache.thrift.annotation.Nullable java.util.List<AccessKey> accessKeys) {
+    this.accessKeys = accessKeys;
+    return this;
+  }
+
+  public void unsetAccessKeys() {
+    this.accessKeys = null;
+  }
+
+  /** Returns true if field accessKeys is set (has been assigned a value) and false otherwise */
+  public boolean isSetAccessKeys() {
+    return this.accessKeys != null;
+  }
+
+  public void setAccessKeysIsSet(boolean value) {
+    if (!value) {
+      this.accessKeys = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -350,6 +416,14 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       }
       break;
 
+    case ACCESS_KEYS:
+      if (value == null) {
+        unsetAccessKeys();
+      } else {
+        setAccessKeys((java.util.List<AccessKey>)value);
+      }
+      break;
+
     }
   }
 
@@ -368,6 +442,9 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
 
     case EPOCH:
       return getEpoch();
+
+    case ACCESS_KEYS:
+      return getAccessKeys();
 
     }
     throw new java.lang.IllegalStateException();
@@ -389,6 +466,8 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       return isSetHeartbeatIntervalMillis();
     case EPOCH:
       return isSetEpoch();
+    case ACCESS_KEYS:
+      return isSetAccessKeys();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -442,6 +521,15 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         return false;
     }
 
+    boolean this_present_accessKeys = true && this.isSetAccessKeys();
+    boolean that_present_accessKeys = true && that.isSetAccessKeys();
+    if (this_present_accessKeys || that_present_accessKeys) {
+      if (!(this_present_accessKeys && that_present_accessKeys))
+        return false;
+      if (!this.accessKeys.equals(that.accessKeys))
+        return false;
+    }
+
     return true;
   }
 
@@ -462,6 +550,10 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     hashCode = hashCode * 8191 + ((isSetEpoch()) ? 131071 : 524287);
     if (isSetEpoch())
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+    hashCode = hashCode * 8191 + ((isSetAccessKeys()) ? 131071 : 524287);
+    if (isSetAccessKeys())
+      hashCode = hashCode * 8191 + accessKeys.hashCode();
 
     return hashCode;
   }
@@ -514,6 +606,16 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetAccessKeys(), other.isSetAccessKeys());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAccessKeys()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessKeys, other.accessKeys);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -561,6 +663,16 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       if (!first) sb.append(", ");
       sb.append("epoch:");
       sb.append(this.epoch);
+      first = false;
+    }
+    if (isSetAccessKeys()) {
+      if (!first) sb.append(", ");
+      sb.append("accessKeys:");
+      if (this.accessKeys == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessKeys);
+      }
       first = false;
     }
     sb.append(")");
@@ -620,13 +732,13 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
           case 1: // DELETE_CHUNKS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list48 = iprot.readListBegin();
-                struct.deleteChunks = new java.util.ArrayList<java.lang.Long>(_list48.size);
-                long _elem49;
-                for (int _i50 = 0; _i50 < _list48.size; ++_i50)
+                org.apache.thrift.protocol.TList _list56 = iprot.readListBegin();
+                struct.deleteChunks = new java.util.ArrayList<java.lang.Long>(_list56.size);
+                long _elem57;
+                for (int _i58 = 0; _i58 < _list56.size; ++_i58)
                 {
-                  _elem49 = iprot.readI64();
-                  struct.deleteChunks.add(_elem49);
+                  _elem57 = iprot.readI64();
+                  struct.deleteChunks.add(_elem57);
                 }
                 iprot.readListEnd();
               }
@@ -638,14 +750,14 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
           case 2: // LEASE_EXTENSIONS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list51 = iprot.readListBegin();
-                struct.leaseExtensions = new java.util.ArrayList<LeaseExtension>(_list51.size);
-                @org.apache.thrift.annotation.Nullable LeaseExtension _elem52;
-                for (int _i53 = 0; _i53 < _list51.size; ++_i53)
+                org.apache.thrift.protocol.TList _list59 = iprot.readListBegin();
+                struct.leaseExtensions = new java.util.ArrayList<LeaseExtension>(_list59.size);
+                @org.apache.thrift.annotation.Nullable LeaseExtension _elem60;
+                for (int _i61 = 0; _i61 < _list59.size; ++_i61)
                 {
-                  _elem52 = new LeaseExtension();
-                  _elem52.read(iprot);
-                  struct.leaseExtensions.add(_elem52);
+                  _elem60 = new LeaseExtension();
+                  _elem60.read(iprot);
+                  struct.leaseExtensions.add(_elem60);
                 }
                 iprot.readListEnd();
               }
@@ -666,6 +778,25 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
             if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
               struct.epoch = iprot.readI64();
               struct.setEpochIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 5: // ACCESS_KEYS
+            if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
+              {
+                org.apache.thrift.protocol.TList _list62 = iprot.readListBegin();
+                struct.accessKeys = new java.util.ArrayList<AccessKey>(_list62.size);
+                @org.apache.thrift.annotation.Nullable AccessKey _elem63;
+                for (int _i64 = 0; _i64 < _list62.size; ++_i64)
+                {
+                  _elem63 = new AccessKey();
+                  _elem63.read(iprot);
+                  struct.accessKeys.add(_elem63);
+                }
+                iprot.readListEnd();
+              }
+              struct.setAccessKeysIsSet(true);
             } else { 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
@@ -693,9 +824,9 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         oprot.writeFieldBegin(DELETE_CHUNKS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I64, struct.deleteChunks.size()));
-          for (long _iter54 : struct.deleteChunks)
+          for (long _iter65 : struct.deleteChunks)
           {
-            oprot.writeI64(_iter54);
+            oprot.writeI64(_iter65);
           }
           oprot.writeListEnd();
         }
@@ -705,9 +836,9 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         oprot.writeFieldBegin(LEASE_EXTENSIONS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.leaseExtensions.size()));
-          for (LeaseExtension _iter55 : struct.leaseExtensions)
+          for (LeaseExtension _iter66 : struct.leaseExtensions)
           {
-            _iter55.write(oprot);
+            _iter66.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -720,6 +851,20 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
         oprot.writeFieldBegin(EPOCH_FIELD_DESC);
         oprot.writeI64(struct.epoch);
         oprot.writeFieldEnd();
+      }
+      if (struct.accessKeys != null) {
+        if (struct.isSetAccessKeys()) {
+          oprot.writeFieldBegin(ACCESS_KEYS_FIELD_DESC);
+          {
+            oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.accessKeys.size()));
+            for (AccessKey _iter67 : struct.accessKeys)
+            {
+              _iter67.write(oprot);
+            }
+            oprot.writeListEnd();
+          }
+          oprot.writeFieldEnd();
+        }
       }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
@@ -741,16 +886,16 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.deleteChunks.size());
-        for (long _iter56 : struct.deleteChunks)
+        for (long _iter68 : struct.deleteChunks)
         {
-          oprot.writeI64(_iter56);
+          oprot.writeI64(_iter68);
         }
       }
       {
         oprot.writeI32(struct.leaseExtensions.size());
-        for (LeaseExtension _iter57 : struct.leaseExtensions)
+        for (LeaseExtension _iter69 : struct.leaseExtensions)
         {
-          _iter57.write(oprot);
+          _iter69.write(oprot);
         }
       }
       oprot.writeI64(struct.heartbeatIntervalMillis);
@@ -758,9 +903,21 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
       if (struct.isSetEpoch()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetAccessKeys()) {
+        optionals.set(1);
+      }
+      oprot.writeBitSet(optionals, 2);
       if (struct.isSetEpoch()) {
         oprot.writeI64(struct.epoch);
+      }
+      if (struct.isSetAccessKeys()) {
+        {
+          oprot.writeI32(struct.accessKeys.size());
+          for (AccessKey _iter70 : struct.accessKeys)
+          {
+            _iter70.write(oprot);
+          }
+        }
       }
     }
 
@@ -768,34 +925,48 @@ public class HeartbeatReply implements org.apache.thrift.TBase<HeartbeatReply, H
     public void read(org.apache.thrift.protocol.TProtocol prot, HeartbeatReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list58 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
-        struct.deleteChunks = new java.util.ArrayList<java.lang.Long>(_list58.size);
-        long _elem59;
-        for (int _i60 = 0; _i60 < _list58.size; ++_i60)
+        org.apache.thrift.protocol.TList _list71 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
+        struct.deleteChunks = new java.util.ArrayList<java.lang.Long>(_list71.size);
+        long _elem72;
+        for (int _i73 = 0; _i73 < _list71.size; ++_i73)
         {
-          _elem59 = iprot.readI64();
-          struct.deleteChunks.add(_elem59);
+          _elem72 = iprot.readI64();
+          struct.deleteChunks.add(_elem72);
         }
       }
       struct.setDeleteChunksIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list61 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.leaseExtensions = new java.util.ArrayList<LeaseExtension>(_list61.size);
-        @org.apache.thrift.annotation.Nullable LeaseExtension _elem62;
-        for (int _i63 = 0; _i63 < _list61.size; ++_i63)
+        org.apache.thrift.protocol.TList _list74 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.leaseExtensions = new java.util.ArrayList<LeaseExtension>(_list74.size);
+        @org.apache.thrift.annotation.Nullable LeaseExtension _elem75;
+        for (int _i76 = 0; _i76 < _list74.size; ++_i76)
         {
-          _elem62 = new LeaseExtension();
-          _elem62.read(iprot);
-          struct.leaseExtensions.add(_elem62);
+          _elem75 = new LeaseExtension();
+          _elem75.read(iprot);
+          struct.leaseExtensions.add(_elem75);
         }
       }
       struct.setLeaseExtensionsIsSet(true);
       struct.heartbeatIntervalMillis = iprot.readI64();
       struct.setHeartbeatIntervalMillisIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(2);
       if (incoming.get(0)) {
         struct.epoch = iprot.readI64();
         struct.setEpochIsSet(true);
+      }
+      if (incoming.get(1)) {
+        {
+          org.apache.thrift.protocol.TList _list77 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+          struct.accessKeys = new java.util.ArrayList<AccessKey>(_list77.size);
+          @org.apache.thrift.annotation.Nullable AccessKey _elem78;
+          for (int _i79 = 0; _i79 < _list77.size; ++_i79)
+          {
+            _elem78 = new AccessKey();
+            _elem78.read(iprot);
+            struct.accessKeys.add(_elem78);
+          }
+        }
+        struct.setAccessKeysIsSet(true);
       }
     }
   }

@@ -1017,14 +1017,14 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
           case 5: // CHUNKS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list24 = iprot.readListBegin();
-                struct.chunks = new java.util.ArrayList<ChunkReport>(_list24.size);
-                @org.apache.thrift.annotation.Nullable ChunkReport _elem25;
-                for (int _i26 = 0; _i26 < _list24.size; ++_i26)
+                org.apache.thrift.protocol.TList _list32 = iprot.readListBegin();
+                struct.chunks = new java.util.ArrayList<ChunkReport>(_list32.size);
+                @org.apache.thrift.annotation.Nullable ChunkReport _elem33;
+                for (int _i34 = 0; _i34 < _list32.size; ++_i34)
                 {
-                  _elem25 = new ChunkReport();
-                  _elem25.read(iprot);
-                  struct.chunks.add(_elem25);
+                  _elem33 = new ChunkReport();
+                  _elem33.read(iprot);
+                  struct.chunks.add(_elem33);
                 }
                 iprot.readListEnd();
               }
@@ -1036,13 +1036,13 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
           case 6: // LEASE_EXTENSION_REQUESTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list27 = iprot.readListBegin();
-                struct.leaseExtensionRequests = new java.util.ArrayList<java.lang.Long>(_list27.size);
-                long _elem28;
-                for (int _i29 = 0; _i29 < _list27.size; ++_i29)
+                org.apache.thrift.protocol.TList _list35 = iprot.readListBegin();
+                struct.leaseExtensionRequests = new java.util.ArrayList<java.lang.Long>(_list35.size);
+                long _elem36;
+                for (int _i37 = 0; _i37 < _list35.size; ++_i37)
                 {
-                  _elem28 = iprot.readI64();
-                  struct.leaseExtensionRequests.add(_elem28);
+                  _elem36 = iprot.readI64();
+                  struct.leaseExtensionRequests.add(_elem36);
                 }
                 iprot.readListEnd();
               }
@@ -1054,13 +1054,13 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
           case 7: // CORRUPT_CHUNKS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list30 = iprot.readListBegin();
-                struct.corruptChunks = new java.util.ArrayList<java.lang.Long>(_list30.size);
-                long _elem31;
-                for (int _i32 = 0; _i32 < _list30.size; ++_i32)
+                org.apache.thrift.protocol.TList _list38 = iprot.readListBegin();
+                struct.corruptChunks = new java.util.ArrayList<java.lang.Long>(_list38.size);
+                long _elem39;
+                for (int _i40 = 0; _i40 < _list38.size; ++_i40)
                 {
-                  _elem31 = iprot.readI64();
-                  struct.corruptChunks.add(_elem31);
+                  _elem39 = iprot.readI64();
+                  struct.corruptChunks.add(_elem39);
                 }
                 iprot.readListEnd();
               }
@@ -1119,9 +1119,9 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
         oprot.writeFieldBegin(CHUNKS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.chunks.size()));
-          for (ChunkReport _iter33 : struct.chunks)
+          for (ChunkReport _iter41 : struct.chunks)
           {
-            _iter33.write(oprot);
+            _iter41.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -1131,9 +1131,9 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
         oprot.writeFieldBegin(LEASE_EXTENSION_REQUESTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I64, struct.leaseExtensionRequests.size()));
-          for (long _iter34 : struct.leaseExtensionRequests)
+          for (long _iter42 : struct.leaseExtensionRequests)
           {
-            oprot.writeI64(_iter34);
+            oprot.writeI64(_iter42);
           }
           oprot.writeListEnd();
         }
@@ -1143,9 +1143,9 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
         oprot.writeFieldBegin(CORRUPT_CHUNKS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I64, struct.corruptChunks.size()));
-          for (long _iter35 : struct.corruptChunks)
+          for (long _iter43 : struct.corruptChunks)
           {
-            oprot.writeI64(_iter35);
+            oprot.writeI64(_iter43);
           }
           oprot.writeListEnd();
         }
@@ -1182,23 +1182,23 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
       oprot.writeI64(struct.usedBytes);
       {
         oprot.writeI32(struct.chunks.size());
-        for (ChunkReport _iter36 : struct.chunks)
+        for (ChunkReport _iter44 : struct.chunks)
         {
-          _iter36.write(oprot);
+          _iter44.write(oprot);
         }
       }
       {
         oprot.writeI32(struct.leaseExtensionRequests.size());
-        for (long _iter37 : struct.leaseExtensionRequests)
+        for (long _iter45 : struct.leaseExtensionRequests)
         {
-          oprot.writeI64(_iter37);
+          oprot.writeI64(_iter45);
         }
       }
       {
         oprot.writeI32(struct.corruptChunks.size());
-        for (long _iter38 : struct.corruptChunks)
+        for (long _iter46 : struct.corruptChunks)
         {
-          oprot.writeI64(_iter38);
+          oprot.writeI64(_iter46);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -1224,36 +1224,36 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
       struct.usedBytes = iprot.readI64();
       struct.setUsedBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list39 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.chunks = new java.util.ArrayList<ChunkReport>(_list39.size);
-        @org.apache.thrift.annotation.Nullable ChunkReport _elem40;
-        for (int _i41 = 0; _i41 < _list39.size; ++_i41)
+        org.apache.thrift.protocol.TList _list47 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.chunks = new java.util.ArrayList<ChunkReport>(_list47.size);
+        @org.apache.thrift.annotation.Nullable ChunkReport _elem48;
+        for (int _i49 = 0; _i49 < _list47.size; ++_i49)
         {
-          _elem40 = new ChunkReport();
-          _elem40.read(iprot);
-          struct.chunks.add(_elem40);
+          _elem48 = new ChunkReport();
+          _elem48.read(iprot);
+          struct.chunks.add(_elem48);
         }
       }
       struct.setChunksIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list42 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
-        struct.leaseExtensionRequests = new java.util.ArrayList<java.lang.Long>(_list42.size);
-        long _elem43;
-        for (int _i44 = 0; _i44 < _list42.size; ++_i44)
+        org.apache.thrift.protocol.TList _list50 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
+        struct.leaseExtensionRequests = new java.util.ArrayList<java.lang.Long>(_list50.size);
+        long _elem51;
+        for (int _i52 = 0; _i52 < _list50.size; ++_i52)
         {
-          _elem43 = iprot.readI64();
-          struct.leaseExtensionRequests.add(_elem43);
+          _elem51 = iprot.readI64();
+          struct.leaseExtensionRequests.add(_elem51);
         }
       }
       struct.setLeaseExtensionRequestsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list45 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
-        struct.corruptChunks = new java.util.ArrayList<java.lang.Long>(_list45.size);
-        long _elem46;
-        for (int _i47 = 0; _i47 < _list45.size; ++_i47)
+        org.apache.thrift.protocol.TList _list53 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
+        struct.corruptChunks = new java.util.ArrayList<java.lang.Long>(_list53.size);
+        long _elem54;
+        for (int _i55 = 0; _i55 < _list53.size; ++_i55)
         {
-          _elem46 = iprot.readI64();
-          struct.corruptChunks.add(_elem46);
+          _elem54 = iprot.readI64();
+          struct.corruptChunks.add(_elem54);
         }
       }
       struct.setCorruptChunksIsSet(true);

@@ -437,14 +437,14 @@ public class ListingEntry implements org.apache.thrift.TBase<ListingEntry, Listi
           case 2: // CHUNKS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list72 = iprot.readListBegin();
-                struct.chunks = new java.util.ArrayList<ChunkLocation>(_list72.size);
-                @org.apache.thrift.annotation.Nullable ChunkLocation _elem73;
-                for (int _i74 = 0; _i74 < _list72.size; ++_i74)
+                org.apache.thrift.protocol.TList _list88 = iprot.readListBegin();
+                struct.chunks = new java.util.ArrayList<ChunkLocation>(_list88.size);
+                @org.apache.thrift.annotation.Nullable ChunkLocation _elem89;
+                for (int _i90 = 0; _i90 < _list88.size; ++_i90)
                 {
-                  _elem73 = new ChunkLocation();
-                  _elem73.read(iprot);
-                  struct.chunks.add(_elem73);
+                  _elem89 = new ChunkLocation();
+                  _elem89.read(iprot);
+                  struct.chunks.add(_elem89);
                 }
                 iprot.readListEnd();
               }
@@ -479,9 +479,9 @@ public class ListingEntry implements org.apache.thrift.TBase<ListingEntry, Listi
           oprot.writeFieldBegin(CHUNKS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.chunks.size()));
-            for (ChunkLocation _iter75 : struct.chunks)
+            for (ChunkLocation _iter91 : struct.chunks)
             {
-              _iter75.write(oprot);
+              _iter91.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -515,9 +515,9 @@ public class ListingEntry implements org.apache.thrift.TBase<ListingEntry, Listi
       if (struct.isSetChunks()) {
         {
           oprot.writeI32(struct.chunks.size());
-          for (ChunkLocation _iter76 : struct.chunks)
+          for (ChunkLocation _iter92 : struct.chunks)
           {
-            _iter76.write(oprot);
+            _iter92.write(oprot);
           }
         }
       }
@@ -532,14 +532,14 @@ public class ListingEntry implements org.apache.thrift.TBase<ListingEntry, Listi
       java.util.BitSet incoming = iprot.readBitSet(1);
       if (incoming.get(0)) {
         {
-          org.apache.thrift.protocol.TList _list77 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-          struct.chunks = new java.util.ArrayList<ChunkLocation>(_list77.size);
-          @org.apache.thrift.annotation.Nullable ChunkLocation _elem78;
-          for (int _i79 = 0; _i79 < _list77.size; ++_i79)
+          org.apache.thrift.protocol.TList _list93 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+          struct.chunks = new java.util.ArrayList<ChunkLocation>(_list93.size);
+          @org.apache.thrift.annotation.Nullable ChunkLocation _elem94;
+          for (int _i95 = 0; _i95 < _list93.size; ++_i95)
           {
-            _elem78 = new ChunkLocation();
-            _elem78.read(iprot);
-            struct.chunks.add(_elem78);
+            _elem94 = new ChunkLocation();
+            _elem94.read(iprot);
+            struct.chunks.add(_elem94);
           }
         }
         struct.setChunksIsSet(true);

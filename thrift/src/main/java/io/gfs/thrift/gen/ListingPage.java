@@ -431,14 +431,14 @@ public class ListingPage implements org.apache.thrift.TBase<ListingPage, Listing
           case 1: // ENTRIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list80 = iprot.readListBegin();
-                struct.entries = new java.util.ArrayList<ListingEntry>(_list80.size);
-                @org.apache.thrift.annotation.Nullable ListingEntry _elem81;
-                for (int _i82 = 0; _i82 < _list80.size; ++_i82)
+                org.apache.thrift.protocol.TList _list96 = iprot.readListBegin();
+                struct.entries = new java.util.ArrayList<ListingEntry>(_list96.size);
+                @org.apache.thrift.annotation.Nullable ListingEntry _elem97;
+                for (int _i98 = 0; _i98 < _list96.size; ++_i98)
                 {
-                  _elem81 = new ListingEntry();
-                  _elem81.read(iprot);
-                  struct.entries.add(_elem81);
+                  _elem97 = new ListingEntry();
+                  _elem97.read(iprot);
+                  struct.entries.add(_elem97);
                 }
                 iprot.readListEnd();
               }
@@ -478,9 +478,9 @@ public class ListingPage implements org.apache.thrift.TBase<ListingPage, Listing
         oprot.writeFieldBegin(ENTRIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.entries.size()));
-          for (ListingEntry _iter83 : struct.entries)
+          for (ListingEntry _iter99 : struct.entries)
           {
-            _iter83.write(oprot);
+            _iter99.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -509,9 +509,9 @@ public class ListingPage implements org.apache.thrift.TBase<ListingPage, Listing
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.entries.size());
-        for (ListingEntry _iter84 : struct.entries)
+        for (ListingEntry _iter100 : struct.entries)
         {
-          _iter84.write(oprot);
+          _iter100.write(oprot);
         }
       }
       oprot.writeBool(struct.hasMore);
@@ -521,14 +521,14 @@ public class ListingPage implements org.apache.thrift.TBase<ListingPage, Listing
     public void read(org.apache.thrift.protocol.TProtocol prot, ListingPage struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list85 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.entries = new java.util.ArrayList<ListingEntry>(_list85.size);
-        @org.apache.thrift.annotation.Nullable ListingEntry _elem86;
-        for (int _i87 = 0; _i87 < _list85.size; ++_i87)
+        org.apache.thrift.protocol.TList _list101 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.entries = new java.util.ArrayList<ListingEntry>(_list101.size);
+        @org.apache.thrift.annotation.Nullable ListingEntry _elem102;
+        for (int _i103 = 0; _i103 < _list101.size; ++_i103)
         {
-          _elem86 = new ListingEntry();
-          _elem86.read(iprot);
-          struct.entries.add(_elem86);
+          _elem102 = new ListingEntry();
+          _elem102.read(iprot);
+          struct.entries.add(_elem102);
         }
       }
       struct.setEntriesIsSet(true);

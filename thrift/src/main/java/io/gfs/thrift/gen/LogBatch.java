@@ -608,13 +608,13 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
           case 3: // FRAMES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list88 = iprot.readListBegin();
-                struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list88.size);
-                @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem89;
-                for (int _i90 = 0; _i90 < _list88.size; ++_i90)
+                org.apache.thrift.protocol.TList _list104 = iprot.readListBegin();
+                struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list104.size);
+                @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem105;
+                for (int _i106 = 0; _i106 < _list104.size; ++_i106)
                 {
-                  _elem89 = iprot.readBinary();
-                  struct.frames.add(_elem89);
+                  _elem105 = iprot.readBinary();
+                  struct.frames.add(_elem105);
                 }
                 iprot.readListEnd();
               }
@@ -663,9 +663,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         oprot.writeFieldBegin(FRAMES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.frames.size()));
-          for (java.nio.ByteBuffer _iter91 : struct.frames)
+          for (java.nio.ByteBuffer _iter107 : struct.frames)
           {
-            oprot.writeBinary(_iter91);
+            oprot.writeBinary(_iter107);
           }
           oprot.writeListEnd();
         }
@@ -698,9 +698,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       oprot.writeI64(struct.firstSequence);
       {
         oprot.writeI32(struct.frames.size());
-        for (java.nio.ByteBuffer _iter92 : struct.frames)
+        for (java.nio.ByteBuffer _iter108 : struct.frames)
         {
-          oprot.writeBinary(_iter92);
+          oprot.writeBinary(_iter108);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -721,13 +721,13 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       struct.firstSequence = iprot.readI64();
       struct.setFirstSequenceIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list93 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list93.size);
-        @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem94;
-        for (int _i95 = 0; _i95 < _list93.size; ++_i95)
+        org.apache.thrift.protocol.TList _list109 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list109.size);
+        @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem110;
+        for (int _i111 = 0; _i111 < _list109.size; ++_i111)
         {
-          _elem94 = iprot.readBinary();
-          struct.frames.add(_elem94);
+          _elem110 = iprot.readBinary();
+          struct.frames.add(_elem110);
         }
       }
       struct.setFramesIsSet(true);

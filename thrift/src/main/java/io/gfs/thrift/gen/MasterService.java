@@ -8530,14 +8530,14 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list112 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<FileInfo>(_list112.size);
-                  @org.apache.thrift.annotation.Nullable FileInfo _elem113;
-                  for (int _i114 = 0; _i114 < _list112.size; ++_i114)
+                  org.apache.thrift.protocol.TList _list128 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<FileInfo>(_list128.size);
+                  @org.apache.thrift.annotation.Nullable FileInfo _elem129;
+                  for (int _i130 = 0; _i130 < _list128.size; ++_i130)
                   {
-                    _elem113 = new FileInfo();
-                    _elem113.read(iprot);
-                    struct.success.add(_elem113);
+                    _elem129 = new FileInfo();
+                    _elem129.read(iprot);
+                    struct.success.add(_elem129);
                   }
                   iprot.readListEnd();
                 }
@@ -8575,9 +8575,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.success.size()));
-            for (FileInfo _iter115 : struct.success)
+            for (FileInfo _iter131 : struct.success)
             {
-              _iter115.write(oprot);
+              _iter131.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -8617,9 +8617,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (FileInfo _iter116 : struct.success)
+            for (FileInfo _iter132 : struct.success)
             {
-              _iter116.write(oprot);
+              _iter132.write(oprot);
             }
           }
         }
@@ -8634,14 +8634,14 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list117 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.success = new java.util.ArrayList<FileInfo>(_list117.size);
-            @org.apache.thrift.annotation.Nullable FileInfo _elem118;
-            for (int _i119 = 0; _i119 < _list117.size; ++_i119)
+            org.apache.thrift.protocol.TList _list133 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.success = new java.util.ArrayList<FileInfo>(_list133.size);
+            @org.apache.thrift.annotation.Nullable FileInfo _elem134;
+            for (int _i135 = 0; _i135 < _list133.size; ++_i135)
             {
-              _elem118 = new FileInfo();
-              _elem118.read(iprot);
-              struct.success.add(_elem118);
+              _elem134 = new FileInfo();
+              _elem134.read(iprot);
+              struct.success.add(_elem134);
             }
           }
           struct.setSuccessIsSet(true);
@@ -13909,14 +13909,14 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list120 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<FileInfo>(_list120.size);
-                  @org.apache.thrift.annotation.Nullable FileInfo _elem121;
-                  for (int _i122 = 0; _i122 < _list120.size; ++_i122)
+                  org.apache.thrift.protocol.TList _list136 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<FileInfo>(_list136.size);
+                  @org.apache.thrift.annotation.Nullable FileInfo _elem137;
+                  for (int _i138 = 0; _i138 < _list136.size; ++_i138)
                   {
-                    _elem121 = new FileInfo();
-                    _elem121.read(iprot);
-                    struct.success.add(_elem121);
+                    _elem137 = new FileInfo();
+                    _elem137.read(iprot);
+                    struct.success.add(_elem137);
                   }
                   iprot.readListEnd();
                 }
@@ -13954,9 +13954,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.success.size()));
-            for (FileInfo _iter123 : struct.success)
+            for (FileInfo _iter139 : struct.success)
             {
-              _iter123.write(oprot);
+              _iter139.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -13996,9 +13996,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (FileInfo _iter124 : struct.success)
+            for (FileInfo _iter140 : struct.success)
             {
-              _iter124.write(oprot);
+              _iter140.write(oprot);
             }
           }
         }
@@ -14013,14 +14013,14 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list125 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.success = new java.util.ArrayList<FileInfo>(_list125.size);
-            @org.apache.thrift.annotation.Nullable FileInfo _elem126;
-            for (int _i127 = 0; _i127 < _list125.size; ++_i127)
+            org.apache.thrift.protocol.TList _list141 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.success = new java.util.ArrayList<FileInfo>(_list141.size);
+            @org.apache.thrift.annotation.Nullable FileInfo _elem142;
+            for (int _i143 = 0; _i143 < _list141.size; ++_i143)
             {
-              _elem126 = new FileInfo();
-              _elem126.read(iprot);
-              struct.success.add(_elem126);
+              _elem142 = new FileInfo();
+              _elem142.read(iprot);
+              struct.success.add(_elem142);
             }
           }
           struct.setSuccessIsSet(true);
@@ -25061,13 +25061,13 @@ public class MasterService {
             case 2: // SOURCES
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list128 = iprot.readListBegin();
-                  struct.sources = new java.util.ArrayList<java.lang.String>(_list128.size);
-                  @org.apache.thrift.annotation.Nullable java.lang.String _elem129;
-                  for (int _i130 = 0; _i130 < _list128.size; ++_i130)
+                  org.apache.thrift.protocol.TList _list144 = iprot.readListBegin();
+                  struct.sources = new java.util.ArrayList<java.lang.String>(_list144.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem145;
+                  for (int _i146 = 0; _i146 < _list144.size; ++_i146)
                   {
-                    _elem129 = iprot.readString();
-                    struct.sources.add(_elem129);
+                    _elem145 = iprot.readString();
+                    struct.sources.add(_elem145);
                   }
                   iprot.readListEnd();
                 }
@@ -25101,9 +25101,9 @@ public class MasterService {
           oprot.writeFieldBegin(SOURCES_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.sources.size()));
-            for (java.lang.String _iter131 : struct.sources)
+            for (java.lang.String _iter147 : struct.sources)
             {
-              oprot.writeString(_iter131);
+              oprot.writeString(_iter147);
             }
             oprot.writeListEnd();
           }
@@ -25141,9 +25141,9 @@ public class MasterService {
         if (struct.isSetSources()) {
           {
             oprot.writeI32(struct.sources.size());
-            for (java.lang.String _iter132 : struct.sources)
+            for (java.lang.String _iter148 : struct.sources)
             {
-              oprot.writeString(_iter132);
+              oprot.writeString(_iter148);
             }
           }
         }
@@ -25159,13 +25159,13 @@ public class MasterService {
         }
         if (incoming.get(1)) {
           {
-            org.apache.thrift.protocol.TList _list133 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-            struct.sources = new java.util.ArrayList<java.lang.String>(_list133.size);
-            @org.apache.thrift.annotation.Nullable java.lang.String _elem134;
-            for (int _i135 = 0; _i135 < _list133.size; ++_i135)
+            org.apache.thrift.protocol.TList _list149 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.sources = new java.util.ArrayList<java.lang.String>(_list149.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem150;
+            for (int _i151 = 0; _i151 < _list149.size; ++_i151)
             {
-              _elem134 = iprot.readString();
-              struct.sources.add(_elem134);
+              _elem150 = iprot.readString();
+              struct.sources.add(_elem150);
             }
           }
           struct.setSourcesIsSet(true);
@@ -29042,13 +29042,13 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list136 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<java.lang.String>(_list136.size);
-                  @org.apache.thrift.annotation.Nullable java.lang.String _elem137;
-                  for (int _i138 = 0; _i138 < _list136.size; ++_i138)
+                  org.apache.thrift.protocol.TList _list152 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<java.lang.String>(_list152.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem153;
+                  for (int _i154 = 0; _i154 < _list152.size; ++_i154)
                   {
-                    _elem137 = iprot.readString();
-                    struct.success.add(_elem137);
+                    _elem153 = iprot.readString();
+                    struct.success.add(_elem153);
                   }
                   iprot.readListEnd();
                 }
@@ -29086,9 +29086,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.success.size()));
-            for (java.lang.String _iter139 : struct.success)
+            for (java.lang.String _iter155 : struct.success)
             {
-              oprot.writeString(_iter139);
+              oprot.writeString(_iter155);
             }
             oprot.writeListEnd();
           }
@@ -29128,9 +29128,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (java.lang.String _iter140 : struct.success)
+            for (java.lang.String _iter156 : struct.success)
             {
-              oprot.writeString(_iter140);
+              oprot.writeString(_iter156);
             }
           }
         }
@@ -29145,13 +29145,13 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list141 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-            struct.success = new java.util.ArrayList<java.lang.String>(_list141.size);
-            @org.apache.thrift.annotation.Nullable java.lang.String _elem142;
-            for (int _i143 = 0; _i143 < _list141.size; ++_i143)
+            org.apache.thrift.protocol.TList _list157 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.success = new java.util.ArrayList<java.lang.String>(_list157.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem158;
+            for (int _i159 = 0; _i159 < _list157.size; ++_i159)
             {
-              _elem142 = iprot.readString();
-              struct.success.add(_elem142);
+              _elem158 = iprot.readString();
+              struct.success.add(_elem158);
             }
           }
           struct.setSuccessIsSet(true);

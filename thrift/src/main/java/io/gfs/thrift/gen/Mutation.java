@@ -21,6 +21,7 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
   private static final org.apache.thrift.protocol.TField DATA_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("dataId", org.apache.thrift.protocol.TType.I64, (short)6);
   private static final org.apache.thrift.protocol.TField LENGTH_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("lengthBytes", org.apache.thrift.protocol.TType.I32, (short)7);
   private static final org.apache.thrift.protocol.TField SYNC_FIELD_DESC = new org.apache.thrift.protocol.TField("sync", org.apache.thrift.protocol.TType.BOOL, (short)8);
+  private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)9);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new MutationStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new MutationTupleSchemeFactory();
@@ -33,6 +34,7 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
   private long dataId; // required
   private int lengthBytes; // required
   private boolean sync; // required
+  private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -47,7 +49,11 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     OFFSET_BYTES((short)5, "offsetBytes"),
     DATA_ID((short)6, "dataId"),
     LENGTH_BYTES((short)7, "lengthBytes"),
-    SYNC((short)8, "sync");
+    SYNC((short)8, "sync"),
+    /**
+     * The client's WRITE token for handle, forwarded by the primary: the secondary verifies it too.
+     */
+    ACCESS_TOKEN((short)9, "accessToken");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -79,6 +85,8 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
           return LENGTH_BYTES;
         case 8: // SYNC
           return SYNC;
+        case 9: // ACCESS_TOKEN
+          return ACCESS_TOKEN;
         default:
           return null;
       }
@@ -130,6 +138,7 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
   private static final int __LENGTHBYTES_ISSET_ID = 5;
   private static final int __SYNC_ISSET_ID = 6;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -149,6 +158,8 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     tmpMap.put(_Fields.SYNC, new org.apache.thrift.meta_data.FieldMetaData("sync", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(Mutation.class, metaDataMap);
   }
@@ -199,6 +210,9 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     this.dataId = other.dataId;
     this.lengthBytes = other.lengthBytes;
     this.sync = other.sync;
+    if (other.isSetAccessToken()) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+    }
   }
 
   @Override
@@ -223,6 +237,7 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     this.lengthBytes = 0;
     setSyncIsSet(false);
     this.sync = false;
+    this.accessToken = null;
   }
 
   public long getHandle() {
@@ -419,6 +434,46 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SYNC_ISSET_ID, value);
   }
 
+  /**
+   * The client's WRITE token for handle, forwarded by the primary: the secondary verifies it too.
+   */
+  public byte[] getAccessToken() {
+    setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+    return accessToken == null ? null : accessToken.array();
+  }
+
+  public java.nio.ByteBuffer bufferForAccessToken() {
+    return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+  }
+
+  /**
+   * The client's WRITE token for handle, forwarded by the primary: the secondary verifies it too.
+   */
+  public Mutation setAccessToken(byte[] accessToken) {
+    this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null   : java.nio.ByteBuffer.wrap(accessToken.clone());
+    return this;
+  }
+
+  public Mutation setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+    this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    return this;
+  }
+
+  public void unsetAccessToken() {
+    this.accessToken = null;
+  }
+
+  /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+  public boolean isSetAccessToken() {
+    return this.accessToken != null;
+  }
+
+  public void setAccessTokenIsSet(boolean value) {
+    if (!value) {
+      this.accessToken = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -486,6 +541,18 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       }
       break;
 
+    case ACCESS_TOKEN:
+      if (value == null) {
+        unsetAccessToken();
+      } else {
+        if (value instanceof byte[]) {
+          setAccessToken((byte[])value);
+        } else {
+          setAccessToken((java.nio.ByteBuffer)value);
+        }
+      }
+      break;
+
     }
   }
 
@@ -517,6 +584,9 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     case SYNC:
       return isSync();
 
+    case ACCESS_TOKEN:
+      return getAccessToken();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -545,6 +615,8 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       return isSetLengthBytes();
     case SYNC:
       return isSetSync();
+    case ACCESS_TOKEN:
+      return isSetAccessToken();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -634,6 +706,15 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
         return false;
     }
 
+    boolean this_present_accessToken = true && this.isSetAccessToken();
+    boolean that_present_accessToken = true && that.isSetAccessToken();
+    if (this_present_accessToken || that_present_accessToken) {
+      if (!(this_present_accessToken && that_present_accessToken))
+        return false;
+      if (!this.accessToken.equals(that.accessToken))
+        return false;
+    }
+
     return true;
   }
 
@@ -658,6 +739,10 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     hashCode = hashCode * 8191 + lengthBytes;
 
     hashCode = hashCode * 8191 + ((sync) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+    if (isSetAccessToken())
+      hashCode = hashCode * 8191 + accessToken.hashCode();
 
     return hashCode;
   }
@@ -750,6 +835,16 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAccessToken()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -809,6 +904,16 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     sb.append("sync:");
     sb.append(this.sync);
     first = false;
+    if (isSetAccessToken()) {
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -930,6 +1035,14 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 9: // ACCESS_TOKEN
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.accessToken = iprot.readBinary();
+              struct.setAccessTokenIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -993,6 +1106,13 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       oprot.writeFieldBegin(SYNC_FIELD_DESC);
       oprot.writeBool(struct.sync);
       oprot.writeFieldEnd();
+      if (struct.accessToken != null) {
+        if (struct.isSetAccessToken()) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1019,6 +1139,14 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       oprot.writeI64(struct.dataId);
       oprot.writeI32(struct.lengthBytes);
       oprot.writeBool(struct.sync);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetAccessToken()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetAccessToken()) {
+        oprot.writeBinary(struct.accessToken);
+      }
     }
 
     @Override
@@ -1040,6 +1168,11 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       struct.setLengthBytesIsSet(true);
       struct.sync = iprot.readBool();
       struct.setSyncIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.accessToken = iprot.readBinary();
+        struct.setAccessTokenIsSet(true);
+      }
     }
   }
 

@@ -17,6 +17,7 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
   private static final org.apache.thrift.protocol.TField SECONDARIES_FIELD_DESC = new org.apache.thrift.protocol.TField("secondaries", org.apache.thrift.protocol.TType.LIST, (short)5);
   private static final org.apache.thrift.protocol.TField SYNC_FIELD_DESC = new org.apache.thrift.protocol.TField("sync", org.apache.thrift.protocol.TType.BOOL, (short)6);
   private static final org.apache.thrift.protocol.TField CHUNK_SIZE_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("chunkSizeBytes", org.apache.thrift.protocol.TType.I64, (short)7);
+  private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)8);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new RecordAppendRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new RecordAppendRequestTupleSchemeFactory();
@@ -28,6 +29,7 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
   private @org.apache.thrift.annotation.Nullable java.util.List<ServerAddress> secondaries; // required
   private boolean sync; // required
   private long chunkSizeBytes; // required
+  private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -40,7 +42,11 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     /**
      * The chunk size the master uses; the primary pads to it [0105].
      */
-    CHUNK_SIZE_BYTES((short)7, "chunkSizeBytes");
+    CHUNK_SIZE_BYTES((short)7, "chunkSizeBytes"),
+    /**
+     * WRITE access token for handle (from the lease).
+     */
+    ACCESS_TOKEN((short)8, "accessToken");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -70,6 +76,8 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           return SYNC;
         case 7: // CHUNK_SIZE_BYTES
           return CHUNK_SIZE_BYTES;
+        case 8: // ACCESS_TOKEN
+          return ACCESS_TOKEN;
         default:
           return null;
       }
@@ -120,6 +128,7 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
   private static final int __SYNC_ISSET_ID = 4;
   private static final int __CHUNKSIZEBYTES_ISSET_ID = 5;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -138,6 +147,8 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
     tmpMap.put(_Fields.CHUNK_SIZE_BYTES, new org.apache.thrift.meta_data.FieldMetaData("chunkSizeBytes", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(RecordAppendRequest.class, metaDataMap);
   }
@@ -188,6 +199,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     }
     this.sync = other.sync;
     this.chunkSizeBytes = other.chunkSizeBytes;
+    if (other.isSetAccessToken()) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+    }
   }
 
   @Override
@@ -210,6 +224,7 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     this.sync = false;
     setChunkSizeBytesIsSet(false);
     this.chunkSizeBytes = 0;
+    this.accessToken = null;
   }
 
   public long getHandle() {
@@ -397,6 +412,46 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CHUNKSIZEBYTES_ISSET_ID, value);
   }
 
+  /**
+   * WRITE access token for handle (from the lease).
+   */
+  public byte[] getAccessToken() {
+    setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+    return accessToken == null ? null : accessToken.array();
+  }
+
+  public java.nio.ByteBuffer bufferForAccessToken() {
+    return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+  }
+
+  /**
+   * WRITE access token for handle (from the lease).
+   */
+  public RecordAppendRequest setAccessToken(byte[] accessToken) {
+    this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null   : java.nio.ByteBuffer.wrap(accessToken.clone());
+    return this;
+  }
+
+  public RecordAppendRequest setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+    this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    return this;
+  }
+
+  public void unsetAccessToken() {
+    this.accessToken = null;
+  }
+
+  /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+  public boolean isSetAccessToken() {
+    return this.accessToken != null;
+  }
+
+  public void setAccessTokenIsSet(boolean value) {
+    if (!value) {
+      this.accessToken = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -456,6 +511,18 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       }
       break;
 
+    case ACCESS_TOKEN:
+      if (value == null) {
+        unsetAccessToken();
+      } else {
+        if (value instanceof byte[]) {
+          setAccessToken((byte[])value);
+        } else {
+          setAccessToken((java.nio.ByteBuffer)value);
+        }
+      }
+      break;
+
     }
   }
 
@@ -484,6 +551,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     case CHUNK_SIZE_BYTES:
       return getChunkSizeBytes();
 
+    case ACCESS_TOKEN:
+      return getAccessToken();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -510,6 +580,8 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       return isSetSync();
     case CHUNK_SIZE_BYTES:
       return isSetChunkSizeBytes();
+    case ACCESS_TOKEN:
+      return isSetAccessToken();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -590,6 +662,15 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         return false;
     }
 
+    boolean this_present_accessToken = true && this.isSetAccessToken();
+    boolean that_present_accessToken = true && that.isSetAccessToken();
+    if (this_present_accessToken || that_present_accessToken) {
+      if (!(this_present_accessToken && that_present_accessToken))
+        return false;
+      if (!this.accessToken.equals(that.accessToken))
+        return false;
+    }
+
     return true;
   }
 
@@ -612,6 +693,10 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     hashCode = hashCode * 8191 + ((sync) ? 131071 : 524287);
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(chunkSizeBytes);
+
+    hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+    if (isSetAccessToken())
+      hashCode = hashCode * 8191 + accessToken.hashCode();
 
     return hashCode;
   }
@@ -694,6 +779,16 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAccessToken()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -749,6 +844,16 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     sb.append("chunkSizeBytes:");
     sb.append(this.chunkSizeBytes);
     first = false;
+    if (isSetAccessToken()) {
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -840,14 +945,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           case 5: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list104 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list104.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem105;
-                for (int _i106 = 0; _i106 < _list104.size; ++_i106)
+                org.apache.thrift.protocol.TList _list120 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list120.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem121;
+                for (int _i122 = 0; _i122 < _list120.size; ++_i122)
                 {
-                  _elem105 = new ServerAddress();
-                  _elem105.read(iprot);
-                  struct.secondaries.add(_elem105);
+                  _elem121 = new ServerAddress();
+                  _elem121.read(iprot);
+                  struct.secondaries.add(_elem121);
                 }
                 iprot.readListEnd();
               }
@@ -868,6 +973,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
             if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
               struct.chunkSizeBytes = iprot.readI64();
               struct.setChunkSizeBytesIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 8: // ACCESS_TOKEN
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.accessToken = iprot.readBinary();
+              struct.setAccessTokenIsSet(true);
             } else { 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
@@ -922,9 +1035,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter107 : struct.secondaries)
+          for (ServerAddress _iter123 : struct.secondaries)
           {
-            _iter107.write(oprot);
+            _iter123.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -936,6 +1049,13 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       oprot.writeFieldBegin(CHUNK_SIZE_BYTES_FIELD_DESC);
       oprot.writeI64(struct.chunkSizeBytes);
       oprot.writeFieldEnd();
+      if (struct.accessToken != null) {
+        if (struct.isSetAccessToken()) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -960,13 +1080,21 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter108 : struct.secondaries)
+        for (ServerAddress _iter124 : struct.secondaries)
         {
-          _iter108.write(oprot);
+          _iter124.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
       oprot.writeI64(struct.chunkSizeBytes);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetAccessToken()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetAccessToken()) {
+        oprot.writeBinary(struct.accessToken);
+      }
     }
 
     @Override
@@ -981,14 +1109,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list109 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list109.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem110;
-        for (int _i111 = 0; _i111 < _list109.size; ++_i111)
+        org.apache.thrift.protocol.TList _list125 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list125.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem126;
+        for (int _i127 = 0; _i127 < _list125.size; ++_i127)
         {
-          _elem110 = new ServerAddress();
-          _elem110.read(iprot);
-          struct.secondaries.add(_elem110);
+          _elem126 = new ServerAddress();
+          _elem126.read(iprot);
+          struct.secondaries.add(_elem126);
         }
       }
       struct.setSecondariesIsSet(true);
@@ -996,6 +1124,11 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       struct.setSyncIsSet(true);
       struct.chunkSizeBytes = iprot.readI64();
       struct.setChunkSizeBytesIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.accessToken = iprot.readBinary();
+        struct.setAccessTokenIsSet(true);
+      }
     }
   }
 

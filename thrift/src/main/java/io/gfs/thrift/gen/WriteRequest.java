@@ -17,6 +17,7 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
   private static final org.apache.thrift.protocol.TField LENGTH_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("lengthBytes", org.apache.thrift.protocol.TType.I32, (short)5);
   private static final org.apache.thrift.protocol.TField SECONDARIES_FIELD_DESC = new org.apache.thrift.protocol.TField("secondaries", org.apache.thrift.protocol.TType.LIST, (short)6);
   private static final org.apache.thrift.protocol.TField SYNC_FIELD_DESC = new org.apache.thrift.protocol.TField("sync", org.apache.thrift.protocol.TType.BOOL, (short)7);
+  private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)8);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new WriteRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new WriteRequestTupleSchemeFactory();
@@ -28,6 +29,7 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
   private int lengthBytes; // required
   private @org.apache.thrift.annotation.Nullable java.util.List<ServerAddress> secondaries; // required
   private boolean sync; // required
+  private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -40,7 +42,11 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
     /**
      * fsync on every replica before replying (hsync and close).
      */
-    SYNC((short)7, "sync");
+    SYNC((short)7, "sync"),
+    /**
+     * WRITE access token for handle (from the lease).
+     */
+    ACCESS_TOKEN((short)8, "accessToken");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -70,6 +76,8 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
           return SECONDARIES;
         case 7: // SYNC
           return SYNC;
+        case 8: // ACCESS_TOKEN
+          return ACCESS_TOKEN;
         default:
           return null;
       }
@@ -120,6 +128,7 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
   private static final int __LENGTHBYTES_ISSET_ID = 4;
   private static final int __SYNC_ISSET_ID = 5;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -138,6 +147,8 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
             new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ServerAddress.class))));
     tmpMap.put(_Fields.SYNC, new org.apache.thrift.meta_data.FieldMetaData("sync", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(WriteRequest.class, metaDataMap);
   }
@@ -188,6 +199,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       this.secondaries = __this__secondaries;
     }
     this.sync = other.sync;
+    if (other.isSetAccessToken()) {
+      this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
+    }
   }
 
   @Override
@@ -210,6 +224,7 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
     this.secondaries = null;
     setSyncIsSet(false);
     this.sync = false;
+    this.accessToken = null;
   }
 
   public long getHandle() {
@@ -397,6 +412,46 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SYNC_ISSET_ID, value);
   }
 
+  /**
+   * WRITE access token for handle (from the lease).
+   */
+  public byte[] getAccessToken() {
+    setAccessToken(org.apache.thrift.TBaseHelper.rightSize(accessToken));
+    return accessToken == null ? null : accessToken.array();
+  }
+
+  public java.nio.ByteBuffer bufferForAccessToken() {
+    return org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+  }
+
+  /**
+   * WRITE access token for handle (from the lease).
+   */
+  public WriteRequest setAccessToken(byte[] accessToken) {
+    this.accessToken = accessToken == null ? (java.nio.ByteBuffer)null   : java.nio.ByteBuffer.wrap(accessToken.clone());
+    return this;
+  }
+
+  public WriteRequest setAccessToken(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken) {
+    this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(accessToken);
+    return this;
+  }
+
+  public void unsetAccessToken() {
+    this.accessToken = null;
+  }
+
+  /** Returns true if field accessToken is set (has been assigned a value) and false otherwise */
+  public boolean isSetAccessToken() {
+    return this.accessToken != null;
+  }
+
+  public void setAccessTokenIsSet(boolean value) {
+    if (!value) {
+      this.accessToken = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -456,6 +511,18 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       }
       break;
 
+    case ACCESS_TOKEN:
+      if (value == null) {
+        unsetAccessToken();
+      } else {
+        if (value instanceof byte[]) {
+          setAccessToken((byte[])value);
+        } else {
+          setAccessToken((java.nio.ByteBuffer)value);
+        }
+      }
+      break;
+
     }
   }
 
@@ -484,6 +551,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
     case SYNC:
       return isSync();
 
+    case ACCESS_TOKEN:
+      return getAccessToken();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -510,6 +580,8 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       return isSetSecondaries();
     case SYNC:
       return isSetSync();
+    case ACCESS_TOKEN:
+      return isSetAccessToken();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -590,6 +662,15 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
         return false;
     }
 
+    boolean this_present_accessToken = true && this.isSetAccessToken();
+    boolean that_present_accessToken = true && that.isSetAccessToken();
+    if (this_present_accessToken || that_present_accessToken) {
+      if (!(this_present_accessToken && that_present_accessToken))
+        return false;
+      if (!this.accessToken.equals(that.accessToken))
+        return false;
+    }
+
     return true;
   }
 
@@ -612,6 +693,10 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       hashCode = hashCode * 8191 + secondaries.hashCode();
 
     hashCode = hashCode * 8191 + ((sync) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
+    if (isSetAccessToken())
+      hashCode = hashCode * 8191 + accessToken.hashCode();
 
     return hashCode;
   }
@@ -694,6 +779,16 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetAccessToken(), other.isSetAccessToken());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAccessToken()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessToken, other.accessToken);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -749,6 +844,16 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
     sb.append("sync:");
     sb.append(this.sync);
     first = false;
+    if (isSetAccessToken()) {
+      if (!first) sb.append(", ");
+      sb.append("accessToken:");
+      if (this.accessToken == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -848,14 +953,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
           case 6: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list96 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list96.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem97;
-                for (int _i98 = 0; _i98 < _list96.size; ++_i98)
+                org.apache.thrift.protocol.TList _list112 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list112.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem113;
+                for (int _i114 = 0; _i114 < _list112.size; ++_i114)
                 {
-                  _elem97 = new ServerAddress();
-                  _elem97.read(iprot);
-                  struct.secondaries.add(_elem97);
+                  _elem113 = new ServerAddress();
+                  _elem113.read(iprot);
+                  struct.secondaries.add(_elem113);
                 }
                 iprot.readListEnd();
               }
@@ -868,6 +973,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
             if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
               struct.sync = iprot.readBool();
               struct.setSyncIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 8: // ACCESS_TOKEN
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.accessToken = iprot.readBinary();
+              struct.setAccessTokenIsSet(true);
             } else { 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
@@ -925,9 +1038,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter99 : struct.secondaries)
+          for (ServerAddress _iter115 : struct.secondaries)
           {
-            _iter99.write(oprot);
+            _iter115.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -936,6 +1049,13 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       oprot.writeFieldBegin(SYNC_FIELD_DESC);
       oprot.writeBool(struct.sync);
       oprot.writeFieldEnd();
+      if (struct.accessToken != null) {
+        if (struct.isSetAccessToken()) {
+          oprot.writeFieldBegin(ACCESS_TOKEN_FIELD_DESC);
+          oprot.writeBinary(struct.accessToken);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -961,12 +1081,20 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter100 : struct.secondaries)
+        for (ServerAddress _iter116 : struct.secondaries)
         {
-          _iter100.write(oprot);
+          _iter116.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetAccessToken()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetAccessToken()) {
+        oprot.writeBinary(struct.accessToken);
+      }
     }
 
     @Override
@@ -983,19 +1111,24 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list101 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list101.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem102;
-        for (int _i103 = 0; _i103 < _list101.size; ++_i103)
+        org.apache.thrift.protocol.TList _list117 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list117.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem118;
+        for (int _i119 = 0; _i119 < _list117.size; ++_i119)
         {
-          _elem102 = new ServerAddress();
-          _elem102.read(iprot);
-          struct.secondaries.add(_elem102);
+          _elem118 = new ServerAddress();
+          _elem118.read(iprot);
+          struct.secondaries.add(_elem118);
         }
       }
       struct.setSecondariesIsSet(true);
       struct.sync = iprot.readBool();
       struct.setSyncIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.accessToken = iprot.readBinary();
+        struct.setAccessTokenIsSet(true);
+      }
     }
   }
 

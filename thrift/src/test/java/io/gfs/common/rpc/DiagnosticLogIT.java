@@ -99,10 +99,10 @@ class DiagnosticLogIT {
   void everyCallIsLoggedInOrderWithCallerDurationAndOutcomeButNoFileData() throws Exception {
     Path logDir = dir.resolve("diag");
     ChunkServerService.Client client = start(new DiagnosticLog.Settings(logDir, 1L << 20, 3, 100));
-    assertEquals(new ChunkChecksum(10, 7), client.getChunkChecksum(5, 1));
+    assertEquals(new ChunkChecksum(10, 7), client.getChunkChecksum(5, 1, null));
     client.pushData(77, 0, ByteBuffer.wrap(FILE_DATA), true, FILE_DATA.length, 123,
-        List.of(new ServerAddress("10.0.0.2", 7710)));
-    assertEquals(FILE_DATA.length, client.read(5, 1, 0, FILE_DATA.length).getData().length);
+        List.of(new ServerAddress("10.0.0.2", 7710)), null);
+    assertEquals(FILE_DATA.length, client.read(5, 1, 0, FILE_DATA.length, null).getData().length);
     GfsException stale = assertThrows(GfsException.class,
         () -> client.write(new WriteRequest(5, 1, 0, 77, FILE_DATA.length, List.of(), false)));
     assertEquals(ErrorCode.STALE_VERSION, stale.getCode());
@@ -156,7 +156,7 @@ class DiagnosticLogIT {
     long fileBytesMax = 4096;
     ChunkServerService.Client client = start(new DiagnosticLog.Settings(logDir, fileBytesMax, 3, 5));
     for (int i = 0; i < 300; i++) {
-      client.getChunkChecksum(1000 + i, 1);
+      client.getChunkChecksum(1000 + i, 1, null);
     }
     List<RpcEvent> recent = server.diagnostics().recentEvents();
     assertEquals(5, recent.size());
@@ -186,7 +186,7 @@ class DiagnosticLogIT {
         GfsConfigKeys.Diagnostic.LOG_FILES_MAX.name(), "4")));
     assertEquals(new DiagnosticLog.Settings(dir, 1L << 20, 4, 1000), some);
     ChunkServerService.Client client = start(none);
-    client.getChunkChecksum(1, 1);
+    client.getChunkChecksum(1, 1, null);
     assertNull(server.diagnostics().currentFile());
     assertEquals(1, server.diagnostics().recentEvents().size());
   }

@@ -25,7 +25,7 @@ class ThriftTextTest {
     assertEquals("{success={data=<" + secret.length + " bytes>, chunkLengthBytes=7}}", text);
     assertFalse(text.contains("SECRET"));
     ChunkServerService.pushData_args args = new ChunkServerService.pushData_args(1, 0, ByteBuffer.wrap(secret), true,
-        secret.length, 9, List.of(new ServerAddress("h", 1)));
+        secret.length, 9, List.of(new ServerAddress("h", 1)), null);
     assertEquals("{dataId=1, pieceOffsetBytes=0, piece=<23 bytes>, last=true, totalLengthBytes=23, crc32c=9, "
         + "forwardTo=[{host=\"h\", port=1}]}", ThriftText.of(args));
   }
@@ -49,7 +49,7 @@ class ThriftTextTest {
     assertFalse(text.contains("host16"), text);
     String longPath = "/a".repeat(500);
     String rendered = ThriftText.of(new ChunkServerService.copyChunkFrom_args(1, 1,
-        new ServerAddress(longPath, 1), 0L));
+        new ServerAddress(longPath, 1), 0L, null));
     assertTrue(rendered.contains("...(1000 chars)"), rendered);
     assertTrue(rendered.length() < 400, rendered);
   }
