@@ -10,11 +10,16 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code gfs local}: ZooKeeper in this JVM, a master and chunkservers as separate processes on loopback, data under one
- * directory (found again on the next start), and the client configuration that {@code gfs fs} reads.
+ * {@code gfs local}: ZooKeeper in this JVM (or an external ensemble with {@code --zk}), two masters (one active, one
+ * standby sharing its meta directory: kill the active one and the standby takes over, issue 4), one read-only shadow
+ * master and chunkservers, all as separate processes on loopback; data under one directory (found again on the next
+ * start), and the client configuration that {@code gfs fs} reads.
  */
 public final class LocalCluster {
-  private static final String USAGE = "usage: gfs local [--dir DIR] [--chunkservers N] [--chunk-size BYTES]";
+  private static final String USAGE =
+      "usage: gfs local [--dir DIR] [--chunkservers N] [--chunk-size BYTES] [--zk HOST:PORT,...]";
+  static final int MASTERS = 2;
+  static final int SHADOWS = 1;
 
   private LocalCluster() {}
 
@@ -23,12 +28,14 @@ public final class LocalCluster {
     Path dir = Path.of(System.getenv().getOrDefault("GFS_LOCAL_DIR", "local-cluster"));
     int chunkServers = 3;
     long chunkSizeBytes = 64L << 20;
+    String zookeeper = "";
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--dir" -> dir = Path.of(value(args, ++i));
           case "--chunkservers" -> chunkServers = Integer.parseInt(value(args, ++i));
           case "--chunk-size" -> chunkSizeBytes = Long.parseLong(value(args, ++i));
+          case "--zk" -> zookeeper = value(args, ++i);
           case "-h", "--help" -> {
             System.out.println(USAGE);
             return;
@@ -52,6 +59,9 @@ public final class LocalCluster {
           .chunkSizeBytes(chunkSizeBytes)
           .separateProcesses(true)
           .zookeeper(true)
+          .zookeeperConnect(zookeeper)
+          .masters(MASTERS)
+          .shadows(SHADOWS)
           .heartbeatIntervalMillis(1000)
           .chunkServerDeadAfterMillis(10_000)
           .build();
@@ -71,8 +81,10 @@ public final class LocalCluster {
       }
     }, "local-cluster-stop"));
     Path clientConf = writeClientConfiguration(dir.resolve("conf"), cluster.clientSettings());
-    out.println("master " + cluster.masterAddress() + ", " + chunkServers + " chunkservers, ZooKeeper "
-        + cluster.zookeeperConnectString() + "; logs in " + dir.resolve("logs"));
+    out.println("active master " + cluster.masterAddress() + " (+" + (MASTERS - 1) + " standby), shadow "
+        + cluster.shadowAddress(0) + ", " + chunkServers + " chunkservers, ZooKeeper "
+        + cluster.zookeeperConnectString() + (zookeeper.isEmpty() ? " (embedded)" : " (external)") + "; logs in "
+        + dir.resolve("logs"));
     out.println("client configuration: " + clientConf + " (./bin/gfs fs reads it)");
     out.println("ready: " + cluster.uri());
     out.flush();

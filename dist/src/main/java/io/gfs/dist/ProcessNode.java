@@ -31,15 +31,32 @@ final class ProcessNode implements ClusterNode {
 
   private final String name;
   private final Process process;
-  private final HostPort address;
+  private final CompletableFuture<HostPort> ready;
+  private final Deque<String> tail;
+  private final Path logFile;
 
-  private ProcessNode(String name, Process process, HostPort address) {
+  private ProcessNode(String name, Process process, CompletableFuture<HostPort> ready, Deque<String> tail,
+      Path logFile) {
     this.name = name;
     this.process = process;
-    this.address = address;
+    this.ready = ready;
+    this.tail = tail;
+    this.logFile = logFile;
   }
 
+  /** Starts the server and waits until it serves. */
   static ProcessNode start(String name, String mainClass, Path conf, Path logFile, String classpath,
+      List<String> jvmOptions) throws IOException {
+    ProcessNode node = launch(name, mainClass, conf, logFile, classpath, jvmOptions);
+    node.awaitServing(START_WAIT_SECONDS);
+    return node;
+  }
+
+  /**
+   * Starts the server without waiting: a standby master prints its serving line only once it is elected (issue 4),
+   * so its address is unknown until then ({@link #address()} is null meanwhile).
+   */
+  static ProcessNode launch(String name, String mainClass, Path conf, Path logFile, String classpath,
       List<String> jvmOptions) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -56,9 +73,13 @@ final class ProcessNode implements ClusterNode {
     Thread pump = new Thread(() -> pump(process, logFile, ready, tail), name + "-output");
     pump.setDaemon(true);
     pump.start();
+    return new ProcessNode(name, process, ready, tail, logFile);
+  }
+
+  /** Waits until the server prints its serving line; kills it and throws if it does not within the time. */
+  HostPort awaitServing(long seconds) throws IOException {
     try {
-      HostPort address = ready.get(START_WAIT_SECONDS, TimeUnit.SECONDS);
-      return new ProcessNode(name, process, address);
+      return ready.get(seconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -71,6 +92,11 @@ final class ProcessNode implements ClusterNode {
       }
       throw new IOException(name + " did not start (see " + logFile + "); its last output:\n" + lines, e);
     }
+  }
+
+  /** True once the server printed its serving line (a standby master: once elected). */
+  boolean serving() {
+    return ready.isDone() && !ready.isCompletedExceptionally();
   }
 
   private static void pump(Process process, Path logFile, CompletableFuture<HostPort> ready, Deque<String> tail) {
@@ -113,7 +139,7 @@ final class ProcessNode implements ClusterNode {
 
   @Override
   public HostPort address() {
-    return address;
+    return serving() ? ready.join() : null;
   }
 
   long pid() {
@@ -174,6 +200,6 @@ final class ProcessNode implements ClusterNode {
 
   @Override
   public String toString() {
-    return name + "(pid " + process.pid() + ", " + address + ")";
+    return name + "(pid " + process.pid() + ", " + address() + ")";
   }
 }
