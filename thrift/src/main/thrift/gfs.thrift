@@ -45,6 +45,8 @@ enum ErrorCode {
    * know (yet), expired, or for another chunk or access mode. The client asks the master again for a fresh one.
    */
   INVALID_TOKEN = 26,
+  /** The master is in safe mode (an operator's 'gfs admin safemode enter'): it refuses mutations until it leaves. */
+  SAFE_MODE = 27,
 }
 
 exception GfsException {
@@ -176,6 +178,8 @@ struct ChunkServerStatus {
   5: required i64 usedBytes,
   6: required i64 chunkCount,
   7: required i64 lastHeartbeatAgeMillis,
+  /** "in-service", "decommissioning" or "decommissioned" (issue 8); unset from older masters. */
+  8: optional string state,
 }
 
 struct ClusterStatus {
@@ -196,6 +200,12 @@ struct ClusterStatus {
    * shadow applied to now, measured when that batch arrived (both clocks; NTP-level skew applies).
    */
   10: optional i64 logLagMillis,
+  /** Chunks with at least one replica reported corrupt [0127] (issue 8). */
+  11: optional i64 corruptChunks,
+  /** Chunks with no live current replica: unreadable until a chunkserver holding one comes back. */
+  12: optional i64 missingChunks,
+  13: optional bool safeMode,
+  14: optional bool balancerEnabled,
 }
 
 /** What getContentSummary counts under a path, the path itself included (HDFS's ContentSummary). */
@@ -251,6 +261,41 @@ struct DirectoryPolicy {
   3: required i64 gcRetentionMillis,
   4: required i32 effectiveReplication,
   5: required i64 effectiveGcRetentionMillis,
+}
+
+/** What an admin call does with a master switch (issue 8): report it, turn it on (enter, start), or off. */
+enum AdminAction {
+  GET = 1,
+  START = 2,
+  STOP = 3,
+}
+
+struct SafeModeStatus {
+  1: required bool on,
+  2: required string reason,
+}
+
+/** The balancer [0073-0074]: its switch, the utilisation spread (fullest minus emptiest chunkserver) and its moves. */
+struct BalancerStatus {
+  1: required bool enabled,
+  2: required double utilizationSpread,
+  3: required double threshold,
+  4: required i64 movesInFlight,
+  /** Spread within the threshold and no move running. */
+  5: required bool balanced,
+}
+
+/**
+ * A chunkserver's decommission: state "in-service", "decommissioning" or "decommissioned" (every chunk it holds has its
+ * target replication on other in-service servers, so it can be stopped); chunksRemaining are still short without it.
+ */
+struct DecommissionStatus {
+  1: required string serverId,
+  2: required ServerAddress address,
+  3: required string state,
+  4: required bool live,
+  5: required i64 chunkCount,
+  6: required i64 chunksRemaining,
 }
 
 service MasterService {
@@ -350,6 +395,16 @@ service MasterService {
    */
   void setPolicy(1: string path, 2: i32 replication, 3: i64 gcRetentionMillis) throws (1: GfsException e),
   DirectoryPolicy getPolicy(1: string path) throws (1: GfsException e),
+  /** Safe mode (issue 8): GET reports it, START enters it (mutations refused with SAFE_MODE), STOP leaves it. */
+  SafeModeStatus safeMode(1: AdminAction action) throws (1: GfsException e),
+  /** The balancer's switch: START lets it move replicas toward even utilisation, STOP halts new moves. */
+  BalancerStatus balancer(1: AdminAction action) throws (1: GfsException e),
+  /**
+   * Decommission of the chunkserver named by server id or host:port: START drains it (no new replicas, its chunks are
+   * re-replicated elsewhere while it still serves reads), STOP puts it back in service, GET reports progress.
+   * NOT_FOUND for an unknown server. Not persisted: a restarted master forgets drains.
+   */
+  DecommissionStatus decommission(1: string server, 2: AdminAction action) throws (1: GfsException e),
 }
 
 enum MutationKind {

@@ -234,9 +234,11 @@ public final class MasterServer implements AutoCloseable {
     resources.push(rpcPool::shutdownNow);
     LeaseGranter granter = new LeaseGranter(state, journal, rpc, rpcPool, clock, config.leaseDurationMillis());
     MasterHandler handler = new MasterHandler(state, journal, granter, clock, config);
+    SafeMode safeMode = new SafeMode(); // issue 8 hook: AdminFilter refuses mutations while it is on
     handler.serveLogReplication(logReplica); // HA hook: a deposed master's batches meet STALE_EPOCH here
-    rpcServer = RpcServer.start("master", config.bind(), new MasterService.Processor<>(handler), config.rpcLimits(),
-        diagnostics);
+    // HA hook (issue 4): request ids ride on the message name; the wrapper strips them and shows them to the handler.
+    rpcServer = RpcServer.start("master", config.bind(), new io.gfs.ha.RequestIdProcessor(
+        new MasterService.Processor<>(AdminFilter.wrap(handler, safeMode))), config.rpcLimits(), diagnostics);
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
     // Clones last about chunk size / clone rate: their calls get the full RPC timeout, not the grant's cap.
@@ -248,6 +250,7 @@ public final class MasterServer implements AutoCloseable {
     Replicator replicator = new Replicator(state, cloneRpc, clonePool, clock, config.replicationClonesMax(),
         config.replicationClonesPerServerMax(), config.chunkServerDeadAfterMillis());
     replicator.serveInEpoch(term.epoch()); // HA hook: clone orders carry the epoch
+    handler.serveAdmin(new MasterAdmin(state, safeMode, replicator, clock)); // issue 8 hook: operator RPCs
     MasterTimers timers = new MasterTimers(state, journal, clock, config, new GarbageCollector(state, journal, clock),
         replicator, handler.accessTimes());
     resources.push(timers);

@@ -17,6 +17,7 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
   private static final org.apache.thrift.protocol.TField USED_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("usedBytes", org.apache.thrift.protocol.TType.I64, (short)5);
   private static final org.apache.thrift.protocol.TField CHUNK_COUNT_FIELD_DESC = new org.apache.thrift.protocol.TField("chunkCount", org.apache.thrift.protocol.TType.I64, (short)6);
   private static final org.apache.thrift.protocol.TField LAST_HEARTBEAT_AGE_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("lastHeartbeatAgeMillis", org.apache.thrift.protocol.TType.I64, (short)7);
+  private static final org.apache.thrift.protocol.TField STATE_FIELD_DESC = new org.apache.thrift.protocol.TField("state", org.apache.thrift.protocol.TType.STRING, (short)8);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ChunkServerStatusStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ChunkServerStatusTupleSchemeFactory();
@@ -28,6 +29,7 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
   private long usedBytes; // required
   private long chunkCount; // required
   private long lastHeartbeatAgeMillis; // required
+  private @org.apache.thrift.annotation.Nullable java.lang.String state; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -37,7 +39,11 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     CAPACITY_BYTES((short)4, "capacityBytes"),
     USED_BYTES((short)5, "usedBytes"),
     CHUNK_COUNT((short)6, "chunkCount"),
-    LAST_HEARTBEAT_AGE_MILLIS((short)7, "lastHeartbeatAgeMillis");
+    LAST_HEARTBEAT_AGE_MILLIS((short)7, "lastHeartbeatAgeMillis"),
+    /**
+     * "in-service", "decommissioning" or "decommissioned" (issue 8); unset from older masters.
+     */
+    STATE((short)8, "state");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -67,6 +73,8 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
           return CHUNK_COUNT;
         case 7: // LAST_HEARTBEAT_AGE_MILLIS
           return LAST_HEARTBEAT_AGE_MILLIS;
+        case 8: // STATE
+          return STATE;
         default:
           return null;
       }
@@ -115,6 +123,7 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
   private static final int __CHUNKCOUNT_ISSET_ID = 2;
   private static final int __LASTHEARTBEATAGEMILLIS_ISSET_ID = 3;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.STATE};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -132,6 +141,8 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.LAST_HEARTBEAT_AGE_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("lastHeartbeatAgeMillis", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.STATE, new org.apache.thrift.meta_data.FieldMetaData("state", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ChunkServerStatus.class, metaDataMap);
   }
@@ -180,6 +191,9 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     this.usedBytes = other.usedBytes;
     this.chunkCount = other.chunkCount;
     this.lastHeartbeatAgeMillis = other.lastHeartbeatAgeMillis;
+    if (other.isSetState()) {
+      this.state = other.state;
+    }
   }
 
   @Override
@@ -200,6 +214,7 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     this.chunkCount = 0;
     setLastHeartbeatAgeMillisIsSet(false);
     this.lastHeartbeatAgeMillis = 0;
+    this.state = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -369,6 +384,37 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LASTHEARTBEATAGEMILLIS_ISSET_ID, value);
   }
 
+  /**
+   * "in-service", "decommissioning" or "decommissioned" (issue 8); unset from older masters.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getState() {
+    return this.state;
+  }
+
+  /**
+   * "in-service", "decommissioning" or "decommissioned" (issue 8); unset from older masters.
+   */
+  public ChunkServerStatus setState(@org.apache.thrift.annotation.Nullable java.lang.String state) {
+    this.state = state;
+    return this;
+  }
+
+  public void unsetState() {
+    this.state = null;
+  }
+
+  /** Returns true if field state is set (has been assigned a value) and false otherwise */
+  public boolean isSetState() {
+    return this.state != null;
+  }
+
+  public void setStateIsSet(boolean value) {
+    if (!value) {
+      this.state = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -428,6 +474,14 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       }
       break;
 
+    case STATE:
+      if (value == null) {
+        unsetState();
+      } else {
+        setState((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -456,6 +510,9 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     case LAST_HEARTBEAT_AGE_MILLIS:
       return getLastHeartbeatAgeMillis();
 
+    case STATE:
+      return getState();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -482,6 +539,8 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       return isSetChunkCount();
     case LAST_HEARTBEAT_AGE_MILLIS:
       return isSetLastHeartbeatAgeMillis();
+    case STATE:
+      return isSetState();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -562,6 +621,15 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
         return false;
     }
 
+    boolean this_present_state = true && this.isSetState();
+    boolean that_present_state = true && that.isSetState();
+    if (this_present_state || that_present_state) {
+      if (!(this_present_state && that_present_state))
+        return false;
+      if (!this.state.equals(that.state))
+        return false;
+    }
+
     return true;
   }
 
@@ -588,6 +656,10 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(chunkCount);
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(lastHeartbeatAgeMillis);
+
+    hashCode = hashCode * 8191 + ((isSetState()) ? 131071 : 524287);
+    if (isSetState())
+      hashCode = hashCode * 8191 + state.hashCode();
 
     return hashCode;
   }
@@ -670,6 +742,16 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetState(), other.isSetState());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetState()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.state, other.state);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -733,6 +815,16 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     sb.append("lastHeartbeatAgeMillis:");
     sb.append(this.lastHeartbeatAgeMillis);
     first = false;
+    if (isSetState()) {
+      if (!first) sb.append(", ");
+      sb.append("state:");
+      if (this.state == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.state);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -853,6 +945,14 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 8: // STATE
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.state = iprot.readString();
+              struct.setStateIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -908,6 +1008,13 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       oprot.writeFieldBegin(LAST_HEARTBEAT_AGE_MILLIS_FIELD_DESC);
       oprot.writeI64(struct.lastHeartbeatAgeMillis);
       oprot.writeFieldEnd();
+      if (struct.state != null) {
+        if (struct.isSetState()) {
+          oprot.writeFieldBegin(STATE_FIELD_DESC);
+          oprot.writeString(struct.state);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -933,6 +1040,14 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       oprot.writeI64(struct.usedBytes);
       oprot.writeI64(struct.chunkCount);
       oprot.writeI64(struct.lastHeartbeatAgeMillis);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetState()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetState()) {
+        oprot.writeString(struct.state);
+      }
     }
 
     @Override
@@ -953,6 +1068,11 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       struct.setChunkCountIsSet(true);
       struct.lastHeartbeatAgeMillis = iprot.readI64();
       struct.setLastHeartbeatAgeMillisIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.state = iprot.readString();
+        struct.setStateIsSet(true);
+      }
     }
   }
 

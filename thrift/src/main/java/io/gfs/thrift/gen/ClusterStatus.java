@@ -20,6 +20,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private static final org.apache.thrift.protocol.TField CLONES_IN_FLIGHT_FIELD_DESC = new org.apache.thrift.protocol.TField("clonesInFlight", org.apache.thrift.protocol.TType.I64, (short)8);
   private static final org.apache.thrift.protocol.TField ROLE_FIELD_DESC = new org.apache.thrift.protocol.TField("role", org.apache.thrift.protocol.TType.STRING, (short)9);
   private static final org.apache.thrift.protocol.TField LOG_LAG_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("logLagMillis", org.apache.thrift.protocol.TType.I64, (short)10);
+  private static final org.apache.thrift.protocol.TField CORRUPT_CHUNKS_FIELD_DESC = new org.apache.thrift.protocol.TField("corruptChunks", org.apache.thrift.protocol.TType.I64, (short)11);
+  private static final org.apache.thrift.protocol.TField MISSING_CHUNKS_FIELD_DESC = new org.apache.thrift.protocol.TField("missingChunks", org.apache.thrift.protocol.TType.I64, (short)12);
+  private static final org.apache.thrift.protocol.TField SAFE_MODE_FIELD_DESC = new org.apache.thrift.protocol.TField("safeMode", org.apache.thrift.protocol.TType.BOOL, (short)13);
+  private static final org.apache.thrift.protocol.TField BALANCER_ENABLED_FIELD_DESC = new org.apache.thrift.protocol.TField("balancerEnabled", org.apache.thrift.protocol.TType.BOOL, (short)14);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ClusterStatusStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ClusterStatusTupleSchemeFactory();
@@ -34,6 +38,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private long clonesInFlight; // optional
   private @org.apache.thrift.annotation.Nullable java.lang.String role; // optional
   private long logLagMillis; // optional
+  private long corruptChunks; // optional
+  private long missingChunks; // optional
+  private boolean safeMode; // optional
+  private boolean balancerEnabled; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -59,7 +67,17 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
      * A shadow's lag behind the active master [0123]: milliseconds from the active master sending the last batch this
      * shadow applied to now, measured when that batch arrived (both clocks; NTP-level skew applies).
      */
-    LOG_LAG_MILLIS((short)10, "logLagMillis");
+    LOG_LAG_MILLIS((short)10, "logLagMillis"),
+    /**
+     * Chunks with at least one replica reported corrupt [0127] (issue 8).
+     */
+    CORRUPT_CHUNKS((short)11, "corruptChunks"),
+    /**
+     * Chunks with no live current replica: unreadable until a chunkserver holding one comes back.
+     */
+    MISSING_CHUNKS((short)12, "missingChunks"),
+    SAFE_MODE((short)13, "safeMode"),
+    BALANCER_ENABLED((short)14, "balancerEnabled");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -95,6 +113,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
           return ROLE;
         case 10: // LOG_LAG_MILLIS
           return LOG_LAG_MILLIS;
+        case 11: // CORRUPT_CHUNKS
+          return CORRUPT_CHUNKS;
+        case 12: // MISSING_CHUNKS
+          return MISSING_CHUNKS;
+        case 13: // SAFE_MODE
+          return SAFE_MODE;
+        case 14: // BALANCER_ENABLED
+          return BALANCER_ENABLED;
         default:
           return null;
       }
@@ -145,8 +171,12 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private static final int __UNDERREPLICATEDCHUNKS_ISSET_ID = 4;
   private static final int __CLONESINFLIGHT_ISSET_ID = 5;
   private static final int __LOGLAGMILLIS_ISSET_ID = 6;
-  private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.UNDER_REPLICATED_CHUNKS,_Fields.CLONES_IN_FLIGHT,_Fields.ROLE,_Fields.LOG_LAG_MILLIS};
+  private static final int __CORRUPTCHUNKS_ISSET_ID = 7;
+  private static final int __MISSINGCHUNKS_ISSET_ID = 8;
+  private static final int __SAFEMODE_ISSET_ID = 9;
+  private static final int __BALANCERENABLED_ISSET_ID = 10;
+  private short __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.UNDER_REPLICATED_CHUNKS,_Fields.CLONES_IN_FLIGHT,_Fields.ROLE,_Fields.LOG_LAG_MILLIS,_Fields.CORRUPT_CHUNKS,_Fields.MISSING_CHUNKS,_Fields.SAFE_MODE,_Fields.BALANCER_ENABLED};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -171,6 +201,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     tmpMap.put(_Fields.LOG_LAG_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("logLagMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.CORRUPT_CHUNKS, new org.apache.thrift.meta_data.FieldMetaData("corruptChunks", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.MISSING_CHUNKS, new org.apache.thrift.meta_data.FieldMetaData("missingChunks", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.SAFE_MODE, new org.apache.thrift.meta_data.FieldMetaData("safeMode", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.BALANCER_ENABLED, new org.apache.thrift.meta_data.FieldMetaData("balancerEnabled", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ClusterStatus.class, metaDataMap);
   }
@@ -224,6 +262,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       this.role = other.role;
     }
     this.logLagMillis = other.logLagMillis;
+    this.corruptChunks = other.corruptChunks;
+    this.missingChunks = other.missingChunks;
+    this.safeMode = other.safeMode;
+    this.balancerEnabled = other.balancerEnabled;
   }
 
   @Override
@@ -250,6 +292,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     this.role = null;
     setLogLagMillisIsSet(false);
     this.logLagMillis = 0;
+    setCorruptChunksIsSet(false);
+    this.corruptChunks = 0;
+    setMissingChunksIsSet(false);
+    this.missingChunks = 0;
+    setSafeModeIsSet(false);
+    this.safeMode = false;
+    setBalancerEnabledIsSet(false);
+    this.balancerEnabled = false;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -530,6 +580,110 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LOGLAGMILLIS_ISSET_ID, value);
   }
 
+  /**
+   * Chunks with at least one replica reported corrupt [0127] (issue 8).
+   */
+  public long getCorruptChunks() {
+    return this.corruptChunks;
+  }
+
+  /**
+   * Chunks with at least one replica reported corrupt [0127] (issue 8).
+   */
+  public ClusterStatus setCorruptChunks(long corruptChunks) {
+    this.corruptChunks = corruptChunks;
+    setCorruptChunksIsSet(true);
+    return this;
+  }
+
+  public void unsetCorruptChunks() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __CORRUPTCHUNKS_ISSET_ID);
+  }
+
+  /** Returns true if field corruptChunks is set (has been assigned a value) and false otherwise */
+  public boolean isSetCorruptChunks() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __CORRUPTCHUNKS_ISSET_ID);
+  }
+
+  public void setCorruptChunksIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CORRUPTCHUNKS_ISSET_ID, value);
+  }
+
+  /**
+   * Chunks with no live current replica: unreadable until a chunkserver holding one comes back.
+   */
+  public long getMissingChunks() {
+    return this.missingChunks;
+  }
+
+  /**
+   * Chunks with no live current replica: unreadable until a chunkserver holding one comes back.
+   */
+  public ClusterStatus setMissingChunks(long missingChunks) {
+    this.missingChunks = missingChunks;
+    setMissingChunksIsSet(true);
+    return this;
+  }
+
+  public void unsetMissingChunks() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __MISSINGCHUNKS_ISSET_ID);
+  }
+
+  /** Returns true if field missingChunks is set (has been assigned a value) and false otherwise */
+  public boolean isSetMissingChunks() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __MISSINGCHUNKS_ISSET_ID);
+  }
+
+  public void setMissingChunksIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __MISSINGCHUNKS_ISSET_ID, value);
+  }
+
+  public boolean isSafeMode() {
+    return this.safeMode;
+  }
+
+  public ClusterStatus setSafeMode(boolean safeMode) {
+    this.safeMode = safeMode;
+    setSafeModeIsSet(true);
+    return this;
+  }
+
+  public void unsetSafeMode() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __SAFEMODE_ISSET_ID);
+  }
+
+  /** Returns true if field safeMode is set (has been assigned a value) and false otherwise */
+  public boolean isSetSafeMode() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __SAFEMODE_ISSET_ID);
+  }
+
+  public void setSafeModeIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SAFEMODE_ISSET_ID, value);
+  }
+
+  public boolean isBalancerEnabled() {
+    return this.balancerEnabled;
+  }
+
+  public ClusterStatus setBalancerEnabled(boolean balancerEnabled) {
+    this.balancerEnabled = balancerEnabled;
+    setBalancerEnabledIsSet(true);
+    return this;
+  }
+
+  public void unsetBalancerEnabled() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __BALANCERENABLED_ISSET_ID);
+  }
+
+  /** Returns true if field balancerEnabled is set (has been assigned a value) and false otherwise */
+  public boolean isSetBalancerEnabled() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __BALANCERENABLED_ISSET_ID);
+  }
+
+  public void setBalancerEnabledIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __BALANCERENABLED_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -613,6 +767,38 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       }
       break;
 
+    case CORRUPT_CHUNKS:
+      if (value == null) {
+        unsetCorruptChunks();
+      } else {
+        setCorruptChunks((java.lang.Long)value);
+      }
+      break;
+
+    case MISSING_CHUNKS:
+      if (value == null) {
+        unsetMissingChunks();
+      } else {
+        setMissingChunks((java.lang.Long)value);
+      }
+      break;
+
+    case SAFE_MODE:
+      if (value == null) {
+        unsetSafeMode();
+      } else {
+        setSafeMode((java.lang.Boolean)value);
+      }
+      break;
+
+    case BALANCER_ENABLED:
+      if (value == null) {
+        unsetBalancerEnabled();
+      } else {
+        setBalancerEnabled((java.lang.Boolean)value);
+      }
+      break;
+
     }
   }
 
@@ -650,6 +836,18 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     case LOG_LAG_MILLIS:
       return getLogLagMillis();
 
+    case CORRUPT_CHUNKS:
+      return getCorruptChunks();
+
+    case MISSING_CHUNKS:
+      return getMissingChunks();
+
+    case SAFE_MODE:
+      return isSafeMode();
+
+    case BALANCER_ENABLED:
+      return isBalancerEnabled();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -682,6 +880,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       return isSetRole();
     case LOG_LAG_MILLIS:
       return isSetLogLagMillis();
+    case CORRUPT_CHUNKS:
+      return isSetCorruptChunks();
+    case MISSING_CHUNKS:
+      return isSetMissingChunks();
+    case SAFE_MODE:
+      return isSetSafeMode();
+    case BALANCER_ENABLED:
+      return isSetBalancerEnabled();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -789,6 +995,42 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         return false;
     }
 
+    boolean this_present_corruptChunks = true && this.isSetCorruptChunks();
+    boolean that_present_corruptChunks = true && that.isSetCorruptChunks();
+    if (this_present_corruptChunks || that_present_corruptChunks) {
+      if (!(this_present_corruptChunks && that_present_corruptChunks))
+        return false;
+      if (this.corruptChunks != that.corruptChunks)
+        return false;
+    }
+
+    boolean this_present_missingChunks = true && this.isSetMissingChunks();
+    boolean that_present_missingChunks = true && that.isSetMissingChunks();
+    if (this_present_missingChunks || that_present_missingChunks) {
+      if (!(this_present_missingChunks && that_present_missingChunks))
+        return false;
+      if (this.missingChunks != that.missingChunks)
+        return false;
+    }
+
+    boolean this_present_safeMode = true && this.isSetSafeMode();
+    boolean that_present_safeMode = true && that.isSetSafeMode();
+    if (this_present_safeMode || that_present_safeMode) {
+      if (!(this_present_safeMode && that_present_safeMode))
+        return false;
+      if (this.safeMode != that.safeMode)
+        return false;
+    }
+
+    boolean this_present_balancerEnabled = true && this.isSetBalancerEnabled();
+    boolean that_present_balancerEnabled = true && that.isSetBalancerEnabled();
+    if (this_present_balancerEnabled || that_present_balancerEnabled) {
+      if (!(this_present_balancerEnabled && that_present_balancerEnabled))
+        return false;
+      if (this.balancerEnabled != that.balancerEnabled)
+        return false;
+    }
+
     return true;
   }
 
@@ -827,6 +1069,22 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     hashCode = hashCode * 8191 + ((isSetLogLagMillis()) ? 131071 : 524287);
     if (isSetLogLagMillis())
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(logLagMillis);
+
+    hashCode = hashCode * 8191 + ((isSetCorruptChunks()) ? 131071 : 524287);
+    if (isSetCorruptChunks())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(corruptChunks);
+
+    hashCode = hashCode * 8191 + ((isSetMissingChunks()) ? 131071 : 524287);
+    if (isSetMissingChunks())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(missingChunks);
+
+    hashCode = hashCode * 8191 + ((isSetSafeMode()) ? 131071 : 524287);
+    if (isSetSafeMode())
+      hashCode = hashCode * 8191 + ((safeMode) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetBalancerEnabled()) ? 131071 : 524287);
+    if (isSetBalancerEnabled())
+      hashCode = hashCode * 8191 + ((balancerEnabled) ? 131071 : 524287);
 
     return hashCode;
   }
@@ -939,6 +1197,46 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetCorruptChunks(), other.isSetCorruptChunks());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetCorruptChunks()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.corruptChunks, other.corruptChunks);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetMissingChunks(), other.isSetMissingChunks());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetMissingChunks()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.missingChunks, other.missingChunks);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetSafeMode(), other.isSetSafeMode());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetSafeMode()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.safeMode, other.safeMode);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetBalancerEnabled(), other.isSetBalancerEnabled());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetBalancerEnabled()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.balancerEnabled, other.balancerEnabled);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -1020,6 +1318,30 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (!first) sb.append(", ");
       sb.append("logLagMillis:");
       sb.append(this.logLagMillis);
+      first = false;
+    }
+    if (isSetCorruptChunks()) {
+      if (!first) sb.append(", ");
+      sb.append("corruptChunks:");
+      sb.append(this.corruptChunks);
+      first = false;
+    }
+    if (isSetMissingChunks()) {
+      if (!first) sb.append(", ");
+      sb.append("missingChunks:");
+      sb.append(this.missingChunks);
+      first = false;
+    }
+    if (isSetSafeMode()) {
+      if (!first) sb.append(", ");
+      sb.append("safeMode:");
+      sb.append(this.safeMode);
+      first = false;
+    }
+    if (isSetBalancerEnabled()) {
+      if (!first) sb.append(", ");
+      sb.append("balancerEnabled:");
+      sb.append(this.balancerEnabled);
       first = false;
     }
     sb.append(")");
@@ -1170,6 +1492,38 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 11: // CORRUPT_CHUNKS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.corruptChunks = iprot.readI64();
+              struct.setCorruptChunksIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 12: // MISSING_CHUNKS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.missingChunks = iprot.readI64();
+              struct.setMissingChunksIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 13: // SAFE_MODE
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.safeMode = iprot.readBool();
+              struct.setSafeModeIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 14: // BALANCER_ENABLED
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.balancerEnabled = iprot.readBool();
+              struct.setBalancerEnabledIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1249,6 +1603,26 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         oprot.writeI64(struct.logLagMillis);
         oprot.writeFieldEnd();
       }
+      if (struct.isSetCorruptChunks()) {
+        oprot.writeFieldBegin(CORRUPT_CHUNKS_FIELD_DESC);
+        oprot.writeI64(struct.corruptChunks);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetMissingChunks()) {
+        oprot.writeFieldBegin(MISSING_CHUNKS_FIELD_DESC);
+        oprot.writeI64(struct.missingChunks);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetSafeMode()) {
+        oprot.writeFieldBegin(SAFE_MODE_FIELD_DESC);
+        oprot.writeBool(struct.safeMode);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetBalancerEnabled()) {
+        oprot.writeFieldBegin(BALANCER_ENABLED_FIELD_DESC);
+        oprot.writeBool(struct.balancerEnabled);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1292,7 +1666,19 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (struct.isSetLogLagMillis()) {
         optionals.set(3);
       }
-      oprot.writeBitSet(optionals, 4);
+      if (struct.isSetCorruptChunks()) {
+        optionals.set(4);
+      }
+      if (struct.isSetMissingChunks()) {
+        optionals.set(5);
+      }
+      if (struct.isSetSafeMode()) {
+        optionals.set(6);
+      }
+      if (struct.isSetBalancerEnabled()) {
+        optionals.set(7);
+      }
+      oprot.writeBitSet(optionals, 8);
       if (struct.isSetUnderReplicatedChunks()) {
         oprot.writeI64(struct.underReplicatedChunks);
       }
@@ -1304,6 +1690,18 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       }
       if (struct.isSetLogLagMillis()) {
         oprot.writeI64(struct.logLagMillis);
+      }
+      if (struct.isSetCorruptChunks()) {
+        oprot.writeI64(struct.corruptChunks);
+      }
+      if (struct.isSetMissingChunks()) {
+        oprot.writeI64(struct.missingChunks);
+      }
+      if (struct.isSetSafeMode()) {
+        oprot.writeBool(struct.safeMode);
+      }
+      if (struct.isSetBalancerEnabled()) {
+        oprot.writeBool(struct.balancerEnabled);
       }
     }
 
@@ -1332,7 +1730,7 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       struct.setChunkCountIsSet(true);
       struct.lastLogSequence = iprot.readI64();
       struct.setLastLogSequenceIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(4);
+      java.util.BitSet incoming = iprot.readBitSet(8);
       if (incoming.get(0)) {
         struct.underReplicatedChunks = iprot.readI64();
         struct.setUnderReplicatedChunksIsSet(true);
@@ -1348,6 +1746,22 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (incoming.get(3)) {
         struct.logLagMillis = iprot.readI64();
         struct.setLogLagMillisIsSet(true);
+      }
+      if (incoming.get(4)) {
+        struct.corruptChunks = iprot.readI64();
+        struct.setCorruptChunksIsSet(true);
+      }
+      if (incoming.get(5)) {
+        struct.missingChunks = iprot.readI64();
+        struct.setMissingChunksIsSet(true);
+      }
+      if (incoming.get(6)) {
+        struct.safeMode = iprot.readBool();
+        struct.setSafeModeIsSet(true);
+      }
+      if (incoming.get(7)) {
+        struct.balancerEnabled = iprot.readBool();
+        struct.setBalancerEnabledIsSet(true);
       }
     }
   }

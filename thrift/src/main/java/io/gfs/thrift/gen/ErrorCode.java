@@ -62,7 +62,11 @@ public enum ErrorCode implements org.apache.thrift.TEnum {
    * A chunkserver call without a valid chunk access token: missing, forged, signed by a key this chunkserver does not
    * know (yet), expired, or for another chunk or access mode. The client asks the master again for a fresh one.
    */
-  INVALID_TOKEN(26);
+  INVALID_TOKEN(26),
+  /**
+   * The master is in safe mode (an operator's 'gfs admin safemode enter'): it refuses mutations until it leaves.
+   */
+  SAFE_MODE(27);
 
   private final int value;
 
@@ -137,6 +141,8 @@ public enum ErrorCode implements org.apache.thrift.TEnum {
         return PERMISSION_DENIED;
       case 26:
         return INVALID_TOKEN;
+      case 27:
+        return SAFE_MODE;
       default:
         return null;
     }

@@ -1,0 +1,56 @@
+package io.gfs.master.server;
+
+import io.gfs.common.rpc.RpcErrors;
+import io.gfs.thrift.gen.AdminAction;
+import io.gfs.thrift.gen.BalancerStatus;
+import io.gfs.thrift.gen.ClusterStatus;
+import io.gfs.thrift.gen.DecommissionStatus;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.MasterService;
+import io.gfs.thrift.gen.SafeModeStatus;
+
+/**
+ * The operator RPCs of the master service (issue 8: safe mode, balancer, decommission), kept apart from the file
+ * system calls of {@link MasterHandler}, which extends this class. They answer through {@link MasterAdmin}, wired in
+ * once the master is active; before that (or on a handler that only reads, like a shadow's) they answer NOT_MASTER.
+ */
+abstract class AdminRpcs implements MasterService.Iface {
+  private volatile MasterAdmin admin;
+
+  /** Wires the admin calls to an active master's services. */
+  final void serveAdmin(MasterAdmin admin) {
+    this.admin = admin;
+  }
+
+  /** Adds the operator's view to a cluster status answer, once wired (see {@link AdminFilter}). */
+  final void decorate(ClusterStatus status) {
+    MasterAdmin wired = admin;
+    if (wired != null) {
+      wired.decorate(status);
+    }
+  }
+
+  @Override
+  public SafeModeStatus safeMode(AdminAction action) throws GfsException {
+    return HandlerGuard.call("safeMode", () -> admin("safeMode").safeMode(action));
+  }
+
+  @Override
+  public BalancerStatus balancer(AdminAction action) throws GfsException {
+    return HandlerGuard.call("balancer", () -> admin("balancer").balancer(action));
+  }
+
+  @Override
+  public DecommissionStatus decommission(String server, AdminAction action) throws GfsException {
+    return HandlerGuard.call("decommission", () -> admin("decommission").decommission(server, action));
+  }
+
+  private MasterAdmin admin(String operation) throws GfsException {
+    MasterAdmin wired = admin;
+    if (wired == null) {
+      throw RpcErrors.error(ErrorCode.NOT_MASTER, "%s: admin calls go to the active master", operation);
+    }
+    return wired;
+  }
+}
