@@ -236,9 +236,8 @@ public final class MasterServer implements AutoCloseable {
     MasterHandler handler = new MasterHandler(state, journal, granter, clock, config);
     SafeMode safeMode = new SafeMode(); // issue 8 hook: AdminFilter refuses mutations while it is on
     handler.serveLogReplication(logReplica); // HA hook: a deposed master's batches meet STALE_EPOCH here
-    // HA hook (issue 4): request ids ride on the message name; the wrapper strips them and shows them to the handler.
-    rpcServer = RpcServer.start("master", config.bind(), new io.gfs.ha.RequestIdProcessor(
-        new MasterService.Processor<>(AdminFilter.wrap(handler, safeMode))), config.rpcLimits(), diagnostics);
+    rpcServer = RpcServer.start("master", config.bind(), new MasterService.Processor<>(AdminFilter.wrap(handler, safeMode)), config.rpcLimits(),
+        diagnostics);
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
     // Clones last about chunk size / clone rate: their calls get the full RPC timeout, not the grant's cap.
