@@ -30,6 +30,8 @@ final class ChunkCoordinator {
   /** Issue 8 hook: decommissioning and the balancer switch, read by placement, re-replication and rebalancing. */
   private final OperatorControls controls = new OperatorControls();
   private final ClusterOperations operations;
+  /** Issue 8 hook: the status pages' lists of chunks needing attention and of leases. */
+  private final StatusListing listing;
 
   ChunkCoordinator(MasterState.Settings settings, RandomGenerator random) {
     this.settings = settings;
@@ -38,11 +40,17 @@ final class ChunkCoordinator {
         MasterState.RECENT_CREATION_WINDOW_MILLIS);
     this.replication = new ReplicationPlanner(chunks, leases, servers, random, controls);
     this.operations = new ClusterOperations(this, chunks, servers, controls, replication, this::liveCurrentReplicas);
+    this.listing = new StatusListing(this, chunks, leases, this::liveCurrentReplicas);
   }
 
   /** The operator's controls and reports; they lock this coordinator. */
   ClusterOperations operations() {
     return operations;
+  }
+
+  /** The status pages' lists; they lock this coordinator. */
+  StatusListing listing() {
+    return listing;
   }
 
   synchronized void applyAdd(long handle, long version, int replicationTarget, boolean trashed) {
