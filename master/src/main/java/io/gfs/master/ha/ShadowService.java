@@ -59,6 +59,6 @@ public final class ShadowService {
     };
     MasterService.Iface shadow = (MasterService.Iface) Proxy.newProxyInstance(ShadowService.class.getClassLoader(),
         new Class<?>[] {MasterService.Iface.class}, handler);
-    return RpcServer.start("master-shadow", bind, new MasterService.Processor<>(shadow), limits);
+    return RpcServer.start("master-shadow", bind, new io.gfs.ha.RequestIdProcessor(new MasterService.Processor<>(shadow)), limits);
   }
 }

@@ -38,6 +38,6 @@ public final class StandbyService {
     };
     MasterService.Iface standby = (MasterService.Iface) Proxy.newProxyInstance(
         StandbyService.class.getClassLoader(), new Class<?>[] {MasterService.Iface.class}, handler);
-    return RpcServer.start("master-standby", bind, new MasterService.Processor<>(standby), limits);
+    return RpcServer.start("master-standby", bind, new io.gfs.ha.RequestIdProcessor(new MasterService.Processor<>(standby)), limits);
   }
 }

@@ -177,6 +177,15 @@ public final class RecordCodec {
         out.writeLong(r.epoch());
         out.writeLong(r.startMillis());
       }
+      case REQUESTED -> {
+        // The wrapped mutation comes last, so its own trailing optional fields still decode.
+        LogRecord.Requested r = (LogRecord.Requested) record;
+        out.writeLong(r.key().clientIdHigh());
+        out.writeLong(r.key().clientIdLow());
+        out.writeLong(r.key().callId());
+        out.writeLong(r.atMillis());
+        write(out, r.mutation());
+      }
       default -> throw new IllegalStateException("unknown record kind " + record.kind());
     }
   }
@@ -233,6 +242,8 @@ public final class RecordCodec {
         case COPY_ON_WRITE -> new LogRecord.CopyOnWrite(readString(in), in.readLong(), in.readLong(), in.readLong(),
             in.readLong(), in.readLong());
         case NEW_TERM -> new LogRecord.NewTerm(in.readLong(), in.readLong());
+        case REQUESTED -> new LogRecord.Requested(new io.gfs.master.state.RetryCache.Key(in.readLong(), in.readLong(),
+            in.readLong()), in.readLong(), read(in));
       };
     } catch (IllegalArgumentException e) {
       throw new IOException("bad " + kind + " record: " + e.getMessage(), e);

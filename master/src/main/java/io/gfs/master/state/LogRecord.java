@@ -15,7 +15,7 @@ public sealed interface LogRecord {
     MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6), SET_PERMISSION(7), SET_OWNER(8),
     SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13), SET_POLICY(14),
     // HA kinds (issue 4) are numbered from 40 so namespace kinds added meanwhile keep counting from 14.
-    NEW_TERM(40);
+    NEW_TERM(40), REQUESTED(41);
 
     public final int code;
 
@@ -253,6 +253,26 @@ public sealed interface LogRecord {
     @Override
     public Kind kind() {
       return Kind.NEW_TERM;
+    }
+  }
+
+  /**
+   * A client's non-idempotent call (issue 4): the mutation it made, with the client's request id and the time the
+   * active master decided it. Applying it applies {@code mutation} and remembers the call in the {@link RetryCache},
+   * in the same record, so the cache entry exists exactly when the mutation does: live, on replay, on standbys and
+   * on shadows.
+   */
+  record Requested(RetryCache.Key key, long atMillis, LogRecord mutation) implements LogRecord {
+    public Requested {
+      Check.notNull(key, "key");
+      Check.notNull(mutation, "mutation");
+      Check.argument(!(mutation instanceof Requested) && !(mutation instanceof NewTerm), "cannot tag a %s record",
+          mutation.kind());
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.REQUESTED;
     }
   }
 }

@@ -55,6 +55,8 @@ public final class MasterState {
   private final GarbageDecisions garbage;
   private final NamespaceDecisions namespace;
   private final SnapshotDecisions snapshots;
+  /** Issue 4: the non-idempotent calls applied, by request id; filled only by {@link #apply}. */
+  private RetryCache retryCache = new RetryCache(RetryCache.ENTRIES_MAX_DEFAULT, RetryCache.EXPIRY_MILLIS_DEFAULT);
 
   public MasterState(Settings settings, RandomGenerator random) {
     this.settings = Check.notNull(settings, "settings");
@@ -228,9 +230,36 @@ public final class MasterState {
     return metadata.concat(writable(target), target, c, sources, nowMillis);
   }
 
+  // ---- retry cache (issue 4) ----
+
+  /** Bounds of the retry cache; set before the first record is applied (recovery), the cache starts empty. */
+  public void configureRetryCache(int entriesMax, long expiryMillis) {
+    Check.state(retryCache.size() == 0, "the retry cache is configured before any request is applied");
+    retryCache = new RetryCache(entriesMax, expiryMillis);
+  }
+
+  /**
+   * The earlier application of this call, if remembered: the caller holds the locks the call's decision needs, so
+   * an original still running has either applied (and is found) or not yet decided.
+   */
+  public java.util.Optional<RetryCache.Entry> retried(RetryCache.Key key, long nowMillis) {
+    return retryCache.lookup(key, nowMillis);
+  }
+
+  public int retryCacheSize() {
+    return retryCache.size();
+  }
+
   // ---- apply: the only mutation path ----
 
   public void apply(LogRecord record) {
+    if (record instanceof LogRecord.Requested r) {
+      apply(r.mutation());
+      // A create's answer is the file as it stood right after it: what the original reply carried.
+      FileStatus created = r.mutation() instanceof LogRecord.Create c ? fileStatus(c.path()) : null;
+      retryCache.record(new RetryCache.Entry(r.key(), r.mutation().kind(), r.atMillis(), created));
+      return;
+    }
     switch (record.kind()) {
       case MKDIR -> {
         LogRecord.Mkdir r = (LogRecord.Mkdir) record;
@@ -539,11 +568,6 @@ public final class MasterState {
   /** Issue 8: decommissioning, the balancer switch and chunk health for operators. */
   public ClusterOperations operations() {
     return coordinator.operations();
-  }
-
-  /** Issue 8: the status pages' lists of under-replicated and corrupt chunks and of leases. */
-  public StatusListing statusListing() {
-    return coordinator.listing();
   }
 
   // ---- checkpoints ----
