@@ -3,12 +3,16 @@ package io.gfs.client;
 import io.gfs.client.state.RetryPolicy;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
+import io.gfs.ha.RequestId;
+import io.gfs.ha.TaggedMasterClient;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.MasterService;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.thrift.TException;
 import org.apache.thrift.transport.TTransportException;
 import org.slf4j.Logger;
@@ -19,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * locate the master again, back off and retry, at most {@link RetryPolicy#attemptsMax()} times; any other typed error
  * is the master's answer and goes to the caller as a {@link GfsClientException} (or FileNotFoundException).
  *
- * <p>A call whose reply was lost may have been applied: its retry then sees the effect (a create without overwrite
- * reports ALREADY_EXISTS, a remove reports false), as with HDFS's client.
+ * <p>Every logical call carries one {@link RequestId} (this client's random id and a call number), sent again on each
+ * retry, also to the next master after a failover (issue 4). A non-idempotent call (create, rename, remove, concat,
+ * undelete) whose reply was lost but which the master applied is then answered from the master's retry cache with the
+ * original outcome, instead of ALREADY_EXISTS or "not found", and is never applied twice.
  */
 final class MasterClient {
   private static final Logger LOG = LoggerFactory.getLogger(MasterClient.class);
@@ -29,6 +35,8 @@ final class MasterClient {
   private final RpcClients rpc;
   private final RetryPolicy retry;
   private final Sleeper sleeper;
+  private final RequestId clientId = RequestId.firstOf(UUID.randomUUID());
+  private final AtomicLong calls = new AtomicLong();
 
   MasterClient(MasterLocator locator, RpcClients rpc, RetryPolicy retry, Sleeper sleeper) {
     this.locator = locator;
@@ -52,12 +60,13 @@ final class MasterClient {
   private <R> R call(String context, RpcClients.Call<MasterService.Client, R> call, boolean shadowMayAnswer)
       throws IOException {
     List<String> failures = new ArrayList<>();
+    RequestId request = clientId.withCallId(calls.incrementAndGet()); // the same on every attempt
     for (int attempt = 0; ; attempt++) {
       HostPort master = null;
       boolean unreachable = false; // the active master did not answer at all (as opposed to a typed refusal)
       try {
         master = locator.locate();
-        return rpc.master(master, call);
+        return tagged(master, request, call);
       } catch (GfsException e) {
         if (!RetryPolicy.retriedAtMaster(e.getCode())) {
           throw GfsClientException.of(e, context);
@@ -83,7 +92,7 @@ final class MasterClient {
         HostPort shadow = locator.shadow();
         if (shadow != null) {
           try {
-            return rpc.master(shadow, call);
+            return tagged(shadow, request, call);
           } catch (GfsException e) {
             if (!RetryPolicy.retriedAtMaster(e.getCode())) {
               throw GfsClientException.of(e, context);
@@ -101,6 +110,14 @@ final class MasterClient {
       LOG.debug("{}: attempt {} failed ({}); retrying", context, attempt + 1, failures.get(failures.size() - 1));
       sleeper.sleep(retry.pauseMillis(attempt));
     }
+  }
+
+  private <R> R tagged(HostPort master, RequestId request, RpcClients.Call<MasterService.Client, R> call)
+      throws TException {
+    return rpc.call(master, TaggedMasterClient.class, TaggedMasterClient::new, c -> {
+      c.tagNext(request);
+      return call.apply(c);
+    });
   }
 
   private void followHint(HostPort failed, GfsException e) {
