@@ -148,6 +148,8 @@ struct HeartbeatRequest {
   /** Chunks whose checksums failed verification since the last heartbeat [0127]. */
   7: required list<i64> corruptChunks,
   8: optional string rack,
+  /** host:port of this chunkserver's status pages and /metrics (issue 8); unset when they are off. */
+  9: optional string httpAddress,
 }
 
 struct LeaseExtension {
@@ -180,6 +182,8 @@ struct ChunkServerStatus {
   7: required i64 lastHeartbeatAgeMillis,
   /** "in-service", "decommissioning" or "decommissioned" (issue 8); unset from older masters. */
   8: optional string state,
+  /** host:port of the chunkserver's status pages and /metrics, as it registered them (issue 8). */
+  9: optional string httpAddress,
 }
 
 struct ClusterStatus {
@@ -206,6 +210,8 @@ struct ClusterStatus {
   12: optional i64 missingChunks,
   13: optional bool safeMode,
   14: optional bool balancerEnabled,
+  /** host:port of this master's status pages and /metrics (issue 8); unset when they are off. */
+  15: optional string httpAddress,
 }
 
 /** What getContentSummary counts under a path, the path itself included (HDFS's ContentSummary). */

@@ -73,6 +73,9 @@ public final class GfsConfigKeys {
         "Diagnostic log files kept per server, the current one included, 1 to 1000; the oldest goes first.");
     public static final ConfigKey RECENT_EVENTS_MAX = new ConfigKey("gfs.diagnostic.recent.events.max", "1000",
         "Latest RPC events each server keeps in memory for on-line monitoring, 0 to 1000000.");
+    public static final ConfigKey SAMPLE_INTERVAL_MS = new ConfigKey("gfs.diagnostic.sample.interval.ms", "5000",
+        "How often a server samples capacity and throughput for the charts on its status page, in milliseconds, 100 to"
+        + " 3600000; the last 720 samples are kept.");
   }
 
   public static final class Master {
@@ -82,6 +85,9 @@ public final class GfsConfigKeys {
         "Address the master binds to and advertises.");
     public static final ConfigKey PORT = new ConfigKey("gfs.master.port", "7700",
         "TCP port of the master's RPC service, 0 to 65535 (0 picks a free one).");
+    public static final ConfigKey HTTP_ADDRESS = new ConfigKey("gfs.master.http.address", "127.0.0.1:0",
+        "host:port of the master's status pages and Prometheus /metrics (port 0 picks a free one, printed at start-up);"
+        + " empty turns them off.");
     public static final ConfigKey META_DIR = new ConfigKey("gfs.master.meta.dir", null,
         "Directory for the operation log and checkpoints.");
     public static final ConfigKey REPLICATION_DEFAULT = new ConfigKey("gfs.master.replication.default", "3",
@@ -135,6 +141,9 @@ public final class GfsConfigKeys {
         "Address the chunkserver binds to and advertises.");
     public static final ConfigKey PORT = new ConfigKey("gfs.chunkserver.port", "7710",
         "TCP port of the chunkserver's RPC service, 0 to 65535 (0 picks a free one).");
+    public static final ConfigKey HTTP_ADDRESS = new ConfigKey("gfs.chunkserver.http.address", "127.0.0.1:0",
+        "host:port of the chunkserver's status page and Prometheus /metrics (port 0 picks a free one, printed at"
+        + " start-up and sent to the master); empty turns them off.");
     public static final ConfigKey DATA_DIRS = new ConfigKey("gfs.chunkserver.data.dirs", null,
         "Comma-separated directories holding chunk files, one per disk.");
     public static final ConfigKey MASTER_ADDRESS = new ConfigKey("gfs.chunkserver.master.address", "",

@@ -18,6 +18,7 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
   private static final org.apache.thrift.protocol.TField CHUNK_COUNT_FIELD_DESC = new org.apache.thrift.protocol.TField("chunkCount", org.apache.thrift.protocol.TType.I64, (short)6);
   private static final org.apache.thrift.protocol.TField LAST_HEARTBEAT_AGE_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("lastHeartbeatAgeMillis", org.apache.thrift.protocol.TType.I64, (short)7);
   private static final org.apache.thrift.protocol.TField STATE_FIELD_DESC = new org.apache.thrift.protocol.TField("state", org.apache.thrift.protocol.TType.STRING, (short)8);
+  private static final org.apache.thrift.protocol.TField HTTP_ADDRESS_FIELD_DESC = new org.apache.thrift.protocol.TField("httpAddress", org.apache.thrift.protocol.TType.STRING, (short)9);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ChunkServerStatusStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ChunkServerStatusTupleSchemeFactory();
@@ -30,6 +31,7 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
   private long chunkCount; // required
   private long lastHeartbeatAgeMillis; // required
   private @org.apache.thrift.annotation.Nullable java.lang.String state; // optional
+  private @org.apache.thrift.annotation.Nullable java.lang.String httpAddress; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -43,7 +45,11 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     /**
      * "in-service", "decommissioning" or "decommissioned" (issue 8); unset from older masters.
      */
-    STATE((short)8, "state");
+    STATE((short)8, "state"),
+    /**
+     * host:port of the chunkserver's status pages and /metrics, as it registered them (issue 8).
+     */
+    HTTP_ADDRESS((short)9, "httpAddress");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -75,6 +81,8 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
           return LAST_HEARTBEAT_AGE_MILLIS;
         case 8: // STATE
           return STATE;
+        case 9: // HTTP_ADDRESS
+          return HTTP_ADDRESS;
         default:
           return null;
       }
@@ -123,7 +131,7 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
   private static final int __CHUNKCOUNT_ISSET_ID = 2;
   private static final int __LASTHEARTBEATAGEMILLIS_ISSET_ID = 3;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.STATE};
+  private static final _Fields optionals[] = {_Fields.STATE,_Fields.HTTP_ADDRESS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -142,6 +150,8 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     tmpMap.put(_Fields.LAST_HEARTBEAT_AGE_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("lastHeartbeatAgeMillis", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.STATE, new org.apache.thrift.meta_data.FieldMetaData("state", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.HTTP_ADDRESS, new org.apache.thrift.meta_data.FieldMetaData("httpAddress", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ChunkServerStatus.class, metaDataMap);
@@ -194,6 +204,9 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     if (other.isSetState()) {
       this.state = other.state;
     }
+    if (other.isSetHttpAddress()) {
+      this.httpAddress = other.httpAddress;
+    }
   }
 
   @Override
@@ -215,6 +228,7 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     setLastHeartbeatAgeMillisIsSet(false);
     this.lastHeartbeatAgeMillis = 0;
     this.state = null;
+    this.httpAddress = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -415,6 +429,37 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     }
   }
 
+  /**
+   * host:port of the chunkserver's status pages and /metrics, as it registered them (issue 8).
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getHttpAddress() {
+    return this.httpAddress;
+  }
+
+  /**
+   * host:port of the chunkserver's status pages and /metrics, as it registered them (issue 8).
+   */
+  public ChunkServerStatus setHttpAddress(@org.apache.thrift.annotation.Nullable java.lang.String httpAddress) {
+    this.httpAddress = httpAddress;
+    return this;
+  }
+
+  public void unsetHttpAddress() {
+    this.httpAddress = null;
+  }
+
+  /** Returns true if field httpAddress is set (has been assigned a value) and false otherwise */
+  public boolean isSetHttpAddress() {
+    return this.httpAddress != null;
+  }
+
+  public void setHttpAddressIsSet(boolean value) {
+    if (!value) {
+      this.httpAddress = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -482,6 +527,14 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       }
       break;
 
+    case HTTP_ADDRESS:
+      if (value == null) {
+        unsetHttpAddress();
+      } else {
+        setHttpAddress((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -513,6 +566,9 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     case STATE:
       return getState();
 
+    case HTTP_ADDRESS:
+      return getHttpAddress();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -541,6 +597,8 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       return isSetLastHeartbeatAgeMillis();
     case STATE:
       return isSetState();
+    case HTTP_ADDRESS:
+      return isSetHttpAddress();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -630,6 +688,15 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
         return false;
     }
 
+    boolean this_present_httpAddress = true && this.isSetHttpAddress();
+    boolean that_present_httpAddress = true && that.isSetHttpAddress();
+    if (this_present_httpAddress || that_present_httpAddress) {
+      if (!(this_present_httpAddress && that_present_httpAddress))
+        return false;
+      if (!this.httpAddress.equals(that.httpAddress))
+        return false;
+    }
+
     return true;
   }
 
@@ -660,6 +727,10 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
     hashCode = hashCode * 8191 + ((isSetState()) ? 131071 : 524287);
     if (isSetState())
       hashCode = hashCode * 8191 + state.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetHttpAddress()) ? 131071 : 524287);
+    if (isSetHttpAddress())
+      hashCode = hashCode * 8191 + httpAddress.hashCode();
 
     return hashCode;
   }
@@ -752,6 +823,16 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetHttpAddress(), other.isSetHttpAddress());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetHttpAddress()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.httpAddress, other.httpAddress);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -822,6 +903,16 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
         sb.append("null");
       } else {
         sb.append(this.state);
+      }
+      first = false;
+    }
+    if (isSetHttpAddress()) {
+      if (!first) sb.append(", ");
+      sb.append("httpAddress:");
+      if (this.httpAddress == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.httpAddress);
       }
       first = false;
     }
@@ -953,6 +1044,14 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 9: // HTTP_ADDRESS
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.httpAddress = iprot.readString();
+              struct.setHttpAddressIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1015,6 +1114,13 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
           oprot.writeFieldEnd();
         }
       }
+      if (struct.httpAddress != null) {
+        if (struct.isSetHttpAddress()) {
+          oprot.writeFieldBegin(HTTP_ADDRESS_FIELD_DESC);
+          oprot.writeString(struct.httpAddress);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1044,9 +1150,15 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       if (struct.isSetState()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetHttpAddress()) {
+        optionals.set(1);
+      }
+      oprot.writeBitSet(optionals, 2);
       if (struct.isSetState()) {
         oprot.writeString(struct.state);
+      }
+      if (struct.isSetHttpAddress()) {
+        oprot.writeString(struct.httpAddress);
       }
     }
 
@@ -1068,10 +1180,14 @@ public class ChunkServerStatus implements org.apache.thrift.TBase<ChunkServerSta
       struct.setChunkCountIsSet(true);
       struct.lastHeartbeatAgeMillis = iprot.readI64();
       struct.setLastHeartbeatAgeMillisIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(2);
       if (incoming.get(0)) {
         struct.state = iprot.readString();
         struct.setStateIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.httpAddress = iprot.readString();
+        struct.setHttpAddressIsSet(true);
       }
     }
   }

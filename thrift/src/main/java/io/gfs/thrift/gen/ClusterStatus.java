@@ -24,6 +24,7 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private static final org.apache.thrift.protocol.TField MISSING_CHUNKS_FIELD_DESC = new org.apache.thrift.protocol.TField("missingChunks", org.apache.thrift.protocol.TType.I64, (short)12);
   private static final org.apache.thrift.protocol.TField SAFE_MODE_FIELD_DESC = new org.apache.thrift.protocol.TField("safeMode", org.apache.thrift.protocol.TType.BOOL, (short)13);
   private static final org.apache.thrift.protocol.TField BALANCER_ENABLED_FIELD_DESC = new org.apache.thrift.protocol.TField("balancerEnabled", org.apache.thrift.protocol.TType.BOOL, (short)14);
+  private static final org.apache.thrift.protocol.TField HTTP_ADDRESS_FIELD_DESC = new org.apache.thrift.protocol.TField("httpAddress", org.apache.thrift.protocol.TType.STRING, (short)15);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ClusterStatusStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ClusterStatusTupleSchemeFactory();
@@ -42,6 +43,7 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private long missingChunks; // optional
   private boolean safeMode; // optional
   private boolean balancerEnabled; // optional
+  private @org.apache.thrift.annotation.Nullable java.lang.String httpAddress; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -77,7 +79,11 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
      */
     MISSING_CHUNKS((short)12, "missingChunks"),
     SAFE_MODE((short)13, "safeMode"),
-    BALANCER_ENABLED((short)14, "balancerEnabled");
+    BALANCER_ENABLED((short)14, "balancerEnabled"),
+    /**
+     * host:port of this master's status pages and /metrics (issue 8); unset when they are off.
+     */
+    HTTP_ADDRESS((short)15, "httpAddress");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -121,6 +127,8 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
           return SAFE_MODE;
         case 14: // BALANCER_ENABLED
           return BALANCER_ENABLED;
+        case 15: // HTTP_ADDRESS
+          return HTTP_ADDRESS;
         default:
           return null;
       }
@@ -176,7 +184,7 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
   private static final int __SAFEMODE_ISSET_ID = 9;
   private static final int __BALANCERENABLED_ISSET_ID = 10;
   private short __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.UNDER_REPLICATED_CHUNKS,_Fields.CLONES_IN_FLIGHT,_Fields.ROLE,_Fields.LOG_LAG_MILLIS,_Fields.CORRUPT_CHUNKS,_Fields.MISSING_CHUNKS,_Fields.SAFE_MODE,_Fields.BALANCER_ENABLED};
+  private static final _Fields optionals[] = {_Fields.UNDER_REPLICATED_CHUNKS,_Fields.CLONES_IN_FLIGHT,_Fields.ROLE,_Fields.LOG_LAG_MILLIS,_Fields.CORRUPT_CHUNKS,_Fields.MISSING_CHUNKS,_Fields.SAFE_MODE,_Fields.BALANCER_ENABLED,_Fields.HTTP_ADDRESS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -209,6 +217,8 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
     tmpMap.put(_Fields.BALANCER_ENABLED, new org.apache.thrift.meta_data.FieldMetaData("balancerEnabled", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.HTTP_ADDRESS, new org.apache.thrift.meta_data.FieldMetaData("httpAddress", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ClusterStatus.class, metaDataMap);
   }
@@ -266,6 +276,9 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     this.missingChunks = other.missingChunks;
     this.safeMode = other.safeMode;
     this.balancerEnabled = other.balancerEnabled;
+    if (other.isSetHttpAddress()) {
+      this.httpAddress = other.httpAddress;
+    }
   }
 
   @Override
@@ -300,6 +313,7 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     this.safeMode = false;
     setBalancerEnabledIsSet(false);
     this.balancerEnabled = false;
+    this.httpAddress = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -684,6 +698,37 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __BALANCERENABLED_ISSET_ID, value);
   }
 
+  /**
+   * host:port of this master's status pages and /metrics (issue 8); unset when they are off.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getHttpAddress() {
+    return this.httpAddress;
+  }
+
+  /**
+   * host:port of this master's status pages and /metrics (issue 8); unset when they are off.
+   */
+  public ClusterStatus setHttpAddress(@org.apache.thrift.annotation.Nullable java.lang.String httpAddress) {
+    this.httpAddress = httpAddress;
+    return this;
+  }
+
+  public void unsetHttpAddress() {
+    this.httpAddress = null;
+  }
+
+  /** Returns true if field httpAddress is set (has been assigned a value) and false otherwise */
+  public boolean isSetHttpAddress() {
+    return this.httpAddress != null;
+  }
+
+  public void setHttpAddressIsSet(boolean value) {
+    if (!value) {
+      this.httpAddress = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -799,6 +844,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       }
       break;
 
+    case HTTP_ADDRESS:
+      if (value == null) {
+        unsetHttpAddress();
+      } else {
+        setHttpAddress((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -848,6 +901,9 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     case BALANCER_ENABLED:
       return isBalancerEnabled();
 
+    case HTTP_ADDRESS:
+      return getHttpAddress();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -888,6 +944,8 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       return isSetSafeMode();
     case BALANCER_ENABLED:
       return isSetBalancerEnabled();
+    case HTTP_ADDRESS:
+      return isSetHttpAddress();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -1031,6 +1089,15 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         return false;
     }
 
+    boolean this_present_httpAddress = true && this.isSetHttpAddress();
+    boolean that_present_httpAddress = true && that.isSetHttpAddress();
+    if (this_present_httpAddress || that_present_httpAddress) {
+      if (!(this_present_httpAddress && that_present_httpAddress))
+        return false;
+      if (!this.httpAddress.equals(that.httpAddress))
+        return false;
+    }
+
     return true;
   }
 
@@ -1085,6 +1152,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
     hashCode = hashCode * 8191 + ((isSetBalancerEnabled()) ? 131071 : 524287);
     if (isSetBalancerEnabled())
       hashCode = hashCode * 8191 + ((balancerEnabled) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetHttpAddress()) ? 131071 : 524287);
+    if (isSetHttpAddress())
+      hashCode = hashCode * 8191 + httpAddress.hashCode();
 
     return hashCode;
   }
@@ -1237,6 +1308,16 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetHttpAddress(), other.isSetHttpAddress());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetHttpAddress()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.httpAddress, other.httpAddress);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -1342,6 +1423,16 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (!first) sb.append(", ");
       sb.append("balancerEnabled:");
       sb.append(this.balancerEnabled);
+      first = false;
+    }
+    if (isSetHttpAddress()) {
+      if (!first) sb.append(", ");
+      sb.append("httpAddress:");
+      if (this.httpAddress == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.httpAddress);
+      }
       first = false;
     }
     sb.append(")");
@@ -1524,6 +1615,14 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 15: // HTTP_ADDRESS
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.httpAddress = iprot.readString();
+              struct.setHttpAddressIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1623,6 +1722,13 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
         oprot.writeBool(struct.balancerEnabled);
         oprot.writeFieldEnd();
       }
+      if (struct.httpAddress != null) {
+        if (struct.isSetHttpAddress()) {
+          oprot.writeFieldBegin(HTTP_ADDRESS_FIELD_DESC);
+          oprot.writeString(struct.httpAddress);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1678,7 +1784,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (struct.isSetBalancerEnabled()) {
         optionals.set(7);
       }
-      oprot.writeBitSet(optionals, 8);
+      if (struct.isSetHttpAddress()) {
+        optionals.set(8);
+      }
+      oprot.writeBitSet(optionals, 9);
       if (struct.isSetUnderReplicatedChunks()) {
         oprot.writeI64(struct.underReplicatedChunks);
       }
@@ -1702,6 +1811,9 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       }
       if (struct.isSetBalancerEnabled()) {
         oprot.writeBool(struct.balancerEnabled);
+      }
+      if (struct.isSetHttpAddress()) {
+        oprot.writeString(struct.httpAddress);
       }
     }
 
@@ -1730,7 +1842,7 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       struct.setChunkCountIsSet(true);
       struct.lastLogSequence = iprot.readI64();
       struct.setLastLogSequenceIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(8);
+      java.util.BitSet incoming = iprot.readBitSet(9);
       if (incoming.get(0)) {
         struct.underReplicatedChunks = iprot.readI64();
         struct.setUnderReplicatedChunksIsSet(true);
@@ -1762,6 +1874,10 @@ public class ClusterStatus implements org.apache.thrift.TBase<ClusterStatus, Clu
       if (incoming.get(7)) {
         struct.balancerEnabled = iprot.readBool();
         struct.setBalancerEnabledIsSet(true);
+      }
+      if (incoming.get(8)) {
+        struct.httpAddress = iprot.readString();
+        struct.setHttpAddressIsSet(true);
       }
     }
   }

@@ -18,6 +18,7 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
   private static final org.apache.thrift.protocol.TField LEASE_EXTENSION_REQUESTS_FIELD_DESC = new org.apache.thrift.protocol.TField("leaseExtensionRequests", org.apache.thrift.protocol.TType.LIST, (short)6);
   private static final org.apache.thrift.protocol.TField CORRUPT_CHUNKS_FIELD_DESC = new org.apache.thrift.protocol.TField("corruptChunks", org.apache.thrift.protocol.TType.LIST, (short)7);
   private static final org.apache.thrift.protocol.TField RACK_FIELD_DESC = new org.apache.thrift.protocol.TField("rack", org.apache.thrift.protocol.TType.STRING, (short)8);
+  private static final org.apache.thrift.protocol.TField HTTP_ADDRESS_FIELD_DESC = new org.apache.thrift.protocol.TField("httpAddress", org.apache.thrift.protocol.TType.STRING, (short)9);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new HeartbeatRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new HeartbeatRequestTupleSchemeFactory();
@@ -30,6 +31,7 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
   private @org.apache.thrift.annotation.Nullable java.util.List<java.lang.Long> leaseExtensionRequests; // required
   private @org.apache.thrift.annotation.Nullable java.util.List<java.lang.Long> corruptChunks; // required
   private @org.apache.thrift.annotation.Nullable java.lang.String rack; // optional
+  private @org.apache.thrift.annotation.Nullable java.lang.String httpAddress; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -49,7 +51,11 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
      * Chunks whose checksums failed verification since the last heartbeat [0127].
      */
     CORRUPT_CHUNKS((short)7, "corruptChunks"),
-    RACK((short)8, "rack");
+    RACK((short)8, "rack"),
+    /**
+     * host:port of this chunkserver's status pages and /metrics (issue 8); unset when they are off.
+     */
+    HTTP_ADDRESS((short)9, "httpAddress");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -81,6 +87,8 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
           return CORRUPT_CHUNKS;
         case 8: // RACK
           return RACK;
+        case 9: // HTTP_ADDRESS
+          return HTTP_ADDRESS;
         default:
           return null;
       }
@@ -127,7 +135,7 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
   private static final int __CAPACITYBYTES_ISSET_ID = 0;
   private static final int __USEDBYTES_ISSET_ID = 1;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.RACK};
+  private static final _Fields optionals[] = {_Fields.RACK,_Fields.HTTP_ADDRESS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -149,6 +157,8 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
         new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
             new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64))));
     tmpMap.put(_Fields.RACK, new org.apache.thrift.meta_data.FieldMetaData("rack", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.HTTP_ADDRESS, new org.apache.thrift.meta_data.FieldMetaData("httpAddress", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(HeartbeatRequest.class, metaDataMap);
@@ -209,6 +219,9 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
     if (other.isSetRack()) {
       this.rack = other.rack;
     }
+    if (other.isSetHttpAddress()) {
+      this.httpAddress = other.httpAddress;
+    }
   }
 
   @Override
@@ -228,6 +241,7 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
     this.leaseExtensionRequests = null;
     this.corruptChunks = null;
     this.rack = null;
+    this.httpAddress = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -492,6 +506,37 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
     }
   }
 
+  /**
+   * host:port of this chunkserver's status pages and /metrics (issue 8); unset when they are off.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getHttpAddress() {
+    return this.httpAddress;
+  }
+
+  /**
+   * host:port of this chunkserver's status pages and /metrics (issue 8); unset when they are off.
+   */
+  public HeartbeatRequest setHttpAddress(@org.apache.thrift.annotation.Nullable java.lang.String httpAddress) {
+    this.httpAddress = httpAddress;
+    return this;
+  }
+
+  public void unsetHttpAddress() {
+    this.httpAddress = null;
+  }
+
+  /** Returns true if field httpAddress is set (has been assigned a value) and false otherwise */
+  public boolean isSetHttpAddress() {
+    return this.httpAddress != null;
+  }
+
+  public void setHttpAddressIsSet(boolean value) {
+    if (!value) {
+      this.httpAddress = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -559,6 +604,14 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
       }
       break;
 
+    case HTTP_ADDRESS:
+      if (value == null) {
+        unsetHttpAddress();
+      } else {
+        setHttpAddress((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -590,6 +643,9 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
     case RACK:
       return getRack();
 
+    case HTTP_ADDRESS:
+      return getHttpAddress();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -618,6 +674,8 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
       return isSetCorruptChunks();
     case RACK:
       return isSetRack();
+    case HTTP_ADDRESS:
+      return isSetHttpAddress();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -707,6 +765,15 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
         return false;
     }
 
+    boolean this_present_httpAddress = true && this.isSetHttpAddress();
+    boolean that_present_httpAddress = true && that.isSetHttpAddress();
+    if (this_present_httpAddress || that_present_httpAddress) {
+      if (!(this_present_httpAddress && that_present_httpAddress))
+        return false;
+      if (!this.httpAddress.equals(that.httpAddress))
+        return false;
+    }
+
     return true;
   }
 
@@ -741,6 +808,10 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
     hashCode = hashCode * 8191 + ((isSetRack()) ? 131071 : 524287);
     if (isSetRack())
       hashCode = hashCode * 8191 + rack.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetHttpAddress()) ? 131071 : 524287);
+    if (isSetHttpAddress())
+      hashCode = hashCode * 8191 + httpAddress.hashCode();
 
     return hashCode;
   }
@@ -833,6 +904,16 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetHttpAddress(), other.isSetHttpAddress());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetHttpAddress()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.httpAddress, other.httpAddress);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -911,6 +992,16 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
         sb.append("null");
       } else {
         sb.append(this.rack);
+      }
+      first = false;
+    }
+    if (isSetHttpAddress()) {
+      if (!first) sb.append(", ");
+      sb.append("httpAddress:");
+      if (this.httpAddress == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.httpAddress);
       }
       first = false;
     }
@@ -1077,6 +1168,14 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 9: // HTTP_ADDRESS
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.httpAddress = iprot.readString();
+              struct.setHttpAddressIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1158,6 +1257,13 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
           oprot.writeFieldEnd();
         }
       }
+      if (struct.httpAddress != null) {
+        if (struct.isSetHttpAddress()) {
+          oprot.writeFieldBegin(HTTP_ADDRESS_FIELD_DESC);
+          oprot.writeString(struct.httpAddress);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1205,9 +1311,15 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
       if (struct.isSetRack()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetHttpAddress()) {
+        optionals.set(1);
+      }
+      oprot.writeBitSet(optionals, 2);
       if (struct.isSetRack()) {
         oprot.writeString(struct.rack);
+      }
+      if (struct.isSetHttpAddress()) {
+        oprot.writeString(struct.httpAddress);
       }
     }
 
@@ -1257,10 +1369,14 @@ public class HeartbeatRequest implements org.apache.thrift.TBase<HeartbeatReques
         }
       }
       struct.setCorruptChunksIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(2);
       if (incoming.get(0)) {
         struct.rack = iprot.readString();
         struct.setRackIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.httpAddress = iprot.readString();
+        struct.setHttpAddressIsSet(true);
       }
     }
   }
