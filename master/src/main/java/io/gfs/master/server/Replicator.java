@@ -9,6 +9,9 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import io.gfs.master.state.LeasePlan;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Carries out re-replication [0069-0072]: each scan asks the state for clones (it ranks and limits them), sends each
  * to its target chunkserver as copyChunkFrom(handle, version, source) on a pool as large as the clone limit, and
  * reports every outcome back. The chunkserver checks the version and the data end to end and throttles the copy;
- * the master only decides who copies what.
+ * the master only decides who copies what. A scan runs on the timer, and again as soon as a clone ends or a primary
+ * confirms it stopped writing a chunk to be cloned, so the next clone starts when a slot frees rather than on the next
+ * tick. Each clone start is logged as "clone #n of chunk h ..." in start order (tests read the order from it).
  */
 final class Replicator {
   private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
@@ -31,6 +36,10 @@ final class Replicator {
   private final long notBeforeMillis;
   /** HA hook (issue 4): clones carry this epoch, so a deposed master's clone orders are refused (STALE_EPOCH). */
   private volatile long epoch;
+  /** A follow-up scan is queued on the pool (so a burst of completions makes one scan, not one each). */
+  private final AtomicBoolean scanQueued = new AtomicBoolean();
+  /** Clones started, numbering the start log lines. */
+  private final AtomicLong started = new AtomicLong();
 
   /**
    * startupGraceMillis: no clones until then, so that chunkservers still registering after a master start do not
@@ -59,20 +68,73 @@ final class Replicator {
     }
     List<ClonePlan> clones = state.planReplication(clock.millis(), clonesMax, clonesPerServerMax);
     for (ClonePlan clone : clones) {
+      LOG.info("clone #{} of chunk {} v{} from {} to {} ({})", started.incrementAndGet(), clone.handle(),
+          clone.version(), clone.source(), clone.target(),
+          clone.missingReplicas() > 0 ? clone.missingReplicas() + " replicas missing" : "rebalancing move");
       try {
         clonePool.execute(() -> run(clone));
       } catch (RejectedExecutionException closing) {
         state.completeClone(clone, false, clock.millis());
       }
     }
+    for (LeasePlan.Revoked lease : state.takeLeasesToStop()) {
+      try {
+        clonePool.execute(() -> stop(lease));
+      } catch (RejectedExecutionException closing) {
+        state.leaseStopped(lease.handle(), lease.version(), false);
+      }
+    }
     return clones.size();
+  }
+
+  /** Queues one scan on the pool unless one is queued already: a slot freed, or a chunk became clonable. */
+  private void scanSoon() {
+    if (scanQueued.compareAndSet(false, true)) {
+      try {
+        clonePool.execute(() -> {
+          scanQueued.set(false);
+          try {
+            scan();
+          } catch (RuntimeException e) {
+            LOG.error("re-replication scan failed", e);
+          }
+        });
+      } catch (RejectedExecutionException closing) {
+        scanQueued.set(false);
+      }
+    }
+  }
+
+  /**
+   * Tells the primary of a chunk about to be cloned to drop its lease: assignVersion at the same version with lease 0
+   * takes the chunk's mutation lock, so once it returns no mutation is under way and none follows at that version.
+   */
+  private void stop(LeasePlan.Revoked lease) {
+    boolean stopped = false;
+    try {
+      rpc.chunkServer(lease.primary(), c -> {
+        c.assignVersion(lease.handle(), lease.version(), false, 0, epoch, null); // token: issue 7 hook
+        return null;
+      });
+      stopped = true;
+    } catch (TException | RuntimeException e) {
+      LOG.warn("could not stop the lease on chunk {} at {} for its repair ({}); waiting for it to expire",
+          lease.handle(), lease.primary(), e.toString());
+      if (!(e instanceof GfsException)) {
+        rpc.forget(lease.primary());
+      }
+    } finally {
+      state.leaseStopped(lease.handle(), lease.version(), stopped);
+      scanSoon();
+    }
   }
 
   private void run(ClonePlan clone) {
     boolean succeeded = false;
     try {
       rpc.chunkServer(clone.target(), c -> {
-        c.copyChunkFrom(clone.handle(), clone.version(), RpcErrors.toThrift(clone.source()), epoch);
+        c.copyChunkFrom(clone.handle(), clone.version(), RpcErrors.toThrift(clone.source()), epoch,
+            null); // access token: issue 7 hook
         return null;
       });
       succeeded = true;
@@ -89,6 +151,8 @@ final class Replicator {
         LOG.info("chunk {} v{} re-replicated from {} to {} ({} replicas were missing)", clone.handle(),
             clone.version(), clone.source(), clone.target(), clone.missingReplicas());
       }
+      scanSoon(); // completion-driven: the freed slot goes to the next clone now
+
     }
   }
 }

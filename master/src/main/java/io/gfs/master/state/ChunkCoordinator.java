@@ -186,7 +186,7 @@ final class ChunkCoordinator {
         && servers.isLive(lease.primaryId(), nowMillis) && chunks.isCurrentReplica(handle, lease.primaryId())) {
       return new LeasePlan.Existing(view(chunkIndex, chunk, lease, nowMillis));
     }
-    if (live.size() < chunk.replicationTarget && replication.repairing(handle)) {
+    if (live.size() < chunk.replicationTarget && this.replication.repairing(handle)) {
       // A clone restores the missing replica right now; a grant would bump the version under it. The client retries
       // (BUSY) and gets a lease on the repaired set, like an HDFS writer waiting for its pipeline's new datanode.
       throw StateException.of(StateError.BUSY, "chunk %s (handle %s) of %s is being re-replicated; retry shortly",

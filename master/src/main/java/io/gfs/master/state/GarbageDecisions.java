@@ -40,6 +40,14 @@ final class GarbageDecisions {
     if (hasChildren && !recursive) {
       return Decision.reject(StateError.DIRECTORY_NOT_EMPTY, "directory %s is not empty", GfsPaths.join(c));
     }
+    Map.Entry<String, List<String>> withSnapshots =
+        r.node() instanceof DirectoryNode directory ? withSnapshots(directory, c) : null;
+    if (withSnapshots != null) {
+      // As HDFS refuses to delete a snapshottable directory that has snapshots: they would go with it, unasked.
+      return Decision.reject(StateError.DIRECTORY_NOT_EMPTY, "cannot delete %s: %s has snapshots (%s); delete them "
+          + "first", c.isEmpty() ? "/" : GfsPaths.join(c), withSnapshots.getKey(),
+          String.join(", ", withSnapshots.getValue()));
+    }
     if (c.isEmpty()) {
       // "/" itself is never removed; its children are purged at once (there is no hidden name for them all).
       return hasChildren ? Decision.log(new LogRecord.Delete("/", true)) : Decision.noop(false);
@@ -52,6 +60,46 @@ final class GarbageDecisions {
     List<String> destination = new ArrayList<>(c.subList(0, c.size() - 1));
     destination.add(hidden);
     return Decision.log(new LogRecord.Rename(GfsPaths.join(c), GfsPaths.join(destination), nowMillis));
+  }
+
+  /**
+   * The first directory at or below this one (outside snapshot areas) whose snapshot area holds any snapshot, of the
+   * directory or of a file in it; null when none does.
+   */
+  private static Map.Entry<String, List<String>> withSnapshots(DirectoryNode top, List<String> c) {
+    Deque<Map.Entry<String, DirectoryNode>> pending = new ArrayDeque<>();
+    pending.push(Map.entry(c.isEmpty() ? "/" : GfsPaths.join(c), top));
+    while (!pending.isEmpty()) {
+      Map.Entry<String, DirectoryNode> next = pending.pop();
+      List<String> names = next.getValue().children.get(SnapshotNames.DIRECTORY) instanceof DirectoryNode area
+          ? snapshotNames(area) : List.of();
+      if (!names.isEmpty()) {
+        return Map.entry(next.getKey(), names);
+      }
+      next.getValue().children.forEach((name, child) -> {
+        if (child instanceof DirectoryNode directory && !name.equals(SnapshotNames.DIRECTORY)) {
+          pending.push(Map.entry(next.getKey().equals("/") ? "/" + name : next.getKey() + "/" + name, directory));
+        }
+      });
+    }
+    return null;
+  }
+
+  /** The snapshots stored in a directory's area: its own, and "file/name" for its files'. */
+  private static List<String> snapshotNames(DirectoryNode area) {
+    List<String> names = new ArrayList<>();
+    area.children.forEach((name, child) -> {
+      if (name.equals(SnapshotNames.DIRECTORY) && child instanceof DirectoryNode files) {
+        files.children.forEach((file, perFile) -> {
+          if (perFile instanceof DirectoryNode snapshots) {
+            snapshots.children.keySet().forEach(snapshot -> names.add(file + "/" + snapshot));
+          }
+        });
+      } else {
+        names.add(name);
+      }
+    });
+    return names;
   }
 
   private static boolean hasVisibleChildren(DirectoryNode directory) {

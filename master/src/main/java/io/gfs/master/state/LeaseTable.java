@@ -12,6 +12,11 @@ import java.util.TreeMap;
  */
 public final class LeaseTable {
   private final Map<Long, Lease> leases = new TreeMap<>();
+  /**
+   * Leases revoked while unexpired whose primary has not confirmed it stopped: until then (or until they expire) it
+   * may still be applying mutations at that version, so a clone taken now could miss some.
+   */
+  private final Map<Long, Lease> revokedUnconfirmed = new TreeMap<>();
 
   public Lease get(long handle) {
     return leases.get(handle);
@@ -19,6 +24,7 @@ public final class LeaseTable {
 
   public void grant(Lease lease) {
     leases.put(lease.handle(), lease);
+    revokedUnconfirmed.remove(lease.handle()); // the new version fences the old primary off
   }
 
   /**
@@ -36,10 +42,36 @@ public final class LeaseTable {
   }
 
   public void revoke(long handle) {
-    leases.remove(handle);
+    Lease lease = leases.remove(handle);
+    if (lease != null) {
+      revokedUnconfirmed.put(handle, lease);
+    }
   }
 
-  /** Drops every lease the server holds (it died): the next client request grants a new one with a new version. */
+  /**
+   * The lease (live, or revoked and not yet confirmed stopped) under which a primary may still mutate the chunk at
+   * that version now; null when none can.
+   */
+  public Lease mayStillMutate(long handle, long version, long nowMillis) {
+    Lease lease = leases.get(handle);
+    if (lease == null) {
+      lease = revokedUnconfirmed.get(handle);
+    }
+    return lease != null && lease.version() == version && lease.unexpiredAt(nowMillis) ? lease : null;
+  }
+
+  /** The primary dropped its revoked lease at that version (it said so): nothing mutates the chunk under it now. */
+  public void confirmStopped(long handle, long version) {
+    Lease lease = revokedUnconfirmed.get(handle);
+    if (lease != null && lease.version() == version) {
+      revokedUnconfirmed.remove(handle);
+    }
+  }
+
+  /**
+   * Drops every lease the server holds (it died): the next client request grants a new one with a new version. A dead
+   * server cannot be told, and is not waited for: its copies left the chunk's locations with it.
+   */
   public List<Long> revokeHeldBy(String serverId) {
     List<Long> revoked = new ArrayList<>();
     leases.values().removeIf(lease -> {
@@ -49,6 +81,7 @@ public final class LeaseTable {
       }
       return false;
     });
+    revokedUnconfirmed.values().removeIf(lease -> lease.primaryId().equals(serverId));
     return revoked;
   }
 
@@ -56,6 +89,7 @@ public final class LeaseTable {
   public int expire(long nowMillis) {
     int before = leases.size();
     leases.values().removeIf(lease -> !lease.unexpiredAt(nowMillis));
+    revokedUnconfirmed.values().removeIf(lease -> !lease.unexpiredAt(nowMillis));
     return before - leases.size();
   }
 

@@ -16,4 +16,6 @@ public enum StateError {
   OUT_OF_RANGE,
   NO_CHUNKSERVERS,
   UNKNOWN_CHUNK,
+  /** Not now: the chunk is being repaired (a clone restores a missing replica); the caller retries shortly. */
+  BUSY,
 }

@@ -2,6 +2,7 @@ package io.gfs.master.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gfs.common.HostPort;
@@ -178,17 +179,113 @@ class ReplicationTest {
   }
 
   @Test
-  void aVersionBumpDuringACloneLeavesTheCopyStale() {
+  void aWriterWaitsWhileACloneRestoresItsChunkThenGetsTheFullSet() {
     start("a", "b", "c");
     chunkOn("/f", 3, "a", "b");
     advance(StateFixture.LEASE_MILLIS, "a", "b", "c");
     ClonePlan clone = plan(UNLIMITED, UNLIMITED).get(0);
-    LeaseView lease = f.acquire("/f", 0, List.of("a", "b"));
-    disks.get("a").put(clone.handle(), lease.version());
-    disks.get("b").put(clone.handle(), lease.version());
+    StateException busy = assertThrows(StateException.class, () -> f.acquire("/f", 0, List.of("a", "b", "c")),
+        "a grant now would bump the version under the running clone");
+    assertEquals(StateError.BUSY, busy.error());
     finish(clone, true);
-    assertEquals(2, replicas("/f"), "the copy at the old version is no replica");
-    assertEquals(List.of(clone.handle()), beat("c").deleteChunks(), "and the target is told to delete it");
+    LeaseView lease = f.acquire("/f", 0, List.of("a", "b", "c"));
+    assertEquals(2, lease.secondaries().size(), "primary and both secondaries, the clone's target among them");
+    assertEquals(clone.version() + 1, lease.version());
+  }
+
+  @Test
+  void aFailedCloneLetsTheWriterGoOnWithFewerReplicas() {
+    start("a", "b", "c");
+    chunkOn("/f", 3, "a", "b");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c");
+    finish(plan(UNLIMITED, UNLIMITED).get(0), false);
+    LeaseView lease = f.acquire("/f", 0, List.of("a", "b"));
+    assertEquals(1, lease.secondaries().size());
+  }
+
+  /** A chunk granted on a, b and c (all succeed) whose lease is held by the returned view's primary. */
+  private LeaseView leasedOnThree() {
+    start("a", "b", "c");
+    f.create("/f", false, true, 3);
+    LeaseView lease = f.acquire("/f", 0, List.of("a", "b", "c"));
+    for (String id : List.of("a", "b", "c")) {
+      disks.get(id).put(lease.handle(), lease.version());
+    }
+    start("d");
+    return lease;
+  }
+
+  @Test
+  void aLeasedChunkMissingAReplicaHasItsPrimaryStoppedAndIsClonedWithoutWaitingForTheLease() {
+    LeaseView lease = leasedOnThree();
+    String primary = idOf(lease.primary());
+    List<String> others = new ArrayList<>(List.of("a", "b", "c"));
+    others.remove(primary);
+    String lost = others.get(0);
+    String kept = others.get(1);
+    advance(StateFixture.DEAD_AFTER_MILLIS, primary, kept, "d"); // the lease has 50 s to run
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "no clone while the primary may still write");
+    List<LeasePlan.Revoked> stops = f.state.takeLeasesToStop();
+    assertEquals(1, stops.size());
+    assertEquals(lease.handle(), stops.get(0).handle());
+    assertEquals(lease.primary(), stops.get(0).primary());
+    assertEquals(List.of(), f.state.takeLeasesToStop(), "asked once");
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED));
+    assertEquals(List.of(), f.state.takeLeasesToStop(), "not asked again while the answer is pending");
+    HeartbeatOutcome beat = f.heartbeat(primary, List.of(new HeartbeatReport.Replica(lease.handle(), lease.version(),
+        10)), List.of(lease.handle()), List.of());
+    assertEquals(List.of(), beat.extensions(), "a revoked lease is not extended");
+    assertEquals(StateError.BUSY, assertThrows(StateException.class,
+        () -> f.acquire("/f", 0, List.of(primary, kept, "d"))).error(), "the writer waits for the repair");
+
+    f.state.leaseStopped(lease.handle(), lease.version(), true);
+    List<ClonePlan> clones = plan(UNLIMITED, UNLIMITED);
+    assertEquals(1, clones.size(), "cloned as soon as the primary stopped, " + lost + " being gone");
+    assertEquals("d", clones.get(0).targetId());
+    assertEquals(StateError.BUSY, assertThrows(StateException.class,
+        () -> f.acquire("/f", 0, List.of(primary, kept, "d"))).error(), "and while the clone runs");
+    finish(clones.get(0), true);
+    LeaseView next = f.acquire("/f", 0, List.of(primary, kept, "d"));
+    assertEquals(2, next.secondaries().size());
+    assertEquals(lease.version() + 1, next.version());
+  }
+
+  @Test
+  void aCorruptSecondaryOfALeasedChunkIsReplacedAtOnce() {
+    LeaseView lease = leasedOnThree();
+    String primary = idOf(lease.primary());
+    String bad = List.of("a", "b", "c").stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
+    disks.get(bad).remove(lease.handle());
+    beat(bad, lease.handle()); // found by a read or the scrubber [0127]
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED));
+    List<LeasePlan.Revoked> stops = f.state.takeLeasesToStop();
+    assertEquals(List.of(lease.handle()), stops.stream().map(LeasePlan.Revoked::handle).toList());
+    f.state.leaseStopped(lease.handle(), lease.version(), true);
+    ClonePlan clone = plan(UNLIMITED, UNLIMITED).get(0);
+    assertEquals("d", clone.targetId(), "not onto the server with the corrupt copy while another is free");
+    finish(clone, true);
+    f.nowMillis += ChunkCoordinator.REPORT_GRACE_MILLIS;
+    assertEquals(List.of(lease.handle()), beat(bad, lease.handle()).deleteChunks(), "then the bad copy goes");
+    assertEquals(0, f.state.underReplicatedCount(f.nowMillis));
+  }
+
+  @Test
+  void aPrimaryThatCannotBeToldIsWaitedOutAndWritersAreNotHeldOff() {
+    LeaseView lease = leasedOnThree();
+    String primary = idOf(lease.primary());
+    String bad = List.of("a", "b", "c").stream().filter(id -> !id.equals(primary)).findFirst().orElseThrow();
+    disks.get(bad).remove(lease.handle());
+    beat(bad, lease.handle());
+    plan(UNLIMITED, UNLIMITED);
+    assertEquals(1, f.state.takeLeasesToStop().size());
+    f.state.leaseStopped(lease.handle(), lease.version(), false);
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "it may still write until its lease ends");
+    assertEquals(List.of(), f.state.takeLeasesToStop(), "not asked again");
+    List<String> good = new ArrayList<>(List.of("a", "b", "c", "d"));
+    good.remove(bad);
+    advance(StateFixture.LEASE_MILLIS, good.toArray(String[]::new));
+    beat(bad, lease.handle());
+    assertEquals(1, plan(UNLIMITED, UNLIMITED).size(), "cloned once the lease ran out");
   }
 
   @Test

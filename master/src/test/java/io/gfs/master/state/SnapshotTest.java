@@ -3,6 +3,7 @@ package io.gfs.master.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -70,6 +71,31 @@ class SnapshotTest {
     }
     assertEquals(chunks - 1, f.state.chunkCount());
     assertEquals(List.of(), f.state.listSnapshots("/d"));
+    assertEquals(f.state.image(), f.replay().image());
+  }
+
+  @Test
+  void aDirectoryWithSnapshotsAtOrBelowItCannotBeDeletedUntilTheyAre() {
+    f.create("/top/d/a");
+    f.writeChunks("/top/d/a", 5);
+    f.create("/top/e/b");
+    f.snapshot("/top/d", "s1");
+    f.snapshot("/top/e/b", "v1");
+    StateException refused = assertThrows(StateException.class, () -> f.remove("/top", true));
+    assertEquals(StateError.DIRECTORY_NOT_EMPTY, refused.error());
+    assertTrue(refused.getMessage().contains("has snapshots"), refused.getMessage());
+    assertEquals(StateError.DIRECTORY_NOT_EMPTY, f.error(() -> f.remove("/top/d", true)));
+    assertEquals(StateError.DIRECTORY_NOT_EMPTY, f.error(() -> f.remove("/top/e", true)),
+        "a file's snapshots live in its directory's area");
+    assertEquals(StateError.DIRECTORY_NOT_EMPTY, f.error(() -> f.remove("/", true)));
+    assertTrue(f.remove("/top/d/a", false), "a file in it may go: the snapshot keeps its chunks");
+    try (LockTable.Held l = f.state.lockSnapshots("/top/d")) {
+      f.commit(f.state.decideDeleteSnapshot("/top/d", "s1"));
+    }
+    try (LockTable.Held l = f.state.lockSnapshots("/top/e/b")) {
+      f.commit(f.state.decideDeleteSnapshot("/top/e/b", "v1"));
+    }
+    assertTrue(f.remove("/top", true), "deleted once its snapshots are");
     assertEquals(f.state.image(), f.replay().image());
   }
 
