@@ -25,6 +25,9 @@ public final class GfsConfigKeys {
 
     public static final ConfigKey NAME = new ConfigKey("gfs.cluster.name", "local",
         "The cluster's canonical name: the authority of gfs://NAME/ paths; letters, digits, '-' and '_'.");
+    public static final ConfigKey ACCESS_TOKENS_ENABLED = new ConfigKey("gfs.access.tokens.enabled", "true",
+        "Chunk access tokens (issue 7): the master signs an expiring token into every chunk location and lease, and "
+            + "chunkservers refuse data and order calls without a valid one; master and chunkservers must agree.");
     public static final ConfigKey ZOOKEEPER_CONNECT = new ConfigKey("gfs.zookeeper.connect", "",
         "ZooKeeper connect string (host:port,...) holding the canonical-name alias; empty runs without ZooKeeper.");
     public static final ConfigKey ZOOKEEPER_ROOT = new ConfigKey("gfs.zookeeper.root", "/gfs",
@@ -129,6 +132,18 @@ public final class GfsConfigKeys {
     public static final ConfigKey LOG_ACKS_REQUIRED = new ConfigKey("gfs.master.log.acks.required", "all",
         "Replicas that must have flushed a record before its mutation is acknowledged: all (the seed's rule) or "
             + "majority (of the masters, the active one counted); see docs/operations.md for what each risks.");
+    public static final ConfigKey PERMISSIONS_ENABLED = new ConfigKey("gfs.master.permissions.enabled", "true",
+        "Check owner, group and mode bits on every namespace operation, as HDFS's dfs.permissions.enabled; false "
+            + "stores them without checking.");
+    public static final ConfigKey PERMISSIONS_SUPERGROUP = new ConfigKey("gfs.master.permissions.supergroup",
+        "supergroup", "Members of this group, like the master's own OS user, pass every permission check (HDFS's "
+            + "dfs.permissions.superusergroup).");
+    public static final ConfigKey ACCESS_TOKEN_LIFETIME_MS = new ConfigKey("gfs.master.access.token.lifetime.ms",
+        "600000", "How long a chunk access token stays valid, in milliseconds, 1000 to 86400000; clients ask again "
+            + "after it.");
+    public static final ConfigKey ACCESS_KEY_ROTATION_MS = new ConfigKey("gfs.master.access.key.rotation.ms",
+        "3600000", "How often the master starts signing tokens with a new key, in milliseconds, 1000 to 604800000; "
+            + "old keys stay valid until their tokens expire.");
     public static final ConfigKey SHADOW = new ConfigKey("gfs.master.shadow", "false",
         "Run as a shadow master [0123-0124]: tail the active master's op log (not counted for acks), serve read-only "
             + "metadata, answer mutations READ_ONLY_SHADOW, and register under the cluster's shadows znode.");
