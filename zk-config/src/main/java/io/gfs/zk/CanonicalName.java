@@ -30,7 +30,20 @@ public final class CanonicalName implements AutoCloseable {
 
   /** A started client, connected, or an IOException naming the ensemble. */
   public static CuratorFramework connect(String connectString, int sessionTimeoutMillis) throws IOException {
-    CuratorFramework client = CuratorFrameworkFactory.builder()
+    return connect(connectString, sessionTimeoutMillis, ZooKeeperAcl.OPEN);
+  }
+
+  /**
+   * As {@link #connect(String, int)}; znodes this client creates get {@code acl}'s ACL, and the session authenticates
+   * with its credentials if it has any (issue 4: only masters need them under the creator mode).
+   */
+  public static CuratorFramework connect(String connectString, int sessionTimeoutMillis, ZooKeeperAcl acl)
+      throws IOException {
+    CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder().aclProvider(acl.provider());
+    if (acl.authenticates()) {
+      builder.authorization(acl.scheme(), acl.auth());
+    }
+    CuratorFramework client = builder
         .connectString(connectString)
         .sessionTimeoutMs(sessionTimeoutMillis)
         .connectionTimeoutMs((int) Math.min(sessionTimeoutMillis, 15_000))

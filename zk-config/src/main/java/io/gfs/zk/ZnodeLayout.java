@@ -12,6 +12,11 @@ import java.util.regex.Pattern;
  *   {root}/clusters/{cluster}/shadows/   ephemeral children, one "host:port" per shadow master [0123]
  * </pre>
  * Only the elected master writes the alias and the epoch; standbys and shadows only read them.
+ *
+ * <p>ACLs ({@link ZooKeeperAcl}): every znode gets the creating process's ACL. Under {@code open} (the default)
+ * that is world:anyone:cdrwa. Under {@code creator} it is creator:cdrwa plus world:anyone:r, the creator being the
+ * masters' shared credentials (e.g. digest:gfs:secret): readers (clients, chunkservers) need no credentials, and nobody
+ * without them can delete or overwrite the alias or the epoch, join the election or register a shadow (ZnodeAclIT).
  */
 public final class ZnodeLayout {
   private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
