@@ -28,6 +28,7 @@ public final class RpcMetrics implements Consumer<RpcEvent> {
   private final Set<String> methods = ConcurrentHashMap.newKeySet();
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> byMethod = new ConcurrentHashMap<>();
 
   public RpcMetrics(GfsMetrics metrics) {
     this.requests = metrics.counter("gfs_rpc_server_requests", "RPCs handled, by method and outcome (OK, an error "
@@ -48,6 +49,7 @@ public final class RpcMetrics implements Consumer<RpcEvent> {
     receivedBytes.labelValues(method).inc(Math.max(0, event.requestBytes()));
     sentBytes.labelValues(method).inc(Math.max(0, event.replyBytes()));
     total.incrementAndGet();
+    byMethod.computeIfAbsent(method, m -> new java.util.concurrent.atomic.LongAdder()).increment();
     if (!outcome.equals("OK")) {
       failed.incrementAndGet();
     }
@@ -56,6 +58,12 @@ public final class RpcMetrics implements Consumer<RpcEvent> {
   /** RPCs handled so far (the charts' request rate). */
   public long total() {
     return total.get();
+  }
+
+  /** RPCs of one method handled so far (0 for a method never called). */
+  public long total(String method) {
+    java.util.concurrent.atomic.LongAdder count = byMethod.get(method);
+    return count == null ? 0 : count.sum();
   }
 
   /** RPCs that did not end OK so far (typed errors included: NOT_FOUND is an answer, but worth a line on a chart). */
