@@ -123,6 +123,13 @@ public final class GfsConfigKeys {
         "gfs.master.replication.scan.interval.ms", "1000",
         "How often the master looks for chunks below their replication target, in milliseconds, 100 to 600000 "
             + "[0069].");
+    public static final ConfigKey TOPOLOGY_TABLE = new ConfigKey("gfs.master.topology.table", "",
+        "File mapping chunkservers to racks, one "host rack" pair per line (# comments), like Hadoop's "
+            + "net.topology.table.file.name; a host is a name or address, optionally with :port [0066].");
+    public static final ConfigKey TOPOLOGY_SCRIPT = new ConfigKey("gfs.master.topology.script", "",
+        "Executable the master runs with a chunkserver's host (and host:port) as arguments, printing its rack on the "
+            + "first line, like Hadoop's net.topology.script.file.name; tried after the table, once per host (cached). "
+            + "Unresolved chunkservers keep the rack they declare (gfs.chunkserver.rack), else /default-rack.");
     public static final ConfigKey HA_ENABLED = new ConfigKey("gfs.master.ha.enabled", "false",
         "With ZooKeeper: several masters of the cluster elect one active master, which alone serves, registers the "
             + "canonical name and opens a new fencing epoch per term; the others wait as standbys (issue 4).");
