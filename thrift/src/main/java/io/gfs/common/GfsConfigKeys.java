@@ -124,7 +124,7 @@ public final class GfsConfigKeys {
         "How often the master looks for chunks below their replication target, in milliseconds, 100 to 600000 "
             + "[0069].");
     public static final ConfigKey TOPOLOGY_TABLE = new ConfigKey("gfs.master.topology.table", "",
-        "File mapping chunkservers to racks, one "host rack" pair per line (# comments), like Hadoop's "
+        "File mapping chunkservers to racks, one host-and-rack pair per line (# comments), like Hadoop's "
             + "net.topology.table.file.name; a host is a name or address, optionally with :port [0066].");
     public static final ConfigKey TOPOLOGY_SCRIPT = new ConfigKey("gfs.master.topology.script", "",
         "Executable the master runs with a chunkserver's host (and host:port) as arguments, printing its rack on the "
