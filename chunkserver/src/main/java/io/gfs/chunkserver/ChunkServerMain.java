@@ -48,6 +48,10 @@ public final class ChunkServerMain {
       server.close();
       stopped.countDown();
     }, "chunkserver-shutdown"));
+    if (server.httpAddress() != null) { // issue 8: the serving line stays last, scripts wait for it
+      System.out.println("gfs chunkserver " + server.serverId() + " status page on http://" + server.httpAddress()
+          + "/");
+    }
     System.out.println("gfs chunkserver " + server.serverId() + " serving on " + server.address());
     System.out.flush();
     try {

@@ -40,6 +40,10 @@ public final class ChunkServer implements AutoCloseable {
 
   private final String serverId;
   private final ChunkStore store;
+  /** Issue 8: the store with meters on it (bytes, checksum failures, errors); every component gets this one. */
+  private final io.gfs.chunkserver.web.MeteredChunkStore meteredStore;
+  private final ChunkServerSettings settings;
+  private io.gfs.chunkserver.web.ChunkServerWeb web;
   private final ChunkServerState state;
   private final PushBuffer pushBuffer;
   private final DataPipeline pipeline;
@@ -60,7 +64,9 @@ public final class ChunkServer implements AutoCloseable {
 
   private ChunkServer(ChunkServerSettings settings, ChunkStore store, String serverId, LongSupplier clock) {
     this.serverId = serverId;
-    this.store = store;
+    this.meteredStore = new io.gfs.chunkserver.web.MeteredChunkStore(store); // issue 8 hook
+    this.store = meteredStore;
+    this.settings = settings;
     this.state = new ChunkServerState();
     this.pushBuffer = new PushBuffer(settings.pushBufferBytesMax(), settings.pushBufferTtlMillis());
     this.rpc = new RpcClients(settings.rpcLimits());
@@ -79,7 +85,53 @@ public final class ChunkServer implements AutoCloseable {
     ChunkServerSettings settings = ChunkServerSettings.from(config);
     FileChunkStore store = new FileChunkStore(settings.dataDirs());
     String serverId = ServerIdFile.loadOrCreate(settings.dataDirs().get(0), new SecureRandom().nextLong());
-    return start(settings, store, serverId, ChunkServer::monotonicMillis);
+    ChunkServer cs = start(settings, store, serverId, ChunkServer::monotonicMillis);
+    try {
+      cs.startWeb(config); // issue 8 hook: status page and /metrics
+    } catch (IOException | RuntimeException e) {
+      cs.close();
+      throw e;
+    }
+    return cs;
+  }
+
+  /** Issue 8 hook: the status page and /metrics on gfs.chunkserver.http.address, announced in heartbeats. */
+  private synchronized void startWeb(GfsConfig config) throws IOException {
+    web = io.gfs.chunkserver.web.ChunkServerWeb.start(config, serverId, this::vitals, meteredStore,
+        server.diagnostics());
+    if (web != null) {
+      heartbeats.advertiseWeb(web.advertisedAddress(address.host()));
+    }
+  }
+
+  /** This server's numbers for its status page and /metrics. */
+  private io.gfs.chunkserver.web.ChunkServerVitals vitals() {
+    int corrupt = 0;
+    int leases = 0;
+    long now = monotonicMillis();
+    java.util.List<io.gfs.chunkserver.state.ReplicaView> replicas = state.replicas();
+    for (io.gfs.chunkserver.state.ReplicaView replica : replicas) {
+      corrupt += replica.corrupt() ? 1 : 0;
+      leases += state.leaseExpiryMillis(replica.handle()).orElse(Long.MIN_VALUE) > now ? 1 : 0;
+    }
+    long used = store.usedBytes();
+    long capacity = settings.capacityBytes();
+    if (capacity <= 0) {
+      try {
+        capacity = store.availableBytes() + used;
+      } catch (IOException e) {
+        capacity = used;
+      }
+    }
+    Scrubber s = scrubber;
+    return new io.gfs.chunkserver.web.ChunkServerVitals(serverId, String.valueOf(address), settings.rack(), capacity,
+        used, replicas.size(), corrupt, leases, heartbeatsSent(), s != null, s == null ? 0 : s.chunksVerified(),
+        s == null ? 0 : s.bytesVerified(), s == null ? 0 : s.corruptFound(), pushBuffer.reservedBytes());
+  }
+
+  /** Where the status page and /metrics are (the real port when 0 was configured); null when they are off. */
+  public synchronized HostPort httpAddress() {
+    return web == null ? null : web.address();
   }
 
   /** Starts on a given store and clock; for tests with an in-memory store. */
@@ -168,7 +220,7 @@ public final class ChunkServer implements AutoCloseable {
   }
 
   ChunkStore store() {
-    return store;
+    return meteredStore.unmetered(); // the store itself: tests reach its files
   }
 
   PushBuffer pushBuffer() {
@@ -205,6 +257,9 @@ public final class ChunkServer implements AutoCloseable {
       return;
     }
     closed = true;
+    if (web != null) {
+      web.close();
+    }
     if (heartbeats != null) {
       heartbeats.stop();
       heartbeatThread.interrupt();

@@ -47,6 +47,8 @@ final class HeartbeatLoop implements Runnable {
   private volatile boolean stopped;
   private volatile long intervalMillis = INTERVAL_MILLIS_INITIAL;
   private volatile long heartbeatsSent;
+  /** Issue 8: host:port of this server's status page, announced in every heartbeat; null when off. */
+  private volatile String httpAddress;
 
   HeartbeatLoop(String serverId, HostPort advertised, String rack, long capacityBytesConfigured,
       ChunkServerState state, ChunkStore store, ChunkOperations operations, RpcClients rpc, MasterLocator locator,
@@ -136,7 +138,16 @@ final class HeartbeatLoop implements Runnable {
     HeartbeatRequest request = new HeartbeatRequest(serverId, RpcErrors.toThrift(advertised), capacityBytes,
         usedBytes, chunks, leaseExtensionRequests, corrupt);
     request.setRack(rack);
+    String web = httpAddress;
+    if (web != null) {
+      request.setHttpAddress(web);
+    }
     return request;
+  }
+
+  /** Issue 8 hook: announce the status page at host:port from the next heartbeat on. */
+  void advertiseWeb(String hostPort) {
+    this.httpAddress = hostPort;
   }
 
   /** Carries out the master's instructions. */

@@ -1,0 +1,53 @@
+package io.gfs.chunkserver.web;
+
+import io.gfs.common.metrics.GfsMetrics;
+import io.gfs.common.metrics.RpcMetrics;
+import java.util.function.Supplier;
+
+/**
+ * A chunkserver's /metrics (issue 8): RPC rates and latencies per method, bytes read from and written to its chunks,
+ * checksum failures and disk errors, chunks held, capacity, leases, scrubber progress and heartbeats. Totals the
+ * server keeps anyway are read at scrape time.
+ */
+final class ChunkServerMetrics {
+  private final GfsMetrics metrics = new GfsMetrics();
+  private final RpcMetrics rpc = new RpcMetrics(metrics);
+
+  ChunkServerMetrics(MeteredChunkStore store, Supplier<ChunkServerVitals> vitals) {
+    metrics.counterGauge("gfs_chunkserver_read_bytes", "Bytes read from chunks for clients and clones.",
+        store::readBytes);
+    metrics.counterGauge("gfs_chunkserver_written_bytes", "Bytes written to chunks (mutations, padding excluded, and"
+        + " clones).", store::writtenBytes);
+    metrics.counterGauge("gfs_chunkserver_checksum_failures", "Checksum mismatches found by reads, overwrites and the"
+        + " scrubber [0127].", store::checksumFailures);
+    metrics.counterGauge("gfs_chunkserver_disk_errors", "Store operations the disk or file system failed.",
+        store::ioErrors);
+    metrics.gauge("gfs_chunkserver_chunks", "Replicas held, corrupt ones included.", () -> vitals.get().chunkCount());
+    metrics.gauge("gfs_chunkserver_corrupt_chunks", "Replicas that failed verification and wait for deletion.",
+        () -> vitals.get().corruptCount());
+    metrics.gauge("gfs_chunkserver_capacity_bytes", "Capacity reported to the master.",
+        () -> vitals.get().capacityBytes());
+    metrics.gauge("gfs_chunkserver_used_bytes", "Bytes the chunks take (data and checksums).",
+        () -> vitals.get().usedBytes());
+    metrics.gauge("gfs_chunkserver_primary_leases", "Chunks this server is primary for now [0092].",
+        () -> vitals.get().primaryLeases());
+    metrics.gauge("gfs_chunkserver_push_buffer_bytes", "Pushed data waiting in the push buffer [0097].",
+        () -> vitals.get().pushBufferBytes());
+    metrics.counterGauge("gfs_chunkserver_heartbeats", "Heartbeats the master acknowledged.",
+        () -> vitals.get().heartbeatsSent());
+    metrics.counterGauge("gfs_chunkserver_scrub_verified_chunks", "Chunks the scrubber verified [0131].",
+        () -> vitals.get().scrubbedChunks());
+    metrics.counterGauge("gfs_chunkserver_scrub_verified_bytes", "Bytes the scrubber verified.",
+        () -> vitals.get().scrubbedBytes());
+    metrics.counterGauge("gfs_chunkserver_scrub_corrupt_found", "Corrupt replicas the scrubber found.",
+        () -> vitals.get().scrubCorruptFound());
+  }
+
+  RpcMetrics rpc() {
+    return rpc;
+  }
+
+  GfsMetrics registry() {
+    return metrics;
+  }
+}
