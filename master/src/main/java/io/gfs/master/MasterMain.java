@@ -53,6 +53,9 @@ public final class MasterMain {
       server.close();
       stopped.countDown();
     }, "gfs-master-shutdown"));
+    if (server.httpAddress() != null) { // issue 8: the serving line stays last, scripts wait for it
+      System.out.println("gfs master status pages on http://" + server.httpAddress() + "/");
+    }
     System.out.println("gfs master serving on " + server.address());
     System.out.flush();
     // HA hook (issue 4): a master that lost the election has closed itself; the process exits so a supervisor (or

@@ -51,6 +51,14 @@ public final class OpLog implements AutoCloseable {
     void replicate(long firstSequence, List<byte[]> frames) throws IOException;
   }
 
+  /** Told of each fsync: the batch's record count and how long the fsync took (the master's /metrics, issue 8). */
+  @FunctionalInterface
+  public interface SyncListener {
+    SyncListener NONE = (records, nanos) -> { };
+
+    void synced(int records, long nanos);
+  }
+
   private sealed interface Item permits Append, Roll, Stop {}
 
   private record Append(long sequence, byte[] frame, CompletableFuture<Long> done) implements Item {}
@@ -70,6 +78,7 @@ public final class OpLog implements AutoCloseable {
   private volatile IOException failure;
   private volatile boolean closed;
   private volatile Replication replication = Replication.NONE;
+  private volatile SyncListener syncListener = SyncListener.NONE;
 
   private OpLog(Path dir, long lastSequence, SyncHook hook) {
     this.dir = dir;
@@ -96,6 +105,11 @@ public final class OpLog implements AutoCloseable {
     channel.force(true);
     MetaFiles.syncDirectory(dir);
     return channel;
+  }
+
+  /** Issue 8 hook: from now on every fsync is reported to the listener (on the writer thread: it must be quick). */
+  public void onSynced(SyncListener listener) {
+    this.syncListener = Check.notNull(listener, "listener");
   }
 
   /** HA hook: from now on every batch is replicated before it counts as durable. */
@@ -228,7 +242,9 @@ public final class OpLog implements AutoCloseable {
           channel.write(buffer);
         }
         hook.beforeSync(pending.size());
+        long syncStartNanos = System.nanoTime();
         channel.force(false);
+        syncListener.synced(pending.size(), System.nanoTime() - syncStartNanos);
         syncCount.incrementAndGet();
         Replication replicas = replication;
         if (replicas != Replication.NONE) {

@@ -48,6 +48,8 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   private final AccessTimes accessTimes;
   /** HA hook (issue 4): the log replica of this master, which refuses every batch once this master leads. */
   private volatile io.gfs.master.ha.LogReplica logReplica;
+  /** Issue 8 hook: where this master's and each chunkserver's status pages are, for getClusterStatus. */
+  private final io.gfs.master.web.WebAddresses webAddresses = new io.gfs.master.web.WebAddresses();
 
   MasterHandler(MasterState state, Journal journal, LeaseGranter leases, InstantSource clock, MasterConfig config) {
     this.state = state;
@@ -56,6 +58,11 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
     this.clock = clock;
     this.config = config;
     this.accessTimes = new AccessTimes(state, journal, config.accessTimePrecisionMillis());
+  }
+
+  /** Issue 8 hook: the status pages' addresses that heartbeats announce and getClusterStatus reports. */
+  io.gfs.master.web.WebAddresses webAddresses() {
+    return webAddresses;
   }
 
   /** Reads noted here are logged by the timers ({@link AccessTimes#flush}). */
@@ -95,6 +102,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
       status.setUnderReplicatedChunks(state.underReplicatedCount(now));
       status.setClonesInFlight(state.clonesInFlight());
       status.setRole("active"); // HA hook (issue 4): a shadow's ShadowService overwrites it with "shadow"
+      webAddresses.decorate(status); // issue 8 hook: links to the status pages
       return status;
     });
   }
@@ -211,6 +219,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
     return HandlerGuard.call("heartbeat", () -> {
       // HA hook (issue 4): a deposed master gives no orders (NOT_MASTER sends the chunkserver to the alias again).
       journal.term().checkActive();
+      webAddresses.heartbeat(request.getServerId(), request.getHttpAddress()); // issue 8 hook: status page links
       HeartbeatOutcome outcome =
           state.heartbeat(ThriftMapping.heartbeatReport(request, GfsConfigKeys.ChunkServer.RACK.defaultValue()),
               clock.millis());

@@ -18,6 +18,7 @@ import io.gfs.master.oplog.OpLog;
 import io.gfs.master.oplog.Recovery;
 import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
+import io.gfs.master.web.MasterWeb;
 import io.gfs.thrift.gen.MasterService;
 import io.gfs.zk.CanonicalName;
 import io.gfs.zk.ShadowRegistry;
@@ -74,6 +75,8 @@ public final class MasterServer implements AutoCloseable {
   private LogReplica logReplica;
   private final CompletableFuture<String> steppedDown = new CompletableFuture<>();
   private boolean closed;
+  /** Issue 8: the status pages and /metrics (null when gfs.master.http.address is empty). */
+  private MasterWeb web;
 
   private MasterServer() {}
 
@@ -86,6 +89,7 @@ public final class MasterServer implements AutoCloseable {
     MasterServer server = new MasterServer();
     try {
       MasterConfig masterConfig = MasterConfig.from(config);
+      server.startWeb(config); // issue 8 hook: up first, so a standby or recovering master shows too
       boolean ha = config.getBoolean(GfsConfigKeys.Master.HA_ENABLED) && !masterConfig.zookeeperConnect().isEmpty();
       List<HostPort> logReplicas = new ArrayList<>();
       config.getList(GfsConfigKeys.Master.LOG_REPLICAS).forEach(r -> logReplicas.add(HostPort.parse(r.trim())));
@@ -135,6 +139,10 @@ public final class MasterServer implements AutoCloseable {
       throw new IOException("cannot recover the master's metadata in " + config.metaDir() + ": " + e.getMessage(), e);
     }
     opLog = OpLog.open(config.metaDir(), recovered.lastSequence(), OpLog.SyncHook.NONE);
+    if (web != null) { // issue 8 hook: fsync latency for /metrics; namespace counts for the page
+      opLog.onSynced(web::opLogSynced);
+      web.recovered(state, "recovered");
+    }
     journal = new Journal(state, opLog, config.metaDir(), config.checkpointRecords(), config.checkpointsKept(),
         recovered.checkpointSequence(), recovered.replayedRecords());
     resources.push(journal);
@@ -150,6 +158,9 @@ public final class MasterServer implements AutoCloseable {
         + " (the others ship their log to it)");
     logReplica = new LogReplica(replicaSink());
     RpcServer standby = StandbyService.start(config.bind(), config.rpcLimits(), logReplica, clock);
+    if (web != null) {
+      web.recovered(state, "standby"); // issue 8 hook
+    }
     try {
       awaitTerm(config);
     } finally {
@@ -195,6 +206,10 @@ public final class MasterServer implements AutoCloseable {
     rpcServer = ShadowService.start(config.bind(), config.rpcLimits(), logReplica, reads, clock);
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
+    if (web != null) { // issue 8 hook: a shadow's pages show its role and lag as its getClusterStatus does
+      reads.webAddresses().master(web.address().toString());
+      web.serving("shadow", 0, address, () -> shadowStatus(reads), rpcServer.diagnostics());
+    }
     zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis());
     resources.push(zk);
     resources.push(ShadowRegistry.register(zk, config.zookeeperRoot(), config.clusterName(), address));
@@ -240,6 +255,11 @@ public final class MasterServer implements AutoCloseable {
         diagnostics);
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
+    if (web != null) { // issue 8 hook: the pages read the same getClusterStatus answer as operators (admin view too)
+      handler.webAddresses().master(web.address().toString());
+      MasterService.Iface filtered = AdminFilter.wrap(handler, safeMode);
+      web.serving("active", term.epoch(), address, () -> status(filtered), rpcServer.diagnostics());
+    }
     // Clones last about chunk size / clone rate: their calls get the full RPC timeout, not the grant's cap.
     RpcClients cloneRpc = new RpcClients(config.rpcLimits());
     resources.push(cloneRpc);
@@ -343,6 +363,34 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
+  }
+
+  /** Issue 8 hook: starts the status pages and /metrics on gfs.master.http.address (none when it is empty). */
+  private void startWeb(GfsConfig config) throws IOException {
+    web = MasterWeb.start(config);
+    if (web != null) {
+      resources.push(web);
+    }
+  }
+
+  private static io.gfs.thrift.gen.ClusterStatus status(MasterService.Iface service) {
+    try {
+      return service.getClusterStatus();
+    } catch (org.apache.thrift.TException e) {
+      throw new IllegalStateException("getClusterStatus: " + e.getMessage(), e);
+    }
+  }
+
+  private io.gfs.thrift.gen.ClusterStatus shadowStatus(MasterHandler reads) {
+    io.gfs.thrift.gen.ClusterStatus status = status(reads);
+    status.setRole("shadow");
+    status.setLogLagMillis(logReplica.lagMillis());
+    return status;
+  }
+
+  /** Where the status pages and /metrics are (the real port when 0 was configured); null when they are off. */
+  public HostPort httpAddress() {
+    return web == null ? null : web.address();
   }
 
   /** The address clients reach the master at, with the real port when 0 was configured. */
