@@ -66,7 +66,7 @@ final class ChunkCopies {
   }
 
   /** Clones {@code handle} at {@code version} from {@code source}; returns once the replica is here and durable. */
-  void copyFrom(long handle, long version, ServerAddress source) throws GfsException, Refusal, IOException {
+  void copyFrom(long handle, long version, ServerAddress source, byte[] accessToken) throws GfsException, Refusal, IOException {
     Validate.version(handle, version);
     HostPort from = sourceAddress(handle, source);
     if (state.checkCopyTarget(handle, version) == CopyAction.ALREADY_HERE) {
@@ -78,7 +78,7 @@ final class ChunkCopies {
     try {
       claim(handle);
       try {
-        clone(handle, version, from);
+        clone(handle, version, from, accessToken);
       } finally {
         unclaim(handle);
       }
@@ -87,10 +87,10 @@ final class ChunkCopies {
     }
   }
 
-  private void clone(long handle, long version, HostPort source) throws GfsException, Refusal, IOException {
+  private void clone(long handle, long version, HostPort source, byte[] accessToken) throws GfsException, Refusal, IOException {
     long startMillis = clock.getAsLong();
     ChunkChecksum expected = fromSource(source, handle, "asking for the checksum of",
-        c -> c.getChunkChecksum(handle, version));
+        c -> c.getChunkChecksum(handle, version, wrap(accessToken)));
     Throttle throttle = new Throttle(cloneBytesPerSecond);
     try (ChunkBuilder builder = store.build(handle, version)) {
       while (builder.lengthBytes() < expected.getLengthBytes()) {
@@ -98,7 +98,8 @@ final class ChunkCopies {
         int want = (int) Math.min(PIECE_BYTES, expected.getLengthBytes() - offset);
         pause(throttle.acquire(want, clock.getAsLong()));
         // The binary field is a view of the reply's own frame (libthrift allocates one per frame): no copy needed.
-        ReadResult piece = fromSource(source, handle, "reading", c -> c.read(handle, version, offset, want));
+        ReadResult piece = fromSource(source, handle, "reading", c -> c.read(handle, version, offset, want,
+            wrap(accessToken)));
         ByteBuffer data = piece.bufferForData();
         if (piece.getChunkLengthBytes() != expected.getLengthBytes() || data.remaining() == 0) {
           throw new Refusal(RefusalCode.BUSY, "chunk %s changed at %s during the clone (%s bytes, then %s): the "
@@ -231,5 +232,10 @@ final class ChunkCopies {
     synchronized (copying) {
       copying.remove(handle);
     }
+  }
+
+  /** The master's token for the clone, which the source checks like a reader's (issue 7). */
+  private static java.nio.ByteBuffer wrap(byte[] accessToken) {
+    return accessToken == null ? null : java.nio.ByteBuffer.wrap(accessToken);
   }
 }

@@ -174,7 +174,10 @@ public final class ChunkServer implements AutoCloseable {
     ChunkOperations operations = new ChunkOperations(state, store, locks, clock);
     ChunkCopies copies = new ChunkCopies(state, store, locks, rpc, clock, sleeper, this::address,
         settings.cloneBytesPerSecond(), settings.clonesMax());
-    ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations, copies, fence);
+    // Token expiry is on the master's wall clock, not on the monotonic lease clock (issue 7).
+    TokenCheck tokens = new TokenCheck(new io.gfs.common.security.TokenVerifier(settings.accessTokensEnabled()),
+        System::currentTimeMillis);
+    ChunkServiceHandler handler = new ChunkServiceHandler(pipeline, mutations, operations, copies, fence, tokens);
     server = RpcServer.start("chunkserver-" + serverId, settings.bind(), new ChunkServerService.Processor<>(handler),
         settings.rpcLimits(), settings.diagnostics());
     address = new HostPort(settings.bind().host(), server.port());
@@ -182,6 +185,7 @@ public final class ChunkServer implements AutoCloseable {
     housekeeping.scheduleWithFixedDelay(() -> sweep(clock), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     heartbeats = new HeartbeatLoop(serverId, address, settings.rack(), settings.capacityBytes(), state, store,
         operations, rpc, locator, clock, fence);
+    heartbeats.acceptKeysInto(tokens.verifier());
     heartbeatThread = daemon(heartbeats, serverId + "-heartbeat");
     heartbeatThread.start();
     if (settings.scrubBytesPerSecond() > 0) {

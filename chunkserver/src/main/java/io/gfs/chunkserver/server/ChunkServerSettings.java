@@ -22,6 +22,7 @@ import java.util.List;
  * @param cloneBytesPerSecond the read rate of a single clone from another chunkserver [0072]
  * @param clonesMax clones from other chunkservers running at once; more get BUSY
  * @param diagnostics how the RPC server keeps its diagnostic log [0132-0134]
+ * @param accessTokensEnabled refuse data calls and orders without a valid chunk access token (issue 7)
  */
 public record ChunkServerSettings(
     HostPort bind,
@@ -41,7 +42,8 @@ public record ChunkServerSettings(
     long cloneBytesPerSecond,
     int clonesMax,
     DiagnosticLog.Settings diagnostics,
-    RpcLimits rpcLimits) {
+    RpcLimits rpcLimits,
+    boolean accessTokensEnabled) {
 
   public ChunkServerSettings {
     dataDirs = List.copyOf(dataDirs);
@@ -83,6 +85,7 @@ public record ChunkServerSettings(
         config.getBytes(ChunkServer.CLONE_BYTES_PER_SECOND, 64L << 10, 1L << 40),
         config.getInt(ChunkServer.CLONES_MAX, 1, 64),
         DiagnosticLog.Settings.from(config),
-        RpcLimits.from(config));
+        RpcLimits.from(config),
+        config.getBoolean(Cluster.ACCESS_TOKENS_ENABLED));
   }
 }

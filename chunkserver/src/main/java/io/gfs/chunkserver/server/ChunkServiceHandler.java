@@ -2,6 +2,7 @@ package io.gfs.chunkserver.server;
 
 import io.gfs.chunkserver.state.Refusal;
 import io.gfs.common.rpc.RpcErrors;
+import io.gfs.common.security.AccessMode;
 import io.gfs.thrift.gen.ChunkChecksum;
 import io.gfs.thrift.gen.ChunkServerService;
 import io.gfs.thrift.gen.ErrorCode;
@@ -30,10 +31,19 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   private final ChunkOperations operations;
   private final ChunkCopies copies;
   private final EpochFence fence;
+  private final TokenCheck tokens;
 
+  /** Without access token checks (gfs.access.tokens.enabled=false), as unit tests of the handler use it. */
   ChunkServiceHandler(DataPipeline pipeline, Mutations mutations, ChunkOperations operations, ChunkCopies copies,
       EpochFence fence) {
+    this(pipeline, mutations, operations, copies, fence,
+        new TokenCheck(new io.gfs.common.security.TokenVerifier(false), System::currentTimeMillis));
+  }
+
+  ChunkServiceHandler(DataPipeline pipeline, Mutations mutations, ChunkOperations operations, ChunkCopies copies,
+      EpochFence fence, TokenCheck tokens) {
     this.fence = fence;
+    this.tokens = tokens;
     this.pipeline = pipeline;
     this.mutations = mutations;
     this.operations = operations;
@@ -47,9 +57,11 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
 
   @Override
   public void pushData(long dataId, long pieceOffsetBytes, ByteBuffer piece, boolean last, int totalLengthBytes,
-      int crc32c, List<ServerAddress> forwardTo) throws GfsException {
+      int crc32c, List<ServerAddress> forwardTo, ByteBuffer accessToken) throws GfsException {
     guard("pushData", () -> {
-      pipeline.pushData(dataId, pieceOffsetBytes, piece, last, totalLengthBytes, crc32c, forwardTo);
+      tokens.checkAny(accessToken, AccessMode.WRITE, "pushData");
+      pipeline.pushData(dataId, pieceOffsetBytes, piece, last, totalLengthBytes, crc32c, forwardTo,
+          TokenCheck.bytes(accessToken));
       return null;
     });
   }
@@ -57,33 +69,46 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   @Override
   public void write(WriteRequest request) throws GfsException {
     guard("write", () -> {
-      mutations.write(Validate.present(request, "write request"));
+      tokens.check(Validate.present(request, "write request").bufferForAccessToken(), request.getHandle(),
+          AccessMode.WRITE, "write");
+      mutations.write(request);
       return null;
     });
   }
 
   @Override
   public long recordAppend(RecordAppendRequest request) throws GfsException {
-    return guard("recordAppend", () -> mutations.recordAppend(Validate.present(request, "record append request")));
+    return guard("recordAppend", () -> {
+      tokens.check(Validate.present(request, "record append request").bufferForAccessToken(), request.getHandle(),
+          AccessMode.WRITE, "recordAppend");
+      return mutations.recordAppend(request);
+    });
   }
 
   @Override
   public void applyMutation(Mutation mutation) throws GfsException {
     guard("applyMutation", () -> {
-      mutations.applyMutation(Validate.present(mutation, "mutation"));
+      tokens.check(Validate.present(mutation, "mutation").bufferForAccessToken(), mutation.getHandle(),
+          AccessMode.WRITE, "applyMutation");
+      mutations.applyMutation(mutation);
       return null;
     });
   }
 
   @Override
-  public ReadResult read(long handle, long version, long offsetBytes, int lengthBytes) throws GfsException {
-    return guard("read", () -> operations.read(handle, version, offsetBytes, lengthBytes));
+  public ReadResult read(long handle, long version, long offsetBytes, int lengthBytes, ByteBuffer accessToken)
+      throws GfsException {
+    return guard("read", () -> {
+      tokens.check(accessToken, handle, AccessMode.READ, "read");
+      return operations.read(handle, version, offsetBytes, lengthBytes);
+    });
   }
 
   @Override
-  public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch)
-      throws GfsException {
+  public void assignVersion(long handle, long version, boolean create, long leaseDurationMillis, long epoch,
+      ByteBuffer accessToken) throws GfsException {
     guard("assignVersion", () -> {
+      tokens.check(accessToken, handle, AccessMode.MASTER, "assignVersion");
       fence.admit(epoch, "assignVersion(chunk " + handle + ", version " + version + ")");
       operations.assignVersion(handle, version, create, leaseDurationMillis);
       return null;
@@ -91,22 +116,30 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
   }
 
   @Override
-  public ChunkChecksum getChunkChecksum(long handle, long version) throws GfsException {
-    return guard("getChunkChecksum", () -> operations.checksum(handle, version));
+  public ChunkChecksum getChunkChecksum(long handle, long version, ByteBuffer accessToken) throws GfsException {
+    return guard("getChunkChecksum", () -> {
+      tokens.check(accessToken, handle, AccessMode.READ, "getChunkChecksum");
+      return operations.checksum(handle, version);
+    });
   }
 
   @Override
-  public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch) throws GfsException {
+  public void copyChunkFrom(long handle, long version, ServerAddress source, long epoch, ByteBuffer accessToken)
+      throws GfsException {
     guard("copyChunkFrom", () -> {
+      tokens.check(accessToken, handle, AccessMode.MASTER, "copyChunkFrom");
       fence.admit(epoch, "copyChunkFrom(chunk " + handle + ")");
-      copies.copyFrom(handle, version, source);
+      copies.copyFrom(handle, version, source, TokenCheck.bytes(accessToken)); // the source checks it too
       return null;
     });
   }
 
   @Override
-  public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch) throws GfsException {
+  public void copyChunkLocal(long sourceHandle, long targetHandle, long version, long epoch, ByteBuffer accessToken)
+      throws GfsException {
     guard("copyChunkLocal", () -> {
+      tokens.check(accessToken, targetHandle, AccessMode.MASTER, "copyChunkLocal");
+      tokens.check(accessToken, sourceHandle, AccessMode.MASTER, "copyChunkLocal");
       fence.admit(epoch, "copyChunkLocal(chunk " + sourceHandle + " to " + targetHandle + ")");
       copies.copyLocal(sourceHandle, targetHandle, version);
       return null;

@@ -49,7 +49,7 @@ final class DataPipeline {
   }
 
   void pushData(long dataId, long pieceOffsetBytes, ByteBuffer piece, boolean last, int totalLengthBytes,
-      int crc32c, List<ServerAddress> forwardTo) throws GfsException, Refusal {
+      int crc32c, List<ServerAddress> forwardTo, byte[] accessToken) throws GfsException, Refusal {
     if (piece == null) {
       throw Errors.invalid("data %s: no piece", dataId);
     }
@@ -71,7 +71,8 @@ final class DataPipeline {
     // Forwarding reads the piece after this call returned; it must not share the RPC layer's frame buffer.
     ByteBuffer ownPiece = ByteBuffer.allocate(piece.remaining()).put(piece.duplicate()).flip();
     ForwardStream stream = streams.computeIfAbsent(dataId,
-        id -> new ForwardStream(id, RpcErrors.fromThrift(chain.get(0)), List.copyOf(chain.subList(1, chain.size()))));
+        id -> new ForwardStream(id, RpcErrors.fromThrift(chain.get(0)), List.copyOf(chain.subList(1, chain.size())),
+            accessToken));
     CompletableFuture<Void> forwarded = stream.enqueue(pieceOffsetBytes, ownPiece, last, totalLengthBytes, crc32c);
     if (last) {
       awaitChain(stream, forwarded);
@@ -110,9 +111,12 @@ final class DataPipeline {
     final long dataId;
     final HostPort next;
     final List<ServerAddress> rest;
+    /** The client's token, passed along the chain: each server checks it (issue 7). */
+    final ByteBuffer accessToken;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    ForwardStream(long dataId, HostPort next, List<ServerAddress> rest) {
+    ForwardStream(long dataId, HostPort next, List<ServerAddress> rest, byte[] accessToken) {
+      this.accessToken = accessToken == null ? null : ByteBuffer.wrap(accessToken);
       this.dataId = dataId;
       this.next = next;
       this.rest = rest;
@@ -128,7 +132,8 @@ final class DataPipeline {
     private void send(long offsetBytes, ByteBuffer piece, boolean last, int totalBytes, int crc32c) {
       try {
         rpc.chunkServer(next, c -> {
-          c.pushData(dataId, offsetBytes, piece.duplicate(), last, totalBytes, crc32c, rest);
+          c.pushData(dataId, offsetBytes, piece.duplicate(), last, totalBytes, crc32c, rest,
+              accessToken == null ? null : accessToken.duplicate());
           return null;
         });
       } catch (TException e) {

@@ -49,6 +49,8 @@ final class HeartbeatLoop implements Runnable {
   private volatile long heartbeatsSent;
   /** Issue 8: host:port of this server's status page, announced in every heartbeat; null when off. */
   private volatile String httpAddress;
+  /** Where the access keys of each reply go (issue 7); null: tokens are not checked here. */
+  private volatile io.gfs.common.security.TokenVerifier accessKeys;
 
   HeartbeatLoop(String serverId, HostPort advertised, String rack, long capacityBytesConfigured,
       ChunkServerState state, ChunkStore store, ChunkOperations operations, RpcClients rpc, MasterLocator locator,
@@ -150,6 +152,11 @@ final class HeartbeatLoop implements Runnable {
     this.httpAddress = hostPort;
   }
 
+  /** Hands the access keys of every admitted reply to verifier, with the wall clock to judge their expiry. */
+  void acceptKeysInto(io.gfs.common.security.TokenVerifier verifier) {
+    this.accessKeys = verifier;
+  }
+
   /** Carries out the master's instructions. */
   void apply(HeartbeatReply reply) {
     // A deposed master (lower epoch than one already obeyed) may still answer heartbeats sent to it before the alias
@@ -157,6 +164,18 @@ final class HeartbeatLoop implements Runnable {
     if (!fence.tryAdmit(reply.isSetEpoch() ? reply.getEpoch() : 0, "heartbeat reply")) {
       locator.invalidate(); // look the active master up again
       return;
+    }
+    io.gfs.common.security.TokenVerifier verifier = accessKeys;
+    if (verifier != null && reply.isSetAccessKeys()) {
+      List<io.gfs.common.security.AccessKey> keys = new java.util.ArrayList<>();
+      for (io.gfs.thrift.gen.AccessKey key : reply.getAccessKeys()) {
+        try {
+          keys.add(new io.gfs.common.security.AccessKey(key.getKeyId(), key.getSecret(), key.getExpiresMillis()));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("ignored a malformed access key from the master: {}", e.getMessage());
+        }
+      }
+      verifier.accept(keys, System.currentTimeMillis()); // key expiry is on the master's wall clock
     }
     if (reply.isSetDeleteChunks()) {
       for (long handle : reply.getDeleteChunks()) {

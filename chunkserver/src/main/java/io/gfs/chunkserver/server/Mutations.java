@@ -64,7 +64,8 @@ final class Mutations {
       state.markMutated(handle);
       buffer.release(request.getDataId());
       fanout.apply(mutation(handle, request.getVersion(), serial, MutationKind.WRITE, request.getOffsetBytes(),
-          request.getDataId(), request.getLengthBytes(), request.isSync()), secondaries);
+          request.getDataId(), request.getLengthBytes(), request.isSync())
+          .setAccessToken(request.bufferForAccessToken()), secondaries); // secondaries check the client's token too
     }
   }
 
@@ -97,7 +98,7 @@ final class Mutations {
         state.markMutated(handle);
         buffer.release(request.getDataId()); // the client pushes the record again for the next chunk
         fanout.apply(mutation(handle, request.getVersion(), serial, MutationKind.PAD, decision.offsetBytes(),
-            request.getDataId(), 0, request.isSync()), secondaries);
+            request.getDataId(), 0, request.isSync()).setAccessToken(request.bufferForAccessToken()), secondaries);
         throw new Refusal(RefusalCode.CHUNK_FULL, "chunk %s has no room for %s more bytes; padded to %s, retry on "
             + "the next chunk", handle, request.getLengthBytes(), decision.offsetBytes());
       }
@@ -106,7 +107,8 @@ final class Mutations {
       state.markMutated(handle);
       buffer.release(request.getDataId());
       fanout.apply(mutation(handle, request.getVersion(), serial, MutationKind.RECORD_APPEND, offsetBytes,
-          request.getDataId(), request.getLengthBytes(), request.isSync()), secondaries);
+          request.getDataId(), request.getLengthBytes(), request.isSync())
+          .setAccessToken(request.bufferForAccessToken()), secondaries);
       return offsetBytes;
     }
   }

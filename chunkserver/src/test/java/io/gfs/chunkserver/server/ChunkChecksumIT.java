@@ -56,7 +56,7 @@ class ChunkChecksumIT {
   }
 
   private ChunkChecksum checksum(int replica, long handle, long version) throws TException {
-    return cluster.call(replica, c -> c.getChunkChecksum(handle, version));
+    return cluster.call(replica, c -> c.getChunkChecksum(handle, version, null));
   }
 
   private ErrorCode code(int replica, long handle, long version) {
@@ -111,7 +111,7 @@ class ChunkChecksumIT {
       raf.write(b ^ 0x04);
     }
     assertEquals(ErrorCode.CHECKSUM_MISMATCH,
-        assertThrows(GfsException.class, () -> cluster.call(1, c -> c.read(20, 2, 65_536, 10))).getCode());
+        assertThrows(GfsException.class, () -> cluster.call(1, c -> c.read(20, 2, 65_536, 10, null))).getCode());
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, code(1, 20, 2));
     assertEquals(checksum(0, 20, 2), new ChunkChecksum(data.length, Crc32c.of(data, 0, data.length)));
   }

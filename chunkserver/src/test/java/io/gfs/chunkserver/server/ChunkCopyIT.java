@@ -86,14 +86,14 @@ class ChunkCopyIT {
 
   private void copyFrom(int target, long handle, long version, ServerAddress source) throws TException {
     cluster.call(target, c -> {
-      c.copyChunkFrom(handle, version, source, 0L);
+      c.copyChunkFrom(handle, version, source, 0L, null);
       return null;
     });
   }
 
   private void copyLocal(int server, long sourceHandle, long targetHandle, long version) throws TException {
     cluster.call(server, c -> {
-      c.copyChunkLocal(sourceHandle, targetHandle, version, 0L);
+      c.copyChunkLocal(sourceHandle, targetHandle, version, 0L, null);
       return null;
     });
   }
@@ -128,7 +128,7 @@ class ChunkCopyIT {
     assertTrue(cluster.nowMillis() - clockBefore >= 5 * 250, "the clone was not paced");
     assertArrayEquals(data, cluster.read(2, 1, 1, 0, data.length));
     ChunkChecksum expected = new ChunkChecksum(data.length, Crc32c.of(data, 0, data.length));
-    assertEquals(expected, cluster.call(2, c -> c.getChunkChecksum(1, 1)));
+    assertEquals(expected, cluster.call(2, c -> c.getChunkChecksum(1, 1, null)));
     assertTrue(cluster.get(2).nextHeartbeat().getChunks().contains(new ChunkReport(1, 1, data.length)));
     assertEquals(List.of(), stagingFiles(2));
     // A retried clone finds the replica in place and succeeds without copying again.
@@ -145,7 +145,7 @@ class ChunkCopyIT {
     byte[] data = bytes(700_000);
     chunk(2, data, 0, 1, 2);
     flipOnDisk(2, 2, 400_000);
-    assertEquals(ErrorCode.CHECKSUM_MISMATCH, failure(() -> cluster.call(2, c -> c.read(2, 1, 393_216, 10))).getCode());
+    assertEquals(ErrorCode.CHECKSUM_MISMATCH, failure(() -> cluster.call(2, c -> c.read(2, 1, 393_216, 10, null))).getCode());
     assertTrue(cluster.get(2).state().isCorrupt(2));
     copyFrom(2, 2, 1, cluster.wire(0));
     assertFalse(cluster.get(2).state().isCorrupt(2));
@@ -153,7 +153,7 @@ class ChunkCopyIT {
     assertEquals(List.of(), cluster.get(2).nextHeartbeat().getCorruptChunks());
     // Replica 2 misses version 2; a clone at version 2 brings it up to date.
     cluster.assign(2, 2, false, 0, LEASE_MILLIS, 0, 1);
-    assertEquals(ErrorCode.STALE_VERSION, failure(() -> cluster.call(2, c -> c.read(2, 2, 0, 1))).getCode());
+    assertEquals(ErrorCode.STALE_VERSION, failure(() -> cluster.call(2, c -> c.read(2, 2, 0, 1, null))).getCode());
     copyFrom(2, 2, 2, cluster.wire(1));
     assertArrayEquals(data, cluster.read(2, 2, 2, 0, data.length));
     assertEquals(ErrorCode.STALE_VERSION, failure(() -> copyFrom(2, 2, 1, cluster.wire(0))).getCode(),
@@ -185,7 +185,7 @@ class ChunkCopyIT {
       assertEquals(ErrorCode.INVALID_ARGUMENT, e.getCode(), e.getMessage());
     }
     assertFalse(cluster.get(2).state().contains(3));
-    assertEquals(ErrorCode.UNKNOWN_CHUNK, failure(() -> cluster.call(2, c -> c.read(3, 1, 0, 1))).getCode());
+    assertEquals(ErrorCode.UNKNOWN_CHUNK, failure(() -> cluster.call(2, c -> c.read(3, 1, 0, 1, null))).getCode());
     assertEquals(List.of(), stagingFiles(2));
     // The good replica still serves as a source.
     copyFrom(2, 3, 1, cluster.wire(0));
@@ -221,7 +221,7 @@ class ChunkCopyIT {
     slow.get(30, TimeUnit.SECONDS);
     assertTrue(paused.get() > 0);
     copyFrom(1, 5, 1, cluster.wire(0));
-    assertEquals(1000, cluster.call(1, c -> c.read(5, 1, 0, 10)).getChunkLengthBytes());
+    assertEquals(1000, cluster.call(1, c -> c.read(5, 1, 0, 10, null)).getChunkLengthBytes());
   }
 
   @Test
@@ -232,8 +232,8 @@ class ChunkCopyIT {
       copyLocal(r, 10, 11, 1);
       copyLocal(r, 10, 11, 1); // retried: already there
       assertArrayEquals(data, cluster.read(r, 11, 1, 0, data.length), "replica " + r);
-      ChunkChecksum original = cluster.call(r, c -> c.getChunkChecksum(10, 1));
-      ChunkChecksum copy = cluster.call(r, c -> c.getChunkChecksum(11, 1));
+      ChunkChecksum original = cluster.call(r, c -> c.getChunkChecksum(10, 1, null));
+      ChunkChecksum copy = cluster.call(r, c -> c.getChunkChecksum(11, 1, null));
       assertEquals(original, copy, "replica " + r);
     }
     // The copy is the snapshot's new chunk: writes to it leave the original alone [0116].

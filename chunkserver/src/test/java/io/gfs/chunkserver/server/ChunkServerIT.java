@@ -100,7 +100,7 @@ class ChunkServerIT {
     System.arraycopy(tail, 0, expected, (int) tailOffset, tail.length);
     for (int r = 0; r < 3; r++) {
       assertArrayEquals(expected, cluster.read(r, 1, 1, 0, expected.length), "replica " + r);
-      assertEquals(expected.length, cluster.call(r, c -> c.read(1, 1, 0, 0)).getChunkLengthBytes());
+      assertEquals(expected.length, cluster.call(r, c -> c.read(1, 1, 0, 0, null)).getChunkLengthBytes());
     }
     assertEquals(List.of(1L), cluster.get(0).state().leaseExtensionRequests());
     assertEquals(List.of(), cluster.get(1).state().leaseExtensionRequests());
@@ -119,7 +119,7 @@ class ChunkServerIT {
       raf.seek(150_000);
       raf.write(b ^ 0x40);
     }
-    GfsException e = assertThrows(GfsException.class, () -> cluster.call(1, c -> c.read(5, 1, 140_000, 20_000)));
+    GfsException e = assertThrows(GfsException.class, () -> cluster.call(1, c -> c.read(5, 1, 140_000, 20_000, null)));
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, e.getCode());
     assertTrue(cluster.get(1).state().isCorrupt(5), "the replica is reported corrupt in the next heartbeat");
     // Untouched blocks are still served from the damaged replica; the damaged range comes from the others.
@@ -135,8 +135,8 @@ class ChunkServerIT {
     cluster.push(300, data, cluster.chain(0, 1, 2));
     assertEquals(ErrorCode.NOT_PRIMARY, code(() -> writeVia(1, write(7, 1, 0, 300, data.length, 0, 2))));
     assertEquals(ErrorCode.STALE_VERSION, code(() -> writeVia(0, write(7, 2, 0, 300, data.length, 1, 2))));
-    assertEquals(ErrorCode.STALE_VERSION, code(() -> cluster.call(2, c -> c.read(7, 2, 0, 10))));
-    assertEquals(ErrorCode.UNKNOWN_CHUNK, code(() -> cluster.call(2, c -> c.read(8, 1, 0, 10))));
+    assertEquals(ErrorCode.STALE_VERSION, code(() -> cluster.call(2, c -> c.read(7, 2, 0, 10, null))));
+    assertEquals(ErrorCode.UNKNOWN_CHUNK, code(() -> cluster.call(2, c -> c.read(8, 1, 0, 10, null))));
     assertEquals(ErrorCode.DATA_NOT_FOUND, code(() -> writeVia(0, write(7, 1, 0, 999, data.length, 1, 2))));
     assertEquals(ErrorCode.DATA_NOT_FOUND, code(() -> writeVia(0, write(7, 1, 0, 300, data.length + 1, 1, 2))));
     assertEquals(ErrorCode.UNKNOWN_CHUNK, code(() -> cluster.assign(8, 1, false, 0, 0, 0)));
@@ -207,7 +207,7 @@ class ChunkServerIT {
     int crc = io.gfs.common.Crc32c.of(data, 0, data.length);
     cluster.call(0, c -> {
       c.pushData(650, 0, ByteBuffer.wrap(data, 0, ThreeChunkServers.PIECE), false, data.length, crc,
-          List.of(cluster.wire(1), cluster.wire(2)));
+          List.of(cluster.wire(1), cluster.wire(2)), null);
       return null;
     });
     // Only the first piece was sent, yet it travels on down the chain [0100].
@@ -232,7 +232,7 @@ class ChunkServerIT {
     // A downstream checksum failure comes back as such.
     int wrongCrc = 1;
     GfsException bad = assertThrows(GfsException.class, () -> cluster.call(0, c -> {
-      c.pushData(601, 0, ByteBuffer.wrap(data, 0, 100), true, 100, wrongCrc, List.of(cluster.wire(1)));
+      c.pushData(601, 0, ByteBuffer.wrap(data, 0, 100), true, 100, wrongCrc, List.of(cluster.wire(1)), null);
       return null;
     }));
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, bad.getCode());
@@ -243,24 +243,24 @@ class ChunkServerIT {
   void badArgumentsAreInvalidAndTheServerGoesOn() throws Exception {
     cluster.assign(13, 1, true, 0, LEASE_MILLIS, 0);
     List<ThrowingCall> calls = List.of(
-        () -> cluster.call(0, c -> c.read(13, 1, -1, 10)),
-        () -> cluster.call(0, c -> c.read(13, 1, 0, -10)),
-        () -> cluster.call(0, c -> c.read(13, 1, 0, (1 << 20) + 1)),
+        () -> cluster.call(0, c -> c.read(13, 1, -1, 10, null)),
+        () -> cluster.call(0, c -> c.read(13, 1, 0, -10, null)),
+        () -> cluster.call(0, c -> c.read(13, 1, 0, (1 << 20) + 1, null)),
         () -> writeVia(0, write(13, 1, -5, 1, 10)),
         () -> writeVia(0, write(13, 1, (1L << 30) - 5, 1, 10)),
         () -> writeVia(0, write(13, 1, Long.MAX_VALUE - 3, 1, 10)),
         () -> writeVia(0, write(13, 1, 0, 1, 0)),
         () -> writeVia(0, write(13, 1, 0, 1, 10, 1, 0)), // the primary among its own secondaries
         () -> cluster.call(0, c -> {
-          c.pushData(1, 50, ByteBuffer.allocate(100), false, 100, 0, List.of());
+          c.pushData(1, 50, ByteBuffer.allocate(100), false, 100, 0, List.of(), null);
           return null;
         }),
         () -> cluster.call(0, c -> {
-          c.pushData(1, 0, ByteBuffer.allocate(10), false, -1, 0, List.of());
+          c.pushData(1, 0, ByteBuffer.allocate(10), false, -1, 0, List.of(), null);
           return null;
         }),
         () -> cluster.call(0, c -> {
-          c.pushData(2, 0, ByteBuffer.allocate(10), true, 10, 0, List.of(new ServerAddress(" ", 7)));
+          c.pushData(2, 0, ByteBuffer.allocate(10), true, 10, 0, List.of(new ServerAddress(" ", 7)), null);
           return null;
         }),
         () -> cluster.assign(13, 1, false, 0, -1, 0),
@@ -272,7 +272,7 @@ class ChunkServerIT {
     for (ThrowingCall call : calls) {
       assertEquals(ErrorCode.INVALID_ARGUMENT, code(call));
     }
-    assertEquals(0, cluster.call(0, c -> c.read(13, 1, 0, 10)).getChunkLengthBytes());
+    assertEquals(0, cluster.call(0, c -> c.read(13, 1, 0, 10, null)).getChunkLengthBytes());
   }
 
   @Test
@@ -287,6 +287,6 @@ class ChunkServerIT {
     assertEquals(id, cluster.get(2).serverId());
     assertEquals(2, cluster.get(2).state().version(15).getAsLong());
     assertArrayEquals(data, cluster.read(2, 15, 2, 0, data.length));
-    assertEquals(ErrorCode.STALE_VERSION, code(() -> cluster.call(2, c -> c.read(15, 3, 0, 1))));
+    assertEquals(ErrorCode.STALE_VERSION, code(() -> cluster.call(2, c -> c.read(15, 3, 0, 1, null))));
   }
 }

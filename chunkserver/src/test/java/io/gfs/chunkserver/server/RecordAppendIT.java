@@ -146,7 +146,7 @@ class RecordAppendIT {
       }
     }
     for (int r = 0; r < 3; r++) {
-      long length = cluster.call(r, c -> c.read(handle, 1, 0, 0)).getChunkLengthBytes();
+      long length = cluster.call(r, c -> c.read(handle, 1, 0, 0, null)).getChunkLengthBytes();
       if (full) {
         assertEquals(CHUNK_SIZE, length, "replica " + r + " padded chunk " + handle + " to the chunk size");
         byte[] padding = cluster.read(r, handle, 1, end, (int) (CHUNK_SIZE - end));

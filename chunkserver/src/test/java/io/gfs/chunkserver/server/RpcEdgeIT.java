@@ -73,7 +73,7 @@ class RpcEdgeIT {
   }
 
   private void assertStillServes() throws TException {
-    assertEquals(0, cluster.call(0, c -> c.read(1, 1, 0, 10)).getChunkLengthBytes());
+    assertEquals(0, cluster.call(0, c -> c.read(1, 1, 0, 10, null)).getChunkLengthBytes());
   }
 
   @Test
@@ -100,18 +100,18 @@ class RpcEdgeIT {
       // A 3 MiB binary field fits the 8 MiB frame but not the 2 MiB string limit: refused by the protocol layer.
       byte[] big = new byte[3 << 20];
       assertThrows(TApplicationException.class,
-          () -> client.pushData(5, 0, ByteBuffer.wrap(big), true, big.length, 0, List.of()));
+          () -> client.pushData(5, 0, ByteBuffer.wrap(big), true, big.length, 0, List.of(), null));
       // A 9 MiB frame is over the frame limit: the connection is closed.
       byte[] huge = new byte[9 << 20];
       assertThrows(TTransportException.class,
-          () -> client.pushData(6, 0, ByteBuffer.wrap(huge), true, huge.length, 0, List.of()));
+          () -> client.pushData(6, 0, ByteBuffer.wrap(huge), true, huge.length, 0, List.of(), null));
     }
     assertFalse(cluster.get(0).pushBuffer().contains(5));
     assertFalse(cluster.get(0).pushBuffer().contains(6));
     assertStillServes();
     // Through the proper client an over-long piece is a typed error, not a dropped connection.
     GfsException e = assertThrows(GfsException.class, () -> cluster.call(0, c -> {
-      c.pushData(5, 0, ByteBuffer.allocate((1 << 20) + 1), false, 2 << 20, 0, List.of());
+      c.pushData(5, 0, ByteBuffer.allocate((1 << 20) + 1), false, 2 << 20, 0, List.of(), null);
       return null;
     }));
     assertEquals(ErrorCode.INVALID_ARGUMENT, e.getCode());

@@ -70,6 +70,8 @@ final class ThreeChunkServers implements AutoCloseable {
     config.put(GfsConfigKeys.ChunkServer.MASTER_ADDRESS.name(), deadMaster.toString());
     config.put(GfsConfigKeys.ChunkServer.PUSH_BUFFER_BYTES_MAX.name(), "128m");
     config.put(GfsConfigKeys.Rpc.CALL_TIMEOUT_MS.name(), "30000");
+    // No master hands out access keys here: these tests speak the data protocol itself (tokens: dist's AccessTokenIT).
+    config.put(GfsConfigKeys.Cluster.ACCESS_TOKENS_ENABLED.name(), "false");
     config.putAll(extraConfig);
     ChunkServerSettings settings = ChunkServerSettings.from(GfsConfig.of(config));
     FileChunkStore store = new FileChunkStore(settings.dataDirs());
@@ -113,7 +115,7 @@ final class ThreeChunkServers implements AutoCloseable {
     for (int r : replicas) {
       long lease = r == primary ? leaseMillis : 0;
       call(r, c -> {
-        c.assignVersion(handle, version, create, lease, 0L);
+        c.assignVersion(handle, version, create, lease, 0L, null);
         return null;
       });
     }
@@ -132,7 +134,7 @@ final class ThreeChunkServers implements AutoCloseable {
       ByteBuffer piece = ByteBuffer.wrap(data, offset, length);
       long at = offset;
       call(chain.get(0), c -> {
-        c.pushData(dataId, at, piece, last, data.length, crc, rest);
+        c.pushData(dataId, at, piece, last, data.length, crc, rest, null);
         return null;
       });
     }
@@ -153,7 +155,7 @@ final class ThreeChunkServers implements AutoCloseable {
     while (done < length) {
       int want = Math.min(PIECE, length - done);
       long at = offset + done;
-      ByteBuffer piece = call(index, c -> c.read(handle, version, at, want)).bufferForData();
+      ByteBuffer piece = call(index, c -> c.read(handle, version, at, want, null)).bufferForData();
       if (piece.remaining() == 0) {
         throw new IllegalStateException("replica " + index + " of chunk " + handle + " ends before " + at);
       }

@@ -1,0 +1,62 @@
+package io.gfs.chunkserver.server;
+
+import io.gfs.common.rpc.RpcErrors;
+import io.gfs.common.security.AccessMode;
+import io.gfs.common.security.TokenException;
+import io.gfs.common.security.TokenVerifier;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+
+/**
+ * The chunkserver's door for chunk access tokens (issue 7): every data call and every order names the chunk it needs
+ * and the mode, and is refused INVALID_TOKEN unless it carries a token the master signed for that chunk and mode that
+ * has not expired. Expiry is judged on this server's wall clock against the master's (NTP-level skew applies).
+ */
+final class TokenCheck {
+  private final TokenVerifier verifier;
+  private final LongSupplier wallClockMillis;
+
+  TokenCheck(TokenVerifier verifier, LongSupplier wallClockMillis) {
+    this.verifier = verifier;
+    this.wallClockMillis = wallClockMillis;
+  }
+
+  TokenVerifier verifier() {
+    return verifier;
+  }
+
+  void check(ByteBuffer token, long handle, AccessMode mode, String call) throws GfsException {
+    if (!verifier.enabled()) {
+      return;
+    }
+    try {
+      verifier.verify(bytes(token), handle, mode, wallClockMillis.getAsLong());
+    } catch (TokenException e) {
+      throw RpcErrors.error(ErrorCode.INVALID_TOKEN, "%s of chunk %s: %s", call, handle, e.getMessage());
+    }
+  }
+
+  /** pushData: a WRITE token for any chunk (the data meets its chunk only in the write that uses it). */
+  void checkAny(ByteBuffer token, AccessMode mode, String call) throws GfsException {
+    if (!verifier.enabled()) {
+      return;
+    }
+    try {
+      verifier.verifyAny(bytes(token), mode, wallClockMillis.getAsLong());
+    } catch (TokenException e) {
+      throw RpcErrors.error(ErrorCode.INVALID_TOKEN, "%s: %s", call, e.getMessage());
+    }
+  }
+
+  /** A copy the caller may keep after the call returned (the RPC layer reuses its frame buffers). */
+  static byte[] bytes(ByteBuffer token) {
+    if (token == null) {
+      return null;
+    }
+    byte[] out = new byte[token.remaining()];
+    token.duplicate().get(out);
+    return out;
+  }
+}
