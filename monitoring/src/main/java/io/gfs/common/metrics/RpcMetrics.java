@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Per-method RPC metrics, fed by the server's diagnostic log ({@code DiagnosticLog.listen}): request counts by
  * outcome, latency histograms, and bytes in and out. Method and outcome names come off the wire, so they are bounded
- * here: a name that is not a plain identifier, or one past {@link #METHODS_MAX} distinct names, counts as "other"; an
+ * here: a name's leading identifier counts (a per-call tag such as a request id is dropped); one that has none, or one
+ * past {@link #METHODS_MAX} distinct names, counts as "other"; an
  * outcome is its first word ("FAILED ..." is "FAILED").
  */
 public final class RpcMetrics implements Consumer<RpcEvent> {
@@ -71,8 +72,9 @@ public final class RpcMetrics implements Consumer<RpcEvent> {
     return failed.get();
   }
 
-  private String method(String name) {
-    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+  private String method(String messageName) {
+    String name = io.gfs.common.web.RpcEventsView.methodName(messageName);
+    if (!IDENTIFIER.matcher(name).matches()) {
       return OTHER;
     }
     if (methods.contains(name)) {

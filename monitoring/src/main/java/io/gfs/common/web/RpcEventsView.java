@@ -21,11 +21,27 @@ public final class RpcEventsView {
 
   private RpcEventsView() {}
 
+  /**
+   * The method a message name calls: its leading identifier. Clients may tag names (issue 4's request ids ride on
+   * them as {@code create#rid=...}); the tag is per call and must not become a table row or a metric label.
+   */
+  public static String methodName(String messageName) {
+    if (messageName == null) {
+      return "?";
+    }
+    int end = 0;
+    while (end < messageName.length() && end < 64 && (Character.isLetterOrDigit(messageName.charAt(end))
+        || messageName.charAt(end) == '_')) {
+      end++;
+    }
+    return end == 0 ? "?" : messageName.substring(0, end);
+  }
+
   /** Per-method digest of the events, by method name. */
   public static List<MethodDigest> digest(List<RpcEvent> events) {
     Map<String, long[]> byMethod = new TreeMap<>();
     for (RpcEvent e : events) {
-      long[] d = byMethod.computeIfAbsent(e.method(), m -> new long[4]);
+      long[] d = byMethod.computeIfAbsent(methodName(e.method()), m -> new long[4]);
       d[0]++;
       d[1] += e.outcome().equals("OK") ? 0 : 1;
       d[2] += e.durationMicros();
@@ -50,7 +66,7 @@ public final class RpcEventsView {
       String outcome = e.outcome().equals("OK") ? "<span class=\"ok\">OK</span>"
           : "<span class=\"bad\">" + Html.escape(e.outcome()) + "</span>";
       eventRows.add(new String[] {Html.escape(Instant.ofEpochMilli(e.startMillis())), Html.escape(e.peer()),
-          Html.escape(e.method()), num(Format.number(e.durationMicros() / 1000.0) + " ms"), outcome,
+          Html.escape(methodName(e.method())), num(Format.number(e.durationMicros() / 1000.0) + " ms"), outcome,
           num(Format.bytes(e.requestBytes())), num(Format.bytes(e.replyBytes())),
           "<span class=\"code\">" + Html.escape(cut(e.request())) + "</span>"});
     }
@@ -74,7 +90,7 @@ public final class RpcEventsView {
     for (int i = events.size() - 1, shown = 0; i >= 0 && shown < shownMax; i--, shown++) {
       RpcEvent e = events.get(i);
       json.beginObject().field("sequence", e.sequence()).field("startMillis", e.startMillis())
-          .field("peer", e.peer()).field("method", e.method()).field("durationMicros", e.durationMicros())
+          .field("peer", e.peer()).field("method", methodName(e.method())).field("durationMicros", e.durationMicros())
           .field("outcome", e.outcome()).field("requestBytes", e.requestBytes()).field("replyBytes", e.replyBytes())
           .field("request", cut(e.request())).field("reply", cut(e.reply())).endObject();
     }
