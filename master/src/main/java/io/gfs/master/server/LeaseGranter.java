@@ -104,7 +104,9 @@ final class LeaseGranter {
     try {
       rpc.chunkServer(target.address(), c -> {
         // HA hook (issue 4): the term's epoch fences this grant off once a newer master spoke to the chunkserver.
-        c.assignVersion(grant.handle(), grant.version(), grant.create(), durationMillis, journal.term().epoch());
+        // The trailing null is the master's access token (issue 7 hook), not asked for yet.
+        c.assignVersion(grant.handle(), grant.version(), grant.create(), durationMillis, journal.term().epoch(),
+            null);
         return null;
       });
       return true;

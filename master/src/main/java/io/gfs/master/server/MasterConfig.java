@@ -10,7 +10,10 @@ import io.gfs.common.rpc.RpcLimits;
 import io.gfs.master.state.MasterState;
 import java.nio.file.Path;
 
-/** The master's configuration, read and range-checked once at start. */
+/**
+ * The master's configuration, read and range-checked once at start; racks is the topology mapping the keys name (its
+ * table read now, so a bad one stops the start).
+ */
 record MasterConfig(
     HostPort bind,
     Path metaDir,
@@ -31,7 +34,8 @@ record MasterConfig(
     int replicationClonesPerServerMax,
     long replicationScanIntervalMillis,
     RpcLimits rpcLimits,
-    long accessTimePrecisionMillis) {
+    long accessTimePrecisionMillis,
+    RackResolver racks) {
 
   static MasterConfig from(GfsConfig config) {
     long chunkSizeBytes = config.getBytes(Cluster.CHUNK_SIZE_BYTES, 1L << 20, GfsConfigKeys.CHUNK_SIZE_BYTES_MAX);
@@ -72,7 +76,8 @@ record MasterConfig(
         config.getInt(Master.REPLICATION_CLONES_PER_SERVER_MAX, 1, 1000),
         config.getMillis(Master.REPLICATION_SCAN_INTERVAL_MS, 100, 600_000),
         RpcLimits.from(config),
-        config.getMillis(Master.ACCESS_TIME_PRECISION_MS, 0, 86_400_000));
+        config.getMillis(Master.ACCESS_TIME_PRECISION_MS, 0, 86_400_000),
+        RackResolver.from(config.getString(Master.TOPOLOGY_TABLE), config.getString(Master.TOPOLOGY_SCRIPT)));
   }
 
   MasterState.Settings stateSettings() {

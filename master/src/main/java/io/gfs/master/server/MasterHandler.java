@@ -220,9 +220,8 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
       // HA hook (issue 4): a deposed master gives no orders (NOT_MASTER sends the chunkserver to the alias again).
       journal.term().checkActive();
       webAddresses.heartbeat(request.getServerId(), request.getHttpAddress()); // issue 8 hook: status page links
-      HeartbeatOutcome outcome =
-          state.heartbeat(ThriftMapping.heartbeatReport(request, GfsConfigKeys.ChunkServer.RACK.defaultValue()),
-              clock.millis());
+      HeartbeatOutcome outcome = state.heartbeat(config.racks().resolve(
+          ThriftMapping.heartbeatReport(request, GfsConfigKeys.ChunkServer.RACK.defaultValue())), clock.millis());
       for (String replaced : outcome.replacedServers()) {
         LOG.info("chunkserver {} at {} replaces {}", request.getServerId(), request.getAddress(), replaced);
       }

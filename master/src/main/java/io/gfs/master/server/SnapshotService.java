@@ -112,7 +112,8 @@ final class SnapshotService {
     try {
       rpc.chunkServer(target.address(), c -> {
         // HA fencing (issue 4): the term's epoch, refused by chunkservers that obeyed a newer master.
-        c.copyChunkLocal(plan.sourceHandle(), plan.newHandle(), plan.version(), journal.term().epoch());
+        c.copyChunkLocal(plan.sourceHandle(), plan.newHandle(), plan.version(), journal.term().epoch(),
+            null); // access token: issue 7 hook
         return null;
       });
       return true;
@@ -148,7 +149,8 @@ final class SnapshotService {
   private boolean dropLease(LeasePlan.Revoked lease) {
     try {
       rpc.chunkServer(lease.primary(), c -> {
-        c.assignVersion(lease.handle(), lease.version(), false, 0, journal.term().epoch()); // HA: fenced by epoch
+        // HA: fenced by epoch; the access token is the issue 7 hook
+        c.assignVersion(lease.handle(), lease.version(), false, 0, journal.term().epoch(), null);
         return null;
       });
       return true;

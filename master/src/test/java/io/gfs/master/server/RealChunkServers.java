@@ -23,6 +23,7 @@ final class RealChunkServers implements AutoCloseable {
   private final List<ChunkServer> servers = new ArrayList<>();
   private long capacityBytes = 1L << 40;
   private final Map<Integer, String> racks = new java.util.HashMap<>();
+  private final Map<Integer, String> hosts = new java.util.HashMap<>();
 
   RealChunkServers(Path baseDir, Supplier<HostPort> master) {
     this.baseDir = baseDir;
@@ -38,6 +39,15 @@ final class RealChunkServers implements AutoCloseable {
   /** The rack server index reports (gfs.chunkserver.rack) when it next starts; returns this. */
   RealChunkServers rack(int index, String rack) {
     racks.put(index, rack);
+    return this;
+  }
+
+  /**
+   * The loopback address server index binds to and advertises (127.0.0.1 unless set, any 127.x.y.z works on Linux),
+   * so a topology table can tell servers apart by host; returns this.
+   */
+  RealChunkServers host(int index, String host) {
+    hosts.put(index, host);
     return this;
   }
 
@@ -95,7 +105,7 @@ final class RealChunkServers implements AutoCloseable {
     Files.createDirectories(dataDir(index));
     Map<String, String> values = new java.util.HashMap<>(Map.of(
         GfsConfigKeys.ChunkServer.DATA_DIRS.name(), dataDir(index).toString(),
-        GfsConfigKeys.ChunkServer.HOST.name(), "127.0.0.1",
+        GfsConfigKeys.ChunkServer.HOST.name(), hosts.getOrDefault(index, "127.0.0.1"),
         GfsConfigKeys.ChunkServer.PORT.name(), "0",
         GfsConfigKeys.ChunkServer.MASTER_ADDRESS.name(), master.get().toString(),
         GfsConfigKeys.ChunkServer.CAPACITY_BYTES.name(), Long.toString(capacityBytes)));
