@@ -34,6 +34,12 @@ public final class GfsConfigKeys {
         "The znode under which all gfs clusters keep their state.");
     public static final ConfigKey ZOOKEEPER_SESSION_TIMEOUT_MS = new ConfigKey("gfs.zookeeper.session.timeout.ms",
         "15000", "ZooKeeper session timeout in milliseconds, 1000 to 600000.");
+    public static final ConfigKey ZOOKEEPER_ACL = new ConfigKey("gfs.zookeeper.acl", "open",
+        "ACL of the znodes this server creates (issue 4): open (anyone may change them) or creator (only the "
+            + "credentials that created a znode may change it, everyone may read it; needs gfs.zookeeper.auth).");
+    public static final ConfigKey ZOOKEEPER_AUTH = new ConfigKey("gfs.zookeeper.auth", "",
+        "Credentials this server's ZooKeeper session authenticates with, scheme:credentials (e.g. digest:gfs:secret); "
+            + "the masters of a cluster share them under gfs.zookeeper.acl=creator. Empty: none.");
     public static final ConfigKey CHUNK_SIZE_BYTES = new ConfigKey("gfs.chunk.size.bytes", "64m",
         "Chunk size in bytes: a multiple of 64 KiB from 1 MiB to 1 GiB; fixed for the life of the cluster.");
     public static final ConfigKey RECORD_SIZE_BYTES_MAX = new ConfigKey("gfs.record.size.bytes.max", "0",
@@ -151,6 +157,11 @@ public final class GfsConfigKeys {
     public static final ConfigKey ACCESS_KEY_ROTATION_MS = new ConfigKey("gfs.master.access.key.rotation.ms",
         "3600000", "How often the master starts signing tokens with a new key, in milliseconds, 1000 to 604800000; "
             + "old keys stay valid until their tokens expire.");
+    public static final ConfigKey RETRY_CACHE_ENTRIES_MAX = new ConfigKey("gfs.master.retry.cache.entries.max",
+        "100000", "Most calls the master's retry cache remembers by request id (issue 4), so a retried create, rename "
+            + "or delete whose reply was lost gets its original outcome; the oldest are forgotten first.");
+    public static final ConfigKey RETRY_CACHE_EXPIRY_MS = new ConfigKey("gfs.master.retry.cache.expiry.ms", "600000",
+        "How long the retry cache remembers a call, in milliseconds (HDFS: dfs.namenode.retrycache.expirytime.millis).");
     public static final ConfigKey SHADOW = new ConfigKey("gfs.master.shadow", "false",
         "Run as a shadow master [0123-0124]: tail the active master's op log (not counted for acks), serve read-only "
             + "metadata, answer mutations READ_ONLY_SHADOW, and register under the cluster's shadows znode.");
