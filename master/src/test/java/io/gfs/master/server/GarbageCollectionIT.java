@@ -146,7 +146,7 @@ class GarbageCollectionIT {
     ChunkLease lease = call(c -> c.acquireLease(path, 0));
     rpc.chunkServer(RpcErrors.fromThrift(lease.getPrimary()), c -> {
       c.pushData(9L, 0, ByteBuffer.wrap(data), true, data.length, Crc32c.of(data, 0, data.length),
-          lease.getSecondaries());
+          lease.getSecondaries(), null);
       c.write(new WriteRequest(lease.getHandle(), lease.getVersion(), 0, 9L, data.length, lease.getSecondaries(),
           true));
       return null;

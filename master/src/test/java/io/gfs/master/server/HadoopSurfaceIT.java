@@ -283,7 +283,7 @@ class HadoopSurfaceIT {
     long dataId = new Random().nextLong();
     rpc.chunkServer(RpcErrors.fromThrift(lease.getPrimary()), c -> {
       c.pushData(dataId, 0, ByteBuffer.wrap(data), true, data.length, Crc32c.of(data, 0, data.length),
-          lease.getSecondaries());
+          lease.getSecondaries(), null);
       c.write(new WriteRequest(lease.getHandle(), lease.getVersion(), 0, dataId, data.length, lease.getSecondaries(),
           true));
       return null;
@@ -302,7 +302,7 @@ class HadoopSurfaceIT {
       for (long offset = 0; offset < chunk.getLengthBytes(); ) {
         long at = offset;
         int length = (int) Math.min(1 << 20, chunk.getLengthBytes() - offset);
-        byte[] piece = rpc.chunkServer(replica, c -> c.read(chunk.getHandle(), chunk.getVersion(), at, length))
+        byte[] piece = rpc.chunkServer(replica, c -> c.read(chunk.getHandle(), chunk.getVersion(), at, length, null))
             .getData();
         out.write(piece);
         offset += piece.length;

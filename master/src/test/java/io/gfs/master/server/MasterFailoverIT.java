@@ -172,7 +172,7 @@ class MasterFailoverIT {
           "chunkserver persisted epoch 2");
       HostPort address = chunkServers.get(i).address();
       GfsException refused = assertThrows(GfsException.class, () -> rpc.chunkServer(address, c -> {
-        c.assignVersion(lease.getHandle(), 9, false, 60_000, 1);
+        c.assignVersion(lease.getHandle(), 9, false, 60_000, 1, null);
         return null;
       }));
       assertEquals(ErrorCode.STALE_EPOCH, refused.getCode());

@@ -279,7 +279,7 @@ class MasterServerIT {
       assertEquals(2, call(m -> m.findChunks("/log", 0, 5)).getChunks().get(0).getVersion());
       ChunkLease third = call(m -> m.acquireLease("/log", 0));
       assertEquals(3, third.getVersion(), "leases are not persisted: a restart means a new grant, new version");
-      ReadResult read = rpc.chunkServer(RpcErrors.fromThrift(third.getPrimary()), c -> c.read(handle, 3, 0, 100));
+      ReadResult read = rpc.chunkServer(RpcErrors.fromThrift(third.getPrimary()), c -> c.read(handle, 3, 0, 100, null));
       assertEquals(new String(data, java.nio.charset.StandardCharsets.UTF_8), new String(read.getData(),
           java.nio.charset.StandardCharsets.UTF_8));
       master.state().checkInvariants();
@@ -291,7 +291,7 @@ class MasterServerIT {
     HostPort primary = RpcErrors.fromThrift(lease.getPrimary());
     rpc.chunkServer(primary, c -> {
       c.pushData(dataId, 0, ByteBuffer.wrap(data), true, data.length, Crc32c.of(data, 0, data.length),
-          lease.getSecondaries());
+          lease.getSecondaries(), null);
       c.write(new WriteRequest(lease.getHandle(), lease.getVersion(), 0, dataId, data.length, lease.getSecondaries(),
           true));
       return null;

@@ -108,7 +108,9 @@ final class RealChunkServers implements AutoCloseable {
         GfsConfigKeys.ChunkServer.HOST.name(), hosts.getOrDefault(index, "127.0.0.1"),
         GfsConfigKeys.ChunkServer.PORT.name(), "0",
         GfsConfigKeys.ChunkServer.MASTER_ADDRESS.name(), master.get().toString(),
-        GfsConfigKeys.ChunkServer.CAPACITY_BYTES.name(), Long.toString(capacityBytes)));
+        GfsConfigKeys.ChunkServer.CAPACITY_BYTES.name(), Long.toString(capacityBytes),
+        // These tests call chunkservers directly, as the client library would, without its access tokens (issue 7).
+        GfsConfigKeys.Cluster.ACCESS_TOKENS_ENABLED.name(), "false"));
     if (racks.containsKey(index)) {
       values.put(GfsConfigKeys.ChunkServer.RACK.name(), racks.get(index));
     }
