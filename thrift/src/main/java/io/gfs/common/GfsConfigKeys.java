@@ -68,6 +68,18 @@ public final class GfsConfigKeys {
         "A connection without a request for this many milliseconds is closed, 1000 to 86400000.");
     public static final ConfigKey CALL_TIMEOUT_MS = new ConfigKey("gfs.rpc.call.timeout.ms", "60000",
         "Socket read timeout of an outgoing call in milliseconds, 100 to 3600000.");
+    public static final ConfigKey TLS_ENABLED = new ConfigKey("gfs.rpc.tls.enabled", "false",
+        "true: every Thrift port and every outgoing call speaks TLS (all servers and clients of a cluster alike).");
+    public static final ConfigKey TLS_KEYSTORE_PATH = new ConfigKey("gfs.rpc.tls.keystore.path", "",
+        "PKCS12 or JKS key store with this process's private key and certificate; every server needs one.");
+    public static final ConfigKey TLS_KEYSTORE_PASSWORD = new ConfigKey("gfs.rpc.tls.keystore.password", "",
+        "Password of the key store and of the key in it.");
+    public static final ConfigKey TLS_TRUSTSTORE_PATH = new ConfigKey("gfs.rpc.tls.truststore.path", "",
+        "Key store with the certificates (or their CA) peers must present; empty uses the JDK's default trust.");
+    public static final ConfigKey TLS_TRUSTSTORE_PASSWORD = new ConfigKey("gfs.rpc.tls.truststore.password", "",
+        "Password of the trust store.");
+    public static final ConfigKey TLS_CLIENT_AUTH = new ConfigKey("gfs.rpc.tls.client.auth", "false",
+        "true: servers also require a client certificate the trust store vouches for (mutual TLS).");
   }
 
   /** Keys of the diagnostic RPC log every server keeps [0132-0134]. */

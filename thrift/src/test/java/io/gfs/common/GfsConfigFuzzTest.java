@@ -41,7 +41,7 @@ class GfsConfigFuzzTest {
     Files.deleteIfExists(dir);
   }
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "2m")
   void typedGettersReadInRangeOrRefuse(FuzzedDataProvider data) {
     ConfigKey key = KEYS.get(data.consumeInt(0, KEYS.size() - 1));
     long a = data.consumeLong();
@@ -90,7 +90,7 @@ class GfsConfigFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "2m")
   void rpcLimitsAreConsistentOrRefused(FuzzedDataProvider data) {
     List<ConfigKey> rpcKeys = List.of(GfsConfigKeys.Rpc.FRAME_BYTES_MAX, GfsConfigKeys.Rpc.STRING_BYTES_MAX,
         GfsConfigKeys.Rpc.CONTAINER_LENGTH_MAX, GfsConfigKeys.Rpc.WORKER_THREADS, GfsConfigKeys.Rpc.SELECTOR_THREADS,
@@ -113,7 +113,7 @@ class GfsConfigFuzzTest {
     assertTrue(limits.readBufferBytesMax() >= limits.frameBytesMax());
   }
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "2m")
   void propertiesFilesLoadOrRefuse(byte[] file) throws IOException {
     Path path = dir.resolve("gfs.properties");
     Files.write(path, file);

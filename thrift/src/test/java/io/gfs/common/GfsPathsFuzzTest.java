@@ -17,7 +17,7 @@ import java.util.List;
  */
 class GfsPathsFuzzTest {
 
-  @FuzzTest(maxDuration = "5m")
+  @FuzzTest(maxDuration = "2m")
   void componentsAreValidOrRefused(FuzzedDataProvider data) {
     String path = data.consumeRemainingAsString();
     List<String> components;

@@ -113,18 +113,36 @@ public final class RpcClients implements AutoCloseable {
       throws TTransportException {
     TConfiguration configuration = new TConfiguration(limits.frameBytesMax(), limits.frameBytesMax(),
         TConfiguration.DEFAULT_RECURSION_DEPTH);
-    TSocket socket = new TSocket(configuration, address.host(), address.port(), limits.callTimeoutMillis(),
-        CONNECT_TIMEOUT_MILLIS);
-    TTransport transport = new KeptBufferFramedTransport(socket, limits.frameBytesMax());
-    try {
-      transport.open();
-    } catch (TTransportException e) {
-      transport.close();
-      throw new TTransportException(e.getType(), "cannot connect to " + address + ": " + e.getMessage(), e);
+    TTransport transport;
+    if (limits.tls().enabled()) {
+      transport = new KeptBufferFramedTransport(openTls(address, configuration), limits.frameBytesMax());
+    } else {
+      TSocket socket = new TSocket(configuration, address.host(), address.port(), limits.callTimeoutMillis(),
+          CONNECT_TIMEOUT_MILLIS);
+      transport = new KeptBufferFramedTransport(socket, limits.frameBytesMax());
+      try {
+        transport.open();
+      } catch (TTransportException e) {
+        transport.close();
+        throw new TTransportException(e.getType(), "cannot connect to " + address + ": " + e.getMessage(), e);
+      }
     }
     TProtocol protocol = new TBinaryProtocol(transport, limits.stringBytesMax(), limits.containerLengthMax(), true,
         true);
     return new Pooled<>(factory.apply(protocol), transport);
+  }
+
+  /** A TLS socket with the handshake done (a failed handshake, e.g. a plain-TCP server, is NOT_OPEN). */
+  private TSocket openTls(HostPort address, TConfiguration configuration) throws TTransportException {
+    try {
+      TSocket socket = new TSocket(limits.tls().connect(address, CONNECT_TIMEOUT_MILLIS, limits.callTimeoutMillis()));
+      socket.getConfiguration().setMaxFrameSize(configuration.getMaxFrameSize());
+      socket.getConfiguration().setMaxMessageSize(configuration.getMaxMessageSize());
+      return socket;
+    } catch (java.io.IOException e) {
+      throw new TTransportException(TTransportException.NOT_OPEN, "cannot connect to " + address + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /** Closes every pooled connection to one server, after it was found down. */

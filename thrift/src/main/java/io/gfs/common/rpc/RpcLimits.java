@@ -5,7 +5,10 @@ import io.gfs.common.GfsConfig;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.common.GfsConfigKeys.Rpc;
 
-/** The bounds every RPC endpoint enforces, on the server and the client side alike. */
+/**
+ * The bounds every RPC endpoint enforces, on the server and the client side alike, and the transport security
+ * ({@link RpcTls}) both sides speak: whatever builds its servers and clients from one RpcLimits agrees on both.
+ */
 public record RpcLimits(
     int frameBytesMax,
     int stringBytesMax,
@@ -15,7 +18,8 @@ public record RpcLimits(
     int queueLengthMax,
     long readBufferBytesMax,
     long idleTimeoutMillis,
-    int callTimeoutMillis) {
+    int callTimeoutMillis,
+    RpcTls tls) {
 
   public RpcLimits {
     Check.argument(frameBytesMax >= 2 * GfsConfigKeys.DATA_PIECE_BYTES_MAX,
@@ -26,6 +30,7 @@ public record RpcLimits(
     Check.argument(readBufferBytesMax >= frameBytesMax, "read buffer max %s < frame max %s", readBufferBytesMax,
         frameBytesMax);
     Check.argument(workerThreads > 0 && selectorThreads > 0 && queueLengthMax > 0, "thread and queue counts > 0");
+    Check.notNull(tls, "tls");
   }
 
   public static RpcLimits from(GfsConfig config) {
@@ -38,7 +43,8 @@ public record RpcLimits(
         config.getInt(Rpc.QUEUE_LENGTH_MAX, 1, 1_000_000),
         config.getBytes(Rpc.READ_BUFFER_BYTES_MAX, 2L << 20, 1L << 40),
         config.getMillis(Rpc.IDLE_TIMEOUT_MS, 1000, 86_400_000),
-        (int) config.getMillis(Rpc.CALL_TIMEOUT_MS, 100, 3_600_000));
+        (int) config.getMillis(Rpc.CALL_TIMEOUT_MS, 100, 3_600_000),
+        RpcTls.from(config));
   }
 
   public static RpcLimits defaults() {
@@ -47,11 +53,11 @@ public record RpcLimits(
 
   public RpcLimits withCallTimeoutMillis(int millis) {
     return new RpcLimits(frameBytesMax, stringBytesMax, containerLengthMax, workerThreads, selectorThreads,
-        queueLengthMax, readBufferBytesMax, idleTimeoutMillis, millis);
+        queueLengthMax, readBufferBytesMax, idleTimeoutMillis, millis, tls);
   }
 
   public RpcLimits withIdleTimeoutMillis(long millis) {
     return new RpcLimits(frameBytesMax, stringBytesMax, containerLengthMax, workerThreads, selectorThreads,
-        queueLengthMax, readBufferBytesMax, millis, callTimeoutMillis);
+        queueLengthMax, readBufferBytesMax, millis, callTimeoutMillis, tls);
   }
 }

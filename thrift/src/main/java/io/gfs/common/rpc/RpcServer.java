@@ -169,7 +169,9 @@ public final class RpcServer implements AutoCloseable {
         return null;
       }
       try {
-        TrackedSocket tracked = new TrackedSocket(accepted.getSocketChannel(), limits.frameBytesMax());
+        SocketChannel channel = accepted.getSocketChannel();
+        TlsChannel tls = limits.tls().enabled() ? new TlsChannel(channel, limits.tls().serverEngine()) : null;
+        TrackedSocket tracked = new TrackedSocket(channel, limits.frameBytesMax(), tls);
         open.add(tracked);
         return tracked;
       } catch (IOException e) {
@@ -199,23 +201,55 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
+  /** An accepted connection: remembers its last read for the reaper, and speaks TLS when {@code tls} is set. */
   private static final class TrackedSocket extends TNonblockingSocket {
     volatile long lastReadNanos = System.nanoTime();
     volatile long shutdownRequestedNanos;
+    private final TlsChannel tls;
 
-    TrackedSocket(SocketChannel channel, int frameBytesMax) throws IOException, TTransportException {
+    TrackedSocket(SocketChannel channel, int frameBytesMax, TlsChannel tls) throws IOException, TTransportException {
       super(channel);
+      this.tls = tls;
       getConfiguration().setMaxFrameSize(frameBytesMax);
       getConfiguration().setMaxMessageSize(frameBytesMax);
     }
 
     @Override
     public int read(ByteBuffer buffer) throws TTransportException {
-      int n = super.read(buffer);
+      int n;
+      if (tls == null) {
+        n = super.read(buffer);
+      } else {
+        try {
+          n = tls.read(buffer);
+        } catch (IOException e) {
+          throw new TTransportException(TTransportException.UNKNOWN, "TLS read failed: " + e.getMessage(), e);
+        }
+      }
       if (n > 0) {
         lastReadNanos = System.nanoTime();
       }
       return n;
+    }
+
+    @Override
+    public int write(ByteBuffer buffer) throws TTransportException {
+      if (tls == null) {
+        return super.write(buffer);
+      }
+      try {
+        return tls.write(buffer);
+      } catch (IOException e) {
+        throw new TTransportException(TTransportException.UNKNOWN, "TLS write failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (tls != null && isOpen()) {
+        tls.closeQuietly();
+      }
+      super.close();
     }
 
     void shutdownInput() {
