@@ -570,6 +570,11 @@ public final class MasterState {
     return coordinator.operations();
   }
 
+  /** Issue 8: the status pages' lists of under-replicated and corrupt chunks and of leases. */
+  public StatusListing statusListing() {
+    return coordinator.listing();
+  }
+
   // ---- checkpoints ----
 
   /** A copy of the durable state. The caller makes sure no mutation is between log append and apply. */
