@@ -34,7 +34,8 @@ final class ChunkReader {
     for (HostPort replica : replicas) {
       try {
         ReadResult result = context.rpc.chunkServer(replica,
-            c -> c.read(chunk.handle(), chunk.version(), piece.offsetInChunk(), piece.lengthBytes()));
+            c -> c.read(chunk.handle(), chunk.version(), piece.offsetInChunk(), piece.lengthBytes(),
+                ClientContext.token(chunk.accessToken())));
         ByteBuffer data = result.bufferForData();
         int got = data == null ? 0 : data.remaining();
         if (got < piece.lengthBytes()) {
@@ -49,6 +50,10 @@ final class ChunkReader {
         return bytes;
       } catch (GfsException e) {
         errors.add(replica + ": " + e.getCode() + " " + e.getMessage());
+        if (e.getCode() == io.gfs.thrift.gen.ErrorCode.INVALID_TOKEN) {
+          // The token, not the replica: every replica would say the same. Ask the master for a fresh one at once.
+          throw new ReplicasFailedException(errors, true);
+        }
       } catch (TTransportException e) {
         context.forget(replica);
         errors.add(replica + ": " + e.getMessage());
@@ -57,15 +62,19 @@ final class ChunkReader {
       }
       context.health.failed(replica, context.nowMillis());
     }
-    throw new ReplicasFailedException(errors);
+    throw new ReplicasFailedException(errors, false);
   }
 
   /** Every replica of a chunk failed one read; the message lists each one's error. */
   static final class ReplicasFailedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    ReplicasFailedException(List<String> errors) {
+    /** A chunkserver refused the access token (expired, or signed by a key it does not know yet). */
+    final boolean tokenRefused;
+
+    ReplicasFailedException(List<String> errors, boolean tokenRefused) {
       super(String.join("; ", errors), null, false, false);
+      this.tokenRefused = tokenRefused;
     }
   }
 }

@@ -111,7 +111,7 @@ final class ClientContext {
     // The lease runs from the master's reply; counting from before the request keeps the client on the safe side.
     return new Lease(granted.getChunkIndex(), granted.getHandle(), granted.getVersion(),
         RpcErrors.fromThrift(granted.getPrimary()), hostPorts(granted.getSecondaries()), granted.getChunkSizeBytes(),
-        askedAtMillis + Math.max(0, granted.getLeaseRemainingMillis()));
+        askedAtMillis + Math.max(0, granted.getLeaseRemainingMillis()), granted.getAccessToken());
   }
 
   void reportChunkLength(String path, long chunkIndex, long handle, long lengthBytes) throws IOException {
@@ -138,7 +138,12 @@ final class ClientContext {
 
   static ChunkReplicas toReplicas(ChunkLocation chunk) {
     return new ChunkReplicas(chunk.getChunkIndex(), chunk.getHandle(), chunk.getVersion(), chunk.getLengthBytes(),
-        hostPorts(chunk.getReplicas()));
+        hostPorts(chunk.getReplicas()), chunk.getAccessToken());
+  }
+
+  /** A token as a call argument (null: none; the chunkserver then refuses if it checks tokens). */
+  static java.nio.ByteBuffer token(byte[] accessToken) {
+    return accessToken == null ? null : java.nio.ByteBuffer.wrap(accessToken);
   }
 
   static List<HostPort> hostPorts(List<ServerAddress> addresses) {

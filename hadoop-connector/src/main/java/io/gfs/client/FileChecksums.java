@@ -65,7 +65,7 @@ final class FileChecksums {
     for (HostPort replica : context.order.order(chunk.replicas())) {
       try {
         ChunkChecksum answer = context.rpc.chunkServer(replica,
-            c -> c.getChunkChecksum(chunk.handle(), chunk.version()));
+            c -> c.getChunkChecksum(chunk.handle(), chunk.version(), ClientContext.token(chunk.accessToken())));
         if (answer.getLengthBytes() == chunk.lengthBytes()) {
           return answer.getCrc32c();
         }

@@ -53,13 +53,27 @@ public final class GfsClient implements AutoCloseable {
   /** As {@link #create(String, GfsClientOptions)} with the clock and the pause injected (tests). */
   public static GfsClient create(String clusterName, GfsClientOptions options, InstantSource clock,
       Sleeper sleeper) {
+    return create(clusterName, options, clock, sleeper, null);
+  }
+
+  /**
+   * A client acting for caller (issue 7): every master call carries the caller's user name and groups, and the master
+   * checks permissions for them. A null caller sends none (the master acts as its own user).
+   */
+  public static GfsClient create(String clusterName, GfsClientOptions options, io.gfs.common.security.Caller caller) {
+    return create(clusterName, options, InstantSource.system(), Sleeper.SYSTEM, caller);
+  }
+
+  /** As {@link #create(String, GfsClientOptions, io.gfs.common.security.Caller)} with the clock and pause injected. */
+  public static GfsClient create(String clusterName, GfsClientOptions options, InstantSource clock,
+      Sleeper sleeper, io.gfs.common.security.Caller caller) {
     Check.notNull(options, "options");
     MasterLocator locator = options.masterAddress().isPresent()
         ? new StaticMasterLocator(options.masterAddress().get())
         : new ZooKeeperMasterLocator(options.zookeeperConnect(), options.zookeeperSessionTimeoutMillis(),
             options.zookeeperRoot(), clusterName);
     RpcClients rpc = new RpcClients(options.rpcLimits());
-    MasterClient master = new MasterClient(locator, rpc, options.retryPolicy(), sleeper);
+    MasterClient master = new MasterClient(locator, rpc, options.retryPolicy(), sleeper, caller);
     ReplicaOrder order = new ReplicaOrder(LocalHosts.find(), new SecureRandom().nextLong());
     LongSupplier dataIds = () -> ThreadLocalRandom.current().nextLong();
     return new GfsClient(new ClientContext(options, rpc, master, order, clock, sleeper, dataIds), locator);

@@ -152,6 +152,9 @@ public final class GfsFileReader implements AutoCloseable {
       } catch (ChunkReader.ReplicasFailedException e) {
         attempts.add("attempt " + (attempt + 1) + ": " + e.getMessage());
         context.locations.invalidate(path);
+        if (e.tokenRefused && attempt == 0) {
+          continue; // an expired token: the next lookup brings a fresh one, no need to back off (issue 7)
+        }
       }
       if (!context.retry.mayRetry(attempt)) {
         throw new IOException(String.format("%s: cannot read chunk %d (handle %x) at [%d, %d): every replica failed"

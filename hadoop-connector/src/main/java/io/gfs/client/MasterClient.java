@@ -3,6 +3,8 @@ package io.gfs.client;
 import io.gfs.client.state.RetryPolicy;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.security.Caller;
+import io.gfs.common.security.CallerEnvelope;
 import io.gfs.ha.RequestId;
 import io.gfs.ha.TaggedMasterClient;
 import io.gfs.thrift.gen.ErrorCode;
@@ -37,8 +39,15 @@ final class MasterClient {
   private final Sleeper sleeper;
   private final RequestId clientId = RequestId.firstOf(UUID.randomUUID());
   private final AtomicLong calls = new AtomicLong();
+  /** Who this client acts for (issue 7); null sends no identity (the master then acts as its own user). */
+  private final Caller caller;
 
   MasterClient(MasterLocator locator, RpcClients rpc, RetryPolicy retry, Sleeper sleeper) {
+    this(locator, rpc, retry, sleeper, null);
+  }
+
+  MasterClient(MasterLocator locator, RpcClients rpc, RetryPolicy retry, Sleeper sleeper, Caller caller) {
+    this.caller = caller;
     this.locator = locator;
     this.rpc = rpc;
     this.retry = retry;
@@ -114,10 +123,15 @@ final class MasterClient {
 
   private <R> R tagged(HostPort master, RequestId request, RpcClients.Call<MasterService.Client, R> call)
       throws TException {
-    return rpc.call(master, TaggedMasterClient.class, TaggedMasterClient::new, c -> {
+    return rpc.call(master, TaggedMasterClient.class, this::newMasterClient, c -> {
       c.tagNext(request);
       return call.apply(c);
     });
+  }
+
+  /** With a caller, the connection's protocol adds it to every call (CallerEnvelope, issue 7). */
+  private TaggedMasterClient newMasterClient(org.apache.thrift.protocol.TProtocol protocol) {
+    return new TaggedMasterClient(caller == null ? protocol : CallerEnvelope.sending(protocol, caller));
   }
 
   private void followHint(HostPort failed, GfsException e) {

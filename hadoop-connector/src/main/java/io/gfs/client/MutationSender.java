@@ -42,7 +42,7 @@ final class MutationSender {
         long dataId = context.dataIds.getAsLong();
         push(lease, dataId, bytes, offset, length, crc32c);
         WriteRequest request = new WriteRequest(lease.handle(), lease.version(), offsetInChunk, dataId, length,
-            ClientContext.toThrift(lease.secondaries()), sync);
+            ClientContext.toThrift(lease.secondaries()), sync).setAccessToken(ClientContext.token(lease.accessToken()));
         call(lease.primary(), c -> {
           c.write(request);
           return null;
@@ -75,7 +75,8 @@ final class MutationSender {
       boolean last = sent + pieceBytes == length;
       ByteBuffer piece = ByteBuffer.wrap(bytes, offset + sent, pieceBytes);
       call(first, c -> {
-        c.pushData(dataId, pieceOffset, piece, last, length, crc32c, forwardTo);
+        c.pushData(dataId, pieceOffset, piece, last, length, crc32c, forwardTo,
+            ClientContext.token(lease.accessToken()));
         return null;
       });
       sent += pieceBytes;

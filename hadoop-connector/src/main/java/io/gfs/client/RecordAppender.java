@@ -61,7 +61,8 @@ final class RecordAppender {
         long dataId = context.dataIds.getAsLong();
         sender.push(lease, dataId, record, offset, length, crc32c);
         RecordAppendRequest request = new RecordAppendRequest(lease.handle(), lease.version(), dataId, length,
-            ClientContext.toThrift(lease.secondaries()), false, lease.chunkSizeBytes());
+            ClientContext.toThrift(lease.secondaries()), false, lease.chunkSizeBytes())
+            .setAccessToken(ClientContext.token(lease.accessToken()));
         long offsetInChunk = sender.call(lease.primary(), c -> c.recordAppend(request));
         return new Appended(lease.chunkIndex(), lease.handle(), offsetInChunk, lease.chunkSizeBytes(), length);
       } catch (AttemptFailedException e) {

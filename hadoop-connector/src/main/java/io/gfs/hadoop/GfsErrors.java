@@ -69,6 +69,7 @@ public final class GfsErrors {
         case LOOKUP, OTHER -> new PathIsDirectoryException(message);
       };
       case INVALID_PATH -> throw new InvalidPathException(message);
+      case PERMISSION_DENIED -> new org.apache.hadoop.security.AccessControlException(message);
       default -> typed;
     };
     if (mapped != typed) {

@@ -71,6 +71,8 @@ public class GfsFileSystem extends FileSystem {
   private GfsClient client;
   private Path workingDirectory;
   private String userName;
+  /** The user this file system acts for, as the master sees it (issue 7). */
+  private io.gfs.common.security.Caller caller;
   private FileStatuses statuses;
   private volatile long defaultChunkSizeBytes;
 
@@ -93,7 +95,10 @@ public class GfsFileSystem extends FileSystem {
       }
     }
     this.uri = URI.create(SCHEME + "://" + cluster);
-    this.userName = UserGroupInformation.getCurrentUser().getShortUserName();
+    UserGroupInformation user = UserGroupInformation.getCurrentUser();
+    this.userName = user.getShortUserName();
+    // Simple authentication, as HDFS without Kerberos: the master trusts this name and these groups (issue 7).
+    this.caller = new io.gfs.common.security.Caller(userName, java.util.Arrays.asList(user.getGroupNames()));
     this.statuses = new FileStatuses(uri, userName);
     try {
       this.client = openClient(cluster, GfsConfiguration.clientOptions(conf));
@@ -526,7 +531,7 @@ public class GfsFileSystem extends FileSystem {
 
   /** The client this file system talks through; its own by default (FileContext's binding shares one per cluster). */
   GfsClient openClient(String cluster, GfsClientOptions options) {
-    return GfsClient.create(cluster, options);
+    return GfsClient.create(cluster, options, caller);
   }
 
   /** Closes what {@link #openClient} opened. */

@@ -10,7 +10,14 @@ import java.util.List;
  * chunk version they hold and until when (on the client's clock) the client may use it without asking the master.
  */
 public record Lease(long chunkIndex, long handle, long version, HostPort primary, List<HostPort> secondaries,
-    long chunkSizeBytes, long expiresAtMillis) {
+    long chunkSizeBytes, long expiresAtMillis, byte[] accessToken) {
+  /** Without an access token (a cluster with gfs.access.tokens.enabled=false). */
+  public Lease(long chunkIndex, long handle, long version, HostPort primary, List<HostPort> secondaries,
+      long chunkSizeBytes, long expiresAtMillis) {
+    this(chunkIndex, handle, version, primary, secondaries, chunkSizeBytes, expiresAtMillis, null);
+  }
+
+  /** accessToken: the master's signed WRITE token for the chunk (issue 7), null when none; never changed. */
   public Lease {
     Check.argument(chunkIndex >= 0, "chunk index %s < 0", chunkIndex);
     Check.notNull(primary, "primary");

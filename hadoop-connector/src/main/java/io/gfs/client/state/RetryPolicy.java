@@ -44,10 +44,14 @@ public record RetryPolicy(int attemptsMax, long backoffMillis) {
           NO_CHUNKSERVERS, NOT_MASTER, READ_ONLY_SHADOW, BUSY, IO_ERROR, INTERNAL -> true;
       // A deposed master's term: the cluster has a newer master, which another attempt finds.
       case STALE_EPOCH -> true;
+      // An expired (or not yet known) access token: the master hands out a fresh one with the next lookup or lease.
+      case INVALID_TOKEN -> true;
       case NOT_FOUND, ALREADY_EXISTS, PARENT_NOT_DIRECTORY, DIRECTORY_NOT_EMPTY, INVALID_PATH, IS_DIRECTORY,
-          NOT_DIRECTORY, INVALID_ARGUMENT, RECORD_TOO_LARGE, OUT_OF_RANGE -> false;
+          NOT_DIRECTORY, INVALID_ARGUMENT, RECORD_TOO_LARGE, OUT_OF_RANGE, PERMISSION_DENIED -> false;
       // The record did not fit: not a failure, the record append moves to the next chunk [0107].
       case CHUNK_FULL -> false;
+      // The master refuses mutations in safe mode (issue 8) until an operator or the start-up check leaves it.
+      case SAFE_MODE -> false;
     };
   }
 
