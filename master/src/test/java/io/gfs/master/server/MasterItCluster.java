@@ -34,13 +34,15 @@ final class MasterItCluster implements AutoCloseable {
   static final long AWAIT_SECONDS = 60;
 
   private final Path chunkDir;
+  private final Map<String, String> values;
   private final RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000));
   private MasterServer master;
   private HostPort masterAddress;
   private RealChunkServers chunkServers;
 
-  private MasterItCluster(Path chunkDir) {
+  private MasterItCluster(Path chunkDir, Map<String, String> values) {
     this.chunkDir = chunkDir;
+    this.values = Map.copyOf(values);
   }
 
   /**
@@ -59,7 +61,7 @@ final class MasterItCluster implements AutoCloseable {
     values.put(GfsConfigKeys.Master.REPLICATION_SCAN_INTERVAL_MS.name(), "100");
     values.put(GfsConfigKeys.Cluster.CHUNK_SIZE_BYTES.name(), Integer.toString(chunkBytes));
     values.putAll(extra);
-    MasterItCluster cluster = new MasterItCluster(chunkDir);
+    MasterItCluster cluster = new MasterItCluster(chunkDir, values);
     try {
       cluster.master = MasterServer.start(GfsConfig.of(values));
       cluster.masterAddress = cluster.master.address();
@@ -68,6 +70,13 @@ final class MasterItCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /** Stops the master and starts it again on its meta dir (a new port; the chunkservers find it there). */
+  void restartMaster() throws Exception {
+    master.close();
+    master = MasterServer.start(GfsConfig.of(values));
+    masterAddress = master.address();
   }
 
   /** Starts count chunkservers set up by setup (racks, capacity, hosts) and waits until the master lists them. */
@@ -171,6 +180,11 @@ final class MasterItCluster implements AutoCloseable {
           at, Math.min(1 << 20, out.remaining()), null)).getData());
     }
     return out.array();
+  }
+
+  /** The chunk's bytes as its first listed replica returns them. */
+  byte[] read(ChunkLocation location) throws Exception {
+    return read(location.getReplicas().get(0), location);
   }
 
   @FunctionalInterface

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gfs.common.GfsConfig;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.thrift.gen.ChunkLease;
 import io.gfs.thrift.gen.DirectoryPolicy;
@@ -58,7 +57,8 @@ class PolicyIT {
     });
     assertEquals(new DirectoryPolicy("/tmp", 1, 0, 1, 0), cluster.call(c -> c.getPolicy("/tmp")));
     assertEquals(new DirectoryPolicy("/", -1, -1, 3, 3_600_000), cluster.call(c -> c.getPolicy("/")));
-    assertEquals(1, cluster.call(c -> c.create("/tmp/job/part-0", false, true, 0, null, null, (short) -1)).getReplication());
+    assertEquals(1, cluster.call(c -> c.create("/tmp/job/part-0", false, true, 0, null, null, (short) -1))
+        .getReplication());
     assertEquals(3, cluster.call(c -> c.create("/kept", false, true, 0, null, null, (short) -1)).getReplication());
     byte[] data = new byte[4096];
     new Random(1).nextBytes(data);
@@ -74,9 +74,7 @@ class PolicyIT {
     }));
     assertEquals(ErrorCode.NOT_DIRECTORY, notDirectory.getCode());
     // The policy is durable.
-    master.close();
-    master = MasterServer.start(GfsConfig.of(values));
-    cluster.masterAddress() = master.address();
+    cluster.restartMaster();
     assertEquals(new DirectoryPolicy("/tmp", 1, 0, 1, 0), cluster.call(c -> c.getPolicy("/tmp")));
   }
 

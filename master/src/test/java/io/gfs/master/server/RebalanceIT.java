@@ -56,8 +56,7 @@ class RebalanceIT {
 
   @Test
   void aNewEmptyChunkserverIsFilledUntilUtilisationIsWithinTenPercent() throws Exception {
-    chunkServers = new RealChunkServers(chunkDir, () -> cluster.masterAddress()).capacityBytes(CAPACITY_BYTES).start(3);
-    awaitTrue(() -> cluster.status().getChunkServers().size() == 3, "3 chunkservers registered");
+    cluster.startChunkServers(3, servers -> servers.capacityBytes(CAPACITY_BYTES));
     cluster.call(c -> c.create("/data", false, true, 2, null, null, (short) -1));
     Random random = new Random(3);
     List<byte[]> chunks = new ArrayList<>();

@@ -117,7 +117,8 @@ class SnapshotIT {
       c.deleteSnapshot("/d", "s1");
       return null;
     });
-    awaitTrue(() -> cluster.diskCopies(before.get(0).getHandle()) == 0 && cluster.diskCopies(before.get(1).getHandle()) == 0,
+    awaitTrue(() -> cluster.diskCopies(before.get(0).getHandle()) == 0
+        && cluster.diskCopies(before.get(1).getHandle()) == 0,
         "the snapshot's chunks deleted from the chunkservers");
     assertEquals(List.of(), cluster.call(c -> c.listSnapshots("/d")));
   }
