@@ -23,6 +23,7 @@ final class FaultInjector implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
   private volatile Throwable failure;
+  private int pausedMaster;
 
   /**
    * @param proxy the proxy between clients and the master, or null when the schedule has no connection faults
@@ -120,7 +121,10 @@ final class FaultInjector implements AutoCloseable {
       case KILL_CHUNKSERVER -> cluster.killChunkServer(fault.target());
       case PAUSE_CHUNKSERVER -> cluster.pauseChunkServer(fault.target());
       case KILL_MASTER -> cluster.killMaster();
-      case PAUSE_MASTER -> throw new UnsupportedOperationException("PAUSE_MASTER needs MiniGfsCluster.pauseMaster");
+      case PAUSE_MASTER -> {
+        pausedMaster = activeMaster();
+        cluster.pauseMaster(pausedMaster);
+      }
       case EXPIRE_ZK_SESSION -> run.log("  expired %d ZooKeeper session(s) holding %s",
           cluster.expireZooKeeperSessionsHolding(zooKeeperPrefix), zooKeeperPrefix);
       case CUT_CONNECTIONS -> requireProxy().cut(true);
@@ -133,14 +137,34 @@ final class FaultInjector implements AutoCloseable {
       case KILL_CHUNKSERVER -> cluster.restartChunkServer(fault.target());
       case PAUSE_CHUNKSERVER -> cluster.resumeChunkServer(fault.target());
       case KILL_MASTER -> cluster.restartMaster();
-      case PAUSE_MASTER -> { }
+      case PAUSE_MASTER -> {
+        cluster.resumeMaster(pausedMaster);
+        ensureMasterServes();
+      }
       case EXPIRE_ZK_SESSION -> ensureMasterServes();
       case CUT_CONNECTIONS, DELAY_CONNECTIONS -> requireProxy().heal();
     }
   }
 
-  /** A master that lost its session may step down and exit; then it is restarted, as an operator's supervisor would. */
+  private int activeMaster() {
+    try {
+      return cluster.activeMasterIndex();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A master that lost its session (or was paused past it) steps down and exits; it is restarted, as an operator's
+   * supervisor would: with several masters every dead one comes back as a standby, a lone master once it is
+   * seen not serving.
+   */
   private void ensureMasterServes() throws IOException, InterruptedException {
+    if (cluster.masterCount() > 1) {
+      Thread.sleep(1_000); // a deposed master needs a moment after SIGCONT to notice and exit
+      cluster.restartMaster();
+      return;
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MASTER_BACK_WAIT_MILLIS);
     while (System.nanoTime() < deadline) {
       try {

@@ -3,7 +3,7 @@ package io.gfs.dist.reliability;
 import java.util.List;
 
 /**
- * Leases [0094-0096] and versions [0070]: once the master has granted a chunk's lease at a newer version, no replica
+ * Leases [0092-0096] and chunk versions [0079-0081]: once the master has granted a chunk's lease at a newer version, no replica
  * may accept a mutation carrying an older one — in particular a primary paused past its lease, resumed, and sent a
  * write by a client still holding the old lease applies nothing.
  */

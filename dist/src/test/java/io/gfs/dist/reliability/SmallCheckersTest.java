@@ -46,11 +46,12 @@ class SmallCheckersTest {
         new EpochChecker.Election(2, "m1", 1000));
     assertTrue(c.check(elections, List.of(new EpochChecker.Ack("m0", 1, 200, 300, "create /a"),
         new EpochChecker.Ack("m0", 1, 900, 1100, "create /b"), new EpochChecker.Ack("m1", 2, 1200, 1300, "mkdir")),
-        List.of(new EpochChecker.ActiveClaim("m1", 2, 1200, 1201))).ok());
+        List.of(new EpochChecker.ActiveClaim("m0", 200, 210), new EpochChecker.ActiveClaim("m1", 1200, 1201),
+            new EpochChecker.ActiveClaim("m1", 1201, 1210))).ok());
     assertFalse(c.check(elections, List.of(new EpochChecker.Ack("m0", 1, 1100, 1200, "create /c")), List.of()).ok(),
         "an old term acknowledged an operation begun after a newer election");
-    assertFalse(c.check(elections, List.of(), List.of(new EpochChecker.ActiveClaim("m0", 1, 1500, 1501))).ok(),
-        "two active masters");
+    assertFalse(c.check(elections, List.of(), List.of(new EpochChecker.ActiveClaim("m0", 1500, 1510),
+        new EpochChecker.ActiveClaim("m1", 1505, 1506))).ok(), "two active masters");
     assertFalse(c.check(List.of(new EpochChecker.Election(2, "m0", 1), new EpochChecker.Election(2, "m1", 2)),
         List.of(), List.of()).ok(), "an epoch reused");
   }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Snapshots [0079] and garbage collection [0075-0076]: a snapshot holds every append acknowledged before it began, and
+ * Snapshots [0113-0116] and garbage collection [0075-0076]: a snapshot holds every append acknowledged before it began, and
  * reads the same every time afterwards, whatever happens to the live file; and no chunk that a file or snapshot still
  * references ever has zero replicas.
  */

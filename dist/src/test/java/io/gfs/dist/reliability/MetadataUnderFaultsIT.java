@@ -1,0 +1,64 @@
+package io.gfs.dist.reliability;
+
+import io.gfs.client.GfsClient;
+import io.gfs.dist.MiniGfsCluster;
+import io.gfs.zk.ZnodeLayout;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Metadata under master faults (issue 4 with the seed's [0120-0122]): two master processes elect one through
+ * ZooKeeper while the active one is SIGKILLed, SIGSTOPped past its session, or has its session expired; three
+ * clients that find the master through the alias run namespace operations on four names. The completed history must
+ * be linearizable, epochs must strictly increase from election to election, and no two masters may answer "active"
+ * at the same time.
+ */
+class MetadataUnderFaultsIT {
+  private static final String SCENARIO = "metadata-under-master-faults";
+  private static final String DIRECTORY = "/lin";
+
+  @Test
+  void namespaceHistoryIsLinearizableAcrossFailovers() throws Exception {
+    ReliabilityRun run = ReliabilityRun.of(SCENARIO, 40_000);
+    List<Fault> schedule = FaultSchedule.generate(run.seed(),
+        new FaultSchedule.Shape(run.runMillis(), 3_000, 6_000, 1_000, 6_000, 1),
+        List.of(FaultKind.KILL_MASTER, FaultKind.PAUSE_MASTER, FaultKind.EXPIRE_ZK_SESSION));
+    // Histories stay small enough for the search: a few hundred operations per run at most.
+    int operationsPerClient = run.soak() ? Integer.MAX_VALUE : 120;
+    try (MiniGfsCluster cluster = ScenarioSupport.cluster(SCENARIO, 1).masters(2).build();
+        MasterWatch watch = new MasterWatch(cluster.zookeeperConnectString(), cluster.uri().getAuthority())) {
+      List<GfsClient> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          clients.add(ScenarioSupport.zooKeeperClient(cluster));
+        }
+        clients.get(0).mkdirs(DIRECTORY);
+        NamespaceWorkload workload = new NamespaceWorkload(DIRECTORY);
+        String election = ZnodeLayout.clusterNode("/gfs", cluster.uri().getAuthority()) + "/";
+        List<FaultWindow> faults;
+        try (FaultInjector injector = new FaultInjector(cluster, null, election, run, schedule)) {
+          workload.start(clients, run.seed(), operationsPerClient);
+          injector.start();
+          injector.awaitScheduleEnd();
+          faults = injector.finish(false);
+        }
+        List<NamespaceOp> history = workload.stopAndCollect();
+        long unknown = history.stream().filter(o -> o.status() == NamespaceOp.Status.UNKNOWN).count();
+        CheckResult linear = new LinearizabilityChecker(new NamespaceModel(NamespaceWorkload.NAMES), 5_000_000)
+            .check(history, 0);
+        CheckResult epochs = new EpochChecker().check(watch.elections(), List.of(), watch.claims());
+        run.log("%d operations (%d with unknown outcome), %d faults, elections %s, %d active claims; %s; %s",
+            history.size(), unknown, faults.size(), watch.elections(), watch.claims().size(), linear, epochs);
+        ReliabilityTable.record(ScenarioRow.of(run, history.size(), faults.size(),
+            linear.ok() ? 0 : linear.violations().size(), 0));
+        linear.assertOk();
+        epochs.assertOk();
+      } finally {
+        for (GfsClient c : clients) {
+          c.close();
+        }
+      }
+    }
+  }
+}
