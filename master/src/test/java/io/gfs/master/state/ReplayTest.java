@@ -1,6 +1,7 @@
 package io.gfs.master.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -8,11 +9,16 @@ import org.junit.jupiter.api.Test;
 
 /** Replaying the logged records, or restoring a checkpoint image, gives exactly the state live operation built. */
 class ReplayTest {
+  private static final long REQUESTED_AT_MILLIS = 1_000_000;
+
   private static StateFixture workload(long seed) {
     StateFixture f = new StateFixture(3, seed, seed % 2 == 0 ? 0 : 30_000); // odd seeds: deletes hide, scans purge
     SplittableRandom random = new SplittableRandom(seed);
     List.of("cs1", "cs2", "cs3", "cs4").forEach(f::heartbeat);
     f.apply(new LogRecord.NewTerm(seed, f.nowMillis)); // an elected master's first record (issue 4)
+    // A client's call with its request id (issue 4): replay must rebuild the retry cache too.
+    f.apply(new LogRecord.Requested(new RetryCache.Key(seed, -seed, 1), REQUESTED_AT_MILLIS,
+        new LogRecord.Mkdir("/requested" + seed, f.nowMillis)));
     for (int i = 0; i < 600; i++) {
       String dir = "/d" + random.nextInt(4) + "/e" + random.nextInt(3);
       String file = dir + "/f" + random.nextInt(6);
@@ -87,6 +93,8 @@ class ReplayTest {
       assertEquals(f.state.image(), replayed.image(), "seed " + seed);
       assertEquals(f.state.fileCount(), replayed.fileCount());
       assertEquals(f.state.directoryCount(), replayed.directoryCount());
+      assertEquals(1, replayed.retryCacheSize());
+      assertTrue(replayed.retried(new RetryCache.Key(seed, -seed, 1), REQUESTED_AT_MILLIS).isPresent());
     }
     assertEquals(java.util.EnumSet.allOf(LogRecord.Kind.class), kinds, "the workload exercises every record kind");
   }
