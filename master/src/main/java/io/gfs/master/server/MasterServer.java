@@ -251,8 +251,9 @@ public final class MasterServer implements AutoCloseable {
     MasterHandler handler = new MasterHandler(state, journal, granter, clock, config);
     SafeMode safeMode = new SafeMode(); // issue 8 hook: AdminFilter refuses mutations while it is on
     handler.serveLogReplication(logReplica); // HA hook: a deposed master's batches meet STALE_EPOCH here
-    rpcServer = RpcServer.start("master", config.bind(), new MasterService.Processor<>(AdminFilter.wrap(handler, safeMode)), config.rpcLimits(),
-        diagnostics);
+    // HA hook (issue 4): request ids ride on the message name; the wrapper strips them and shows them to the handler.
+    rpcServer = RpcServer.start("master", config.bind(), new io.gfs.ha.RequestIdProcessor(
+        new MasterService.Processor<>(AdminFilter.wrap(handler, safeMode))), config.rpcLimits(), diagnostics);
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
     if (web != null) { // issue 8 hook: the pages read the same getClusterStatus answer as operators (admin view too)
