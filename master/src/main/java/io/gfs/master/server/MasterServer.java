@@ -74,6 +74,10 @@ public final class MasterServer implements AutoCloseable {
   private OpLog opLog;
   private LogReplica logReplica;
   private final CompletableFuture<String> steppedDown = new CompletableFuture<>();
+  /** HA hooks (issue 4): the ACL of the znodes this master creates, and the retry cache's bounds. */
+  private io.gfs.zk.ZooKeeperAcl zkAcl = io.gfs.zk.ZooKeeperAcl.OPEN;
+  private int retryCacheEntriesMax;
+  private long retryCacheExpiryMillis;
   private boolean closed;
   /** Issue 8: the status pages and /metrics (null when gfs.master.http.address is empty). */
   private MasterWeb web;
@@ -89,6 +93,10 @@ public final class MasterServer implements AutoCloseable {
     MasterServer server = new MasterServer();
     try {
       MasterConfig masterConfig = MasterConfig.from(config);
+      server.zkAcl = io.gfs.zk.ZooKeeperAcl.parse(config.getString(GfsConfigKeys.Cluster.ZOOKEEPER_ACL),
+          config.getString(GfsConfigKeys.Cluster.ZOOKEEPER_AUTH));
+      server.retryCacheEntriesMax = config.getInt(GfsConfigKeys.Master.RETRY_CACHE_ENTRIES_MAX, 1, 100_000_000);
+      server.retryCacheExpiryMillis = config.getMillis(GfsConfigKeys.Master.RETRY_CACHE_EXPIRY_MS, 1, 86_400_000);
       server.startWeb(config); // issue 8 hook: up first, so a standby or recovering master shows too
       boolean ha = config.getBoolean(GfsConfigKeys.Master.HA_ENABLED) && !masterConfig.zookeeperConnect().isEmpty();
       List<HostPort> logReplicas = new ArrayList<>();
@@ -132,6 +140,7 @@ public final class MasterServer implements AutoCloseable {
     lockMetaDir(config.metaDir());
     term.checkActive(); // HA: do not even recover for a term that already ended
     state = new MasterState(config.stateSettings(), new SplittableRandom());
+    state.configureRetryCache(retryCacheEntriesMax, retryCacheExpiryMillis); // HA hook: before replay fills it
     Recovery.Result recovered;
     try {
       recovered = Recovery.recover(config.metaDir(), state::restore, entry -> state.apply(entry.record()));
@@ -210,7 +219,7 @@ public final class MasterServer implements AutoCloseable {
       reads.webAddresses().master(web.address().toString());
       web.serving("shadow", 0, address, () -> shadowStatus(reads), rpcServer.diagnostics());
     }
-    zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis());
+    zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis(), zkAcl);
     resources.push(zk);
     resources.push(ShadowRegistry.register(zk, config.zookeeperRoot(), config.clusterName(), address));
     LOG.info("shadow master of cluster '{}' serving reads on {} (log at sequence {})", config.clusterName(), address,
@@ -311,7 +320,7 @@ public final class MasterServer implements AutoCloseable {
 
   /** HA hook (issue 4): joins the election and blocks until this master leads; its term then fences everything. */
   private void awaitTerm(MasterConfig config) throws IOException {
-    zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis());
+    zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis(), zkAcl);
     resources.push(zk);
     String participant = config.bind() + "/pid-" + ProcessHandle.current().pid() + "/" + config.metaDir();
     ActiveElection election = ActiveElection.await(zk, config.zookeeperRoot(), config.clusterName(), participant,
@@ -349,7 +358,7 @@ public final class MasterServer implements AutoCloseable {
       return;
     }
     if (zk == null) {
-      zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis());
+      zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis(), zkAcl);
       resources.push(zk);
     }
     CanonicalName alias = CanonicalName.register(zk, config.zookeeperRoot(), config.clusterName(), address);
