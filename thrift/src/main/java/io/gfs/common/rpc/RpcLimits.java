@@ -1,6 +1,7 @@
 package io.gfs.common.rpc;
 
 import io.gfs.common.Check;
+import io.gfs.common.ConfigException;
 import io.gfs.common.GfsConfig;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.common.GfsConfigKeys.Rpc;
@@ -33,7 +34,18 @@ public record RpcLimits(
     Check.notNull(tls, "tls");
   }
 
+  /** The gfs.rpc.* keys; values that are fine alone but inconsistent together are a ConfigException too. */
   public static RpcLimits from(GfsConfig config) {
+    try {
+      return read(config);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("gfs.rpc.* keys: " + e.getMessage());
+    }
+  }
+
+  private static RpcLimits read(GfsConfig config) {
     return new RpcLimits(
         (int) config.getBytes(Rpc.FRAME_BYTES_MAX, 2L << 20, 256L << 20),
         (int) config.getBytes(Rpc.STRING_BYTES_MAX, 64L << 10, 256L << 20),
