@@ -140,6 +140,11 @@ public final class ChunkServerState {
   public synchronized void checkPrimary(long handle, long version, long nowMillis) throws Refusal {
     Replica replica = existing(handle);
     checkSameVersion(handle, replica, version);
+    if (replica.corrupt) {
+      // A primary whose own copy failed its checksums serves no more mutations: the master repairs the chunk around
+      // it and counts on that (a refused lease drop from it means "stopped").
+      throw new Refusal(RefusalCode.CHECKSUM_MISMATCH, "chunk %s is corrupt on this chunkserver", handle);
+    }
     Lease lease = replica.lease;
     if (lease == null || lease.version() != version) {
       throw new Refusal(RefusalCode.NOT_PRIMARY, "this chunkserver holds no lease on chunk %s", handle);

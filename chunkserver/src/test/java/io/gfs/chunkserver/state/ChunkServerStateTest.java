@@ -55,6 +55,15 @@ class ChunkServerStateTest {
   }
 
   @Test
+  void aCorruptPrimaryServesNoMoreMutations() throws Refusal {
+    state.versionAssigned(H, 1, 60_000, 0);
+    state.checkPrimary(H, 1, 0);
+    state.markCorrupt(H);
+    assertEquals(RefusalCode.CHECKSUM_MISMATCH, refusal(() -> state.checkPrimary(H, 1, 0)));
+    assertEquals(RefusalCode.CHECKSUM_MISMATCH, refusal(() -> state.checkAssignVersion(H, 1, false)));
+  }
+
+  @Test
   void assigningZeroLeaseDropsTheLeaseAndANewVersionDropsTheOldLease() throws Refusal {
     state.versionAssigned(H, 1, 60_000, 0);
     state.checkPrimary(H, 1, 0);

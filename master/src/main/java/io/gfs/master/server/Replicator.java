@@ -4,6 +4,7 @@ import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcErrors;
 import io.gfs.master.state.ClonePlan;
 import io.gfs.master.state.MasterState;
+import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import java.time.InstantSource;
 import java.util.List;
@@ -117,12 +118,19 @@ final class Replicator {
         return null;
       });
       stopped = true;
+    } catch (GfsException e) {
+      // Its copy is corrupt (a corrupt primary serves no mutation), gone, or at a newer version: nothing writes the
+      // chunk at this version there any more. Anything else: wait the lease out.
+      stopped = e.getCode() == ErrorCode.CHECKSUM_MISMATCH || e.getCode() == ErrorCode.UNKNOWN_CHUNK
+          || e.getCode() == ErrorCode.STALE_VERSION;
+      if (!stopped) {
+        LOG.warn("primary {} refused to stop its lease on chunk {} for its repair: {} {}; waiting for it to expire",
+            lease.primary(), lease.handle(), e.getCode(), e.getMessage());
+      }
     } catch (TException | RuntimeException e) {
       LOG.warn("could not stop the lease on chunk {} at {} for its repair ({}); waiting for it to expire",
           lease.handle(), lease.primary(), e.toString());
-      if (!(e instanceof GfsException)) {
-        rpc.forget(lease.primary());
-      }
+      rpc.forget(lease.primary());
     } finally {
       state.leaseStopped(lease.handle(), lease.version(), stopped);
       scanSoon();
