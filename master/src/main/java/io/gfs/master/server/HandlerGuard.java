@@ -65,6 +65,7 @@ final class HandlerGuard {
       case OUT_OF_RANGE -> ErrorCode.OUT_OF_RANGE;
       case NO_CHUNKSERVERS -> ErrorCode.NO_CHUNKSERVERS;
       case UNKNOWN_CHUNK -> ErrorCode.UNKNOWN_CHUNK;
+      case PERMISSION_DENIED -> ErrorCode.PERMISSION_DENIED;
       case BUSY -> ErrorCode.BUSY;
     };
   }

@@ -622,8 +622,13 @@ public final class MasterState {
     return c;
   }
 
+  /** The namespace, for {@link NamespaceAccess}'s permission checks (issue 7). */
+  NamespaceTree tree() {
+    return tree;
+  }
+
   /** The stored form of a client's path: a file's snapshots are read as {@code <file>/.snapshot/<name>}. */
-  private List<String> components(String path) {
+  List<String> components(String path) {
     try {
       return SnapshotNames.storedForm(GfsPaths.components(path), p -> tree.resolve(p).node() instanceof FileNode);
     } catch (GfsPaths.InvalidPathException e) {

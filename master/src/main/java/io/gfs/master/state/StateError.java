@@ -18,4 +18,6 @@ public enum StateError {
   UNKNOWN_CHUNK,
   /** Not now: the chunk is being repaired (a clone restores a missing replica); the caller retries shortly. */
   BUSY,
+  /** The caller's user and groups lack the permission the operation needs (issue 7). */
+  PERMISSION_DENIED,
 }
