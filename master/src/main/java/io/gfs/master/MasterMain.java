@@ -60,7 +60,10 @@ public final class MasterMain {
     System.out.flush();
     // HA hook (issue 4): a master that lost the election has closed itself; the process exits so a supervisor (or
     // the operator) restarts it as a standby.
-    server.steppedDown().thenAccept(reason -> {
+    // Async: steppedDown completes on the Curator thread that reports the lost leadership while it holds the
+    // LeaderLatch's monitor; System.exit there waited forever for the shutdown hook, whose close() needs that monitor
+    // (found by the reliability suite: a master whose ZooKeeper session expired never exited).
+    server.steppedDown().thenAcceptAsync(reason -> {
       System.err.println("gfs master: stepped down: " + reason);
       System.exit(EXIT_STEPPED_DOWN);
     });
