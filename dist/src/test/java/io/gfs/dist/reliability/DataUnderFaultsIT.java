@@ -33,7 +33,7 @@ class DataUnderFaultsIT {
       client.create(log, false, true, 0).close();
       AppendWorkload appends = new AppendWorkload(client, log, PAYLOAD_BYTES_MAX);
       FileWorkload files = new FileWorkload(client, "/data/files", run.seed());
-      String aliasPrefix = ZnodeLayout.clusterNode("/gfs", cluster.uri().getAuthority());
+      String aliasPrefix = ZnodeLayout.alias("/gfs", cluster.uri().getAuthority());
       List<FaultWindow> faults;
       try (FaultInjector injector = new FaultInjector(cluster, proxy, aliasPrefix, run, schedule)) {
         appends.start(3, 1);

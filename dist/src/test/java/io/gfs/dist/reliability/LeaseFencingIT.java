@@ -42,6 +42,8 @@ class LeaseFencingIT {
         RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(5_000))) {
       length = append(client, PATH, run.seed(), 0, 100_000, true);
       for (int round = 0; round < rounds; round++) {
+        // a fresh lease on a fresh primary each round: written to just now, so the master grants it anew
+        length = append(client, PATH, run.seed(), length, 1_000, false);
         ChunkLease old = rpc.master(cluster.masterAddress(), c -> c.acquireLease(PATH, 0));
         grants.add(new LeaseFenceChecker.Grant(old.getHandle(), old.getVersion(), old.getPrimary().toString(),
             System.nanoTime()));
@@ -49,6 +51,21 @@ class LeaseFencingIT {
         run.log("round %d: chunk %d version %d, primary cs%d paused", round, old.getHandle(), old.getVersion(),
             primary);
         cluster.pauseChunkServer(primary);
+        HostPort stalePrimary = RpcErrors.fromThrift(old.getPrimary());
+        long seed = random.nextLong();
+        // A slow client still holding the old lease: its mutations wait in the paused primary's socket and are the
+        // first thing it reads after SIGCONT, before a heartbeat tells it that its replica is stale.
+        Thread slowClient = new Thread(() -> {
+          SplittableRandom r = new SplittableRandom(seed);
+          try (RpcClients slow = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000))) {
+            LeaseFenceChecker.Apply write = staleWrite(slow, stalePrimary, old, r);
+            LeaseFenceChecker.Apply append = staleAppend(slow, stalePrimary, old, r);
+            synchronized (applies) {
+              applies.add(write);
+              applies.add(append);
+            }
+          }
+        }, "slow-client");
         try {
           // Past the lease (3 s) and the liveness timeout (2 s): the next write needs a new lease without it.
           Thread.sleep(6_000);
@@ -56,12 +73,12 @@ class LeaseFencingIT {
           ChunkLease fresh = rpc.master(cluster.masterAddress(), c -> c.acquireLease(PATH, 0));
           grants.add(new LeaseFenceChecker.Grant(fresh.getHandle(), fresh.getVersion(),
               fresh.getPrimary().toString(), System.nanoTime()));
+          slowClient.start();
+          Thread.sleep(500);
         } finally {
           cluster.resumeChunkServer(primary);
         }
-        HostPort stalePrimary = RpcErrors.fromThrift(old.getPrimary());
-        applies.add(staleWrite(rpc, stalePrimary, old, random));
-        applies.add(staleAppend(rpc, stalePrimary, old, random));
+        slowClient.join();
         cluster.waitForChunkServers(CHUNK_SERVERS);
       }
       long expected = length;

@@ -35,9 +35,10 @@ class MetadataUnderFaultsIT {
         }
         clients.get(0).mkdirs(DIRECTORY);
         NamespaceWorkload workload = new NamespaceWorkload(DIRECTORY);
-        String election = ZnodeLayout.clusterNode("/gfs", cluster.uri().getAuthority()) + "/";
+        // Only the active master's session: it holds the alias (every master holds an election znode).
+        String alias = ZnodeLayout.alias("/gfs", cluster.uri().getAuthority());
         List<FaultWindow> faults;
-        try (FaultInjector injector = new FaultInjector(cluster, null, election, run, schedule)) {
+        try (FaultInjector injector = new FaultInjector(cluster, null, alias, run, schedule)) {
           workload.start(clients, run.seed(), operationsPerClient);
           injector.start();
           injector.awaitScheduleEnd();
