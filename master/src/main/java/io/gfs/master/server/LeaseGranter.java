@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * failed, another that succeeded is made primary. The state then records who holds the version and the lease.
  */
 final class LeaseGranter {
+  /** Issue 7: signs the MASTER tokens of this class's orders (none until the server sets it). */
+  private volatile MasterSecurity security = MasterSecurity.NONE;
   private static final Logger LOG = LoggerFactory.getLogger(LeaseGranter.class);
 
   private final MasterState state;
@@ -45,6 +47,12 @@ final class LeaseGranter {
   }
 
   /** Snapshots share this granter's RPC pool: their lease revocations and local copies are grant-like RPCs. */
+  /** Issue 7 hook: the master's orders carry a MASTER access token signed by the current key. */
+  void secure(MasterSecurity security) {
+    this.security = security;
+    snapshots.secure(security);
+  }
+
   SnapshotService snapshots() {
     return snapshots;
   }
@@ -104,9 +112,8 @@ final class LeaseGranter {
     try {
       rpc.chunkServer(target.address(), c -> {
         // HA hook (issue 4): the term's epoch fences this grant off once a newer master spoke to the chunkserver.
-        // The trailing null is the master's access token (issue 7 hook), not asked for yet.
         c.assignVersion(grant.handle(), grant.version(), grant.create(), durationMillis, journal.term().epoch(),
-            null);
+            security.masterToken(grant.handle()));
         return null;
       });
       return true;

@@ -46,6 +46,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   private final MasterConfig config;
   private final WarnOnce futureChunkWarnings = new WarnOnce(FUTURE_CHUNK_WARNINGS_MAX);
   private final AccessTimes accessTimes;
+  private volatile MasterSecurity security;
   /** HA hook (issue 4): the log replica of this master, which refuses every batch once this master leads. */
   private volatile io.gfs.master.ha.LogReplica logReplica;
   /** Issue 8 hook: where this master's and each chunkserver's status pages are, for getClusterStatus. */
@@ -63,6 +64,25 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   /** Issue 8 hook: the status pages' addresses that heartbeats announce and getClusterStatus reports. */
   io.gfs.master.web.WebAddresses webAddresses() {
     return webAddresses;
+  }
+
+  /** Issue 7 hook: permission checks, the caller and access tokens; the server sets it before serving. */
+  void secure(MasterSecurity security) {
+    this.security = security;
+  }
+
+  /** Runs a permission check for the caller of this call (none until the server set the security). */
+  private void check(java.util.function.BiConsumer<io.gfs.master.state.NamespaceAccess,
+      io.gfs.common.security.Caller> check) {
+    MasterSecurity s = security;
+    if (s != null) {
+      check.accept(s.access(), s.caller());
+    }
+  }
+
+  private MasterSecurity tokens() {
+    MasterSecurity s = security;
+    return s == null ? MasterSecurity.NONE : s;
   }
 
   /** Reads noted here are logged by the timers ({@link AccessTimes#flush}). */
@@ -111,6 +131,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public FileInfo getFileInfo(String path) throws GfsException {
     return HandlerGuard.call("getFileInfo", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
+        check((a, c) -> a.lookup(c, path)); // issue 7
         return ThriftMapping.fileInfo(state.fileStatus(path), config.chunkSizeBytes());
       }
     });
@@ -120,6 +141,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public List<FileInfo> listStatus(String path) throws GfsException {
     return HandlerGuard.call("listStatus", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
+        check((a, c) -> a.list(c, path)); // issue 7
         return ThriftMapping.fileInfos(state.listStatus(path), config.chunkSizeBytes());
       }
     });
@@ -129,7 +151,8 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public boolean mkdirs(String path, String owner, String group, short permission) throws GfsException {
     return HandlerGuard.call("mkdirs", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
-        return commit(state.decideMkdirs(path, owner, group, permission, clock.millis()));
+        check((a, c) -> a.create(c, path, false, owner, group)); // issue 7
+        return commit(state.decideMkdirs(path, tokens().ownerOr(owner), group, permission, clock.millis()));
       }
     });
   }
@@ -139,7 +162,9 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
       String group, short permission) throws GfsException {
     return HandlerGuard.call("create", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
-        commit(state.decideCreate(path, overwrite, createParent, replication, owner, group, permission,
+        check((a, c) -> a.create(c, path, overwrite, owner, group)); // issue 7
+        commit(state.decideCreate(path, overwrite, createParent, replication, tokens().ownerOr(owner), group,
+            permission,
             clock.millis()));
         return ThriftMapping.fileInfo(state.fileStatus(path), config.chunkSizeBytes());
       }
@@ -150,6 +175,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public boolean remove(String path, boolean recursive) throws GfsException {
     return HandlerGuard.call("remove", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
+        check((a, c) -> a.delete(c, path)); // issue 7
         return commit(state.decideRemove(path, recursive, clock.millis()));
       }
     });
@@ -159,6 +185,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public boolean undelete(String path) throws GfsException {
     return HandlerGuard.call("undelete", () -> {
       try (LockTable.Held locks = state.lockUndelete(path)) {
+        check((a, c) -> a.undelete(c, path)); // issue 7
         return commit(state.decideUndelete(path, clock.millis()));
       }
     });
@@ -168,6 +195,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public List<FileInfo> listDeleted(String directory) throws GfsException {
     return HandlerGuard.call("listDeleted", () -> {
       try (LockTable.Held locks = state.lockRead(directory)) {
+        check((a, c) -> a.list(c, directory)); // issue 7
         return ThriftMapping.fileInfos(state.listDeleted(directory), config.chunkSizeBytes());
       }
     });
@@ -177,6 +205,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public void rename(String source, String destination) throws GfsException {
     HandlerGuard.call("rename", () -> {
       try (LockTable.Held locks = state.lockRename(source, destination)) {
+        check((a, c) -> a.rename(c, source, destination)); // issue 7
         Decision decision = state.decideRename(source, destination, clock.millis()).orThrow();
         if (decision.record().isPresent()) {
           leases.snapshots().revokeForRename(source); // [0093]: no more writes to what is renamed
@@ -190,24 +219,29 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public ChunkLocations findChunks(String path, long firstChunkIndex, int chunkCountMax) throws GfsException {
     return HandlerGuard.call("findChunks", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
+        check((a, c) -> a.read(c, path)); // issue 7
         ChunkLocations found = ThriftMapping.chunkLocations(state.findChunks(path, firstChunkIndex, chunkCountMax,
             clock.millis()), config.chunkSizeBytes());
         accessTimes.read(path, clock.millis()); // logged later, batched
-        return found;
+        return tokens().withReadTokens(found); // issue 7: a READ token per chunk
       }
     });
   }
 
   @Override
   public ChunkLease acquireLease(String path, long chunkIndex) throws GfsException {
-    return HandlerGuard.call("acquireLease",
-        () -> ThriftMapping.chunkLease(leases.acquire(path, chunkIndex), config.chunkSizeBytes()));
+    return HandlerGuard.call("acquireLease", () -> {
+      check((a, c) -> a.write(c, path)); // issue 7 (before the granter takes the file's write lock)
+      return tokens().withWriteToken(ThriftMapping.chunkLease(leases.acquire(path, chunkIndex),
+          config.chunkSizeBytes()));
+    });
   }
 
   @Override
   public void reportChunkLength(String path, long chunkIndex, long handle, long lengthBytes) throws GfsException {
     HandlerGuard.call("reportChunkLength", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
+        check((a, c) -> a.write(c, path)); // issue 7
         state.reportChunkLength(path, chunkIndex, handle, lengthBytes);
         return null;
       }
@@ -241,6 +275,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
         extensions.add(new LeaseExtension(lease.handle(), lease.version(), config.leaseDurationMillis()));
       }
       HeartbeatReply reply = new HeartbeatReply(outcome.deleteChunks(), extensions, config.heartbeatIntervalMillis());
+      reply.setAccessKeys(tokens().publishedKeys()); // issue 7: current, next and still valid retired keys
       return reply.setEpoch(journal.term().epoch()); // HA hook: chunkservers ignore replies of an older term
     });
   }
@@ -249,6 +284,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public void setPermission(String path, short permission) throws GfsException {
     HandlerGuard.call("setPermission", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
+        check((a, c) -> a.owner(c, path)); // issue 7
         return commit(state.decideSetPermission(path, permission));
       }
     });
@@ -258,6 +294,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public void setOwner(String path, String owner, String group) throws GfsException {
     HandlerGuard.call("setOwner", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
+        check((a, c) -> a.setOwner(c, path, owner, group)); // issue 7
         return commit(state.decideSetOwner(path, owner, group));
       }
     });
@@ -267,6 +304,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public void setTimes(String path, long modificationTimeMillis, long accessTimeMillis) throws GfsException {
     HandlerGuard.call("setTimes", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
+        check((a, c) -> a.write(c, path)); // issue 7
         return commit(state.decideSetTimes(path, modificationTimeMillis, accessTimeMillis));
       }
     });
@@ -276,6 +314,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public boolean setReplication(String path, int replication) throws GfsException {
     return HandlerGuard.call("setReplication", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
+        check((a, c) -> a.write(c, path)); // issue 7
         return commit(state.decideSetReplication(path, replication));
       }
     });
@@ -285,6 +324,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public io.gfs.thrift.gen.ContentSummary getContentSummary(String path) throws GfsException {
     return HandlerGuard.call("getContentSummary", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
+        check((a, c) -> a.contentSummary(c, path)); // issue 7
         return ThriftMapping.contentSummary(state.contentSummary(path));
       }
     });
@@ -295,8 +335,10 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
       throws GfsException {
     return HandlerGuard.call("listStatusPage", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
-        return ThriftMapping.listingPage(state.listPage(path, startAfter, entriesMax, withLocations, clock.millis()),
-            config.chunkSizeBytes());
+        check((a, c) -> a.list(c, path)); // issue 7
+        return tokens().withReadTokens(ThriftMapping.listingPage(
+            state.listPage(path, startAfter, entriesMax, withLocations, clock.millis()),
+            config.chunkSizeBytes()));
       }
     });
   }
@@ -311,6 +353,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
       paths.add(target);
       paths.addAll(sources);
       try (LockTable.Held locks = state.lockWriteAll(paths)) {
+        check((a, c) -> a.concat(c, target, sources)); // issue 7
         return commit(state.decideConcat(target, sources, clock.millis()));
       }
     });
@@ -319,6 +362,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public void createSnapshot(String path, String snapshotName) throws GfsException {
     HandlerGuard.call("createSnapshot", () -> {
+      check((a, c) -> a.owner(c, path)); // issue 7 (before the service takes its locks)
       leases.snapshots().create(path, snapshotName);
       return null;
     });
@@ -327,6 +371,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public void deleteSnapshot(String path, String snapshotName) throws GfsException {
     HandlerGuard.call("deleteSnapshot", () -> {
+      check((a, c) -> a.owner(c, path)); // issue 7 (before the service takes its locks)
       leases.snapshots().delete(path, snapshotName);
       return null;
     });
@@ -335,6 +380,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public void renameSnapshot(String path, String oldName, String newName) throws GfsException {
     HandlerGuard.call("renameSnapshot", () -> {
+      check((a, c) -> a.owner(c, path)); // issue 7 (before the service takes its locks)
       leases.snapshots().rename(path, oldName, newName);
       return null;
     });
@@ -342,13 +388,17 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
 
   @Override
   public List<String> listSnapshots(String path) throws GfsException {
-    return HandlerGuard.call("listSnapshots", () -> leases.snapshots().list(path));
+    return HandlerGuard.call("listSnapshots", () -> {
+      check((a, c) -> a.list(c, path)); // issue 7
+      return leases.snapshots().list(path);
+    });
   }
 
   @Override
   public void setPolicy(String path, int replication, long gcRetentionMillis) throws GfsException {
     HandlerGuard.call("setPolicy", () -> {
       try (LockTable.Held locks = state.lockWrite(path)) {
+        check((a, c) -> a.write(c, path)); // issue 7
         return commit(state.decideSetPolicy(path, replication, gcRetentionMillis));
       }
     });
@@ -358,6 +408,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public DirectoryPolicy getPolicy(String path) throws GfsException {
     return HandlerGuard.call("getPolicy", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
+        check((a, c) -> a.lookup(c, path)); // issue 7
         Policy p = state.policy(path);
         return new DirectoryPolicy(p.path(), p.replication(), p.gcRetentionMillis(), p.effectiveReplication(),
             p.effectiveGcRetentionMillis());

@@ -68,6 +68,7 @@ public final class MasterServer implements AutoCloseable {
   private RpcServer rpcServer;
   private HostPort address;
   private MasterConfig config;
+  private GfsConfig securityConfig;
   // HA hooks (issue 4): the ZooKeeper client (shared by election and alias), the term, and the step-down signal.
   private CuratorFramework zk;
   private MasterTerm term = MasterTerm.unelected();
@@ -93,6 +94,7 @@ public final class MasterServer implements AutoCloseable {
     MasterServer server = new MasterServer();
     try {
       MasterConfig masterConfig = MasterConfig.from(config);
+      server.securityConfig = config; // issue 7 hook: permissions and access tokens are read from it at start-up
       server.zkAcl = io.gfs.zk.ZooKeeperAcl.parse(config.getString(GfsConfigKeys.Cluster.ZOOKEEPER_ACL),
           config.getString(GfsConfigKeys.Cluster.ZOOKEEPER_AUTH));
       server.retryCacheEntriesMax = config.getInt(GfsConfigKeys.Master.RETRY_CACHE_ENTRIES_MAX, 1, 100_000_000);
@@ -258,11 +260,16 @@ public final class MasterServer implements AutoCloseable {
     resources.push(rpcPool::shutdownNow);
     LeaseGranter granter = new LeaseGranter(state, journal, rpc, rpcPool, clock, config.leaseDurationMillis());
     MasterHandler handler = new MasterHandler(state, journal, granter, clock, config);
+    MasterSecurity security = MasterSecurity.from(securityConfig, state, clock); // issue 7 hook
+    handler.secure(security);
+    granter.secure(security);
     SafeMode safeMode = new SafeMode(); // issue 8 hook: AdminFilter refuses mutations while it is on
     handler.serveLogReplication(logReplica); // HA hook: a deposed master's batches meet STALE_EPOCH here
     // HA hook (issue 4): request ids ride on the message name; the wrapper strips them and shows them to the handler.
-    rpcServer = RpcServer.start("master", config.bind(), new io.gfs.ha.RequestIdProcessor(
-        new MasterService.Processor<>(AdminFilter.wrap(handler, safeMode))), config.rpcLimits(), diagnostics);
+    // Issue 7 hook: each call's caller identity rides as an extra argument field; the handler checks permissions for it.
+    rpcServer = RpcServer.start("master", config.bind(), io.gfs.common.security.CallerEnvelope.serve(
+        new io.gfs.ha.RequestIdProcessor(new MasterService.Processor<>(AdminFilter.wrap(handler, safeMode)))),
+        config.rpcLimits(), diagnostics);
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
     if (web != null) { // issue 8 hook: the pages read the same getClusterStatus answer as operators (admin view too)
@@ -279,6 +286,7 @@ public final class MasterServer implements AutoCloseable {
     Replicator replicator = new Replicator(state, cloneRpc, clonePool, clock, config.replicationClonesMax(),
         config.replicationClonesPerServerMax(), config.chunkServerDeadAfterMillis());
     replicator.serveInEpoch(term.epoch()); // HA hook: clone orders carry the epoch
+    replicator.secure(security); // issue 7 hook: and a MASTER access token
     handler.serveAdmin(new MasterAdmin(state, safeMode, replicator, clock)); // issue 8 hook: operator RPCs
     MasterTimers timers = new MasterTimers(state, journal, clock, config, new GarbageCollector(state, journal, clock),
         replicator, handler.accessTimes());

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * tick. Each clone start is logged as "clone #n of chunk h ..." in start order (tests read the order from it).
  */
 final class Replicator {
+  /** Issue 7: signs the MASTER tokens of this class's orders (none until the server sets it). */
+  private volatile MasterSecurity security = MasterSecurity.NONE;
   private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
 
   private final MasterState state;
@@ -114,7 +116,7 @@ final class Replicator {
     boolean stopped = false;
     try {
       rpc.chunkServer(lease.primary(), c -> {
-        c.assignVersion(lease.handle(), lease.version(), false, 0, epoch, null); // token: issue 7 hook
+        c.assignVersion(lease.handle(), lease.version(), false, 0, epoch, security.masterToken(lease.handle()));
         return null;
       });
       stopped = true;
@@ -142,7 +144,7 @@ final class Replicator {
     try {
       rpc.chunkServer(clone.target(), c -> {
         c.copyChunkFrom(clone.handle(), clone.version(), RpcErrors.toThrift(clone.source()), epoch,
-            null); // access token: issue 7 hook
+            security.masterToken(clone.handle())); // the target reads the source with it
         return null;
       });
       succeeded = true;
@@ -163,4 +165,10 @@ final class Replicator {
 
     }
   }
+
+  /** Issue 7 hook: the master's orders carry a MASTER access token signed by the current key. */
+  void secure(MasterSecurity security) {
+    this.security = security;
+  }
+
 }

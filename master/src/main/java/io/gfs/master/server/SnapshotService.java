@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * follows on the copy.
  */
 final class SnapshotService {
+  /** Issue 7: signs the MASTER tokens of this class's orders (none until the server sets it). */
+  private volatile MasterSecurity security = MasterSecurity.NONE;
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotService.class);
 
   private final MasterState state;
@@ -113,7 +115,7 @@ final class SnapshotService {
       rpc.chunkServer(target.address(), c -> {
         // HA fencing (issue 4): the term's epoch, refused by chunkservers that obeyed a newer master.
         c.copyChunkLocal(plan.sourceHandle(), plan.newHandle(), plan.version(), journal.term().epoch(),
-            null); // access token: issue 7 hook
+            security.masterToken(plan.newHandle(), plan.sourceHandle()));
         return null;
       });
       return true;
@@ -150,7 +152,8 @@ final class SnapshotService {
     try {
       rpc.chunkServer(lease.primary(), c -> {
         // HA: fenced by epoch; the access token is the issue 7 hook
-        c.assignVersion(lease.handle(), lease.version(), false, 0, journal.term().epoch(), null);
+        c.assignVersion(lease.handle(), lease.version(), false, 0, journal.term().epoch(),
+            security.masterToken(lease.handle()));
         return null;
       });
       return true;
@@ -167,4 +170,10 @@ final class SnapshotService {
       journal.commit(decision.record().get());
     }
   }
+
+  /** Issue 7 hook: the master's orders carry a MASTER access token signed by the current key. */
+  void secure(MasterSecurity security) {
+    this.security = security;
+  }
+
 }
