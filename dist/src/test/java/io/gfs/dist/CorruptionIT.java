@@ -65,7 +65,7 @@ class CorruptionIT {
         assertFalse(chunks.isEmpty());
         ChunkLocation first = chunks.get(0);
         GfsException e = assertThrows(GfsException.class, () -> rpc.chunkServer(cluster.chunkServerAddress(0),
-            c -> c.read(first.getHandle(), first.getVersion(), 0, (int) CHUNK_BYTES)));
+            c -> c.read(first.getHandle(), first.getVersion(), 0, (int) CHUNK_BYTES, first.bufferForAccessToken())));
         assertEquals(ErrorCode.CHECKSUM_MISMATCH, e.getCode());
       }
     }

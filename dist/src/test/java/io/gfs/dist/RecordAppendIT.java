@@ -105,7 +105,8 @@ class RecordAppendIT {
     long offset = 0;
     while (true) {
       long at = offset;
-      ReadResult r = rpc.chunkServer(replica, c -> c.read(chunk.getHandle(), chunk.getVersion(), at, 1 << 20));
+      ReadResult r = rpc.chunkServer(replica, c -> c.read(chunk.getHandle(), chunk.getVersion(), at, 1 << 20,
+          chunk.bufferForAccessToken())); // the master's READ token from findChunks
       byte[] data = r.getData();
       out.write(data);
       offset += data.length;
