@@ -11,13 +11,19 @@ import org.apache.thrift.protocol.TProtocolDecorator;
  * processor and makes the id visible to the handler through {@link #current()} while the call runs (Thrift's
  * synchronous processors run a call on the thread that read it). The pattern is Thrift's own TMultiplexedProcessor.
  */
-public final class RequestIdProcessor implements TProcessor {
+public final class RequestIdProcessor implements TProcessor, io.gfs.common.rpc.ProcessorChain {
   private static final ThreadLocal<RequestId> CURRENT = new ThreadLocal<>();
 
   private final TProcessor inner;
 
   public RequestIdProcessor(TProcessor inner) {
     this.inner = inner;
+  }
+
+  /** The service's processor (the diagnostic log decodes calls with its method table, issue 8). */
+  @Override
+  public TProcessor next() {
+    return inner;
   }
 
   /** The request id of the call this thread is serving, or null when it carries none. */

@@ -43,7 +43,11 @@ final class DiagnosticProcessor implements TProcessor {
 
   DiagnosticProcessor(TProcessor inner, DiagnosticLog log, RpcLimits limits) {
     this.inner = inner;
-    this.functions = inner instanceof TBaseProcessor<?> base ? base.getProcessMapView() : Map.of();
+    TProcessor service = inner;
+    for (int depth = 0; service instanceof ProcessorChain chain && depth < 8; depth++) {
+      service = chain.next(); // through request-id strippers and filters to the service's own method table
+    }
+    this.functions = service instanceof TBaseProcessor<?> base ? base.getProcessMapView() : Map.of();
     this.log = log;
     this.limits = limits;
   }
@@ -69,10 +73,11 @@ final class DiagnosticProcessor implements TProcessor {
       throw e;
     }
     requestBytes = Math.max(requestBytes, in.getTransport().getBytesRemainingInBuffer());
-    ProcessFunction<?, ?, ?> function = functions.get(message.name);
+    ProcessFunction<?, ?, ?> function = functions.get(methodName(message.name));
     String request = request(function, in.getTransport());
     // Sized like this method's last reply: a 1 MiB read reply no longer grows a 256-byte buffer by doubling.
-    TMemoryBuffer reply = new TMemoryBuffer(configuration(), replyBytesHint.getOrDefault(message.name, 256));
+    TMemoryBuffer reply = new TMemoryBuffer(configuration(), replyBytesHint.getOrDefault(methodName(message.name),
+        256));
     try {
       inner.process(new StoredMessage(in, message), protocol(reply));
     } catch (TException | RuntimeException e) {
@@ -81,7 +86,7 @@ final class DiagnosticProcessor implements TProcessor {
       throw e;
     }
     if (function != null) {
-      replyBytesHint.put(message.name, Math.min(reply.length() + 64, KeptBufferFramedTransport.KEPT_BYTES_MAX));
+      replyBytesHint.put(methodName(message.name), Math.min(reply.length() + 64, KeptBufferFramedTransport.KEPT_BYTES_MAX));
     }
     Reply decoded = decode(function, reply);
     if (reply.length() > 0) {
@@ -90,6 +95,12 @@ final class DiagnosticProcessor implements TProcessor {
     }
     log.record(new RpcEvent(sequence, startMillis, peer, message.name, micros(startNanos), decoded.outcome(),
         requestBytes, reply.length(), request, decoded.text()));
+  }
+
+  /** The method a message name calls: names may carry a per-call tag after '#' (issue 4's request ids). */
+  static String methodName(String messageName) {
+    int tag = messageName.indexOf('#');
+    return tag < 0 ? messageName : messageName.substring(0, tag);
   }
 
   private static long micros(long startNanos) {
