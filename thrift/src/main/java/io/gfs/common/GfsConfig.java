@@ -132,8 +132,11 @@ public final class GfsConfig {
   public List<String> getList(ConfigKey key) {
     List<String> out = new ArrayList<>();
     for (String part : raw(key).split(",")) {
-      if (!part.isBlank()) {
-        out.add(part.trim());
+      // Trim before the emptiness test: trim() also drops control characters (a NUL) that isBlank() keeps, so a
+      // part of only those would come out as an empty element (GfsConfigFuzzTest's finding).
+      String element = part.trim();
+      if (!element.isBlank()) {
+        out.add(element);
       }
     }
     return List.copyOf(out);

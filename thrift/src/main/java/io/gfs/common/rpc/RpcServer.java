@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A hardened Thrift server: non-blocking selector threads, a bounded worker queue (a full queue closes the new
  * request's connection instead of growing), framed transport with a frame limit, binary protocol with string and
- * container limits, a cap on memory for frames being read, and an idle-connection reaper (libthrift's non-blocking
- * servers have none). A garbage, truncated or oversized frame closes that one connection; the server goes on. Every
+ * container limits, a cap on memory for frames being read (at most a quarter of the heap), and a reaper (libthrift's
+ * non-blocking servers have none) that closes idle connections and, sooner, ones that stalled in the middle of a frame
+ * (their declared frame is allocated whole). A garbage, truncated or oversized frame closes that one connection; the
+ * server goes on. Accepted connections speak TLS when {@link RpcLimits#tls()} is on ({@link TlsChannel}). Every
  * call is recorded in the server's {@link DiagnosticLog} (file data left out) [0132-0134].
  */
 public final class RpcServer implements AutoCloseable {
@@ -59,14 +61,39 @@ public final class RpcServer implements AutoCloseable {
         .protocolFactory(new TBinaryProtocol.Factory(true, true, limits.stringBytesMax(),
             limits.containerLengthMax()))
         .transportFactory(new KeptBufferFramedTransport.Factory(limits.frameBytesMax()));
-    args.maxReadBufferBytes = limits.readBufferBytesMax();
+    args.maxReadBufferBytes = readBufferBytesMax(name, limits.readBufferBytesMax());
     this.server = new TThreadedSelectorServer(args);
     server.setServerEventHandler(logged.peers());
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-idle-reaper"));
-    long period = Math.max(250, limits.idleTimeoutMillis() / 4);
-    reaper.scheduleWithFixedDelay(() -> serverSocket.reapIdle(limits.idleTimeoutMillis()), period, period,
-        TimeUnit.MILLISECONDS);
+    long stalledMillis = stalledFrameTimeoutMillis(limits);
+    long period = Math.max(250, stalledMillis / 4);
+    reaper.scheduleWithFixedDelay(() -> serverSocket.reapIdle(limits.idleTimeoutMillis(), stalledMillis), period,
+        period, TimeUnit.MILLISECONDS);
     this.serveThread = daemon(server::serve, name + "-serve");
+  }
+
+  /** Longest a connection may sit in the middle of a frame without sending a byte (never above the idle timeout). */
+  static final long STALLED_FRAME_TIMEOUT_MILLIS_MAX = 15_000;
+  /** Share of the heap that frames being read may take, whatever gfs.rpc.read.buffer.bytes.max says. */
+  static final int READ_BUFFER_HEAP_DIVISOR = 4;
+
+  static long stalledFrameTimeoutMillis(RpcLimits limits) {
+    return Math.min(limits.idleTimeoutMillis(), STALLED_FRAME_TIMEOUT_MILLIS_MAX);
+  }
+
+  /**
+   * libthrift allocates a frame's whole declared size when its header arrives, so clients that declare big frames and
+   * stall hold that memory until they are reaped. A cap above the heap would let them exhaust it and kill the server;
+   * a quarter of the heap makes them defer reading (everyone's, for at most the stalled-frame timeout) instead.
+   */
+  private static long readBufferBytesMax(String name, long configured) {
+    long heapShare = Runtime.getRuntime().maxMemory() / READ_BUFFER_HEAP_DIVISOR;
+    if (configured > heapShare) {
+      LOG.info("{}: frames being read may take {} bytes, a quarter of the heap, not the configured {}", name,
+          heapShare, configured);
+      return heapShare;
+    }
+    return configured;
   }
 
   /** Recent events kept in memory by a server started without diagnostic log settings. */
@@ -180,7 +207,7 @@ public final class RpcServer implements AutoCloseable {
       }
     }
 
-    void reapIdle(long idleTimeoutMillis) {
+    void reapIdle(long idleTimeoutMillis, long stalledFrameTimeoutMillis) {
       long now = System.nanoTime();
       for (TrackedSocket socket : open) {
         if (!socket.isOpen()) {
@@ -192,7 +219,8 @@ public final class RpcServer implements AutoCloseable {
             && now - socket.shutdownRequestedNanos > TimeUnit.SECONDS.toNanos(5)) {
           socket.close(); // the selector did not clean it up after the half-close; close outright
           open.remove(socket);
-        } else if (idleMillis > idleTimeoutMillis && socket.shutdownRequestedNanos == 0) {
+        } else if (socket.shutdownRequestedNanos == 0 && (idleMillis > idleTimeoutMillis
+            || (socket.midFrame && idleMillis > stalledFrameTimeoutMillis))) {
           // Half-close first: the selector thread then reads end-of-stream and releases the connection's
           // buffers through its normal path.
           socket.shutdownInput();
@@ -205,6 +233,8 @@ public final class RpcServer implements AutoCloseable {
   private static final class TrackedSocket extends TNonblockingSocket {
     volatile long lastReadNanos = System.nanoTime();
     volatile long shutdownRequestedNanos;
+    /** A frame (or its 4-byte header) is partly read: its sender owes the rest (a stalled sender holds memory). */
+    volatile boolean midFrame;
     private final TlsChannel tls;
 
     TrackedSocket(SocketChannel channel, int frameBytesMax, TlsChannel tls) throws IOException, TTransportException {
@@ -229,6 +259,8 @@ public final class RpcServer implements AutoCloseable {
       if (n > 0) {
         lastReadNanos = System.nanoTime();
       }
+      // The frame buffers read a 4-byte header, then a buffer of the declared size (header included) at once.
+      midFrame = buffer.hasRemaining() && (buffer.capacity() > 4 || buffer.position() > 0);
       return n;
     }
 
