@@ -34,14 +34,31 @@ public final class CallerEnvelope {
 
   /** A processor that takes each call's caller out of its arguments and exposes it as {@link #current()}. */
   public static TProcessor serve(TProcessor processor) {
-    return (in, out) -> {
+    return new Serving(processor);
+  }
+
+  /** Issue 8: a {@link io.gfs.common.rpc.ProcessorChain}, so the diagnostic log still decodes the calls it wraps. */
+  private static final class Serving implements TProcessor, io.gfs.common.rpc.ProcessorChain {
+    private final TProcessor processor;
+
+    Serving(TProcessor processor) {
+      this.processor = processor;
+    }
+
+    @Override
+    public void process(TProtocol in, TProtocol out) throws TException {
       Receiving receiving = new Receiving(in);
       try {
         processor.process(receiving, out);
       } finally {
         CURRENT.remove();
       }
-    };
+    }
+
+    @Override
+    public TProcessor next() {
+      return processor;
+    }
   }
 
   /** The caller of the call this thread is serving; empty when the client sent none. */
