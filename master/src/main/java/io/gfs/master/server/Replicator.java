@@ -151,10 +151,14 @@ final class Replicator {
     } catch (GfsException e) {
       LOG.warn("clone of chunk {} v{} from {} to {} refused: {} {}", clone.handle(), clone.version(), clone.source(),
           clone.target(), e.getCode(), e.getMessage());
+      if (e.getCode() == ErrorCode.IO_ERROR) {
+        state.chunkServerUnreachable(clone.sourceId(), clock.millis()); // the target could not read the source
+      }
     } catch (TException | RuntimeException e) {
       LOG.warn("clone of chunk {} v{} from {} to {} failed: {}", clone.handle(), clone.version(), clone.source(),
           clone.target(), e.toString());
       rpc.forget(clone.target());
+      state.chunkServerUnreachable(clone.targetId(), clock.millis()); // not again until it heartbeats
     } finally {
       boolean gained = state.completeClone(clone, succeeded, clock.millis());
       if (gained) {

@@ -351,6 +351,11 @@ final class ChunkCoordinator {
     return replication.takeLeasesToStop();
   }
 
+  /** A clone or lease-stop call to the server failed at the transport. */
+  synchronized void unreachable(String serverId, long nowMillis) {
+    replication.unreachable(serverId, nowMillis);
+  }
+
   /** A primary asked to stop answered (stopped) or could not be told. */
   synchronized void leaseStopped(long handle, long version, boolean stopped) {
     replication.leaseStopped(handle, version, stopped);

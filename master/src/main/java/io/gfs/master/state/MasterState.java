@@ -526,6 +526,14 @@ public final class MasterState {
     return coordinator.takeLeasesToStop();
   }
 
+  /**
+   * A clone or lease-stop call to this chunkserver failed at the transport: no clone uses it until it heartbeats
+   * again (it may have died a moment ago, before the master takes it as down).
+   */
+  public void chunkServerUnreachable(String serverId, long nowMillis) {
+    coordinator.unreachable(serverId, nowMillis);
+  }
+
   /** The primary confirmed it dropped the lease (stopped), or could not be told (then its lease is waited out). */
   public void leaseStopped(long handle, long version, boolean stopped) {
     coordinator.leaseStopped(handle, version, stopped);

@@ -51,6 +51,13 @@ final class ReplicationPlanner {
 
   private record Stopping(long version, boolean unanswered) {}
 
+  /**
+   * serverId to when a call to it failed at the transport (connection refused): not a clone source or target again
+   * until it heartbeats after that. A server killed a moment ago stays "live" until it misses heartbeats for the
+   * dead-after time; without this, each failed clone would start the next one onto it at once.
+   */
+  private final Map<String, Long> unreachableAtMillis = new HashMap<>();
+
   ReplicationPlanner(ChunkTable chunks, LeaseTable leases, ChunkServerRegistry servers, RandomGenerator random,
       OperatorControls controls) {
     this.chunks = chunks;
@@ -160,6 +167,24 @@ final class ReplicationPlanner {
     return true;
   }
 
+  /** A call to the server failed at the transport: leave it out of clones until it heartbeats again. */
+  void unreachable(String serverId, long nowMillis) {
+    unreachableAtMillis.put(serverId, nowMillis);
+  }
+
+  private boolean reachable(String serverId) {
+    Long failedAt = unreachableAtMillis.get(serverId);
+    if (failedAt == null) {
+      return true;
+    }
+    ChunkServerInfo info = servers.get(serverId);
+    if (info == null || info.lastHeartbeatMillis() > failedAt) {
+      unreachableAtMillis.remove(serverId); // it spoke since: try it again
+      return info != null;
+    }
+    return false;
+  }
+
   /** The primaries to tell to drop their lease (assignVersion with lease 0), handed over once. */
   List<LeasePlan.Revoked> takeLeasesToStop() {
     List<LeasePlan.Revoked> out = List.copyOf(toStop);
@@ -200,7 +225,7 @@ final class ReplicationPlanner {
     ChunkInfo chunk = candidate.chunk();
     String source = null;
     for (String id : candidate.live()) {
-      if (load.getOrDefault(id, 0) < perServerMax
+      if (load.getOrDefault(id, 0) < perServerMax && reachable(id)
           && (source == null || load.getOrDefault(id, 0) < load.getOrDefault(source, 0))) {
         source = id;
       }
@@ -238,7 +263,7 @@ final class ReplicationPlanner {
     for (ChunkServerInfo info : servers.live(nowMillis)) {
       String id = info.serverId();
       if (!excluded.contains(id) && !avoided.contains(id) && load.getOrDefault(id, 0) < perServerMax
-          && !controls.isDraining(id)) {
+          && !controls.isDraining(id) && reachable(id)) {
         targets.add(new Placement.Candidate(id, info.utilization(), servers.recentCreations(id, nowMillis),
             info.rack()));
       }
@@ -275,6 +300,7 @@ final class ReplicationPlanner {
   /** A chunkserver left (dead or replaced): its pending deletes go with it; clones involving it will fail. */
   void forgetServer(String serverId) {
     pendingDeletes.remove(serverId);
+    unreachableAtMillis.remove(serverId);
   }
 
   /** The clone ended; returns whether the chunk gained the replica (the target holds version, still current). */

@@ -194,6 +194,38 @@ class ReplicationTest {
   }
 
   @Test
+  void theTotalLimitHoldsAndAFinishedCloneFreesItsSlotForTheNextInOrder() {
+    start("a");
+    List<Long> handles = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      handles.add(chunkOn("/f" + i, 2, "a")); // one replica each, one missing
+    }
+    start("b", "c", "d");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c", "d");
+    List<ClonePlan> first = plan(2, UNLIMITED);
+    assertEquals(handles.subList(0, 2), first.stream().map(ClonePlan::handle).toList(), "two at most, in order");
+    assertEquals(List.of(), plan(2, UNLIMITED), "no slot free");
+    finish(first.get(1), true);
+    assertEquals(List.of(handles.get(2)), plan(2, UNLIMITED).stream().map(ClonePlan::handle).toList(),
+        "the freed slot goes to the next chunk at once (the server scans again when a clone ends)");
+  }
+
+  @Test
+  void aServerThatCouldNotBeReachedTakesNoCloneUntilItHeartbeatsAgain() {
+    start("a");
+    chunkOn("/f", 2, "a");
+    start("b", "c");
+    advance(StateFixture.LEASE_MILLIS, "a", "b", "c");
+    f.state.chunkServerUnreachable("b", f.nowMillis); // connection refused: killed a moment ago, not yet taken as down
+    f.state.chunkServerUnreachable("c", f.nowMillis);
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "no clone onto a server just found unreachable");
+    f.nowMillis += 1;
+    beat("b");
+    assertEquals(List.of("b"), plan(UNLIMITED, UNLIMITED).stream().map(ClonePlan::targetId).toList(),
+        "eligible again once it heartbeats");
+  }
+
+  @Test
   void aFailedCloneLetsTheWriterGoOnWithFewerReplicas() {
     start("a", "b", "c");
     chunkOn("/f", 3, "a", "b");
