@@ -47,6 +47,7 @@ final class ChunkServerPage {
         {"bytes written", Format.bytes(store.writtenBytes())},
         {"checksum failures", Long.toString(store.checksumFailures())},
         {"disk errors", Long.toString(store.ioErrors())}});
+    SampleRing.Samples samples = this.samples.snapshot();
     long[] times = samples.times();
     String charts = "<div class=\"charts\">"
         + SvgChart.render("chart-capacity", "Capacity over time", times, List.of(

@@ -125,6 +125,7 @@ final class MasterApi {
   }
 
   Json samples() {
+    SampleRing.Samples samples = this.samples.snapshot();
     long[] times = samples.times();
     double[][] columns = {samples.column(0), samples.column(1), samples.rates(2), samples.rates(3), samples.rates(4)};
     String[] names = {"capacityBytes", "usedBytes", "clientCallsPerSecond", "heartbeatsPerSecond", "errorsPerSecond"};

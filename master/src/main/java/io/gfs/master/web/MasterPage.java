@@ -53,7 +53,8 @@ final class MasterPage {
       String path = request.parameter("snapshots", "/");
       body.append(Html.section("snapshots", "Snapshots", snapshots(state, path)));
     }
-    body.append(Html.section("events", "Recent RPCs", RpcEventsView.html(view.recentEvents(), EVENTS_SHOWN)));
+    body.append(Html.section("events", "Recent RPCs", RpcEventsView.html(view.recentEvents(), EVENTS_SHOWN,
+        java.util.Set.of("heartbeat"))));
     return WebResponse.html(Html.page("gfs master - " + view.clusterName(), NAVIGATION, body.toString(),
         REFRESH_SECONDS));
   }
@@ -93,6 +94,7 @@ final class MasterPage {
   }
 
   private String charts() {
+    SampleRing.Samples samples = this.samples.snapshot();
     long[] times = samples.times();
     String capacity = SvgChart.render("chart-capacity", "Capacity over time", times,
         List.of(new SvgChart.Series("used", samples.column(1)), new SvgChart.Series("capacity", samples.column(0))),

@@ -4,8 +4,8 @@ import io.gfs.common.Check;
 
 /**
  * The last {@code capacity} samples of a few values, for the status pages' charts of capacity and throughput over
- * time: fixed memory, the oldest sample overwritten. Values that are running totals become rates with
- * {@link #rates}. Thread-safe (one writer, the sampler; readers are page requests).
+ * time: fixed memory, the oldest sample overwritten. Thread-safe (one writer, the sampler; readers are page requests),
+ * and read as a whole with {@link #snapshot}, so a chart's times and values always belong together.
  */
 public final class SampleRing {
   private final int capacity;
@@ -38,45 +38,66 @@ public final class SampleRing {
     return size;
   }
 
-  /** The samples' times, oldest first. */
-  public synchronized long[] times() {
-    long[] out = new long[size];
+  /** Every sample kept now, oldest first. */
+  public synchronized Samples snapshot() {
+    long[] times = new long[size];
+    double[][] rows = new double[size][];
     for (int i = 0; i < size; i++) {
-      out[i] = timesMillis[index(i)];
+      int at = (next - size + i + capacity) % capacity;
+      times[i] = timesMillis[at];
+      rows[i] = values[at];
     }
-    return out;
+    return new Samples(times, rows, width);
   }
 
-  /** Value {@code column} of every sample, oldest first. */
-  public synchronized double[] column(int column) {
-    Check.argument(column >= 0 && column < width, "column %s of %s", column, width);
-    double[] out = new double[size];
-    for (int i = 0; i < size; i++) {
-      out[i] = values[index(i)][column];
-    }
-    return out;
-  }
+  /** Samples taken at one moment: times and values that belong together. */
+  public static final class Samples {
+    private final long[] timesMillis;
+    private final double[][] rows;
+    private final int width;
 
-  /**
-   * Column {@code column} read as a running total, turned into a per-second rate between each sample and the one
-   * before it; the first sample has no rate (NaN), and neither has one after a total went down (a restart).
-   */
-  public synchronized double[] rates(int column) {
-    Check.argument(column >= 0 && column < width, "column %s of %s", column, width);
-    double[] out = new double[size];
-    for (int i = 0; i < size; i++) {
-      if (i == 0) {
-        out[i] = Double.NaN;
-        continue;
+    private Samples(long[] timesMillis, double[][] rows, int width) {
+      this.timesMillis = timesMillis;
+      this.rows = rows;
+      this.width = width;
+    }
+
+    public int size() {
+      return timesMillis.length;
+    }
+
+    /** The samples' times, oldest first. */
+    public long[] times() {
+      return timesMillis.clone();
+    }
+
+    /** Value {@code column} of every sample, oldest first. */
+    public double[] column(int column) {
+      Check.argument(column >= 0 && column < width, "column %s of %s", column, width);
+      double[] out = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        out[i] = rows[i][column];
       }
-      double delta = values[index(i)][column] - values[index(i - 1)][column];
-      long millis = timesMillis[index(i)] - timesMillis[index(i - 1)];
-      out[i] = delta < 0 || millis <= 0 ? Double.NaN : delta * 1000.0 / millis;
+      return out;
     }
-    return out;
-  }
 
-  private int index(int i) {
-    return (next - size + i + capacity) % capacity;
+    /**
+     * Column {@code column} read as a running total, turned into a per-second rate between each sample and the one
+     * before it; the first sample has no rate (NaN), and neither has one after a total went down (a restart).
+     */
+    public double[] rates(int column) {
+      Check.argument(column >= 0 && column < width, "column %s of %s", column, width);
+      double[] out = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        if (i == 0) {
+          out[i] = Double.NaN;
+          continue;
+        }
+        double delta = rows[i][column] - rows[i - 1][column];
+        long millis = timesMillis[i] - timesMillis[i - 1];
+        out[i] = delta < 0 || millis <= 0 ? Double.NaN : delta * 1000.0 / millis;
+      }
+      return out;
+    }
   }
 }

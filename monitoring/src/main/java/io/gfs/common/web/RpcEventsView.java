@@ -54,6 +54,14 @@ public final class RpcEventsView {
 
   /** The digest table and the latest {@code shownMax} events, newest first. */
   public static String html(List<RpcEvent> events, int shownMax) {
+    return html(events, shownMax, java.util.Set.of());
+  }
+
+  /**
+   * The digest table of every event, and the latest {@code shownMax} events newest first, leaving out the routine
+   * methods named in {@code unlisted} (a master's heartbeats would fill the list in seconds).
+   */
+  public static String html(List<RpcEvent> events, int shownMax, java.util.Set<String> unlisted) {
     List<String[]> digestRows = new ArrayList<>();
     for (MethodDigest d : digest(events)) {
       digestRows.add(new String[] {Html.escape(d.method()), num(Long.toString(d.count())),
@@ -63,6 +71,9 @@ public final class RpcEventsView {
     List<String[]> eventRows = new ArrayList<>();
     for (int i = events.size() - 1; i >= 0 && eventRows.size() < shownMax; i--) {
       RpcEvent e = events.get(i);
+      if (unlisted.contains(methodName(e.method()))) {
+        continue;
+      }
       String outcome = e.outcome().equals("OK") ? "<span class=\"ok\">OK</span>"
           : "<span class=\"bad\">" + Html.escape(e.outcome()) + "</span>";
       eventRows.add(new String[] {Html.escape(Instant.ofEpochMilli(e.startMillis())), Html.escape(e.peer()),
@@ -74,7 +85,8 @@ public final class RpcEventsView {
         + " diagnostic log file when gfs.diagnostic.log.dir is set.</p>"
         + Html.table("rpc-digest", new String[] {"method", "calls", "errors", "mean", "slowest"}, digestRows,
             "no RPC yet")
-        + "<h3>Latest calls</h3>"
+        + "<h3>Latest calls" + (unlisted.isEmpty() ? "" : " (" + Html.escape(String.join(", ", unlisted))
+            + " left out)") + "</h3>"
         + Html.table("rpc-events", new String[] {"time", "peer", "method", "took", "outcome", "in", "out",
             "request"}, eventRows, "no RPC yet");
   }

@@ -15,8 +15,8 @@ class SampleRingTest {
       ring.add(i * 1000L, new double[] {i});
     }
     assertEquals(3, ring.size());
-    assertArrayEquals(new long[] {2000, 3000, 4000}, ring.times());
-    assertArrayEquals(new double[] {2, 3, 4}, ring.column(0));
+    assertArrayEquals(new long[] {2000, 3000, 4000}, ring.snapshot().times());
+    assertArrayEquals(new double[] {2, 3, 4}, ring.snapshot().column(0));
   }
 
   @Test
@@ -25,7 +25,7 @@ class SampleRingTest {
     ring.add(0, new double[] {0});
     ring.add(2000, new double[] {100});
     ring.add(3000, new double[] {50}); // a restart: the total went down
-    double[] rates = ring.rates(0);
+    double[] rates = ring.snapshot().rates(0);
     assertTrue(Double.isNaN(rates[0]));
     assertEquals(50.0, rates[1]);
     assertTrue(Double.isNaN(rates[2]));
