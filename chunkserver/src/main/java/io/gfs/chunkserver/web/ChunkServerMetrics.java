@@ -14,10 +14,11 @@ final class ChunkServerMetrics {
   private final RpcMetrics rpc = new RpcMetrics(metrics);
 
   ChunkServerMetrics(MeteredChunkStore store, Supplier<ChunkServerVitals> vitals) {
-    metrics.counterGauge("gfs_chunkserver_read_bytes", "Bytes read from chunks for clients and clones.",
+    metrics.counterGauge("gfs_chunkserver_read_bytes", "Bytes read from chunks: client reads and the reads of other"
+        + " chunkservers cloning a chunk from this one.",
         store::readBytes);
-    metrics.counterGauge("gfs_chunkserver_written_bytes", "Bytes written to chunks (mutations, padding excluded, and"
-        + " clones).", store::writtenBytes);
+    metrics.counterGauge("gfs_chunkserver_written_bytes", "Bytes mutations wrote to chunks, on primaries and"
+        + " secondaries alike (record-append padding and clone copies not counted).", store::writtenBytes);
     metrics.counterGauge("gfs_chunkserver_checksum_failures", "Checksum mismatches found by reads, overwrites and the"
         + " scrubber [0127].", store::checksumFailures);
     metrics.counterGauge("gfs_chunkserver_disk_errors", "Store operations the disk or file system failed.",
