@@ -11,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code gfs chunkserver --conf FILE}: starts a chunkserver, prints one line
- * {@code gfs chunkserver <serverId> serving on HOST:PORT} and serves until SIGTERM. Bad arguments or configuration:
+ * {@code gfs chunkserver <serverId> serving on HOST:PORT} (then one naming its status page, when that is on) and serves
+ * until SIGTERM. Bad arguments or configuration:
  * a message on stderr and exit code 2.
  */
 public final class ChunkServerMain {
@@ -48,11 +49,11 @@ public final class ChunkServerMain {
       server.close();
       stopped.countDown();
     }, "chunkserver-shutdown"));
-    if (server.httpAddress() != null) { // issue 8: the serving line stays last, scripts wait for it
+    System.out.println("gfs chunkserver " + server.serverId() + " serving on " + server.address());
+    if (server.httpAddress() != null) { // issue 8: a second line, after the one scripts wait for
       System.out.println("gfs chunkserver " + server.serverId() + " status page on http://" + server.httpAddress()
           + "/");
     }
-    System.out.println("gfs chunkserver " + server.serverId() + " serving on " + server.address());
     System.out.flush();
     try {
       stopped.await(); // the server's threads are daemons: this keeps the JVM up until SIGTERM

@@ -9,9 +9,10 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code gfs master --conf FILE}: runs a master until SIGTERM. Prints exactly one line, {@code gfs master serving on
- * HOST:PORT}, to stdout once it serves (scripts and test clusters wait for it). Bad arguments or configuration: a
- * message on stderr and exit code 2; a failure to start: exit code 1.
+ * {@code gfs master --conf FILE}: runs a master until SIGTERM. Prints {@code gfs master serving on HOST:PORT} to stdout
+ * once it serves, as its first line (scripts and test clusters wait for it), then {@code gfs master status pages on
+ * http://HOST:PORT/} when those are on. Bad arguments or configuration: a message on stderr and exit code 2; a failure
+ * to start: exit code 1.
  */
 public final class MasterMain {
   static final int EXIT_USAGE = 2;
@@ -53,10 +54,10 @@ public final class MasterMain {
       server.close();
       stopped.countDown();
     }, "gfs-master-shutdown"));
-    if (server.httpAddress() != null) { // issue 8: the serving line stays last, scripts wait for it
+    System.out.println("gfs master serving on " + server.address());
+    if (server.httpAddress() != null) { // issue 8: a second line, after the one scripts wait for
       System.out.println("gfs master status pages on http://" + server.httpAddress() + "/");
     }
-    System.out.println("gfs master serving on " + server.address());
     System.out.flush();
     // HA hook (issue 4): a master that lost the election has closed itself; the process exits so a supervisor (or
     // the operator) restarts it as a standby.
