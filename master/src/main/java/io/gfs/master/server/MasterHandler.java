@@ -98,6 +98,9 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public io.gfs.thrift.gen.LogAck replicateLog(io.gfs.thrift.gen.LogBatch batch) throws GfsException {
     return HandlerGuard.call("replicateLog", () -> {
+      if (batch == null) {
+        throw new IllegalArgumentException("replicateLog without a batch"); // MasterServiceFuzzTest
+      }
       io.gfs.master.ha.LogReplica replica = logReplica;
       if (replica == null) {
         throw RpcErrors.error(io.gfs.thrift.gen.ErrorCode.NOT_MASTER,
@@ -251,6 +254,9 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public HeartbeatReply heartbeat(HeartbeatRequest request) throws GfsException {
     return HandlerGuard.call("heartbeat", () -> {
+      if (request == null) {
+        throw new IllegalArgumentException("heartbeat without a request"); // MasterServiceFuzzTest
+      }
       // HA hook (issue 4): a deposed master gives no orders (NOT_MASTER sends the chunkserver to the alias again).
       journal.term().checkActive();
       webAddresses.heartbeat(request.getServerId(), request.getHttpAddress()); // issue 8 hook: status page links
