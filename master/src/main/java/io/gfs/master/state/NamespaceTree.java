@@ -15,6 +15,8 @@ import java.util.function.BiConsumer;
  */
 final class NamespaceTree {
   private final DirectoryNode root = new DirectoryNode(0, PermissionStatus.ROOT);
+  /** Owner write and execute, added to a missing parent's bits (HDFS's addImplicitUwx). */
+  private static final int IMPLICIT_PARENT_BITS = 0300;
   private final AtomicLong fileCount = new AtomicLong();
   /** Directories other than the root. */
   private final AtomicLong directoryCount = new AtomicLong();
@@ -78,8 +80,11 @@ final class NamespaceTree {
 
   /**
    * Creates every missing directory on the path, the path itself included; returns the last one. The last one gets
-   * permission when it is non-null; every other new directory takes its parent's owner and group with the default
-   * directory permission, which does not depend on which of two concurrent calls creates it.
+   * permission when it is non-null, and every other new directory is made as HDFS makes missing parents: the same
+   * owner (the caller, issue 7), its own parent's group, and the same bits plus owner write and execute, so the caller
+   * can go on creating below it. Without a permission (records of older masters) they take their parent's owner and
+   * group with the default directory permission. Two concurrent calls of different users creating the same missing
+   * parent: the first to apply owns it (a replay applies in log order, which may pick the other).
    */
   DirectoryNode mkdirs(List<String> components, long mtimeMillis, PermissionStatus permission) {
     DirectoryNode current = root;
@@ -87,8 +92,11 @@ final class NamespaceTree {
       String name = components.get(i);
       Node child = current.children.get(name);
       if (child == null) {
-        PermissionStatus attributes = permission != null && i == components.size() - 1 ? permission
-            : current.permission().inherited(PermissionStatus.DIRECTORY_PERMISSION_DEFAULT);
+        PermissionStatus attributes = permission == null
+            ? current.permission().inherited(PermissionStatus.DIRECTORY_PERMISSION_DEFAULT)
+            : i == components.size() - 1 ? permission
+            : new PermissionStatus(permission.owner(), current.permission().group(),
+                (short) (permission.permission() | IMPLICIT_PARENT_BITS));
         DirectoryNode created = new DirectoryNode(mtimeMillis, attributes);
         // Concurrent creates below one missing directory both create it: first one wins, both use it.
         child = current.children.putIfAbsent(name, created);
@@ -111,7 +119,9 @@ final class NamespaceTree {
    */
   FileNode createFile(List<String> components, int replication, long mtimeMillis, PermissionStatus permission) {
     Check.argument(!components.isEmpty(), "cannot create a file at /");
-    DirectoryNode parent = mkdirs(components.subList(0, components.size() - 1), mtimeMillis, null);
+    // Missing parents belong to the file's owner, as HDFS's do (older records without a permission: the parent's).
+    DirectoryNode parent = mkdirs(components.subList(0, components.size() - 1), mtimeMillis, permission == null ? null
+        : new PermissionStatus(permission.owner(), permission.group(), PermissionStatus.DIRECTORY_PERMISSION_DEFAULT));
     String name = components.get(components.size() - 1);
     PermissionStatus attributes = permission != null ? permission
         : parent.permission().inherited(PermissionStatus.FILE_PERMISSION_DEFAULT);

@@ -31,12 +31,13 @@ class AttributesTest {
   void explicitAttributesAreStoredAndAbsentOnesComeFromTheParent() {
     f.mkdirs("/home/alice", "alice", "staff", 0700);
     assertEquals(p("alice", "staff", 0700), permissionOf("/home/alice"));
-    assertEquals(p("gfs", "supergroup", 0755), permissionOf("/home"), "a created parent inherits, 0755");
+    // HDFS's missing parents (issue 7): the caller's, its own parent's group, the bits plus owner write and execute.
+    assertEquals(p("alice", "supergroup", 0700), permissionOf("/home"), "a created parent is the caller's");
     f.create("/home/alice/notes", null, null, -1);
     assertEquals(p("alice", "staff", 0644), permissionOf("/home/alice/notes"));
     f.create("/home/alice/x/y/deep", "bob", null, 0600);
     assertEquals(p("bob", "staff", 0600), permissionOf("/home/alice/x/y/deep"));
-    assertEquals(p("alice", "staff", 0755), permissionOf("/home/alice/x/y"), "parents made by create inherit");
+    assertEquals(p("bob", "staff", 0755), permissionOf("/home/alice/x/y"), "parents made by create are the creator's");
     f.mkdirs("/home/alice/m", null, "wheel", -1);
     assertEquals(p("alice", "wheel", 0755), permissionOf("/home/alice/m"));
   }
