@@ -56,8 +56,7 @@ class DataUnderFaultsIT {
         run.log("%d appends (%d acknowledged), %d files promised (%d writers' files failed), %d faults; %s; %s",
             attempts.size(), acked, written.size(), files.failures(), faults.size(), appendResult, fileResult);
         ReliabilityTable.record(ScenarioRow.of(run, attempts.size() + written.size(), faults.size(),
-            appendResult.acknowledgedLost() + fileResult.acknowledgedLost(),
-            appendResult.corruptBytes() + fileResult.corruptBytes()));
+            List.of(appendResult, fileResult)));
         appendResult.assertOk();
         fileResult.assertOk();
         if (acked == 0 || written.isEmpty()) {

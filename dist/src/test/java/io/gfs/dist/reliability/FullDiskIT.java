@@ -42,8 +42,7 @@ class FullDiskIT {
         int serving = cluster.liveChunkServers().size();
         run.log("%d files promised, %d writes failed, %d of %d chunkservers serving; %s", written.size(),
             files.failures(), serving, CHUNK_SERVERS, result);
-        ReliabilityTable.record(ScenarioRow.of(run, written.size() + files.failures(), 1, result.acknowledgedLost(),
-            result.corruptBytes()));
+        ReliabilityTable.record(ScenarioRow.of(run, written.size() + files.failures(), 1, List.of(result)));
         result.assertOk();
         if (written.isEmpty()) {
           throw new AssertionError("no file was acknowledged beside the full disk (seed " + run.seed() + ")");

@@ -90,7 +90,7 @@ class LeaseFencingIT {
       }
       run.log("grants %s; stale mutations %s; %s; %s", grants, applies, fence, content);
       ReliabilityTable.record(ScenarioRow.of(run, applies.size() + 2L * rounds, rounds,
-          fence.acknowledgedLost() + content.acknowledgedLost(), content.corruptBytes()));
+          List.of(fence, content)));
       fence.assertOk();
       content.assertOk();
     }

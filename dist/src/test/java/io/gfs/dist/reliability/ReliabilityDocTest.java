@@ -29,7 +29,7 @@ class ReliabilityDocTest {
   void aMalformedTableIsRefused() {
     String header = ReliabilityTable.BEGIN + "\n" + ReliabilityTable.render(List.of());
     assertThrows(IllegalArgumentException.class, () -> ReliabilityTable.parse(header
-        + "| data | 1 | many | 0 | 0 | 0 | - |\n" + ReliabilityTable.END));
+        + "| data | 1 | many | 0 | 0 | 0 | - | 0 |\n" + ReliabilityTable.END));
     assertThrows(IllegalArgumentException.class, () -> ReliabilityTable.parse(header
         + "| data | 1 | 2 | 0 | 0 |\n" + ReliabilityTable.END));
     assertThrows(IllegalArgumentException.class, () -> ReliabilityTable.parse("no markers"));
@@ -39,17 +39,17 @@ class ReliabilityDocTest {
   void rewritingMergesFreshRowsAndFillsAnotherSuitesColumn(@TempDir Path dir) throws Exception {
     Path doc = dir.resolve("reliability.md");
     Files.writeString(doc, "intro\n" + ReliabilityTable.BEGIN + "\n" + ReliabilityTable.render(List.of(
-        new ScenarioRow("old", "1", "10", "2", "0", "0", "-"),
-        new ScenarioRow("kept", "2", "5", "1", "0", "0", "-"))) + ReliabilityTable.END + "\nafter\n");
+        new ScenarioRow("old", "1", "10", "2", "0", "0", "-", "0"),
+        new ScenarioRow("kept", "2", "5", "1", "0", "0", "-", "0"))) + ReliabilityTable.END + "\nafter\n");
     Path results = Files.createDirectories(dir.resolve("results"));
     String header = String.join("\t", ScenarioRow.HEADER) + "\n";
-    Files.writeString(results.resolve("old.tsv"), header + "old\t9\t99\t7\t0\t0\t-\n");
-    Files.writeString(results.resolve("fuzz.tsv"), header + "kept\t-\t-\t-\t-\t-\t12345\n");
+    Files.writeString(results.resolve("old.tsv"), header + "old\t9\t99\t7\t0\t0\t-\t1\n");
+    Files.writeString(results.resolve("fuzz.tsv"), header + "kept\t-\t-\t-\t-\t-\t12345\t-\n");
     ReliabilityTable.rewrite(doc, results);
     String text = Files.readString(doc);
     List<ScenarioRow> rows = ReliabilityTable.parse(text);
-    assertEquals(List.of(new ScenarioRow("kept", "2", "5", "1", "0", "0", "12345"),
-        new ScenarioRow("old", "9", "99", "7", "0", "0", "-")), rows);
+    assertEquals(List.of(new ScenarioRow("kept", "2", "5", "1", "0", "0", "12345", "0"),
+        new ScenarioRow("old", "9", "99", "7", "0", "0", "-", "1")), rows);
     assertTrue(text.startsWith("intro\n") && text.endsWith(ReliabilityTable.END + "\nafter\n"), text);
   }
 }

@@ -24,7 +24,7 @@ final class ReliabilityTable {
       + " do not edit by hand -->";
   static final String END = "<!-- END reliability table -->";
   static final List<String> TITLES = List.of("Scenario", "Seed", "Operations", "Faults injected",
-      "Acknowledged operations lost", "Corrupt bytes returned", "Bad inputs tried");
+      "Acknowledged operations lost", "Corrupt bytes returned", "Bad inputs tried", "Checker violations");
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   static final Pattern FIGURE = Pattern.compile("-|[0-9]+");
 
@@ -103,7 +103,7 @@ final class ReliabilityTable {
   static String render(List<ScenarioRow> rows) {
     StringBuilder b = new StringBuilder();
     b.append("| ").append(String.join(" | ", TITLES)).append(" |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (ScenarioRow r : rows) {
       b.append("| ").append(String.join(" | ", r.cells())).append(" |\n");
     }

@@ -8,18 +8,22 @@ import java.util.List;
  * files of the same shape there, "-" for a figure they do not measure, and the generator merges them all.
  */
 record ScenarioRow(String scenario, String seed, String operations, String faults, String acknowledgedLost,
-    String corruptBytes, String badInputs) {
+    String corruptBytes, String badInputs, String violations) {
   static final List<String> HEADER = List.of("scenario", "seed", "operations", "faults", "acknowledged_lost",
-      "corrupt_bytes", "bad_inputs");
+      "corrupt_bytes", "bad_inputs", "violations");
   static final String NONE = "-";
 
-  static ScenarioRow of(ReliabilityRun run, long operations, long faults, long acknowledgedLost, long corruptBytes) {
+  /** The row of a scenario whose checkers ran; violations counts every violation any of them found (0: passed). */
+  static ScenarioRow of(ReliabilityRun run, long operations, long faults, List<CheckResult> results) {
+    long lost = results.stream().mapToLong(CheckResult::acknowledgedLost).sum();
+    long corrupt = results.stream().mapToLong(CheckResult::corruptBytes).sum();
+    long violations = results.stream().mapToLong(r -> r.violations().size()).sum();
     return new ScenarioRow(run.scenario(), Long.toString(run.seed()), Long.toString(operations),
-        Long.toString(faults), Long.toString(acknowledgedLost), Long.toString(corruptBytes), NONE);
+        Long.toString(faults), Long.toString(lost), Long.toString(corrupt), NONE, Long.toString(violations));
   }
 
   List<String> cells() {
-    return List.of(scenario, seed, operations, faults, acknowledgedLost, corruptBytes, badInputs);
+    return List.of(scenario, seed, operations, faults, acknowledgedLost, corruptBytes, badInputs, violations);
   }
 
   static ScenarioRow fromCells(List<String> cells) {
@@ -27,6 +31,6 @@ record ScenarioRow(String scenario, String seed, String operations, String fault
       throw new IllegalArgumentException("a reliability row has " + HEADER.size() + " cells: " + cells);
     }
     return new ScenarioRow(cells.get(0), cells.get(1), cells.get(2), cells.get(3), cells.get(4), cells.get(5),
-        cells.get(6));
+        cells.get(6), cells.get(7));
   }
 }
