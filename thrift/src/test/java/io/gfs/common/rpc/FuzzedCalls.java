@@ -18,6 +18,7 @@ import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TEnum;
 import org.apache.thrift.TException;
 import org.apache.thrift.TFieldIdEnum;
+import org.apache.thrift.TFieldRequirementType;
 import org.apache.thrift.meta_data.EnumMetaData;
 import org.apache.thrift.meta_data.FieldMetaData;
 import org.apache.thrift.meta_data.FieldValueMetaData;
@@ -160,11 +161,13 @@ public final class FuzzedCalls {
   private static void fill(TBase struct, FuzzedDataProvider data, Dictionary dictionary, int depth) {
     Map<? extends TFieldIdEnum, FieldMetaData> fields = FieldMetaData.getStructMetaDataMap(struct.getClass());
     for (Map.Entry<? extends TFieldIdEnum, FieldMetaData> e : fields.entrySet()) {
-      // Leaving a field out exercises the receiver's required-field and presence checks.
-      if (data.remainingBytes() == 0 || data.consumeInt(0, 9) == 0) {
+      // Leaving an optional field out exercises the receiver's presence checks (a required one cannot be left out:
+      // the writer refuses; rawMessages covers messages without them).
+      boolean required = e.getValue().requirementType == TFieldRequirementType.REQUIRED;
+      if (!required && (data.remainingBytes() == 0 || data.consumeInt(0, 9) == 0)) {
         continue;
       }
-      Object value = value(e.getValue().valueMetaData, data, dictionary, depth);
+      Object value = value(e.getValue().valueMetaData, data, dictionary, required ? 0 : depth);
       if (value != null) {
         struct.setFieldValue(e.getKey(), value);
       }
@@ -201,7 +204,7 @@ public final class FuzzedCalls {
       }
       case TType.STRUCT: {
         if (depth >= DEPTH_MAX) {
-          return null;
+          return null; // the IDL's structs do not nest recursively, so a required one (depth 0) always ends
         }
         try {
           TBase nested = (TBase) ((StructMetaData) meta).structClass.getDeclaredConstructor().newInstance();
