@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * getFileStatus calls on a few names in one directory, each with its own gfs client, and records invocation, return
  * and outcome. A typed refusal (exists, not found...) is an outcome; anything else after the client's retries
  * (transport failures, no master) leaves the outcome unknown.
+ *
+ * <p>A long (soak) run moves to a fresh directory every window: linearizability is local to objects (Herlihy and
+ * Wing), and no operation spans two directories, so each window's history is checked on its own and stays small
+ * enough for the search.
  */
 final class NamespaceWorkload {
   static final List<String> NAMES = List.of("a", "b", "c", "d");
@@ -25,13 +29,20 @@ final class NamespaceWorkload {
       ErrorCode.PARENT_NOT_DIRECTORY, ErrorCode.DIRECTORY_NOT_EMPTY, ErrorCode.IS_DIRECTORY, ErrorCode.NOT_DIRECTORY,
       ErrorCode.INVALID_ARGUMENT);
 
-  private final String directory;
-  private final List<NamespaceOp> history = new ArrayList<>();
+  private final List<String> directories;
+  private final long windowNanos;
+  private final long startNanos = System.nanoTime();
+  private final List<List<NamespaceOp>> histories = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
 
-  NamespaceWorkload(String directory) {
-    this.directory = directory;
+  /** One directory per window of windowMillis (the last one takes whatever time is left); all must exist. */
+  NamespaceWorkload(List<String> directories, long windowMillis) {
+    this.directories = List.copyOf(directories);
+    this.windowNanos = windowMillis * 1_000_000L;
+    for (int i = 0; i < directories.size(); i++) {
+      histories.add(new ArrayList<>());
+    }
   }
 
   void start(List<GfsClient> clients, long seed, int operationsMax) {
@@ -52,9 +63,10 @@ final class NamespaceWorkload {
       if (kind == NamespaceOp.Kind.RENAME && target.equals(name)) {
         target = NAMES.get((NAMES.indexOf(name) + 1) % NAMES.size());
       }
-      NamespaceOp op = call(id, client, kind, name, target);
-      synchronized (history) {
-        history.add(op);
+      int window = (int) Math.min(directories.size() - 1, (System.nanoTime() - startNanos) / windowNanos);
+      NamespaceOp op = call(id, client, directories.get(window), kind, name, target);
+      synchronized (histories) {
+        histories.get(window).add(op);
       }
       try {
         Thread.sleep(random.nextInt(150));
@@ -64,7 +76,8 @@ final class NamespaceWorkload {
     }
   }
 
-  private NamespaceOp call(int id, GfsClient client, NamespaceOp.Kind kind, String name, String target) {
+  private NamespaceOp call(int id, GfsClient client, String directory, NamespaceOp.Kind kind, String name,
+      String target) {
     String path = directory + "/" + name;
     long invoked = System.nanoTime();
     NamespaceOp.Status status = NamespaceOp.Status.OK;
@@ -92,13 +105,14 @@ final class NamespaceWorkload {
         System.nanoTime(), status, value);
   }
 
-  List<NamespaceOp> stopAndCollect() throws InterruptedException {
+  /** Each window's history, in window order. */
+  List<List<NamespaceOp>> stopAndCollect() throws InterruptedException {
     stop.set(true);
     for (Thread t : threads) {
       t.join();
     }
-    synchronized (history) {
-      return List.copyOf(history);
+    synchronized (histories) {
+      return histories.stream().map(List::copyOf).toList();
     }
   }
 }
