@@ -85,10 +85,23 @@ public final class LocalCluster {
         + cluster.shadowAddress(0) + ", " + chunkServers + " chunkservers, ZooKeeper "
         + cluster.zookeeperConnectString() + (zookeeper.isEmpty() ? " (embedded)" : " (external)") + "; logs in "
         + dir.resolve("logs"));
+    printStatusPages(out, cluster); // issue 8
     out.println("client configuration: " + clientConf + " (./bin/gfs fs reads it)");
     out.println("ready: " + cluster.uri());
     out.flush();
     stopped.await();
+  }
+
+  /** Issue 8: where the active master's status pages are (each chunkserver's are linked from there). */
+  private static void printStatusPages(PrintStream out, MiniGfsCluster cluster) {
+    try {
+      io.gfs.thrift.gen.ClusterStatus status = cluster.clusterStatus();
+      if (status.isSetHttpAddress()) {
+        out.println("status pages: http://" + status.getHttpAddress() + "/ (metrics at /metrics)");
+      }
+    } catch (IOException e) {
+      out.println("status pages: unknown (" + e.getMessage() + ")");
+    }
   }
 
   private static String value(String[] args, int i) {
