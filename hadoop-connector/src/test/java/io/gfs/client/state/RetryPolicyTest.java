@@ -38,7 +38,7 @@ class RetryPolicyTest {
     Set<ErrorCode> finalCodes = EnumSet.of(ErrorCode.NOT_FOUND, ErrorCode.ALREADY_EXISTS,
         ErrorCode.PARENT_NOT_DIRECTORY, ErrorCode.DIRECTORY_NOT_EMPTY, ErrorCode.INVALID_PATH, ErrorCode.IS_DIRECTORY,
         ErrorCode.NOT_DIRECTORY, ErrorCode.INVALID_ARGUMENT, ErrorCode.RECORD_TOO_LARGE, ErrorCode.OUT_OF_RANGE,
-        ErrorCode.CHUNK_FULL);
+        ErrorCode.CHUNK_FULL, ErrorCode.PERMISSION_DENIED, ErrorCode.SAFE_MODE);
     for (ErrorCode code : ErrorCode.values()) {
       assertEquals(!finalCodes.contains(code), RetryPolicy.retryable(code), code.name());
     }
