@@ -13,7 +13,11 @@ final class ChunkServerMetrics {
   private final GfsMetrics metrics = new GfsMetrics();
   private final RpcMetrics rpc = new RpcMetrics(metrics);
 
-  ChunkServerMetrics(MeteredChunkStore store, Supplier<ChunkServerVitals> vitals) {
+  /** Vitals are reused this long: one scrape reads a dozen of them, each a pass over the replicas held. */
+  static final long VITALS_REUSE_MILLIS = 1000;
+
+  ChunkServerMetrics(MeteredChunkStore store, Supplier<ChunkServerVitals> live) {
+    Supplier<ChunkServerVitals> vitals = reused(live);
     metrics.counterGauge("gfs_chunkserver_read_bytes", "Bytes read from chunks: client reads and the reads of other"
         + " chunkservers cloning a chunk from this one.",
         store::readBytes);
@@ -44,7 +48,23 @@ final class ChunkServerMetrics {
         () -> vitals.get().scrubCorruptFound());
   }
 
-  RpcMetrics rpc() {
+  private static Supplier<ChunkServerVitals> reused(Supplier<ChunkServerVitals> live) {
+    Object lock = new Object();
+    ChunkServerVitals[] last = new ChunkServerVitals[1];
+    long[] takenAtNanos = new long[1];
+    return () -> {
+      synchronized (lock) {
+        long now = System.nanoTime();
+        if (last[0] == null || now - takenAtNanos[0] > VITALS_REUSE_MILLIS * 1_000_000) {
+          last[0] = live.get();
+          takenAtNanos[0] = now;
+        }
+        return last[0];
+      }
+    };
+  }
+
+    RpcMetrics rpc() {
     return rpc;
   }
 
