@@ -152,7 +152,7 @@ public final class MasterServer implements AutoCloseable {
     opLog = OpLog.open(config.metaDir(), recovered.lastSequence(), OpLog.SyncHook.NONE);
     if (web != null) { // issue 8 hook: fsync latency for /metrics; namespace counts for the page
       opLog.onSynced(web::opLogSynced);
-      web.recovered(state, "recovered");
+      web.recovered(state, "starting");
     }
     journal = new Journal(state, opLog, config.metaDir(), config.checkpointRecords(), config.checkpointsKept(),
         recovered.checkpointSequence(), recovered.replayedRecords());
