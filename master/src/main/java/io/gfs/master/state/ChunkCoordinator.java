@@ -25,6 +25,8 @@ final class ChunkCoordinator {
   private final RandomGenerator random;
   private final ChunkTable chunks = new ChunkTable();
   private final LeaseTable leases = new LeaseTable();
+  /** Handles a live grant is allocating: their ADD_CHUNK marks them grant-in-progress (see applyAdd). */
+  private final Set<Long> allocating = new HashSet<>();
   private final ChunkServerRegistry servers;
   private final ReplicationPlanner replication;
   /** Issue 8 hook: decommissioning and the balancer switch, read by placement, re-replication and rebalancing. */
@@ -58,6 +60,10 @@ final class ChunkCoordinator {
     ChunkInfo chunk = chunks.get(handle);
     chunk.replicationTarget = replicationTarget;
     chunk.trashed = trashed;
+    // A chunk allocated by a live grant exists before its targets confirmed it: until then one target's early
+    // heartbeat makes it look under-replicated, and a clone taken then (0 bytes, version 1, outside the lease that
+    // follows) would count as current and miss every write. Replay has no grant running, so nothing is held there.
+    chunk.grantInProgress = allocating.contains(handle);
   }
 
   /** Applies SNAPSHOT: the copied files refer to these chunks too. */
@@ -168,6 +174,7 @@ final class ChunkCoordinator {
     if (chunkIndex == handles.size()) {
       List<LeasePlan.Target> targets = place(replication, nowMillis, path);
       long handle = chunks.reserveHandle();
+      allocating.add(handle); // held out of re-replication from its ADD_CHUNK until completeGrant/abortGrant
       return new LeasePlan.Grant(chunkIndex, handle, 1, true,
           new LogRecord.AddChunk(path, chunkIndex, handle, 1, nowMillis), targets);
     }
@@ -233,6 +240,7 @@ final class ChunkCoordinator {
     ChunkInfo chunk = chunks.get(plan.handle());
     Check.state(chunk != null, "grant of chunk %s that is not in the table", plan.handle());
     chunk.grantInProgress = false;
+    allocating.remove(plan.handle());
     for (String serverId : succeeded) {
       if (servers.isRegistered(serverId)) {
         chunks.confirmReplica(plan.handle(), serverId, plan.version(), nowMillis);
@@ -255,6 +263,7 @@ final class ChunkCoordinator {
 
   /** The grant's record could not be made durable: nothing was told to anyone. */
   synchronized void abortGrant(long handle) {
+    allocating.remove(handle);
     ChunkInfo chunk = chunks.get(handle);
     if (chunk != null) {
       chunk.grantInProgress = false;

@@ -138,15 +138,22 @@ final class ReplicationPlanner {
         break;
       }
     }
-    // Rebalancing [0073-0074] uses what re-replication left of the budget, and at most a quarter of it.
-    int movesMax = Math.min(clonesMax - running, Math.max(1, clonesMax / 4) - moves.size());
-    if (movesMax > 0 && controls.balancerEnabled()) {
-      for (ClonePlan move : rebalancer.plan(nowMillis, movesMax, clonesPerServerMax, load, inFlight, moves.keySet(),
-          liveReplicas)) {
-        inFlight.computeIfAbsent(move.handle(), h -> new ArrayList<>()).add(move);
-        moves.put(move, move.sourceId());
-        planned.add(move);
-      }
+    planned.addAll(planMoves(nowMillis, clonesMax - running, clonesMax, clonesPerServerMax, load, liveReplicas));
+    return planned;
+  }
+
+  /** Rebalancing [0073-0074] uses what re-replication left of the budget (free), and at most a quarter of it. */
+  private List<ClonePlan> planMoves(long nowMillis, int free, int clonesMax, int clonesPerServerMax,
+      Map<String, Integer> load, BiFunction<Long, Long, List<String>> liveReplicas) {
+    int movesMax = Math.min(free, Math.max(1, clonesMax / 4) - moves.size());
+    if (movesMax <= 0 || !controls.balancerEnabled()) {
+      return List.of();
+    }
+    List<ClonePlan> planned = rebalancer.plan(nowMillis, movesMax, clonesPerServerMax, load, inFlight,
+        moves.keySet(), liveReplicas);
+    for (ClonePlan move : planned) {
+      inFlight.computeIfAbsent(move.handle(), h -> new ArrayList<>()).add(move);
+      moves.put(move, move.sourceId());
     }
     return planned;
   }
@@ -315,6 +322,13 @@ final class ReplicationPlanner {
     String movedFrom = moves.remove(clone);
     ChunkInfo chunk = chunks.get(clone.handle());
     if (!succeeded || chunk == null || !servers.isRegistered(clone.targetId())) {
+      return false;
+    }
+    if (leases.mayStillMutate(clone.handle(), clone.version(), nowMillis) != null) {
+      // A primary took a lease at this very version while the copy ran (no version bump fenced the copy off): it
+      // writes without the target, so the copy would pass for current while missing acknowledged bytes. Drop it;
+      // the next heartbeat's report of it is overruled by this delete.
+      pendingDeletes.computeIfAbsent(clone.targetId(), s -> new ArrayList<>()).add(clone.handle());
       return false;
     }
     chunks.confirmReplica(clone.handle(), clone.targetId(), clone.version(), nowMillis);

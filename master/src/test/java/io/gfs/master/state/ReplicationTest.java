@@ -108,6 +108,32 @@ class ReplicationTest {
     assertEquals(3, replicas("/f"), "the target's next report confirms it");
   }
 
+  /**
+   * Found by the reliability suite (IntegrityIT, FullDiskIT): a new chunk's first target heartbeated between the
+   * ADD_CHUNK record and the grant's completion, the planner cloned its empty copy to a fourth server, and that copy
+   * passed for current while the lease's writes went only to the three granted replicas.
+   */
+  @Test
+  void aChunkBeingAllocatedIsNotClonedBeforeItsGrantCompletes() {
+    start("a", "b", "c", "d");
+    f.create("/new", false, true, 3);
+    LeasePlan.Grant grant;
+    try (LockTable.Held l = f.state.lockWrite("/new")) {
+      grant = (LeasePlan.Grant) f.state.planLease("/new", 0, f.nowMillis);
+      f.apply(grant.record());
+      String early = grant.targets().get(0).serverId();
+      disks.get(early).put(grant.handle(), grant.version());
+      beat(early); // reports version 1, length 0, before the others answered
+      assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "no clone of a chunk whose grant is running");
+      List<String> all = new ArrayList<>();
+      grant.targets().forEach(t -> all.add(t.serverId()));
+      all.forEach(id -> disks.get(id).put(grant.handle(), grant.version()));
+      f.state.completeGrant(grant, all, all.get(0), f.nowMillis);
+    }
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "granted on three: nothing missing");
+    assertEquals(3, replicas("/new"));
+  }
+
   @Test
   void aFailedCloneIsPlannedAgainAndNoSourceMeansNoClone() {
     start("a", "b");
