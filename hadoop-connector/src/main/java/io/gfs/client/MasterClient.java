@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls to the master. A transport failure (refused, reset, timed out), NOT_MASTER, READ_ONLY_SHADOW or BUSY makes it
- * locate the master again, back off and retry, at most {@link RetryPolicy#attemptsMax()} times; any other typed error
- * is the master's answer and goes to the caller as a {@link GfsClientException} (or FileNotFoundException).
+ * locate the master again, back off and retry: at least {@link RetryPolicy#attemptsMax()} attempts, for as long as the
+ * policy's doubling pauses add up to, but never pausing longer than {@link #PAUSE_MILLIS_MAX} (so a failover is noticed
+ * soon after the new master registers); any other typed error is the master's answer and goes to the caller as a
+ * {@link GfsClientException} (or FileNotFoundException).
  *
  * <p>Every logical call carries one {@link RequestId} (this client's random id and a call number), sent again on each
  * retry, also to the next master after a failover (issue 4). A non-idempotent call (create, rename, remove, concat,
@@ -32,6 +34,13 @@ import org.slf4j.LoggerFactory;
  */
 final class MasterClient {
   private static final Logger LOG = LoggerFactory.getLogger(MasterClient.class);
+  /**
+   * Longest pause between two attempts at the master. A failover takes about one ZooKeeper session timeout (seconds);
+   * with the pauses doubling, a client would find the new master up to a whole pause late (a 3.2 s pause after 3 s
+   * of failures). The client keeps the patience the doubling pauses give (their sum) but looks again at least every
+   * half second.
+   */
+  static final long PAUSE_MILLIS_MAX = 500;
 
   private final MasterLocator locator;
   private final RpcClients rpc;
@@ -70,6 +79,8 @@ final class MasterClient {
       throws IOException {
     List<String> failures = new ArrayList<>();
     RequestId request = clientId.withCallId(calls.incrementAndGet()); // the same on every attempt
+    long patienceMillis = patienceMillis();
+    long waitedMillis = 0;
     for (int attempt = 0; ; attempt++) {
       HostPort master = null;
       boolean unreachable = false; // the active master did not answer at all (as opposed to a typed refusal)
@@ -113,12 +124,29 @@ final class MasterClient {
           }
         }
       }
-      if (!retry.mayRetry(attempt)) {
-        throw new IOException(context + ": master unreachable after " + (attempt + 1) + " attempts: " + failures);
+      if (!retry.mayRetry(attempt) && waitedMillis >= patienceMillis) { // both the attempts and the time used up
+        throw new IOException(context + ": master unreachable after " + (attempt + 1) + " attempts in "
+            + waitedMillis + " ms: " + lastFailures(failures));
       }
       LOG.debug("{}: attempt {} failed ({}); retrying", context, attempt + 1, failures.get(failures.size() - 1));
-      sleeper.sleep(retry.pauseMillis(attempt));
+      long pause = Math.max(0,
+          Math.min(Math.min(retry.pauseMillis(attempt), PAUSE_MILLIS_MAX), patienceMillis - waitedMillis));
+      sleeper.sleep(pause);
+      waitedMillis += pause;
     }
+  }
+
+  /** The sum of the pauses the retry policy allows between its attempts: how long a call waits for a master. */
+  private long patienceMillis() {
+    long total = 0;
+    for (int attempt = 0; retry.mayRetry(attempt); attempt++) {
+      total += retry.pauseMillis(attempt);
+    }
+    return total;
+  }
+
+  private static List<String> lastFailures(List<String> failures) {
+    return failures.size() <= 8 ? failures : failures.subList(failures.size() - 8, failures.size());
   }
 
   private <R> R tagged(HostPort master, RequestId request, RpcClients.Call<MasterService.Client, R> call)
