@@ -234,7 +234,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public ChunkLease acquireLease(String path, long chunkIndex) throws GfsException {
     return HandlerGuard.call("acquireLease", () -> {
-      check((a, c) -> a.write(c, path)); // issue 7 (before the granter takes the file's write lock)
+      check((a, c) -> a.writeData(c, path)); // issue 7 (before the granter takes the file's write lock)
       return tokens().withWriteToken(ThriftMapping.chunkLease(leases.acquire(path, chunkIndex),
           config.chunkSizeBytes()));
     });
@@ -244,7 +244,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public void reportChunkLength(String path, long chunkIndex, long handle, long lengthBytes) throws GfsException {
     HandlerGuard.call("reportChunkLength", () -> {
       try (LockTable.Held locks = state.lockRead(path)) {
-        check((a, c) -> a.write(c, path)); // issue 7
+        check((a, c) -> a.writeData(c, path)); // issue 7
         state.reportChunkLength(path, chunkIndex, handle, lengthBytes);
         return null;
       }

@@ -12,7 +12,8 @@ import java.util.List;
  * operation needs execute (traverse) on every existing ancestor directory; create, mkdirs, undelete and a rename's
  * destination need write on the deepest existing ancestor; delete and a rename's source need write on the parent and
  * pass the sticky bit, a recursive delete also rwx on every non-empty directory below; reads need read on the file,
- * listings read and execute on the directory, content summaries read and execute on every directory below;
+ * listings read and execute on the directory, content summaries read and execute on every directory below; writing
+ * data needs write on the file or its ownership;
  * setPermission, setOwner and snapshots need the owner, a new owner the superuser. The caller holds the path locks
  * the operation takes, so the check and the decision see the same tree. A check that fails throws PERMISSION_DENIED;
  * a path that does not exist is left to the decision (NOT_FOUND and friends).
@@ -57,6 +58,24 @@ public final class NamespaceAccess {
 
   /** acquireLease, reportChunkLength, setTimes, setReplication, setPolicy: traverse and write on the node. */
   public void write(Caller caller, String path) {
+    onNode(caller, path, PermissionChecker.WRITE);
+  }
+
+  /**
+   * acquireLease and reportChunkLength (writing a file's data): traverse, and write on the file or being its owner.
+   * HDFS checks write once, when a writer opens the file, and then lets the lease holder go on (a file created 0444,
+   * or chmod-ed after create as FileSystem.create(fs, path, permission) does, is still written by its creator); gfs has
+   * no open-for-write at the master, so the owner, who could grant itself write anyway, may always write.
+   */
+  public void writeData(Caller caller, String path) {
+    if (checker.exempt(caller)) {
+      return;
+    }
+    Node node = tree().resolve(components(path)).node();
+    if (node != null && caller.user().equals(node.permission().owner())) {
+      lookup(caller, path);
+      return;
+    }
     onNode(caller, path, PermissionChecker.WRITE);
   }
 

@@ -171,6 +171,16 @@ class PermissionCheckerTest {
   }
 
   @Test
+  void theOwnerWritesDataEvenWithoutTheWriteBitAsAnHdfsWriterKeepsItsOpenFile() {
+    file("/shared/ro", "bob", "bob", 0444);
+    allowed(() -> access.writeData(BOB, "/shared/ro"));
+    denied(() -> access.write(BOB, "/shared/ro")); // setTimes and setReplication still need the bit
+    denied(() -> access.writeData(ALICE, "/shared/ro"));
+    denied(() -> access.writeData(EVE, "/home/alice/f")); // and the owner rule does not skip traverse
+    allowed(() -> access.writeData(ALICE, "/home/alice/f"));
+  }
+
+  @Test
   void contentSummaryNeedsReadAndExecuteEverywhereBelow() {
     allowed(() -> access.contentSummary(ALICE, "/home/alice"));
     denied(() -> access.contentSummary(BOB, "/home/alice")); // d/g is 0700
