@@ -12,6 +12,7 @@ import io.gfs.common.rpc.RpcClients;
 import io.gfs.master.oplog.OpLog;
 import io.gfs.master.state.MasterState;
 import io.gfs.master.state.StateImage;
+import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.MasterService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +100,10 @@ class MasterServiceFuzzTest {
     FuzzedCalls.Outcome outcome = FuzzedCalls.run(processor, request, config.rpcLimits());
     assertTrue(outcome.clean(), () -> "an untyped answer to bad input: " + outcome);
     state.checkInvariants();
-    if (outcome.rejected()) {
+    // One documented exception: a lease request for a new chunk logs the allocation before it asks chunkservers to
+    // create it (the protocol's order); when none does, the answer is NO_CHUNKSERVERS with the chunk allocated.
+    boolean allocatedThenRefused = outcome.code() == ErrorCode.NO_CHUNKSERVERS;
+    if (outcome.rejected() && !allocatedThenRefused) {
       assertEquals(sequenceBefore, journal.lastSequence(), () -> "a rejected request was logged: " + outcome);
       assertEquals(before, state.image(), () -> "a rejected request changed the metadata: " + outcome);
     }
