@@ -44,7 +44,7 @@ class LeaseFencingIT {
       for (int round = 0; round < rounds; round++) {
         // a fresh lease on a fresh primary each round: written to just now, so the master grants it anew
         length = append(client, PATH, run.seed(), length, 1_000, false);
-        ChunkLease old = rpc.master(cluster.masterAddress(), c -> c.acquireLease(PATH, 0));
+        ChunkLease old = lease(rpc, cluster);
         grants.add(new LeaseFenceChecker.Grant(old.getHandle(), old.getVersion(), old.getPrimary().toString(),
             System.nanoTime()));
         int primary = ChunkFiles.serverIndex(cluster, CHUNK_SERVERS, old.getPrimary());
@@ -70,7 +70,7 @@ class LeaseFencingIT {
           // Past the lease (3 s) and the liveness timeout (2 s): the next write needs a new lease without it.
           Thread.sleep(6_000);
           length = append(client, PATH, run.seed(), length, 20_000 + random.nextInt(30_000), false);
-          ChunkLease fresh = rpc.master(cluster.masterAddress(), c -> c.acquireLease(PATH, 0));
+          ChunkLease fresh = lease(rpc, cluster);
           grants.add(new LeaseFenceChecker.Grant(fresh.getHandle(), fresh.getVersion(),
               fresh.getPrimary().toString(), System.nanoTime()));
           slowClient.start();
@@ -93,6 +93,21 @@ class LeaseFencingIT {
           List.of(fence, content)));
       fence.assertOk();
       content.assertOk();
+    }
+  }
+
+  /** The lease on chunk 0, as a client gets it: BUSY (the chunk is being repaired) is retried for up to 60 s. */
+  private static ChunkLease lease(RpcClients rpc, MiniGfsCluster cluster) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try {
+        return rpc.master(cluster.masterAddress(), c -> c.acquireLease(PATH, 0));
+      } catch (GfsException e) {
+        if (e.getCode() != io.gfs.thrift.gen.ErrorCode.BUSY || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
     }
   }
 
