@@ -8,6 +8,7 @@ import io.gfs.master.state.LockTable;
 import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
 import io.gfs.master.state.Policy;
+import io.gfs.master.state.RetryCache;
 import io.gfs.master.state.ServerStatus;
 import io.gfs.common.rpc.RpcErrors;
 import io.gfs.thrift.gen.ChunkLease;
@@ -164,11 +165,16 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public FileInfo create(String path, boolean overwrite, boolean createParent, int replication, String owner,
       String group, short permission) throws GfsException {
     return HandlerGuard.call("create", () -> {
+      RetryCache.Key request = requestKey();
       try (LockTable.Held locks = state.lockWrite(path)) {
         check((a, c) -> a.create(c, path, overwrite, owner, group)); // issue 7
+        var done = state.retried(request, clock.millis()); // issue 4: a retry of a create already applied
+        if (done.isPresent() && done.get().created() != null) {
+          return ThriftMapping.fileInfo(done.get().created(), config.chunkSizeBytes());
+        }
         commit(state.decideCreate(path, overwrite, createParent, replication, tokens().ownerOr(owner), group,
             permission,
-            clock.millis()));
+            clock.millis()), request);
         return ThriftMapping.fileInfo(state.fileStatus(path), config.chunkSizeBytes());
       }
     });
@@ -177,9 +183,13 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public boolean remove(String path, boolean recursive) throws GfsException {
     return HandlerGuard.call("remove", () -> {
+      RetryCache.Key request = requestKey();
       try (LockTable.Held locks = state.lockWrite(path)) {
         check((a, c) -> a.delete(c, path)); // issue 7
-        return commit(state.decideRemove(path, recursive, clock.millis()));
+        if (state.retried(request, clock.millis()).isPresent()) {
+          return true; // issue 4: this call removed it; the retry must not answer "did not exist"
+        }
+        return commit(state.decideRemove(path, recursive, clock.millis()), request);
       }
     });
   }
@@ -187,9 +197,13 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public boolean undelete(String path) throws GfsException {
     return HandlerGuard.call("undelete", () -> {
+      RetryCache.Key request = requestKey();
       try (LockTable.Held locks = state.lockUndelete(path)) {
         check((a, c) -> a.undelete(c, path)); // issue 7
-        return commit(state.decideUndelete(path, clock.millis()));
+        if (state.retried(request, clock.millis()).isPresent()) {
+          return true; // issue 4: already brought back by this very call
+        }
+        return commit(state.decideUndelete(path, clock.millis()), request);
       }
     });
   }
@@ -207,13 +221,17 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public void rename(String source, String destination) throws GfsException {
     HandlerGuard.call("rename", () -> {
+      RetryCache.Key request = requestKey();
       try (LockTable.Held locks = state.lockRename(source, destination)) {
         check((a, c) -> a.rename(c, source, destination)); // issue 7
+        if (state.retried(request, clock.millis()).isPresent()) {
+          return true; // issue 4: renamed by this very call; the source is gone because of it
+        }
         Decision decision = state.decideRename(source, destination, clock.millis()).orThrow();
         if (decision.record().isPresent()) {
           leases.snapshots().revokeForRename(source); // [0093]: no more writes to what is renamed
         }
-        return commit(decision);
+        return commit(decision, request);
       }
     });
   }
@@ -358,9 +376,13 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
       List<String> paths = new ArrayList<>();
       paths.add(target);
       paths.addAll(sources);
+      RetryCache.Key request = requestKey();
       try (LockTable.Held locks = state.lockWriteAll(paths)) {
         check((a, c) -> a.concat(c, target, sources)); // issue 7
-        return commit(state.decideConcat(target, sources, clock.millis()));
+        if (state.retried(request, clock.millis()).isPresent()) {
+          return true; // issue 4: concatenated by this very call; the sources are gone because of it
+        }
+        return commit(state.decideConcat(target, sources, clock.millis()), request);
       }
     });
   }
@@ -424,10 +446,25 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
 
   /** Logs and applies a decided record; returns the command's answer. */
   private boolean commit(Decision decision) throws IOException {
+    return commit(decision, null);
+  }
+
+  /**
+   * Issue 4: the record goes into the log together with the call's request id (when the client sent one), so the
+   * retry cache learns the call in the same apply that makes its change, here and on every replica.
+   */
+  private boolean commit(Decision decision, RetryCache.Key request) throws IOException {
     decision.orThrow();
     if (decision.record().isPresent()) {
-      journal.commit(decision.record().get());
+      LogRecord record = decision.record().get();
+      journal.commit(request == null ? record : new LogRecord.Requested(request, clock.millis(), record));
     }
     return decision.answer();
+  }
+
+  /** Issue 4: the request id the client sent with the call being served (null: none), as a retry cache key. */
+  private static RetryCache.Key requestKey() {
+    io.gfs.ha.RequestId id = io.gfs.ha.RequestIdProcessor.current();
+    return id == null ? null : new RetryCache.Key(id.clientIdHigh(), id.clientIdLow(), id.callId());
   }
 }
