@@ -42,7 +42,8 @@ public final class MiniGfsCluster implements AutoCloseable {
   private final EmbeddedZooKeeper zookeeper;
   /** The embedded ensemble's or the external one's ({@link Builder#zookeeperConnect}); empty without ZooKeeper. */
   private final String zookeeperConnect;
-  private final RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(10_000));
+  /** The cluster's own calls (status, waits), with the servers' transport: TLS when gfs.rpc.tls.enabled is set. */
+  private final RpcClients rpc;
   private volatile ClusterNode master;
   private volatile HostPort masterAddress;
   /** Master i (HA: index 0 starts first and leads at first); a standby's address is null until it is elected. */
@@ -59,6 +60,7 @@ public final class MiniGfsCluster implements AutoCloseable {
 
   private MiniGfsCluster(Builder options) throws IOException {
     this.options = options;
+    this.rpc = new RpcClients(RpcLimits.from(GfsConfig.of(options.extraConfig)).withCallTimeoutMillis(10_000));
     Files.createDirectories(options.baseDir);
     this.zookeeper = options.zookeeper && options.zookeeperConnect.isEmpty()
         ? EmbeddedZooKeeper.start(options.baseDir.resolve("zookeeper"), 0) : null;
@@ -543,6 +545,12 @@ public final class MiniGfsCluster implements AutoCloseable {
     } else {
       s.put(GfsConfigKeys.Client.MASTER_ADDRESS.name(), masterAddress.toString());
     }
+    // Clients speak the servers' transport: TLS settings given with config(key, value) go to them too.
+    options.extraConfig.forEach((key, value) -> {
+      if (key.startsWith("gfs.rpc.tls.")) {
+        s.put(key, value);
+      }
+    });
     return s;
   }
 
