@@ -62,6 +62,11 @@ class MetadataUnderFaultsIT {
         run.log("%d operations (%d with unknown outcome) in %d window(s), %d faults, elections %s, %d active claims; "
             + "%s", history.size(), unknown, windows, faults.size(), watch.elections(), watch.claims().size(), results);
         ReliabilityTable.record(ScenarioRow.of(run, history.size(), faults.size(), results));
+        // The whole history, for whoever reads a failure: one operation a line, in invocation order.
+        java.nio.file.Path dump = ReliabilityTable.resultsDir().resolve("metadata-history-" + run.seed() + ".txt");
+        java.nio.file.Files.write(dump, history.stream()
+            .sorted(java.util.Comparator.comparingLong(NamespaceOp::invokeNanos)).map(NamespaceOp::toString).toList());
+        run.log("history written to %s; faults %s", dump, faults);
         for (CheckResult r : results) {
           r.assertOk();
         }
