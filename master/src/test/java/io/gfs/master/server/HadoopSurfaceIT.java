@@ -112,8 +112,9 @@ class HadoopSurfaceIT {
     assertEquals("alice", home.getOwner());
     assertEquals("staff", home.getGroup());
     assertEquals((short) 0700, home.getPermission());
-    assertEquals("gfs", info("/home").getOwner(), "a created parent takes its parent's owner");
-    assertEquals((short) 0755, info("/home").getPermission());
+    // HDFS's missing parents (issue 7): the caller's (here the requested owner), the bits plus owner write and execute.
+    assertEquals("alice", info("/home").getOwner(), "a created parent belongs to whoever created it");
+    assertEquals((short) 0700, info("/home").getPermission());
     FileInfo created = call(c -> c.create("/home/alice/f", false, false, 2, null, null, NO_PERMISSION));
     assertEquals("alice", created.getOwner(), "absent owner: the parent's");
     assertEquals("staff", created.getGroup());
