@@ -91,7 +91,7 @@ struct FileInfo {
   5: required i64 chunkSizeBytes,
   6: required i64 modificationTimeMillis,
   7: required i64 chunkCount,
-  /** Owner, group and permission as stored (recorded, not yet enforced). Always set by the master. */
+  /** Owner, group and permission as stored, enforced by the master (issue 7). Always set by the master. */
   8: optional string owner,
   9: optional string group,
   /** POSIX permission bits without the file type, e.g. 0644 (decimal 420). */
@@ -312,16 +312,17 @@ service MasterService {
   FileInfo getFileInfo(1: string path) throws (1: GfsException e),
   list<FileInfo> listStatus(1: string path) throws (1: GfsException e),
   /**
-   * Creates the directory and any missing parents; true when it now exists as a directory. Owner and group absent
-   * (null) take the parent directory's; permission absent or negative means 0755. The client applies its umask first.
-   * Missing parents created on the way take their own parent's owner and group, and 0755 (so two calls creating the
-   * same parent at once agree on it).
+   * Creates the directory and any missing parents; true when it now exists as a directory. An absent (null) owner is
+   * the caller (issue 7), an absent group the parent directory's; permission absent or negative means 0755. The
+   * client applies its umask first. Missing parents created on the way are made as HDFS makes them: the same owner,
+   * their own parent's group, the same bits plus owner write and execute.
    */
   bool mkdirs(1: string path, 2: optional string owner, 3: optional string group, 4: optional i16 permission)
       throws (1: GfsException e),
   /**
-   * Owner and group absent (null) take the parent directory's (as HDFS does); permission absent or negative means
-   * 0644. The client applies its umask first. Missing parents (createParent) get the parent's owner and group, 0755.
+   * An absent (null) owner is the caller (issue 7), an absent group the parent directory's (as HDFS does); permission
+   * absent or negative means 0644. The client applies its umask first. Missing parents (createParent) belong to the
+   * file's owner, with its group and 0755.
    */
   FileInfo create(1: string path, 2: bool overwrite, 3: bool createParent, 4: i32 replication,
                   5: optional string owner, 6: optional string group, 7: optional i16 permission)

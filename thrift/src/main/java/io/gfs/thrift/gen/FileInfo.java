@@ -47,7 +47,7 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
     MODIFICATION_TIME_MILLIS((short)6, "modificationTimeMillis"),
     CHUNK_COUNT((short)7, "chunkCount"),
     /**
-     * Owner, group and permission as stored (recorded, not yet enforced). Always set by the master.
+     * Owner, group and permission as stored, enforced by the master (issue 7). Always set by the master.
      */
     OWNER((short)8, "owner"),
     GROUP((short)9, "group"),
@@ -419,7 +419,7 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
   }
 
   /**
-   * Owner, group and permission as stored (recorded, not yet enforced). Always set by the master.
+   * Owner, group and permission as stored, enforced by the master (issue 7). Always set by the master.
    */
   @org.apache.thrift.annotation.Nullable
   public java.lang.String getOwner() {
@@ -427,7 +427,7 @@ public class FileInfo implements org.apache.thrift.TBase<FileInfo, FileInfo._Fie
   }
 
   /**
-   * Owner, group and permission as stored (recorded, not yet enforced). Always set by the master.
+   * Owner, group and permission as stored, enforced by the master (issue 7). Always set by the master.
    */
   public FileInfo setOwner(@org.apache.thrift.annotation.Nullable java.lang.String owner) {
     this.owner = owner;

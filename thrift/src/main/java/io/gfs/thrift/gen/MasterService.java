@@ -28,10 +28,10 @@ public class MasterService {
     public java.util.List<FileInfo> listStatus(java.lang.String path) throws GfsException, org.apache.thrift.TException;
 
     /**
-     * Creates the directory and any missing parents; true when it now exists as a directory. Owner and group absent
-     * (null) take the parent directory's; permission absent or negative means 0755. The client applies its umask first.
-     * Missing parents created on the way take their own parent's owner and group, and 0755 (so two calls creating the
-     * same parent at once agree on it).
+     * Creates the directory and any missing parents; true when it now exists as a directory. An absent (null) owner is
+     * the caller (issue 7), an absent group the parent directory's; permission absent or negative means 0755. The
+     * client applies its umask first. Missing parents created on the way are made as HDFS makes them: the same owner,
+     * their own parent's group, the same bits plus owner write and execute.
      * 
      * @param path
      * @param owner
@@ -41,8 +41,9 @@ public class MasterService {
     public boolean mkdirs(java.lang.String path, java.lang.String owner, java.lang.String group, short permission) throws GfsException, org.apache.thrift.TException;
 
     /**
-     * Owner and group absent (null) take the parent directory's (as HDFS does); permission absent or negative means
-     * 0644. The client applies its umask first. Missing parents (createParent) get the parent's owner and group, 0755.
+     * An absent (null) owner is the caller (issue 7), an absent group the parent directory's (as HDFS does); permission
+     * absent or negative means 0644. The client applies its umask first. Missing parents (createParent) belong to the
+     * file's owner, with its group and 0755.
      * 
      * @param path
      * @param overwrite
