@@ -38,6 +38,9 @@ public final class GfsConfig {
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
+    } catch (IllegalArgumentException e) {
+      // Properties.load refuses a malformed Unicode escape this way (GfsConfigFuzzTest finding).
+      throw new ConfigException(file + ": " + e.getMessage());
     }
     Map<String, String> values = new TreeMap<>();
     for (String name : properties.stringPropertyNames()) {
