@@ -1,5 +1,6 @@
 package io.gfs.master.server;
 
+import io.gfs.common.GfsPaths;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcErrors;
 import io.gfs.master.state.Decision;
@@ -45,7 +46,19 @@ final class SnapshotService {
     this.clock = clock;
   }
 
+  /**
+   * A snapshot name becomes a path component: refuse what no path may hold (a NUL, a '/', "." or "..", over 255
+   * bytes) before anything is logged. A logged record that cannot be applied stops every later mutation and recovery
+   * (MasterServiceFuzzTest found a name of two NULs doing that).
+   */
+  private static void checkName(String name) {
+    if (name == null || !GfsPaths.components("/" + name).equals(List.of(name))) {
+      throw new GfsPaths.InvalidPathException(String.valueOf(name), "not a valid snapshot name");
+    }
+  }
+
   void create(String path, String name) throws IOException, InterruptedException {
+    checkName(name);
     try (LockTable.Held locks = state.lockSnapshots(path)) {
       state.decideCreateSnapshot(path, name, clock.millis()).orThrow(); // refuse before disturbing any writer
       stopPrimaries(state.revokeLeasesUnder(path, clock.millis()));
@@ -74,6 +87,7 @@ final class SnapshotService {
   }
 
   void rename(String path, String oldName, String newName) throws IOException {
+    checkName(newName);
     try (LockTable.Held locks = state.lockSnapshots(path)) {
       commit(state.decideRenameSnapshot(path, oldName, newName, clock.millis()));
     }
