@@ -124,9 +124,18 @@ public final class FuzzedCalls {
       if (out.length() == 0) {
         return new Outcome(Outcome.Kind.NO_REPLY, null, 0, "");
       }
-      return readReply(processor, new TBinaryProtocol(out));
+      try {
+        // Read a copy: the bytes are what a server would send, and a fresh transport counts its own message size
+        // (reading the TMemoryBuffer itself failed on a well-formed 894-byte reply with "Message size exceeds limit").
+        byte[] bytes = java.util.Arrays.copyOf(out.getArray(), out.length());
+        return readReply(processor, new TBinaryProtocol(new TMemoryInputTransport(configuration, bytes)));
+      } catch (TException e) {
+        byte[] reply = java.util.Arrays.copyOf(out.getArray(), Math.min(out.length(), 64));
+        throw new AssertionError("the processor wrote a reply that does not parse (" + out.length() + " bytes, "
+            + java.util.HexFormat.of().formatHex(reply) + "...): " + e, e);
+      }
     } catch (TException e) {
-      throw new AssertionError("the processor wrote a reply that does not parse: " + e, e);
+      throw new AssertionError("a memory transport failed: " + e, e);
     }
   }
 
