@@ -154,7 +154,9 @@ public final class ChunkServer implements AutoCloseable {
   }
 
   private void open(ChunkServerSettings settings, LongSupplier clock, Sleeper sleeper) throws IOException {
-    if (store instanceof FileChunkStore) {
+    // The store on disk (under its metering wrapper) keeps the fence's epoch beside it, so a restart still refuses
+    // a deposed master.
+    if (meteredStore.unmetered() instanceof FileChunkStore) {
       fence = EpochFence.open(settings.dataDirs().get(0));
     }
     int corrupt = 0;
