@@ -4,6 +4,7 @@ import io.gfs.common.rpc.RpcClients;
 import io.gfs.master.state.LeasePlan;
 import io.gfs.master.state.LeaseView;
 import io.gfs.master.state.LockTable;
+import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
 import io.gfs.thrift.gen.GfsException;
 import java.io.IOException;
@@ -17,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * acquireLease's version-bump protocol [0079-0080, 0092]: under the file's write lock, plan; if a grant is needed, log
- * the new version (or the new chunk) BEFORE telling anyone, then send assignVersion to every target in parallel, the
- * first one with the lease duration (it becomes primary). Targets that fail are left out; if the intended primary
+ * acquireLease's version-bump protocol [0079-0080, 0092]: under the file's write lock, plan; if a grant is needed, send
+ * assignVersion to every target in parallel, the first one with the lease duration (it becomes primary), then log the
+ * new version before the client hears of the lease (a new chunk is logged before anyone is told). Targets that fail are left out; if the intended primary
  * failed, another that succeeded is made primary. The state then records who holds the version and the lease.
  */
 final class LeaseGranter {
@@ -68,18 +69,34 @@ final class LeaseGranter {
         return existing.lease();
       }
       LeasePlan.Grant grant = (LeasePlan.Grant) plan;
-      boolean logged = false;
-      try {
-        journal.commit(grant.record());
-        logged = true;
-      } finally {
-        if (!logged) {
-          state.abortGrant(grant);
-        }
-      }
       List<String> succeeded = new ArrayList<>();
+      if (grant.record() instanceof LogRecord.AddChunk) {
+        // A new chunk: its handle must be in the log before any chunkserver holds it (no data can exist yet).
+        commitOrAbort(grant);
+        String primary = assign(grant, succeeded);
+        return state.completeGrant(grant, succeeded, primary, clock.millis());
+      }
+      // A version bump: the replicas first, then the log [0079-0080], as the seed orders it. A master that dies in
+      // between left replicas AHEAD of its log, which the next master adopts from their reports; logging first would
+      // leave the log ahead of every replica and the next master would call all of them stale (found by
+      // HaFailoverProcessIT: NO_CHUNKSERVERS for good after a kill). No client hears of the lease before the log.
       String primary = assign(grant, succeeded);
+      if (primary != null) {
+        commitOrAbort(grant);
+      }
       return state.completeGrant(grant, succeeded, primary, clock.millis());
+    }
+  }
+
+  private void commitOrAbort(LeasePlan.Grant grant) throws IOException {
+    boolean logged = false;
+    try {
+      journal.commit(grant.record());
+      logged = true;
+    } finally {
+      if (!logged) {
+        state.abortGrant(grant);
+      }
     }
   }
 

@@ -137,7 +137,9 @@ public final class ChunkTable {
       chunk.knownLengthBytes = Math.max(chunk.knownLengthBytes, lengthBytes);
       return ReportVerdict.ACCEPTED;
     }
-    return ReportVerdict.HIGHER;
+    // Higher while a grant runs: the grant's own record is about to log that version; adopting it here too would log
+    // it twice.
+    return chunk.grantInProgress ? ReportVerdict.IGNORED : ReportVerdict.HIGHER;
   }
 
   /**
