@@ -31,19 +31,38 @@ abstract class AdminRpcs implements MasterService.Iface {
     }
   }
 
+  /** A caller who changes the cluster must be the superuser (the handler checks it; nothing checks by default). */
+  void checkOperator(String operation) {
+  }
+
   @Override
   public SafeModeStatus safeMode(AdminAction action) throws GfsException {
-    return HandlerGuard.call("safeMode", () -> admin("safeMode").safeMode(action));
+    return HandlerGuard.call("safeMode", () -> {
+      operator(action, "safeMode");
+      return admin("safeMode").safeMode(action);
+    });
   }
 
   @Override
   public BalancerStatus balancer(AdminAction action) throws GfsException {
-    return HandlerGuard.call("balancer", () -> admin("balancer").balancer(action));
+    return HandlerGuard.call("balancer", () -> {
+      operator(action, "balancer");
+      return admin("balancer").balancer(action);
+    });
   }
 
   @Override
   public DecommissionStatus decommission(String server, AdminAction action) throws GfsException {
-    return HandlerGuard.call("decommission", () -> admin("decommission").decommission(server, action));
+    return HandlerGuard.call("decommission", () -> {
+      operator(action, "decommission");
+      return admin("decommission").decommission(server, action);
+    });
+  }
+
+  private void operator(AdminAction action, String operation) {
+    if (action != AdminAction.GET) {
+      checkOperator(operation);
+    }
   }
 
   private MasterAdmin admin(String operation) throws GfsException {

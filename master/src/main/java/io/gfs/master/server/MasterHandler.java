@@ -81,6 +81,11 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
     }
   }
 
+  @Override
+  void checkOperator(String operation) {
+    check((access, caller) -> access.operator(caller, operation));
+  }
+
   private MasterSecurity tokens() {
     MasterSecurity s = security;
     return s == null ? MasterSecurity.NONE : s;

@@ -31,6 +31,14 @@ public final class NamespaceAccess {
     return checker;
   }
 
+  /** Operator actions that change the cluster (safe mode, balancer, decommission): the superuser's, as dfsadmin's. */
+  public void operator(Caller caller, String operation) {
+    if (!checker.exempt(caller)) {
+      throw StateException.of(StateError.PERMISSION_DENIED, "Access denied for user %s. Superuser privilege is "
+          + "required for %s", caller.user(), operation);
+    }
+  }
+
   /** getFileInfo, getPolicy: traverse only. */
   public void lookup(Caller caller, String path) {
     if (!checker.exempt(caller)) {

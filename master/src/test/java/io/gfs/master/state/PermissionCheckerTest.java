@@ -81,6 +81,14 @@ class PermissionCheckerTest {
   }
 
   @Test
+  void operatorActionsAreTheSuperusersAsDfsadminsAre() {
+    allowed(() -> access.operator(SUPER, "safeMode"));
+    allowed(() -> access.operator(ADMIN, "decommission")); // a member of the supergroup
+    denied(() -> access.operator(ALICE, "balancer"));
+    denied(() -> access.operator(EVE, "safeMode"));
+  }
+
+  @Test
   void lookupsNeedOnlyTraverse() {
     allowed(() -> access.lookup(BOB, "/home/alice/f")); // group staff: r-x on /home/alice
     denied(() -> access.lookup(EVE, "/home/alice/f")); // other: --- on /home/alice
