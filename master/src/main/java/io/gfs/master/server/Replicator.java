@@ -165,8 +165,13 @@ final class Replicator {
         LOG.info("chunk {} v{} re-replicated from {} to {} ({} replicas were missing)", clone.handle(),
             clone.version(), clone.source(), clone.target(), clone.missingReplicas());
       }
-      scanSoon(); // completion-driven: the freed slot goes to the next clone now
-
+      // Completion-driven: a repair's freed slot goes to the next repair now. Not after a failure (a refusal would be
+      // planned again at once, thousands of times a second) nor after a rebalancing move (utilisation is known
+      // from heartbeats: moves planned before the next one would see stale figures and oscillate); those wait for
+      // the periodic scan.
+      if (succeeded && clone.missingReplicas() > 0) {
+        scanSoon();
+      }
     }
   }
 
