@@ -25,7 +25,12 @@ import java.util.regex.Pattern;
  * node is up once the server prints its "serving on HOST:PORT" line.
  */
 final class ProcessNode implements ClusterNode {
-  private static final Pattern SERVING = Pattern.compile("serving on (\\S+)$");
+  /**
+   * Found anywhere in a line, not only at its start: the server prints it on stdout while a logger may be writing a
+   * long line on stderr into the same pipe, and the two interleave mid-line (seen: the serving line inside
+   * ZooKeeper's classpath dump, so the node was reported as not started).
+   */
+  private static final Pattern SERVING = Pattern.compile("gfs (?:master|chunkserver \\S+) serving on (\\S+)$");
   private static final long START_WAIT_SECONDS = 60;
   private static final int TAIL_LINES = 40;
 
@@ -117,7 +122,7 @@ final class ProcessNode implements ClusterNode {
             }
           }
           Matcher m = SERVING.matcher(line);
-          if (line.startsWith("gfs ") && m.find()) {
+          if (m.find()) {
             ready.complete(HostPort.parse(m.group(1)));
           }
         }
