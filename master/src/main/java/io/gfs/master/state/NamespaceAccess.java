@@ -139,16 +139,27 @@ public final class NamespaceAccess {
       return;
     }
     List<String> c = components(path);
+    NamespaceTree.Resolution r = leaving(caller, c, path, "only the superuser may empty /");
+    if (r != null) {
+      subtree(caller, r.node(), GfsPaths.join(c), PermissionChecker.ALL, true);
+    }
+  }
+
+  /**
+   * The checks for a node leaving its parent (delete, rename's source): traverse, then the parent's and the sticky
+   * bit's rules; null when the node does not exist (the operation itself answers that), refused for /.
+   */
+  private NamespaceTree.Resolution leaving(Caller caller, List<String> c, String path, String rootRefusal) {
     traverse(caller, c, path);
     NamespaceTree.Resolution r = tree().resolve(c);
     if (!r.exists()) {
-      return;
+      return null;
     }
     if (c.isEmpty()) {
-      throw StateException.of(StateError.PERMISSION_DENIED, "Permission denied: only the superuser may empty /");
+      throw StateException.of(StateError.PERMISSION_DENIED, "Permission denied: " + rootRefusal);
     }
     leaveParent(caller, r, path);
-    subtree(caller, r.node(), GfsPaths.join(c), PermissionChecker.ALL, true);
+    return r;
   }
 
   /** rename: the source leaves its parent (as for delete, without the subtree), the destination is created. */
@@ -156,16 +167,9 @@ public final class NamespaceAccess {
     if (checker.exempt(caller)) {
       return;
     }
-    List<String> from = components(source);
-    traverse(caller, from, source);
-    NamespaceTree.Resolution r = tree().resolve(from);
-    if (!r.exists()) {
+    if (leaving(caller, components(source), source, "/ cannot be renamed") == null) {
       return;
     }
-    if (from.isEmpty()) {
-      throw StateException.of(StateError.PERMISSION_DENIED, "Permission denied: / cannot be renamed");
-    }
-    leaveParent(caller, r, source);
     List<String> to = components(destination);
     traverse(caller, to, destination);
     DirectoryNode ancestor = tree().nearestDirectory(to.isEmpty() ? to : to.subList(0, to.size() - 1));
