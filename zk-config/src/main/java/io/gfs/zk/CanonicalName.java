@@ -3,6 +3,7 @@ package io.gfs.zk;
 import io.gfs.common.HostPort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -84,7 +85,11 @@ public final class CanonicalName implements AutoCloseable {
         throw new IOException("could not create alias " + path + " within " + REGISTER_WAIT_MILLIS + " ms");
       }
       // A node left by this master's previous session may have blocked the create; make sure ours holds our data.
-      node.setData(data);
+      // Synchronously: PersistentNode.setData writes in the background, and a late write would overwrite whatever
+      // anyone (an operator, the next master) puts there after register returned.
+      if (!Arrays.equals(zk.getData().forPath(path), data)) {
+        zk.setData().forPath(path, data);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       node.close();
