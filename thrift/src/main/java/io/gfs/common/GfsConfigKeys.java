@@ -186,6 +186,10 @@ public final class GfsConfigKeys {
         "Address the chunkserver binds to and advertises.");
     public static final ConfigKey PORT = new ConfigKey("gfs.chunkserver.port", "7710",
         "TCP port of the chunkserver's RPC service, 0 to 65535 (0 picks a free one).");
+    public static final ConfigKey ADVERTISED_ADDRESS = new ConfigKey("gfs.chunkserver.advertised.address", "",
+        "host:port the chunkserver tells the master (and, through it, clients and other chunkservers) to reach it at, "
+            + "when that is not the address it binds to (NAT, a forwarded port, a proxy; like Kafka's advertised "
+            + "listeners); empty advertises gfs.chunkserver.host and the bound port.");
     public static final ConfigKey HTTP_ADDRESS = new ConfigKey("gfs.chunkserver.http.address", "127.0.0.1:0",
         "host:port of the chunkserver's status page and Prometheus /metrics (port 0 picks a free one, printed at"
         + " start-up and sent to the master); empty turns them off.");
