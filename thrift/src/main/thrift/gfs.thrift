@@ -237,6 +237,41 @@ struct ListingPage {
 }
 
 /**
+ * A chunkserver's chunk report to a shadow master (issue 4, [0123]): the shadow learns replica locations, versions and
+ * lengths from it and nothing else; it never answers with an order. full=true lists every chunk the server holds
+ * (uncorrupted) and replaces what the shadow knew of it; otherwise chunks are those added or changed (version or
+ * length) and removedChunks those gone since the report the shadow acknowledged as baseSequence in the run named
+ * shadowIncarnation. The shadow applies a delta only on that exact base, else it asks for a full report.
+ */
+struct ShadowReport {
+  1: required string serverId,
+  2: required ServerAddress address,
+  3: required i64 capacityBytes,
+  4: required i64 usedBytes,
+  5: required bool full,
+  6: required i64 shadowIncarnation,
+  7: required i64 baseSequence,
+  8: required list<ChunkReport> chunks,
+  9: required list<i64> removedChunks,
+  10: optional string rack,
+}
+
+/** A shadow's answer to a ShadowReport: bookkeeping only, never an order. */
+struct ShadowReportReply {
+  /** This run of the shadow (random per start): when it changes, the chunkserver sends a full report. */
+  1: required i64 shadowIncarnation,
+  /** The sequence the report was applied as (the next delta's baseSequence); -1: not applied, send a full report. */
+  2: required i64 sequence,
+  /** Chunks the shadow could not place yet (its log has not reached their creation): report them again. */
+  3: required list<i64> unplacedChunks,
+  /**
+   * The keys this shadow signs READ tokens with (issue 7). A chunkserver accepts tokens signed with them for reads
+   * only, whatever mode bits they carry: a shadow can never grant writes or master orders.
+   */
+  4: optional list<AccessKey> readKeys,
+}
+
+/**
  * Master-to-master op log replication (issue 4, [0121]): the active master ships each flushed batch of log records,
  * in sequence order, to the replicas gfs.master.log.replicas names. frames are the records exactly as the op log
  * stores them ([length][crc32c][payload]); the replica verifies, logs (fsync) and applies them before it answers.
@@ -412,6 +447,11 @@ service MasterService {
    * NOT_FOUND for an unknown server. Not persisted: a restarted master forgets drains.
    */
   DecommissionStatus decommission(1: string server, 2: AdminAction action) throws (1: GfsException e),
+  /**
+   * Chunkserver to shadow master (issue 4, [0123]): see ShadowReport. NOT_MASTER from a master that is not a shadow
+   * (the active master learns locations from heartbeats).
+   */
+  ShadowReportReply reportToShadow(1: ShadowReport report) throws (1: GfsException e),
 }
 
 enum MutationKind {

@@ -116,6 +116,13 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
     });
   }
 
+  /** HA hook (issue 4): chunk reports go to shadows only; this master learns locations from heartbeats. */
+  @Override
+  public io.gfs.thrift.gen.ShadowReportReply reportToShadow(io.gfs.thrift.gen.ShadowReport report)
+      throws GfsException {
+    throw RpcErrors.error(io.gfs.thrift.gen.ErrorCode.NOT_MASTER, "reportToShadow: this is not a shadow master");
+  }
+
   @Override
   public ClusterStatus getClusterStatus() throws GfsException {
     return HandlerGuard.call("getClusterStatus", () -> {

@@ -2847,14 +2847,14 @@ public class ChunkServerService {
             case 7: // FORWARD_TO
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list160 = iprot.readListBegin();
-                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list160.size);
-                  @org.apache.thrift.annotation.Nullable ServerAddress _elem161;
-                  for (int _i162 = 0; _i162 < _list160.size; ++_i162)
+                  org.apache.thrift.protocol.TList _list192 = iprot.readListBegin();
+                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list192.size);
+                  @org.apache.thrift.annotation.Nullable ServerAddress _elem193;
+                  for (int _i194 = 0; _i194 < _list192.size; ++_i194)
                   {
-                    _elem161 = new ServerAddress();
-                    _elem161.read(iprot);
-                    struct.forwardTo.add(_elem161);
+                    _elem193 = new ServerAddress();
+                    _elem193.read(iprot);
+                    struct.forwardTo.add(_elem193);
                   }
                   iprot.readListEnd();
                 }
@@ -2911,9 +2911,9 @@ public class ChunkServerService {
           oprot.writeFieldBegin(FORWARD_TO_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.forwardTo.size()));
-            for (ServerAddress _iter163 : struct.forwardTo)
+            for (ServerAddress _iter195 : struct.forwardTo)
             {
-              _iter163.write(oprot);
+              _iter195.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -2989,9 +2989,9 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           {
             oprot.writeI32(struct.forwardTo.size());
-            for (ServerAddress _iter164 : struct.forwardTo)
+            for (ServerAddress _iter196 : struct.forwardTo)
             {
-              _iter164.write(oprot);
+              _iter196.write(oprot);
             }
           }
         }
@@ -3030,14 +3030,14 @@ public class ChunkServerService {
         }
         if (incoming.get(6)) {
           {
-            org.apache.thrift.protocol.TList _list165 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list165.size);
-            @org.apache.thrift.annotation.Nullable ServerAddress _elem166;
-            for (int _i167 = 0; _i167 < _list165.size; ++_i167)
+            org.apache.thrift.protocol.TList _list197 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list197.size);
+            @org.apache.thrift.annotation.Nullable ServerAddress _elem198;
+            for (int _i199 = 0; _i199 < _list197.size; ++_i199)
             {
-              _elem166 = new ServerAddress();
-              _elem166.read(iprot);
-              struct.forwardTo.add(_elem166);
+              _elem198 = new ServerAddress();
+              _elem198.read(iprot);
+              struct.forwardTo.add(_elem198);
             }
           }
           struct.setForwardToIsSet(true);

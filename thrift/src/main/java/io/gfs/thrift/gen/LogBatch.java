@@ -608,13 +608,13 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
           case 3: // FRAMES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list104 = iprot.readListBegin();
-                struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list104.size);
-                @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem105;
-                for (int _i106 = 0; _i106 < _list104.size; ++_i106)
+                org.apache.thrift.protocol.TList _list136 = iprot.readListBegin();
+                struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list136.size);
+                @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem137;
+                for (int _i138 = 0; _i138 < _list136.size; ++_i138)
                 {
-                  _elem105 = iprot.readBinary();
-                  struct.frames.add(_elem105);
+                  _elem137 = iprot.readBinary();
+                  struct.frames.add(_elem137);
                 }
                 iprot.readListEnd();
               }
@@ -663,9 +663,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         oprot.writeFieldBegin(FRAMES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.frames.size()));
-          for (java.nio.ByteBuffer _iter107 : struct.frames)
+          for (java.nio.ByteBuffer _iter139 : struct.frames)
           {
-            oprot.writeBinary(_iter107);
+            oprot.writeBinary(_iter139);
           }
           oprot.writeListEnd();
         }
@@ -698,9 +698,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       oprot.writeI64(struct.firstSequence);
       {
         oprot.writeI32(struct.frames.size());
-        for (java.nio.ByteBuffer _iter108 : struct.frames)
+        for (java.nio.ByteBuffer _iter140 : struct.frames)
         {
-          oprot.writeBinary(_iter108);
+          oprot.writeBinary(_iter140);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -721,13 +721,13 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       struct.firstSequence = iprot.readI64();
       struct.setFirstSequenceIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list109 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list109.size);
-        @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem110;
-        for (int _i111 = 0; _i111 < _list109.size; ++_i111)
+        org.apache.thrift.protocol.TList _list141 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list141.size);
+        @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem142;
+        for (int _i143 = 0; _i143 < _list141.size; ++_i143)
         {
-          _elem110 = iprot.readBinary();
-          struct.frames.add(_elem110);
+          _elem142 = iprot.readBinary();
+          struct.frames.add(_elem142);
         }
       }
       struct.setFramesIsSet(true);

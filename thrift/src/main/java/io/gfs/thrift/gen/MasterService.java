@@ -246,6 +246,14 @@ public class MasterService {
      */
     public DecommissionStatus decommission(java.lang.String server, AdminAction action) throws GfsException, org.apache.thrift.TException;
 
+    /**
+     * Chunkserver to shadow master (issue 4, [0123]): see ShadowReport. NOT_MASTER from a master that is not a shadow
+     * (the active master learns locations from heartbeats).
+     * 
+     * @param report
+     */
+    public ShadowReportReply reportToShadow(ShadowReport report) throws GfsException, org.apache.thrift.TException;
+
   }
 
   public interface AsyncIface {
@@ -309,6 +317,8 @@ public class MasterService {
     public void balancer(AdminAction action, org.apache.thrift.async.AsyncMethodCallback<BalancerStatus> resultHandler) throws org.apache.thrift.TException;
 
     public void decommission(java.lang.String server, AdminAction action, org.apache.thrift.async.AsyncMethodCallback<DecommissionStatus> resultHandler) throws org.apache.thrift.TException;
+
+    public void reportToShadow(ShadowReport report, org.apache.thrift.async.AsyncMethodCallback<ShadowReportReply> resultHandler) throws org.apache.thrift.TException;
 
   }
 
@@ -1145,6 +1155,33 @@ public class MasterService {
         throw result.e;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "decommission failed: unknown result");
+    }
+
+    @Override
+    public ShadowReportReply reportToShadow(ShadowReport report) throws GfsException, org.apache.thrift.TException
+    {
+      send_reportToShadow(report);
+      return recv_reportToShadow();
+    }
+
+    public void send_reportToShadow(ShadowReport report) throws org.apache.thrift.TException
+    {
+      reportToShadow_args args = new reportToShadow_args();
+      args.setReport(report);
+      sendBase("reportToShadow", args);
+    }
+
+    public ShadowReportReply recv_reportToShadow() throws GfsException, org.apache.thrift.TException
+    {
+      reportToShadow_result result = new reportToShadow_result();
+      receiveBase(result, "reportToShadow");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.e != null) {
+        throw result.e;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "reportToShadow failed: unknown result");
     }
 
   }
@@ -2325,6 +2362,41 @@ public class MasterService {
       }
     }
 
+    @Override
+    public void reportToShadow(ShadowReport report, org.apache.thrift.async.AsyncMethodCallback<ShadowReportReply> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      reportToShadow_call method_call = new reportToShadow_call(report, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class reportToShadow_call extends org.apache.thrift.async.TAsyncMethodCall<ShadowReportReply> {
+      private ShadowReport report;
+      public reportToShadow_call(ShadowReport report, org.apache.thrift.async.AsyncMethodCallback<ShadowReportReply> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.report = report;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("reportToShadow", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        reportToShadow_args args = new reportToShadow_args();
+        args.setReport(report);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public ShadowReportReply getResult() throws GfsException, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_reportToShadow();
+      }
+    }
+
   }
 
   public static class Processor<I extends Iface> extends org.apache.thrift.TBaseProcessor<I> implements org.apache.thrift.TProcessor {
@@ -2368,6 +2440,7 @@ public class MasterService {
       processMap.put("safeMode", new safeMode());
       processMap.put("balancer", new balancer());
       processMap.put("decommission", new decommission());
+      processMap.put("reportToShadow", new reportToShadow());
       return processMap;
     }
 
@@ -3485,6 +3558,43 @@ public class MasterService {
       }
     }
 
+    public static class reportToShadow<I extends Iface> extends org.apache.thrift.ProcessFunction<I, reportToShadow_args, reportToShadow_result> {
+      @Override
+      public reportToShadow_result getEmptyResultInstance() {
+        return new reportToShadow_result();
+      }
+
+      public reportToShadow() {
+        super("reportToShadow");
+      }
+
+      @Override
+      public reportToShadow_args getEmptyArgsInstance() {
+        return new reportToShadow_args();
+      }
+
+      @Override
+      public boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public reportToShadow_result getResult(I iface, reportToShadow_args args) throws org.apache.thrift.TException {
+        reportToShadow_result result = new reportToShadow_result();
+        try {
+          result.success = iface.reportToShadow(args.report);
+        } catch (GfsException e) {
+          result.e = e;
+        }
+        return result;
+      }
+    }
+
   }
 
   public static class AsyncProcessor<I extends AsyncIface> extends org.apache.thrift.TBaseAsyncProcessor<I> {
@@ -3528,6 +3638,7 @@ public class MasterService {
       processMap.put("safeMode", new safeMode());
       processMap.put("balancer", new balancer());
       processMap.put("decommission", new decommission());
+      processMap.put("reportToShadow", new reportToShadow());
       return processMap;
     }
 
@@ -5802,6 +5913,82 @@ public class MasterService {
       @Override
       public void start(I iface, decommission_args args, org.apache.thrift.async.AsyncMethodCallback<DecommissionStatus> resultHandler) throws org.apache.thrift.TException {
         iface.decommission(args.server, args.action,resultHandler);
+      }
+    }
+
+    public static class reportToShadow<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, reportToShadow_args, ShadowReportReply, reportToShadow_result> {
+      @Override
+      public reportToShadow_result getEmptyResultInstance() {
+        return new reportToShadow_result();
+      }
+
+      public reportToShadow() {
+        super("reportToShadow");
+      }
+
+      @Override
+      public reportToShadow_args getEmptyArgsInstance() {
+        return new reportToShadow_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<ShadowReportReply> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<ShadowReportReply>() { 
+          @Override
+          public void onComplete(ShadowReportReply o) {
+            reportToShadow_result result = new reportToShadow_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            reportToShadow_result result = new reportToShadow_result();
+            if (e instanceof GfsException) {
+              result.e = (GfsException) e;
+              result.setEIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      public boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, reportToShadow_args args, org.apache.thrift.async.AsyncMethodCallback<ShadowReportReply> resultHandler) throws org.apache.thrift.TException {
+        iface.reportToShadow(args.report,resultHandler);
       }
     }
 
@@ -9096,14 +9283,14 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list128 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<FileInfo>(_list128.size);
-                  @org.apache.thrift.annotation.Nullable FileInfo _elem129;
-                  for (int _i130 = 0; _i130 < _list128.size; ++_i130)
+                  org.apache.thrift.protocol.TList _list160 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<FileInfo>(_list160.size);
+                  @org.apache.thrift.annotation.Nullable FileInfo _elem161;
+                  for (int _i162 = 0; _i162 < _list160.size; ++_i162)
                   {
-                    _elem129 = new FileInfo();
-                    _elem129.read(iprot);
-                    struct.success.add(_elem129);
+                    _elem161 = new FileInfo();
+                    _elem161.read(iprot);
+                    struct.success.add(_elem161);
                   }
                   iprot.readListEnd();
                 }
@@ -9141,9 +9328,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.success.size()));
-            for (FileInfo _iter131 : struct.success)
+            for (FileInfo _iter163 : struct.success)
             {
-              _iter131.write(oprot);
+              _iter163.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -9183,9 +9370,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (FileInfo _iter132 : struct.success)
+            for (FileInfo _iter164 : struct.success)
             {
-              _iter132.write(oprot);
+              _iter164.write(oprot);
             }
           }
         }
@@ -9200,14 +9387,14 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list133 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.success = new java.util.ArrayList<FileInfo>(_list133.size);
-            @org.apache.thrift.annotation.Nullable FileInfo _elem134;
-            for (int _i135 = 0; _i135 < _list133.size; ++_i135)
+            org.apache.thrift.protocol.TList _list165 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.success = new java.util.ArrayList<FileInfo>(_list165.size);
+            @org.apache.thrift.annotation.Nullable FileInfo _elem166;
+            for (int _i167 = 0; _i167 < _list165.size; ++_i167)
             {
-              _elem134 = new FileInfo();
-              _elem134.read(iprot);
-              struct.success.add(_elem134);
+              _elem166 = new FileInfo();
+              _elem166.read(iprot);
+              struct.success.add(_elem166);
             }
           }
           struct.setSuccessIsSet(true);
@@ -14475,14 +14662,14 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list136 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<FileInfo>(_list136.size);
-                  @org.apache.thrift.annotation.Nullable FileInfo _elem137;
-                  for (int _i138 = 0; _i138 < _list136.size; ++_i138)
+                  org.apache.thrift.protocol.TList _list168 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<FileInfo>(_list168.size);
+                  @org.apache.thrift.annotation.Nullable FileInfo _elem169;
+                  for (int _i170 = 0; _i170 < _list168.size; ++_i170)
                   {
-                    _elem137 = new FileInfo();
-                    _elem137.read(iprot);
-                    struct.success.add(_elem137);
+                    _elem169 = new FileInfo();
+                    _elem169.read(iprot);
+                    struct.success.add(_elem169);
                   }
                   iprot.readListEnd();
                 }
@@ -14520,9 +14707,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.success.size()));
-            for (FileInfo _iter139 : struct.success)
+            for (FileInfo _iter171 : struct.success)
             {
-              _iter139.write(oprot);
+              _iter171.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -14562,9 +14749,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (FileInfo _iter140 : struct.success)
+            for (FileInfo _iter172 : struct.success)
             {
-              _iter140.write(oprot);
+              _iter172.write(oprot);
             }
           }
         }
@@ -14579,14 +14766,14 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list141 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.success = new java.util.ArrayList<FileInfo>(_list141.size);
-            @org.apache.thrift.annotation.Nullable FileInfo _elem142;
-            for (int _i143 = 0; _i143 < _list141.size; ++_i143)
+            org.apache.thrift.protocol.TList _list173 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.success = new java.util.ArrayList<FileInfo>(_list173.size);
+            @org.apache.thrift.annotation.Nullable FileInfo _elem174;
+            for (int _i175 = 0; _i175 < _list173.size; ++_i175)
             {
-              _elem142 = new FileInfo();
-              _elem142.read(iprot);
-              struct.success.add(_elem142);
+              _elem174 = new FileInfo();
+              _elem174.read(iprot);
+              struct.success.add(_elem174);
             }
           }
           struct.setSuccessIsSet(true);
@@ -25627,13 +25814,13 @@ public class MasterService {
             case 2: // SOURCES
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list144 = iprot.readListBegin();
-                  struct.sources = new java.util.ArrayList<java.lang.String>(_list144.size);
-                  @org.apache.thrift.annotation.Nullable java.lang.String _elem145;
-                  for (int _i146 = 0; _i146 < _list144.size; ++_i146)
+                  org.apache.thrift.protocol.TList _list176 = iprot.readListBegin();
+                  struct.sources = new java.util.ArrayList<java.lang.String>(_list176.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem177;
+                  for (int _i178 = 0; _i178 < _list176.size; ++_i178)
                   {
-                    _elem145 = iprot.readString();
-                    struct.sources.add(_elem145);
+                    _elem177 = iprot.readString();
+                    struct.sources.add(_elem177);
                   }
                   iprot.readListEnd();
                 }
@@ -25667,9 +25854,9 @@ public class MasterService {
           oprot.writeFieldBegin(SOURCES_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.sources.size()));
-            for (java.lang.String _iter147 : struct.sources)
+            for (java.lang.String _iter179 : struct.sources)
             {
-              oprot.writeString(_iter147);
+              oprot.writeString(_iter179);
             }
             oprot.writeListEnd();
           }
@@ -25707,9 +25894,9 @@ public class MasterService {
         if (struct.isSetSources()) {
           {
             oprot.writeI32(struct.sources.size());
-            for (java.lang.String _iter148 : struct.sources)
+            for (java.lang.String _iter180 : struct.sources)
             {
-              oprot.writeString(_iter148);
+              oprot.writeString(_iter180);
             }
           }
         }
@@ -25725,13 +25912,13 @@ public class MasterService {
         }
         if (incoming.get(1)) {
           {
-            org.apache.thrift.protocol.TList _list149 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-            struct.sources = new java.util.ArrayList<java.lang.String>(_list149.size);
-            @org.apache.thrift.annotation.Nullable java.lang.String _elem150;
-            for (int _i151 = 0; _i151 < _list149.size; ++_i151)
+            org.apache.thrift.protocol.TList _list181 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.sources = new java.util.ArrayList<java.lang.String>(_list181.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem182;
+            for (int _i183 = 0; _i183 < _list181.size; ++_i183)
             {
-              _elem150 = iprot.readString();
-              struct.sources.add(_elem150);
+              _elem182 = iprot.readString();
+              struct.sources.add(_elem182);
             }
           }
           struct.setSourcesIsSet(true);
@@ -29608,13 +29795,13 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list152 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<java.lang.String>(_list152.size);
-                  @org.apache.thrift.annotation.Nullable java.lang.String _elem153;
-                  for (int _i154 = 0; _i154 < _list152.size; ++_i154)
+                  org.apache.thrift.protocol.TList _list184 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<java.lang.String>(_list184.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem185;
+                  for (int _i186 = 0; _i186 < _list184.size; ++_i186)
                   {
-                    _elem153 = iprot.readString();
-                    struct.success.add(_elem153);
+                    _elem185 = iprot.readString();
+                    struct.success.add(_elem185);
                   }
                   iprot.readListEnd();
                 }
@@ -29652,9 +29839,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.success.size()));
-            for (java.lang.String _iter155 : struct.success)
+            for (java.lang.String _iter187 : struct.success)
             {
-              oprot.writeString(_iter155);
+              oprot.writeString(_iter187);
             }
             oprot.writeListEnd();
           }
@@ -29694,9 +29881,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (java.lang.String _iter156 : struct.success)
+            for (java.lang.String _iter188 : struct.success)
             {
-              oprot.writeString(_iter156);
+              oprot.writeString(_iter188);
             }
           }
         }
@@ -29711,13 +29898,13 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list157 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-            struct.success = new java.util.ArrayList<java.lang.String>(_list157.size);
-            @org.apache.thrift.annotation.Nullable java.lang.String _elem158;
-            for (int _i159 = 0; _i159 < _list157.size; ++_i159)
+            org.apache.thrift.protocol.TList _list189 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.success = new java.util.ArrayList<java.lang.String>(_list189.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem190;
+            for (int _i191 = 0; _i191 < _list189.size; ++_i191)
             {
-              _elem158 = iprot.readString();
-              struct.success.add(_elem158);
+              _elem190 = iprot.readString();
+              struct.success.add(_elem190);
             }
           }
           struct.setSuccessIsSet(true);
@@ -34291,6 +34478,880 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.success = new DecommissionStatus();
+          struct.success.read(iprot);
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.e = new GfsException();
+          struct.e.read(iprot);
+          struct.setEIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class reportToShadow_args implements org.apache.thrift.TBase<reportToShadow_args, reportToShadow_args._Fields>, java.io.Serializable, Cloneable, Comparable<reportToShadow_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("reportToShadow_args");
+
+    private static final org.apache.thrift.protocol.TField REPORT_FIELD_DESC = new org.apache.thrift.protocol.TField("report", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new reportToShadow_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new reportToShadow_argsTupleSchemeFactory();
+
+    private @org.apache.thrift.annotation.Nullable ShadowReport report; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      REPORT((short)1, "report");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // REPORT
+            return REPORT;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.REPORT, new org.apache.thrift.meta_data.FieldMetaData("report", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ShadowReport.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(reportToShadow_args.class, metaDataMap);
+    }
+
+    public reportToShadow_args() {
+    }
+
+    public reportToShadow_args(
+      ShadowReport report)
+    {
+      this();
+      this.report = report;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public reportToShadow_args(reportToShadow_args other) {
+      if (other.isSetReport()) {
+        this.report = new ShadowReport(other.report);
+      }
+    }
+
+    @Override
+    public reportToShadow_args deepCopy() {
+      return new reportToShadow_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.report = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public ShadowReport getReport() {
+      return this.report;
+    }
+
+    public reportToShadow_args setReport(@org.apache.thrift.annotation.Nullable ShadowReport report) {
+      this.report = report;
+      return this;
+    }
+
+    public void unsetReport() {
+      this.report = null;
+    }
+
+    /** Returns true if field report is set (has been assigned a value) and false otherwise */
+    public boolean isSetReport() {
+      return this.report != null;
+    }
+
+    public void setReportIsSet(boolean value) {
+      if (!value) {
+        this.report = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case REPORT:
+        if (value == null) {
+          unsetReport();
+        } else {
+          setReport((ShadowReport)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case REPORT:
+        return getReport();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case REPORT:
+        return isSetReport();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof reportToShadow_args)
+        return this.equals((reportToShadow_args)that);
+      return false;
+    }
+
+    public boolean equals(reportToShadow_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_report = true && this.isSetReport();
+      boolean that_present_report = true && that.isSetReport();
+      if (this_present_report || that_present_report) {
+        if (!(this_present_report && that_present_report))
+          return false;
+        if (!this.report.equals(that.report))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetReport()) ? 131071 : 524287);
+      if (isSetReport())
+        hashCode = hashCode * 8191 + report.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(reportToShadow_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetReport(), other.isSetReport());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetReport()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.report, other.report);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("reportToShadow_args(");
+      boolean first = true;
+
+      sb.append("report:");
+      if (this.report == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.report);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (report != null) {
+        report.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class reportToShadow_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public reportToShadow_argsStandardScheme getScheme() {
+        return new reportToShadow_argsStandardScheme();
+      }
+    }
+
+    private static class reportToShadow_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<reportToShadow_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, reportToShadow_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // REPORT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.report = new ShadowReport();
+                struct.report.read(iprot);
+                struct.setReportIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, reportToShadow_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.report != null) {
+          oprot.writeFieldBegin(REPORT_FIELD_DESC);
+          struct.report.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class reportToShadow_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public reportToShadow_argsTupleScheme getScheme() {
+        return new reportToShadow_argsTupleScheme();
+      }
+    }
+
+    private static class reportToShadow_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<reportToShadow_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, reportToShadow_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetReport()) {
+          optionals.set(0);
+        }
+        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetReport()) {
+          struct.report.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, reportToShadow_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(1);
+        if (incoming.get(0)) {
+          struct.report = new ShadowReport();
+          struct.report.read(iprot);
+          struct.setReportIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class reportToShadow_result implements org.apache.thrift.TBase<reportToShadow_result, reportToShadow_result._Fields>, java.io.Serializable, Cloneable, Comparable<reportToShadow_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("reportToShadow_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
+    private static final org.apache.thrift.protocol.TField E_FIELD_DESC = new org.apache.thrift.protocol.TField("e", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new reportToShadow_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new reportToShadow_resultTupleSchemeFactory();
+
+    private @org.apache.thrift.annotation.Nullable ShadowReportReply success; // required
+    private @org.apache.thrift.annotation.Nullable GfsException e; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      E((short)1, "e");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // E
+            return E;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ShadowReportReply.class)));
+      tmpMap.put(_Fields.E, new org.apache.thrift.meta_data.FieldMetaData("e", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, GfsException.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(reportToShadow_result.class, metaDataMap);
+    }
+
+    public reportToShadow_result() {
+    }
+
+    public reportToShadow_result(
+      ShadowReportReply success,
+      GfsException e)
+    {
+      this();
+      this.success = success;
+      this.e = e;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public reportToShadow_result(reportToShadow_result other) {
+      if (other.isSetSuccess()) {
+        this.success = new ShadowReportReply(other.success);
+      }
+      if (other.isSetE()) {
+        this.e = new GfsException(other.e);
+      }
+    }
+
+    @Override
+    public reportToShadow_result deepCopy() {
+      return new reportToShadow_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.e = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public ShadowReportReply getSuccess() {
+      return this.success;
+    }
+
+    public reportToShadow_result setSuccess(@org.apache.thrift.annotation.Nullable ShadowReportReply success) {
+      this.success = success;
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public GfsException getE() {
+      return this.e;
+    }
+
+    public reportToShadow_result setE(@org.apache.thrift.annotation.Nullable GfsException e) {
+      this.e = e;
+      return this;
+    }
+
+    public void unsetE() {
+      this.e = null;
+    }
+
+    /** Returns true if field e is set (has been assigned a value) and false otherwise */
+    public boolean isSetE() {
+      return this.e != null;
+    }
+
+    public void setEIsSet(boolean value) {
+      if (!value) {
+        this.e = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          setSuccess((ShadowReportReply)value);
+        }
+        break;
+
+      case E:
+        if (value == null) {
+          unsetE();
+        } else {
+          setE((GfsException)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case E:
+        return getE();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case E:
+        return isSetE();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof reportToShadow_result)
+        return this.equals((reportToShadow_result)that);
+      return false;
+    }
+
+    public boolean equals(reportToShadow_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_e = true && this.isSetE();
+      boolean that_present_e = true && that.isSetE();
+      if (this_present_e || that_present_e) {
+        if (!(this_present_e && that_present_e))
+          return false;
+        if (!this.e.equals(that.e))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetE()) ? 131071 : 524287);
+      if (isSetE())
+        hashCode = hashCode * 8191 + e.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(reportToShadow_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetE(), other.isSetE());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetE()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.e, other.e);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("reportToShadow_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.success);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("e:");
+      if (this.e == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.e);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (success != null) {
+        success.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class reportToShadow_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public reportToShadow_resultStandardScheme getScheme() {
+        return new reportToShadow_resultStandardScheme();
+      }
+    }
+
+    private static class reportToShadow_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<reportToShadow_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, reportToShadow_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.success = new ShadowReportReply();
+                struct.success.read(iprot);
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // E
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.e = new GfsException();
+                struct.e.read(iprot);
+                struct.setEIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, reportToShadow_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          struct.success.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.e != null) {
+          oprot.writeFieldBegin(E_FIELD_DESC);
+          struct.e.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class reportToShadow_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public reportToShadow_resultTupleScheme getScheme() {
+        return new reportToShadow_resultTupleScheme();
+      }
+    }
+
+    private static class reportToShadow_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<reportToShadow_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, reportToShadow_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetE()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetSuccess()) {
+          struct.success.write(oprot);
+        }
+        if (struct.isSetE()) {
+          struct.e.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, reportToShadow_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(2);
+        if (incoming.get(0)) {
+          struct.success = new ShadowReportReply();
           struct.success.read(iprot);
           struct.setSuccessIsSet(true);
         }

@@ -945,14 +945,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           case 5: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list120 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list120.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem121;
-                for (int _i122 = 0; _i122 < _list120.size; ++_i122)
+                org.apache.thrift.protocol.TList _list152 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list152.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem153;
+                for (int _i154 = 0; _i154 < _list152.size; ++_i154)
                 {
-                  _elem121 = new ServerAddress();
-                  _elem121.read(iprot);
-                  struct.secondaries.add(_elem121);
+                  _elem153 = new ServerAddress();
+                  _elem153.read(iprot);
+                  struct.secondaries.add(_elem153);
                 }
                 iprot.readListEnd();
               }
@@ -1035,9 +1035,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter123 : struct.secondaries)
+          for (ServerAddress _iter155 : struct.secondaries)
           {
-            _iter123.write(oprot);
+            _iter155.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -1080,9 +1080,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter124 : struct.secondaries)
+        for (ServerAddress _iter156 : struct.secondaries)
         {
-          _iter124.write(oprot);
+          _iter156.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -1109,14 +1109,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list125 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list125.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem126;
-        for (int _i127 = 0; _i127 < _list125.size; ++_i127)
+        org.apache.thrift.protocol.TList _list157 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list157.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem158;
+        for (int _i159 = 0; _i159 < _list157.size; ++_i159)
         {
-          _elem126 = new ServerAddress();
-          _elem126.read(iprot);
-          struct.secondaries.add(_elem126);
+          _elem158 = new ServerAddress();
+          _elem158.read(iprot);
+          struct.secondaries.add(_elem158);
         }
       }
       struct.setSecondariesIsSet(true);

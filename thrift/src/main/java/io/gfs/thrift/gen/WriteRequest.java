@@ -953,14 +953,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
           case 6: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list112 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list112.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem113;
-                for (int _i114 = 0; _i114 < _list112.size; ++_i114)
+                org.apache.thrift.protocol.TList _list144 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list144.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem145;
+                for (int _i146 = 0; _i146 < _list144.size; ++_i146)
                 {
-                  _elem113 = new ServerAddress();
-                  _elem113.read(iprot);
-                  struct.secondaries.add(_elem113);
+                  _elem145 = new ServerAddress();
+                  _elem145.read(iprot);
+                  struct.secondaries.add(_elem145);
                 }
                 iprot.readListEnd();
               }
@@ -1038,9 +1038,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter115 : struct.secondaries)
+          for (ServerAddress _iter147 : struct.secondaries)
           {
-            _iter115.write(oprot);
+            _iter147.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -1081,9 +1081,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter116 : struct.secondaries)
+        for (ServerAddress _iter148 : struct.secondaries)
         {
-          _iter116.write(oprot);
+          _iter148.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -1111,14 +1111,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list117 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list117.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem118;
-        for (int _i119 = 0; _i119 < _list117.size; ++_i119)
+        org.apache.thrift.protocol.TList _list149 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list149.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem150;
+        for (int _i151 = 0; _i151 < _list149.size; ++_i151)
         {
-          _elem118 = new ServerAddress();
-          _elem118.read(iprot);
-          struct.secondaries.add(_elem118);
+          _elem150 = new ServerAddress();
+          _elem150.read(iprot);
+          struct.secondaries.add(_elem150);
         }
       }
       struct.setSecondariesIsSet(true);
