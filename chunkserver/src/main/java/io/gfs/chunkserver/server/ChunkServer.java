@@ -172,9 +172,9 @@ public final class ChunkServer implements AutoCloseable {
         settings.dataDirs(), corrupt);
     ChunkLocks locks = new ChunkLocks(settings.rpcLimits().callTimeoutMillis());
     SecondaryFanout fanout = new SecondaryFanout(rpc, fanoutThreads);
-    Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock, this::address);
+    Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock, this::advertisedAddress);
     ChunkOperations operations = new ChunkOperations(state, store, locks, clock);
-    ChunkCopies copies = new ChunkCopies(state, store, locks, rpc, clock, sleeper, this::address,
+    ChunkCopies copies = new ChunkCopies(state, store, locks, rpc, clock, sleeper, this::advertisedAddress,
         settings.cloneBytesPerSecond(), settings.clonesMax());
     // Token expiry is on the master's wall clock, not on the monotonic lease clock (issue 7).
     TokenCheck tokens = new TokenCheck(new io.gfs.common.security.TokenVerifier(settings.accessTokensEnabled()),
@@ -185,8 +185,8 @@ public final class ChunkServer implements AutoCloseable {
     address = new HostPort(settings.bind().host(), server.port());
     long sweepMillis = Math.max(100, Math.min(1000, settings.pushBufferTtlMillis() / 4));
     housekeeping.scheduleWithFixedDelay(() -> sweep(clock), sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-    heartbeats = new HeartbeatLoop(serverId, address, settings.rack(), settings.capacityBytes(), state, store,
-        operations, rpc, locator, clock, fence);
+    heartbeats = new HeartbeatLoop(serverId, advertisedAddress(), settings.rack(), settings.capacityBytes(), state,
+        store, operations, rpc, locator, clock, fence);
     heartbeats.acceptKeysInto(tokens.verifier());
     heartbeatThread = daemon(heartbeats, serverId + "-heartbeat");
     heartbeatThread.start();
@@ -211,9 +211,19 @@ public final class ChunkServer implements AutoCloseable {
     }
   }
 
-  /** The address the chunkserver serves on and advertises to the master. */
+  /** The address the chunkserver serves on (the bound port when 0 was configured). */
   public HostPort address() {
     return address;
+  }
+
+  /**
+   * The address the master, clients and other chunkservers know this server by: gfs.chunkserver.advertised.address
+   * when set (reached through NAT, a forwarded port or a proxy), else the bound address. Secondaries and clone
+   * sources arrive in that form, so "is this me?" compares with it.
+   */
+  public HostPort advertisedAddress() {
+    HostPort advertised = settings.advertisedAddress();
+    return advertised != null ? advertised : address;
   }
 
   /** The stable id persisted in the first data directory. */

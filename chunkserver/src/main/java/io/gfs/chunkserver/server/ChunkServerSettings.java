@@ -23,6 +23,7 @@ import java.util.List;
  * @param clonesMax clones from other chunkservers running at once; more get BUSY
  * @param diagnostics how the RPC server keeps its diagnostic log [0132-0134]
  * @param accessTokensEnabled refuse data calls and orders without a valid chunk access token (issue 7)
+ * @param advertisedAddress the address told to the master when it differs from the bound one; null: the bound one
  */
 public record ChunkServerSettings(
     HostPort bind,
@@ -43,7 +44,8 @@ public record ChunkServerSettings(
     int clonesMax,
     DiagnosticLog.Settings diagnostics,
     RpcLimits rpcLimits,
-    boolean accessTokensEnabled) {
+    boolean accessTokensEnabled,
+    HostPort advertisedAddress) {
 
   public ChunkServerSettings {
     dataDirs = List.copyOf(dataDirs);
@@ -86,6 +88,7 @@ public record ChunkServerSettings(
         config.getInt(ChunkServer.CLONES_MAX, 1, 64),
         DiagnosticLog.Settings.from(config),
         RpcLimits.from(config),
-        config.getBoolean(Cluster.ACCESS_TOKENS_ENABLED));
+        config.getBoolean(Cluster.ACCESS_TOKENS_ENABLED),
+        config.isSet(ChunkServer.ADVERTISED_ADDRESS) ? config.getHostPort(ChunkServer.ADVERTISED_ADDRESS) : null);
   }
 }
