@@ -182,6 +182,7 @@ public final class MiniGfsCluster implements AutoCloseable {
     c.put(GfsConfigKeys.ChunkServer.MASTER_ADDRESS.name(), zookeeperConnect.isEmpty() ? masterAddress.toString() : "");
     c.put(GfsConfigKeys.ChunkServer.RACK.name(), "/rack" + (index % options.racks));
     c.putAll(options.chunkServerConfig);
+    c.putAll(options.oneChunkServerConfig.getOrDefault(index, Map.of()));
     return c;
   }
 
@@ -636,6 +637,7 @@ public final class MiniGfsCluster implements AutoCloseable {
     private final Map<String, String> extraConfig = new LinkedHashMap<>();
     private final Map<String, String> masterConfig = new LinkedHashMap<>();
     private final Map<String, String> chunkServerConfig = new LinkedHashMap<>();
+    private final Map<Integer, Map<String, String>> oneChunkServerConfig = new LinkedHashMap<>();
 
     private Builder(Path baseDir) {
       this.baseDir = Check.notNull(baseDir, "baseDir").toAbsolutePath();
@@ -750,6 +752,12 @@ public final class MiniGfsCluster implements AutoCloseable {
 
     public Builder chunkServerConfig(String key, String value) {
       chunkServerConfig.put(key, value);
+      return this;
+    }
+
+    /** A key for chunkserver {@code index} only (e.g. the advertised address of a proxy in front of it). */
+    public Builder chunkServerConfig(int index, String key, String value) {
+      oneChunkServerConfig.computeIfAbsent(index, i -> new LinkedHashMap<>()).put(key, value);
       return this;
     }
 
