@@ -188,6 +188,7 @@ public final class ChunkServer implements AutoCloseable {
     heartbeats = new HeartbeatLoop(serverId, advertisedAddress(), settings.rack(), settings.capacityBytes(), state,
         store, operations, rpc, locator, clock, fence);
     heartbeats.acceptKeysInto(tokens.verifier());
+    heartbeats.reportToShadows(tokens.shadowReadKeys()); // issue 4: shadows learn locations [0123]
     heartbeatThread = daemon(heartbeats, serverId + "-heartbeat");
     heartbeatThread.start();
     if (settings.scrubBytesPerSecond() > 0) {

@@ -1,18 +1,14 @@
 package io.gfs.chunkserver.server;
 
 import io.gfs.chunkserver.state.ChunkServerState;
-import io.gfs.chunkserver.state.ReplicaView;
 import io.gfs.chunkserver.store.ChunkStore;
-import io.gfs.chunkserver.store.NoSuchChunkException;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcErrors;
-import io.gfs.thrift.gen.ChunkReport;
 import io.gfs.thrift.gen.HeartbeatReply;
 import io.gfs.thrift.gen.HeartbeatRequest;
 import io.gfs.thrift.gen.LeaseExtension;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -33,12 +29,14 @@ final class HeartbeatLoop implements Runnable {
   static final long RETRY_MILLIS_MAX = 2000;
 
   private final EpochFence fence;
+  private final ChunkReports reports;
+  /** Issue 4: reports to the shadow masters, on their own thread; null until {@link #reportToShadows}. */
+  private volatile ShadowReporter shadowReporter;
+  private Thread shadowThread;
   private final String serverId;
   private final HostPort advertised;
   private final String rack;
-  private final long capacityBytesConfigured;
   private final ChunkServerState state;
-  private final ChunkStore store;
   private final ChunkOperations operations;
   private final RpcClients rpc;
   private final MasterLocator locator;
@@ -63,12 +61,11 @@ final class HeartbeatLoop implements Runnable {
       ChunkServerState state, ChunkStore store, ChunkOperations operations, RpcClients rpc, MasterLocator locator,
       LongSupplier clock, EpochFence fence) {
     this.fence = fence;
+    this.reports = new ChunkReports(state, store, capacityBytesConfigured);
     this.serverId = serverId;
     this.advertised = advertised;
     this.rack = rack;
-    this.capacityBytesConfigured = capacityBytesConfigured;
     this.state = state;
-    this.store = store;
     this.operations = operations;
     this.rpc = rpc;
     this.locator = locator;
@@ -77,6 +74,16 @@ final class HeartbeatLoop implements Runnable {
 
   @Override
   public void run() {
+    ShadowReporter shadows = shadowReporter;
+    if (shadows != null) {
+      synchronized (wakeup) {
+        if (!stopped) {
+          shadowThread = new Thread(shadows, Thread.currentThread().getName() + "-shadows");
+          shadowThread.setDaemon(true);
+          shadowThread.start();
+        }
+      }
+    }
     int failures = 0;
     while (!stopped) {
       long pauseMillis;
@@ -122,23 +129,9 @@ final class HeartbeatLoop implements Runnable {
 
   /** The heartbeat to send now. */
   HeartbeatRequest request(List<Long> leaseExtensionRequests) throws IOException {
-    List<ChunkReport> chunks = new ArrayList<>();
-    List<Long> corrupt = new ArrayList<>();
-    for (ReplicaView replica : state.replicas()) {
-      if (replica.corrupt()) {
-        corrupt.add(replica.handle());
-        continue;
-      }
-      try {
-        chunks.add(new ChunkReport(replica.handle(), replica.version(), store.lengthBytes(replica.handle())));
-      } catch (NoSuchChunkException e) {
-        // deleted since the snapshot; the next report simply leaves it out
-      }
-    }
-    long usedBytes = store.usedBytes();
-    long capacityBytes = capacityBytesConfigured > 0 ? capacityBytesConfigured : store.availableBytes() + usedBytes;
-    HeartbeatRequest request = new HeartbeatRequest(serverId, RpcErrors.toThrift(advertised), capacityBytes,
-        usedBytes, chunks, leaseExtensionRequests, corrupt);
+    ChunkReports.Snapshot now = reports.snapshot();
+    HeartbeatRequest request = new HeartbeatRequest(serverId, RpcErrors.toThrift(advertised), now.capacityBytes(),
+        now.usedBytes(), now.chunks(), leaseExtensionRequests, now.corruptChunks());
     request.setRack(rack);
     String web = httpAddress;
     if (web != null) {
@@ -228,8 +221,37 @@ final class HeartbeatLoop implements Runnable {
 
   void stop() {
     stopped = true;
+    Thread shadows;
     synchronized (wakeup) {
       wakeup.notifyAll();
+      shadows = shadowThread;
     }
+    ShadowReporter reporter = shadowReporter;
+    if (reporter != null) {
+      reporter.stop();
+    }
+    if (shadows != null) {
+      shadows.interrupt();
+      try {
+        shadows.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Issue 4: from the next start of this loop on, also report chunks to the cluster's shadow masters [0123] (at this
+   * loop's interval, on a thread of their own); the READ keys their replies carry go to readKeys, which the server
+   * consults for reads only.
+   */
+  void reportToShadows(io.gfs.common.security.TokenVerifier readKeys) {
+    shadowReporter = new ShadowReporter(serverId, advertised, rack, reports, rpc, locator, this::intervalMillis,
+        readKeys);
+  }
+
+  /** The shadow reporter, or null when shadows are not reported to; for tests. */
+  ShadowReporter shadowReporter() {
+    return shadowReporter;
   }
 }

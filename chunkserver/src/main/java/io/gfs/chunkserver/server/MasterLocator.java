@@ -2,19 +2,24 @@ package io.gfs.chunkserver.server;
 
 import io.gfs.common.HostPort;
 import io.gfs.zk.CanonicalName;
+import io.gfs.zk.ShadowRegistry;
 import java.io.IOException;
+import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
  * Where the master is: a fixed address from the configuration, or the cluster's canonical name in ZooKeeper [0122],
- * resolved lazily and again after every failed heartbeat (the master may have moved). Used by the heartbeat thread
- * only.
+ * resolved lazily and again after every failed heartbeat (the master may have moved); and the shadow masters
+ * registered there. Used by the heartbeat thread and the shadow reporter's.
  */
 abstract class MasterLocator implements AutoCloseable {
   abstract HostPort master() throws IOException;
 
   /** The last address did not answer: look it up again next time. */
   abstract void invalidate();
+
+  /** The cluster's shadow masters [0123] (issue 4), to report chunks to; empty when there are none. */
+  abstract List<HostPort> shadows() throws IOException;
 
   @Override
   public abstract void close();
@@ -45,6 +50,11 @@ abstract class MasterLocator implements AutoCloseable {
 
     @Override
     void invalidate() {}
+
+    @Override
+    List<HostPort> shadows() {
+      return List.of(); // shadow masters need ZooKeeper: they register there and the active master finds them there
+    }
 
     @Override
     public void close() {}
@@ -84,6 +94,14 @@ abstract class MasterLocator implements AutoCloseable {
     @Override
     synchronized void invalidate() {
       resolved = null;
+    }
+
+    @Override
+    synchronized List<HostPort> shadows() throws IOException {
+      if (zk == null) {
+        zk = CanonicalName.connect(connect, sessionTimeoutMillis);
+      }
+      return ShadowRegistry.list(zk, root, cluster);
     }
 
     @Override

@@ -4,10 +4,12 @@ import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcErrors;
 import io.gfs.common.rpc.RpcLimits;
 import io.gfs.common.rpc.RpcServer;
+import io.gfs.common.security.CallerEnvelope;
 import io.gfs.thrift.gen.ClusterStatus;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.LogBatch;
 import io.gfs.thrift.gen.MasterService;
+import io.gfs.thrift.gen.ShadowReport;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -17,8 +19,9 @@ import java.util.Set;
 
 /**
  * What a shadow master serves [0123-0124]: the read-only metadata calls, answered by a full master handler over the
- * shadow's own state (which only the replicated log changes), replicateLog from the active master, and
- * READ_ONLY_SHADOW for everything else. getClusterStatus says role "shadow" and the measured lag.
+ * shadow's own state (which only the replicated log changes, and chunkservers' reports locate), with the caller's
+ * permissions checked as the active master checks them; replicateLog from the active master; reportToShadow from
+ * chunkservers; and READ_ONLY_SHADOW for everything else. getClusterStatus says role "shadow" and the measured lag.
  */
 public final class ShadowService {
   /** Calls a shadow answers from its (possibly slightly stale) state. */
@@ -28,7 +31,7 @@ public final class ShadowService {
   private ShadowService() {}
 
   public static RpcServer start(HostPort bind, RpcLimits limits, LogReplica replica, MasterService.Iface reads,
-      InstantSource clock) throws IOException {
+      ShadowReports reports, InstantSource clock) throws IOException {
     InvocationHandler handler = (proxy, method, args) -> {
       if (method.getDeclaringClass() == Object.class) {
         return method.invoke(replica, args);
@@ -39,6 +42,13 @@ public final class ShadowService {
           return replica.accept((LogBatch) args[0], clock.millis());
         } catch (IOException e) {
           throw RpcErrors.error(ErrorCode.IO_ERROR, "replicateLog: %s", e.getMessage());
+        }
+      }
+      if (name.equals("reportToShadow")) {
+        try {
+          return reports.accept((ShadowReport) args[0], clock.millis());
+        } catch (RuntimeException e) { // a report the state could not take: typed, never a dead connection
+          throw RpcErrors.error(ErrorCode.INVALID_ARGUMENT, "reportToShadow: %s", e.getMessage());
         }
       }
       if (!READS.contains(name)) {
@@ -59,6 +69,8 @@ public final class ShadowService {
     };
     MasterService.Iface shadow = (MasterService.Iface) Proxy.newProxyInstance(ShadowService.class.getClassLoader(),
         new Class<?>[] {MasterService.Iface.class}, handler);
-    return RpcServer.start("master-shadow", bind, new io.gfs.ha.RequestIdProcessor(new MasterService.Processor<>(shadow)), limits);
+    // The caller's identity rides in each call's envelope (issue 7): the handler checks permissions for it.
+    return RpcServer.start("master-shadow", bind, CallerEnvelope.serve(
+        new io.gfs.ha.RequestIdProcessor(new MasterService.Processor<>(shadow))), limits);
   }
 }

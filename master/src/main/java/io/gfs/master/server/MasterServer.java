@@ -214,7 +214,15 @@ public final class MasterServer implements AutoCloseable {
     // The full handler answers the reads; ShadowService lets nothing else through, so it never grants or commits.
     MasterHandler reads = new MasterHandler(state, journal,
         new LeaseGranter(state, journal, rpc, pool, clock, config.leaseDurationMillis()), clock, config);
-    rpcServer = ShadowService.start(config.bind(), config.rpcLimits(), logReplica, reads, clock);
+    // Issue 7 on a shadow: the caller's permissions are checked as on the active master, and chunk locations carry
+    // READ tokens signed with this shadow's own keys, which chunkservers learn from its report replies and accept for
+    // reads only. Chunkservers' reports give the shadow its locations [0123].
+    MasterSecurity security = MasterSecurity.from(securityConfig, state, clock);
+    reads.secure(security);
+    io.gfs.master.ha.ShadowReports reports = new io.gfs.master.ha.ShadowReports(
+        (report, nowMillis) -> state.heartbeat(config.racks().resolve(report), nowMillis), security::publishedKeys,
+        GfsConfigKeys.ChunkServer.RACK.defaultValue(), new java.security.SecureRandom());
+    rpcServer = ShadowService.start(config.bind(), config.rpcLimits(), logReplica, reads, reports, clock);
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
     if (web != null) { // issue 8 hook: a shadow's pages show its role and lag as its getClusterStatus does
