@@ -66,7 +66,9 @@ final class ClientContext {
   ChunkLocations findChunks(String path, long firstChunkIndex) throws IOException {
     long askedAtMillis = nowMillis();
     int count = options.locationPrefetchChunks();
-    ChunkLocations found = master.call("find chunks of " + path,
+    // A shadow may answer while the active master is unreachable (issue 4): it learns locations from chunkservers and
+    // signs READ tokens chunkservers accept, so a reader that never cached this file still reads it [0123].
+    ChunkLocations found = master.readCall("find chunks of " + path,
         c -> c.findChunks(path, firstChunkIndex, count));
     locations.put(path, toReplicas(found.getChunks()), askedAtMillis);
     return found;
