@@ -4,6 +4,7 @@ import io.gfs.common.Check;
 import io.gfs.common.HostPort;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,6 +128,10 @@ final class ChunkCoordinator {
   }
 
   synchronized void applySetVersion(long handle, long version) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk != null && version > chunk.version) {
+      chunk.versionGranted = false; // until the grant that logged it completes (an adopted version never does)
+    }
     chunks.setVersion(handle, version);
     pruneLeases();
   }
@@ -256,6 +261,7 @@ final class ChunkCoordinator {
           plan.handle(), plan.targets());
     }
     chunk.allocationFailed = false;
+    chunk.versionGranted = true; // from now on, a report of this version from outside succeeded is stale
     Lease lease = new Lease(plan.handle(), primaryId, plan.version(), nowMillis + settings.leaseDurationMillis());
     leases.grant(lease);
     return view(plan.chunkIndex(), chunk, lease, nowMillis);
@@ -279,7 +285,7 @@ final class ChunkCoordinator {
       leases.revokeHeldBy(old);
       replication.forgetServer(old);
     }
-    List<Long> delete = new ArrayList<>();
+    Set<Long> delete = new LinkedHashSet<>(); // a dropped replica may be both reported stale and pending deletion
     List<Long> future = new ArrayList<>();
     List<LogRecord.SetVersion> adoptions = new ArrayList<>();
     Set<Long> reported = new HashSet<>();
@@ -289,7 +295,8 @@ final class ChunkCoordinator {
       if (!valid || !reported.add(r.handle())) {
         continue; // malformed or repeated entries are ignored, never trusted
       }
-      switch (chunks.report(serverId, r.handle(), r.version(), r.lengthBytes())) {
+      boolean cloneTarget = replication.cloneTargetInFlight(r.handle(), serverId);
+      switch (chunks.report(serverId, r.handle(), r.version(), r.lengthBytes(), cloneTarget)) {
         case STALE, UNKNOWN -> delete.add(r.handle());
         case UNKNOWN_FUTURE -> future.add(r.handle());
         case HIGHER -> adoptions.add(new LogRecord.SetVersion(r.handle(), r.version()));
@@ -319,7 +326,7 @@ final class ChunkCoordinator {
       }
     }
     pruneLeases();
-    return new HeartbeatOutcome(delete, extensions, adoptions, future, replaced);
+    return new HeartbeatOutcome(List.copyOf(delete), extensions, adoptions, future, replaced);
   }
 
   /**

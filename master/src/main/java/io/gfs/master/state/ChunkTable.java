@@ -108,8 +108,11 @@ public final class ChunkTable {
     }
   }
 
-  /** Judges one entry of a chunkserver's chunk report and records the replica when it is good. */
-  ReportVerdict report(String serverId, long handle, long version, long lengthBytes) {
+  /**
+   * Judges one entry of a chunkserver's chunk report and records the replica when it is good. cloneTarget: the server
+   * is the target of a clone of this chunk in flight (its copy is on its way, outside any grant).
+   */
+  ReportVerdict report(String serverId, long handle, long version, long lengthBytes, boolean cloneTarget) {
     ChunkInfo chunk = chunks.get(handle);
     if (chunk == null) {
       if (handle >= nextHandle && handle < reservedNext) {
@@ -124,6 +127,17 @@ public final class ChunkTable {
         // The server acknowledged a newer version (or is being told one) after this report was built.
         return ReportVerdict.IGNORED;
       }
+      removeReplica(chunk, serverId);
+      return ReportVerdict.STALE;
+    }
+    boolean unconfirmed = known == null || known.version < version;
+    if (chunk.grantInProgress && unconfirmed) {
+      // A target may report the grant's version before the grant ends; only the grant's outcome says who holds it
+      // (a target whose answer was lost holds it too, but is left out of the lease and misses its writes).
+      return ReportVerdict.IGNORED;
+    }
+    if (version == chunk.version && chunk.versionGranted && unconfirmed && !cloneTarget) {
+      // Outside the set the grant confirmed: it took the version (its answer was lost) but not the lease's writes.
       removeReplica(chunk, serverId);
       return ReportVerdict.STALE;
     }

@@ -228,6 +228,11 @@ final class ReplicationPlanner {
     return inFlight.getOrDefault(handle, List.of()).stream().anyMatch(c -> c.missingReplicas() > 0);
   }
 
+  /** Whether the server is the target of a clone of this chunk that is running now. */
+  boolean cloneTargetInFlight(long handle, String serverId) {
+    return inFlight.getOrDefault(handle, List.of()).stream().anyMatch(c -> c.targetId().equals(serverId));
+  }
+
   private ClonePlan planOne(Candidate candidate, Map<String, Integer> load, int perServerMax, long nowMillis) {
     ChunkInfo chunk = candidate.chunk();
     String source = null;
