@@ -270,14 +270,14 @@ public final class MasterState {
         FileNode replaced = tree.createFile(GfsPaths.components(r.path()), r.replication(), r.mtimeMillis(),
             r.permission());
         if (replaced != null) {
-          coordinator.release(replaced.chunkHandles);
+          coordinator.release(replaced.chunkHandles());
         }
       }
       case DELETE -> {
         LogRecord.Delete r = (LogRecord.Delete) record;
         List<Long> released = new ArrayList<>();
         for (FileNode file : tree.remove(GfsPaths.components(r.path()))) {
-          released.addAll(file.chunkHandles);
+          released.addAll(file.chunkHandles());
         }
         coordinator.release(released);
       }
@@ -294,11 +294,11 @@ public final class MasterState {
       case ADD_CHUNK -> {
         LogRecord.AddChunk r = (LogRecord.AddChunk) record;
         FileNode file = fileForApply(r.path());
-        Check.state(file.chunkHandles.size() == r.chunkIndex(), "ADD_CHUNK %s index %s but the file has %s chunks",
-            r.path(), r.chunkIndex(), file.chunkHandles.size());
+        Check.state(file.chunkCount() == r.chunkIndex(), "ADD_CHUNK %s index %s but the file has %s chunks",
+            r.path(), r.chunkIndex(), file.chunkCount());
         coordinator.applyAdd(r.handle(), r.version(), file.replication,
             DeletedNames.anyHidden(GfsPaths.components(r.path())));
-        file.chunkHandles.add(r.handle());
+        file.addChunk(r.handle());
         file.touch(r.mtimeMillis());
       }
       case SET_VERSION -> {
@@ -309,16 +309,16 @@ public final class MasterState {
         LogRecord.Snapshot r = (LogRecord.Snapshot) record;
         List<Long> shared = new ArrayList<>();
         tree.copySubtree(GfsPaths.components(r.path()), GfsPaths.components(r.storage()), r.mtimeMillis())
-            .forEach(file -> shared.addAll(file.chunkHandles));
+            .forEach(file -> shared.addAll(file.chunkHandles()));
         coordinator.addReferences(shared);
       }
       case COPY_ON_WRITE -> {
         LogRecord.CopyOnWrite r = (LogRecord.CopyOnWrite) record;
         FileNode file = fileForApply(r.path());
-        Check.state(file.chunkHandles.get((int) r.chunkIndex()) == r.oldHandle(), "COPY_ON_WRITE %s chunk %s is not %s",
+        Check.state(file.chunkHandle((int) r.chunkIndex()) == r.oldHandle(), "COPY_ON_WRITE %s chunk %s is not %s",
             r.path(), r.chunkIndex(), r.oldHandle());
         coordinator.applyCopy(r, file.replication, DeletedNames.anyHidden(GfsPaths.components(r.path())));
-        file.chunkHandles.set((int) r.chunkIndex(), r.newHandle());
+        file.replaceChunk((int) r.chunkIndex(), r.newHandle());
       }
       default -> applyMetadata(record);
     }
@@ -342,7 +342,7 @@ public final class MasterState {
         LogRecord.SetReplication r = (LogRecord.SetReplication) record;
         tree.setReplication(GfsPaths.components(r.path()), r.replication());
         FileNode file = fileForApply(r.path());
-        coordinator.setTargets(List.copyOf(file.chunkHandles), file.replication);
+        coordinator.setTargets(file.chunkHandles(), file.replication);
       }
       case SET_POLICY -> {
         LogRecord.SetPolicy r = (LogRecord.SetPolicy) record;
@@ -354,7 +354,7 @@ public final class MasterState {
         r.sources().forEach(source -> sources.add(GfsPaths.components(source)));
         tree.concat(GfsPaths.components(r.target()), sources, r.mtimeMillis());
         FileNode target = fileForApply(r.target());
-        coordinator.setTargets(List.copyOf(target.chunkHandles), target.replication);
+        coordinator.setTargets(target.chunkHandles(), target.replication);
       }
       case NEW_TERM -> { } // issue 4: a term boundary for the log's readers; the namespace does not change
       default -> throw new IllegalStateException("unknown record " + record);
@@ -448,7 +448,7 @@ public final class MasterState {
     }
     List<String> c = components(path);
     FileNode file = queries.existingFile(c, path);
-    List<Long> handles = List.copyOf(file.chunkHandles);
+    List<Long> handles = file.chunkHandles();
     return new FileChunks(queries.status(GfsPaths.join(c), file), coordinator.views(handles, firstChunkIndex,
         Math.min(chunkCountMax, FIND_CHUNKS_COUNT_MAX), nowMillis));
   }
@@ -462,7 +462,7 @@ public final class MasterState {
   public LeasePlan planLease(String path, long chunkIndex, long nowMillis) {
     List<String> c = writable(path);
     FileNode file = queries.existingFile(c, path);
-    List<Long> handles = List.copyOf(file.chunkHandles);
+    List<Long> handles = file.chunkHandles();
     long index = chunkIndex == -1 ? Math.max(0, handles.size() - 1) : chunkIndex;
     if (index < 0) {
       throw StateException.of(StateError.INVALID_ARGUMENT, "chunk index %s < -1", chunkIndex);
@@ -486,11 +486,11 @@ public final class MasterState {
   public void reportChunkLength(String path, long chunkIndex, long handle, long lengthBytes) {
     List<String> c = writable(path);
     FileNode file = queries.existingFile(c, path);
-    if (chunkIndex < 0 || chunkIndex >= file.chunkHandles.size()) {
+    if (chunkIndex < 0 || chunkIndex >= file.chunkCount()) {
       throw StateException.of(StateError.OUT_OF_RANGE, "chunk index %s outside the %s chunks of %s", chunkIndex,
-          file.chunkHandles.size(), path);
+          file.chunkCount(), path);
     }
-    if (file.chunkHandles.get((int) chunkIndex) != handle) {
+    if (file.chunkHandle((int) chunkIndex) != handle) {
       throw StateException.of(StateError.UNKNOWN_CHUNK, "chunk %s of %s is not handle %s", chunkIndex, path, handle);
     }
     if (lengthBytes < 0 || lengthBytes > settings.chunkSizeBytes()) {
@@ -607,9 +607,9 @@ public final class MasterState {
         counts[0]++;
         Check.state(file.replication >= 1 && file.replication <= REPLICATION_MAX, "%s replication %s", path,
             file.replication);
-        file.chunkHandles.forEach(h -> references.merge(h, 1, Integer::sum));
+        file.chunkHandles().forEach(h -> references.merge(h, 1, Integer::sum));
         if (!SnapshotNames.inSnapshot(GfsPaths.components(path))) {
-          file.chunkHandles.forEach(h -> targets.merge(h, file.replication, Math::max)); // snapshots follow
+          file.chunkHandles().forEach(h -> targets.merge(h, file.replication, Math::max)); // snapshots follow
         }
       } else {
         counts[1]++;

@@ -135,7 +135,7 @@ final class MetadataDecisions {
 
   /** Why the file has a chunk that is not full (its last one may be partial when lastMayBePartial), or null. */
   private String notFull(FileNode file, String path, boolean lastMayBePartial) {
-    List<Long> handles = List.copyOf(file.chunkHandles);
+    List<Long> handles = file.chunkHandles();
     List<Long> lengths = coordinator.knownLengths(handles);
     int mustBeFull = lastMayBePartial ? handles.size() - 1 : handles.size();
     for (int i = 0; i < mustBeFull; i++) {

@@ -52,7 +52,7 @@ final class NamespaceQueries {
 
   FileStatus status(String path, Node node) {
     if (node instanceof FileNode file) {
-      List<Long> handles = List.copyOf(file.chunkHandles);
+      List<Long> handles = file.chunkHandles();
       return new FileStatus(path, false, coordinator.knownLengthBytes(handles), file.replication,
           file.mtimeMillis(), handles.size(), file.permission(), file.accessTimeMillis());
     }
@@ -85,7 +85,7 @@ final class NamespaceQueries {
         continue; // deleted, not purged yet: listed by listDeleted only
       }
       if (withLocations && child.getValue() instanceof FileNode file) {
-        int chunks = file.chunkHandles.size();
+        int chunks = file.chunkCount();
         if (chunks <= LISTING_CHUNKS_MAX && chunks > chunkBudget) {
           // Would overflow this page: it opens the next one instead.
           return new Listing(entries, true);
@@ -108,10 +108,10 @@ final class NamespaceQueries {
 
   private Listing.Entry entry(String path, Node node, boolean withLocations, long nowMillis) {
     FileStatus status = status(path, node);
-    if (!withLocations || !(node instanceof FileNode file) || file.chunkHandles.size() > LISTING_CHUNKS_MAX) {
+    if (!withLocations || !(node instanceof FileNode file) || file.chunkCount() > LISTING_CHUNKS_MAX) {
       return new Listing.Entry(status, null);
     }
-    List<Long> handles = List.copyOf(file.chunkHandles);
+    List<Long> handles = file.chunkHandles();
     return new Listing.Entry(status, coordinator.views(handles, 0, handles.size(), nowMillis));
   }
 
@@ -127,7 +127,7 @@ final class NamespaceQueries {
     while (!pending.isEmpty()) {
       Node node = pending.pop();
       if (node instanceof FileNode file) {
-        long fileLength = coordinator.knownLengthBytes(List.copyOf(file.chunkHandles));
+        long fileLength = coordinator.knownLengthBytes(file.chunkHandles());
         files++;
         length += fileLength;
         space += fileLength * file.replication;

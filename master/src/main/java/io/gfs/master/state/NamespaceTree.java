@@ -15,6 +15,7 @@ import java.util.function.BiConsumer;
  */
 final class NamespaceTree {
   private final DirectoryNode root = new DirectoryNode(0, PermissionStatus.ROOT);
+  private final PermissionInterner permissions = new PermissionInterner();
   /** Owner write and execute, added to a missing parent's bits (HDFS's addImplicitUwx). */
   private static final int IMPLICIT_PARENT_BITS = 0300;
   private final AtomicLong fileCount = new AtomicLong();
@@ -58,6 +59,11 @@ final class NamespaceTree {
     return root;
   }
 
+  /** The shared instance equal to value: every node's permission goes through here. */
+  PermissionStatus intern(PermissionStatus value) {
+    return permissions.intern(value);
+  }
+
   long fileCount() {
     return fileCount.get();
   }
@@ -97,7 +103,7 @@ final class NamespaceTree {
             : i == components.size() - 1 ? permission
             : new PermissionStatus(permission.owner(), current.permission().group(),
                 (short) (permission.permission() | IMPLICIT_PARENT_BITS));
-        DirectoryNode created = new DirectoryNode(mtimeMillis, attributes);
+        DirectoryNode created = new DirectoryNode(mtimeMillis, intern(attributes));
         // Concurrent creates below one missing directory both create it: first one wins, both use it.
         child = current.children.putIfAbsent(name, created);
         if (child == null) {
@@ -125,7 +131,7 @@ final class NamespaceTree {
     String name = components.get(components.size() - 1);
     PermissionStatus attributes = permission != null ? permission
         : parent.permission().inherited(PermissionStatus.FILE_PERMISSION_DEFAULT);
-    Node previous = parent.children.put(name, new FileNode(replication, mtimeMillis, attributes));
+    Node previous = parent.children.put(name, new FileNode(replication, mtimeMillis, intern(attributes)));
     Check.state(previous == null || previous instanceof FileNode, "create %s: a directory is there",
         GfsPaths.join(components));
     if (previous == null) {
@@ -185,14 +191,15 @@ final class NamespaceTree {
   /** Applies SET_PERMISSION: new bits, same owner and group. */
   void setPermission(List<String> components, short permission) {
     Node node = existing(components);
-    node.setPermission(node.permission().withPermission(permission));
+    node.setPermission(intern(node.permission().withPermission(permission)));
   }
 
   /** Applies SET_OWNER: a null owner or group stays as it is. */
   void setOwner(List<String> components, String owner, String group) {
     Node node = existing(components);
     PermissionStatus p = node.permission();
-    node.setPermission(p.withOwner(owner == null ? p.owner() : owner).withGroup(group == null ? p.group() : group));
+    node.setPermission(intern(p.withOwner(owner == null ? p.owner() : owner).withGroup(group == null ? p.group()
+        : group)));
   }
 
   /** Applies SET_TIMES: exact times, earlier or later; a negative one stays as it is. */
@@ -227,12 +234,12 @@ final class NamespaceTree {
     Resolution t = resolve(target);
     Check.state(t.node() instanceof FileNode, "concat: target %s is not a file", GfsPaths.join(target));
     FileNode targetFile = (FileNode) t.node();
-    List<Long> appended = new ArrayList<>(targetFile.chunkHandles);
+    List<Long> appended = new ArrayList<>();
     for (List<String> source : sources) {
       Resolution s = resolve(source);
       Check.state(s.node() instanceof FileNode && s.parent() == t.parent(), "concat: source %s is not a file beside %s",
           GfsPaths.join(source), GfsPaths.join(target));
-      appended.addAll(((FileNode) s.node()).chunkHandles);
+      appended.addAll(((FileNode) s.node()).chunkHandles());
     }
     for (List<String> source : sources) {
       Node removed = t.parent().children.remove(source.get(source.size() - 1));
@@ -240,7 +247,7 @@ final class NamespaceTree {
       fileCount.decrementAndGet();
     }
     // One copy-on-write replacement: a concurrent reader sees the chunk list before or after, never half of it.
-    targetFile.chunkHandles.addAll(appended.subList(targetFile.chunkHandles.size(), appended.size()));
+    targetFile.appendChunks(appended);
     targetFile.touch(mtimeMillis);
     t.parent().touch(mtimeMillis);
   }
@@ -253,7 +260,7 @@ final class NamespaceTree {
     while (!pending.isEmpty()) {
       Node next = pending.pop();
       if (next instanceof FileNode file) {
-        out.addAll(file.chunkHandles);
+        out.addAll(file.chunkHandles());
       } else {
         ((DirectoryNode) next).children.forEach((name, child) -> {
           if (!skipHidden || !DeletedNames.isHidden(name)) {
@@ -286,7 +293,7 @@ final class NamespaceTree {
     if (node instanceof FileNode file) {
       FileNode copy = new FileNode(file.replication, file.mtimeMillis(), file.permission());
       copy.setAccessTime(file.accessTimeMillis());
-      copy.chunkHandles.addAll(file.chunkHandles);
+      copy.appendChunks(file.chunkHandles());
       files.add(copy);
       fileCount.incrementAndGet();
       return copy;

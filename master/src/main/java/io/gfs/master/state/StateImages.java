@@ -22,7 +22,7 @@ final class StateImages {
         policies.add(new StateImage.DirectoryPolicy(path, d.policyReplication, d.policyGcRetentionMillis));
       }
       if (node instanceof FileNode file) {
-        files.add(new StateImage.File(path, file.replication, file.mtimeMillis(), List.copyOf(file.chunkHandles),
+        files.add(new StateImage.File(path, file.replication, file.mtimeMillis(), file.chunkHandles(),
             file.permission(), file.accessTimeMillis()));
       } else {
         directories.add(new StateImage.Directory(path, node.mtimeMillis(), node.permission(),
@@ -40,7 +40,7 @@ final class StateImages {
       List<String> c = GfsPaths.components(d.path());
       DirectoryNode directory = tree.mkdirs(c, d.mtimeMillis(), d.permission());
       if (d.permission() != null) {
-        directory.setPermission(d.permission()); // "/" exists before the image is loaded
+        directory.setPermission(tree.intern(d.permission())); // "/" exists before the image is loaded
       }
       directory.setAccessTime(d.accessTimeMillis());
     }
@@ -50,7 +50,7 @@ final class StateImages {
           "file %s twice in checkpoint", f.path());
       FileNode file = (FileNode) tree.resolve(c).node();
       file.setAccessTime(f.accessTimeMillis());
-      file.chunkHandles.addAll(f.chunkHandles());
+      file.appendChunks(f.chunkHandles());
       f.chunkHandles().forEach(h -> references.merge(h, 1, Integer::sum));
     }
     // Creating children moved their parents' times forward; put back the recorded ones.
@@ -69,7 +69,7 @@ final class StateImages {
 
   private static void restoreTargets(ChunkCoordinator coordinator, String path, Node node, boolean snapshotPass) {
     if (node instanceof FileNode file && SnapshotNames.inSnapshot(GfsPaths.components(path)) == snapshotPass) {
-      List<Long> handles = List.copyOf(file.chunkHandles);
+      List<Long> handles = file.chunkHandles();
       coordinator.setTargets(handles, file.replication);
       coordinator.setTrashed(handles, DeletedNames.anyHidden(GfsPaths.components(path)));
     }
