@@ -18,6 +18,10 @@ final class AppendWorkload {
   private final List<AppendAttempt> attempts = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
+  /** Guarded by attempts: what the client view reports (bytes of acknowledged records, longest call, failures). */
+  private long acknowledgedBytes;
+  private long longestCallNanos;
+  private long failures;
 
   AppendWorkload(GfsClient client, String path, int payloadBytesMax) {
     this.client = client;
@@ -44,9 +48,20 @@ final class AppendWorkload {
       } catch (IOException | RuntimeException e) {
         offset = -1;
       }
+      long completed = System.nanoTime();
       synchronized (attempts) {
-        attempts.add(new AppendAttempt(writerId, seq, invoked, System.nanoTime(), offset));
+        attempts.add(new AppendAttempt(writerId, seq, invoked, completed, offset));
+        acknowledgedBytes += offset >= 0 ? frame.length : 0;
+        failures += offset >= 0 ? 0 : 1;
+        longestCallNanos = Math.max(longestCallNanos, completed - invoked);
       }
+    }
+  }
+
+  /** What the appenders saw so far, over elapsedNanos of running. */
+  ClientView view(long elapsedNanos) {
+    synchronized (attempts) {
+      return new ClientView(acknowledgedBytes, elapsedNanos, longestCallNanos, failures);
     }
   }
 

@@ -35,13 +35,16 @@ class DataUnderFaultsIT {
       FileWorkload files = new FileWorkload(client, "/data/files", run.seed());
       String aliasPrefix = ZnodeLayout.alias("/gfs", cluster.uri().getAuthority());
       List<FaultWindow> faults;
+      long began;
       try (FaultInjector injector = new FaultInjector(cluster, proxy, aliasPrefix, run, schedule)) {
         appends.start(3, 1);
         files.start(2);
+        began = System.nanoTime();
         injector.start();
         injector.awaitScheduleEnd();
         faults = injector.finish(false);
       }
+      long elapsed = System.nanoTime() - began;
       List<AppendAttempt> attempts = appends.stopAndCollect();
       List<ExpectedFile> written = files.stopAndCollect();
       cluster.waitForChunkServers(CHUNK_SERVERS);
@@ -55,8 +58,10 @@ class DataUnderFaultsIT {
         long acked = attempts.stream().filter(AppendAttempt::acknowledged).count();
         run.log("%d appends (%d acknowledged), %d files promised (%d writers' files failed), %d faults; %s; %s",
             attempts.size(), acked, written.size(), files.failures(), faults.size(), appendResult, fileResult);
+        ClientView clients = appends.view(elapsed).plus(files.view(elapsed));
+        run.log("%s", clients);
         ReliabilityTable.record(ScenarioRow.of(run, attempts.size() + written.size(), faults.size(),
-            List.of(appendResult, fileResult)));
+            List.of(appendResult, fileResult), clients));
         appendResult.assertOk();
         fileResult.assertOk();
         if (acked == 0 || written.isEmpty()) {

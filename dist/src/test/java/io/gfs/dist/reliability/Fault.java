@@ -15,6 +15,8 @@ record Fault(FaultKind kind, int target, long startMillis, long durationMillis) 
   String targetName() {
     return switch (kind) {
       case KILL_CHUNKSERVER, PAUSE_CHUNKSERVER -> "cs" + target;
+      case CUT_CHUNKSERVER_CONNECTIONS, DELAY_CHUNKSERVER_CONNECTIONS -> "proxy-cs" + target;
+      case SLOW_DISK -> "disk-cs" + target;
       case KILL_MASTER, PAUSE_MASTER, EXPIRE_ZK_SESSION -> "master";
       case CUT_CONNECTIONS, DELAY_CONNECTIONS -> "proxy";
     };

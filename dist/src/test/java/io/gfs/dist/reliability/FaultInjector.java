@@ -16,6 +16,7 @@ final class FaultInjector implements AutoCloseable {
 
   private final MiniGfsCluster cluster;
   private final LoopbackProxy proxy;
+  private final List<LoopbackProxy> chunkServerProxies;
   private final String zooKeeperPrefix;
   private final ReliabilityRun run;
   private final List<Fault> schedule;
@@ -31,8 +32,15 @@ final class FaultInjector implements AutoCloseable {
    */
   FaultInjector(MiniGfsCluster cluster, LoopbackProxy proxy, String zooKeeperPrefix, ReliabilityRun run,
       List<Fault> schedule) {
+    this(cluster, proxy, List.of(), zooKeeperPrefix, run, schedule);
+  }
+
+  /** @param chunkServerProxies the proxy each chunkserver advertises, by index, for the chunkserver connection faults */
+  FaultInjector(MiniGfsCluster cluster, LoopbackProxy proxy, List<LoopbackProxy> chunkServerProxies,
+      String zooKeeperPrefix, ReliabilityRun run, List<Fault> schedule) {
     this.cluster = cluster;
     this.proxy = proxy;
+    this.chunkServerProxies = List.copyOf(chunkServerProxies);
     this.zooKeeperPrefix = zooKeeperPrefix;
     this.run = run;
     this.schedule = List.copyOf(schedule);
@@ -129,6 +137,9 @@ final class FaultInjector implements AutoCloseable {
           cluster.expireZooKeeperSessionsHolding(zooKeeperPrefix), zooKeeperPrefix);
       case CUT_CONNECTIONS -> requireProxy().cut(true);
       case DELAY_CONNECTIONS -> requireProxy().delay(20 + fault.durationMillis() % 180);
+      case CUT_CHUNKSERVER_CONNECTIONS -> chunkServerProxy(fault.target()).cut(true);
+      case DELAY_CHUNKSERVER_CONNECTIONS -> chunkServerProxy(fault.target()).delay(20 + fault.durationMillis() % 180);
+      case SLOW_DISK -> throw new IllegalStateException("slow disks are set up by SlowDiskIT, not scheduled");
     }
   }
 
@@ -143,6 +154,8 @@ final class FaultInjector implements AutoCloseable {
       }
       case EXPIRE_ZK_SESSION -> ensureMasterServes();
       case CUT_CONNECTIONS, DELAY_CONNECTIONS -> requireProxy().heal();
+      case CUT_CHUNKSERVER_CONNECTIONS, DELAY_CHUNKSERVER_CONNECTIONS -> chunkServerProxy(fault.target()).heal();
+      case SLOW_DISK -> throw new IllegalStateException("slow disks are healed by SlowDiskIT, not scheduled");
     }
   }
 
@@ -176,6 +189,13 @@ final class FaultInjector implements AutoCloseable {
     }
     run.log("  the master does not serve after its session expired; restarting it");
     cluster.restartMaster();
+  }
+
+  private LoopbackProxy chunkServerProxy(int index) {
+    if (index >= chunkServerProxies.size()) {
+      throw new IllegalStateException("a chunkserver connection fault needs a proxy in front of chunkserver " + index);
+    }
+    return chunkServerProxies.get(index);
   }
 
   private LoopbackProxy requireProxy() {

@@ -15,5 +15,17 @@ enum FaultKind {
   /** Reset every connection through the client-side loopback proxy; new ones are refused for the duration. */
   CUT_CONNECTIONS,
   /** Delay every byte forwarded by the client-side loopback proxy for the fault's duration. */
-  DELAY_CONNECTIONS
+  DELAY_CONNECTIONS,
+  /**
+   * Reset every connection to one chunkserver (through the proxy it advertises): from clients, from the chunkservers
+   * forwarding pushed data or mutations to it, from the master; new ones are refused for the fault's duration.
+   */
+  CUT_CHUNKSERVER_CONNECTIONS,
+  /** Delay every byte sent to and from one chunkserver through its proxy for the fault's duration. */
+  DELAY_CHUNKSERVER_CONNECTIONS,
+  /**
+   * A chunkserver's data disk throttled by the kernel's block layer ({@link SlowDisk}); not drawn by the schedule:
+   * SlowDiskIT slows disks for whole phases and records each as a fault window.
+   */
+  SLOW_DISK
 }

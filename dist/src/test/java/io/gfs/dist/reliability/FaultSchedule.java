@@ -38,7 +38,8 @@ final class FaultSchedule {
         return List.copyOf(faults);
       }
       int target = switch (kind) {
-        case KILL_CHUNKSERVER, PAUSE_CHUNKSERVER -> random.nextInt(shape.chunkServers());
+        case KILL_CHUNKSERVER, PAUSE_CHUNKSERVER, CUT_CHUNKSERVER_CONNECTIONS, DELAY_CHUNKSERVER_CONNECTIONS ->
+            random.nextInt(shape.chunkServers());
         default -> 0;
       };
       faults.add(new Fault(kind, target, at, duration));

@@ -22,6 +22,9 @@ final class FileWorkload {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
   private long failures;
+  /** Guarded by files: bytes whose write call returned, and the longest single create, write, hsync or close. */
+  private long writtenBytes;
+  private long longestCallNanos;
 
   FileWorkload(GfsClient client, String directory, long seed) {
     this.client = client;
@@ -58,18 +61,27 @@ final class FileWorkload {
     long durable = 0;
     GfsFileWriter writer = null;
     try {
+      long began = System.nanoTime();
       writer = client.create(path, false, true, 0);
+      began = timed(began, 0);
       long written = 0;
       while (written < length) {
         int piece = (int) Math.min(length - written, 1 + random.nextInt(400_000));
-        writer.write(Payloads.bytes(fileSeed, written, piece), 0, piece);
+        byte[] bytes = Payloads.bytes(fileSeed, written, piece);
+        began = System.nanoTime();
+        writer.write(bytes, 0, piece);
+        timed(began, piece);
         written += piece;
         if (random.nextInt(3) == 0) {
+          began = System.nanoTime();
           writer.hsync();
+          timed(began, 0);
           durable = written;
         }
       }
+      began = System.nanoTime();
       writer.close();
+      timed(began, 0);
       return new ExpectedFile(path, fileSeed, length, true);
     } catch (IOException | RuntimeException e) {
       synchronized (files) {
@@ -77,6 +89,23 @@ final class FileWorkload {
       }
       closeQuietly(writer);
       return durable > 0 ? new ExpectedFile(path, fileSeed, durable, false) : null;
+    }
+  }
+
+  /** Notes one returned call that began at beganNanos and wrote bytes; returns now. */
+  private long timed(long beganNanos, long bytes) {
+    long now = System.nanoTime();
+    synchronized (files) {
+      writtenBytes += bytes;
+      longestCallNanos = Math.max(longestCallNanos, now - beganNanos);
+    }
+    return now;
+  }
+
+  /** What the writers saw so far, over elapsedNanos of running: a failed file counts as one error. */
+  ClientView view(long elapsedNanos) {
+    synchronized (files) {
+      return new ClientView(writtenBytes, elapsedNanos, longestCallNanos, failures);
     }
   }
 

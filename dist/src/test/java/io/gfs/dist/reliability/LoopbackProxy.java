@@ -12,16 +12,20 @@ import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A TCP proxy on loopback that the harness puts between clients and a server, so it can cut or slow the network
  * without privileges: {@link #cut} resets every open connection and refuses new ones while it lasts, {@link #delay}
  * holds every forwarded chunk of bytes for a while (latency, not loss). Each connection is two blocking pump threads.
+ * In front of a chunkserver (which advertises the proxy's address, gfs.chunkserver.advertised.address) it carries
+ * everything sent to that chunkserver: clients' pushes, reads and mutations, other chunkservers' forwarded pieces,
+ * mutations and clone reads, and the master's instructions.
  */
 final class LoopbackProxy implements AutoCloseable {
   private static final int BUFFER_BYTES = 64 << 10;
 
-  private final HostPort upstream;
+  private final Supplier<HostPort> upstream;
   private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong connectionsAccepted = new AtomicLong();
@@ -29,16 +33,24 @@ final class LoopbackProxy implements AutoCloseable {
   private volatile long delayMillis;
   private volatile boolean closed;
 
-  private LoopbackProxy(HostPort upstream, ServerSocket listener) {
+  private LoopbackProxy(Supplier<HostPort> upstream, ServerSocket listener) {
     this.upstream = upstream;
     this.listener = listener;
   }
 
   /** Listens on a free loopback port and forwards each connection to upstream. */
   static LoopbackProxy start(HostPort upstream) throws IOException {
+    return start(() -> upstream);
+  }
+
+  /**
+   * Listens on a free loopback port and forwards each connection to where upstream says at that moment (null: not
+   * known yet, the connection is reset) - a proxy whose address a server must be configured with before it starts.
+   */
+  static LoopbackProxy start(Supplier<HostPort> upstream) throws IOException {
     ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     LoopbackProxy proxy = new LoopbackProxy(upstream, listener);
-    Thread acceptor = new Thread(proxy::acceptLoop, "proxy-" + upstream.port());
+    Thread acceptor = new Thread(proxy::acceptLoop, "proxy-" + listener.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
     return proxy;
@@ -91,7 +103,16 @@ final class LoopbackProxy implements AutoCloseable {
   private void connect(Socket client) throws IOException {
     Socket server = new Socket();
     try {
-      server.connect(new InetSocketAddress(upstream.host(), upstream.port()), 5_000);
+      HostPort to;
+      try {
+        to = upstream.get();
+      } catch (RuntimeException notKnown) {
+        to = null; // e.g. the server is between a kill and its restart; the acceptor must live on
+      }
+      if (to == null) {
+        throw new IOException("the proxy's upstream is not known yet");
+      }
+      server.connect(new InetSocketAddress(to.host(), to.port()), 5_000);
     } catch (IOException e) {
       closeQuietly(client, true);
       closeQuietly(server, true);

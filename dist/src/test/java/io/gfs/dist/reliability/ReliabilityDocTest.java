@@ -52,4 +52,24 @@ class ReliabilityDocTest {
         new ScenarioRow("old", "9", "99", "7", "0", "0", "-", "1")), rows);
     assertTrue(text.startsWith("intro\n") && text.endsWith(ReliabilityTable.END + "\nafter\n"), text);
   }
+
+  @Test
+  void rowsAndFilesWithoutTheClientViewStillReadAndGainIt(@TempDir Path dir) throws Exception {
+    String oldTitles = "| " + String.join(" | ", ReliabilityTable.TITLES.subList(0, ScenarioRow.CHECKER_COLUMNS))
+        + " |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
+    Path doc = dir.resolve("reliability.md");
+    Files.writeString(doc, ReliabilityTable.BEGIN + "\n" + oldTitles + "| old | 1 | 10 | 2 | 0 | 0 | - | 0 |\n"
+        + ReliabilityTable.END + "\n");
+    Path results = Files.createDirectories(dir.resolve("results"));
+    Files.writeString(results.resolve("bad.tsv"), String.join("\t", ScenarioRow.HEADER.subList(0,
+        ScenarioRow.CHECKER_COLUMNS)) + "\nbad\t-\t5\t-\t0\t0\t77\t0\n");
+    Files.writeString(results.resolve("slow.tsv"), String.join("\t", ScenarioRow.HEADER)
+        + "\nslow\t3\t40\t1\t0\t0\t-\t0\t812\t2900\t4\n");
+    ReliabilityTable.rewrite(doc, results);
+    assertEquals(List.of(new ScenarioRow("bad", "-", "5", "-", "0", "0", "77", "0"),
+        new ScenarioRow("old", "1", "10", "2", "0", "0", "-", "0"),
+        new ScenarioRow("slow", "3", "40", "1", "0", "0", "-", "0", "812", "2900", "4")),
+        ReliabilityTable.parse(Files.readString(doc)));
+    assertTrue(Files.readString(doc).contains("| Client KiB/s |"), "the rewritten table has every column");
+  }
 }

@@ -23,6 +23,17 @@ record ReliabilityRun(String scenario, long seed, long runMillis, boolean soak) 
     return run;
   }
 
+  /**
+   * The scenario's name in the table: a soak run gets a row of its own (scenario-soak-Nmin), so the short run's row
+   * and the long one's stand side by side.
+   */
+  String rowName() {
+    if (!soak) {
+      return scenario;
+    }
+    return scenario + "-soak-" + Math.round(runMillis / 60_000.0) + "min";
+  }
+
   void log(String format, Object... args) {
     System.out.println("[reliability " + scenario + " " + Instant.now() + "] " + String.format(format, args));
   }
