@@ -116,6 +116,7 @@ class MasterHaProcessIT {
     final AtomicBoolean stop;
     final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     final AtomicLong lastAckNanos = new AtomicLong();
+    final AtomicLong lastAckAttemptNanos = new AtomicLong();
     volatile Throwable failure;
 
     Writer(int id, CuratorFramework zk, RpcClients rpc, AtomicBoolean stop) {
@@ -130,7 +131,9 @@ class MasterHaProcessIT {
       try {
         for (int n = 0; !stop.get(); n++) {
           String path = "/w" + id + "/f" + n;
+          long attemptStartNanos = 0;
           while (!stop.get()) {
+            attemptStartNanos = System.nanoTime();
             HostPort master;
             try {
               master = CanonicalName.resolve(zk, "/gfs", CLUSTER);
@@ -155,7 +158,10 @@ class MasterHaProcessIT {
           }
           if (!stop.get()) {
             acknowledged.add(path);
+            // Failover time counts from the kill to an acknowledgement of a call sent after it: a create the old
+            // master answered just before dying must not pass for the new master's first write.
             lastAckNanos.set(System.nanoTime());
+            lastAckAttemptNanos.set(attemptStartNanos);
           }
         }
       } catch (Throwable t) {
@@ -191,7 +197,12 @@ class MasterHaProcessIT {
         active.destroyForcibly(); // SIGKILL
         assertTrue(active.waitFor(30, TimeUnit.SECONDS));
         HostPort next = standby.get(120, TimeUnit.SECONDS);
-        long firstWriteAfter = awaitWriteAfter(writers, killedAt);
+        long firstWriteAfter;
+        try {
+          firstWriteAfter = awaitWriteAfter(writers, killedAt);
+        } catch (AssertionError e) {
+          throw new AssertionError("round " + round + ": " + e.getMessage() + masterLogs(), e);
+        }
         failoverMillis.add(TimeUnit.NANOSECONDS.toMillis(firstWriteAfter - killedAt));
         assertTrue(writers.stream().mapToLong(w -> w.acknowledged.size()).sum() > acknowledgedBefore);
         assertEquals(next, CanonicalName.resolve(client, "/gfs", CLUSTER));
@@ -230,14 +241,33 @@ class MasterHaProcessIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       for (Writer w : writers) {
-        long at = w.lastAckNanos.get();
-        if (at > killedAt) {
-          return writers.stream().mapToLong(x -> x.lastAckNanos.get()).filter(t -> t > killedAt).min().orElse(at);
+        if (w.lastAckAttemptNanos.get() > killedAt) {
+          return w.lastAckNanos.get();
         }
       }
       Thread.sleep(5);
     }
-    throw new AssertionError("no write succeeded within 120 s of the kill");
+    StringBuilder why = new StringBuilder("no write succeeded within 120 s of the kill");
+    for (Writer w : writers) {
+      why.append("\nwriter ").append(w.id).append(": ").append(w.failure == null ? "still retrying" : w.failure);
+    }
+    throw new AssertionError(why.toString());
+  }
+
+  /** The masters' stderr tails, so a failure in CI says what the processes saw (the temp dir is gone after). */
+  private String masterLogs() {
+    StringBuilder logs = new StringBuilder();
+    for (int i = 0; i < processes.size(); i++) {
+      Path log = dir.resolve("stderr-" + i + ".log");
+      try {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        logs.append("\n--- master ").append(i).append(" stderr (last 40 lines) ---\n");
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> logs.append(l).append('\n'));
+      } catch (IOException e) {
+        logs.append("\n--- master ").append(i).append(": ").append(e);
+      }
+    }
+    return logs.toString();
   }
 
   @Test
@@ -322,7 +352,12 @@ class MasterHaProcessIT {
         int killed = active;
         ready.set(killed, new CompletableFuture<>()); // not a candidate until relaunched below
         active = awaitReady(ready, byIndex, ports);
-        long firstWriteAfter = awaitWriteAfter(writers, killedAt);
+        long firstWriteAfter;
+        try {
+          firstWriteAfter = awaitWriteAfter(writers, killedAt);
+        } catch (AssertionError e) {
+          throw new AssertionError("round " + round + ": " + e.getMessage() + masterLogs(), e);
+        }
         failoverMillis.add(TimeUnit.NANOSECONDS.toMillis(firstWriteAfter - killedAt));
         ready.set(killed, launchMaster(replicatedConf(killed, ports))); // back as a standby, caught up
         byIndex.set(killed, processes.get(processes.size() - 1));
