@@ -403,7 +403,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public void createSnapshot(String path, String snapshotName) throws GfsException {
     HandlerGuard.call("createSnapshot", () -> {
       check((a, c) -> a.owner(c, path)); // issue 7 (before the service takes its locks)
-      leases.snapshots().create(path, snapshotName);
+      leases.snapshots().create(path, snapshotName, requestKey()); // issue 4: retry cache
       return null;
     });
   }
@@ -412,7 +412,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public void deleteSnapshot(String path, String snapshotName) throws GfsException {
     HandlerGuard.call("deleteSnapshot", () -> {
       check((a, c) -> a.owner(c, path)); // issue 7 (before the service takes its locks)
-      leases.snapshots().delete(path, snapshotName);
+      leases.snapshots().delete(path, snapshotName, requestKey()); // issue 4: retry cache
       return null;
     });
   }
@@ -421,7 +421,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   public void renameSnapshot(String path, String oldName, String newName) throws GfsException {
     HandlerGuard.call("renameSnapshot", () -> {
       check((a, c) -> a.owner(c, path)); // issue 7 (before the service takes its locks)
-      leases.snapshots().rename(path, oldName, newName);
+      leases.snapshots().rename(path, oldName, newName, requestKey()); // issue 4: retry cache
       return null;
     });
   }
@@ -437,9 +437,13 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   @Override
   public void setPolicy(String path, int replication, long gcRetentionMillis) throws GfsException {
     HandlerGuard.call("setPolicy", () -> {
+      RetryCache.Key request = requestKey();
       try (LockTable.Held locks = state.lockWrite(path)) {
         check((a, c) -> a.write(c, path)); // issue 7
-        return commit(state.decideSetPolicy(path, replication, gcRetentionMillis));
+        if (state.retried(request, clock.millis()).isPresent()) {
+          return true; // issue 4: set by this very call (its reply was lost); not logged twice
+        }
+        return commit(state.decideSetPolicy(path, replication, gcRetentionMillis), request);
       }
     });
   }

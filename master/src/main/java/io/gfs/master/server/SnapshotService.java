@@ -6,7 +6,9 @@ import io.gfs.common.rpc.RpcErrors;
 import io.gfs.master.state.Decision;
 import io.gfs.master.state.LeasePlan;
 import io.gfs.master.state.LockTable;
+import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
+import io.gfs.master.state.RetryCache;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import java.io.IOException;
@@ -57,12 +59,20 @@ final class SnapshotService {
     }
   }
 
-  void create(String path, String name) throws IOException, InterruptedException {
+  /**
+   * request: the call's retry-cache key (null: none). Issue 4: a retry of a snapshot call that was already applied
+   * (its reply lost, or the master failed over after logging it) answers as the original did, instead of
+   * ALREADY_EXISTS or NOT_FOUND, and changes nothing again.
+   */
+  void create(String path, String name, RetryCache.Key request) throws IOException, InterruptedException {
     checkName(name);
     try (LockTable.Held locks = state.lockSnapshots(path)) {
+      if (retried(request)) {
+        return;
+      }
       state.decideCreateSnapshot(path, name, clock.millis()).orThrow(); // refuse before disturbing any writer
       stopPrimaries(state.revokeLeasesUnder(path, clock.millis()));
-      commit(state.decideCreateSnapshot(path, name, clock.millis()));
+      commit(state.decideCreateSnapshot(path, name, clock.millis()), request);
     }
   }
 
@@ -80,17 +90,25 @@ final class SnapshotService {
     calls.forEach(CompletableFuture::join);
   }
 
-  void delete(String path, String name) throws IOException {
+  void delete(String path, String name, RetryCache.Key request) throws IOException {
     try (LockTable.Held locks = state.lockSnapshots(path)) {
-      commit(state.decideDeleteSnapshot(path, name));
+      if (!retried(request)) {
+        commit(state.decideDeleteSnapshot(path, name), request);
+      }
     }
   }
 
-  void rename(String path, String oldName, String newName) throws IOException {
+  void rename(String path, String oldName, String newName, RetryCache.Key request) throws IOException {
     checkName(newName);
     try (LockTable.Held locks = state.lockSnapshots(path)) {
-      commit(state.decideRenameSnapshot(path, oldName, newName, clock.millis()));
+      if (!retried(request)) {
+        commit(state.decideRenameSnapshot(path, oldName, newName, clock.millis()), request);
+      }
     }
+  }
+
+  private boolean retried(RetryCache.Key request) {
+    return request != null && state.retried(request, clock.millis()).isPresent();
   }
 
   List<String> list(String path) {
@@ -178,10 +196,11 @@ final class SnapshotService {
     }
   }
 
-  private void commit(Decision decision) throws IOException {
+  private void commit(Decision decision, RetryCache.Key request) throws IOException {
     decision.orThrow();
     if (decision.record().isPresent()) {
-      journal.commit(decision.record().get());
+      LogRecord record = decision.record().get();
+      journal.commit(request == null ? record : new LogRecord.Requested(request, clock.millis(), record));
     }
   }
 
