@@ -1,11 +1,9 @@
 package io.gfs.chunkserver.server;
 
 import io.gfs.common.HostPort;
-import io.gfs.zk.CanonicalName;
-import io.gfs.zk.ShadowRegistry;
+import io.gfs.zk.MasterResolver;
 import java.io.IOException;
 import java.util.List;
-import org.apache.curator.framework.CuratorFramework;
 
 /**
  * Where the master is: a fixed address from the configuration, or the cluster's canonical name in ZooKeeper [0122],
@@ -65,56 +63,37 @@ abstract class MasterLocator implements AutoCloseable {
     }
   }
 
+  /** The cluster's alias and shadows through the resolver clients use too. */
   private static final class ZooKeeper extends MasterLocator {
-    private final String connect;
-    private final String root;
-    private final String cluster;
-    private final int sessionTimeoutMillis;
-    private CuratorFramework zk;
-    private HostPort resolved;
+    private final MasterResolver resolver;
 
     ZooKeeper(String connect, String root, String cluster, int sessionTimeoutMillis) {
-      this.connect = connect;
-      this.root = root;
-      this.cluster = cluster;
-      this.sessionTimeoutMillis = sessionTimeoutMillis;
+      this.resolver = new MasterResolver(connect, sessionTimeoutMillis, root, cluster);
     }
 
     @Override
-    synchronized HostPort master() throws IOException {
-      if (resolved == null) {
-        if (zk == null) {
-          zk = CanonicalName.connect(connect, sessionTimeoutMillis);
-        }
-        resolved = CanonicalName.resolve(zk, root, cluster);
-      }
-      return resolved;
+    HostPort master() throws IOException {
+      return resolver.master();
     }
 
     @Override
-    synchronized void invalidate() {
-      resolved = null;
+    void invalidate() {
+      resolver.invalidate(null);
     }
 
     @Override
-    synchronized List<HostPort> shadows() throws IOException {
-      if (zk == null) {
-        zk = CanonicalName.connect(connect, sessionTimeoutMillis);
-      }
-      return ShadowRegistry.list(zk, root, cluster);
+    List<HostPort> shadows() throws IOException {
+      return resolver.shadows();
     }
 
     @Override
-    public synchronized void close() {
-      if (zk != null) {
-        zk.close();
-        zk = null;
-      }
+    public void close() {
+      resolver.close();
     }
 
     @Override
     public String toString() {
-      return "cluster '" + cluster + "' via ZooKeeper " + connect;
+      return resolver.toString();
     }
   }
 }

@@ -40,6 +40,14 @@ class MasterLocatorIT {
           locator.invalidate();
           assertEquals(moved, locator.master());
         }
+        HostPort shadow = new HostPort("127.0.0.1", 7777); // issue 4: the shadows it reports chunks to
+        try (io.gfs.zk.ShadowRegistry registered = io.gfs.zk.ShadowRegistry.register(zk, "/gfs", "c1", shadow)) {
+          long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+          while (!locator.shadows().equals(java.util.List.of(shadow))) {
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "no shadow listed");
+            Thread.sleep(20);
+          }
+        }
       }
     }
   }
