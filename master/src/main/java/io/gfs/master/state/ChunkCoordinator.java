@@ -3,11 +3,13 @@ package io.gfs.master.state;
 import io.gfs.common.Check;
 import io.gfs.common.HostPort;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,6 +30,13 @@ final class ChunkCoordinator {
   private final LeaseTable leases = new LeaseTable();
   /** Handles a live grant is allocating: their ADD_CHUNK marks them grant-in-progress (see applyAdd). */
   private final Set<Long> allocating = new HashSet<>();
+  /**
+   * Per chunk, the targets of the grant that gave out its current version which did not confirm it (the answer was
+   * lost, or they failed): they may hold that version without the lease's writes, so their reports of it are stale
+   * [0079-0080] - even after they died and came back - until a clone to them completes or the version moves on. Only
+   * chunks with such targets have an entry. Not persisted: a restarted master cannot tell (see GrantReplicaSetTest).
+   */
+  private final Map<Long, Set<String>> missedGrant = new HashMap<>();
   private final ChunkServerRegistry servers;
   private final ReplicationPlanner replication;
   /** Issue 8 hook: decommissioning and the balancer switch, read by placement, re-replication and rebalancing. */
@@ -130,7 +139,7 @@ final class ChunkCoordinator {
   synchronized void applySetVersion(long handle, long version) {
     ChunkInfo chunk = chunks.get(handle);
     if (chunk != null && version > chunk.version) {
-      chunk.versionGranted = false; // until the grant that logged it completes (an adopted version never does)
+      missedGrant.remove(handle); // the grant that logged it sets its own set when it completes
     }
     chunks.setVersion(handle, version);
     pruneLeases();
@@ -139,6 +148,9 @@ final class ChunkCoordinator {
   synchronized void release(List<Long> handles) {
     for (long handle : handles) {
       chunks.release(handle);
+      if (chunks.get(handle) == null) {
+        missedGrant.remove(handle);
+      }
     }
     pruneLeases();
   }
@@ -261,7 +273,17 @@ final class ChunkCoordinator {
           plan.handle(), plan.targets());
     }
     chunk.allocationFailed = false;
-    chunk.versionGranted = true; // from now on, a report of this version from outside succeeded is stale
+    Set<String> missed = new TreeSet<>();
+    for (LeasePlan.Target target : plan.targets()) {
+      if (!succeeded.contains(target.serverId()) || !servers.isRegistered(target.serverId())) {
+        missed.add(target.serverId()); // told the version, but not confirmed: maybe holds it, without the writes
+      }
+    }
+    if (missed.isEmpty()) {
+      missedGrant.remove(plan.handle());
+    } else {
+      missedGrant.put(plan.handle(), missed);
+    }
     Lease lease = new Lease(plan.handle(), primaryId, plan.version(), nowMillis + settings.leaseDurationMillis());
     leases.grant(lease);
     return view(plan.chunkIndex(), chunk, lease, nowMillis);
@@ -295,8 +317,9 @@ final class ChunkCoordinator {
       if (!valid || !reported.add(r.handle())) {
         continue; // malformed or repeated entries are ignored, never trusted
       }
-      boolean cloneTarget = replication.cloneTargetInFlight(r.handle(), serverId);
-      switch (chunks.report(serverId, r.handle(), r.version(), r.lengthBytes(), cloneTarget)) {
+      boolean missed = missedGrant.getOrDefault(r.handle(), Set.of()).contains(serverId)
+          && !replication.cloneTargetInFlight(r.handle(), serverId); // a clone's copy is on its way: not stale
+      switch (chunks.report(serverId, r.handle(), r.version(), r.lengthBytes(), missed)) {
         case STALE, UNKNOWN -> delete.add(r.handle());
         case UNKNOWN_FUTURE -> future.add(r.handle());
         case HIGHER -> adoptions.add(new LogRecord.SetVersion(r.handle(), r.version()));
@@ -358,6 +381,13 @@ final class ChunkCoordinator {
   /** A clone ended; true when the chunk gained a current replica. */
   synchronized boolean completeClone(ClonePlan clone, boolean succeeded, long nowMillis) {
     boolean gained = replication.complete(clone, succeeded, nowMillis);
+    Set<String> missed = missedGrant.get(clone.handle());
+    if (missed != null && chunks.isCurrentReplica(clone.handle(), clone.targetId())) {
+      missed.remove(clone.targetId()); // a full copy of the current version replaced what it missed
+      if (missed.isEmpty()) {
+        missedGrant.remove(clone.handle());
+      }
+    }
     pruneLeases();
     return gained;
   }
@@ -475,6 +505,9 @@ final class ChunkCoordinator {
           lease.version(), chunk.version);
       Check.state(chunks.isCurrentReplica(lease.handle(), lease.primaryId()),
           "lease holder %s of chunk %s is not a current replica", lease.primaryId(), lease.handle());
+    }
+    for (Long handle : missedGrant.keySet()) {
+      Check.state(chunks.get(handle) != null, "missed-grant entry for chunk %s that is not in the table", handle);
     }
     chunks.checkInvariants();
   }

@@ -25,12 +25,6 @@ final class ChunkInfo {
   final Map<String, Replica> replicas = new TreeMap<>();
   /** A version bump is on its way to the replicas: lower-version reports are not stale yet. Not persisted. */
   boolean grantInProgress;
-  /**
-   * The current version was given out by a grant this master completed: only the servers that grant confirmed (and
-   * clones completed since) hold it legitimately; any other server reporting it took the version but missed the
-   * lease's writes. Not persisted: after a restart (or an adopted version) every report of the version counts.
-   */
-  boolean versionGranted;
   /** Creation failed on every chosen server: no data can exist, so the next lease may place it afresh. */
   boolean allocationFailed;
   /** Replicas wanted: the replication of the file holding it. Follows the namespace; not persisted on its own. */

@@ -109,10 +109,11 @@ public final class ChunkTable {
   }
 
   /**
-   * Judges one entry of a chunkserver's chunk report and records the replica when it is good. cloneTarget: the server
-   * is the target of a clone of this chunk in flight (its copy is on its way, outside any grant).
+   * Judges one entry of a chunkserver's chunk report and records the replica when it is good. missedGrant: the server
+   * was a target of the grant that gave out the chunk's current version but did not confirm it (its answer was lost):
+   * it may hold that version without the lease's writes.
    */
-  ReportVerdict report(String serverId, long handle, long version, long lengthBytes, boolean cloneTarget) {
+  ReportVerdict report(String serverId, long handle, long version, long lengthBytes, boolean missedGrant) {
     ChunkInfo chunk = chunks.get(handle);
     if (chunk == null) {
       if (handle >= nextHandle && handle < reservedNext) {
@@ -136,7 +137,7 @@ public final class ChunkTable {
       // (a target whose answer was lost holds it too, but is left out of the lease and misses its writes).
       return ReportVerdict.IGNORED;
     }
-    if (version == chunk.version && chunk.versionGranted && unconfirmed && !cloneTarget) {
+    if (version == chunk.version && missedGrant) {
       // Outside the set the grant confirmed: it took the version (its answer was lost) but not the lease's writes.
       removeReplica(chunk, serverId);
       return ReportVerdict.STALE;

@@ -79,6 +79,47 @@ class GrantReplicaSetTest {
     assertEquals(2, locations().size());
   }
 
+  /** Every server but these falls silent past the dead-after interval and is declared dead. */
+  private void onlyAlive(long handle, String... alive) {
+    f.nowMillis += StateFixture.DEAD_AFTER_MILLIS + 1;
+    for (String s : alive) {
+      f.heartbeat(s, r(handle, 1, 0));
+    }
+    f.state.tick(f.nowMillis);
+  }
+
+  @Test
+  void aLostTargetThatDiedAndCameBackIsStillStale() {
+    LeaseView lease = f.acquire("/f", 0, List.of("cs1", "cs2"));
+    onlyAlive(lease.handle(), "cs1", "cs2"); // cs3 dies before it reports: the master forgets its replicas
+    assertEquals(List.of(lease.handle()), f.heartbeat("cs3", r(lease.handle(), 1, 0)).deleteChunks());
+    assertEquals(2, locations().size());
+  }
+
+  @Test
+  void aConfirmedReplicaThatDiedAndCameBackIsCurrent() {
+    LeaseView lease = f.acquire("/f", 0, List.of("cs1", "cs2")); // cs3 lost, cs2 confirmed
+    onlyAlive(lease.handle(), "cs1");
+    assertEquals(1, locations().size());
+    assertEquals(List.of(), f.heartbeat("cs2", r(lease.handle(), 1, 0)).deleteChunks(), "back with a good copy");
+    assertEquals(2, locations().size());
+  }
+
+  @Test
+  void theNextGrantForgetsWhoMissedTheLastOne() {
+    LeaseView first = f.acquire("/f", 0, List.of("cs1", "cs2"));
+    f.heartbeat("cs3", r(first.handle(), 1, 0)); // stale: deleted
+    f.nowMillis += StateFixture.LEASE_MILLIS;
+    f.heartbeat("cs1", r(first.handle(), 1, 0));
+    f.heartbeat("cs2", r(first.handle(), 1, 0));
+    f.heartbeat("cs3");
+    LeaseView second = f.acquire("/f", 0, List.of("cs1", "cs2"));
+    assertEquals(2, second.version());
+    assertEquals(List.of(), f.heartbeat("cs1", r(first.handle(), 2, 0)).deleteChunks());
+    assertTrue(f.remove("/f", false));
+    f.state.checkInvariants(); // no bookkeeping left for the deleted chunk
+  }
+
   @Test
   void aCloneTargetInFlightAndAfterwardsIsCurrent() {
     LeaseView lease = f.acquire("/f", 0, List.of("cs1", "cs2")); // below its target of 3: re-replication copies it
