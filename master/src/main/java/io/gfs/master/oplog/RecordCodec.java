@@ -114,6 +114,12 @@ public final class RecordCodec {
         out.writeLong(r.handle());
         out.writeLong(r.version());
       }
+      case ABANDON_CHUNK -> {
+        LogRecord.AbandonChunk r = (LogRecord.AbandonChunk) record;
+        writeString(out, r.path());
+        out.writeLong(r.chunkIndex());
+        out.writeLong(r.handle());
+      }
       default -> writeMetadata(out, record);
     }
   }
@@ -232,6 +238,7 @@ public final class RecordCodec {
         case ADD_CHUNK -> new LogRecord.AddChunk(readString(in), in.readLong(), in.readLong(), in.readLong(),
             in.readLong());
         case SET_VERSION -> new LogRecord.SetVersion(in.readLong(), in.readLong());
+        case ABANDON_CHUNK -> new LogRecord.AbandonChunk(readString(in), in.readLong(), in.readLong());
         case SET_PERMISSION -> new LogRecord.SetPermission(readString(in), in.readShort());
         case SET_OWNER -> new LogRecord.SetOwner(readString(in), readOptionalString(in), readOptionalString(in));
         case SET_TIMES -> new LogRecord.SetTimes(readString(in), in.readLong(), in.readLong());

@@ -61,6 +61,13 @@ final class LeaseGranter {
   LeaseView acquire(String path, long chunkIndex) throws IOException, GfsException {
     try (LockTable.Held locks = state.lockWrite(path)) {
       LeasePlan plan = state.planLease(path, chunkIndex, clock.millis());
+      while (plan instanceof LeasePlan.Abandon abandon) {
+        // A last chunk logged but never created anywhere (the master died in between): drop it, allocate afresh.
+        LOG.warn("abandoning chunk {} (handle {}) of {}: logged but never held by any chunkserver",
+            abandon.chunkIndex(), abandon.handle(), path);
+        journal.commit(abandon.record());
+        plan = state.planLease(path, chunkIndex, clock.millis());
+      }
       if (plan instanceof LeasePlan.CopyOnWrite copy) {
         snapshots.copyOnWrite(copy); // a chunk shared with a snapshot: copy it locally first [0116]
         plan = state.planLease(path, chunkIndex, clock.millis());

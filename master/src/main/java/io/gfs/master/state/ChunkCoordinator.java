@@ -37,6 +37,8 @@ final class ChunkCoordinator {
    * chunks with such targets have an entry. Not persisted: a restarted master cannot tell (see GrantReplicaSetTest).
    */
   private final Map<Long, Set<String>> missedGrant = new HashMap<>();
+  /** When this master first heard a chunkserver (MIN_VALUE: never): see {@link #neverHeld}. */
+  private long firstHeartbeatAtMillis = Long.MIN_VALUE;
   private final ChunkServerRegistry servers;
   private final ReplicationPlanner replication;
   /** Issue 8 hook: decommissioning and the balancer switch, read by placement, re-replication and rebalancing. */
@@ -219,9 +221,13 @@ final class ChunkCoordinator {
     List<LeasePlan.Target> targets = targets(live);
     boolean create = false;
     if (targets.isEmpty()) {
+      if (!chunk.allocationFailed && neverHeld(chunk, chunkIndex == handles.size() - 1, nowMillis)) {
+        return new LeasePlan.Abandon(chunkIndex, handle, new LogRecord.AbandonChunk(path, chunkIndex, handle));
+      }
       if (!chunk.allocationFailed || !chunk.replicas.isEmpty()) {
         throw StateException.of(StateError.NO_CHUNKSERVERS,
-            "no live replica of chunk %s (handle %s, version %s) of %s", chunkIndex, handle, chunk.version, path);
+            "chunk %s (handle %s, version %s) of %s is missing: no live replica", chunkIndex, handle, chunk.version,
+            path);
       }
       targets = place(replication, nowMillis, path); // its creation failed everywhere: no data can exist yet
       create = true;
@@ -231,6 +237,23 @@ final class ChunkCoordinator {
     leases.revoke(handle);
     return new LeasePlan.Grant(chunkIndex, handle, version, create, new LogRecord.SetVersion(handle, version),
         targets);
+  }
+
+  /**
+   * A file's last chunk that no chunkserver can hold: its ADD_CHUNK was logged and the master died before any replica
+   * existed (a creation failing everywhere under this master is allocationFailed instead). Evidence, all required:
+   * version 1 (a later version is logged only after a replica took it), no replica of any version and no bytes known,
+   * no copy anywhere this master heard of, not shared with a snapshot, no grant or clone running, and this master has
+   * heard chunkservers for a whole dead-after interval, so every server it may count as alive has reported its chunks.
+   * Left: a replica on servers that stayed down all that time is not known here (HDFS's lease recovery takes the same
+   * view of a last block with no reported replica and no bytes).
+   */
+  private boolean neverHeld(ChunkInfo chunk, boolean last, long nowMillis) {
+    return last && chunk.version == 1 && chunk.referenceCount == 1 && chunk.replicas.isEmpty()
+        && chunk.corruptOn.isEmpty() && chunk.knownLengthBytes == 0 && !chunk.everHeld && !chunk.grantInProgress
+        && !allocating.contains(chunk.handle) && !replication.repairing(chunk.handle)
+        && firstHeartbeatAtMillis != Long.MIN_VALUE
+        && nowMillis - firstHeartbeatAtMillis >= settings.chunkServerDeadAfterMillis();
   }
 
   /** A write to a chunk a snapshot shares: copy it locally on its current replicas first [0116]. */
@@ -299,6 +322,9 @@ final class ChunkCoordinator {
   }
 
   synchronized HeartbeatOutcome heartbeat(HeartbeatReport report, long nowMillis) {
+    if (firstHeartbeatAtMillis == Long.MIN_VALUE) {
+      firstHeartbeatAtMillis = nowMillis;
+    }
     String serverId = report.serverId();
     List<String> replaced = servers.heartbeat(new ChunkServerInfo(serverId, report.address(), report.rack(),
         report.capacityBytes(), report.usedBytes(), nowMillis));

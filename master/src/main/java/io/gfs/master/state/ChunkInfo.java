@@ -25,6 +25,11 @@ final class ChunkInfo {
   final Map<String, Replica> replicas = new TreeMap<>();
   /** A version bump is on its way to the replicas: lower-version reports are not stale yet. Not persisted. */
   boolean grantInProgress;
+  /**
+   * Some chunkserver held it (a grant confirmed it, or a report listed it) since this master started: a chunk that
+   * had a replica is reported missing when it has none, never abandoned. Not persisted (see ChunkCoordinator).
+   */
+  boolean everHeld;
   /** Creation failed on every chosen server: no data can exist, so the next lease may place it afresh. */
   boolean allocationFailed;
   /** Replicas wanted: the replication of the file holding it. Follows the namespace; not persisted on its own. */

@@ -145,6 +145,7 @@ public final class ChunkTable {
     if (known == null) {
       known = new ChunkInfo.Replica(version);
       chunk.replicas.put(serverId, known);
+      chunk.everHeld = true;
       chunksByServer.computeIfAbsent(serverId, s -> new TreeSet<>()).add(handle);
     }
     known.version = Math.max(known.version, version);
@@ -212,6 +213,7 @@ public final class ChunkTable {
     ChunkInfo chunk = chunks.get(handle);
     Check.state(chunk != null, "confirm of unknown chunk %s", handle);
     ChunkInfo.Replica replica = chunk.replicas.computeIfAbsent(serverId, s -> new ChunkInfo.Replica(version));
+    chunk.everHeld = true;
     replica.version = Math.max(replica.version, version);
     replica.corrupt = false;
     replica.confirmedAtMillis = nowMillis;

@@ -51,6 +51,13 @@ final class FileNode extends Node {
     chunkHandles = next;
   }
 
+  /** Applies ABANDON_CHUNK: the last chunk (never held by any chunkserver) is dropped. */
+  void removeLastChunk() {
+    long[] current = chunkHandles;
+    Check.state(current.length > 0, "no chunk to remove");
+    chunkHandles = current.length == 1 ? NO_CHUNKS : Arrays.copyOf(current, current.length - 1);
+  }
+
   /** Concat and checkpoint restore: the handles appended, in order, in one replacement. */
   void appendChunks(List<Long> handles) {
     long[] current = chunkHandles;

@@ -13,6 +13,12 @@ import java.util.List;
 public sealed interface LeasePlan {
   record Existing(LeaseView lease) implements LeasePlan {}
 
+  /**
+   * The file's last chunk was logged but never held by any chunkserver (see {@link LogRecord.AbandonChunk}): log the
+   * record, then plan again (the chunk index now allocates a new chunk).
+   */
+  record Abandon(long chunkIndex, long handle, LogRecord.AbandonChunk record) implements LeasePlan {}
+
   /** A chunkserver the grant goes to. */
   record Target(String serverId, HostPort address) {}
 

@@ -13,7 +13,7 @@ public sealed interface LogRecord {
   /** Stable numbers for the log encoding; never reuse one. */
   enum Kind {
     MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6), SET_PERMISSION(7), SET_OWNER(8),
-    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13), SET_POLICY(14),
+    SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13), SET_POLICY(14), ABANDON_CHUNK(15),
     // HA kinds (issue 4) are numbered from 40 so namespace kinds added meanwhile keep counting from 14.
     NEW_TERM(40), REQUESTED(41);
 
@@ -108,6 +108,23 @@ public sealed interface LogRecord {
     @Override
     public Kind kind() {
       return Kind.ADD_CHUNK;
+    }
+  }
+
+  /**
+   * Drops a file's last chunk that no chunkserver ever held: its ADD_CHUNK was logged, then the master died (or every
+   * creation failed) before any replica existed, so no byte of it was ever written. As HDFS's lease recovery removes a
+   * last block with no replica and no bytes.
+   */
+  record AbandonChunk(String path, long chunkIndex, long handle) implements LogRecord {
+    public AbandonChunk {
+      Check.notNull(path, "path");
+      Check.argument(chunkIndex >= 0 && handle > 0, "bad chunk %s/%s", chunkIndex, handle);
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.ABANDON_CHUNK;
     }
   }
 

@@ -305,6 +305,15 @@ public final class MasterState {
         LogRecord.SetVersion r = (LogRecord.SetVersion) record;
         coordinator.applySetVersion(r.handle(), r.version());
       }
+      case ABANDON_CHUNK -> {
+        LogRecord.AbandonChunk r = (LogRecord.AbandonChunk) record;
+        FileNode file = fileForApply(r.path());
+        int last = file.chunkCount() - 1;
+        Check.state(last == r.chunkIndex() && file.chunkHandle(last) == r.handle(),
+            "ABANDON_CHUNK %s chunk %s (handle %s) is not the file's last", r.path(), r.chunkIndex(), r.handle());
+        file.removeLastChunk();
+        coordinator.release(List.of(r.handle()));
+      }
       case SNAPSHOT -> {
         LogRecord.Snapshot r = (LogRecord.Snapshot) record;
         List<Long> shared = new ArrayList<>();

@@ -33,6 +33,7 @@ class RecordCodecTest {
       new LogRecord.SetPolicy("/tmp", 1, 0),
       new LogRecord.SetPolicy("/keep", -1, -1),
       new LogRecord.CopyOnWrite("/y/z", 4, 99, 100, 7, 16),
+      new LogRecord.AbandonChunk("/y/z", 5, 101),
       new LogRecord.NewTerm(3, 17),
       new LogRecord.Requested(new io.gfs.master.state.RetryCache.Key(-1, 2, 3), 18,
           new LogRecord.Create("/r", 1, 18, false, true, new PermissionStatus("dave", "ops", (short) 0640))));

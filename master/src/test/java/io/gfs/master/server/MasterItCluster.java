@@ -72,10 +72,16 @@ final class MasterItCluster implements AutoCloseable {
     }
   }
 
-  /** Stops the master and starts it again on its meta dir (a new port; the chunkservers find it there). */
+  /**
+   * Stops the master (if still running) and starts it again on its meta dir and its port, where the chunkservers
+   * (configured with that address) find it again.
+   */
   void restartMaster() throws Exception {
     master.close();
-    master = MasterServer.start(GfsConfig.of(values));
+    rpc.forget(masterAddress);
+    Map<String, String> samePort = new HashMap<>(values);
+    samePort.put(GfsConfigKeys.Master.PORT.name(), Integer.toString(masterAddress.port()));
+    master = MasterServer.start(GfsConfig.of(samePort));
     masterAddress = master.address();
   }
 

@@ -19,6 +19,12 @@ class ReplayTest {
     // A client's call with its request id (issue 4): replay must rebuild the retry cache too.
     f.apply(new LogRecord.Requested(new RetryCache.Key(seed, -seed, 1), REQUESTED_AT_MILLIS,
         new LogRecord.Mkdir("/requested" + seed, f.nowMillis)));
+    // A chunk logged by a master that died before any chunkserver created it, abandoned by the next writer.
+    f.create("/abandoned");
+    f.allocateOnly("/abandoned", 0);
+    f.nowMillis += StateFixture.DEAD_AFTER_MILLIS;
+    List.of("cs1", "cs2", "cs3", "cs4").forEach(f::heartbeat);
+    f.acquire("/abandoned", 0, List.of("cs1", "cs2", "cs3", "cs4"));
     for (int i = 0; i < 600; i++) {
       String dir = "/d" + random.nextInt(4) + "/e" + random.nextInt(3);
       String file = dir + "/f" + random.nextInt(6);

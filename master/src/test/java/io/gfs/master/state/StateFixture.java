@@ -188,6 +188,10 @@ final class StateFixture {
   LeaseView acquire(String path, long chunkIndex, List<String> succeeding) {
     try (LockTable.Held l = state.lockWrite(path)) {
       LeasePlan plan = state.planLease(path, chunkIndex, nowMillis);
+      while (plan instanceof LeasePlan.Abandon abandon) {
+        apply(abandon.record()); // a last chunk no chunkserver ever held: dropped, then planned again
+        plan = state.planLease(path, chunkIndex, nowMillis);
+      }
       if (plan instanceof LeasePlan.CopyOnWrite copy) {
         // Copy-on-write of a chunk a snapshot shares: local copies, log, then plan the grant again [0116].
         copies.add(copy);
@@ -212,6 +216,20 @@ final class StateFixture {
       LeaseView view = state.completeGrant(grant, ok, ok.isEmpty() ? null : ok.get(0), nowMillis);
       state.checkInvariants();
       return view;
+    }
+  }
+
+  /**
+   * A new chunk whose ADD_CHUNK was logged, after which the master died before any chunkserver created it: the record
+   * is applied and the grant dropped, as a master that replays the log finds it. Returns the chunk's handle.
+   */
+  long allocateOnly(String path, long chunkIndex) {
+    try (LockTable.Held l = state.lockWrite(path)) {
+      LeasePlan.Grant grant = (LeasePlan.Grant) state.planLease(path, chunkIndex, nowMillis);
+      apply(grant.record());
+      state.abortGrant(grant);
+      state.checkInvariants();
+      return grant.handle();
     }
   }
 
