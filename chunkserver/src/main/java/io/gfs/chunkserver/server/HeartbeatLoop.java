@@ -233,7 +233,7 @@ final class HeartbeatLoop implements Runnable {
     if (shadows != null) {
       shadows.interrupt();
       try {
-        shadows.join(10_000);
+        shadows.join(2_000); // daemon: a report stuck on a paused shadow ends with its call timeout
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
