@@ -381,6 +381,13 @@ service MasterService {
   list<FileInfo> listDeleted(1: string directory) throws (1: GfsException e),
   /** Renames a file or directory atomically. The destination must not exist and its parent must. */
   void rename(1: string source, 2: string destination) throws (1: GfsException e),
+  /**
+   * Hadoop FileSystem.rename in one call (issue 6), with HDFS's answers: false, not an error, when the source is
+   * missing, the destination is an existing file, its parent is missing or a file, or it lies inside the source; an
+   * existing directory as destination receives the source under its own name; true when renamed (or a file onto
+   * itself). Masters without it answer UNKNOWN_METHOD (clients then apply the rules around rename).
+   */
+  bool renameHadoop(1: string source, 2: string destination) throws (1: GfsException e),
   /** The chunks from firstChunkIndex on, at most chunkCountMax of them, with their replicas. */
   ChunkLocations findChunks(1: string path, 2: i64 firstChunkIndex, 3: i32 chunkCountMax) throws (1: GfsException e),
   /**

@@ -14,9 +14,9 @@ import java.util.Set;
  */
 final class AdminFilter {
   /** Calls that change the namespace or a chunk (a lease grant bumps a version or allocates a chunk). */
-  static final Set<String> MUTATIONS = Set.of("mkdirs", "create", "remove", "undelete", "rename", "acquireLease",
-      "setPermission", "setOwner", "setTimes", "setReplication", "concat", "createSnapshot", "deleteSnapshot",
-      "renameSnapshot", "setPolicy");
+  static final Set<String> MUTATIONS = Set.of("mkdirs", "create", "remove", "undelete", "rename", "renameHadoop",
+      "acquireLease", "setPermission", "setOwner", "setTimes", "setReplication", "concat", "createSnapshot",
+      "deleteSnapshot", "renameSnapshot", "setPolicy");
 
   private AdminFilter() {}
 

@@ -248,6 +248,38 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
     });
   }
 
+  /** Issue 6: Hadoop's rename rules in one call (see {@link HadoopRename}); the client used to ask four. */
+  @Override
+  public boolean renameHadoop(String source, String destination) throws GfsException {
+    return HandlerGuard.call("renameHadoop", () -> {
+      RetryCache.Key request = requestKey();
+      try (LockTable.Held locks = state.lockRename(source, destination)) {
+        if (state.retried(request, clock.millis()).isPresent()) {
+          return true; // issue 4: renamed by this very call; the source is gone because of it
+        }
+        HadoopRename.Plan plan = HadoopRename.plan(source, destination, path -> {
+          check((a, c) -> a.lookup(c, path)); // issue 7: what the client's getFileStatus calls checked
+          return state.fileStatus(path);
+        });
+        if (plan instanceof HadoopRename.Answer answer) {
+          return answer.renamed();
+        }
+        String target = ((HadoopRename.Move) plan).target();
+        check((a, c) -> a.rename(c, source, target)); // issue 7
+        Decision decision = state.decideRename(source, target, clock.millis());
+        if (decision.rejected() && HadoopRename.ANSWERED_FALSE.contains(decision.error())) {
+          return false;
+        }
+        decision.orThrow();
+        if (decision.record().isPresent()) {
+          leases.snapshots().revokeForRename(source); // [0093]: no more writes to what is renamed
+        }
+        commit(decision, request);
+        return true;
+      }
+    });
+  }
+
   @Override
   public ChunkLocations findChunks(String path, long firstChunkIndex, int chunkCountMax) throws GfsException {
     return HandlerGuard.call("findChunks", () -> {
