@@ -28,11 +28,18 @@ import java.util.zip.CheckedOutputStream;
  * One checkpoint file [0052-0054]: magic (which names the format version), the last sequence number it covers, the
  * state image, and a trailer with the CRC32C of everything before it. Written to a .tmp name, forced, renamed and
  * the directory forced, so a crash leaves either the old set of checkpoints or the new one; a torn or bit-rotted
- * checkpoint fails its CRC and is skipped.
+ * checkpoint fails its CRC and is skipped. A checkpoint of a format this master does not know (a newer master's) is
+ * refused with {@link UnknownFormatException}: recovery stops rather than fall back to older metadata.
  */
 public final class CheckpointFile {
-  /** Format 3 added directory policies after the chunks. */
-  private static final byte[] MAGIC = "GFSCKPT3".getBytes(StandardCharsets.US_ASCII);
+  /** Format 4: a permission table, files by directory index and name ({@link CompactImageFormat}; issue 6). */
+  private static final byte[] MAGIC = "GFSCKPT4".getBytes(StandardCharsets.US_ASCII);
+  /** Format 3 added directory policies after the chunks; still read. */
+  private static final byte[] MAGIC_V3 = "GFSCKPT3".getBytes(StandardCharsets.US_ASCII);
+  /** Every format's magic starts so; the last byte is the version. */
+  private static final String MAGIC_PREFIX = "GFSCKPT";
+  /** The versions {@link #read} understands, for the refusal's message. */
+  private static final String VERSIONS_READ = "1 to 4";
   /** Format 2 added owner, group, permission and access time to every directory and file; still read. */
   private static final byte[] MAGIC_V2 = "GFSCKPT2".getBytes(StandardCharsets.US_ASCII);
   /** Format 1 is still read: its nodes take their parent's owner and group and default permissions. */
@@ -45,6 +52,15 @@ public final class CheckpointFile {
   /** What a valid checkpoint holds. */
   public record Loaded(long lastSequence, StateImage image) {}
 
+  /** A gfs checkpoint in a format this master cannot read (written by a newer master): never skipped silently. */
+  public static final class UnknownFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownFormatException(String message) {
+      super(message);
+    }
+  }
+
   /** Writes the checkpoint durably and returns its final path. */
   public static Path write(Path dir, long lastSequence, StateImage image) throws IOException {
     Path target = MetaFiles.checkpoint(dir, lastSequence);
@@ -53,11 +69,12 @@ public final class CheckpointFile {
         StandardOpenOption.TRUNCATE_EXISTING)) {
       CRC32C crc = new CRC32C();
       OutputStream raw = Channels.newOutputStream(channel);
-      DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16),
-          crc));
+      // Buffer before the checksum: the CRC then runs over large blocks, not byte by byte.
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc),
+          CheckpointInput.BUFFER_BYTES));
       out.write(MAGIC);
       out.writeLong(lastSequence);
-      writeImage(out, image);
+      CompactImageFormat.write(out, image);
       out.flush();
       ByteBuffer trailer = ByteBuffer.allocate(TRAILER_BYTES).putInt((int) crc.getValue());
       raw.write(trailer.array());
@@ -75,12 +92,27 @@ public final class CheckpointFile {
     if (size < MAGIC.length + 8 + TRAILER_BYTES) {
       throw new IOException(file + ": " + size + " bytes is too short for a checkpoint");
     }
+    byte[] head = new byte[MAGIC.length];
+    try (InputStream in = Files.newInputStream(file)) {
+      in.readNBytes(head, 0, head.length);
+    }
+    if (Arrays.equals(head, MAGIC)) {
+      return readCompact(file);
+    }
+    String magicText = new String(head, StandardCharsets.US_ASCII);
+    // A version digit we do not know is a newer master's file; any other damage is corruption (skipped below).
+    if (magicText.startsWith(MAGIC_PREFIX) && Character.isDigit(magicText.charAt(MAGIC_PREFIX.length()))
+        && !Arrays.equals(head, MAGIC_V3) && !Arrays.equals(head, MAGIC_V2) && !Arrays.equals(head, MAGIC_V1)) {
+      throw new UnknownFormatException(file + ": checkpoint format '" + magicText.substring(MAGIC_PREFIX.length())
+          + "' is not one this master reads (formats " + VERSIONS_READ + "): it was written by a newer master."
+          + " Run that version, or move this file away to recover from an older checkpoint and the log");
+    }
     int expected = verify(file, size);
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
       byte[] magic = new byte[MAGIC.length];
       in.readFully(magic);
-      boolean current = Arrays.equals(magic, MAGIC);
+      boolean current = Arrays.equals(magic, MAGIC_V3);
       boolean v2 = Arrays.equals(magic, MAGIC_V2);
       if (!current && !v2 && !Arrays.equals(magic, MAGIC_V1)) {
         throw new IOException(file + ": not a gfs checkpoint");
@@ -101,7 +133,22 @@ public final class CheckpointFile {
     }
   }
 
-  /** Checks the whole-file CRC before anything is parsed; returns the trailer value. */
+  /** Format 4: one buffered pass that checksums as it parses; the image is returned only once the trailer matched. */
+  private static Loaded readCompact(Path file) throws IOException {
+    try (CheckpointInput in = new CheckpointInput(file, TRAILER_BYTES)) {
+      for (int i = 0; i < MAGIC.length; i++) {
+        in.readByte();
+      }
+      long lastSequence = in.readLong();
+      StateImage image = CompactImageFormat.read(in);
+      in.verifyTrailer();
+      return new Loaded(lastSequence, image);
+    } catch (EOFException | IllegalArgumentException e) {
+      throw new IOException(file + ": malformed checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  /** Formats 1 to 3: checks the whole-file CRC before anything is parsed; returns the trailer value. */
   private static int verify(Path file, long size) throws IOException {
     CRC32C crc = new CRC32C();
     byte[] trailer = new byte[TRAILER_BYTES];
@@ -125,40 +172,6 @@ public final class CheckpointFile {
         throw new IOException(file + ": checkpoint CRC mismatch (incomplete or corrupt)");
       }
       return stored;
-    }
-  }
-
-  private static void writeImage(DataOutputStream out, StateImage image) throws IOException {
-    out.writeLong(image.nextHandle());
-    out.writeInt(image.directories().size());
-    for (StateImage.Directory d : image.directories()) {
-      RecordCodec.writeString(out, d.path());
-      out.writeLong(d.mtimeMillis());
-      RecordCodec.writePermission(out, d.permission());
-      out.writeLong(d.accessTimeMillis());
-    }
-    out.writeInt(image.files().size());
-    for (StateImage.File f : image.files()) {
-      RecordCodec.writeString(out, f.path());
-      out.writeInt(f.replication());
-      out.writeLong(f.mtimeMillis());
-      out.writeInt(f.chunkHandles().size());
-      for (long handle : f.chunkHandles()) {
-        out.writeLong(handle);
-      }
-      RecordCodec.writePermission(out, f.permission());
-      out.writeLong(f.accessTimeMillis());
-    }
-    out.writeInt(image.chunks().size());
-    for (StateImage.Chunk c : image.chunks()) {
-      out.writeLong(c.handle());
-      out.writeLong(c.version());
-    }
-    out.writeInt(image.policies().size());
-    for (StateImage.DirectoryPolicy p : image.policies()) {
-      RecordCodec.writeString(out, p.path());
-      out.writeInt(p.replication());
-      out.writeLong(p.gcRetentionMillis());
     }
   }
 

@@ -47,6 +47,8 @@ public final class Recovery {
       CheckpointFile.Loaded loaded;
       try {
         loaded = CheckpointFile.read(c.getValue());
+      } catch (CheckpointFile.UnknownFormatException e) {
+        throw e; // a newer master's checkpoint: falling back to older metadata would hide its changes
       } catch (IOException e) {
         LOG.warn("skipping checkpoint: {}", e.getMessage());
         skipped.add(c.getValue());

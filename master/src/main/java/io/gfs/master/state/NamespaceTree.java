@@ -142,6 +142,22 @@ final class NamespaceTree {
   }
 
   /**
+   * Checkpoint restore: a new file named name directly in parent, whose path the image already vouches for (a null
+   * permission: the parent's owner and group with the default file permission, as {@link #createFile}). Times are the
+   * caller's to put back.
+   */
+  FileNode restoreFile(DirectoryNode parent, String name, int replication, long mtimeMillis,
+      PermissionStatus permission) {
+    Check.argument(!name.isEmpty() && name.indexOf('/') < 0, "bad file name '%s' in a checkpoint", name);
+    PermissionStatus attributes = permission != null ? permission
+        : parent.permission().inherited(PermissionStatus.FILE_PERMISSION_DEFAULT);
+    FileNode file = new FileNode(replication, mtimeMillis, intern(attributes));
+    Check.state(parent.children.putIfAbsent(name, file) == null, "%s twice in a checkpoint", name);
+    fileCount.incrementAndGet();
+    return file;
+  }
+
+  /**
    * Removes the node at the path and returns every file that was in it (to release their chunks). For the root, removes
    * all children and keeps "/".
    */

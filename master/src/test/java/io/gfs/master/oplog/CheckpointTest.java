@@ -161,6 +161,36 @@ class CheckpointTest {
   }
 
   @Test
+  void aCheckpointOfANewerFormatIsRefusedNotSkipped() throws IOException {
+    run(records(1, 30), List.of(40, 80));
+    Path newest = MetaFiles.checkpoint(dir, 80);
+    byte[] bytes = Files.readAllBytes(newest);
+    bytes[7] = '9'; // "GFSCKPT9": a format a later master might write
+    Files.write(newest, bytes);
+    CheckpointFile.UnknownFormatException read = assertThrows(CheckpointFile.UnknownFormatException.class,
+        () -> CheckpointFile.read(newest));
+    assertTrue(read.getMessage().contains("format '9'"), read.getMessage());
+    MasterState recovered = fresh();
+    assertThrows(CheckpointFile.UnknownFormatException.class,
+        () -> Recovery.recover(dir, recovered::restore, e -> recovered.apply(e.record())),
+        "recovery must not fall back to checkpoint 40 behind a newer master's checkpoint");
+  }
+
+  @Test
+  void aFileOutsideTheListedDirectoriesKeepsItsFullPath() throws IOException {
+    PermissionStatus shared = new PermissionStatus("u", "g", (short) 0640);
+    StateImage image = new StateImage(9, List.of(new StateImage.Directory("/", 1, PermissionStatus.ROOT, 0),
+        new StateImage.Directory("/a", 2, shared, 3)), List.of(
+        new StateImage.File("/a/f", 2, 4, List.of(1L, 2L), shared, 5),
+        new StateImage.File("/elsewhere/g", 1, 6, List.of(), null, 6),
+        new StateImage.File("/a/h", 3, 7, List.of(3L), shared, 8)),
+        List.of(new StateImage.Chunk(1, 1), new StateImage.Chunk(2, 4), new StateImage.Chunk(3, 1)),
+        List.of(new StateImage.DirectoryPolicy("/a", 2, 0)));
+    Path file = CheckpointFile.write(dir, 12, image);
+    assertEquals(image, CheckpointFile.read(file).image());
+  }
+
+  @Test
   void anIncompleteCheckpointIsSkipped() throws IOException {
     List<LogRecord> records = records(1, 30);
     StateImage live = run(records, List.of(40, 80));

@@ -1,0 +1,165 @@
+package io.gfs.master.oplog;
+
+import io.gfs.master.state.PermissionStatus;
+import io.gfs.master.state.StateImage;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of a format-4 checkpoint (issue 6, restart speed): each distinct owner/group/mode written once in a table
+ * and referred to by index; a file written as the index of its directory (directories come first, parents first)
+ * plus its own name instead of its full path; a file's chunk handles as a count and the raw longs. Read back through
+ * {@link CheckpointInput}'s single buffered, checksummed pass.
+ */
+final class CompactImageFormat {
+  /** A permission index meaning "none" (images of masters before permissions). */
+  private static final int NO_PERMISSION = -1;
+  /** A directory index meaning "the name is the full path" (a file whose directory the image does not list). */
+  private static final int FULL_PATH = -1;
+  private static final int COUNT_MAX = 100_000_000;
+  /** Longest path or name read; the same bound as the op log's strings. */
+  private static final int STRING_BYTES_MAX = 16 * 1024;
+
+  private CompactImageFormat() {}
+
+  static void write(DataOutputStream out, StateImage image) throws IOException {
+    out.writeLong(image.nextHandle());
+    Map<PermissionStatus, Integer> permissions = new LinkedHashMap<>();
+    image.directories().forEach(d -> index(permissions, d.permission()));
+    image.files().forEach(f -> index(permissions, f.permission()));
+    out.writeInt(permissions.size());
+    for (PermissionStatus p : permissions.keySet()) {
+      RecordCodec.writeString(out, p.owner());
+      RecordCodec.writeString(out, p.group());
+      out.writeShort(p.permission());
+    }
+    Map<String, Integer> directoryIndex = new HashMap<>(image.directories().size() * 2);
+    out.writeInt(image.directories().size());
+    for (StateImage.Directory d : image.directories()) {
+      directoryIndex.putIfAbsent(d.path(), directoryIndex.size());
+      RecordCodec.writeString(out, d.path());
+      out.writeLong(d.mtimeMillis());
+      out.writeLong(d.accessTimeMillis());
+      out.writeInt(d.permission() == null ? NO_PERMISSION : permissions.get(d.permission()));
+    }
+    out.writeInt(image.files().size());
+    for (StateImage.File f : image.files()) {
+      int slash = f.path().lastIndexOf('/');
+      Integer parent = slash < 0 ? null : directoryIndex.get(slash == 0 ? "/" : f.path().substring(0, slash));
+      out.writeInt(parent == null ? FULL_PATH : parent);
+      RecordCodec.writeString(out, parent == null ? f.path() : f.path().substring(slash + 1));
+      out.writeInt(f.replication());
+      out.writeLong(f.mtimeMillis());
+      out.writeLong(f.accessTimeMillis());
+      out.writeInt(f.permission() == null ? NO_PERMISSION : permissions.get(f.permission()));
+      out.writeInt(f.chunkHandles().size());
+      for (long handle : f.chunkHandles()) {
+        out.writeLong(handle);
+      }
+    }
+    out.writeInt(image.chunks().size());
+    for (StateImage.Chunk c : image.chunks()) {
+      out.writeLong(c.handle());
+      out.writeLong(c.version());
+    }
+    out.writeInt(image.policies().size());
+    for (StateImage.DirectoryPolicy p : image.policies()) {
+      RecordCodec.writeString(out, p.path());
+      out.writeInt(p.replication());
+      out.writeLong(p.gcRetentionMillis());
+    }
+  }
+
+  private static void index(Map<PermissionStatus, Integer> permissions, PermissionStatus p) {
+    if (p != null) {
+      permissions.putIfAbsent(p, permissions.size());
+    }
+  }
+
+  static StateImage read(CheckpointInput in) throws IOException {
+    long nextHandle = in.readLong();
+    List<PermissionStatus> permissions = new ArrayList<>();
+    for (int i = count(in); i > 0; i--) {
+      permissions.add(new PermissionStatus(in.readString(STRING_BYTES_MAX), in.readString(STRING_BYTES_MAX),
+          in.readShort()));
+    }
+    int directoryCount = count(in);
+    List<StateImage.Directory> directories = new ArrayList<>(directoryCount);
+    for (int i = directoryCount; i > 0; i--) {
+      String path = in.readString(STRING_BYTES_MAX);
+      long mtimeMillis = in.readLong();
+      long accessTimeMillis = in.readLong();
+      directories.add(new StateImage.Directory(path, mtimeMillis, permission(in, permissions), accessTimeMillis));
+    }
+    int fileCount = count(in);
+    List<StateImage.File> files = new ArrayList<>(fileCount);
+    for (int i = fileCount; i > 0; i--) {
+      files.add(readFile(in, directories, permissions));
+    }
+    int chunkCount = count(in);
+    List<StateImage.Chunk> chunks = new ArrayList<>(chunkCount);
+    for (int i = chunkCount; i > 0; i--) {
+      chunks.add(new StateImage.Chunk(in.readLong(), in.readLong()));
+    }
+    List<StateImage.DirectoryPolicy> policies = new ArrayList<>();
+    for (int i = count(in); i > 0; i--) {
+      policies.add(new StateImage.DirectoryPolicy(in.readString(STRING_BYTES_MAX), in.readInt(), in.readLong()));
+    }
+    return new StateImage(nextHandle, directories, files, chunks, policies);
+  }
+
+  private static StateImage.File readFile(CheckpointInput in, List<StateImage.Directory> directories,
+      List<PermissionStatus> permissions) throws IOException {
+    int parent = in.readInt();
+    if (parent < FULL_PATH || parent >= directories.size()) {
+      throw new IOException("directory index " + parent + " outside [-1, " + directories.size() + ")");
+    }
+    String name = in.readString(STRING_BYTES_MAX);
+    String path = parent == FULL_PATH ? name : join(directories.get(parent).path(), name);
+    int replication = in.readInt();
+    long mtimeMillis = in.readLong();
+    long accessTimeMillis = in.readLong();
+    PermissionStatus permission = permission(in, permissions);
+    int chunkCount = in.readInt();
+    if (chunkCount < 0 || chunkCount > COUNT_MAX) {
+      throw new IOException("chunk count " + chunkCount + " of " + path + " outside [0, " + COUNT_MAX + "]");
+    }
+    List<Long> handles;
+    if (chunkCount == 1) {
+      handles = List.of(in.readLong()); // the common case, kept small
+    } else {
+      // Grown as read: the checksum is checked only at the end, so a corrupt count must not allocate up front.
+      handles = new ArrayList<>(Math.min(chunkCount, 1024));
+      for (int j = 0; j < chunkCount; j++) {
+        handles.add(in.readLong());
+      }
+    }
+    return new StateImage.File(path, replication, mtimeMillis, handles, permission, accessTimeMillis);
+  }
+
+  private static String join(String directory, String name) {
+    return directory.equals("/") ? "/" + name : directory + "/" + name;
+  }
+
+  private static PermissionStatus permission(CheckpointInput in, List<PermissionStatus> permissions)
+      throws IOException {
+    int index = in.readInt();
+    if (index < NO_PERMISSION || index >= permissions.size()) {
+      throw new IOException("permission index " + index + " outside [-1, " + permissions.size() + ")");
+    }
+    return index == NO_PERMISSION ? null : permissions.get(index);
+  }
+
+  private static int count(CheckpointInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > COUNT_MAX) {
+      throw new IOException("count " + n + " outside [0, " + COUNT_MAX + "]");
+    }
+    return n;
+  }
+}
