@@ -28,6 +28,14 @@ final class FileNode extends Node {
     return new HandleView(chunkHandles);
   }
 
+  /**
+   * The current array itself, for a checkpoint's capture: safe to keep because every change replaces the array and
+   * never writes into it. Callers must not modify it.
+   */
+  long[] chunkHandleArray() {
+    return chunkHandles;
+  }
+
   int chunkCount() {
     return chunkHandles.length;
   }

@@ -39,7 +39,7 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
 
   public StateImage {
     directories = List.copyOf(directories);
-    files = List.copyOf(files);
+    files = files instanceof CapturedFiles ? files : List.copyOf(files); // captured: already immutable, built later
     chunks = List.copyOf(chunks);
     policies = List.copyOf(policies);
   }

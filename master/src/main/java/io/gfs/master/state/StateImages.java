@@ -11,25 +11,40 @@ import java.util.Map;
 final class StateImages {
   private StateImages() {}
 
-  /** A copy of the durable state. The caller makes sure no mutation is between log append and apply. */
+  /**
+   * A copy of the durable state. The caller makes sure no mutation is between log append and apply, which stalls
+   * every mutation meanwhile: the files are captured as references and primitives ({@link CapturedFiles}); their
+   * records and paths are built when the image is read.
+   */
   static StateImage image(NamespaceTree tree, ChunkCoordinator coordinator) {
     List<StateImage.Directory> directories = new ArrayList<>();
-    List<StateImage.File> files = new ArrayList<>();
+    List<String> directoryPaths = new ArrayList<>();
+    CapturedFiles files = new CapturedFiles(directoryPaths);
     List<StateImage.DirectoryPolicy> policies = new ArrayList<>();
-    tree.visit((path, node) -> {
-      if (node instanceof DirectoryNode d && (d.policyReplication != Policy.INHERIT
-          || d.policyGcRetentionMillis != Policy.INHERIT)) {
-        policies.add(new StateImage.DirectoryPolicy(path, d.policyReplication, d.policyGcRetentionMillis));
-      }
-      if (node instanceof FileNode file) {
-        files.add(new StateImage.File(path, file.replication, file.mtimeMillis(), file.chunkHandles(),
-            file.permission(), file.accessTimeMillis()));
+    capture("/", tree.root(), directories, directoryPaths, files, policies);
+    return new StateImage(coordinator.nextHandle(), directories, files.seal(), coordinator.imageChunks(), policies);
+  }
+
+  /** Parents before children, children in name order: the order {@link NamespaceTree#visit} gives. */
+  private static void capture(String path, DirectoryNode directory, List<StateImage.Directory> directories,
+      List<String> directoryPaths, CapturedFiles files, List<StateImage.DirectoryPolicy> policies) {
+    if (directory.policyReplication != Policy.INHERIT || directory.policyGcRetentionMillis != Policy.INHERIT) {
+      policies.add(new StateImage.DirectoryPolicy(path, directory.policyReplication,
+          directory.policyGcRetentionMillis));
+    }
+    directories.add(new StateImage.Directory(path, directory.mtimeMillis(), directory.permission(),
+        directory.accessTimeMillis()));
+    int index = directoryPaths.size();
+    directoryPaths.add(path);
+    String prefix = path.equals("/") ? "/" : path + "/";
+    for (Map.Entry<String, Node> child : directory.children.entrySet()) {
+      if (child.getValue() instanceof FileNode file) {
+        files.add(index, child.getKey(), file);
       } else {
-        directories.add(new StateImage.Directory(path, node.mtimeMillis(), node.permission(),
-            node.accessTimeMillis()));
+        capture(prefix + child.getKey(), (DirectoryNode) child.getValue(), directories, directoryPaths, files,
+            policies);
       }
-    });
-    return new StateImage(coordinator.nextHandle(), directories, files, coordinator.imageChunks(), policies);
+    }
   }
 
   /**
