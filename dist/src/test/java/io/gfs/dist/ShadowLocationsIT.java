@@ -110,8 +110,9 @@ class ShadowLocationsIT {
         admin.setOwner(new Path(home, "secret"), "alice", "staff");
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(POLL_SECONDS);
-      while (!"alice".equals(ownerAtShadow(rpc, cluster.shadowAddress(0), "/user/alice/secret"))) {
-        assertTrue(System.nanoTime() < deadline, "the shadow did not follow the log");
+      // The owner comes with the log, the length with the chunkserver's next report to the shadow.
+      while (!"alice 3".equals(ownerAndLengthAtShadow(rpc, cluster.shadowAddress(0), "/user/alice/secret"))) {
+        assertTrue(System.nanoTime() < deadline, "the shadow did not follow the log and the chunk reports");
         Thread.sleep(50);
       }
       cluster.stopMaster(); // from here on only the shadow answers
@@ -130,9 +131,10 @@ class ShadowLocationsIT {
     return user.doAs((PrivilegedExceptionAction<FileSystem>) () -> FileSystem.newInstance(cluster.uri(), conf));
   }
 
-  private static String ownerAtShadow(RpcClients rpc, HostPort shadow, String path) {
+  private static String ownerAndLengthAtShadow(RpcClients rpc, HostPort shadow, String path) {
     try {
-      return rpc.master(shadow, c -> c.getFileInfo(path)).getOwner();
+      io.gfs.thrift.gen.FileInfo info = rpc.master(shadow, c -> c.getFileInfo(path));
+      return info.getOwner() + " " + info.getLengthBytes();
     } catch (Exception notYet) {
       return null;
     }
