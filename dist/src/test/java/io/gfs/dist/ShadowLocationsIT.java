@@ -61,13 +61,15 @@ class ShadowLocationsIT {
       // 1. The shadow's locations match the active master's, chunk by chunk.
       List<Set<HostPort>> atMaster = replicaSets(locations(rpc, cluster.masterAddress()));
       assertEquals(4, atMaster.size());
-      awaitShadow(rpc, shadow, atMaster, "the shadow never learned the replicas the master knows");
+      awaitShadow(rpc, cluster, null, "the shadow never learned the replicas the master knows");
       // 2. A chunk re-replicated after a chunkserver died is reported to the shadow at its new place too.
       int victim = indexOf(cluster, atMaster.get(0).iterator().next());
       HostPort gone = cluster.chunkServerAddress(victim);
       cluster.killChunkServer(victim);
-      List<Set<HostPort>> repaired = awaitMaster(rpc, cluster, gone);
-      awaitShadow(rpc, shadow, repaired, "the shadow never saw the re-replicated chunks");
+      awaitMaster(rpc, cluster, gone);
+      List<Set<HostPort>> repaired = awaitShadow(rpc, cluster, gone, "the shadow never saw the re-replicated chunks");
+      assertTrue(repaired.get(0).stream().anyMatch(r -> !atMaster.get(0).contains(r)),
+          "chunk 0 lost a replica with the killed server and the shadow lists its new place: " + repaired);
       // 3. The active master stops (no standby): a client that never read the file reads it through the shadow.
       cluster.stopMaster();
       byte[] read = new byte[data.length];
@@ -154,20 +156,26 @@ class ShadowLocationsIT {
     return out;
   }
 
-  private static void awaitShadow(RpcClients rpc, HostPort shadow, List<Set<HostPort>> expected, String failure)
-      throws Exception {
+  /**
+   * Waits until the shadow lists, chunk by chunk, the replicas the active master lists at that moment (compared
+   * afresh each time: the master may still move replicas), every chunk with three and none on {@code gone}.
+   */
+  private static List<Set<HostPort>> awaitShadow(RpcClients rpc, MiniGfsCluster cluster, HostPort gone,
+      String failure) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(POLL_SECONDS);
+    List<Set<HostPort>> atMaster = null;
     List<Set<HostPort>> seen = null;
     while (true) {
       try {
-        seen = replicaSets(locations(rpc, shadow));
-        if (seen.equals(expected)) {
-          return;
+        atMaster = replicaSets(locations(rpc, cluster.masterAddress()));
+        seen = replicaSets(locations(rpc, cluster.shadowAddress(0)));
+        if (seen.equals(atMaster) && seen.stream().allMatch(r -> r.size() == 3 && !r.contains(gone))) {
+          return seen;
         }
       } catch (GfsException notYet) {
         // the shadow has not applied the file yet
       }
-      assertTrue(System.nanoTime() < deadline, failure + ": expected " + expected + ", shadow has " + seen);
+      assertTrue(System.nanoTime() < deadline, failure + ": master has " + atMaster + ", shadow has " + seen);
       Thread.sleep(50);
     }
   }
