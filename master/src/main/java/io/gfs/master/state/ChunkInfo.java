@@ -1,7 +1,6 @@
 package io.gfs.master.state;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The master's record of one chunk. Mutable; guarded by {@link MasterState}'s chunk monitor. */
 final class ChunkInfo {
@@ -21,8 +20,8 @@ final class ChunkInfo {
   long version;
   long knownLengthBytes;
   int referenceCount;
-  /** serverId to replica; only live servers (a dead server's replicas are dropped). TreeMap: stable order. */
-  final Map<String, Replica> replicas = new TreeMap<>();
+  /** serverId to replica; only live servers (a dead server's replicas are dropped). Id order: stable. */
+  final Map<String, Replica> replicas = new ReplicaMap();
   /** A version bump is on its way to the replicas: lower-version reports are not stale yet. Not persisted. */
   boolean grantInProgress;
   /**
@@ -37,7 +36,7 @@ final class ChunkInfo {
   /** Its file is deleted but not purged yet: re-replicated after the chunks of live files [0070]. */
   boolean trashed;
   /** Servers that reported their copy corrupt and have not deleted it yet: never clone targets for this chunk. */
-  final java.util.Set<String> corruptOn = new java.util.TreeSet<>();
+  final java.util.Set<String> corruptOn = new ServerIdSet();
   /** When a writer last asked for a lease on it while it was below target: re-replicated first for a while. */
   long clientWaitingAtMillis = Long.MIN_VALUE;
 

@@ -7,8 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Chunk handle to version, known length, reference count and replica locations [0046-0049]. Handles come from a
@@ -35,8 +33,10 @@ public final class ChunkTable {
     IGNORED,
   }
 
-  private final Map<Long, ChunkInfo> chunks = new TreeMap<>();
-  private final Map<String, Set<Long>> chunksByServer = new HashMap<>();
+  /** In handle order; primitive arrays, not a TreeMap of boxed handles (issue 6's heap goal). */
+  private final ChunkIndex chunks = new ChunkIndex();
+  /** Per chunkserver, the handles it holds a replica of (unboxed). */
+  private final Map<String, LongHashSet> chunksByServer = new HashMap<>();
   /** The persisted counter: one past the largest handle ever logged. */
   private long nextHandle = 1;
   /** Live reservations run ahead of the logged counter; a reserved handle that never got logged is simply skipped. */
@@ -68,7 +68,7 @@ public final class ChunkTable {
     Check.state(!chunks.containsKey(handle), "chunk %s already exists", handle);
     ChunkInfo chunk = new ChunkInfo(handle, version);
     chunk.referenceCount = 1;
-    chunks.put(handle, chunk);
+    chunks.put(chunk);
     nextHandle = Math.max(nextHandle, handle + 1);
   }
 
@@ -100,7 +100,7 @@ public final class ChunkTable {
     if (chunk.referenceCount == 0) {
       chunks.remove(handle);
       for (String serverId : chunk.replicas.keySet()) {
-        Set<Long> held = chunksByServer.get(serverId);
+        LongHashSet held = chunksByServer.get(serverId);
         if (held != null) {
           held.remove(handle);
         }
@@ -146,7 +146,7 @@ public final class ChunkTable {
       known = new ChunkInfo.Replica(version);
       chunk.replicas.put(serverId, known);
       chunk.everHeld = true;
-      chunksByServer.computeIfAbsent(serverId, s -> new TreeSet<>()).add(handle);
+      chunksByServer.computeIfAbsent(serverId, s -> new LongHashSet()).add(handle);
     }
     known.version = Math.max(known.version, version);
     if (version == chunk.version) {
@@ -163,11 +163,11 @@ public final class ChunkTable {
    * the last graceMillis (the report may have been built before it created them).
    */
   void retainReported(String serverId, Set<Long> reported, long nowMillis, long graceMillis) {
-    Set<Long> held = chunksByServer.get(serverId);
+    LongHashSet held = chunksByServer.get(serverId);
     if (held == null) {
       return;
     }
-    for (Long handle : List.copyOf(held)) {
+    for (long handle : held.toSortedArray()) {
       if (!reported.contains(handle)) {
         ChunkInfo chunk = chunks.get(handle);
         if (chunk != null) {
@@ -184,17 +184,19 @@ public final class ChunkTable {
 
   /** A server died or was replaced: forget its replicas. Returns the handles it held. */
   List<Long> removeServer(String serverId) {
-    Set<Long> held = chunksByServer.remove(serverId);
+    LongHashSet held = chunksByServer.remove(serverId);
     if (held == null) {
       return List.of();
     }
-    for (Long handle : held) {
+    List<Long> handles = new ArrayList<>(held.size());
+    for (long handle : held.toSortedArray()) {
       ChunkInfo chunk = chunks.get(handle);
       if (chunk != null) {
         chunk.replicas.remove(serverId);
       }
+      handles.add(handle);
     }
-    return List.copyOf(held);
+    return handles;
   }
 
   /** A checksum failure on that replica [0127]: no longer offered to readers or as a lease holder. */
@@ -217,7 +219,7 @@ public final class ChunkTable {
     replica.version = Math.max(replica.version, version);
     replica.corrupt = false;
     replica.confirmedAtMillis = nowMillis;
-    chunksByServer.computeIfAbsent(serverId, s -> new TreeSet<>()).add(handle);
+    chunksByServer.computeIfAbsent(serverId, s -> new LongHashSet()).add(handle);
   }
 
   /** Live, current-version, uncorrupted replicas, in server-id order. */
@@ -243,12 +245,19 @@ public final class ChunkTable {
 
   /** The chunks a server holds a replica of (any version), in handle order. */
   List<Long> handlesOn(String serverId) {
-    Set<Long> held = chunksByServer.get(serverId);
-    return held == null ? List.of() : List.copyOf(held);
+    LongHashSet held = chunksByServer.get(serverId);
+    if (held == null) {
+      return List.of();
+    }
+    List<Long> handles = new ArrayList<>(held.size());
+    for (long handle : held.toSortedArray()) {
+      handles.add(handle);
+    }
+    return handles;
   }
 
   int replicaCount(String serverId) {
-    Set<Long> held = chunksByServer.get(serverId);
+    LongHashSet held = chunksByServer.get(serverId);
     return held == null ? 0 : held.size();
   }
 
@@ -270,7 +279,7 @@ public final class ChunkTable {
 
   private void removeReplica(ChunkInfo chunk, String serverId) {
     chunk.replicas.remove(serverId);
-    Set<Long> held = chunksByServer.get(serverId);
+    LongHashSet held = chunksByServer.get(serverId);
     if (held != null) {
       held.remove(chunk.handle);
     }
@@ -279,8 +288,8 @@ public final class ChunkTable {
   /** The server index and the replica maps agree. */
   void checkInvariants() {
     int indexed = 0;
-    for (Map.Entry<String, Set<Long>> entry : chunksByServer.entrySet()) {
-      for (Long handle : entry.getValue()) {
+    for (Map.Entry<String, LongHashSet> entry : chunksByServer.entrySet()) {
+      for (long handle : entry.getValue().toSortedArray()) {
         ChunkInfo chunk = chunks.get(handle);
         Check.state(chunk != null && chunk.replicas.containsKey(entry.getKey()),
             "server %s indexed for chunk %s that does not list it", entry.getKey(), handle);
