@@ -48,7 +48,7 @@ public final class RpcClients implements AutoCloseable {
   }
 
   public <R> R chunkServer(HostPort address, Call<ChunkServerService.Client, R> call) throws TException {
-    return call(address, ChunkServerService.Client.class, ChunkServerService.Client::new, call);
+    return call(address, ChunkServerService.Client.class, DataPathClient::new, call);
   }
 
   public <C extends TServiceClient, R> R call(HostPort address, Class<C> type, Function<TProtocol, C> factory,

@@ -55,4 +55,22 @@ class KeptBufferFramedTransportTest {
     assertTrue(out.bufferCapacityBytes() < 1 << 20, "dropped: " + out.bufferCapacityBytes());
     assertEquals(4 + big.length, wire.length());
   }
+
+  @Test
+  void fieldsAfterABigBinaryDoNotRegrowTheBuffer() throws Exception {
+    TMemoryBuffer wire = new TMemoryBuffer(new TConfiguration(FRAME_MAX, FRAME_MAX, 64), 1024);
+    KeptBufferFramedTransport out = new KeptBufferFramedTransport(wire, FRAME_MAX);
+    byte[] piece = new byte[1 << 20];
+    byte[] trailer = new byte[200]; // pushData's fields after the piece: last, lengths, CRC, chain, token
+    for (int message = 0; message < 3; message++) {
+      out.write(new byte[40], 0, 40);
+      out.write(piece, 0, piece.length);
+      out.write(trailer, 0, trailer.length);
+      out.flush();
+    }
+    int kept = out.bufferCapacityBytes();
+    assertTrue(kept >= 40 + piece.length + trailer.length && kept <= KeptBufferFramedTransport.KEPT_BYTES_MAX,
+        "a pushData-sized message is kept, not doubled past the bound and dropped: " + kept);
+    assertEquals(3 * (4 + 40 + piece.length + trailer.length), wire.length());
+  }
 }
