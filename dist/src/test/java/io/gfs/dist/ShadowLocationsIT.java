@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 4, [0123]: shadow masters learn replica locations from chunkservers' reports, so with the active master down
  * (no standby) a client that never read a file reads it through a shadow, with READ tokens the shadow signed that
- * chunkservers accept for reads only; a re-replicated chunk reaches the shadow's view too; and a shadow checks the
- * caller's permissions as the active master does.
+ * chunkservers accept for reads only; a re-replicated chunk reaches the shadow's view too, and a restarted shadow
+ * gets full reports again; and a shadow checks the caller's permissions as the active master does.
  */
 class ShadowLocationsIT {
   private static final String FILE = "/data/f";
@@ -57,7 +57,6 @@ class ShadowLocationsIT {
           out.write(data);
         }
       }
-      HostPort shadow = cluster.shadowAddress(0);
       // 1. The shadow's locations match the active master's, chunk by chunk.
       List<Set<HostPort>> atMaster = replicaSets(locations(rpc, cluster.masterAddress()));
       assertEquals(4, atMaster.size());
@@ -70,7 +69,10 @@ class ShadowLocationsIT {
       List<Set<HostPort>> repaired = awaitShadow(rpc, cluster, gone, "the shadow never saw the re-replicated chunks");
       assertTrue(repaired.get(0).stream().anyMatch(r -> !atMaster.get(0).contains(r)),
           "chunk 0 lost a replica with the killed server and the shadow lists its new place: " + repaired);
-      // 3. The active master stops (no standby): a client that never read the file reads it through the shadow.
+      // 3. A restarted shadow (a new process, address and keys) is sent full reports and knows every location again.
+      cluster.restartShadow(0);
+      awaitShadow(rpc, cluster, gone, "the restarted shadow never learned the locations again");
+      // 4. The active master stops (no standby): a client that never read the file reads it through the shadow.
       cluster.stopMaster();
       byte[] read = new byte[data.length];
       try (FileSystem fresh = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration());
@@ -79,8 +81,8 @@ class ShadowLocationsIT {
         in.readFully(0, read);
       }
       assertArrayEquals(data, read, "read through the shadow, byte for byte");
-      // 4. The shadow's token reads but never writes.
-      ChunkLocation first = locations(rpc, shadow).getChunks().get(0);
+      // 5. The shadow's token reads but never writes.
+      ChunkLocation first = locations(rpc, cluster.shadowAddress(0)).getChunks().get(0);
       HostPort replica = RpcErrors.fromThrift(first.getReplicas().get(0));
       ByteBuffer token = ByteBuffer.wrap(first.getAccessToken());
       assertEquals(16, rpc.chunkServer(replica, c -> c.read(first.getHandle(), first.getVersion(), 0, 16, token))
