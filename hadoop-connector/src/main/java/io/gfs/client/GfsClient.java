@@ -132,6 +132,26 @@ public final class GfsClient implements AutoCloseable {
     forgetCaches();
   }
 
+  /**
+   * Hadoop's rename in one master call (issue 6): false when HDFS's rules answer false (source missing, destination
+   * an existing file or below the source, its parent missing or a file); an existing directory receives the source
+   * under its own name. An older master without the call fails with INTERNAL caused by a TApplicationException of
+   * type UNKNOWN_METHOD (see {@link #unknownMethod}).
+   */
+  public boolean renameHadoop(String source, String destination) throws IOException {
+    String s = valid(source);
+    String d = valid(destination);
+    boolean renamed = context.master.call("rename " + s + " to " + d, c -> c.renameHadoop(s, d));
+    forgetCaches();
+    return renamed;
+  }
+
+  /** Whether the master refused a call because it does not know it (an older master). */
+  public static boolean unknownMethod(IOException e) {
+    return e instanceof GfsClientException && e.getCause() instanceof org.apache.thrift.TApplicationException t
+        && t.getType() == org.apache.thrift.TApplicationException.UNKNOWN_METHOD;
+  }
+
   /** One page of the listing of path (a file lists itself), entries after startAfter ("" for the first page). */
   public GfsListingPage listPage(String path, String startAfter, int entriesMax, boolean withLocations)
       throws IOException {

@@ -201,11 +201,26 @@ public class GfsFileSystem extends FileSystem {
     }
   }
 
+  /** Set once the master answered renameHadoop with UNKNOWN_METHOD (an older master). */
+  private volatile boolean masterLacksRenameHadoop;
+
   @Override
   public boolean rename(Path source, Path destination) throws IOException {
     statistics.incrementWriteOps(1);
     try {
-      return new Renamer(client).rename(gfsPath(source), gfsPath(destination));
+      String s = gfsPath(source);
+      String d = gfsPath(destination);
+      if (!masterLacksRenameHadoop) {
+        try {
+          return client.renameHadoop(s, d); // one master call decides HDFS's answers (issue 6)
+        } catch (IOException e) {
+          if (!GfsClient.unknownMethod(e)) {
+            throw e;
+          }
+          masterLacksRenameHadoop = true; // an older master: apply the rules around its plain rename from now on
+        }
+      }
+      return new Renamer(client).rename(s, d);
     } catch (IOException e) {
       throw GfsErrors.translate(e, GfsErrors.Op.OTHER);
     }
