@@ -50,10 +50,16 @@ class DataUnderFaultsIT {
       cluster.waitForChunkServers(CHUNK_SERVERS);
 
       try (GfsClient reader = ScenarioSupport.client(cluster, cluster.masterAddress())) {
-        byte[] file = ScenarioSupport.readAll(reader, log);
-        List<RecordAppendChecker.ReadRecord> read = RecordReaderScan.read(cluster.clientConfiguration(), log);
-        CheckResult appendResult = new RecordAppendChecker(PAYLOAD_BYTES_MAX,
-            TimeUnit.MILLISECONDS.toNanos(4 * ScenarioSupport.CALL_TIMEOUT_MILLIS)).check(attempts, file, read, faults);
+        CheckResult appendResult;
+        try {
+          byte[] file = ScenarioSupport.readAll(reader, log);
+          List<RecordAppendChecker.ReadRecord> read = RecordReaderScan.read(cluster.clientConfiguration(), log);
+          appendResult = new RecordAppendChecker(PAYLOAD_BYTES_MAX,
+              TimeUnit.MILLISECONDS.toNanos(4 * ScenarioSupport.CALL_TIMEOUT_MILLIS)).check(attempts, file, read,
+                  faults);
+        } catch (java.io.IOException e) {
+          appendResult = RecordAppendChecker.unreadable(attempts, log, e);
+        }
         CheckResult fileResult = new FileContentChecker().check(written, path -> ScenarioSupport.readAll(reader, path));
         long acked = attempts.stream().filter(AppendAttempt::acknowledged).count();
         run.log("%d appends (%d acknowledged), %d files promised (%d writers' files failed), %d faults; %s; %s",

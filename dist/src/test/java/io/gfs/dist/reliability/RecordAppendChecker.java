@@ -36,6 +36,17 @@ final class RecordAppendChecker {
     this.faultGraceNanos = faultGraceNanos;
   }
 
+  /**
+   * The verdict when the file cannot be read at all (a chunk with no replica left, say): every acknowledged record is
+   * lost to its readers. The scenario still writes its row, so a long run's failure lands in the table.
+   */
+  static CheckResult unreadable(List<AppendAttempt> attempts, String path, java.io.IOException failure) {
+    long acknowledged = attempts.stream().filter(AppendAttempt::acknowledged).count();
+    return new CheckResult.Builder("record append").operations(attempts.size()).lost(acknowledged)
+        .violation("%s cannot be read, so none of its %d acknowledged records can: %s", path, acknowledged, failure)
+        .build();
+  }
+
   CheckResult check(List<AppendAttempt> attempts, byte[] file, List<ReadRecord> read, List<FaultWindow> faults) {
     CheckResult.Builder result = new CheckResult.Builder("record append").operations(attempts.size());
     Map<Key, AppendAttempt> byKey = new HashMap<>();

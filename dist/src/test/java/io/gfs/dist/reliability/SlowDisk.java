@@ -92,6 +92,11 @@ final class SlowDisk implements AutoCloseable {
     }
   }
 
+  /** Whether path lies on this disk's file system (the kernel's mount table says which device holds it). */
+  boolean holds(Path path) throws IOException {
+    return Files.getFileStore(path).name().equals(loopDevice);
+  }
+
   /** Bytes written to the device so far, as the block layer counted them (the fsyncs', writeback's and journal's). */
   long bytesWritten() throws IOException {
     String prefix = majorMinor + " Write ";
