@@ -7,6 +7,7 @@ import io.gfs.chunkserver.store.ChecksumMismatchException;
 import io.gfs.chunkserver.store.ChunkCrc;
 import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.common.GfsConfigKeys;
+import io.gfs.common.rpc.ThriftBinary;
 import io.gfs.thrift.gen.ChunkChecksum;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.ReadResult;
@@ -51,7 +52,12 @@ final class ChunkOperations {
       state.markCorrupt(handle);
       throw e;
     }
-    return new ReadResult(ByteBuffer.wrap(data), store.lengthBytes(handle));
+    // The generated constructor would copy the (up to 1 MiB) bytes once more; the reply only reads them.
+    ReadResult result = new ReadResult().setChunkLengthBytes(store.lengthBytes(handle));
+    if (!ThriftBinary.set(result, "data", ByteBuffer.wrap(data))) {
+      result.setData(data);
+    }
+    return result;
   }
 
   /**

@@ -64,12 +64,14 @@ final class DataPipeline {
         throw Errors.invalid("data %s: bad address %s in the forwarding chain", dataId, address);
       }
     }
-    buffer.receive(dataId, pieceOffsetBytes, piece.duplicate(), last, totalLengthBytes, crc32c, clock.getAsLong());
+    PushBuffer.PieceResult stored = buffer.receive(dataId, pieceOffsetBytes, piece.duplicate(), last,
+        totalLengthBytes, crc32c, clock.getAsLong());
     if (chain.isEmpty()) {
       return;
     }
-    // Forwarding reads the piece after this call returned; it must not share the RPC layer's frame buffer.
-    ByteBuffer ownPiece = ByteBuffer.allocate(piece.remaining()).put(piece.duplicate()).flip();
+    // Forwarding reads the piece after this call returned, so not from the RPC layer's frame: from the push buffer's
+    // copy, which is never overwritten (a second copy of every 1 MiB piece was the old way).
+    ByteBuffer ownPiece = stored.stored();
     ForwardStream stream = streams.computeIfAbsent(dataId,
         id -> new ForwardStream(id, RpcErrors.fromThrift(chain.get(0)), List.copyOf(chain.subList(1, chain.size())),
             accessToken));

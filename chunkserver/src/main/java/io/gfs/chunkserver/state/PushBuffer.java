@@ -40,8 +40,12 @@ public final class PushBuffer {
     }
   }
 
-  /** What a piece did: whether the entry now holds all its bytes, verified. */
-  public record PieceResult(boolean complete) {}
+  /**
+   * What a piece did: whether the entry now holds all its bytes, verified; and a view of the piece as stored here (to
+   * read, never to write), which stays valid after the entry is released (its array is never reused), so forwarding
+   * it down the chain needs no copy of its own.
+   */
+  public record PieceResult(boolean complete, ByteBuffer stored) {}
 
   public PushBuffer(long bytesMax, long ttlMillis) {
     Check.argument(bytesMax >= GfsConfigKeys.DATA_PIECE_BYTES_MAX, "push buffer max %s < one piece", bytesMax);
@@ -84,7 +88,8 @@ public final class PushBuffer {
       throw new Refusal(RefusalCode.INVALID_ARGUMENT, "data %s: last piece arrived before all %s bytes", dataId,
           totalLengthBytes);
     }
-    return new PieceResult(complete);
+    // Not a read-only buffer: Thrift sends a heap buffer's backing array, which a read-only one refuses to hand out.
+    return new PieceResult(complete, ByteBuffer.wrap(entry.data, (int) pieceOffsetBytes, pieceBytes).slice());
   }
 
   /** The whole, verified data for a mutation; it stays buffered until {@link #release}. */

@@ -103,6 +103,9 @@ final class BlockChecksums {
       int to = (int) Math.min(from + (long) BLOCK_BYTES, span.length);
       verify(block, span, from, to - from);
     }
+    if (offsetBytes == spanStart && end == spanEnd) {
+      return span; // a block-aligned read (every piece a client streams): no second 1 MiB copy
+    }
     return Arrays.copyOfRange(span, (int) (offsetBytes - spanStart), (int) (end - spanStart));
   }
 
