@@ -54,6 +54,13 @@ class ReliabilityDocTest {
   }
 
   @Test
+  void aSoakRunGetsARowOfItsOwn() {
+    assertEquals("data-under-faults", new ReliabilityRun("data-under-faults", 1, 40_000, false).rowName());
+    assertEquals("data-under-faults-soak-20min",
+        new ReliabilityRun("data-under-faults", 1, 1_200_000, true).rowName());
+  }
+
+  @Test
   void rowsAndFilesWithoutTheClientViewStillReadAndGainIt(@TempDir Path dir) throws Exception {
     String oldTitles = "| " + String.join(" | ", ReliabilityTable.TITLES.subList(0, ScenarioRow.CHECKER_COLUMNS))
         + " |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
