@@ -40,7 +40,8 @@ final class ThriftText {
       }
       out.append(first ? "" : ", ").append(field.getValue().fieldName).append('=');
       FieldValueMetaData meta = field.getValue().valueMetaData;
-      ByteBuffer binary = meta != null && meta.isBinary() ? ThriftBinary.view(struct, field.getValue().fieldName) : null;
+      ByteBuffer binary = meta != null && meta.isBinary()
+          ? ThriftBinary.view(struct, field.getValue().fieldName) : null;
       // The generated getter of a binary field copies a view of a frame into a new array (TBaseHelper.rightSize):
       // 1 MiB per logged pushData or read, the top allocation of the data path in the benchmark's JFR profile.
       value(meta, binary != null ? binary : raw.getFieldValue(field.getKey()), out);
