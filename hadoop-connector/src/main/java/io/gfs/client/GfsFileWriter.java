@@ -5,14 +5,17 @@ import io.gfs.client.state.Lease;
 import io.gfs.common.Check;
 import io.gfs.common.GfsConfigKeys;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Writes a file sequentially from a start offset (0 for create, the length for append). Bytes gather in a buffer of
  * fs.gfs.write.buffer.bytes that never spans a chunk boundary; each full buffer is one write mutation
- * ({@link MutationSender}). A mutation that completes a chunk is sent with sync, so a chunk the writer has left is
- * durable on every replica.
+ * ({@link MutationSender}), its data pushed while the writer fills the next buffers ({@link WritePipeline}): write()
+ * may return before the replicas have the bytes; hflush, hsync and close wait for them. A mutation that completes a
+ * chunk is sent with sync, so a chunk the writer has left is durable on every replica.
  *
  * <ul>
  *   <li>hflush: send what is buffered, then report the written chunks' lengths to the master so new readers see them;
@@ -31,7 +34,10 @@ public final class GfsFileWriter implements AutoCloseable {
   private final MutationSender sender;
   private final String path;
   private final long chunkSizeBytes;
-  private final byte[] buffer;
+  private final WritePipeline pipeline;
+  /** Buffers the pipeline gave back, reused so a long write allocates AHEAD_MAX + 1 of them in all. */
+  private final ArrayDeque<byte[]> spareBuffers = new ArrayDeque<>();
+  private byte[] buffer;
   private long bufferStart;
   private int buffered;
   /** Chunks written since the last length report: chunk index to (handle, end offset in chunk). */
@@ -47,6 +53,7 @@ public final class GfsFileWriter implements AutoCloseable {
         "chunk size %s is not a positive multiple of the checksum block", chunkSizeBytes);
     this.context = context;
     this.sender = new MutationSender(context);
+    this.pipeline = new WritePipeline(context, sender, path);
     this.path = path;
     this.chunkSizeBytes = chunkSizeBytes;
     this.buffer = new byte[(int) Math.min(context.options.writeBufferBytes(), chunkSizeBytes)];
@@ -87,6 +94,7 @@ public final class GfsFileWriter implements AutoCloseable {
   public synchronized void hflush() throws IOException {
     ensureUsable();
     sendBuffer(false);
+    drain();
     reportLengths();
   }
 
@@ -120,8 +128,12 @@ public final class GfsFileWriter implements AutoCloseable {
   private void sync() throws IOException {
     if (buffered > 0) {
       sendBuffer(true);
+      drain();
     } else if (syncTail != null) {
+      drain();
       resendTailWithSync();
+    } else {
+      drain();
     }
     reportLengths();
   }
@@ -134,11 +146,40 @@ public final class GfsFileWriter implements AutoCloseable {
     long offsetInChunk = ChunkMath.offsetInChunk(bufferStart, chunkSizeBytes);
     boolean completesChunk = offsetInChunk + buffered == chunkSizeBytes;
     boolean synced = sync || completesChunk;
-    Lease lease = mutate(chunkIndex, offsetInChunk, buffer, 0, buffered, synced);
-    unreported.merge(chunkIndex, new Written(lease.handle(), offsetInChunk + buffered), Written::max);
+    byte[] full = buffer;
+    int length = buffered;
     rememberTail(synced);
     bufferStart += buffered;
     buffered = 0;
+    buffer = spareBuffers.isEmpty() ? new byte[full.length] : spareBuffers.pop();
+    try {
+      committed(pipeline.submit(chunkIndex, offsetInChunk, full, length, synced));
+    } catch (IOException e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  /** Waits until every mutation sent is acknowledged by all replicas. */
+  private void drain() throws IOException {
+    try {
+      committed(pipeline.drain());
+    } catch (IOException e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  private void committed(List<WritePipeline.Committed> done) {
+    for (WritePipeline.Committed c : done) {
+      unreported.merge(c.chunkIndex(), new Written(c.lease().handle(), c.endInChunk()), Written::max);
+      spareBuffers.push(c.bytes());
+    }
+  }
+
+  private void fail(IOException e) {
+    failure = e;
+    pipeline.abandon();
   }
 
   private void rememberTail(boolean synced) {
@@ -166,7 +207,7 @@ public final class GfsFileWriter implements AutoCloseable {
     try {
       return sender.write(path, chunkIndex, offsetInChunk, bytes, offset, length, sync);
     } catch (IOException e) {
-      failure = e;
+      fail(e);
       throw e;
     }
   }

@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.thrift.TException;
 import org.apache.thrift.transport.TTransportException;
 
@@ -33,14 +36,31 @@ final class MutationSender {
   /** Writes bytes[offset, offset + length) at offsetInChunk of the chunk on every replica; returns the lease used. */
   Lease write(String path, long chunkIndex, long offsetInChunk, byte[] bytes, int offset, int length, boolean sync)
       throws IOException {
-    int crc32c = Crc32c.of(bytes, offset, length);
+    return write(path, chunkIndex, offsetInChunk, bytes, offset, length, sync, null);
+  }
+
+  /**
+   * The same, with the first attempt's data already pushed (or being pushed) by {@link #pushAhead}: the write request
+   * goes out as soon as that push is done. Any failure repeats the whole mutation as above, with a new data id.
+   */
+  Lease write(String path, long chunkIndex, long offsetInChunk, byte[] bytes, int offset, int length, boolean sync,
+      Pushed pushed) throws IOException {
+    int crc32c = pushed != null ? pushed.crc32c() : Crc32c.of(bytes, offset, length);
     String what = String.format("%s: write of %d bytes at %d in chunk %d", path, length, offsetInChunk, chunkIndex);
     List<String> failures = new ArrayList<>();
     for (int attempt = 0; ; attempt++) {
       try {
-        Lease lease = context.lease(path, chunkIndex);
-        long dataId = context.dataIds.getAsLong();
-        push(lease, dataId, bytes, offset, length, crc32c);
+        Lease lease;
+        long dataId;
+        if (attempt == 0 && pushed != null) {
+          lease = pushed.lease();
+          dataId = pushed.dataId();
+          pushed.await();
+        } else {
+          lease = context.lease(path, chunkIndex);
+          dataId = context.dataIds.getAsLong();
+          push(lease, dataId, bytes, offset, length, crc32c);
+        }
         WriteRequest request = new WriteRequest(lease.handle(), lease.version(), offsetInChunk, dataId, length,
             ClientContext.toThrift(lease.secondaries()), sync).setAccessToken(ClientContext.token(lease.accessToken()));
         call(lease.primary(), c -> {
@@ -55,6 +75,38 @@ final class MutationSender {
       }
       context.leases.drop(path, chunkIndex);
       pauseOrGiveUp(attempt, what, failures);
+    }
+  }
+
+  /**
+   * Starts pushing bytes[offset, offset + length) under a new data id to the lease's replicas on {@code executor}, so
+   * the data travels while the caller still waits for an earlier mutation; {@link #write(String, long, long, byte[],
+   * int, int, boolean, Pushed)} then only sends the write request. The bytes must stay unchanged until that returns.
+   */
+  Pushed pushAhead(Lease lease, byte[] bytes, int offset, int length, Executor executor) {
+    long dataId = context.dataIds.getAsLong();
+    int crc32c = Crc32c.of(bytes, offset, length);
+    CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+      try {
+        push(lease, dataId, bytes, offset, length, crc32c);
+      } catch (AttemptFailedException e) {
+        throw new CompletionException(e);
+      }
+    }, executor);
+    return new Pushed(lease, dataId, crc32c, done);
+  }
+
+  /** A push started ahead of its write request: the lease, data id and CRC it used, and its outcome. */
+  record Pushed(Lease lease, long dataId, int crc32c, CompletableFuture<Void> done) {
+    void await() throws AttemptFailedException, IOException {
+      try {
+        done.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof AttemptFailedException failed) {
+          throw failed;
+        }
+        throw new IOException("push of data " + dataId + " failed: " + e.getCause(), e.getCause());
+      }
     }
   }
 
