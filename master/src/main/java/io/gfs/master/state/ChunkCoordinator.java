@@ -343,8 +343,10 @@ final class ChunkCoordinator {
       if (!valid || !reported.add(r.handle())) {
         continue; // malformed or repeated entries are ignored, never trusted
       }
-      boolean missed = missedGrant.getOrDefault(r.handle(), Set.of()).contains(serverId)
-          && !replication.cloneTargetInFlight(r.handle(), serverId); // a clone's copy is on its way: not stale
+      boolean missed = missedGrant.getOrDefault(r.handle(), Set.of()).contains(serverId);
+      if (missed && replication.cloneTargetInFlight(r.handle(), serverId)) {
+        continue; // a clone is replacing what it missed: neither stale nor current until the clone's outcome
+      }
       switch (chunks.report(serverId, r.handle(), r.version(), r.lengthBytes(), missed)) {
         case STALE, UNKNOWN -> delete.add(r.handle());
         case UNKNOWN_FUTURE -> future.add(r.handle());

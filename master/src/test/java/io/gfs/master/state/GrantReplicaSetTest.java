@@ -140,6 +140,23 @@ class GrantReplicaSetTest {
   }
 
   @Test
+  void aLostTargetIsNoLocationWhileACloneReplacesItsCopy() {
+    LeaseView lease = f.acquire("/f", 0, List.of("cs1", "cs2")); // cs3 holds version 1 without the lease's writes
+    f.nowMillis += StateFixture.LEASE_MILLIS;
+    f.heartbeat("cs1", r(lease.handle(), 1, 10));
+    f.heartbeat("cs2", r(lease.handle(), 1, 10));
+    f.heartbeat("cs3"); // its report of the chunk has not come yet
+    List<ClonePlan> clones = f.state.planReplication(f.nowMillis, 10, 10);
+    assertEquals(List.of("cs3"), clones.stream().map(ClonePlan::targetId).toList());
+    // Its old copy (or the clone's, half done) is reported before the clone ends: not stale, not current either.
+    assertEquals(List.of(), f.heartbeat("cs3", r(lease.handle(), 1, 10)).deleteChunks());
+    assertEquals(2, locations().size());
+    assertTrue(f.state.completeClone(clones.get(0), true, f.nowMillis));
+    assertEquals(List.of(), f.heartbeat("cs3", r(lease.handle(), 1, 10)).deleteChunks());
+    assertEquals(3, locations().size());
+  }
+
+  @Test
   void afterARestartEveryReportOfTheLoggedVersionCounts() {
     LeaseView lease = f.acquire("/f", 0, List.of("cs1", "cs2"));
     StateFixture restarted = new StateFixture();
