@@ -3,6 +3,7 @@ package io.gfs.client;
 import io.gfs.client.state.ChunkMath.Piece;
 import io.gfs.client.state.ChunkReplicas;
 import io.gfs.common.HostPort;
+import io.gfs.common.rpc.ThriftBinary;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.ReadResult;
 import java.nio.ByteBuffer;
@@ -36,7 +37,11 @@ final class ChunkReader {
         ReadResult result = context.rpc.chunkServer(replica,
             c -> c.read(chunk.handle(), chunk.version(), piece.offsetInChunk(), piece.lengthBytes(),
                 ClientContext.token(chunk.accessToken())));
-        ByteBuffer data = result.bufferForData();
+        // One copy out of the reply's frame; the generated accessors would make two.
+        ByteBuffer data = result.isSetData() ? ThriftBinary.view(result, "data") : null;
+        if (data == null && result.isSetData()) {
+          data = result.bufferForData();
+        }
         int got = data == null ? 0 : data.remaining();
         if (got < piece.lengthBytes()) {
           errors.add(replica + ": chunk ends at " + result.getChunkLengthBytes() + " but the file reaches "
@@ -44,9 +49,9 @@ final class ChunkReader {
           context.health.failed(replica, context.nowMillis());
           continue;
         }
-        byte[] bytes = new byte[piece.lengthBytes()];
-        data.duplicate().get(bytes);
         context.health.succeeded(replica);
+        byte[] bytes = new byte[piece.lengthBytes()];
+        data.get(bytes);
         return bytes;
       } catch (GfsException e) {
         errors.add(replica + ": " + e.getCode() + " " + e.getMessage());
