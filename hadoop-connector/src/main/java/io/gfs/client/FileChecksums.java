@@ -80,7 +80,7 @@ final class FileChecksums {
         errors.add(replica + ": " + e);
       }
     }
-    throw new IOException(String.format("checksum of %s: no replica of chunk %d (handle %x) gave the CRC of its %d"
+    throw new IOException(String.format("checksum of %s: no replica of chunk %d (handle %d) gave the CRC of its %d"
         + " bytes: %s", path, chunk.chunkIndex(), chunk.handle(), chunk.lengthBytes(), errors));
   }
 }

@@ -157,7 +157,7 @@ public final class GfsFileReader implements AutoCloseable {
         }
       }
       if (!context.retry.mayRetry(attempt)) {
-        throw new IOException(String.format("%s: cannot read chunk %d (handle %x) at [%d, %d): every replica failed"
+        throw new IOException(String.format("%s: cannot read chunk %d (handle %d) at [%d, %d): every replica failed"
             + " in %d attempts: %s", path, chunkIndex, handle, piece.offsetInChunk(), piece.endInChunk(),
             attempt + 1, attempts));
       }
