@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Issue 4: the retry cache, alone and as MasterState fills it from the log. */
@@ -82,5 +86,63 @@ class RetryCacheTest {
     assertThrows(IllegalArgumentException.class, () -> new LogRecord.Requested(A, 1, new LogRecord.NewTerm(2, 1)));
     assertThrows(IllegalArgumentException.class, () -> new LogRecord.Requested(A, 1,
         new LogRecord.Requested(B, 1, new LogRecord.Mkdir("/x", 1))));
+  }
+
+  /**
+   * The 15-minute soak (seed 4603268277754260782, 8c22aa5): a restarted master applied two creates of different files
+   * at once (both logged at 1795687998196 ms, records 8189 and 8190; the journal applies under a shared lock), the
+   * cache's unguarded LinkedHashMap threw ConcurrentModificationException in record(), and the journal refused every
+   * mutation from then on - a lease's version bump and the heartbeats' adoptions of it too, so /data/appended's last
+   * chunk (handle 4446, version 2 on three disks, 1 in the log) had no current replica. Deterministic: while this
+   * thread holds the cache's monitor, a record() on another thread must wait for it (before: it ran straight through).
+   */
+  @Test
+  void recordWaitsWhileAnotherThreadUsesTheCache() throws Exception {
+    RetryCache cache = new RetryCache(10, 1_000);
+    Thread recorder = new Thread(() -> cache.record(entry(A, 100)), "retry-cache-recorder");
+    synchronized (cache) {
+      recorder.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // generous: the machine may be loaded
+      while (recorder.getState() != Thread.State.BLOCKED && recorder.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertEquals(Thread.State.BLOCKED, recorder.getState(),
+          "record() changed the cache without its monitor: concurrent applies corrupt it");
+    }
+    recorder.join(TimeUnit.SECONDS.toMillis(60));
+    assertFalse(recorder.isAlive());
+    assertTrue(cache.lookup(A, 100).isPresent());
+  }
+
+  /** The soak's case end to end: requested creates of different files applied from several threads at once. */
+  @Test
+  void concurrentAppliesOfRequestedCreatesKeepTheCacheWhole() throws Exception {
+    StateFixture f = new StateFixture();
+    f.state.configureRetryCache(16, 1_000_000); // small: every record also evicts, as a full cache does
+    f.mkdirs("/d");
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        tasks.add(pool.submit(() -> {
+          for (int i = 0; i < 2_000; i++) {
+            String path = "/d/f" + thread + "-" + i;
+            try (LockTable.Held l = f.state.lockWrite(path)) {
+              LogRecord create = f.state.decideCreate(path, false, true, 1, i).orThrow().record().orElseThrow();
+              f.state.apply(new LogRecord.Requested(new RetryCache.Key(thread, 0, i), 10_000 + i, create));
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> task : tasks) {
+        task.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(16, f.state.retryCacheSize());
+    assertEquals(8_000, f.state.fileCount());
   }
 }
