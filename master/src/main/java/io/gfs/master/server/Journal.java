@@ -47,6 +47,9 @@ final class Journal implements AutoCloseable {
   private CompletableFuture<Path> running = CompletableFuture.completedFuture(null);
   private long lastCheckpointSequence;
   private volatile IOException broken;
+  /** Told once, when the journal breaks: the server steps down rather than serve on without a log. */
+  private volatile java.util.function.Consumer<IOException> onBroken = e -> { };
+  private final java.util.concurrent.atomic.AtomicBoolean brokenReported = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile boolean closed;
   /** HA hook (issue 4): the term this master serves in; once revoked, every commit fails before touching the log. */
   private volatile MasterTerm term = MasterTerm.unelected();
@@ -76,15 +79,16 @@ final class Journal implements AutoCloseable {
       try {
         sequence = log.appendAndWait(record);
       } catch (IOException e) {
-        broken = e;
+        breakWith(e);
         throw e;
       }
       try {
         state.apply(record);
       } catch (RuntimeException e) {
-        broken = new IOException("apply of logged record " + sequence + " failed: " + e, e);
+        IOException failure = new IOException("apply of logged record " + sequence + " failed: " + e, e);
         LOG.error("apply of logged record {} ({}) failed; the master accepts no more mutations", sequence, record, e);
-        throw broken;
+        breakWith(failure);
+        throw failure;
       }
     } finally {
       barrier.readLock().unlock();
@@ -195,8 +199,8 @@ final class Journal implements AutoCloseable {
       image = state.image();
       recordsSinceCheckpoint.set(0);
     } catch (IOException e) {
-      broken = e;
       LOG.error("op log roll failed; the master accepts no more mutations", e);
+      breakWith(e);
       running = CompletableFuture.failedFuture(e);
       return;
     } finally {
@@ -224,6 +228,24 @@ final class Journal implements AutoCloseable {
 
   IOException failure() {
     return broken;
+  }
+
+  /**
+   * Who to tell when the journal breaks. A master whose log or state failed must not linger: it keeps its election
+   * and alias while refusing every mutation, so no standby takes over (a 15-minute soak wedged that way). HDFS's
+   * NameNode exits on a failed edit log for the same reason.
+   */
+  void onBroken(java.util.function.Consumer<IOException> listener) {
+    onBroken = listener;
+  }
+
+  private void breakWith(IOException failure) {
+    if (broken == null) {
+      broken = failure;
+    }
+    if (brokenReported.compareAndSet(false, true)) {
+      onBroken.accept(failure);
+    }
   }
 
   @Override

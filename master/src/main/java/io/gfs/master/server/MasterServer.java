@@ -157,6 +157,8 @@ public final class MasterServer implements AutoCloseable {
     journal = new Journal(state, opLog, config.metaDir(), config.checkpointRecords(), config.checkpointsKept(),
         recovered.checkpointSequence(), recovered.replayedRecords());
     resources.push(journal);
+    journal.onBroken(e -> stepDown("the metadata journal failed (" + e.getMessage() + "): a master without a working"
+        + " log steps down so a standby can take over"));
     LOG.info("recovered {} to sequence {} ({} files)", config.metaDir(), recovered.lastSequence(), state.fileCount());
   }
 

@@ -37,14 +37,19 @@ class JournalTest {
       }
     });
     try (Journal journal = new Journal(state, log, dir, 1000, 2, 0, 0)) {
+      java.util.List<IOException> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+      journal.onBroken(told::add);
       journal.commit(new LogRecord.Mkdir("/ok", 1));
+      assertTrue(told.isEmpty());
       diskBroken.set(true);
       assertThrows(IOException.class, () -> journal.commit(new LogRecord.Mkdir("/lost", 2)));
+      assertEquals(1, told.size(), "the server is told once, so it can step down");
       assertEquals(StateError.NOT_FOUND,
           assertThrows(StateException.class, () -> state.fileStatus("/lost")).error(), "not applied");
       diskBroken.set(false);
       IOException later = assertThrows(IOException.class, () -> journal.commit(new LogRecord.Mkdir("/later", 3)));
       assertTrue(later.getMessage().contains("stopped accepting mutations"), later.getMessage());
+      assertEquals(1, told.size(), "told once only");
       assertThrows(StateException.class, () -> state.fileStatus("/later"));
       assertTrue(state.fileStatus("/ok").directory());
     }
