@@ -1,6 +1,7 @@
 package io.gfs.client;
 
 import io.gfs.client.state.Lease;
+import io.gfs.client.state.RetryPolicy;
 import io.gfs.common.Check;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -51,7 +52,21 @@ final class WritePipeline {
     Check.argument(length > 0 && length <= bytes.length, "mutation of %s bytes from a %s-byte buffer", length,
         bytes.length);
     // The lease is taken here, in order: a chunk is allocated only after the one before it (the master's rule).
-    Lease lease = context.lease(path, chunkIndex);
+    Lease lease;
+    try {
+      lease = context.lease(path, chunkIndex);
+    } catch (GfsClientException e) {
+      if (!RetryPolicy.retryable(e.code())) {
+        throw e;
+      }
+      // "Not now" (a new master that has not heard from its chunkservers yet, a busy master): commit everything
+      // before it, then this one without pushing ahead - MutationSender.write asks for the lease again with its
+      // retries and backoff, and no later chunk is asked for before this one exists.
+      List<Committed> committed = drain();
+      Lease used = sender.write(path, chunkIndex, offsetInChunk, bytes, 0, length, sync);
+      committed.add(new Committed(chunkIndex, offsetInChunk + length, used, bytes));
+      return committed;
+    }
     pending.addLast(new Pending(chunkIndex, offsetInChunk, bytes, length, sync,
         sender.pushAhead(lease, bytes, 0, length, DataThreads.EXECUTOR)));
     List<Committed> committed = new ArrayList<>();
