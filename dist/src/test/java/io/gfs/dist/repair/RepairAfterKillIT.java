@@ -74,7 +74,8 @@ class RepairAfterKillIT {
   @Test
   void aChunkServerHoldingAboutAGigabyteIsKilledAndEveryChunkIsRepairedInPriorityOrderWhileAClientWrites()
       throws Exception {
-    try (MiniGfsCluster cluster = MiniGfsCluster.builder(RepairSupport.clusterDir("kill"))
+    java.nio.file.Path dir = RepairSupport.clusterDir("kill");
+    try (MiniGfsCluster cluster = MiniGfsCluster.builder(dir)
             .chunkServers(4).chunkSizeBytes(CHUNK_BYTES).separateProcesses(true)
             .heartbeatIntervalMillis(500).chunkServerDeadAfterMillis(3_000)
             .chunkServerConfig(GfsConfigKeys.ChunkServer.CLONE_BYTES_PER_SECOND.name(), CLONE_BYTES_PER_SECOND)
@@ -213,6 +214,8 @@ class RepairAfterKillIT {
       System.out.printf("RepairAfterKillIT: %d files read back byte-identical%n",
           data.files().size() + writerFiles.size());
     }
+    // Passed: the ~13 GB of chunk files are of no further use, the logs are kept (a failure keeps everything).
+    RepairSupport.dropChunkFiles(dir);
   }
 
   private static List<String> allLivePaths(KillData data, Iterable<String> writerFiles) {

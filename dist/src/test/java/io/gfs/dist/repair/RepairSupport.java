@@ -42,6 +42,13 @@ final class RepairSupport {
   }
 
   /** A fresh directory under target/it for one test's cluster; kept after the run so its logs can be read. */
+  /** Deletes the chunk files under dir (chunk data of a passed test), keeping logs and metadata. */
+  static void dropChunkFiles(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.filter(p -> p.getFileName().toString().endsWith(".chunk")).forEach(p -> p.toFile().delete());
+    }
+  }
+
   static Path clusterDir(String name) throws IOException {
     Path dir = Path.of("target", "it", "repair-" + name).toAbsolutePath();
     if (Files.exists(dir)) {
