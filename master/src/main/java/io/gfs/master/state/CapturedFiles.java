@@ -72,31 +72,12 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
     Check.argument(index >= 0 && index < size, "index %s outside [0, %s)", index, size);
     String parent = directoryPaths.get(directory[index]);
     String path = parent.equals("/") ? "/" + name[index] : parent + "/" + name[index];
-    return new StateImage.File(path, replication[index], mtimeMillis[index], new HandleList(chunkHandles[index]),
+    return new StateImage.File(path, replication[index], mtimeMillis[index], FileNode.handleView(chunkHandles[index]),
         permission[index], accessTimeMillis[index]);
   }
 
   @Override
   public int size() {
     return size;
-  }
-
-  /** A file's captured handles as a list (StateImage.File copies it). */
-  private static final class HandleList extends AbstractList<Long> implements RandomAccess {
-    private final long[] handles;
-
-    HandleList(long[] handles) {
-      this.handles = handles;
-    }
-
-    @Override
-    public Long get(int index) {
-      return handles[index];
-    }
-
-    @Override
-    public int size() {
-      return handles.length;
-    }
   }
 }

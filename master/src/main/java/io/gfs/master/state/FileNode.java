@@ -25,7 +25,7 @@ final class FileNode extends Node {
 
   /** The handles as they are now: an immutable view of one array, never of half a change. */
   List<Long> chunkHandles() {
-    return new HandleView(chunkHandles);
+    return handleView(chunkHandles);
   }
 
   /**
@@ -77,6 +77,11 @@ final class FileNode extends Node {
   }
 
   /** An unmodifiable List over one captured array (boxing per get, as callers iterate a few handles at most). */
+  /** A read-only List view of a copy-on-write handle array (never mutated once published). */
+  static List<Long> handleView(long[] handles) {
+    return new HandleView(handles);
+  }
+
   private static final class HandleView extends AbstractList<Long> implements RandomAccess {
     private final long[] handles;
 
