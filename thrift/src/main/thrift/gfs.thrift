@@ -481,6 +481,16 @@ struct Mutation {
   9: optional binary accessToken,
 }
 
+/**
+ * What a secondary did with a group of mutations of one chunk (applyMutations): the first appliedCount of them are
+ * applied here (by this call, or already by an earlier one); failure is why the next one was not, and no later one was
+ * tried. Unset failure: every one is applied.
+ */
+struct MutationGroupOutcome {
+  1: required i32 appliedCount,
+  2: optional GfsException failure,
+}
+
 struct WriteRequest {
   1: required i64 handle,
   2: required i64 version,
@@ -535,6 +545,12 @@ service ChunkServerService {
   i64 recordAppend(1: RecordAppendRequest request) throws (1: GfsException e),
   /** Sent by the primary to a secondary. */
   void applyMutation(1: Mutation mutation) throws (1: GfsException e),
+  /**
+   * Sent by the primary to a secondary: mutations of one chunk with rising serial numbers that the primary ordered as
+   * one group (record appends that waited together [0111]), each applied exactly as applyMutation would, in list order,
+   * stopping at the first that fails. At most 64 (INVALID_ARGUMENT otherwise, or for a list mixing chunks).
+   */
+  MutationGroupOutcome applyMutations(1: list<Mutation> mutations) throws (1: GfsException e),
   /** At most readLengthMax bytes; every checksum block the range touches is verified first [0127]. */
   ReadResult read(1: i64 handle, 2: i64 version, 3: i64 offsetBytes, 4: i32 lengthBytes,
                   /** READ (or WRITE, or master) access token for handle. */

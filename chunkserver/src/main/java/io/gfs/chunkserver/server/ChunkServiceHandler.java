@@ -8,6 +8,7 @@ import io.gfs.thrift.gen.ChunkServerService;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.Mutation;
+import io.gfs.thrift.gen.MutationGroupOutcome;
 import io.gfs.thrift.gen.ReadResult;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import io.gfs.thrift.gen.ServerAddress;
@@ -92,6 +93,17 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
           AccessMode.WRITE, "applyMutation");
       mutations.applyMutation(mutation);
       return null;
+    });
+  }
+
+  @Override
+  public MutationGroupOutcome applyMutations(List<Mutation> group) throws GfsException {
+    return guard("applyMutations", () -> {
+      for (Mutation mutation : Validate.present(group, "mutations")) {
+        tokens.check(Validate.present(mutation, "mutation").bufferForAccessToken(), mutation.getHandle(),
+            AccessMode.WRITE, "applyMutations");
+      }
+      return mutations.applyMutations(group);
     });
   }
 

@@ -3,16 +3,17 @@ package io.gfs.chunkserver.server;
 import io.gfs.chunkserver.state.ChunkServerState;
 import io.gfs.chunkserver.state.PushBuffer;
 import io.gfs.chunkserver.state.RecordAppendDecision;
+import io.gfs.chunkserver.state.RecordAppendGroup;
 import io.gfs.chunkserver.state.Refusal;
 import io.gfs.chunkserver.state.RefusalCode;
 import io.gfs.chunkserver.state.SerialCheck;
-import io.gfs.chunkserver.store.ChecksumMismatchException;
 import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcErrors;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.Mutation;
+import io.gfs.thrift.gen.MutationGroupOutcome;
 import io.gfs.thrift.gen.MutationKind;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import io.gfs.thrift.gen.ServerAddress;
@@ -21,6 +22,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes and record appends as the primary orders them, and mutations as a secondary applies them [0101-0111]. The
@@ -28,6 +31,8 @@ import java.util.function.Supplier;
  * simple and certain: secondaries see serial numbers in order, one at a time per chunk.
  */
 final class Mutations {
+  private static final Logger LOG = LoggerFactory.getLogger(Mutations.class);
+
   private final ChunkServerState state;
   private final ChunkStore store;
   private final PushBuffer buffer;
@@ -35,6 +40,9 @@ final class Mutations {
   private final SecondaryFanout fanout;
   private final LongSupplier clock;
   private final Supplier<HostPort> self;
+  private final LocalMutations local;
+  private final PendingAppends pending = new PendingAppends();
+  private final AppendGroupCommit groups;
 
   Mutations(ChunkServerState state, ChunkStore store, PushBuffer buffer, ChunkLocks locks, SecondaryFanout fanout,
       LongSupplier clock, Supplier<HostPort> self) {
@@ -45,6 +53,8 @@ final class Mutations {
     this.fanout = fanout;
     this.clock = clock;
     this.self = self;
+    this.local = new LocalMutations(state, store, clock);
+    this.groups = new AppendGroupCommit(state, store, buffer, local, fanout, clock);
   }
 
   /** The primary's write [0101-0103]. */
@@ -60,7 +70,7 @@ final class Mutations {
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
       state.checkPrimary(handle, request.getVersion(), clock.getAsLong()); // the lease may have run out meanwhile
       long serial = state.nextSerial(handle);
-      applyLocally(handle, request.getVersion(), serial, request.getOffsetBytes(), data, request.isSync());
+      local.write(handle, request.getVersion(), serial, request.getOffsetBytes(), data, request.isSync());
       state.markMutated(handle);
       buffer.release(request.getDataId());
       fanout.apply(mutation(handle, request.getVersion(), serial, MutationKind.WRITE, request.getOffsetBytes(),
@@ -69,7 +79,11 @@ final class Mutations {
     }
   }
 
-  /** The primary's record append: returns the offset it chose, or CHUNK_FULL after padding [0104-0108]. */
+  /**
+   * The primary's record append: returns the offset it chose, or CHUNK_FULL after padding [0104-0108]. The request
+   * waits in {@link PendingAppends}; whoever holds the chunk's lock next applies every waiting one as one group, so
+   * concurrent appenders to one chunk share the lock's turn and the fan-out (see {@link #applyGroup}).
+   */
   @SuppressWarnings("try") // the guard only holds the chunk lock
   long recordAppend(RecordAppendRequest request) throws GfsException, Refusal, IOException {
     long handle = request.getHandle();
@@ -88,34 +102,75 @@ final class Mutations {
           request.getLengthBytes(), chunkSizeBytes);
     }
     byte[] data = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong());
+    PendingAppends.Pending mine = new PendingAppends.Pending(request, secondaries, data);
+    pending.add(handle, mine);
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
-      state.checkPrimary(handle, request.getVersion(), clock.getAsLong());
-      RecordAppendDecision decision =
-          RecordAppendDecision.decide(store.lengthBytes(handle), request.getLengthBytes(), chunkSizeBytes);
-      long serial = state.nextSerial(handle);
-      if (decision.kind() == RecordAppendDecision.Kind.PAD) {
-        padLocally(handle, request.getVersion(), serial, decision.offsetBytes(), request.isSync());
-        state.markMutated(handle);
-        buffer.release(request.getDataId()); // the client pushes the record again for the next chunk
-        fanout.apply(mutation(handle, request.getVersion(), serial, MutationKind.PAD, decision.offsetBytes(),
-            request.getDataId(), 0, request.isSync()).setAccessToken(request.bufferForAccessToken()), secondaries);
-        throw new Refusal(RefusalCode.CHUNK_FULL, "chunk %s has no room for %s more bytes; padded to %s, retry on "
-            + "the next chunk", handle, request.getLengthBytes(), decision.offsetBytes());
+      while (!mine.isDone()) { // more than a group's max were ahead of it: apply the next group
+        groups.apply(handle, pending.take(handle, RecordAppendGroup.MUTATIONS_MAX));
       }
-      long offsetBytes = decision.offsetBytes();
-      applyLocally(handle, request.getVersion(), serial, offsetBytes, data, request.isSync());
-      state.markMutated(handle);
-      buffer.release(request.getDataId());
-      fanout.apply(mutation(handle, request.getVersion(), serial, MutationKind.RECORD_APPEND, offsetBytes,
-          request.getDataId(), request.getLengthBytes(), request.isSync())
-          .setAccessToken(request.bufferForAccessToken()), secondaries);
-      return offsetBytes;
+    } catch (GfsException busy) { // only the lock wait throws: the group code decides every request it took
+      if (pending.remove(handle, mine)) {
+        throw busy;
+      }
+      // A group holding this request is being applied right now: its outcome follows.
     }
+    return mine.await();
   }
 
   /** A secondary applies what the primary ordered, once, in serial order [0102, 0108]. */
   @SuppressWarnings("try") // the guard only holds the chunk lock
   void applyMutation(Mutation mutation) throws GfsException, Refusal, IOException {
+    check(mutation);
+    try (ChunkLocks.Guard guard = locks.lock(mutation.getHandle())) {
+      applyHeld(mutation);
+    }
+  }
+
+  /**
+   * A secondary applies a group the primary ordered together (record appends [0111]): one by one in serial order under
+   * one turn of the chunk's lock, each exactly as {@link #applyMutation} would, stopping at the first that fails.
+   */
+  @SuppressWarnings("try") // the guard only holds the chunk lock
+  MutationGroupOutcome applyMutations(List<Mutation> mutations) throws GfsException {
+    long handle = checkGroup(mutations);
+    try (ChunkLocks.Guard guard = locks.lock(handle)) {
+      for (int i = 0; i < mutations.size(); i++) {
+        try {
+          check(mutations.get(i));
+          applyHeld(mutations.get(i));
+        } catch (GfsException e) {
+          return new MutationGroupOutcome(i).setFailure(e);
+        } catch (Refusal e) {
+          return new MutationGroupOutcome(i).setFailure(Errors.of(e));
+        } catch (IOException e) {
+          LOG.warn("applyMutations: mutation {} of chunk {}: {}", mutations.get(i).getSerialNumber(), handle,
+              e.toString());
+          return new MutationGroupOutcome(i).setFailure(Errors.of(e));
+        }
+      }
+    }
+    return new MutationGroupOutcome(mutations.size());
+  }
+
+  /** A group is 1..max mutations of one chunk with rising serial numbers; returns the chunk. */
+  private static long checkGroup(List<Mutation> mutations) throws GfsException {
+    Validate.present(mutations, "mutations");
+    if (mutations.isEmpty() || mutations.size() > RecordAppendGroup.MUTATIONS_MAX) {
+      throw Errors.invalid("%s mutations in a group, not 1..%s", mutations.size(), RecordAppendGroup.MUTATIONS_MAX);
+    }
+    Mutation first = Validate.present(mutations.get(0), "mutation 0");
+    for (int i = 1; i < mutations.size(); i++) {
+      Mutation m = Validate.present(mutations.get(i), "mutation " + i);
+      Mutation before = mutations.get(i - 1);
+      if (m.getHandle() != first.getHandle() || m.getSerialNumber() <= before.getSerialNumber()) {
+        throw Errors.invalid("mutation %s (chunk %s, serial %s) does not follow chunk %s serial %s in its group", i,
+            m.getHandle(), m.getSerialNumber(), first.getHandle(), before.getSerialNumber());
+      }
+    }
+    return first.getHandle();
+  }
+
+  private static void check(Mutation mutation) throws GfsException {
     long handle = mutation.getHandle();
     Validate.version(handle, mutation.getVersion());
     MutationKind kind = Validate.present(mutation.getKind(), "mutation kind");
@@ -123,23 +178,26 @@ final class Mutations {
     if (kind != MutationKind.PAD) {
       Validate.dataLength(handle, mutation.getLengthBytes());
     }
-    try (ChunkLocks.Guard guard = locks.lock(handle)) {
-      if (state.checkSecondary(handle, mutation.getVersion(), mutation.getSerialNumber())
-          == SerialCheck.ALREADY_APPLIED) {
-        buffer.release(mutation.getDataId());
-        return;
-      }
-      if (kind == MutationKind.PAD) {
-        padLocally(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(),
-            mutation.isSync());
-        return;
-      }
-      byte[] data = buffer.take(mutation.getDataId(), mutation.getLengthBytes(), clock.getAsLong());
-      // A record append lands at the primary's offset whatever is here: a gap is zero-filled, old bytes overwritten.
-      applyLocally(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
-          mutation.isSync());
+  }
+
+  /** Applies a checked mutation as a secondary; the caller holds the chunk's lock. */
+  private void applyHeld(Mutation mutation) throws GfsException, Refusal, IOException {
+    long handle = mutation.getHandle();
+    if (state.checkSecondary(handle, mutation.getVersion(), mutation.getSerialNumber())
+        == SerialCheck.ALREADY_APPLIED) {
       buffer.release(mutation.getDataId());
+      return;
     }
+    if (mutation.getKind() == MutationKind.PAD) {
+      local.pad(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(),
+          mutation.isSync());
+      return;
+    }
+    byte[] data = buffer.take(mutation.getDataId(), mutation.getLengthBytes(), clock.getAsLong());
+    // A record append lands at the primary's offset whatever is here: a gap is zero-filled, old bytes overwritten.
+    local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
+        mutation.isSync());
+    buffer.release(mutation.getDataId());
   }
 
   /**
@@ -164,24 +222,7 @@ final class Mutations {
     return secondaries;
   }
 
-  private void applyLocally(long handle, long version, long serial, long offsetBytes, byte[] data, boolean sync)
-      throws IOException {
-    try {
-      store.write(handle, offsetBytes, data, 0, data.length, sync);
-    } catch (ChecksumMismatchException e) {
-      state.markCorrupt(handle);
-      throw e;
-    }
-    state.applied(handle, version, serial, clock.getAsLong());
-  }
-
-  private void padLocally(long handle, long version, long serial, long lengthBytes, boolean sync)
-      throws IOException {
-    store.padTo(handle, lengthBytes, sync);
-    state.applied(handle, version, serial, clock.getAsLong());
-  }
-
-  private static Mutation mutation(long handle, long version, long serial, MutationKind kind, long offsetBytes,
+  static Mutation mutation(long handle, long version, long serial, MutationKind kind, long offsetBytes,
       long dataId, int lengthBytes, boolean sync) {
     return new Mutation(handle, version, serial, kind, offsetBytes, dataId, lengthBytes, sync);
   }

@@ -1,13 +1,18 @@
 package io.gfs.chunkserver.server;
 
+import io.gfs.common.Check;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcErrors;
 import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.Mutation;
+import io.gfs.thrift.gen.MutationGroupOutcome;
 import io.gfs.thrift.gen.ServerAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -44,12 +49,81 @@ final class SecondaryFanout {
         failures.add(failure);
       }
     }
-    if (failures.isEmpty()) {
-      return;
+    if (!failures.isEmpty()) {
+      throw combined(failures);
     }
+  }
+
+  /**
+   * Sends a group of mutations of one chunk (serial order) to the secondaries, each secondary getting, in one call,
+   * the mutations whose targets name it, and waits for all. Returns per mutation null if every secondary it went to
+   * applied it, else the failure naming the secondaries that did not (a secondary applies a group in order and stops at
+   * its first failure, so it failed that one and every later one it was sent).
+   */
+  List<GfsException> applyGroup(List<Mutation> mutations, List<List<ServerAddress>> targets) {
+    Check.argument(mutations.size() == targets.size(), "%s mutations, %s target lists", mutations.size(),
+        targets.size());
+    Map<ServerAddress, List<Integer>> bySecondary = new LinkedHashMap<>();
+    for (int k = 0; k < mutations.size(); k++) {
+      for (ServerAddress secondary : targets.get(k)) {
+        bySecondary.computeIfAbsent(secondary, s -> new ArrayList<>()).add(k);
+      }
+    }
+    Map<ServerAddress, CompletableFuture<MutationGroupOutcome>> calls = new LinkedHashMap<>();
+    bySecondary.forEach((secondary, indices) -> {
+      List<Mutation> sent = indices.stream().map(mutations::get).toList();
+      calls.put(secondary, CompletableFuture.supplyAsync(() -> applyGroupAt(RpcErrors.fromThrift(secondary), sent),
+          executor));
+    });
+    List<List<GfsException>> failed = new ArrayList<>(mutations.size());
+    mutations.forEach(m -> failed.add(new ArrayList<>(0)));
+    calls.forEach((secondary, call) -> {
+      MutationGroupOutcome outcome;
+      try {
+        outcome = call.join();
+      } catch (CompletionException e) {
+        outcome = new MutationGroupOutcome(0).setFailure(Errors.unreachable(secondary.toString(),
+            "applying a group of mutations", e.getCause()));
+      }
+      List<Integer> indices = bySecondary.get(secondary);
+      for (int j = Math.max(0, outcome.getAppliedCount()); j < indices.size(); j++) {
+        failed.get(indices.get(j)).add(outcome.getFailure());
+      }
+    });
+    List<GfsException> out = new ArrayList<>(mutations.size());
+    for (List<GfsException> failures : failed) {
+      out.add(failures.isEmpty() ? null : combined(failures));
+    }
+    return out;
+  }
+
+  /** A secondary's outcome for the group; a failed call counts as none applied, with the failure naming it. */
+  private MutationGroupOutcome applyGroupAt(HostPort secondary, List<Mutation> mutations) {
+    Mutation first = mutations.get(0);
+    String what = mutations.size() + " mutations from " + first.getSerialNumber() + " of chunk " + first.getHandle();
+    try {
+      MutationGroupOutcome outcome = rpc.chunkServer(secondary, c -> c.applyMutations(mutations));
+      if (outcome.getAppliedCount() < mutations.size()) {
+        GfsException cause = outcome.isSetFailure() ? outcome.getFailure()
+            : RpcErrors.error(ErrorCode.INTERNAL, "stopped without a reason");
+        Mutation stopped = mutations.get(Math.max(0, outcome.getAppliedCount()));
+        outcome.setFailure(Errors.from(secondary.toString(), "mutation " + stopped.getSerialNumber() + " ("
+            + stopped.getKind() + ") of chunk " + stopped.getHandle(), cause));
+      }
+      return outcome;
+    } catch (GfsException e) {
+      return new MutationGroupOutcome(0).setFailure(Errors.from(secondary.toString(), what, e));
+    } catch (TException | RuntimeException e) {
+      rpc.forget(secondary);
+      return new MutationGroupOutcome(0).setFailure(Errors.unreachable(secondary.toString(), what, e));
+    }
+  }
+
+  /** One failure as it is; several as one carrying the first's code and hint, naming every secondary. */
+  private static GfsException combined(List<GfsException> failures) {
     GfsException first = failures.get(0);
     if (failures.size() == 1) {
-      throw first;
+      return first;
     }
     StringBuilder message = new StringBuilder();
     for (GfsException failure : failures) {
@@ -57,7 +131,7 @@ final class SecondaryFanout {
     }
     GfsException all = RpcErrors.error(first.getCode(), "%s secondaries failed: %s", failures.size(), message);
     all.setHint(first.getHint());
-    throw all;
+    return all;
   }
 
   /** Null on success, else the failure naming the secondary. */

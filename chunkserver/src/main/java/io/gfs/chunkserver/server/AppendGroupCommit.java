@@ -1,0 +1,160 @@
+package io.gfs.chunkserver.server;
+
+import io.gfs.chunkserver.state.ChunkServerState;
+import io.gfs.chunkserver.state.PushBuffer;
+import io.gfs.chunkserver.state.RecordAppendDecision;
+import io.gfs.chunkserver.state.RecordAppendGroup;
+import io.gfs.chunkserver.state.Refusal;
+import io.gfs.chunkserver.store.ChunkStore;
+import io.gfs.common.Check;
+import io.gfs.common.rpc.RpcErrors;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.Mutation;
+import io.gfs.thrift.gen.MutationKind;
+import io.gfs.thrift.gen.ServerAddress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The primary applies a group of record appends that waited for one chunk [0104-0111], holding the chunk's lock
+ * throughout: places them one after another ({@link RecordAppendGroup}), numbers them with consecutive serial numbers,
+ * applies them locally in that order, sends the whole group to each secondary in one call, and then decides each
+ * request: its offset if its mutation is on every replica it went to, CHUNK_FULL if it shared a padding that is,
+ * otherwise the failure naming the replica, so that client retries [0109]. One fan-out per group rather than per
+ * record is what lets many appenders into one file go faster than one.
+ */
+final class AppendGroupCommit {
+  private final ChunkServerState state;
+  private final ChunkStore store;
+  private final PushBuffer buffer;
+  private final LocalMutations local;
+  private final SecondaryFanout fanout;
+  private final LongSupplier clock;
+
+  AppendGroupCommit(ChunkServerState state, ChunkStore store, PushBuffer buffer, LocalMutations local,
+      SecondaryFanout fanout, LongSupplier clock) {
+    this.state = state;
+    this.store = store;
+    this.buffer = buffer;
+    this.local = local;
+    this.fanout = fanout;
+    this.clock = clock;
+  }
+
+  /** Applies the group and decides every request in it; the caller holds the chunk's lock. Throws nothing checked. */
+  void apply(long handle, List<PendingAppends.Pending> group) {
+    Check.state(!group.isEmpty(), "chunk %s: an empty group of record appends", handle);
+    try {
+      List<PendingAppends.Pending> admitted = admit(handle, group);
+      if (!admitted.isEmpty()) {
+        applyAdmitted(handle, admitted);
+      }
+    } catch (IOException e) {
+      fail(group, Errors.of(e));
+    } catch (RuntimeException | Error e) {
+      fail(group, RpcErrors.error(ErrorCode.INTERNAL, "record append to chunk %s failed inside the primary: %s",
+          handle, e.toString()));
+      throw e;
+    }
+  }
+
+  /** The requests this replica may still order as primary; the others are told why not (the lease may have ended). */
+  private List<PendingAppends.Pending> admit(long handle, List<PendingAppends.Pending> group) {
+    long nowMillis = clock.getAsLong();
+    List<PendingAppends.Pending> admitted = new ArrayList<>(group.size());
+    for (PendingAppends.Pending p : group) {
+      try {
+        state.checkPrimary(handle, p.request.getVersion(), nowMillis);
+        admitted.add(p);
+      } catch (Refusal e) {
+        p.failed(Errors.of(e));
+      }
+    }
+    return admitted;
+  }
+
+  private void applyAdmitted(long handle, List<PendingAppends.Pending> admitted) throws IOException {
+    List<RecordAppendGroup.Request> requests = new ArrayList<>(admitted.size());
+    for (PendingAppends.Pending p : admitted) {
+      requests.add(new RecordAppendGroup.Request(p.request.getLengthBytes(), p.request.getChunkSizeBytes()));
+    }
+    RecordAppendGroup plan = RecordAppendGroup.place(store.lengthBytes(handle), requests);
+    long version = admitted.get(0).request.getVersion(); // each passed checkPrimary: the chunk's one version
+    long firstSerial = state.nextSerial(handle);
+    List<Mutation> mutations = new ArrayList<>(plan.mutations().size());
+    List<List<ServerAddress>> targets = new ArrayList<>(plan.mutations().size());
+    GfsException localFailure = null;
+    for (int k = 0; k < plan.mutations().size(); k++) {
+      RecordAppendGroup.Planned planned = plan.mutations().get(k);
+      PendingAppends.Pending owner = admitted.get(planned.requestIndex());
+      long serial = firstSerial + k;
+      boolean sync = owner.request.isSync();
+      MutationKind kind = planned.kind() == RecordAppendDecision.Kind.FITS ? MutationKind.RECORD_APPEND
+          : MutationKind.PAD;
+      try {
+        if (kind == MutationKind.RECORD_APPEND) {
+          local.write(handle, version, serial, planned.offsetBytes(), owner.data, sync);
+        } else {
+          local.pad(handle, version, serial, planned.offsetBytes(), sync);
+        }
+      } catch (IOException e) {
+        localFailure = Errors.of(e); // this and every later mutation of the group are not applied anywhere
+        break;
+      }
+      mutations.add(Mutations.mutation(handle, version, serial, kind, planned.offsetBytes(),
+          owner.request.getDataId(), planned.lengthBytes(), sync).setAccessToken(owner.request.bufferForAccessToken()));
+      targets.add(targets(plan, admitted, k));
+    }
+    if (!mutations.isEmpty()) {
+      state.markMutated(handle);
+    }
+    for (int i = 0; i < admitted.size(); i++) {
+      if (plan.mutationOfRequest().get(i) < mutations.size()) {
+        buffer.release(admitted.get(i).request.getDataId()); // applied here, or padded: pushed again for the next chunk
+      }
+    }
+    List<GfsException> failures = fanout.applyGroup(mutations, targets);
+    decide(handle, plan, admitted, failures, localFailure);
+  }
+
+  /** The secondaries a mutation goes to: those its request named; for a shared padding, those any of them named. */
+  private static List<ServerAddress> targets(RecordAppendGroup plan, List<PendingAppends.Pending> admitted,
+      int mutation) {
+    Set<ServerAddress> out = new LinkedHashSet<>();
+    for (int i = 0; i < admitted.size(); i++) {
+      if (plan.mutationOfRequest().get(i) == mutation) {
+        out.addAll(admitted.get(i).secondaries);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static void decide(long handle, RecordAppendGroup plan, List<PendingAppends.Pending> admitted,
+      List<GfsException> failures, GfsException localFailure) {
+    for (int i = 0; i < admitted.size(); i++) {
+      PendingAppends.Pending p = admitted.get(i);
+      int k = plan.mutationOfRequest().get(i);
+      if (k >= failures.size()) {
+        p.failed(localFailure);
+      } else if (failures.get(k) != null) {
+        p.failed(failures.get(k));
+      } else if (plan.mutations().get(k).kind() == RecordAppendDecision.Kind.FITS) {
+        p.succeeded(plan.mutations().get(k).offsetBytes());
+      } else {
+        p.failed(RpcErrors.error(ErrorCode.CHUNK_FULL, "chunk %s has no room for %s more bytes; padded to %s, retry on"
+            + " the next chunk", handle, p.request.getLengthBytes(), plan.mutations().get(k).offsetBytes()));
+      }
+    }
+  }
+
+  private static void fail(List<PendingAppends.Pending> group, GfsException failure) {
+    for (PendingAppends.Pending p : group) {
+      p.failed(failure);
+    }
+  }
+}
