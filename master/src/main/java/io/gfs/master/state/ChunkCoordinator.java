@@ -224,7 +224,7 @@ final class ChunkCoordinator {
       if (!chunk.allocationFailed && neverHeld(chunk, chunkIndex == handles.size() - 1, nowMillis)) {
         return new LeasePlan.Abandon(chunkIndex, handle, new LogRecord.AbandonChunk(path, chunkIndex, handle));
       }
-      if (!chunk.allocationFailed || !chunk.replicas.isEmpty()) {
+      if (!chunk.allocationFailed || chunk.replicaIds().length > 0) {
         throw StateException.of(StateError.NO_CHUNKSERVERS,
             "chunk %s (handle %s, version %s) of %s is missing: no live replica", chunkIndex, handle, chunk.version,
             path);
@@ -249,8 +249,8 @@ final class ChunkCoordinator {
    * view of a last block with no reported replica and no bytes).
    */
   private boolean neverHeld(ChunkInfo chunk, boolean last, long nowMillis) {
-    return last && chunk.version == 1 && chunk.referenceCount == 1 && chunk.replicas.isEmpty()
-        && chunk.corruptOn.isEmpty() && chunk.knownLengthBytes == 0 && !chunk.everHeld && !chunk.grantInProgress
+    return last && chunk.version == 1 && chunk.referenceCount == 1 && chunk.replicaIds().length == 0
+        && !chunk.hasCorruptCopies() && chunk.knownLengthBytes == 0 && !chunk.everHeld && !chunk.grantInProgress
         && !allocating.contains(chunk.handle) && !replication.repairing(chunk.handle)
         && firstHeartbeatAtMillis != Long.MIN_VALUE
         && nowMillis - firstHeartbeatAtMillis >= settings.chunkServerDeadAfterMillis();
@@ -289,7 +289,7 @@ final class ChunkCoordinator {
     boolean primaryOk = primaryId != null && succeeded.contains(primaryId) && servers.isRegistered(primaryId)
         && chunk.version == plan.version();
     if (!primaryOk) {
-      chunk.allocationFailed = plan.create() && chunk.replicas.isEmpty();
+      chunk.allocationFailed = plan.create() && chunk.replicaIds().length == 0;
       pruneLeases();
       throw StateException.of(StateError.NO_CHUNKSERVERS,
           "no chunkserver took version %s of chunk %s (handle %s); tried %s", plan.version(), plan.chunkIndex(),
@@ -351,7 +351,7 @@ final class ChunkCoordinator {
         case STALE, UNKNOWN -> delete.add(r.handle());
         case UNKNOWN_FUTURE -> future.add(r.handle());
         case HIGHER -> adoptions.add(new LogRecord.SetVersion(r.handle(), r.version()));
-        case ACCEPTED -> chunks.get(r.handle()).corruptOn.remove(serverId); // a good copy again (a clone replaced it)
+        case ACCEPTED -> chunks.get(r.handle()).removeCorruptOn(serverId); // a good copy again (a clone replaced it)
         case IGNORED -> { }
         default -> throw new IllegalStateException("unhandled verdict");
       }
@@ -394,10 +394,10 @@ final class ChunkCoordinator {
     good.remove(serverId);
     if (good.size() >= chunk.replicationTarget) {
       chunks.dropReplica(handle, serverId);
-      chunk.corruptOn.remove(serverId);
+      chunk.removeCorruptOn(serverId);
       return true;
     }
-    chunk.corruptOn.add(serverId);
+    chunk.addCorruptOn(serverId);
     return false;
   }
 
@@ -521,7 +521,7 @@ final class ChunkCoordinator {
       Check.state(chunk.handle < chunks.nextHandle(), "chunk %s at or past the handle counter %s", chunk.handle,
           chunks.nextHandle());
       Check.state(chunk.version > 0, "chunk %s version %s", chunk.handle, chunk.version);
-      for (String serverId : chunk.replicas.keySet()) {
+      for (String serverId : chunk.replicaIds()) {
         Check.state(servers.isRegistered(serverId), "chunk %s has a replica on unregistered server %s",
             chunk.handle, serverId);
       }

@@ -35,8 +35,13 @@ public final class ChunkTable {
 
   /** In handle order; primitive arrays, not a TreeMap of boxed handles (issue 6's heap goal). */
   private final ChunkIndex chunks = new ChunkIndex();
-  /** Per chunkserver, the handles it holds a replica of (unboxed). */
-  private final Map<String, LongHashSet> chunksByServer = new HashMap<>();
+  /** Replica id and state arrays shared between chunks. */
+  private final ReplicaArrays shared = new ReplicaArrays();
+  /**
+   * Per chunkserver, how many chunks list it. The handles themselves are found by a scan of the table when needed (a
+   * server leaves, a full report, a drain or rebalance pass): a per-server handle set cost about 50 bytes a chunk.
+   */
+  private final Map<String, int[]> replicaCounts = new HashMap<>();
   /** The persisted counter: one past the largest handle ever logged. */
   private long nextHandle = 1;
   /** Live reservations run ahead of the logged counter; a reserved handle that never got logged is simply skipped. */
@@ -99,11 +104,8 @@ public final class ChunkTable {
     Check.state(chunk.referenceCount >= 0, "chunk %s reference count below zero", handle);
     if (chunk.referenceCount == 0) {
       chunks.remove(handle);
-      for (String serverId : chunk.replicas.keySet()) {
-        LongHashSet held = chunksByServer.get(serverId);
-        if (held != null) {
-          held.remove(handle);
-        }
+      for (String serverId : chunk.replicaIds()) {
+        count(serverId, -1);
       }
     }
   }
@@ -122,16 +124,16 @@ public final class ChunkTable {
       }
       return handle >= nextHandle ? ReportVerdict.UNKNOWN_FUTURE : ReportVerdict.UNKNOWN;
     }
-    ChunkInfo.Replica known = chunk.replicas.get(serverId);
+    ChunkInfo.Replica known = chunk.replica(serverId);
     if (version < chunk.version) {
-      if (chunk.grantInProgress || (known != null && known.version > version)) {
+      if (chunk.grantInProgress || (known != null && known.version() > version)) {
         // The server acknowledged a newer version (or is being told one) after this report was built.
         return ReportVerdict.IGNORED;
       }
       removeReplica(chunk, serverId);
       return ReportVerdict.STALE;
     }
-    boolean unconfirmed = known == null || known.version < version;
+    boolean unconfirmed = known == null || known.version() < version;
     if (chunk.grantInProgress && unconfirmed) {
       // A target may report the grant's version before the grant ends; only the grant's outcome says who holds it
       // (a target whose answer was lost holds it too, but is left out of the lease and misses its writes).
@@ -143,12 +145,11 @@ public final class ChunkTable {
       return ReportVerdict.STALE;
     }
     if (known == null) {
-      known = new ChunkInfo.Replica(version);
-      chunk.replicas.put(serverId, known);
+      putReplica(chunk, serverId, shared.plain(version, ChunkInfo.Replica.NEVER_CONFIRMED));
       chunk.everHeld = true;
-      chunksByServer.computeIfAbsent(serverId, s -> new LongHashSet()).add(handle);
+    } else if (version > known.version()) {
+      putReplica(chunk, serverId, known.withVersion(version));
     }
-    known.version = Math.max(known.version, version);
     if (version == chunk.version) {
       chunk.knownLengthBytes = Math.max(chunk.knownLengthBytes, lengthBytes);
       return ReportVerdict.ACCEPTED;
@@ -163,50 +164,56 @@ public final class ChunkTable {
    * the last graceMillis (the report may have been built before it created them).
    */
   void retainReported(String serverId, Set<Long> reported, long nowMillis, long graceMillis) {
-    LongHashSet held = chunksByServer.get(serverId);
-    if (held == null) {
+    if (replicaCount(serverId) == 0) {
       return;
     }
-    for (long handle : held.toSortedArray()) {
-      if (!reported.contains(handle)) {
-        ChunkInfo chunk = chunks.get(handle);
-        if (chunk != null) {
-          ChunkInfo.Replica replica = chunk.replicas.get(serverId);
-          if (replica == null || nowMillis - replica.confirmedAtMillis >= graceMillis) {
-            removeReplica(chunk, serverId);
-          }
-        } else {
-          held.remove(handle);
+    for (ChunkInfo chunk : chunks.values()) {
+      ChunkInfo.Replica replica = chunk.replica(serverId);
+      if (replica == null) {
+        continue;
+      }
+      long confirmed = replica.confirmedAtMillis();
+      boolean graceOver = nowMillis - confirmed >= graceMillis;
+      if (!reported.contains(chunk.handle)) {
+        if (graceOver) {
+          removeReplica(chunk, serverId);
         }
+      } else if (graceOver && confirmed > ChunkInfo.Replica.CONFIRMED_LONG_AGO && nowMillis >= graceMillis) {
+        // The grant's time no longer matters (the grace test passes for it as for CONFIRMED_LONG_AGO): forget it so
+        // the replica's state can be shared again.
+        putReplica(chunk, serverId, replica.corrupt()
+            ? new ChunkInfo.Replica(replica.version(), true, ChunkInfo.Replica.CONFIRMED_LONG_AGO)
+            : shared.plain(replica.version(), ChunkInfo.Replica.CONFIRMED_LONG_AGO));
       }
     }
   }
 
   /** A server died or was replaced: forget its replicas. Returns the handles it held. */
   List<Long> removeServer(String serverId) {
-    LongHashSet held = chunksByServer.remove(serverId);
-    if (held == null) {
+    if (replicaCount(serverId) == 0) {
+      replicaCounts.remove(serverId);
       return List.of();
     }
-    List<Long> handles = new ArrayList<>(held.size());
-    for (long handle : held.toSortedArray()) {
-      ChunkInfo chunk = chunks.get(handle);
-      if (chunk != null) {
-        chunk.replicas.remove(serverId);
+    List<Long> handles = new ArrayList<>(replicaCount(serverId));
+    for (ChunkInfo chunk : chunks.values()) {
+      if (chunk.removeReplica(serverId, shared)) {
+        handles.add(chunk.handle);
       }
-      handles.add(handle);
     }
+    replicaCounts.remove(serverId);
     return handles;
   }
 
   /** A checksum failure on that replica [0127]: no longer offered to readers or as a lease holder. */
   boolean markCorrupt(String serverId, long handle) {
     ChunkInfo chunk = chunks.get(handle);
-    ChunkInfo.Replica replica = chunk == null ? null : chunk.replicas.get(serverId);
+    ChunkInfo.Replica replica = chunk == null ? null : chunk.replica(serverId);
     if (replica == null) {
       return false;
     }
-    replica.corrupt = true;
+    if (!replica.corrupt()) {
+      chunk.putReplica(serverId, new ChunkInfo.Replica(replica.version(), true, replica.confirmedAtMillis()), shared);
+    }
     return true;
   }
 
@@ -214,12 +221,10 @@ public final class ChunkTable {
   void confirmReplica(long handle, String serverId, long version, long nowMillis) {
     ChunkInfo chunk = chunks.get(handle);
     Check.state(chunk != null, "confirm of unknown chunk %s", handle);
-    ChunkInfo.Replica replica = chunk.replicas.computeIfAbsent(serverId, s -> new ChunkInfo.Replica(version));
+    ChunkInfo.Replica known = chunk.replica(serverId);
     chunk.everHeld = true;
-    replica.version = Math.max(replica.version, version);
-    replica.corrupt = false;
-    replica.confirmedAtMillis = nowMillis;
-    chunksByServer.computeIfAbsent(serverId, s -> new LongHashSet()).add(handle);
+    putReplica(chunk, serverId,
+        new ChunkInfo.Replica(known == null ? version : Math.max(known.version(), version), false, nowMillis));
   }
 
   /** Live, current-version, uncorrupted replicas, in server-id order. */
@@ -229,36 +234,37 @@ public final class ChunkTable {
       return List.of();
     }
     List<String> out = new ArrayList<>();
-    chunk.replicas.forEach((serverId, replica) -> {
-      if (chunk.isCurrent(replica)) {
+    for (String serverId : chunk.replicaIds()) {
+      if (chunk.isCurrent(chunk.replica(serverId))) {
         out.add(serverId);
       }
-    });
+    }
     return out;
   }
 
   boolean isCurrentReplica(long handle, String serverId) {
     ChunkInfo chunk = chunks.get(handle);
-    ChunkInfo.Replica replica = chunk == null ? null : chunk.replicas.get(serverId);
+    ChunkInfo.Replica replica = chunk == null ? null : chunk.replica(serverId);
     return replica != null && chunk.isCurrent(replica);
   }
 
   /** The chunks a server holds a replica of (any version), in handle order. */
   List<Long> handlesOn(String serverId) {
-    LongHashSet held = chunksByServer.get(serverId);
-    if (held == null) {
+    if (replicaCount(serverId) == 0) {
       return List.of();
     }
-    List<Long> handles = new ArrayList<>(held.size());
-    for (long handle : held.toSortedArray()) {
-      handles.add(handle);
+    List<Long> handles = new ArrayList<>(replicaCount(serverId));
+    for (ChunkInfo chunk : chunks.values()) {
+      if (chunk.replica(serverId) != null) {
+        handles.add(chunk.handle);
+      }
     }
     return handles;
   }
 
   int replicaCount(String serverId) {
-    LongHashSet held = chunksByServer.get(serverId);
-    return held == null ? 0 : held.size();
+    int[] count = replicaCounts.get(serverId);
+    return count == null ? 0 : count[0];
   }
 
   /** A writer's report of the chunk's length; known lengths never shrink. */
@@ -277,29 +283,38 @@ public final class ChunkTable {
     }
   }
 
-  private void removeReplica(ChunkInfo chunk, String serverId) {
-    chunk.replicas.remove(serverId);
-    LongHashSet held = chunksByServer.get(serverId);
-    if (held != null) {
-      held.remove(chunk.handle);
+  private void putReplica(ChunkInfo chunk, String serverId, ChunkInfo.Replica state) {
+    if (chunk.putReplica(serverId, state, shared)) {
+      count(serverId, 1);
     }
   }
 
-  /** The server index and the replica maps agree. */
+  private void removeReplica(ChunkInfo chunk, String serverId) {
+    if (chunk.removeReplica(serverId, shared)) {
+      count(serverId, -1);
+    }
+  }
+
+  private void count(String serverId, int delta) {
+    int[] count = replicaCounts.computeIfAbsent(serverId, s -> new int[1]);
+    count[0] += delta;
+    Check.state(count[0] >= 0, "replica count of %s below zero", serverId);
+    if (count[0] == 0) {
+      replicaCounts.remove(serverId);
+    }
+  }
+
+  /** The per-server counts and the chunks' replica lists agree. */
   void checkInvariants() {
-    int indexed = 0;
-    for (Map.Entry<String, LongHashSet> entry : chunksByServer.entrySet()) {
-      for (long handle : entry.getValue().toSortedArray()) {
-        ChunkInfo chunk = chunks.get(handle);
-        Check.state(chunk != null && chunk.replicas.containsKey(entry.getKey()),
-            "server %s indexed for chunk %s that does not list it", entry.getKey(), handle);
-        indexed++;
+    Map<String, Integer> listed = new HashMap<>();
+    for (ChunkInfo chunk : chunks.values()) {
+      for (String serverId : chunk.replicaIds()) {
+        listed.merge(serverId, 1, Integer::sum);
       }
     }
-    int listed = 0;
-    for (ChunkInfo chunk : chunks.values()) {
-      listed += chunk.replicas.size();
-    }
-    Check.state(indexed == listed, "%s replicas indexed by server, %s listed by chunks", indexed, listed);
+    Check.state(listed.size() == replicaCounts.size(), "%s servers listed by chunks, %s counted", listed.size(),
+        replicaCounts.size());
+    listed.forEach((serverId, count) -> Check.state(count == replicaCount(serverId),
+        "server %s: %s replicas listed by chunks, %s counted", serverId, count, replicaCount(serverId)));
   }
 }

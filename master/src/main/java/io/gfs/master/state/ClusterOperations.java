@@ -147,7 +147,7 @@ public final class ClusterOperations {
         if (live == 0) {
           missing++;
         }
-        if (!chunk.corruptOn.isEmpty() || chunk.replicas.values().stream().anyMatch(r -> r.corrupt)) {
+        if (chunk.hasCorruptCopies() || chunk.replicas().values().stream().anyMatch(ChunkInfo.Replica::corrupt)) {
           corrupt++;
         }
       }

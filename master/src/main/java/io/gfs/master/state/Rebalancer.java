@@ -95,7 +95,7 @@ final class Rebalancer {
       ChunkInfo chunk = chunks.get(handle);
       if (chunk == null || chunk.grantInProgress || chunk.knownLengthBytes == 0 || inFlight.containsKey(handle)
           || planning.contains(handle)
-          || chunk.replicas.containsKey(target.serverId()) || chunk.corruptOn.contains(target.serverId())) {
+          || chunk.replica(target.serverId()) != null || chunk.isCorruptOn(target.serverId())) {
         continue;
       }
       if (leases.mayStillMutate(handle, chunk.version, nowMillis) != null) {

@@ -245,7 +245,7 @@ final class ReplicationPlanner {
     if (source == null) {
       return null;
     }
-    Set<String> excluded = new java.util.HashSet<>(chunk.replicas.keySet());
+    Set<String> excluded = new java.util.HashSet<>(chunk.replicas().keySet());
     inFlight.getOrDefault(chunk.handle, List.of()).forEach(c -> excluded.add(c.targetId()));
     // A server holding a corrupt copy is the last resort: copyChunkFrom replaces that copy, but its disk is suspect.
     Set<String> racks = new java.util.HashSet<>();
@@ -256,7 +256,7 @@ final class ReplicationPlanner {
         racks.add(info.rack());
       }
     });
-    String target = chooseTarget(excluded, chunk.corruptOn, racks, load, perServerMax, nowMillis);
+    String target = chooseTarget(excluded, Set.copyOf(chunk.corruptOn()), racks, load, perServerMax, nowMillis);
     if (target == null) {
       target = chooseTarget(excluded, Set.of(), racks, load, perServerMax, nowMillis);
     }
@@ -337,7 +337,7 @@ final class ReplicationPlanner {
       return false;
     }
     chunks.confirmReplica(clone.handle(), clone.targetId(), clone.version(), nowMillis);
-    chunk.corruptOn.remove(clone.targetId()); // the clone replaced a corrupt copy there, if one was
+    chunk.removeCorruptOn(clone.targetId()); // the clone replaced a corrupt copy there, if one was
     boolean gained = chunk.version == clone.version();
     if (gained && movedFrom != null && chunks.currentReplicas(clone.handle()).size() > chunk.replicationTarget) {
       // A move: the copy on the fuller server goes, through its next heartbeat reply.

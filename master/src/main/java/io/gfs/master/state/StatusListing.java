@@ -54,9 +54,9 @@ public final class StatusListing {
       List<ChunkProblem> corruptListed = new ArrayList<>();
       for (ChunkInfo chunk : chunks.all()) {
         int live = liveReplicas.apply(chunk.handle, nowMillis).size();
-        List<String> corruptOn = new ArrayList<>(chunk.corruptOn);
-        chunk.replicas.forEach((serverId, replica) -> {
-          if (replica.corrupt && !corruptOn.contains(serverId)) {
+        List<String> corruptOn = new ArrayList<>(chunk.corruptOn());
+        chunk.replicas().forEach((serverId, replica) -> {
+          if (replica.corrupt() && !corruptOn.contains(serverId)) {
             corruptOn.add(serverId);
           }
         });

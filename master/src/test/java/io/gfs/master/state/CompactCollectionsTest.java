@@ -1,6 +1,8 @@
 package io.gfs.master.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -58,53 +60,61 @@ class CompactCollectionsTest {
   }
 
   @Test
-  void longHashSetBehavesLikeATreeSet() {
-    SplittableRandom random = new SplittableRandom(7);
-    LongHashSet set = new LongHashSet();
-    TreeSet<Long> reference = new TreeSet<>();
-    for (int step = 0; step < STEPS; step++) {
-      long handle = 1 + random.nextLong(step < STEPS / 2 ? 5_000 : 500); // grow, then shrink back
-      if (random.nextInt(3) == 0 || step >= STEPS / 2) {
-        assertEquals(reference.remove(handle), set.remove(handle), "remove " + handle);
-      } else {
-        assertEquals(reference.add(handle), set.add(handle), "add " + handle);
-      }
-      long probe = 1 + random.nextLong(5_000);
-      assertEquals(reference.contains(probe), set.contains(probe), "contains " + probe);
-      assertEquals(reference.size(), set.size());
-    }
-    assertEquals(List.copyOf(reference), toList(set.toSortedArray()));
-    assertThrows(IllegalArgumentException.class, () -> set.add(0));
-  }
-
-  @Test
-  void replicaMapAndServerIdSetBehaveLikeTreeMapAndTreeSet() {
+  void chunkReplicasAndCorruptListBehaveLikeTreeMapAndTreeSet() {
     SplittableRandom random = new SplittableRandom(8);
-    ReplicaMap map = new ReplicaMap();
+    ReplicaArrays shared = new ReplicaArrays();
+    ChunkInfo chunk = new ChunkInfo(1, 1);
+    ChunkInfo other = new ChunkInfo(2, 1);
     TreeMap<String, ChunkInfo.Replica> referenceMap = new TreeMap<>();
-    ServerIdSet set = new ServerIdSet();
     TreeSet<String> referenceSet = new TreeSet<>();
     for (int step = 0; step < STEPS; step++) {
       String id = "cs" + random.nextInt(12);
       if (random.nextBoolean()) {
-        ChunkInfo.Replica replica = new ChunkInfo.Replica(step);
-        assertEquals(referenceMap.put(id, replica), map.put(id, replica));
-        assertEquals(referenceSet.add(id), set.add(id));
+        // Mostly shared plain states, sometimes a chunk-own one (a recent grant, a corrupt copy).
+        ChunkInfo.Replica replica = random.nextInt(4) == 0
+            ? new ChunkInfo.Replica(step, random.nextBoolean(), step)
+            : shared.plain(random.nextInt(3), ChunkInfo.Replica.NEVER_CONFIRMED);
+        assertEquals(referenceMap.put(id, replica) == null, chunk.putReplica(id, replica, shared));
+        assertEquals(referenceSet.add(id), !chunk.isCorruptOn(id));
+        chunk.addCorruptOn(id);
+        other.putReplica(id, shared.plain(1, ChunkInfo.Replica.NEVER_CONFIRMED), shared);
       } else {
-        assertEquals(referenceMap.remove(id), map.remove(id));
-        assertEquals(referenceSet.remove(id), set.remove(id));
+        assertEquals(referenceMap.remove(id) != null, chunk.removeReplica(id, shared));
+        assertEquals(referenceSet.remove(id), chunk.isCorruptOn(id));
+        chunk.removeCorruptOn(id);
       }
-      assertEquals(referenceMap, map);
-      assertEquals(List.copyOf(referenceMap.keySet()), List.copyOf(map.keySet()), "id order");
-      assertEquals(List.copyOf(referenceSet), List.copyOf(set), "id order");
+      assertEquals(referenceMap, chunk.replicas());
+      assertEquals(List.copyOf(referenceMap.keySet()), List.copyOf(chunk.replicas().keySet()), "id order");
+      assertEquals(List.copyOf(referenceMap.keySet()), List.of(chunk.replicaIds()), "id order");
+      referenceMap.forEach((serverId, replica) -> assertSame(replica, chunk.replica(serverId)));
+      assertEquals(List.copyOf(referenceSet), chunk.corruptOn(), "id order");
+      assertEquals(!referenceSet.isEmpty(), chunk.hasCorruptCopies());
     }
+    // Another chunk with the same replicas shares its arrays; a change to one leaves the other alone.
+    ChunkInfo twin = new ChunkInfo(3, 1);
+    for (String id : other.replicaIds()) {
+      twin.putReplica(id, shared.plain(1, ChunkInfo.Replica.NEVER_CONFIRMED), shared);
+    }
+    assertSame(other.replicaIds(), twin.replicaIds());
+    String first = twin.replicaIds()[0];
+    twin.removeReplica(first, shared);
+    assertEquals(12, other.replicaIds().length);
+    assertFalse(List.of(twin.replicaIds()).contains(first));
   }
 
-  private static List<Long> toList(long[] values) {
-    List<Long> out = new ArrayList<>();
-    for (long v : values) {
-      out.add(v);
-    }
-    return out;
+  @Test
+  void plainStatesAreSharedAndOthersAreNot() {
+    ReplicaArrays shared = new ReplicaArrays();
+    assertSame(shared.plain(3, ChunkInfo.Replica.NEVER_CONFIRMED), shared.plain(3, ChunkInfo.Replica.NEVER_CONFIRMED));
+    assertSame(shared.plain(3, ChunkInfo.Replica.CONFIRMED_LONG_AGO),
+        shared.plain(3, ChunkInfo.Replica.CONFIRMED_LONG_AGO));
+    assertEquals(new ChunkInfo.Replica(1L << 40, false, ChunkInfo.Replica.NEVER_CONFIRMED),
+        shared.plain(1L << 40, ChunkInfo.Replica.NEVER_CONFIRMED));
+    ChunkInfo.Replica recent = new ChunkInfo.Replica(3, false, 12_345);
+    ChunkInfo.Replica[] own = {recent, recent};
+    assertSame(own, shared.states(own));
+    ChunkInfo.Replica plain = shared.plain(2, ChunkInfo.Replica.NEVER_CONFIRMED);
+    ChunkInfo.Replica[] first = shared.states(new ChunkInfo.Replica[] {plain, plain});
+    assertSame(first, shared.states(new ChunkInfo.Replica[] {plain, plain}));
   }
 }
