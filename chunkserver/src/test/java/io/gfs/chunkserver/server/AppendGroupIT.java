@@ -1,0 +1,154 @@
+package io.gfs.chunkserver.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.Mutation;
+import io.gfs.thrift.gen.MutationGroupOutcome;
+import io.gfs.thrift.gen.MutationKind;
+import io.gfs.thrift.gen.RecordAppendRequest;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A secondary applying a group of record appends the primary ordered together [0102, 0111]: in serial order, stopping
+ * at the first that fails, a retried group applied once; and the primary reporting a secondary's failure [0103].
+ */
+class AppendGroupIT {
+  private static final long LEASE_MILLIS = 60_000;
+  private static final long CHUNK = 1L << 20;
+
+  @TempDir
+  Path dir;
+  ThreeChunkServers cluster;
+  final Random random = new Random(7);
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = new ThreeChunkServers(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private byte[] bytes(int length) {
+    byte[] data = new byte[length];
+    random.nextBytes(data);
+    return data;
+  }
+
+  private MutationGroupOutcome applyGroup(int replica, Mutation... group) throws Exception {
+    return cluster.call(replica, c -> c.applyMutations(List.of(group)));
+  }
+
+  private static Mutation append(long handle, long serial, long offset, long dataId, int length) {
+    return new Mutation(handle, 1, serial, MutationKind.RECORD_APPEND, offset, dataId, length, false);
+  }
+
+  @Test
+  void aSecondaryAppliesAGroupInOrderStopsAtTheFirstFailureAndAppliesARetriedGroupOnce() throws Exception {
+    cluster.assign(21, 1, true, 0, LEASE_MILLIS, 1);
+    byte[] a = bytes(3000);
+    byte[] b = bytes(4000);
+    byte[] c = bytes(5000);
+    cluster.push(601, a, cluster.chain(1));
+    cluster.push(603, c, cluster.chain(1)); // b's data (602) has not arrived
+    Mutation[] group = {append(21, 1, 0, 601, a.length), append(21, 2, 3000, 602, b.length),
+        append(21, 3, 7000, 603, c.length)};
+    MutationGroupOutcome first = applyGroup(1, group);
+    assertEquals(1, first.getAppliedCount());
+    assertEquals(ErrorCode.DATA_NOT_FOUND, first.getFailure().getCode(), first.getFailure().getMessage());
+    assertTrue(cluster.get(1).pushBuffer().contains(603), "c was not tried: its data waits for the retried group");
+    assertArrayEquals(a, cluster.read(1, 21, 1, 0, a.length));
+
+    cluster.push(602, b, cluster.chain(1));
+    cluster.push(604, bytes(3000), cluster.chain(1)); // a's retry would bring other bytes: applied already, dropped
+    group[0] = append(21, 1, 0, 604, a.length);
+    MutationGroupOutcome retried = applyGroup(1, group);
+    assertEquals(3, retried.getAppliedCount());
+    assertFalse(retried.isSetFailure());
+    byte[] all = cluster.read(1, 21, 1, 0, 12_000);
+    assertArrayEquals(a, Arrays.copyOfRange(all, 0, 3000), "serial 1 applied once, not overwritten by its retry");
+    assertArrayEquals(b, Arrays.copyOfRange(all, 3000, 7000));
+    assertArrayEquals(c, Arrays.copyOfRange(all, 7000, 12_000));
+    assertFalse(cluster.get(1).pushBuffer().contains(604), "the duplicate's data is dropped, not kept forever");
+  }
+
+  @Test
+  void aGroupMixingChunksOrNotRisingInSerialNumbersIsRefusedWhole() throws Exception {
+    cluster.assign(22, 1, true, 0, LEASE_MILLIS, 1);
+    cluster.assign(23, 1, true, 0, LEASE_MILLIS, 1);
+    GfsException mixed = assertThrows(GfsException.class,
+        () -> applyGroup(1, append(22, 1, 0, 700, 10), append(23, 2, 10, 701, 10)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, mixed.getCode());
+    GfsException falling = assertThrows(GfsException.class,
+        () -> applyGroup(1, append(22, 2, 0, 700, 10), append(22, 2, 10, 701, 10)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, falling.getCode());
+    GfsException empty = assertThrows(GfsException.class, () -> applyGroup(1));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, empty.getCode());
+    Mutation stale = new Mutation(22, 2, 1, MutationKind.PAD, CHUNK, 0, 0, false);
+    MutationGroupOutcome outcome = applyGroup(1, stale);
+    assertEquals(0, outcome.getAppliedCount());
+    assertEquals(ErrorCode.STALE_VERSION, outcome.getFailure().getCode());
+  }
+
+  @Test
+  void aSecondaryWithoutTheRecordMakesThePrimaryReportFailureNamingIt() throws Exception {
+    cluster.assign(24, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
+    byte[] record = bytes(6000);
+    cluster.push(800, record, cluster.chain(0, 1)); // replica 2 never got it
+    RecordAppendRequest request = new RecordAppendRequest(24, 1, 800, record.length,
+        List.of(cluster.wire(1), cluster.wire(2)), false, CHUNK);
+    GfsException failed = assertThrows(GfsException.class, () -> cluster.call(0, c -> c.recordAppend(request)));
+    assertEquals(ErrorCode.DATA_NOT_FOUND, failed.getCode(), failed.getMessage());
+    assertEquals(cluster.address(2).toString(), failed.getHint(), failed.getMessage());
+    // The client's retry (new data id, pushed everywhere) lands after the failed one's region [0109].
+    cluster.push(801, record, cluster.chain(0, 1, 2));
+    request.setDataId(801);
+    long offset = cluster.call(0, c -> c.recordAppend(request));
+    assertEquals(record.length, offset);
+    for (int r = 0; r < 3; r++) {
+      assertArrayEquals(record, cluster.read(r, 24, 1, offset, record.length), "replica " + r);
+    }
+  }
+
+  @Test
+  void aRecordThatDoesNotFitPadsEveryReplicaAndIsToldChunkFull() throws Exception {
+    cluster.assign(25, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
+    int[] lengths = {200_000, 200_000, 200_000, 200_000, 200_000, 200_000};
+    long expected = 0;
+    for (int i = 0; i < lengths.length; i++) {
+      byte[] record = bytes(lengths[i]);
+      cluster.push(900 + i, record, cluster.chain(2, 1, 0));
+      RecordAppendRequest request = new RecordAppendRequest(25, 1, 900 + i, record.length,
+          List.of(cluster.wire(1), cluster.wire(2)), false, CHUNK);
+      if (expected + record.length > CHUNK) {
+        GfsException full = assertThrows(GfsException.class, () -> cluster.call(0, c -> c.recordAppend(request)));
+        assertEquals(ErrorCode.CHUNK_FULL, full.getCode(), full.getMessage());
+        for (int r = 0; r < 3; r++) {
+          assertEquals(CHUNK, cluster.get(r).store().lengthBytes(25), "replica " + r + " padded");
+        }
+        return;
+      }
+      assertEquals(expected, (long) cluster.call(0, c -> c.recordAppend(request)));
+      expected += record.length;
+    }
+    fail("six records of 200,000 bytes never overflowed a 1 MiB chunk");
+  }
+}

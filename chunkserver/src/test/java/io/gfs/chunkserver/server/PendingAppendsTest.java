@@ -1,0 +1,66 @@
+package io.gfs.chunkserver.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gfs.common.rpc.RpcErrors;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.RecordAppendRequest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PendingAppendsTest {
+  private static PendingAppends.Pending pending(long dataId) {
+    RecordAppendRequest request = new RecordAppendRequest(1, 1, dataId, 3, List.of(), false, 1 << 20);
+    return new PendingAppends.Pending(request, List.of(), new byte[3]);
+  }
+
+  @Test
+  void theNextLockHolderTakesWaitingRequestsOldestFirstUpToTheMax() {
+    PendingAppends appends = new PendingAppends();
+    PendingAppends.Pending a = pending(1);
+    PendingAppends.Pending b = pending(2);
+    PendingAppends.Pending c = pending(3);
+    appends.add(5, a);
+    appends.add(5, b);
+    appends.add(5, c);
+    appends.add(6, pending(4));
+    assertEquals(List.of(a, b), appends.take(5, 2));
+    assertEquals(List.of(c), appends.take(5, 64));
+    assertEquals(List.of(), appends.take(5, 64));
+    assertEquals(1, appends.chunks(), "only chunk 6 still has a request waiting");
+    assertEquals(1, appends.take(6, 1).size());
+    assertEquals(0, appends.chunks(), "no queue outlives its requests");
+  }
+
+  @Test
+  void aRequestCanBeWithdrawnOnlyWhileNoGroupHasTakenIt() {
+    PendingAppends appends = new PendingAppends();
+    PendingAppends.Pending a = pending(1);
+    PendingAppends.Pending b = pending(2);
+    appends.add(5, a);
+    appends.add(5, b);
+    assertEquals(List.of(a), appends.take(5, 1));
+    assertFalse(appends.remove(5, a), "taken: its group decides it");
+    assertTrue(appends.remove(5, b));
+    assertEquals(0, appends.chunks());
+  }
+
+  @Test
+  void anOutcomeIsDecidedOnceAndReachesTheWaiter() throws Exception {
+    PendingAppends.Pending ok = pending(1);
+    ok.succeeded(4096);
+    ok.failed(RpcErrors.error(ErrorCode.IO_ERROR, "too late")); // a group failing after the fact changes nothing
+    assertEquals(4096, ok.await());
+    assertThrows(IllegalStateException.class, () -> ok.succeeded(1));
+    PendingAppends.Pending full = pending(2);
+    GfsException chunkFull = RpcErrors.error(ErrorCode.CHUNK_FULL, "padded");
+    full.failed(chunkFull);
+    assertTrue(full.isDone());
+    assertSame(chunkFull, assertThrows(GfsException.class, full::await));
+  }
+}
