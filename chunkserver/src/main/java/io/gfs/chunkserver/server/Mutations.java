@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes and record appends as the primary orders them, and mutations as a secondary applies them [0101-0111]. The
  * primary holds the chunk's lock from numbering a mutation until every secondary answered, which keeps the order
- * simple and certain: secondaries see serial numbers in order, one at a time per chunk.
+ * simple and certain: secondaries see serial numbers in order, one write or one group of record appends at a time per
+ * chunk ({@link AppendGroupCommit}).
  */
 final class Mutations {
   private static final Logger LOG = LoggerFactory.getLogger(Mutations.class);
