@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * events stay in memory for on-line monitoring; all of them go to a rotating file, written by a background thread so
  * that an RPC never waits for the disk [0133]. When the writer falls behind by {@link #QUEUE_LENGTH_MAX} events, new
  * ones are counted as dropped rather than slowing the server: these logs help diagnose, they never decide. The files
- * can be deleted at any time without harm to the file system [0132].
+ * can be deleted at any time without harm to the file system [0132]. An event's text is made where it is read: by the
+ * writer thread for the file, by a status page for the memory ({@link RpcEvent}), never on the RPC's own thread.
  */
 public final class DiagnosticLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DiagnosticLog.class);
@@ -66,7 +67,8 @@ public final class DiagnosticLog implements AutoCloseable {
   private final Settings settings;
   private final AtomicLong sequence = new AtomicLong();
   private final Deque<RpcEvent> recent = new ArrayDeque<>();
-  private final BlockingQueue<String> queue;
+  /** Events (rendered by the writer) and notes (already text). */
+  private final BlockingQueue<Object> queue;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
@@ -117,7 +119,7 @@ public final class DiagnosticLog implements AutoCloseable {
         }
       }
     }
-    enqueue(event.toLogLine());
+    enqueue(event);
     for (Consumer<RpcEvent> listener : listeners) {
       try {
         listener.accept(event);
@@ -140,7 +142,7 @@ public final class DiagnosticLog implements AutoCloseable {
     enqueue(Instant.now() + "\t--\t" + serverName + " " + what);
   }
 
-  private void enqueue(String line) {
+  private void enqueue(Object line) {
     if (queue == null || closed) {
       return;
     }
@@ -184,11 +186,11 @@ public final class DiagnosticLog implements AutoCloseable {
   private void writeLoop() {
     try {
       while (!closed || !queue.isEmpty()) {
-        String line = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (line == null) {
+        Object item = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (item == null) {
           continue;
         }
-        file.append(line);
+        file.append(item instanceof RpcEvent event ? event.toLogLine() : item.toString());
         if (queue.isEmpty()) {
           file.flush();
         }

@@ -3,8 +3,10 @@ package io.gfs.common.rpc;
 import io.gfs.thrift.gen.GfsException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.thrift.ProcessFunction;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TBase;
@@ -15,10 +17,12 @@ import org.apache.thrift.TFieldIdEnum;
 import org.apache.thrift.TProcessor;
 import org.apache.thrift.meta_data.FieldMetaData;
 import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TField;
 import org.apache.thrift.protocol.TMessage;
 import org.apache.thrift.protocol.TMessageType;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.protocol.TProtocolDecorator;
+import org.apache.thrift.protocol.TType;
 import org.apache.thrift.server.ServerContext;
 import org.apache.thrift.server.TServerEventHandler;
 import org.apache.thrift.transport.TMemoryBuffer;
@@ -27,16 +31,24 @@ import org.apache.thrift.transport.TTransport;
 
 /**
  * Wraps a service's processor so every call becomes an {@link RpcEvent} in the server's {@link DiagnosticLog}. The
- * request is decoded a second time, for the log, from the frame already in memory (binary fields are views, so file
- * data is never copied); the handler then runs exactly as without the log. Its reply is written to memory first,
- * decoded for the log, and then sent on unchanged. The caller's address comes from the server's per-connection
- * context.
+ * handler runs exactly as without the log; its reply is written to memory first and then sent on unchanged. The
+ * caller's address comes from the server's per-connection context.
+ *
+ * <p>The worker does only what the event needs at once: the outcome (the reply's first field, or the whole reply when
+ * it is an error) for the metrics. A small request or reply (at most {@link #LAZY_BYTES_MAX}, every metadata call) is
+ * kept as bytes and turned into text only when the event is read or written to the file ({@link RpcEvent}); a larger
+ * one (file data, long listings) is decoded and rendered at once as before, from views of the frame, so no file data
+ * is copied or kept.
  */
 final class DiagnosticProcessor implements TProcessor {
+  /** Requests and replies up to this size are kept as bytes and rendered on first read; larger ones at once. */
+  static final int LAZY_BYTES_MAX = 4 << 10;
   private final TProcessor inner;
   private final Map<String, ? extends ProcessFunction<?, ?, ?>> functions;
   private final DiagnosticLog log;
   private final RpcLimits limits;
+  /** Only read by the memory transports built on it (their byte counts are their own). */
+  private final TConfiguration configuration;
   private final Peers peers = new Peers();
   /** Reply size of each known method's last call (only the service's own names: callers cannot grow the map). */
   private final Map<String, Integer> replyBytesHint = new java.util.concurrent.ConcurrentHashMap<>();
@@ -50,6 +62,8 @@ final class DiagnosticProcessor implements TProcessor {
     this.functions = service instanceof TBaseProcessor<?> base ? base.getProcessMapView() : Map.of();
     this.log = log;
     this.limits = limits;
+    this.configuration = new TConfiguration(limits.frameBytesMax(), limits.frameBytesMax(),
+        TConfiguration.DEFAULT_RECURSION_DEPTH);
   }
 
   /** The server's event handler that tells this processor who is calling. */
@@ -73,27 +87,29 @@ final class DiagnosticProcessor implements TProcessor {
       throw e;
     }
     requestBytes = Math.max(requestBytes, in.getTransport().getBytesRemainingInBuffer());
-    ProcessFunction<?, ?, ?> function = functions.get(methodName(message.name));
-    String request = request(function, in.getTransport());
+    String method = methodName(message.name);
+    ProcessFunction<?, ?, ?> function = functions.get(method);
+    Supplier<String> request = request(function, in.getTransport());
     // Sized like this method's last reply: a 1 MiB read reply no longer grows a 256-byte buffer by doubling.
-    TMemoryBuffer reply = new TMemoryBuffer(configuration(), replyBytesHint.getOrDefault(methodName(message.name),
-        256));
+    Integer hint = replyBytesHint.get(method);
+    TMemoryBuffer reply = new TMemoryBuffer(configuration, hint == null ? 256 : hint);
     try {
       inner.process(new StoredMessage(in, message), protocol(reply));
     } catch (TException | RuntimeException e) {
-      log.record(new RpcEvent(sequence, startMillis, peer, message.name, micros(startNanos), "FAILED " + e,
-          requestBytes, 0, request, ""));
+      log.record(RpcEvent.rendered(sequence, startMillis, peer, message.name, micros(startNanos), "FAILED " + e,
+          requestBytes, 0, request, () -> ""));
       throw e;
     }
-    if (function != null) {
-      replyBytesHint.put(methodName(message.name), Math.min(reply.length() + 64, KeptBufferFramedTransport.KEPT_BYTES_MAX));
+    int nextHint = Math.min(reply.length() + 64, KeptBufferFramedTransport.KEPT_BYTES_MAX);
+    if (function != null && (hint == null || hint != nextHint)) {
+      replyBytesHint.put(method, nextHint); // written only when it changes: 32 workers calling one method share a key
     }
     Reply decoded = decode(function, reply);
     if (reply.length() > 0) {
       out.getTransport().write(reply.getArray(), 0, reply.length());
       out.getTransport().flush();
     }
-    log.record(new RpcEvent(sequence, startMillis, peer, message.name, micros(startNanos), decoded.outcome(),
+    log.record(RpcEvent.rendered(sequence, startMillis, peer, message.name, micros(startNanos), decoded.outcome(),
         requestBytes, reply.length(), request, decoded.text()));
   }
 
@@ -107,46 +123,92 @@ final class DiagnosticProcessor implements TProcessor {
     return TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
   }
 
-  /** The arguments as text, decoded from a view of the frame the handler reads next; never fails the call. */
-  private String request(ProcessFunction<?, ?, ?> function, TTransport transport) {
+  /**
+   * The arguments as text, made later from a copy of a small frame, or now from a view of a large one (file data is
+   * never copied); never fails the call.
+   */
+  private Supplier<String> request(ProcessFunction<?, ?, ?> function, TTransport transport) {
     if (function == null) {
-      return "(unknown method)";
+      return () -> "(unknown method)";
     }
     byte[] frame = transport.getBuffer();
     int remaining = transport.getBytesRemainingInBuffer();
     if (frame == null || remaining < 0) {
-      return "(arguments not in memory)";
+      return () -> "(arguments not in memory)";
     }
+    int position = transport.getBufferPosition();
+    if (remaining <= LAZY_BYTES_MAX) {
+      byte[] copy = Arrays.copyOfRange(frame, position, position + remaining);
+      return () -> arguments(function, copy, 0, copy.length);
+    }
+    String text = arguments(function, frame, position, remaining);
+    return () -> text;
+  }
+
+  private String arguments(ProcessFunction<?, ?, ?> function, byte[] bytes, int offset, int length) {
     try {
       TBase<?, ?> args = function.getEmptyArgsInstance();
-      args.read(protocol(new TMemoryInputTransport(configuration(), frame, transport.getBufferPosition(),
-          remaining)));
+      args.read(protocol(new TMemoryInputTransport(configuration, bytes, offset, length)));
       return ThriftText.of(args);
     } catch (TException | RuntimeException e) {
       return "(undecodable arguments: " + e.getMessage() + ")";
     }
   }
 
-  /** The outcome and text of a reply the handler wrote. */
-  private record Reply(String outcome, String text) {}
+  /** The outcome of a reply the handler wrote, and its text (made now or on first read). */
+  private record Reply(String outcome, Supplier<String> text) {
+    static Reply now(String outcome, String text) {
+      return new Reply(outcome, () -> text);
+    }
+  }
 
   private Reply decode(ProcessFunction<?, ?, ?> function, TMemoryBuffer reply) {
     if (reply.length() == 0) {
-      return new Reply("OK", "(no reply)");
+      return Reply.now("OK", "(no reply)");
     }
+    int length = reply.length();
     try {
-      TProtocol protocol = protocol(new TMemoryInputTransport(configuration(), reply.getArray(), 0, reply.length()));
+      TProtocol protocol = protocol(new TMemoryInputTransport(configuration, reply.getArray(), 0, length));
       TMessage message = protocol.readMessageBegin();
       if (message.type == TMessageType.EXCEPTION || function == null) {
         TApplicationException e = TApplicationException.readFrom(protocol);
-        return new Reply("APPLICATION_ERROR", "{type=" + e.getType() + ", message=\"" + e.getMessage() + "\"}");
+        return Reply.now("APPLICATION_ERROR", "{type=" + e.getType() + ", message=\"" + e.getMessage() + "\"}");
       }
-      TBase<?, ?> result = function.getEmptyResultInstance();
-      result.read(protocol);
-      return describe(result);
+      if (length <= LAZY_BYTES_MAX && successOrEmpty(protocol)) {
+        // This call's own buffer, which nothing writes to once the reply is sent; copied only when it is much larger
+        // than the reply (sized after a big earlier reply), so the memory's recent events never pin big buffers.
+        byte[] bytes = reply.getArray().length <= 2 * LAZY_BYTES_MAX ? reply.getArray()
+            : Arrays.copyOf(reply.getArray(), length);
+        return new Reply("OK", () -> replyText(function, bytes, length));
+      }
+      return describe(result(function, reply.getArray(), length));
     } catch (TException | RuntimeException e) {
-      return new Reply("OK", "(undecodable reply: " + e.getMessage() + ")");
+      return Reply.now("OK", "(undecodable reply: " + e.getMessage() + ")");
     }
+  }
+
+  /** Whether the result struct's first field is the success value (id 0) or absent: the outcome is OK. */
+  private static boolean successOrEmpty(TProtocol protocol) throws TException {
+    protocol.readStructBegin();
+    TField first = protocol.readFieldBegin();
+    return first.type == TType.STOP || first.id == 0;
+  }
+
+  private String replyText(ProcessFunction<?, ?, ?> function, byte[] bytes, int length) {
+    try {
+      return describe(result(function, bytes, length)).text().get();
+    } catch (TException | RuntimeException e) {
+      return "(undecodable reply: " + e.getMessage() + ")";
+    }
+  }
+
+  /** The result struct of a whole reply message (header, then the struct). */
+  private TBase<?, ?> result(ProcessFunction<?, ?, ?> function, byte[] bytes, int length) throws TException {
+    TProtocol protocol = protocol(new TMemoryInputTransport(configuration, bytes, 0, length));
+    protocol.readMessageBegin();
+    TBase<?, ?> result = function.getEmptyResultInstance();
+    result.read(protocol);
+    return result;
   }
 
   /** A result struct holds at most one set field: "success" (id 0) or one of the declared exceptions. */
@@ -160,18 +222,15 @@ final class DiagnosticProcessor implements TProcessor {
       }
       Object value = raw.getFieldValue(field);
       if (field.getThriftFieldId() == 0) {
-        return new Reply("OK", ThriftText.of(result));
+        return Reply.now("OK", ThriftText.of(result));
       }
       String outcome = value instanceof GfsException e && e.getCode() != null ? e.getCode().name()
           : value.getClass().getSimpleName();
-      return new Reply(outcome, ThriftText.of(result));
+      return Reply.now(outcome, ThriftText.of(result));
     }
-    return new Reply("OK", "{}");
+    return Reply.now("OK", "{}");
   }
 
-  private TConfiguration configuration() {
-    return new TConfiguration(limits.frameBytesMax(), limits.frameBytesMax(), TConfiguration.DEFAULT_RECURSION_DEPTH);
-  }
 
   private TProtocol protocol(TTransport transport) {
     return new TBinaryProtocol(transport, limits.stringBytesMax(), limits.containerLengthMax(), true, true);

@@ -175,6 +175,36 @@ class DiagnosticLogIT {
     assertEquals(0, server.diagnostics().droppedEvents());
   }
 
+  /**
+   * Issue 6: the worker keeps a small call's bytes and the text is made when read. Each event must render its own
+   * call, though the server reuses its frame buffers for the calls after it (copies, not views, are kept).
+   */
+  @Test
+  void smallCallsAreRenderedOnFirstReadFromTheirOwnBytes() throws Exception {
+    ChunkServerService.Client client = start(DiagnosticLog.Settings.memoryOnly(10));
+    for (int i = 0; i < 4; i++) {
+      client.getChunkChecksum(4000 + i, 1 + i, null);
+    }
+    List<RpcEvent> recent = server.diagnostics().recentEvents();
+    assertEquals(4, recent.size());
+    for (RpcEvent event : recent) {
+      assertFalse(event.rendered(), "rendered on the worker: " + event.method());
+    }
+    for (int i = 0; i < 4; i++) {
+      assertEquals("{handle=" + (4000 + i) + ", version=" + (1 + i) + "}", recent.get(i).request());
+      assertEquals("{success={lengthBytes=10, crc32c=7}}", recent.get(i).reply());
+      assertEquals("OK", recent.get(i).outcome());
+      assertTrue(recent.get(i).rendered());
+    }
+    // An error reply's outcome is known at once (the metrics need it); its text is the same as before.
+    assertThrows(GfsException.class,
+        () -> client.write(new WriteRequest(5, 1, 0, 77, 10, List.of(), false)));
+    RpcEvent write = server.diagnostics().recentEvents().get(4);
+    assertEquals("STALE_VERSION", write.outcome());
+    assertTrue(write.reply().contains("chunk 5 is at version 2 here"), write.reply());
+    assertTrue(write.request().contains("handle=5") && write.request().contains("dataId=77"), write.request());
+  }
+
   @Test
   void theKeysConfigureTheLogAndAnEmptyDirectoryKeepsNoFile() throws Exception {
     DiagnosticLog.Settings none = DiagnosticLog.Settings.from(GfsConfig.of(Map.of()));
