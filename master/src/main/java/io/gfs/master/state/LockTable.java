@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -27,23 +28,37 @@ public final class LockTable {
 
   private final Map<String, Entry> locks = new ConcurrentHashMap<>();
 
+  /**
+   * A path's lock and how many operations use it. Users are counted with a CAS, not under the map's bin lock: every
+   * operation takes the root's and its ancestors' entries, and 32 threads serialised on those bins in the metadata
+   * benchmark (issue 6). An entry whose count reached 0 is dead for good and leaves the map; a late user retries.
+   */
   private static final class Entry {
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    int users;
+    final AtomicInteger users = new AtomicInteger(1);
+
+    boolean join() {
+      for (int u = users.get(); u > 0; u = users.get()) {
+        if (users.compareAndSet(u, u + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /** Read locks on every ancestor of each path, and the given mode on each path itself. */
   public static List<Request> plan(List<List<String>> paths, List<Boolean> writes) {
     Check.argument(paths.size() == writes.size(), "paths and modes differ in length");
+    if (paths.size() == 1) {
+      return single(paths.get(0), writes.get(0)); // nearly every call: already in order, nothing to merge
+    }
     Map<String, Request> merged = new TreeMap<>();
     for (int p = 0; p < paths.size(); p++) {
-      List<String> components = paths.get(p);
-      for (int depth = 0; depth <= components.size(); depth++) {
-        boolean write = depth == components.size() && writes.get(p);
-        String key = io.gfs.common.GfsPaths.join(components.subList(0, depth));
-        Request previous = merged.get(key);
-        if (previous == null || (write && !previous.write())) {
-          merged.put(key, new Request(key, depth, write));
+      for (Request request : single(paths.get(p), writes.get(p))) {
+        Request previous = merged.get(request.path());
+        if (previous == null || (request.write() && !previous.write())) {
+          merged.put(request.path(), request);
         }
       }
     }
@@ -52,30 +67,42 @@ public final class LockTable {
     return List.copyOf(ordered);
   }
 
+  /** One path's plan, root first: each ancestor's key extends its parent's (not one join per depth). */
+  private static List<Request> single(List<String> components, boolean write) {
+    Request[] out = new Request[components.size() + 1];
+    out[0] = new Request("/", 0, write && components.isEmpty());
+    StringBuilder key = new StringBuilder();
+    for (int depth = 1; depth <= components.size(); depth++) {
+      key.append('/').append(components.get(depth - 1));
+      out[depth] = new Request(key.toString(), depth, write && depth == components.size());
+    }
+    return List.of(out);
+  }
+
   /** Blocks until every lock is held. */
   public Held lock(List<Request> plan) {
-    List<Lock> acquired = new ArrayList<>(plan.size());
+    List<Entry> entries = new ArrayList<>(plan.size());
     for (Request request : plan) {
-      Lock lock = lockOf(request);
-      lock.lock();
-      acquired.add(lock);
+      Entry entry = entryOf(request.path());
+      lockOf(entry, request).lock();
+      entries.add(entry);
     }
-    return new Held(plan, acquired);
+    return new Held(plan, entries);
   }
 
   /** Takes every lock without waiting, or none. */
   public Optional<Held> tryLock(List<Request> plan) {
-    List<Lock> acquired = new ArrayList<>(plan.size());
+    List<Entry> entries = new ArrayList<>(plan.size());
     for (Request request : plan) {
-      Lock lock = lockOf(request);
-      if (!lock.tryLock()) {
-        dereference(request.path());
-        new Held(plan.subList(0, acquired.size()), acquired).close();
+      Entry entry = entryOf(request.path());
+      if (!lockOf(entry, request).tryLock()) {
+        release(request.path(), entry);
+        new Held(plan.subList(0, entries.size()), entries).close();
         return Optional.empty();
       }
-      acquired.add(lock);
+      entries.add(entry);
     }
-    return Optional.of(new Held(plan, acquired));
+    return Optional.of(new Held(plan, entries));
   }
 
   /** Locks currently allocated: zero when no operation runs (they are freed when unused). */
@@ -83,28 +110,43 @@ public final class LockTable {
     return locks.size();
   }
 
-  private Lock lockOf(Request request) {
-    Entry entry = locks.compute(request.path(), (path, existing) -> {
-      Entry e = existing == null ? new Entry() : existing;
-      e.users++;
-      return e;
-    });
+  /** The path's entry with one more user: a live one from the map, or a new one put there. */
+  private Entry entryOf(String path) {
+    while (true) {
+      Entry entry = locks.get(path);
+      if (entry == null) {
+        Entry created = new Entry();
+        entry = locks.putIfAbsent(path, created);
+        if (entry == null) {
+          return created;
+        }
+      }
+      if (entry.join()) {
+        return entry;
+      }
+      // Its last user is removing it right now (a dead entry never comes back): the next look finds it gone.
+    }
+  }
+
+  private static Lock lockOf(Entry entry, Request request) {
     return request.write() ? entry.lock.writeLock() : entry.lock.readLock();
   }
 
-  private void dereference(String path) {
-    locks.computeIfPresent(path, (p, entry) -> --entry.users == 0 ? null : entry);
+  private void release(String path, Entry entry) {
+    if (entry.users.decrementAndGet() == 0) {
+      locks.remove(path, entry);
+    }
   }
 
   /** The locks of one operation; closing releases them in reverse order and frees unused ones. */
   public final class Held implements AutoCloseable {
     private final List<Request> plan;
-    private final List<Lock> acquired;
+    private final List<Entry> entries;
     private boolean closed;
 
-    private Held(List<Request> plan, List<Lock> acquired) {
+    private Held(List<Request> plan, List<Entry> entries) {
       this.plan = plan;
-      this.acquired = acquired;
+      this.entries = entries;
     }
 
     @Override
@@ -113,9 +155,10 @@ public final class LockTable {
         return;
       }
       closed = true;
-      for (int i = acquired.size() - 1; i >= 0; i--) {
-        acquired.get(i).unlock();
-        dereference(plan.get(i).path());
+      for (int i = entries.size() - 1; i >= 0; i--) {
+        Entry entry = entries.get(i);
+        lockOf(entry, plan.get(i)).unlock();
+        release(plan.get(i).path(), entry);
       }
     }
   }

@@ -112,6 +112,47 @@ class LockTableTest {
     assertEquals(0, table.allocatedLocks(), "a failed tryLock leaves nothing allocated");
   }
 
+  /**
+   * Entries come and go while other threads join them (users are counted without the map's lock, issue 6): a path
+   * must never get two live locks at once. Each round frees the entry (nobody else holds it) and races to re-create
+   * it, so a wrong count would let two writers in together and lose increments.
+   */
+  private int guarded;
+
+  @Test
+  void aPathNeverHasTwoLiveLocksWhileEntriesAreFreedAndRecreated() throws Exception {
+    int threads = 8;
+    int rounds = 3000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> tasks = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        tasks.add(pool.submit(() -> {
+          for (int i = 0; i < rounds; i++) {
+            try (LockTable.Held held = table.lock(write("/churn/p"))) {
+              guarded = guarded + 1; // not atomic on purpose: only the write lock keeps it exact
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> task : tasks) {
+        task.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(threads * rounds, guarded);
+    assertEquals(0, table.allocatedLocks());
+  }
+
+  @Test
+  void aMultiPathPlanEqualsTheMergeOfItsSinglePlans() {
+    assertEquals(List.of(new LockTable.Request("/", 0, false), new LockTable.Request("/a", 1, true),
+        new LockTable.Request("/a/b", 2, true)), rename("/a", "/a/b"));
+    assertEquals(List.of(new LockTable.Request("/", 0, true)), write("/"));
+  }
+
   @Test
   void concurrentCreatesAndRenamesDoNotDeadlockAndKeepInvariants() throws Exception {
     StateFixture f = new StateFixture();
