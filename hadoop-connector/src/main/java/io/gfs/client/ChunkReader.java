@@ -24,8 +24,12 @@ final class ChunkReader {
     this.context = context;
   }
 
-  /** The piece's bytes, exactly piece.lengthBytes() of them; or every replica's error. */
-  byte[] read(ChunkReplicas chunk, Piece piece) throws ReplicasFailedException {
+  /**
+   * The piece's bytes, exactly piece.lengthBytes() of them, as a read-only view of the reply's frame (a fresh array per
+   * frame that nothing else holds, so the view stays valid; copying it out was a second 1 MiB copy and allocation per
+   * piece); or every replica's error.
+   */
+  ByteBuffer read(ChunkReplicas chunk, Piece piece) throws ReplicasFailedException {
     List<String> errors = new ArrayList<>();
     List<HostPort> replicas = context.order.order(chunk.replicas(),
         context.health.suspects(chunk.replicas(), context.nowMillis()));
@@ -37,22 +41,14 @@ final class ChunkReader {
         ReadResult result = context.rpc.chunkServer(replica,
             c -> c.read(chunk.handle(), chunk.version(), piece.offsetInChunk(), piece.lengthBytes(),
                 ClientContext.token(chunk.accessToken())));
-        // One copy out of the reply's frame; the generated accessors would make two.
-        ByteBuffer data = result.isSetData() ? ThriftBinary.view(result, "data") : null;
-        if (data == null && result.isSetData()) {
-          data = result.bufferForData();
-        }
-        int got = data == null ? 0 : data.remaining();
-        if (got < piece.lengthBytes()) {
-          errors.add(replica + ": chunk ends at " + result.getChunkLengthBytes() + " but the file reaches "
-              + piece.endInChunk() + " in it");
+        ByteBuffer data = pieceOf(result, piece);
+        if (data == null) {
+          errors.add(replica + ": " + shortReply(result, piece));
           context.health.failed(replica, context.nowMillis());
           continue;
         }
         context.health.succeeded(replica);
-        byte[] bytes = new byte[piece.lengthBytes()];
-        data.get(bytes);
-        return bytes;
+        return data;
       } catch (GfsException e) {
         errors.add(replica + ": " + e.getCode() + " " + e.getMessage());
         if (e.getCode() == io.gfs.thrift.gen.ErrorCode.INVALID_TOKEN) {
@@ -68,6 +64,25 @@ final class ChunkReader {
       context.health.failed(replica, context.nowMillis());
     }
     throw new ReplicasFailedException(errors, false);
+  }
+
+  /**
+   * The reply's bytes as a read-only view holding exactly the piece, without a copy (the generated accessors would
+   * make two); null when the replica's chunk ends before the piece does.
+   */
+  static ByteBuffer pieceOf(ReadResult result, Piece piece) {
+    ByteBuffer data = result.isSetData() ? ThriftBinary.view(result, "data") : null;
+    if (data == null && result.isSetData()) {
+      data = result.bufferForData().asReadOnlyBuffer();
+    }
+    if (data == null || data.remaining() < piece.lengthBytes()) {
+      return null;
+    }
+    return data.limit(data.position() + piece.lengthBytes()).slice();
+  }
+
+  static String shortReply(ReadResult result, Piece piece) {
+    return "chunk ends at " + result.getChunkLengthBytes() + " but the file reaches " + piece.endInChunk() + " in it";
   }
 
   /** Every replica of a chunk failed one read; the message lists each one's error. */

@@ -6,13 +6,15 @@ import io.gfs.client.state.ChunkReplicas;
 import io.gfs.common.Check;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads one file [0087-0090]. The length is taken when the file is opened; bytes past it are not read. Reads go out in
- * pieces aligned to checksum blocks and the last piece is kept as a one-piece read-ahead buffer. When every replica of
- * a chunk fails, the file's cached locations are dropped, the master is asked again after a pause (doubling each
+ * pieces aligned to checksum blocks and the last piece is kept as a one-piece read-ahead buffer. Once a stream reads
+ * on from where its last piece ended, the next piece is asked for before this one is handed out ({@link ReadAhead}),
+ * so the chunkserver works while the caller copies. When every replica of a chunk fails, the file's cached locations are dropped, the master is asked again after a pause (doubling each
  * time), up to fs.gfs.retries.max attempts; then an IOException names the chunk and every replica's errors.
  * Thread-safe (calls are serialised).
  */
@@ -22,8 +24,14 @@ public final class GfsFileReader implements AutoCloseable {
   private final String path;
   private final long lengthBytes;
   private final long chunkSizeBytes;
-  private byte[] buffer;
+  /** The last piece fetched (a read-only view of its reply), file bytes [bufferStart, bufferStart + its length). */
+  private ByteBuffer buffer;
   private long bufferStart;
+  /** The next piece, asked for already; null when none is outstanding. */
+  private ReadAhead ahead;
+  /** Pieces served from a request sent ahead, and their bytes. */
+  private long piecesReadAhead;
+  private long bytesReadAhead;
   private boolean closed;
 
   GfsFileReader(ClientContext context, String path, long lengthBytes, long chunkSizeBytes) {
@@ -63,11 +71,11 @@ public final class GfsFileReader implements AutoCloseable {
     int copied = 0;
     while (copied < length && position + copied < lengthBytes) {
       long at = position + copied;
-      if (buffer == null || at < bufferStart || at >= bufferStart + buffer.length) {
+      if (buffer == null || at < bufferStart || at >= bufferStart + buffer.limit()) {
         fill(at);
       }
-      int n = (int) Math.min(length - copied, bufferStart + buffer.length - at);
-      System.arraycopy(buffer, (int) (at - bufferStart), bytes, offset + copied, n);
+      int n = (int) Math.min(length - copied, bufferStart + buffer.limit() - at);
+      buffer.get((int) (at - bufferStart), bytes, offset + copied, n);
       copied += n;
     }
     return copied;
@@ -93,25 +101,35 @@ public final class GfsFileReader implements AutoCloseable {
     while (copied < length && position + copied < lengthBytes) {
       long at = position + copied;
       int n;
-      if (buffer != null && at >= bufferStart && at < bufferStart + buffer.length) {
-        n = (int) Math.min(length - copied, bufferStart + buffer.length - at);
-        System.arraycopy(buffer, (int) (at - bufferStart), bytes, offset + copied, n);
+      if (buffer != null && at >= bufferStart && at < bufferStart + buffer.limit()) {
+        n = (int) Math.min(length - copied, bufferStart + buffer.limit() - at);
+        buffer.get((int) (at - bufferStart), bytes, offset + copied, n);
       } else {
         long chunkIndex = ChunkMath.chunkIndex(at, chunkSizeBytes);
         long readableEnd = ChunkMath.bytesInChunk(chunkIndex, chunkSizeBytes, lengthBytes);
-        byte[] data = readPiece(chunkIndex,
+        ByteBuffer data = readPiece(chunkIndex,
             ChunkMath.exactPiece(ChunkMath.offsetInChunk(at, chunkSizeBytes), length - copied, readableEnd));
-        n = data.length;
-        System.arraycopy(data, 0, bytes, offset + copied, n);
+        n = data.remaining();
+        data.get(bytes, offset + copied, n);
       }
       copied += n;
     }
     return copied;
   }
 
-  /** Drops the read-ahead piece; the next read fetches again. */
+  /** Pieces (and their bytes) that came from a request sent ahead: for stream statistics and tests. */
+  public synchronized long piecesReadAhead() {
+    return piecesReadAhead;
+  }
+
+  public synchronized long bytesReadAhead() {
+    return bytesReadAhead;
+  }
+
+  /** Drops the read-ahead piece and any piece asked for ahead; the next read fetches again. */
   public synchronized void unbuffer() {
     buffer = null;
+    cancelAhead();
   }
 
   public synchronized boolean isClosed() {
@@ -122,6 +140,7 @@ public final class GfsFileReader implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     buffer = null;
+    cancelAhead();
   }
 
   private void ensureOpen() throws IOException {
@@ -130,18 +149,67 @@ public final class GfsFileReader implements AutoCloseable {
     }
   }
 
-  /** Loads the piece holding file offset at into the read-ahead buffer. */
+  /**
+   * Loads the piece holding file offset at into the read-ahead buffer: the piece asked for ahead if it is that one,
+   * else an ordinary read. A fill that continues where the last piece ended (a stream reading on) asks for the
+   * following piece before returning.
+   */
   private void fill(long at) throws IOException {
     long chunkIndex = ChunkMath.chunkIndex(at, chunkSizeBytes);
     long readableEnd = ChunkMath.bytesInChunk(chunkIndex, chunkSizeBytes, lengthBytes);
     Piece piece = ChunkMath.pieceAt(ChunkMath.offsetInChunk(at, chunkSizeBytes), readableEnd);
+    long pieceStart = ChunkMath.chunkStart(chunkIndex, chunkSizeBytes) + piece.offsetInChunk();
+    boolean readingOn = buffer != null && pieceStart == bufferStart + buffer.limit();
     buffer = null;
-    byte[] data = readPiece(chunkIndex, piece);
-    bufferStart = ChunkMath.chunkStart(chunkIndex, chunkSizeBytes) + piece.offsetInChunk();
+    ByteBuffer data = null;
+    if (ahead != null && ahead.fileOffset == pieceStart && ahead.lengthBytes() == piece.lengthBytes()) {
+      data = ahead.receive(); // null: refused or failed; the ordinary read below says why
+      ahead = null;
+      if (data != null) {
+        piecesReadAhead++;
+        bytesReadAhead += data.limit();
+      }
+    }
+    cancelAhead();
+    if (data == null) {
+      data = readPiece(chunkIndex, piece);
+    }
+    bufferStart = pieceStart;
     buffer = data;
+    if (readingOn) {
+      sendAhead(pieceStart + data.limit());
+    }
   }
 
-  private byte[] readPiece(long chunkIndex, Piece piece) throws IOException {
+  /**
+   * Asks for the piece at file offset next now, if the file has one. A failure to locate its chunk is left to the
+   * ordinary read of that piece, which retries and reports it.
+   */
+  private void sendAhead(long next) {
+    if (next >= lengthBytes) {
+      return;
+    }
+    long chunkIndex = ChunkMath.chunkIndex(next, chunkSizeBytes);
+    long readableEnd = ChunkMath.bytesInChunk(chunkIndex, chunkSizeBytes, lengthBytes);
+    Piece piece = ChunkMath.pieceAt(ChunkMath.offsetInChunk(next, chunkSizeBytes), readableEnd);
+    ChunkReplicas chunk;
+    try {
+      chunk = context.locate(path, chunkIndex);
+    } catch (IOException e) {
+      return;
+    }
+    ahead = ReadAhead.send(context, chunk, piece, next);
+  }
+
+  private void cancelAhead() {
+    if (ahead != null) {
+      ReadAhead dropped = ahead;
+      ahead = null;
+      dropped.cancel();
+    }
+  }
+
+  private ByteBuffer readPiece(long chunkIndex, Piece piece) throws IOException {
     List<String> attempts = new ArrayList<>();
     long handle = -1;
     for (int attempt = 0; ; attempt++) {

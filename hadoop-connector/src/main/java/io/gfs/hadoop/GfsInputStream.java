@@ -4,6 +4,8 @@ import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_B
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_CLOSE_OPERATIONS;
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_EXCEPTIONS;
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_OPERATIONS;
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_PREFETCHED_BYTES;
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_PREFETCH_OPERATIONS;
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_SEEK_OPERATIONS;
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_UNBUFFERED;
 
@@ -31,15 +33,17 @@ import org.apache.hadoop.fs.statistics.impl.IOStatisticsStore;
  * A gfs file as a Hadoop input stream: seek within [0, length at open], sequential reads through the reader's
  * one-piece read-ahead buffer, positioned reads that leave the position alone. Seeking before 0 or past the end raises
  * EOFException; after close every call but close, getPos and unbuffer raises IOException. unbuffer() drops the
- * read-ahead piece (the stream holds no connection of its own: connections are pooled per client). IOStatistics
- * count bytes and calls.
+ * read-ahead piece and any piece asked for ahead (the stream holds a connection only while a piece asked for ahead is
+ * outstanding: connections are pooled per client). IOStatistics count bytes and calls, and the pieces that came from
+ * a request sent ahead (prefetch operations and bytes).
  */
 final class GfsInputStream extends FSInputStream implements StreamCapabilities, CanUnbuffer, IOStatisticsSource {
   private final GfsFileReader reader;
   private final FileSystem.Statistics statistics;
   private final IOStatisticsStore ioStatistics = IOStatisticsBinding.iostatisticsStore()
       .withCounters(STREAM_READ_BYTES, STREAM_READ_OPERATIONS, STREAM_READ_SEEK_OPERATIONS, STREAM_READ_EXCEPTIONS,
-          STREAM_READ_UNBUFFERED, STREAM_READ_CLOSE_OPERATIONS)
+          STREAM_READ_UNBUFFERED, STREAM_READ_CLOSE_OPERATIONS, STREAM_READ_PREFETCH_OPERATIONS,
+          STREAM_READ_PREFETCHED_BYTES)
       .build();
   private final byte[] oneByte = new byte[1];
   private long position;
@@ -170,6 +174,8 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities, 
 
   @Override
   public IOStatistics getIOStatistics() {
+    ioStatistics.setCounter(STREAM_READ_PREFETCH_OPERATIONS, reader.piecesReadAhead());
+    ioStatistics.setCounter(STREAM_READ_PREFETCHED_BYTES, reader.bytesReadAhead());
     return ioStatistics;
   }
 

@@ -79,6 +79,60 @@ public final class RpcClients implements AutoCloseable {
     }
   }
 
+  /**
+   * A chunkserver connection taken out of the pool until {@link Held#release} (back to the pool) or {@link
+   * Held#discard} (closed): for a caller that keeps a request outstanding between its own calls, like a reader that
+   * asks for the next piece before it hands out this one. Use it from one thread at a time.
+   */
+  public Held<ChunkServerService.Client> holdChunkServer(HostPort address) throws TException {
+    if (closed) {
+      throw new TTransportException(TTransportException.NOT_OPEN, "RPC clients closed");
+    }
+    PoolKey key = new PoolKey(address, ChunkServerService.Client.class);
+    @SuppressWarnings("unchecked")
+    Pooled<ChunkServerService.Client> connection = (Pooled<ChunkServerService.Client>) borrow(key);
+    if (connection == null) {
+      connection = open(address, DataPathClient::new);
+    }
+    return new Held<>(key, connection);
+  }
+
+  /** A connection held by one caller; exactly one of release or discard ends it (later calls do nothing). */
+  public final class Held<C> {
+    private final PoolKey key;
+    private final Pooled<C> connection;
+    private boolean ended;
+
+    private Held(PoolKey key, Pooled<C> connection) {
+      this.key = key;
+      this.connection = connection;
+    }
+
+    public C client() {
+      return connection.client;
+    }
+
+    /** Back to the pool: every request sent on it has had its reply read. */
+    public void release() {
+      if (!ended) {
+        ended = true;
+        if (closed) {
+          connection.transport.close();
+        } else {
+          giveBack(key, connection);
+        }
+      }
+    }
+
+    /** Closed: a failure, or a reply still owed that nobody will read. */
+    public void discard() {
+      if (!ended) {
+        ended = true;
+        connection.transport.close();
+      }
+    }
+  }
+
   private Pooled<?> borrow(PoolKey key) {
     Deque<Pooled<?>> pool = pools.get(key);
     if (pool == null) {
