@@ -44,21 +44,31 @@ final class ChunkOperations {
           offsetBytes, lengthBytes, GfsConfigKeys.DATA_PIECE_BYTES_MAX);
     }
     state.checkRead(handle, version);
-    byte[] data;
+    ByteBuffer data;
     try {
-      data = store.read(handle, offsetBytes, lengthBytes);
+      data = store.read(handle, offsetBytes, lengthBytes, READ_SCRATCH.get());
     } catch (ChecksumMismatchException e) {
       LOG.warn("read of chunk {} failed verification: {}", handle, e.getMessage());
       state.markCorrupt(handle);
       throw e;
     }
-    // The generated constructor would copy the (up to 1 MiB) bytes once more; the reply only reads them.
+    // The generated setter would copy the (up to 1 MiB) bytes once more; the reply only reads them, and is written
+    // out before this thread reads again (see READ_SCRATCH).
     ReadResult result = new ReadResult().setChunkLengthBytes(store.lengthBytes(handle));
-    if (!ThriftBinary.set(result, "data", ByteBuffer.wrap(data))) {
-      result.setData(data);
+    if (!ThriftBinary.set(result, "data", data)) {
+      result.setData(java.util.Arrays.copyOfRange(data.array(), data.position(), data.limit()));
     }
     return result;
   }
+
+  /**
+   * Each RPC worker's read buffer: whole checksum blocks of the largest read (a piece not aligned to blocks touches
+   * one more block at each end). A reply is serialised by the worker that made it before that worker takes another
+   * call, so the next read on the thread may overwrite it; a fresh zeroed 1 MiB array per read was a pass over a
+   * megabyte and garbage for nothing. At most one per worker thread (gfs.rpc.worker.threads).
+   */
+  private static final ThreadLocal<byte[]> READ_SCRATCH = ThreadLocal.withInitial(
+      () -> new byte[(int) (GfsConfigKeys.DATA_PIECE_BYTES_MAX + 2 * GfsConfigKeys.CHECKSUM_BLOCK_BYTES)]);
 
   /**
    * The replica's length and whole CRC32C, composed from its block CRCs without reading data. Refused like a read

@@ -3,6 +3,7 @@ package io.gfs.chunkserver.store;
 import io.gfs.chunkserver.store.BlockChecksums.ChangedBlocks;
 import io.gfs.common.Check;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -143,6 +144,16 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
     Chunk<M> chunk = usable(handle, false);
     try {
       return withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes));
+    } finally {
+      chunk.lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public final ByteBuffer read(long handle, long offsetBytes, int lengthBytes, byte[] scratch) throws IOException {
+    Chunk<M> chunk = usable(handle, false);
+    try {
+      return withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes, scratch));
     } finally {
       chunk.lock.readLock().unlock();
     }

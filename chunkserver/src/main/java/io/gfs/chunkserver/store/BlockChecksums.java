@@ -4,6 +4,7 @@ import io.gfs.common.Check;
 import io.gfs.common.Crc32c;
 import io.gfs.common.GfsConfigKeys;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -87,26 +88,37 @@ final class BlockChecksums {
 
   /** Bytes [offset, min(offset + length, chunk length)), every block they touch verified first [0127]. */
   byte[] read(Bytes bytes, long offsetBytes, int lengthBytesWanted) throws IOException {
+    ByteBuffer view = read(bytes, offsetBytes, lengthBytesWanted, null);
+    if (view.position() == 0 && view.remaining() == view.array().length) {
+      return view.array(); // a block-aligned read (every piece a client streams): no second 1 MiB copy
+    }
+    return Arrays.copyOfRange(view.array(), view.position(), view.limit());
+  }
+
+  /**
+   * Like {@link #read(Bytes, long, int)}, as a heap view [position, limit) of exactly those bytes. The whole blocks
+   * the range touches are read into {@code scratch} when it is large enough (no allocation: a 1 MiB piece used to
+   * cost a fresh, zeroed 1 MiB array per read), else into a new array; verification happens in place.
+   */
+  ByteBuffer read(Bytes bytes, long offsetBytes, int lengthBytesWanted, byte[] scratch) throws IOException {
     Check.argument(offsetBytes >= 0 && lengthBytesWanted >= 0, "read [%s, +%s)", offsetBytes, lengthBytesWanted);
     long end = Math.min(offsetBytes + lengthBytesWanted, lengthBytes);
     if (end <= offsetBytes) {
-      return new byte[0];
+      return ByteBuffer.wrap(new byte[0]);
     }
     int firstBlock = (int) (offsetBytes / BLOCK_BYTES);
     int lastBlock = (int) ((end - 1) / BLOCK_BYTES);
     long spanStart = (long) firstBlock * BLOCK_BYTES;
     long spanEnd = Math.min((long) (lastBlock + 1) * BLOCK_BYTES, lengthBytes);
-    byte[] span = new byte[(int) (spanEnd - spanStart)];
-    bytes.read(spanStart, span, 0, span.length);
+    int spanBytes = (int) (spanEnd - spanStart);
+    byte[] span = scratch != null && scratch.length >= spanBytes ? scratch : new byte[spanBytes];
+    bytes.read(spanStart, span, 0, spanBytes);
     for (int block = firstBlock; block <= lastBlock; block++) {
       int from = (int) ((long) block * BLOCK_BYTES - spanStart);
-      int to = (int) Math.min(from + (long) BLOCK_BYTES, span.length);
+      int to = (int) Math.min(from + (long) BLOCK_BYTES, spanBytes);
       verify(block, span, from, to - from);
     }
-    if (offsetBytes == spanStart && end == spanEnd) {
-      return span; // a block-aligned read (every piece a client streams): no second 1 MiB copy
-    }
-    return Arrays.copyOfRange(span, (int) (offsetBytes - spanStart), (int) (end - spanStart));
+    return ByteBuffer.wrap(span, (int) (offsetBytes - spanStart), (int) (end - offsetBytes));
   }
 
   /** Reads and verifies every block; for scrubbing idle chunks [0131]. */

@@ -1,6 +1,7 @@
 package io.gfs.chunkserver.store;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -25,6 +26,15 @@ public interface ChunkStore extends AutoCloseable {
    * throws {@link ChecksumMismatchException} without returning anything [0127].
    */
   byte[] read(long handle, long offsetBytes, int lengthBytes) throws IOException;
+
+  /**
+   * The same bytes, verified the same way, as a heap view [position, limit) that may live in {@code scratch} (used
+   * when it can hold the whole blocks the range touches): the view is valid until the caller reuses scratch, so a
+   * reply that is serialised before the next read on the thread needs no fresh array per read.
+   */
+  default ByteBuffer read(long handle, long offsetBytes, int lengthBytes, byte[] scratch) throws IOException {
+    return ByteBuffer.wrap(read(handle, offsetBytes, lengthBytes));
+  }
 
   /**
    * Writes {@code data[dataOffset, +lengthBytes)} at {@code offsetBytes}: appends extend CRCs incrementally, overwrites

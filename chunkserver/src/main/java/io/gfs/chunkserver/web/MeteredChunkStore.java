@@ -7,6 +7,7 @@ import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.chunkserver.store.NoSuchChunkException;
 import io.gfs.chunkserver.store.StoredChunk;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -61,6 +62,14 @@ public final class MeteredChunkStore implements ChunkStore {
     byte[][] out = new byte[1][];
     metered("read", handle, () -> out[0] = store.read(handle, offsetBytes, lengthBytes));
     readBytes.addAndGet(out[0].length);
+    return out[0];
+  }
+
+  @Override
+  public ByteBuffer read(long handle, long offsetBytes, int lengthBytes, byte[] scratch) throws IOException {
+    ByteBuffer[] out = new ByteBuffer[1];
+    metered("read", handle, () -> out[0] = store.read(handle, offsetBytes, lengthBytes, scratch));
+    readBytes.addAndGet(out[0].remaining());
     return out[0];
   }
 

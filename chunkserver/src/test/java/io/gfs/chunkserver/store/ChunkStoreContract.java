@@ -119,6 +119,32 @@ abstract class ChunkStoreContract {
   }
 
   @Test
+  void readsIntoAReusedScratchGiveTheSameVerifiedBytes() throws IOException {
+    byte[] data = random(5 * BLOCK + 10, 31);
+    store.write(H, 0, data, 0, data.length, true);
+    byte[] scratch = new byte[4 * BLOCK];
+    // {offset, length, 1 if the blocks touched fit the scratch}: aligned, unaligned, clipped at the end, too big for
+    // the scratch (a new array holds it), empty.
+    long[][] ranges = {{0, 2 * BLOCK, 1}, {BLOCK - 3, 10, 1}, {3 * BLOCK + 1, 4 * BLOCK, 1}, {7, 5 * BLOCK, 0},
+        {0, 0, 0}, {data.length, 10, 0}};
+    for (long[] range : ranges) {
+      java.nio.ByteBuffer view = store.read(H, range[0], (int) range[1], scratch);
+      byte[] got = Arrays.copyOfRange(view.array(), view.position(), view.limit());
+      assertArrayEquals(store.read(H, range[0], (int) range[1]), got, "range " + Arrays.toString(range));
+      assertEquals(range[2] == 1, view.array() == scratch, "scratch used for range " + Arrays.toString(range));
+    }
+    flipByte(H, 2 * BLOCK + 5);
+    byte[] before = scratch.clone();
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 0, 3 * BLOCK, scratch));
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 2 * BLOCK + 4, 1, new byte[BLOCK]));
+    // The scratch may hold unverified bytes now, but no view of them was handed out; blocks around are still served.
+    assertEquals(before.length, scratch.length);
+    java.nio.ByteBuffer intact = store.read(H, 3 * BLOCK, BLOCK, scratch);
+    assertArrayEquals(Arrays.copyOfRange(data, 3 * BLOCK, 4 * BLOCK),
+        Arrays.copyOfRange(intact.array(), intact.position(), intact.limit()));
+  }
+
+  @Test
   void aFlippedByteIsDetectedOnReadAndNeverReturned() throws IOException {
     byte[] data = random(3 * BLOCK, 4);
     store.write(H, 0, data, 0, data.length, true);
