@@ -44,4 +44,33 @@ class RpcMetricsTest {
     assertFalse(text.contains("m" + (RpcMetrics.METHODS_MAX + 10) + "\""), "no label past the cap");
     assertFalse(text.contains("<script>"));
   }
+
+  /** Series are looked up once per method (issue 6): counts from many workers at once still add up in the scrape. */
+  @Test
+  void cachedSeriesCountEveryCallFromManyThreads() throws Exception {
+    GfsMetrics metrics = new GfsMetrics();
+    RpcMetrics rpc = new RpcMetrics(metrics);
+    Thread[] workers = new Thread[8];
+    for (int t = 0; t < workers.length; t++) {
+      workers[t] = new Thread(() -> {
+        for (int i = 0; i < 1000; i++) {
+          rpc.accept(event(i % 2 == 0 ? "mkdirs" : "getFileInfo#rid=01", i % 10 == 0 ? "NOT_FOUND" : "OK", 5));
+        }
+      });
+      workers[t].start();
+    }
+    for (Thread worker : workers) {
+      worker.join(60_000);
+      assertFalse(worker.isAlive(), "a worker did not finish");
+    }
+    String text = metrics.scrape();
+    assertTrue(text.contains("gfs_rpc_server_requests_total{method=\"mkdirs\",outcome=\"OK\"} 3200.0"), text);
+    assertTrue(text.contains("gfs_rpc_server_requests_total{method=\"mkdirs\",outcome=\"NOT_FOUND\"} 800.0"), text);
+    assertTrue(text.contains("gfs_rpc_server_requests_total{method=\"getFileInfo\",outcome=\"OK\"} 4000.0"), text);
+    assertTrue(text.contains("gfs_rpc_server_duration_seconds_count{method=\"getFileInfo\"} 4000"), text);
+    assertTrue(text.contains("gfs_rpc_server_sent_bytes_total{method=\"mkdirs\"} 160000.0"), text);
+    assertEquals(8000, rpc.total());
+    assertEquals(800, rpc.failed());
+    assertEquals(4000, rpc.total("mkdirs"));
+  }
 }
