@@ -70,12 +70,12 @@ final class ChunkCoordinator {
   synchronized void applyAdd(long handle, long version, int replicationTarget, boolean trashed) {
     chunks.add(handle, version);
     ChunkInfo chunk = chunks.get(handle);
-    chunk.replicationTarget = replicationTarget;
-    chunk.trashed = trashed;
+    chunk.replicationTarget(replicationTarget);
+    chunk.trashed(trashed);
     // A chunk allocated by a live grant exists before its targets confirmed it: until then one target's early
     // heartbeat makes it look under-replicated, and a clone taken then (0 bytes, version 1, outside the lease that
     // follows) would count as current and miss every write. Replay has no grant running, so nothing is held there.
-    chunk.grantInProgress = allocating.contains(handle);
+    chunk.grantInProgress(allocating.contains(handle));
   }
 
   /** Applies SNAPSHOT: the copied files refer to these chunks too. */
@@ -87,7 +87,7 @@ final class ChunkCoordinator {
   synchronized void applyCopy(LogRecord.CopyOnWrite r, int replicationTarget, boolean trashed) {
     ChunkInfo old = chunks.get(r.oldHandle());
     applyAdd(r.newHandle(), r.version(), replicationTarget, trashed);
-    chunks.get(r.newHandle()).knownLengthBytes = old == null ? 0 : old.knownLengthBytes;
+    chunks.get(r.newHandle()).knownLengthBytes(old == null ? 0 : old.knownLengthBytes());
     release(List.of(r.oldHandle()));
   }
 
@@ -124,7 +124,7 @@ final class ChunkCoordinator {
     for (long handle : handles) {
       ChunkInfo chunk = chunks.get(handle);
       if (chunk != null) {
-        chunk.replicationTarget = replicationTarget;
+        chunk.replicationTarget(replicationTarget);
       }
     }
   }
@@ -133,14 +133,14 @@ final class ChunkCoordinator {
     for (long handle : handles) {
       ChunkInfo chunk = chunks.get(handle);
       if (chunk != null) {
-        chunk.trashed = trashed;
+        chunk.trashed(trashed);
       }
     }
   }
 
   synchronized void applySetVersion(long handle, long version) {
     ChunkInfo chunk = chunks.get(handle);
-    if (chunk != null && version > chunk.version) {
+    if (chunk != null && version > chunk.version()) {
       missedGrant.remove(handle); // the grant that logged it sets its own set when it completes
     }
     chunks.setVersion(handle, version);
@@ -161,7 +161,7 @@ final class ChunkCoordinator {
     long total = 0;
     for (long handle : handles) {
       ChunkInfo chunk = chunks.get(handle);
-      total += chunk == null ? 0 : chunk.knownLengthBytes;
+      total += chunk == null ? 0 : chunk.knownLengthBytes();
     }
     return total;
   }
@@ -171,7 +171,7 @@ final class ChunkCoordinator {
     List<Long> out = new ArrayList<>(handles.size());
     for (long handle : handles) {
       ChunkInfo chunk = chunks.get(handle);
-      out.add(chunk == null ? 0 : chunk.knownLengthBytes);
+      out.add(chunk == null ? 0 : chunk.knownLengthBytes());
     }
     return out;
   }
@@ -181,7 +181,7 @@ final class ChunkCoordinator {
     for (long i = firstIndex; i < handles.size() && out.size() < countMax; i++) {
       ChunkInfo chunk = chunks.get(handles.get((int) i));
       Check.state(chunk != null, "chunk %s of a file is missing from the chunk table", handles.get((int) i));
-      out.add(new ChunkView(i, chunk.handle, chunk.version, chunk.knownLengthBytes,
+      out.add(new ChunkView(i, chunk.handle, chunk.version(), chunk.knownLengthBytes(),
           addresses(liveCurrentReplicas(chunk.handle, nowMillis))));
     }
     return out;
@@ -200,19 +200,19 @@ final class ChunkCoordinator {
     long handle = handles.get((int) chunkIndex);
     ChunkInfo chunk = chunks.get(handle);
     Check.state(chunk != null, "chunk %s of %s is missing from the chunk table", handle, path);
-    if (chunk.referenceCount > 1) {
+    if (chunk.referenceCount() > 1) {
       return planCopy(path, chunkIndex, chunk, nowMillis);
     }
     List<String> live = liveCurrentReplicas(handle, nowMillis);
-    if (live.size() < chunk.replicationTarget) {
-      chunk.clientWaitingAtMillis = nowMillis; // a writer needs it: re-replicate it first [0070]
+    if (live.size() < chunk.replicationTarget()) {
+      chunk.clientWaitingAtMillis(nowMillis); // a writer needs it: re-replicate it first [0070]
     }
     Lease lease = leases.get(handle);
-    if (lease != null && lease.unexpiredAt(nowMillis) && lease.version() == chunk.version
+    if (lease != null && lease.unexpiredAt(nowMillis) && lease.version() == chunk.version()
         && servers.isLive(lease.primaryId(), nowMillis) && chunks.isCurrentReplica(handle, lease.primaryId())) {
       return new LeasePlan.Existing(view(chunkIndex, chunk, lease, nowMillis));
     }
-    if (live.size() < chunk.replicationTarget && this.replication.repairing(handle)) {
+    if (live.size() < chunk.replicationTarget() && this.replication.repairing(handle)) {
       // A clone restores the missing replica right now; a grant would bump the version under it. The client retries
       // (BUSY) and gets a lease on the repaired set, like an HDFS writer waiting for its pipeline's new datanode.
       throw StateException.of(StateError.BUSY, "chunk %s (handle %s) of %s is being re-replicated; retry shortly",
@@ -221,19 +221,19 @@ final class ChunkCoordinator {
     List<LeasePlan.Target> targets = targets(live);
     boolean create = false;
     if (targets.isEmpty()) {
-      if (!chunk.allocationFailed && neverHeld(chunk, chunkIndex == handles.size() - 1, nowMillis)) {
+      if (!chunk.allocationFailed() && neverHeld(chunk, chunkIndex == handles.size() - 1, nowMillis)) {
         return new LeasePlan.Abandon(chunkIndex, handle, new LogRecord.AbandonChunk(path, chunkIndex, handle));
       }
-      if (!chunk.allocationFailed || chunk.replicaIds().length > 0) {
+      if (!chunk.allocationFailed() || chunk.replicaIds().length > 0) {
         throw StateException.of(StateError.NO_CHUNKSERVERS,
-            "chunk %s (handle %s, version %s) of %s is missing: no live replica", chunkIndex, handle, chunk.version,
+            "chunk %s (handle %s, version %s) of %s is missing: no live replica", chunkIndex, handle, chunk.version(),
             path);
       }
       targets = place(replication, nowMillis, path); // its creation failed everywhere: no data can exist yet
       create = true;
     }
-    long version = chunk.version + 1;
-    chunk.grantInProgress = true;
+    long version = chunk.version() + 1;
+    chunk.grantInProgress(true);
     leases.revoke(handle);
     return new LeasePlan.Grant(chunkIndex, handle, version, create, new LogRecord.SetVersion(handle, version),
         targets);
@@ -249,8 +249,8 @@ final class ChunkCoordinator {
    * view of a last block with no reported replica and no bytes).
    */
   private boolean neverHeld(ChunkInfo chunk, boolean last, long nowMillis) {
-    return last && chunk.version == 1 && chunk.referenceCount == 1 && chunk.replicaIds().length == 0
-        && !chunk.hasCorruptCopies() && chunk.knownLengthBytes == 0 && !chunk.everHeld && !chunk.grantInProgress
+    return last && chunk.version() == 1 && chunk.referenceCount() == 1 && chunk.replicaIds().length == 0
+        && !chunk.hasCorruptCopies() && chunk.knownLengthBytes() == 0 && !chunk.everHeld() && !chunk.grantInProgress()
         && !allocating.contains(chunk.handle) && !replication.repairing(chunk.handle)
         && firstHeartbeatAtMillis != Long.MIN_VALUE
         && nowMillis - firstHeartbeatAtMillis >= settings.chunkServerDeadAfterMillis();
@@ -262,12 +262,12 @@ final class ChunkCoordinator {
     if (live.isEmpty()) {
       throw StateException.of(StateError.NO_CHUNKSERVERS,
           "no live replica of shared chunk %s (handle %s, version %s) of %s to copy", chunkIndex, chunk.handle,
-          chunk.version, path);
+          chunk.version(), path);
     }
     leases.revoke(chunk.handle);
     long newHandle = chunks.reserveHandle();
-    return new LeasePlan.CopyOnWrite(chunkIndex, chunk.handle, newHandle, chunk.version,
-        new LogRecord.CopyOnWrite(path, chunkIndex, chunk.handle, newHandle, chunk.version, nowMillis),
+    return new LeasePlan.CopyOnWrite(chunkIndex, chunk.handle, newHandle, chunk.version(),
+        new LogRecord.CopyOnWrite(path, chunkIndex, chunk.handle, newHandle, chunk.version(), nowMillis),
         targets(live));
   }
 
@@ -279,7 +279,7 @@ final class ChunkCoordinator {
       long nowMillis) {
     ChunkInfo chunk = chunks.get(plan.handle());
     Check.state(chunk != null, "grant of chunk %s that is not in the table", plan.handle());
-    chunk.grantInProgress = false;
+    chunk.grantInProgress(false);
     allocating.remove(plan.handle());
     for (String serverId : succeeded) {
       if (servers.isRegistered(serverId)) {
@@ -287,15 +287,15 @@ final class ChunkCoordinator {
       }
     }
     boolean primaryOk = primaryId != null && succeeded.contains(primaryId) && servers.isRegistered(primaryId)
-        && chunk.version == plan.version();
+        && chunk.version() == plan.version();
     if (!primaryOk) {
-      chunk.allocationFailed = plan.create() && chunk.replicaIds().length == 0;
+      chunk.allocationFailed(plan.create() && chunk.replicaIds().length == 0);
       pruneLeases();
       throw StateException.of(StateError.NO_CHUNKSERVERS,
           "no chunkserver took version %s of chunk %s (handle %s); tried %s", plan.version(), plan.chunkIndex(),
           plan.handle(), plan.targets());
     }
-    chunk.allocationFailed = false;
+    chunk.allocationFailed(false);
     Set<String> missed = new TreeSet<>();
     for (LeasePlan.Target target : plan.targets()) {
       if (!succeeded.contains(target.serverId()) || !servers.isRegistered(target.serverId())) {
@@ -317,7 +317,7 @@ final class ChunkCoordinator {
     allocating.remove(handle);
     ChunkInfo chunk = chunks.get(handle);
     if (chunk != null) {
-      chunk.grantInProgress = false;
+      chunk.grantInProgress(false);
     }
   }
 
@@ -392,7 +392,7 @@ final class ChunkCoordinator {
     }
     List<String> good = liveCurrentReplicas(handle, nowMillis);
     good.remove(serverId);
-    if (good.size() >= chunk.replicationTarget) {
+    if (good.size() >= chunk.replicationTarget()) {
       chunks.dropReplica(handle, serverId);
       chunk.removeCorruptOn(serverId);
       return true;
@@ -443,7 +443,7 @@ final class ChunkCoordinator {
   synchronized int underReplicatedCount(long nowMillis) {
     int count = 0;
     for (ChunkInfo chunk : chunks.all()) {
-      if (liveCurrentReplicas(chunk.handle, nowMillis).size() < chunk.replicationTarget) {
+      if (liveCurrentReplicas(chunk.handle, nowMillis).size() < chunk.replicationTarget()) {
         count++;
       }
     }
@@ -489,7 +489,7 @@ final class ChunkCoordinator {
   synchronized List<StateImage.Chunk> imageChunks() {
     List<StateImage.Chunk> out = new ArrayList<>(chunks.size());
     for (ChunkInfo chunk : chunks.all()) {
-      out.add(new StateImage.Chunk(chunk.handle, chunk.version));
+      out.add(new StateImage.Chunk(chunk.handle, chunk.version()));
     }
     return out;
   }
@@ -500,7 +500,7 @@ final class ChunkCoordinator {
       Integer count = references.get(c.handle());
       Check.state(count != null, "checkpoint chunk %s is referenced by no file", c.handle());
       chunks.add(c.handle(), c.version());
-      chunks.get(c.handle()).referenceCount = count;
+      chunks.get(c.handle()).referenceCount(count);
     }
     chunks.restoreNextHandle(image.nextHandle());
   }
@@ -510,17 +510,17 @@ final class ChunkCoordinator {
     for (Map.Entry<Long, Integer> ref : references.entrySet()) {
       ChunkInfo chunk = chunks.get(ref.getKey());
       Check.state(chunk != null, "file chunk %s missing from the chunk table", ref.getKey());
-      Check.state(chunk.referenceCount == ref.getValue(), "chunk %s reference count %s but %s files refer to it",
-          ref.getKey(), chunk.referenceCount, ref.getValue());
-      Check.state(!targets.containsKey(ref.getKey()) || chunk.replicationTarget == targets.get(ref.getKey()),
+      Check.state(chunk.referenceCount() == ref.getValue(), "chunk %s reference count %s but %s files refer to it",
+          ref.getKey(), chunk.referenceCount(), ref.getValue());
+      Check.state(!targets.containsKey(ref.getKey()) || chunk.replicationTarget() == targets.get(ref.getKey()),
           "chunk %s wants %s replicas, its file %s",
-          ref.getKey(), chunk.replicationTarget, targets.get(ref.getKey()));
+          ref.getKey(), chunk.replicationTarget(), targets.get(ref.getKey()));
     }
     for (ChunkInfo chunk : chunks.all()) {
       Check.state(references.containsKey(chunk.handle), "chunk %s is in the table but in no file", chunk.handle);
       Check.state(chunk.handle < chunks.nextHandle(), "chunk %s at or past the handle counter %s", chunk.handle,
           chunks.nextHandle());
-      Check.state(chunk.version > 0, "chunk %s version %s", chunk.handle, chunk.version);
+      Check.state(chunk.version() > 0, "chunk %s version %s", chunk.handle, chunk.version());
       for (String serverId : chunk.replicaIds()) {
         Check.state(servers.isRegistered(serverId), "chunk %s has a replica on unregistered server %s",
             chunk.handle, serverId);
@@ -529,8 +529,8 @@ final class ChunkCoordinator {
     for (Lease lease : leases.all()) {
       ChunkInfo chunk = chunks.get(lease.handle());
       Check.state(chunk != null, "lease on missing chunk %s", lease.handle());
-      Check.state(lease.version() == chunk.version, "lease on chunk %s at version %s, chunk at %s", lease.handle(),
-          lease.version(), chunk.version);
+      Check.state(lease.version() == chunk.version(), "lease on chunk %s at version %s, chunk at %s", lease.handle(),
+          lease.version(), chunk.version());
       Check.state(chunks.isCurrentReplica(lease.handle(), lease.primaryId()),
           "lease holder %s of chunk %s is not a current replica", lease.primaryId(), lease.handle());
     }
@@ -543,7 +543,7 @@ final class ChunkCoordinator {
   private void pruneLeases() {
     for (Lease lease : leases.all()) {
       ChunkInfo chunk = chunks.get(lease.handle());
-      if (chunk == null || chunk.version != lease.version()
+      if (chunk == null || chunk.version() != lease.version()
           || !chunks.isCurrentReplica(lease.handle(), lease.primaryId())) {
         leases.revoke(lease.handle());
       }
@@ -600,7 +600,7 @@ final class ChunkCoordinator {
         secondaries.add(servers.get(id).address());
       }
     }
-    return new LeaseView(chunkIndex, chunk.handle, chunk.version, servers.get(lease.primaryId()).address(),
+    return new LeaseView(chunkIndex, chunk.handle, chunk.version(), servers.get(lease.primaryId()).address(),
         secondaries, Math.max(0, lease.expiryMillis() - nowMillis));
   }
 }

@@ -1,13 +1,15 @@
 package io.gfs.master.state;
 
+import io.gfs.common.Check;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The master's record of one chunk. Mutable; guarded by {@link MasterState}'s chunk monitor. Its replicas are two
- * sorted parallel arrays (server ids, states) that are replaced whole on every change and usually shared with other
- * chunks ({@link ReplicaArrays}): about 190 bytes a chunk less than a map of per-replica objects (issue 6 [0044-0045]).
+ * The master's record of one chunk: a view of its row in {@link ChunkIndex} (the table keeps no object per chunk,
+ * issue 6 [0044-0045]). Views are made per lookup and meant to be short-lived; one stays valid while its chunk is in
+ * the table (it finds its row again after rows moved) and still reads a removed chunk's last values until the row is
+ * reused. Guarded by {@link MasterState}'s chunk monitor, like the index.
  */
 final class ChunkInfo {
   /** What the master knows of one chunkserver's copy. Immutable, and shared between chunks when plain. */
@@ -25,110 +27,186 @@ final class ChunkInfo {
     }
   }
 
+  private final ChunkIndex index;
   final long handle;
-  long version;
-  long knownLengthBytes;
-  int referenceCount;
-  /** Sorted server ids of the replicas; only live servers (a dead server's replicas are dropped). Never written to. */
-  private String[] replicaIds = ReplicaArrays.NO_IDS;
-  /** The replicas' states, parallel to replicaIds. Never written to. */
-  private Replica[] replicaStates = ReplicaArrays.NO_STATES;
-  /** Servers that reported their copy corrupt and have not deleted it yet: never clone targets. Sorted. */
-  private String[] corruptOn = ReplicaArrays.NO_IDS;
+  private int row;
+
+  ChunkInfo(ChunkIndex index, long handle, int row) {
+    this.index = index;
+    this.handle = handle;
+    this.row = row;
+  }
+
+  private int row() {
+    int found = index.rowOf(handle, row);
+    Check.state(found >= 0, "chunk %s is no longer in the table", handle);
+    row = found;
+    return found;
+  }
+
+  long version() {
+    return index.version(row());
+  }
+
+  void version(long value) {
+    index.version(row(), value);
+  }
+
+  long knownLengthBytes() {
+    return index.length(row());
+  }
+
+  void knownLengthBytes(long value) {
+    index.length(row(), value);
+  }
+
+  int referenceCount() {
+    return index.references(row());
+  }
+
+  void referenceCount(int value) {
+    index.references(row(), value);
+  }
+
+  /** Replicas wanted: the replication of the file holding it. Follows the namespace; not persisted on its own. */
+  int replicationTarget() {
+    return index.target(row());
+  }
+
+  void replicationTarget(int value) {
+    index.target(row(), value);
+  }
+
   /** A version bump is on its way to the replicas: lower-version reports are not stale yet. Not persisted. */
-  boolean grantInProgress;
+  boolean grantInProgress() {
+    return index.flag(row(), ChunkIndex.GRANT_IN_PROGRESS);
+  }
+
+  void grantInProgress(boolean value) {
+    index.flag(row(), ChunkIndex.GRANT_IN_PROGRESS, value);
+  }
+
   /**
    * Some chunkserver held it (a grant confirmed it, or a report listed it) since this master started: a chunk that
    * had a replica is reported missing when it has none, never abandoned. Not persisted (see ChunkCoordinator).
    */
-  boolean everHeld;
-  /** Creation failed on every chosen server: no data can exist, so the next lease may place it afresh. */
-  boolean allocationFailed;
-  /** Its file is deleted but not purged yet: re-replicated after the chunks of live files [0070]. */
-  boolean trashed;
-  /** Replicas wanted: the replication of the file holding it. Follows the namespace; not persisted on its own. */
-  int replicationTarget = 1;
-  /** When a writer last asked for a lease on it while it was below target: re-replicated first for a while. */
-  long clientWaitingAtMillis = Long.MIN_VALUE;
+  boolean everHeld() {
+    return index.flag(row(), ChunkIndex.EVER_HELD);
+  }
 
-  ChunkInfo(long handle, long version) {
-    this.handle = handle;
-    this.version = version;
+  void everHeld(boolean value) {
+    index.flag(row(), ChunkIndex.EVER_HELD, value);
+  }
+
+  /** Creation failed on every chosen server: no data can exist, so the next lease may place it afresh. */
+  boolean allocationFailed() {
+    return index.flag(row(), ChunkIndex.ALLOCATION_FAILED);
+  }
+
+  void allocationFailed(boolean value) {
+    index.flag(row(), ChunkIndex.ALLOCATION_FAILED, value);
+  }
+
+  /** Its file is deleted but not purged yet: re-replicated after the chunks of live files [0070]. */
+  boolean trashed() {
+    return index.flag(row(), ChunkIndex.TRASHED);
+  }
+
+  void trashed(boolean value) {
+    index.flag(row(), ChunkIndex.TRASHED, value);
+  }
+
+  /** When a writer last asked for a lease on it while it was below target: re-replicated first for a while. */
+  long clientWaitingAtMillis() {
+    return index.clientWaitingAtMillis(handle);
+  }
+
+  void clientWaitingAtMillis(long value) {
+    index.clientWaitingAtMillis(handle, value);
   }
 
   boolean isCurrent(Replica replica) {
-    return replica.version() == version && !replica.corrupt();
+    return replica.version() == version() && !replica.corrupt();
   }
 
   /** The replicas by server id, in id order: a read-only snapshot (later changes replace the arrays behind it). */
   Map<String, Replica> replicas() {
-    return new ReplicaMap(replicaIds, replicaStates);
+    ReplicaSet set = index.replicas(row());
+    return new ReplicaMap(set.ids(), set.states());
   }
 
-  /** The replica ids in order. The array is shared: callers must not write to it. */
+  /** The replica ids in order (only live servers: a dead server's replicas are dropped). Shared: do not write. */
   String[] replicaIds() {
-    return replicaIds;
+    return index.replicas(row()).ids();
   }
 
   Replica replica(String serverId) {
-    int i = Arrays.binarySearch(replicaIds, serverId);
-    return i >= 0 ? replicaStates[i] : null;
+    ReplicaSet set = index.replicas(row());
+    int i = Arrays.binarySearch(set.ids(), serverId);
+    return i >= 0 ? set.states()[i] : null;
   }
 
   /** Adds or replaces the server's replica state; true if the server was not a replica before. */
-  boolean putReplica(String serverId, Replica state, ReplicaArrays shared) {
-    int i = Arrays.binarySearch(replicaIds, serverId);
+  boolean putReplica(String serverId, Replica state) {
+    int at = row();
+    ReplicaSet set = index.replicas(at);
+    String[] ids = set.ids();
+    int i = Arrays.binarySearch(ids, serverId);
     Replica[] states;
     if (i >= 0) {
-      states = replicaStates.clone();
+      states = set.states().clone();
       states[i] = state;
-      replicaStates = shared.states(states);
+      index.replicas(at, index.shared().set(ids, states));
       return false;
     }
-    int at = -i - 1;
-    int n = replicaIds.length;
+    int insert = -i - 1;
+    int n = ids.length;
     states = new Replica[n + 1];
-    System.arraycopy(replicaStates, 0, states, 0, at);
-    states[at] = state;
-    System.arraycopy(replicaStates, at, states, at + 1, n - at);
-    replicaIds = shared.ids(ReplicaArrays.with(replicaIds, serverId));
-    replicaStates = shared.states(states);
+    System.arraycopy(set.states(), 0, states, 0, insert);
+    states[insert] = state;
+    System.arraycopy(set.states(), insert, states, insert + 1, n - insert);
+    index.replicas(at, index.shared().set(ReplicaArrays.with(ids, serverId), states));
     return true;
   }
 
   /** True if the server was a replica. */
-  boolean removeReplica(String serverId, ReplicaArrays shared) {
-    int i = Arrays.binarySearch(replicaIds, serverId);
+  boolean removeReplica(String serverId) {
+    int at = row();
+    ReplicaSet set = index.replicas(at);
+    int i = Arrays.binarySearch(set.ids(), serverId);
     if (i < 0) {
       return false;
     }
-    int n = replicaIds.length;
+    int n = set.ids().length;
     Replica[] states = new Replica[n - 1];
-    System.arraycopy(replicaStates, 0, states, 0, i);
-    System.arraycopy(replicaStates, i + 1, states, i, n - i - 1);
-    replicaIds = shared.ids(ReplicaArrays.without(replicaIds, serverId));
-    replicaStates = shared.states(states);
+    System.arraycopy(set.states(), 0, states, 0, i);
+    System.arraycopy(set.states(), i + 1, states, i, n - i - 1);
+    index.replicas(at, index.shared().set(ReplicaArrays.without(set.ids(), serverId), states));
     return true;
   }
 
+  /** Servers that reported their copy corrupt and have not deleted it yet: never clone targets for this chunk. */
   boolean isCorruptOn(String serverId) {
-    return Arrays.binarySearch(corruptOn, serverId) >= 0;
+    return Arrays.binarySearch(index.corruptOn(handle), serverId) >= 0;
   }
 
   void addCorruptOn(String serverId) {
-    corruptOn = ReplicaArrays.with(corruptOn, serverId);
+    index.corruptOn(handle, ReplicaArrays.with(index.corruptOn(handle), serverId));
   }
 
   void removeCorruptOn(String serverId) {
-    corruptOn = ReplicaArrays.without(corruptOn, serverId);
+    String[] ids = index.corruptOn(handle);
+    if (ids.length > 0) {
+      index.corruptOn(handle, ReplicaArrays.without(ids, serverId));
+    }
   }
 
   boolean hasCorruptCopies() {
-    return corruptOn.length > 0;
+    return index.corruptOn(handle).length > 0;
   }
 
   /** The servers holding a copy reported corrupt, in id order. */
   List<String> corruptOn() {
-    return List.of(corruptOn);
+    return List.of(index.corruptOn(handle));
   }
 }

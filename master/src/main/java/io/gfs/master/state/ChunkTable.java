@@ -35,8 +35,8 @@ public final class ChunkTable {
 
   /** In handle order; primitive arrays, not a TreeMap of boxed handles (issue 6's heap goal). */
   private final ChunkIndex chunks = new ChunkIndex();
-  /** Replica id and state arrays shared between chunks. */
-  private final ReplicaArrays shared = new ReplicaArrays();
+  /** Replica states shared between chunks (the index owns them). */
+  private final ReplicaArrays shared = chunks.shared();
   /**
    * Per chunkserver, how many chunks list it. The handles themselves are found by a scan of the table when needed (a
    * server leaves, a full report, a drain or rebalance pass): a per-server handle set cost about 50 bytes a chunk.
@@ -71,9 +71,7 @@ public final class ChunkTable {
   /** Applies ADD_CHUNK (or a checkpoint entry): a new chunk with one reference. */
   void add(long handle, long version) {
     Check.state(!chunks.containsKey(handle), "chunk %s already exists", handle);
-    ChunkInfo chunk = new ChunkInfo(handle, version);
-    chunk.referenceCount = 1;
-    chunks.put(chunk);
+    chunks.put(handle, version).referenceCount(1);
     nextHandle = Math.max(nextHandle, handle + 1);
   }
 
@@ -84,8 +82,8 @@ public final class ChunkTable {
   /** Applies SET_VERSION. Versions never go back; a record for a chunk deleted meanwhile is moot. */
   void setVersion(long handle, long version) {
     ChunkInfo chunk = chunks.get(handle);
-    if (chunk != null && version > chunk.version) {
-      chunk.version = version;
+    if (chunk != null && version > chunk.version()) {
+      chunk.version(version);
     }
   }
 
@@ -93,20 +91,20 @@ public final class ChunkTable {
   void addReference(long handle) {
     ChunkInfo chunk = chunks.get(handle);
     Check.state(chunk != null, "reference to unknown chunk %s", handle);
-    chunk.referenceCount++;
+    chunk.referenceCount(chunk.referenceCount() + 1);
   }
 
   /** One file stopped referencing the chunk; at zero it is gone and its replicas become garbage. */
   void release(long handle) {
     ChunkInfo chunk = chunks.get(handle);
     Check.state(chunk != null, "release of unknown chunk %s", handle);
-    chunk.referenceCount--;
-    Check.state(chunk.referenceCount >= 0, "chunk %s reference count below zero", handle);
-    if (chunk.referenceCount == 0) {
-      chunks.remove(handle);
+    chunk.referenceCount(chunk.referenceCount() - 1);
+    Check.state(chunk.referenceCount() >= 0, "chunk %s reference count below zero", handle);
+    if (chunk.referenceCount() == 0) {
       for (String serverId : chunk.replicaIds()) {
         count(serverId, -1);
       }
+      chunks.remove(handle);
     }
   }
 
@@ -125,8 +123,8 @@ public final class ChunkTable {
       return handle >= nextHandle ? ReportVerdict.UNKNOWN_FUTURE : ReportVerdict.UNKNOWN;
     }
     ChunkInfo.Replica known = chunk.replica(serverId);
-    if (version < chunk.version) {
-      if (chunk.grantInProgress || (known != null && known.version() > version)) {
+    if (version < chunk.version()) {
+      if (chunk.grantInProgress() || (known != null && known.version() > version)) {
         // The server acknowledged a newer version (or is being told one) after this report was built.
         return ReportVerdict.IGNORED;
       }
@@ -134,29 +132,29 @@ public final class ChunkTable {
       return ReportVerdict.STALE;
     }
     boolean unconfirmed = known == null || known.version() < version;
-    if (chunk.grantInProgress && unconfirmed) {
+    if (chunk.grantInProgress() && unconfirmed) {
       // A target may report the grant's version before the grant ends; only the grant's outcome says who holds it
       // (a target whose answer was lost holds it too, but is left out of the lease and misses its writes).
       return ReportVerdict.IGNORED;
     }
-    if (version == chunk.version && missedGrant) {
+    if (version == chunk.version() && missedGrant) {
       // Outside the set the grant confirmed: it took the version (its answer was lost) but not the lease's writes.
       removeReplica(chunk, serverId);
       return ReportVerdict.STALE;
     }
     if (known == null) {
       putReplica(chunk, serverId, shared.plain(version, ChunkInfo.Replica.NEVER_CONFIRMED));
-      chunk.everHeld = true;
+      chunk.everHeld(true);
     } else if (version > known.version()) {
       putReplica(chunk, serverId, known.withVersion(version));
     }
-    if (version == chunk.version) {
-      chunk.knownLengthBytes = Math.max(chunk.knownLengthBytes, lengthBytes);
+    if (version == chunk.version()) {
+      chunk.knownLengthBytes(Math.max(chunk.knownLengthBytes(), lengthBytes));
       return ReportVerdict.ACCEPTED;
     }
     // Higher while a grant runs: the grant's own record is about to log that version; adopting it here too would log
     // it twice.
-    return chunk.grantInProgress ? ReportVerdict.IGNORED : ReportVerdict.HIGHER;
+    return chunk.grantInProgress() ? ReportVerdict.IGNORED : ReportVerdict.HIGHER;
   }
 
   /**
@@ -196,7 +194,7 @@ public final class ChunkTable {
     }
     List<Long> handles = new ArrayList<>(replicaCount(serverId));
     for (ChunkInfo chunk : chunks.values()) {
-      if (chunk.removeReplica(serverId, shared)) {
+      if (chunk.removeReplica(serverId)) {
         handles.add(chunk.handle);
       }
     }
@@ -212,7 +210,7 @@ public final class ChunkTable {
       return false;
     }
     if (!replica.corrupt()) {
-      chunk.putReplica(serverId, new ChunkInfo.Replica(replica.version(), true, replica.confirmedAtMillis()), shared);
+      chunk.putReplica(serverId, new ChunkInfo.Replica(replica.version(), true, replica.confirmedAtMillis()));
     }
     return true;
   }
@@ -222,7 +220,7 @@ public final class ChunkTable {
     ChunkInfo chunk = chunks.get(handle);
     Check.state(chunk != null, "confirm of unknown chunk %s", handle);
     ChunkInfo.Replica known = chunk.replica(serverId);
-    chunk.everHeld = true;
+    chunk.everHeld(true);
     putReplica(chunk, serverId,
         new ChunkInfo.Replica(known == null ? version : Math.max(known.version(), version), false, nowMillis));
   }
@@ -271,7 +269,7 @@ public final class ChunkTable {
   void reportLength(long handle, long lengthBytes) {
     ChunkInfo chunk = chunks.get(handle);
     if (chunk != null) {
-      chunk.knownLengthBytes = Math.max(chunk.knownLengthBytes, lengthBytes);
+      chunk.knownLengthBytes(Math.max(chunk.knownLengthBytes(), lengthBytes));
     }
   }
 
@@ -284,13 +282,13 @@ public final class ChunkTable {
   }
 
   private void putReplica(ChunkInfo chunk, String serverId, ChunkInfo.Replica state) {
-    if (chunk.putReplica(serverId, state, shared)) {
+    if (chunk.putReplica(serverId, state)) {
       count(serverId, 1);
     }
   }
 
   private void removeReplica(ChunkInfo chunk, String serverId) {
-    if (chunk.removeReplica(serverId, shared)) {
+    if (chunk.removeReplica(serverId)) {
       count(serverId, -1);
     }
   }

@@ -84,7 +84,7 @@ public final class ClusterOperations {
         count++;
         List<String> others = controls.serving(liveReplicas.apply(handle, nowMillis));
         others.remove(serverId);
-        if (others.size() < chunk.replicationTarget) {
+        if (others.size() < chunk.replicationTarget()) {
           remaining++;
         }
       }
@@ -141,7 +141,7 @@ public final class ClusterOperations {
       int missing = 0;
       for (ChunkInfo chunk : chunks.all()) {
         int live = liveReplicas.apply(chunk.handle, nowMillis).size();
-        if (live < chunk.replicationTarget) {
+        if (live < chunk.replicationTarget()) {
           under++;
         }
         if (live == 0) {

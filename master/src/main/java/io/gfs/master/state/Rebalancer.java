@@ -93,20 +93,20 @@ final class Rebalancer {
     }
     for (long handle : chunks.handlesOn(source.serverId())) {
       ChunkInfo chunk = chunks.get(handle);
-      if (chunk == null || chunk.grantInProgress || chunk.knownLengthBytes == 0 || inFlight.containsKey(handle)
+      if (chunk == null || chunk.grantInProgress() || chunk.knownLengthBytes() == 0 || inFlight.containsKey(handle)
           || planning.contains(handle)
           || chunk.replica(target.serverId()) != null || chunk.isCorruptOn(target.serverId())) {
         continue;
       }
-      if (leases.mayStillMutate(handle, chunk.version, nowMillis) != null) {
+      if (leases.mayStillMutate(handle, chunk.version(), nowMillis) != null) {
         continue; // a primary may be writing it: a copy now could miss mutations
       }
       List<String> current = liveReplicas.apply(handle, nowMillis);
-      if (!current.contains(source.serverId()) || current.size() < chunk.replicationTarget
+      if (!current.contains(source.serverId()) || current.size() < chunk.replicationTarget()
           || !keepsRacks(current, source, target)) {
         continue;
       }
-      return new ClonePlan(handle, chunk.version, source.serverId(), source.address(), target.serverId(),
+      return new ClonePlan(handle, chunk.version(), source.serverId(), source.address(), target.serverId(),
           target.address(), 0, nowMillis);
     }
     return null;
@@ -129,7 +129,7 @@ final class Rebalancer {
 
   private long lengthOf(long handle) {
     ChunkInfo chunk = chunks.get(handle);
-    return chunk == null ? 0 : chunk.knownLengthBytes;
+    return chunk == null ? 0 : chunk.knownLengthBytes();
   }
 
   private static double utilization(ChunkServerInfo info, Map<String, Long> used) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Shares the arrays that describe chunks' replicas between chunks (issue 6's heap goal [0044-0045]). A million chunks
+ * Shares the replica sets (and the arrays in them) that describe chunks' replicas between chunks (issue 6's heap goal [0044-0045]). A million chunks
  * on a few chunkservers use few distinct sorted server-id sets, and almost every replica is "plain": at some version,
  * not corrupt, no recent grant. Such arrays are handed out once and shared; no shared array is ever written to (chunks
  * replace theirs whole). Not thread-safe: the chunk monitor guards the table that owns it.
@@ -15,33 +15,54 @@ import java.util.Map;
 final class ReplicaArrays {
   static final String[] NO_IDS = new String[0];
   static final ChunkInfo.Replica[] NO_STATES = new ChunkInfo.Replica[0];
-  /** Distinct server-id sets kept; past it new sets are simply not shared (a bound, not a correctness limit). */
-  private static final int SHARED_ID_SETS_MAX = 1 << 16;
+  /** Distinct id arrays and sets kept; past it new ones are simply not shared (a bound, not a correctness limit). */
+  private static final int SHARED_SETS_MAX = 1 << 16;
   /** Versions below this have shared plain states; chunks rarely see more than a few lease grants. */
   private static final int SHARED_VERSIONS = 64;
   /** Replica counts up to this have shared all-plain state arrays. */
   private static final int SHARED_WIDTH_MAX = 8;
 
   private final Map<List<String>, String[]> idSets = new HashMap<>();
+  private final Map<ReplicaSet, ReplicaSet> sets = new HashMap<>();
   /** [version][kind] plain state; kind 0: never confirmed, 1: confirmed before the report grace. */
   private final ChunkInfo.Replica[][] plain = new ChunkInfo.Replica[SHARED_VERSIONS][2];
   /** [version][kind][width] arrays whose every entry is that plain state. */
   private final ChunkInfo.Replica[][][][] plainArrays =
       new ChunkInfo.Replica[SHARED_VERSIONS][2][SHARED_WIDTH_MAX + 1][];
 
-  /** The shared copy of a sorted id array (the argument itself the first time); the caller must not write to it. */
-  String[] ids(String[] sortedIds) {
+  /**
+   * The replica set of these arrays (sorted ids, parallel states; the caller must not write to them afterwards): one
+   * shared instance when the ids and the states are ones many chunks have, else a new one.
+   */
+  ReplicaSet set(String[] sortedIds, ChunkInfo.Replica[] states) {
+    Check.argument(sortedIds.length == states.length, "%s ids, %s states", sortedIds.length, states.length);
     if (sortedIds.length == 0) {
-      return NO_IDS;
+      return ReplicaSet.EMPTY;
     }
+    String[] ids = sharedIds(sortedIds);
+    ChunkInfo.Replica[] plainStates = sharedStates(states);
+    if (ids == null || plainStates == null) {
+      return new ReplicaSet(ids != null ? ids : sortedIds, plainStates != null ? plainStates : states);
+    }
+    ReplicaSet key = new ReplicaSet(ids, plainStates);
+    ReplicaSet found = sets.get(key);
+    if (found != null) {
+      return found;
+    }
+    if (sets.size() < SHARED_SETS_MAX) {
+      sets.put(key, key);
+    }
+    return key;
+  }
+
+  /** The shared copy of a sorted id array (the argument itself the first time), or null past the bound. */
+  private String[] sharedIds(String[] sortedIds) {
     String[] shared = idSets.get(Arrays.asList(sortedIds));
-    if (shared != null) {
-      return shared;
-    }
-    if (idSets.size() < SHARED_ID_SETS_MAX) {
+    if (shared == null && idSets.size() < SHARED_SETS_MAX) {
       idSets.put(List.of(sortedIds), sortedIds);
+      shared = sortedIds;
     }
-    return sortedIds;
+    return shared;
   }
 
   /** A plain state: the version, not corrupt, confirmed never or before the grace (see ChunkInfo.Replica). */
@@ -58,20 +79,17 @@ final class ReplicaArrays {
     return state;
   }
 
-  /** The shared copy of a state array when all its entries are one shared plain state, else the argument. */
-  ChunkInfo.Replica[] states(ChunkInfo.Replica[] states) {
-    if (states.length == 0) {
-      return NO_STATES;
-    }
+  /** The shared array of these states when all its entries are one shared plain state, else null. */
+  private ChunkInfo.Replica[] sharedStates(ChunkInfo.Replica[] states) {
     ChunkInfo.Replica first = states[0];
     int kind = kindOf(first.confirmedAtMillis());
     if (states.length > SHARED_WIDTH_MAX || first.corrupt() || kind < 0 || first.version() < 0
         || first.version() >= SHARED_VERSIONS || plain[(int) first.version()][kind] != first) {
-      return states;
+      return null;
     }
     for (ChunkInfo.Replica state : states) {
       if (state != first) {
-        return states;
+        return null;
       }
     }
     ChunkInfo.Replica[][] byWidth = plainArrays[(int) first.version()][kind];

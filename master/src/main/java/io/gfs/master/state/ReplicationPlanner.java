@@ -85,28 +85,28 @@ final class ReplicationPlanner {
     expireInFlight(nowMillis);
     List<Candidate> candidates = new ArrayList<>();
     for (ChunkInfo chunk : chunks.all()) {
-      if (chunk.grantInProgress || chunk.allocationFailed) {
+      if (chunk.grantInProgress() || chunk.allocationFailed()) {
         continue;
       }
-      Lease mutating = leases.mayStillMutate(chunk.handle, chunk.version, nowMillis);
+      Lease mutating = leases.mayStillMutate(chunk.handle, chunk.version(), nowMillis);
       if (mutating == null) {
         stopping.remove(chunk.handle); // confirmed, expired, or a new version fenced the old primary off
       }
       List<String> live = liveReplicas.apply(chunk.handle, nowMillis);
       List<String> counted = controls.serving(live);
       int running = inFlight.getOrDefault(chunk.handle, List.of()).size();
-      if (!live.isEmpty() && counted.size() + running < chunk.replicationTarget) {
-        boolean waiting = chunk.clientWaitingAtMillis != Long.MIN_VALUE
-            && nowMillis - chunk.clientWaitingAtMillis < CLIENT_WAITING_BOOST_MILLIS;
+      if (!live.isEmpty() && counted.size() + running < chunk.replicationTarget()) {
+        boolean waiting = chunk.clientWaitingAtMillis() != Long.MIN_VALUE
+            && nowMillis - chunk.clientWaitingAtMillis() < CLIENT_WAITING_BOOST_MILLIS;
         candidates.add(new Candidate(chunk, live, counted.size(), waiting,
-            chunk.replicationTarget - counted.size(), mutating));
-      } else if (counted.size() > chunk.replicationTarget && running == 0 && mutating == null) {
+            chunk.replicationTarget() - counted.size(), mutating));
+      } else if (counted.size() > chunk.replicationTarget() && running == 0 && mutating == null) {
         dropExcess(chunk, counted, nowMillis);
       }
     }
     candidates.sort(Comparator.comparing((Candidate c) -> !c.clientWaiting())
         .thenComparing(Comparator.comparingInt(Candidate::missing).reversed())
-        .thenComparing(c -> c.chunk().trashed)
+        .thenComparing(c -> c.chunk().trashed())
         .thenComparingLong(c -> c.chunk().handle));
     Map<String, Integer> load = load();
     List<ClonePlan> planned = new ArrayList<>();
@@ -121,7 +121,7 @@ final class ReplicationPlanner {
         }
         continue;
       }
-      int wanted = candidate.chunk().replicationTarget - candidate.counted()
+      int wanted = candidate.chunk().replicationTarget() - candidate.counted()
           - inFlight.getOrDefault(candidate.chunk().handle, List.of()).size();
       for (int i = 0; i < wanted && running < clonesMax; i++) {
         ClonePlan clone = planOne(candidate, load, clonesPerServerMax, nowMillis);
@@ -264,7 +264,7 @@ final class ReplicationPlanner {
       return null;
     }
     servers.noteCreation(target, nowMillis); // a clone target takes write traffic like a new chunk's replica [0065]
-    return new ClonePlan(chunk.handle, chunk.version, source, servers.get(source).address(), target,
+    return new ClonePlan(chunk.handle, chunk.version(), source, servers.get(source).address(), target,
         servers.get(target).address(), candidate.missing(), nowMillis);
   }
 
@@ -290,7 +290,7 @@ final class ReplicationPlanner {
     live.forEach(id -> holders.add(servers.get(id)));
     holders.sort(Comparator.comparingDouble(ChunkServerInfo::utilization).reversed()
         .thenComparing(ChunkServerInfo::serverId));
-    int excess = live.size() - chunk.replicationTarget;
+    int excess = live.size() - chunk.replicationTarget();
     for (int n = 0; n < excess; n++) {
       // The fullest holder on a rack with another replica goes first: racks keep their spread [0066-0068].
       Map<String, Integer> perRack = new HashMap<>();
@@ -338,8 +338,8 @@ final class ReplicationPlanner {
     }
     chunks.confirmReplica(clone.handle(), clone.targetId(), clone.version(), nowMillis);
     chunk.removeCorruptOn(clone.targetId()); // the clone replaced a corrupt copy there, if one was
-    boolean gained = chunk.version == clone.version();
-    if (gained && movedFrom != null && chunks.currentReplicas(clone.handle()).size() > chunk.replicationTarget) {
+    boolean gained = chunk.version() == clone.version();
+    if (gained && movedFrom != null && chunks.currentReplicas(clone.handle()).size() > chunk.replicationTarget()) {
       // A move: the copy on the fuller server goes, through its next heartbeat reply.
       chunks.dropReplica(clone.handle(), movedFrom);
       pendingDeletes.computeIfAbsent(movedFrom, s -> new ArrayList<>()).add(clone.handle());

@@ -60,12 +60,12 @@ public final class StatusListing {
             corruptOn.add(serverId);
           }
         });
-        boolean short_ = live < chunk.replicationTarget;
+        boolean short_ = live < chunk.replicationTarget();
         if (!short_ && corruptOn.isEmpty()) {
           continue;
         }
-        ChunkProblem problem = new ChunkProblem(chunk.handle, chunk.version, chunk.knownLengthBytes, live,
-            chunk.replicationTarget, corruptOn);
+        ChunkProblem problem = new ChunkProblem(chunk.handle, chunk.version(), chunk.knownLengthBytes(), live,
+            chunk.replicationTarget(), corruptOn);
         if (short_ && under++ < listedMax) {
           underListed.add(problem);
         }

@@ -2,8 +2,10 @@ package io.gfs.master.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
@@ -25,7 +27,7 @@ class CompactCollectionsTest {
   void chunkIndexBehavesLikeATreeMapInHandleOrder() {
     SplittableRandom random = new SplittableRandom(6);
     ChunkIndex index = new ChunkIndex();
-    TreeMap<Long, ChunkInfo> reference = new TreeMap<>();
+    TreeMap<Long, Long> reference = new TreeMap<>(); // handle -> version
     long counter = 1;
     for (int step = 0; step < STEPS; step++) {
       int op = random.nextInt(10);
@@ -33,38 +35,96 @@ class CompactCollectionsTest {
         // Mostly the counter's next handle (an append); sometimes an older one (a late-logged reservation).
         long handle = op == 0 ? 1 + random.nextLong(counter) : counter++;
         if (!reference.containsKey(handle)) {
-          ChunkInfo chunk = new ChunkInfo(handle, 1);
-          index.put(chunk);
-          reference.put(handle, chunk);
+          long version = 1 + random.nextLong(1_000);
+          fill(index.put(handle, version));
+          reference.put(handle, version);
         }
       } else {
         long handle = 1 + random.nextLong(counter);
-        assertEquals(reference.remove(handle), index.remove(handle), "remove " + handle);
+        assertEquals(reference.remove(handle) != null, index.remove(handle), "remove " + handle);
       }
       long probe = random.nextLong(counter + 2);
-      assertEquals(reference.get(probe), index.get(probe), "get " + probe);
+      ChunkInfo found = index.get(probe);
+      assertEquals(reference.containsKey(probe), found != null, "get " + probe);
+      if (found != null) {
+        assertRow(found, reference.get(probe));
+      }
       assertEquals(reference.size(), index.size());
     }
-    assertEquals(new ArrayList<>(reference.values()), new ArrayList<>(index.values()));
+    List<Long> handles = new ArrayList<>();
+    for (ChunkInfo chunk : index.values()) {
+      handles.add(chunk.handle);
+      assertRow(chunk, reference.get(chunk.handle));
+    }
+    assertEquals(List.copyOf(reference.keySet()), handles);
+  }
+
+  /** Values derived from the handle in every column, so a row moved without one of its columns shows. */
+  private static void fill(ChunkInfo chunk) {
+    long h = chunk.handle;
+    chunk.referenceCount((int) (h % 1_000));
+    chunk.knownLengthBytes(h * 3);
+    chunk.replicationTarget((int) (h % 32) + 1);
+    chunk.trashed(h % 2 == 0);
+    chunk.everHeld(h % 3 == 0);
+    chunk.putReplica("cs" + h % 5, new ChunkInfo.Replica(h, false, h));
+    chunk.clientWaitingAtMillis(h % 7 == 0 ? h : Long.MIN_VALUE);
+    if (h % 11 == 0) {
+      chunk.addCorruptOn("cs" + h);
+    }
+  }
+
+  private static void assertRow(ChunkInfo chunk, long version) {
+    long h = chunk.handle;
+    assertEquals(version, chunk.version());
+    assertEquals((int) (h % 1_000), chunk.referenceCount());
+    assertEquals(h * 3, chunk.knownLengthBytes());
+    assertEquals((int) (h % 32) + 1, chunk.replicationTarget());
+    assertEquals(h % 2 == 0, chunk.trashed());
+    assertEquals(h % 3 == 0, chunk.everHeld());
+    assertFalse(chunk.grantInProgress());
+    assertEquals(List.of("cs" + h % 5), List.of(chunk.replicaIds()));
+    assertEquals(new ChunkInfo.Replica(h, false, h), chunk.replica("cs" + h % 5));
+    assertEquals(h % 7 == 0 ? h : Long.MIN_VALUE, chunk.clientWaitingAtMillis());
+    assertEquals(h % 11 == 0 ? List.of("cs" + h) : List.of(), chunk.corruptOn());
   }
 
   @Test
   void chunkIndexIterationFailsFastWhenEntriesMove() {
     ChunkIndex index = new ChunkIndex();
-    index.put(new ChunkInfo(5, 1));
-    index.put(new ChunkInfo(7, 1));
+    index.put(5, 1);
+    index.put(7, 1);
     Iterator<ChunkInfo> it = index.values().iterator();
     it.next();
-    index.put(new ChunkInfo(6, 1)); // into the middle: entries move
+    index.put(6, 1); // into the middle: entries move
     assertThrows(ConcurrentModificationException.class, it::hasNext);
+  }
+
+  @Test
+  void aViewFollowsItsRowAndARemovedChunkKeepsItsLastValuesUntilTheRowIsReused() {
+    ChunkIndex index = new ChunkIndex();
+    index.put(5, 1);
+    ChunkInfo seven = index.put(7, 4);
+    seven.knownLengthBytes(70);
+    index.put(6, 2); // seven's row moves up
+    assertEquals(4, seven.version());
+    seven.version(9);
+    assertEquals(9, index.get(7).version());
+    assertEquals(70, index.get(7).knownLengthBytes());
+    assertTrue(index.remove(7));
+    assertEquals(null, index.get(7));
+    assertEquals(9, seven.version(), "a removed chunk still reads as it was");
+    index.put(8, 1); // the trailing hole was reused: the view has nothing left to read
+    assertThrows(IllegalStateException.class, seven::version);
   }
 
   @Test
   void chunkReplicasAndCorruptListBehaveLikeTreeMapAndTreeSet() {
     SplittableRandom random = new SplittableRandom(8);
-    ReplicaArrays shared = new ReplicaArrays();
-    ChunkInfo chunk = new ChunkInfo(1, 1);
-    ChunkInfo other = new ChunkInfo(2, 1);
+    ChunkIndex index = new ChunkIndex();
+    ReplicaArrays shared = index.shared();
+    ChunkInfo chunk = index.put(1, 1);
+    ChunkInfo other = index.put(2, 1);
     TreeMap<String, ChunkInfo.Replica> referenceMap = new TreeMap<>();
     TreeSet<String> referenceSet = new TreeSet<>();
     for (int step = 0; step < STEPS; step++) {
@@ -74,12 +134,12 @@ class CompactCollectionsTest {
         ChunkInfo.Replica replica = random.nextInt(4) == 0
             ? new ChunkInfo.Replica(step, random.nextBoolean(), step)
             : shared.plain(random.nextInt(3), ChunkInfo.Replica.NEVER_CONFIRMED);
-        assertEquals(referenceMap.put(id, replica) == null, chunk.putReplica(id, replica, shared));
+        assertEquals(referenceMap.put(id, replica) == null, chunk.putReplica(id, replica));
         assertEquals(referenceSet.add(id), !chunk.isCorruptOn(id));
         chunk.addCorruptOn(id);
-        other.putReplica(id, shared.plain(1, ChunkInfo.Replica.NEVER_CONFIRMED), shared);
+        other.putReplica(id, shared.plain(1, ChunkInfo.Replica.NEVER_CONFIRMED));
       } else {
-        assertEquals(referenceMap.remove(id) != null, chunk.removeReplica(id, shared));
+        assertEquals(referenceMap.remove(id) != null, chunk.removeReplica(id));
         assertEquals(referenceSet.remove(id), chunk.isCorruptOn(id));
         chunk.removeCorruptOn(id);
       }
@@ -90,31 +150,32 @@ class CompactCollectionsTest {
       assertEquals(List.copyOf(referenceSet), chunk.corruptOn(), "id order");
       assertEquals(!referenceSet.isEmpty(), chunk.hasCorruptCopies());
     }
-    // Another chunk with the same replicas shares its arrays; a change to one leaves the other alone.
-    ChunkInfo twin = new ChunkInfo(3, 1);
+    // Another chunk with the same plain replicas shares the same arrays; a change to one leaves the other alone.
+    ChunkInfo twin = index.put(3, 1);
     for (String id : other.replicaIds()) {
-      twin.putReplica(id, shared.plain(1, ChunkInfo.Replica.NEVER_CONFIRMED), shared);
+      twin.putReplica(id, shared.plain(1, ChunkInfo.Replica.NEVER_CONFIRMED));
     }
     assertSame(other.replicaIds(), twin.replicaIds());
     String first = twin.replicaIds()[0];
-    twin.removeReplica(first, shared);
+    twin.removeReplica(first);
     assertEquals(12, other.replicaIds().length);
     assertFalse(List.of(twin.replicaIds()).contains(first));
   }
 
   @Test
-  void plainStatesAreSharedAndOthersAreNot() {
+  void plainStatesAndSetsAreSharedAndOthersAreNot() {
     ReplicaArrays shared = new ReplicaArrays();
     assertSame(shared.plain(3, ChunkInfo.Replica.NEVER_CONFIRMED), shared.plain(3, ChunkInfo.Replica.NEVER_CONFIRMED));
     assertSame(shared.plain(3, ChunkInfo.Replica.CONFIRMED_LONG_AGO),
         shared.plain(3, ChunkInfo.Replica.CONFIRMED_LONG_AGO));
     assertEquals(new ChunkInfo.Replica(1L << 40, false, ChunkInfo.Replica.NEVER_CONFIRMED),
         shared.plain(1L << 40, ChunkInfo.Replica.NEVER_CONFIRMED));
-    ChunkInfo.Replica recent = new ChunkInfo.Replica(3, false, 12_345);
-    ChunkInfo.Replica[] own = {recent, recent};
-    assertSame(own, shared.states(own));
     ChunkInfo.Replica plain = shared.plain(2, ChunkInfo.Replica.NEVER_CONFIRMED);
-    ChunkInfo.Replica[] first = shared.states(new ChunkInfo.Replica[] {plain, plain});
-    assertSame(first, shared.states(new ChunkInfo.Replica[] {plain, plain}));
+    ReplicaSet first = shared.set(new String[] {"a", "b"}, new ChunkInfo.Replica[] {plain, plain});
+    assertSame(first, shared.set(new String[] {"a", "b"}, new ChunkInfo.Replica[] {plain, plain}));
+    ChunkInfo.Replica recent = new ChunkInfo.Replica(2, false, 12_345);
+    ReplicaSet own = shared.set(new String[] {"a", "b"}, new ChunkInfo.Replica[] {plain, recent});
+    assertNotSame(own, shared.set(new String[] {"a", "b"}, new ChunkInfo.Replica[] {plain, recent}));
+    assertSame(first.ids(), own.ids());
   }
 }
