@@ -268,6 +268,26 @@ class GfsFileSystemIT {
     }
   }
 
+  /** An unqualified absolute path skips qualification (issue 6): every form still names the same entry. */
+  @Test
+  void qualifiedUnqualifiedAndRelativePathsNameTheSameEntry() throws IOException {
+    assertTrue(fs.mkdirs(new Path("/forms/a")));
+    Path qualified = new Path(fs.getUri().getScheme(), fs.getUri().getAuthority(), "/forms/a");
+    assertTrue(fs.getFileStatus(qualified).isDirectory());
+    assertEquals(fs.makeQualified(new Path("/forms/a")), fs.getFileStatus(new Path("/forms/a/")).getPath());
+    assertEquals(qualified, fs.getFileStatus(new Path("/forms//a")).getPath());
+    Path before = fs.getWorkingDirectory();
+    try {
+      fs.setWorkingDirectory(new Path("/forms"));
+      assertEquals(qualified, fs.getFileStatus(new Path("a")).getPath());
+    } finally {
+      fs.setWorkingDirectory(before);
+    }
+    assertThrows(IllegalArgumentException.class, () -> fs.getFileStatus(new Path("hdfs://elsewhere:8020/forms/a")),
+        "another file system's path is refused as before");
+    assertTrue(fs.delete(new Path("/forms"), true));
+  }
+
   @Test
   void recordAppendsReturnTheirOffsetsAndNeverStraddleAChunk() throws IOException {
     Path path = new Path("/records/one-writer");

@@ -561,7 +561,11 @@ public class GfsFileSystem extends FileSystem {
 
   /** The gfs path of a Hadoop path: qualified against the working directory, checked to be this cluster's. */
   String gfsPath(Path path) {
-    Path qualified = makeQualified(path);
+    java.net.URI uri = path.toUri();
+    // An absolute path without scheme or authority qualifies to itself: skip building two Paths (URI parsing was a
+    // sixth of the benchmark's metadata call on the client, issue 6). Anything else is checked and qualified as before.
+    Path qualified = uri.getScheme() == null && uri.getAuthority() == null && uri.getPath().startsWith("/") ? path
+        : makeQualified(path);
     try {
       return GfsPaths.normalize(qualified.toUri().getPath());
     } catch (GfsPaths.InvalidPathException e) {

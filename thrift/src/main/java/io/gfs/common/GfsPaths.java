@@ -66,7 +66,36 @@ public final class GfsPaths {
 
   /** The canonical form: "/" or "/a/b". */
   public static String normalize(String path) {
-    return join(components(path));
+    return isCanonical(path) ? path : join(components(path));
+  }
+
+  /**
+   * Whether the path is already "/" or "/a/b" and meets every rule of {@link #components}, decided in one scan
+   * without allocating: clients send canonical ASCII paths nearly always, and parsing each into a list only to join
+   * it again was a visible share of a metadata call (issue 6). Anything else (non-ASCII text, whose UTF-8 length
+   * differs, or a path that needs fixing or refusing) takes the full check.
+   */
+  static boolean isCanonical(String path) {
+    if (path == null || path.isEmpty() || path.length() > PATH_BYTES_MAX || path.charAt(0) != '/') {
+      return false;
+    }
+    int start = 1;
+    for (int i = 1; i <= path.length() && path.length() > 1; i++) {
+      char ch = i < path.length() ? path.charAt(i) : '/';
+      if (ch == 0 || ch >= 0x80) {
+        return false;
+      }
+      if (ch == '/') {
+        int length = i - start;
+        boolean dots = length <= 2 && length >= 1 && path.charAt(start) == '.'
+            && (length == 1 || path.charAt(start + 1) == '.');
+        if (length == 0 || length > COMPONENT_BYTES_MAX || dots) {
+          return false;
+        }
+        start = i + 1;
+      }
+    }
+    return true;
   }
 
   public static String join(List<String> components) {

@@ -2,6 +2,7 @@ package io.gfs.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,41 @@ class GfsPathsTest {
     for (String bad : new String[] {null, "", "a/b", "/a//b", "/a/../b", "/./a", "/a\0b", "/" + "x".repeat(256),
         "/" + "abcdefgh/".repeat(600)}) {
       assertThrows(GfsPaths.InvalidPathException.class, () -> GfsPaths.components(bad), String.valueOf(bad));
+    }
+  }
+
+  /**
+   * The one-scan check (issue 6) says "canonical" exactly when the full parse accepts an ASCII path and joins it back
+   * unchanged; for other text it may say no (the full parse then decides), never a wrong yes.
+   */
+  @Test
+  void theCanonicalShortcutAgreesWithTheFullParse() {
+    List<String> paths = new java.util.ArrayList<>(List.of("/", "/a", "/a/b", "/a/", "//", "/a//b", "/.", "/..",
+        "/.a", "/..a", "/a.", "/a/.", "/a/..", "/...", "a", "", "/a\0b", "/\u00e9", "/" + "x".repeat(255),
+        "/" + "x".repeat(256), "/" + "abcdefg/".repeat(511) + "abcdefg", "/" + "abcdefg/".repeat(512)));
+    paths.add(null);
+    java.util.Random random = new java.util.Random(6);
+    char[] alphabet = {'/', '/', '.', 'a', 'b', '\0', '\u00e9'};
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int n = random.nextInt(9); n > 0; n--) {
+        b.append(alphabet[random.nextInt(alphabet.length)]);
+      }
+      paths.add(b.toString());
+    }
+    for (String path : paths) {
+      boolean canonical;
+      try {
+        canonical = GfsPaths.join(GfsPaths.components(path)).equals(path);
+      } catch (GfsPaths.InvalidPathException refused) {
+        canonical = false;
+      }
+      boolean ascii = path != null && path.chars().allMatch(c -> c < 0x80);
+      if (ascii) {
+        assertEquals(canonical, GfsPaths.isCanonical(path), path);
+      } else if (GfsPaths.isCanonical(path)) {
+        assertTrue(canonical, String.valueOf(path)); // other text may take the full parse, never wrongly skip it
+      }
     }
   }
 }
