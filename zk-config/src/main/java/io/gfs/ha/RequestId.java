@@ -1,9 +1,6 @@
 package io.gfs.ha;
 
-import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Names one logical call of one client to the master (issue 4), as HDFS's RPC header does with its clientId and
@@ -16,7 +13,6 @@ import java.util.regex.Pattern;
  */
 public record RequestId(long clientIdHigh, long clientIdLow, long callId) {
   static final String SEPARATOR = "#rid=";
-  private static final Pattern SUFFIX = Pattern.compile("([0-9a-f]{16})([0-9a-f]{16})\\.([0-9a-f]{1,16})");
 
   public RequestId {
     if (callId < 0) {
@@ -36,7 +32,21 @@ public record RequestId(long clientIdHigh, long clientIdLow, long callId) {
 
   /** The message name carrying this id. */
   String tag(String methodName) {
-    return methodName + SEPARATOR + String.format(Locale.ROOT, "%016x%016x.%x", clientIdHigh, clientIdLow, callId);
+    // By hand rather than String.format: this runs on every call a client makes (issue 6's profile).
+    StringBuilder b = new StringBuilder(methodName.length() + SEPARATOR.length() + 49).append(methodName)
+        .append(SEPARATOR);
+    hex16(b, clientIdHigh);
+    hex16(b, clientIdLow);
+    return b.append('.').append(Long.toHexString(callId)).toString();
+  }
+
+  /** {@code value} as 16 lower-case hex digits, zero-padded (what %016x writes). */
+  private static void hex16(StringBuilder b, long value) {
+    String digits = Long.toHexString(value);
+    for (int i = digits.length(); i < 16; i++) {
+      b.append('0');
+    }
+    b.append(digits);
   }
 
   /** The id in a tagged message name, or null when the name carries none (or a malformed one). */
@@ -45,12 +55,27 @@ public record RequestId(long clientIdHigh, long clientIdLow, long callId) {
     if (at < 0) {
       return null;
     }
-    Matcher m = SUFFIX.matcher(messageName.substring(at + SEPARATOR.length()));
-    if (!m.matches()) {
+    // 32 hex digits, '.', 1 to 16 hex digits, checked by hand (the master parses one per call; issue 6's profile).
+    int start = at + SEPARATOR.length();
+    int dot = start + 32;
+    int end = messageName.length();
+    if (end <= dot + 1 || end - dot - 1 > 16 || messageName.charAt(dot) != '.' || !lowerHex(messageName, start, dot)
+        || !lowerHex(messageName, dot + 1, end)) {
       return null;
     }
-    return new RequestId(Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16),
-        Long.parseUnsignedLong(m.group(3), 16) & Long.MAX_VALUE);
+    return new RequestId(Long.parseUnsignedLong(messageName, start, start + 16, 16),
+        Long.parseUnsignedLong(messageName, start + 16, dot, 16),
+        Long.parseUnsignedLong(messageName, dot + 1, end, 16) & Long.MAX_VALUE);
+  }
+
+  private static boolean lowerHex(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The method name without a request id suffix. */

@@ -24,6 +24,28 @@ class RequestIdTest {
     assertEquals("rename", RequestId.methodName("rename"));
   }
 
+  /** Tag and parse are written by hand (issue 6): the wire form stays the one String.format wrote. */
+  @Test
+  void theWireFormIsUnchangedAndMalformedIdsAreNoIds() {
+    java.util.Random random = new java.util.Random(6);
+    for (int i = 0; i < 2000; i++) {
+      long high = i == 0 ? 0 : random.nextLong();
+      long low = i == 1 ? -1 : random.nextLong();
+      long call = i == 2 ? Long.MAX_VALUE : (random.nextLong() & Long.MAX_VALUE) >>> random.nextInt(63);
+      RequestId id = new RequestId(high, low, call);
+      String tagged = id.tag("mkdirs");
+      assertEquals("mkdirs#rid=" + String.format(java.util.Locale.ROOT, "%016x%016x.%x", high, low, call), tagged);
+      assertEquals(id, RequestId.parse(tagged));
+    }
+    String digits = "0123456789abcdef0123456789abcdef";
+    for (String bad : List.of(digits, digits + ".", digits + ".12345678901234567", digits.substring(1) + ".1",
+        digits.toUpperCase() + ".1", digits + "1.1", digits + "x1", digits + ".g", digits + ".1.")) {
+      assertNull(RequestId.parse("create#rid=" + bad), bad);
+    }
+    assertEquals(new RequestId(0x0123456789abcdefL, 0x0123456789abcdefL, 0xfL),
+        RequestId.parse("create#rid=" + digits + ".f"));
+  }
+
   @Test
   void theProcessorStripsTheIdAndShowsItToTheHandlerWhileTheCallRuns() throws Exception {
     TMemoryBuffer wire = new TMemoryBuffer(256);
