@@ -479,6 +479,12 @@ struct Mutation {
   8: required bool sync,
   /** The client's WRITE token for handle, forwarded by the primary: the secondary verifies it too. */
   9: optional binary accessToken,
+  /**
+   * The record itself, when its client sent it with the record append request [0112] rather than pushing it: the
+   * secondary takes it from here instead of its push buffer (dataId only names it), after checking crc32c.
+   */
+  10: optional binary data,
+  11: optional i32 crc32c,
 }
 
 /**
@@ -515,6 +521,13 @@ struct RecordAppendRequest {
   7: required i64 chunkSizeBytes,
   /** WRITE access token for handle (from the lease). */
   8: optional binary accessToken,
+  /**
+   * The record itself, sent with the request instead of pushed beforehand ([0112]: the request and the record may
+   * travel the same path); at most 1 MiB. The primary checks crc32c (CRC32C of data) and passes the record on to the
+   * secondaries with its mutation. Unset: the record was pushed under dataId, as for writes.
+   */
+  9: optional binary data,
+  10: optional i32 crc32c,
 }
 
 struct ReadResult {

@@ -22,6 +22,8 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
   private static final org.apache.thrift.protocol.TField LENGTH_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("lengthBytes", org.apache.thrift.protocol.TType.I32, (short)7);
   private static final org.apache.thrift.protocol.TField SYNC_FIELD_DESC = new org.apache.thrift.protocol.TField("sync", org.apache.thrift.protocol.TType.BOOL, (short)8);
   private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)9);
+  private static final org.apache.thrift.protocol.TField DATA_FIELD_DESC = new org.apache.thrift.protocol.TField("data", org.apache.thrift.protocol.TType.STRING, (short)10);
+  private static final org.apache.thrift.protocol.TField CRC32C_FIELD_DESC = new org.apache.thrift.protocol.TField("crc32c", org.apache.thrift.protocol.TType.I32, (short)11);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new MutationStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new MutationTupleSchemeFactory();
@@ -35,6 +37,8 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
   private int lengthBytes; // required
   private boolean sync; // required
   private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // optional
+  private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer data; // optional
+  private int crc32c; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -53,7 +57,13 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     /**
      * The client's WRITE token for handle, forwarded by the primary: the secondary verifies it too.
      */
-    ACCESS_TOKEN((short)9, "accessToken");
+    ACCESS_TOKEN((short)9, "accessToken"),
+    /**
+     * The record itself, when its client sent it with the record append request [0112] rather than pushing it: the
+     * secondary takes it from here instead of its push buffer (dataId only names it), after checking crc32c.
+     */
+    DATA((short)10, "data"),
+    CRC32C((short)11, "crc32c");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -87,6 +97,10 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
           return SYNC;
         case 9: // ACCESS_TOKEN
           return ACCESS_TOKEN;
+        case 10: // DATA
+          return DATA;
+        case 11: // CRC32C
+          return CRC32C;
         default:
           return null;
       }
@@ -137,8 +151,9 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
   private static final int __DATAID_ISSET_ID = 4;
   private static final int __LENGTHBYTES_ISSET_ID = 5;
   private static final int __SYNC_ISSET_ID = 6;
+  private static final int __CRC32C_ISSET_ID = 7;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN};
+  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN,_Fields.DATA,_Fields.CRC32C};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -160,6 +175,10 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
     tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
+    tmpMap.put(_Fields.DATA, new org.apache.thrift.meta_data.FieldMetaData("data", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
+    tmpMap.put(_Fields.CRC32C, new org.apache.thrift.meta_data.FieldMetaData("crc32c", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(Mutation.class, metaDataMap);
   }
@@ -213,6 +232,10 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     if (other.isSetAccessToken()) {
       this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
     }
+    if (other.isSetData()) {
+      this.data = org.apache.thrift.TBaseHelper.copyBinary(other.data);
+    }
+    this.crc32c = other.crc32c;
   }
 
   @Override
@@ -238,6 +261,9 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     setSyncIsSet(false);
     this.sync = false;
     this.accessToken = null;
+    this.data = null;
+    setCrc32cIsSet(false);
+    this.crc32c = 0;
   }
 
   public long getHandle() {
@@ -474,6 +500,71 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     }
   }
 
+  /**
+   * The record itself, when its client sent it with the record append request [0112] rather than pushing it: the
+   * secondary takes it from here instead of its push buffer (dataId only names it), after checking crc32c.
+   */
+  public byte[] getData() {
+    setData(org.apache.thrift.TBaseHelper.rightSize(data));
+    return data == null ? null : data.array();
+  }
+
+  public java.nio.ByteBuffer bufferForData() {
+    return org.apache.thrift.TBaseHelper.copyBinary(data);
+  }
+
+  /**
+   * The record itself, when its client sent it with the record append request [0112] rather than pushing it: the
+   * secondary takes it from here instead of its push buffer (dataId only names it), after checking crc32c.
+   */
+  public Mutation setData(byte[] data) {
+    this.data = data == null ? (java.nio.ByteBuffer)null   : java.nio.ByteBuffer.wrap(data.clone());
+    return this;
+  }
+
+  public Mutation setData(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer data) {
+    this.data = org.apache.thrift.TBaseHelper.copyBinary(data);
+    return this;
+  }
+
+  public void unsetData() {
+    this.data = null;
+  }
+
+  /** Returns true if field data is set (has been assigned a value) and false otherwise */
+  public boolean isSetData() {
+    return this.data != null;
+  }
+
+  public void setDataIsSet(boolean value) {
+    if (!value) {
+      this.data = null;
+    }
+  }
+
+  public int getCrc32c() {
+    return this.crc32c;
+  }
+
+  public Mutation setCrc32c(int crc32c) {
+    this.crc32c = crc32c;
+    setCrc32cIsSet(true);
+    return this;
+  }
+
+  public void unsetCrc32c() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __CRC32C_ISSET_ID);
+  }
+
+  /** Returns true if field crc32c is set (has been assigned a value) and false otherwise */
+  public boolean isSetCrc32c() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __CRC32C_ISSET_ID);
+  }
+
+  public void setCrc32cIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CRC32C_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -553,6 +644,26 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       }
       break;
 
+    case DATA:
+      if (value == null) {
+        unsetData();
+      } else {
+        if (value instanceof byte[]) {
+          setData((byte[])value);
+        } else {
+          setData((java.nio.ByteBuffer)value);
+        }
+      }
+      break;
+
+    case CRC32C:
+      if (value == null) {
+        unsetCrc32c();
+      } else {
+        setCrc32c((java.lang.Integer)value);
+      }
+      break;
+
     }
   }
 
@@ -587,6 +698,12 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     case ACCESS_TOKEN:
       return getAccessToken();
 
+    case DATA:
+      return getData();
+
+    case CRC32C:
+      return getCrc32c();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -617,6 +734,10 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       return isSetSync();
     case ACCESS_TOKEN:
       return isSetAccessToken();
+    case DATA:
+      return isSetData();
+    case CRC32C:
+      return isSetCrc32c();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -715,6 +836,24 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
         return false;
     }
 
+    boolean this_present_data = true && this.isSetData();
+    boolean that_present_data = true && that.isSetData();
+    if (this_present_data || that_present_data) {
+      if (!(this_present_data && that_present_data))
+        return false;
+      if (!this.data.equals(that.data))
+        return false;
+    }
+
+    boolean this_present_crc32c = true && this.isSetCrc32c();
+    boolean that_present_crc32c = true && that.isSetCrc32c();
+    if (this_present_crc32c || that_present_crc32c) {
+      if (!(this_present_crc32c && that_present_crc32c))
+        return false;
+      if (this.crc32c != that.crc32c)
+        return false;
+    }
+
     return true;
   }
 
@@ -743,6 +882,14 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
     hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
     if (isSetAccessToken())
       hashCode = hashCode * 8191 + accessToken.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetData()) ? 131071 : 524287);
+    if (isSetData())
+      hashCode = hashCode * 8191 + data.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetCrc32c()) ? 131071 : 524287);
+    if (isSetCrc32c())
+      hashCode = hashCode * 8191 + crc32c;
 
     return hashCode;
   }
@@ -845,6 +992,26 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetData(), other.isSetData());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetData()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.data, other.data);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetCrc32c(), other.isSetCrc32c());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetCrc32c()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.crc32c, other.crc32c);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -912,6 +1079,22 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       } else {
         org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
       }
+      first = false;
+    }
+    if (isSetData()) {
+      if (!first) sb.append(", ");
+      sb.append("data:");
+      if (this.data == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.data, sb);
+      }
+      first = false;
+    }
+    if (isSetCrc32c()) {
+      if (!first) sb.append(", ");
+      sb.append("crc32c:");
+      sb.append(this.crc32c);
       first = false;
     }
     sb.append(")");
@@ -1043,6 +1226,22 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 10: // DATA
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.data = iprot.readBinary();
+              struct.setDataIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 11: // CRC32C
+            if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+              struct.crc32c = iprot.readI32();
+              struct.setCrc32cIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1113,6 +1312,18 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
           oprot.writeFieldEnd();
         }
       }
+      if (struct.data != null) {
+        if (struct.isSetData()) {
+          oprot.writeFieldBegin(DATA_FIELD_DESC);
+          oprot.writeBinary(struct.data);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.isSetCrc32c()) {
+        oprot.writeFieldBegin(CRC32C_FIELD_DESC);
+        oprot.writeI32(struct.crc32c);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1143,9 +1354,21 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       if (struct.isSetAccessToken()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetData()) {
+        optionals.set(1);
+      }
+      if (struct.isSetCrc32c()) {
+        optionals.set(2);
+      }
+      oprot.writeBitSet(optionals, 3);
       if (struct.isSetAccessToken()) {
         oprot.writeBinary(struct.accessToken);
+      }
+      if (struct.isSetData()) {
+        oprot.writeBinary(struct.data);
+      }
+      if (struct.isSetCrc32c()) {
+        oprot.writeI32(struct.crc32c);
       }
     }
 
@@ -1168,10 +1391,18 @@ public class Mutation implements org.apache.thrift.TBase<Mutation, Mutation._Fie
       struct.setLengthBytesIsSet(true);
       struct.sync = iprot.readBool();
       struct.setSyncIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(3);
       if (incoming.get(0)) {
         struct.accessToken = iprot.readBinary();
         struct.setAccessTokenIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.data = iprot.readBinary();
+        struct.setDataIsSet(true);
+      }
+      if (incoming.get(2)) {
+        struct.crc32c = iprot.readI32();
+        struct.setCrc32cIsSet(true);
       }
     }
   }

@@ -18,6 +18,8 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
   private static final org.apache.thrift.protocol.TField SYNC_FIELD_DESC = new org.apache.thrift.protocol.TField("sync", org.apache.thrift.protocol.TType.BOOL, (short)6);
   private static final org.apache.thrift.protocol.TField CHUNK_SIZE_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("chunkSizeBytes", org.apache.thrift.protocol.TType.I64, (short)7);
   private static final org.apache.thrift.protocol.TField ACCESS_TOKEN_FIELD_DESC = new org.apache.thrift.protocol.TField("accessToken", org.apache.thrift.protocol.TType.STRING, (short)8);
+  private static final org.apache.thrift.protocol.TField DATA_FIELD_DESC = new org.apache.thrift.protocol.TField("data", org.apache.thrift.protocol.TType.STRING, (short)9);
+  private static final org.apache.thrift.protocol.TField CRC32C_FIELD_DESC = new org.apache.thrift.protocol.TField("crc32c", org.apache.thrift.protocol.TType.I32, (short)10);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new RecordAppendRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new RecordAppendRequestTupleSchemeFactory();
@@ -30,6 +32,8 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
   private boolean sync; // required
   private long chunkSizeBytes; // required
   private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer accessToken; // optional
+  private @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer data; // optional
+  private int crc32c; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -46,7 +50,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     /**
      * WRITE access token for handle (from the lease).
      */
-    ACCESS_TOKEN((short)8, "accessToken");
+    ACCESS_TOKEN((short)8, "accessToken"),
+    /**
+     * The record itself, sent with the request instead of pushed beforehand ([0112]: the request and the record may
+     * travel the same path); at most 1 MiB. The primary checks crc32c (CRC32C of data) and passes the record on to the
+     * secondaries with its mutation. Unset: the record was pushed under dataId, as for writes.
+     */
+    DATA((short)9, "data"),
+    CRC32C((short)10, "crc32c");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -78,6 +89,10 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           return CHUNK_SIZE_BYTES;
         case 8: // ACCESS_TOKEN
           return ACCESS_TOKEN;
+        case 9: // DATA
+          return DATA;
+        case 10: // CRC32C
+          return CRC32C;
         default:
           return null;
       }
@@ -127,8 +142,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
   private static final int __LENGTHBYTES_ISSET_ID = 3;
   private static final int __SYNC_ISSET_ID = 4;
   private static final int __CHUNKSIZEBYTES_ISSET_ID = 5;
+  private static final int __CRC32C_ISSET_ID = 6;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN};
+  private static final _Fields optionals[] = {_Fields.ACCESS_TOKEN,_Fields.DATA,_Fields.CRC32C};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -149,6 +165,10 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.ACCESS_TOKEN, new org.apache.thrift.meta_data.FieldMetaData("accessToken", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
+    tmpMap.put(_Fields.DATA, new org.apache.thrift.meta_data.FieldMetaData("data", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING        , true)));
+    tmpMap.put(_Fields.CRC32C, new org.apache.thrift.meta_data.FieldMetaData("crc32c", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(RecordAppendRequest.class, metaDataMap);
   }
@@ -202,6 +222,10 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     if (other.isSetAccessToken()) {
       this.accessToken = org.apache.thrift.TBaseHelper.copyBinary(other.accessToken);
     }
+    if (other.isSetData()) {
+      this.data = org.apache.thrift.TBaseHelper.copyBinary(other.data);
+    }
+    this.crc32c = other.crc32c;
   }
 
   @Override
@@ -225,6 +249,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     setChunkSizeBytesIsSet(false);
     this.chunkSizeBytes = 0;
     this.accessToken = null;
+    this.data = null;
+    setCrc32cIsSet(false);
+    this.crc32c = 0;
   }
 
   public long getHandle() {
@@ -452,6 +479,73 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     }
   }
 
+  /**
+   * The record itself, sent with the request instead of pushed beforehand ([0112]: the request and the record may
+   * travel the same path); at most 1 MiB. The primary checks crc32c (CRC32C of data) and passes the record on to the
+   * secondaries with its mutation. Unset: the record was pushed under dataId, as for writes.
+   */
+  public byte[] getData() {
+    setData(org.apache.thrift.TBaseHelper.rightSize(data));
+    return data == null ? null : data.array();
+  }
+
+  public java.nio.ByteBuffer bufferForData() {
+    return org.apache.thrift.TBaseHelper.copyBinary(data);
+  }
+
+  /**
+   * The record itself, sent with the request instead of pushed beforehand ([0112]: the request and the record may
+   * travel the same path); at most 1 MiB. The primary checks crc32c (CRC32C of data) and passes the record on to the
+   * secondaries with its mutation. Unset: the record was pushed under dataId, as for writes.
+   */
+  public RecordAppendRequest setData(byte[] data) {
+    this.data = data == null ? (java.nio.ByteBuffer)null   : java.nio.ByteBuffer.wrap(data.clone());
+    return this;
+  }
+
+  public RecordAppendRequest setData(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer data) {
+    this.data = org.apache.thrift.TBaseHelper.copyBinary(data);
+    return this;
+  }
+
+  public void unsetData() {
+    this.data = null;
+  }
+
+  /** Returns true if field data is set (has been assigned a value) and false otherwise */
+  public boolean isSetData() {
+    return this.data != null;
+  }
+
+  public void setDataIsSet(boolean value) {
+    if (!value) {
+      this.data = null;
+    }
+  }
+
+  public int getCrc32c() {
+    return this.crc32c;
+  }
+
+  public RecordAppendRequest setCrc32c(int crc32c) {
+    this.crc32c = crc32c;
+    setCrc32cIsSet(true);
+    return this;
+  }
+
+  public void unsetCrc32c() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __CRC32C_ISSET_ID);
+  }
+
+  /** Returns true if field crc32c is set (has been assigned a value) and false otherwise */
+  public boolean isSetCrc32c() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __CRC32C_ISSET_ID);
+  }
+
+  public void setCrc32cIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CRC32C_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -523,6 +617,26 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       }
       break;
 
+    case DATA:
+      if (value == null) {
+        unsetData();
+      } else {
+        if (value instanceof byte[]) {
+          setData((byte[])value);
+        } else {
+          setData((java.nio.ByteBuffer)value);
+        }
+      }
+      break;
+
+    case CRC32C:
+      if (value == null) {
+        unsetCrc32c();
+      } else {
+        setCrc32c((java.lang.Integer)value);
+      }
+      break;
+
     }
   }
 
@@ -554,6 +668,12 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     case ACCESS_TOKEN:
       return getAccessToken();
 
+    case DATA:
+      return getData();
+
+    case CRC32C:
+      return getCrc32c();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -582,6 +702,10 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       return isSetChunkSizeBytes();
     case ACCESS_TOKEN:
       return isSetAccessToken();
+    case DATA:
+      return isSetData();
+    case CRC32C:
+      return isSetCrc32c();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -671,6 +795,24 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         return false;
     }
 
+    boolean this_present_data = true && this.isSetData();
+    boolean that_present_data = true && that.isSetData();
+    if (this_present_data || that_present_data) {
+      if (!(this_present_data && that_present_data))
+        return false;
+      if (!this.data.equals(that.data))
+        return false;
+    }
+
+    boolean this_present_crc32c = true && this.isSetCrc32c();
+    boolean that_present_crc32c = true && that.isSetCrc32c();
+    if (this_present_crc32c || that_present_crc32c) {
+      if (!(this_present_crc32c && that_present_crc32c))
+        return false;
+      if (this.crc32c != that.crc32c)
+        return false;
+    }
+
     return true;
   }
 
@@ -697,6 +839,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
     hashCode = hashCode * 8191 + ((isSetAccessToken()) ? 131071 : 524287);
     if (isSetAccessToken())
       hashCode = hashCode * 8191 + accessToken.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetData()) ? 131071 : 524287);
+    if (isSetData())
+      hashCode = hashCode * 8191 + data.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetCrc32c()) ? 131071 : 524287);
+    if (isSetCrc32c())
+      hashCode = hashCode * 8191 + crc32c;
 
     return hashCode;
   }
@@ -789,6 +939,26 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetData(), other.isSetData());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetData()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.data, other.data);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetCrc32c(), other.isSetCrc32c());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetCrc32c()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.crc32c, other.crc32c);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -852,6 +1022,22 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       } else {
         org.apache.thrift.TBaseHelper.toString(this.accessToken, sb);
       }
+      first = false;
+    }
+    if (isSetData()) {
+      if (!first) sb.append(", ");
+      sb.append("data:");
+      if (this.data == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.data, sb);
+      }
+      first = false;
+    }
+    if (isSetCrc32c()) {
+      if (!first) sb.append(", ");
+      sb.append("crc32c:");
+      sb.append(this.crc32c);
       first = false;
     }
     sb.append(")");
@@ -985,6 +1171,22 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 9: // DATA
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.data = iprot.readBinary();
+              struct.setDataIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 10: // CRC32C
+            if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+              struct.crc32c = iprot.readI32();
+              struct.setCrc32cIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1056,6 +1258,18 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           oprot.writeFieldEnd();
         }
       }
+      if (struct.data != null) {
+        if (struct.isSetData()) {
+          oprot.writeFieldBegin(DATA_FIELD_DESC);
+          oprot.writeBinary(struct.data);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.isSetCrc32c()) {
+        oprot.writeFieldBegin(CRC32C_FIELD_DESC);
+        oprot.writeI32(struct.crc32c);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1091,9 +1305,21 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       if (struct.isSetAccessToken()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetData()) {
+        optionals.set(1);
+      }
+      if (struct.isSetCrc32c()) {
+        optionals.set(2);
+      }
+      oprot.writeBitSet(optionals, 3);
       if (struct.isSetAccessToken()) {
         oprot.writeBinary(struct.accessToken);
+      }
+      if (struct.isSetData()) {
+        oprot.writeBinary(struct.data);
+      }
+      if (struct.isSetCrc32c()) {
+        oprot.writeI32(struct.crc32c);
       }
     }
 
@@ -1124,10 +1350,18 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       struct.setSyncIsSet(true);
       struct.chunkSizeBytes = iprot.readI64();
       struct.setChunkSizeBytesIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(3);
       if (incoming.get(0)) {
         struct.accessToken = iprot.readBinary();
         struct.setAccessTokenIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.data = iprot.readBinary();
+        struct.setDataIsSet(true);
+      }
+      if (incoming.get(2)) {
+        struct.crc32c = iprot.readI32();
+        struct.setCrc32cIsSet(true);
       }
     }
   }
