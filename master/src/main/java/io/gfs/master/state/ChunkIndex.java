@@ -13,7 +13,7 @@ import java.util.NoSuchElementException;
 /**
  * The chunk table's rows, in handle order, as parallel primitive columns: no object per chunk (issue 6's heap goal,
  * [0044-0045]: about 30 bytes a chunk - handle, version, known length, reference count, replication target, flags and
- * one reference to a usually shared {@link ReplicaSet}). Rarely set values (a waiting writer's time, corrupt copies)
+ * one reference to a usually shared {@link ReplicaSet}), in pages. Rarely set values (a waiting writer's time, corrupt copies)
  * live in side maps. {@link ChunkInfo} is a short-lived view of one row. Removed rows stay as holes (their values
  * kept) until the columns fill. New handles come from a counter, so almost every insert is an append; a lookup is a
  * binary search. Not thread-safe (the chunk monitor guards it); like TreeMap, iteration fails fast if an insert moved
@@ -25,31 +25,64 @@ final class ChunkIndex {
   static final int EVER_HELD = 4;
   static final int ALLOCATION_FAILED = 8;
   static final int TRASHED = 16;
-  private static final int INITIAL_CAPACITY = 16;
+  /**
+   * Rows per page: columns are pages of this many entries (128 KiB for the long ones), never one big array, so they
+   * grow a page at a time without copying and stay below G1's humongous-object size (a 1M-row long[] takes whole
+   * regions, and rounding them up cost about 12 bytes a chunk).
+   */
+  private static final int PAGE_SHIFT = 14;
+  private static final int PAGE_ROWS = 1 << PAGE_SHIFT;
+  private static final int PAGE_MASK = PAGE_ROWS - 1;
 
   private final ReplicaArrays shared = new ReplicaArrays();
-  private long[] handles = new long[INITIAL_CAPACITY];
-  private long[] versions = new long[INITIAL_CAPACITY];
+  private long[][] handles = new long[0][];
+  private long[][] versions = new long[0][];
   /** Known lengths: a chunk is at most GfsConfigKeys.CHUNK_SIZE_BYTES_MAX (1 GiB) long. */
-  private int[] lengths = new int[INITIAL_CAPACITY];
-  private int[] references = new int[INITIAL_CAPACITY];
+  private int[][] lengths = new int[0][];
+  private int[][] references = new int[0][];
   /** Replication targets: at most MasterState.REPLICATION_MAX. */
-  private byte[] targets = new byte[INITIAL_CAPACITY];
-  private byte[] flags = new byte[INITIAL_CAPACITY];
-  private ReplicaSet[] replicas = new ReplicaSet[INITIAL_CAPACITY];
+  private byte[][] targets = new byte[0][];
+  private byte[][] flags = new byte[0][];
+  private ReplicaSet[][] replicas = new ReplicaSet[0][];
   /** Handle to when a writer last waited on it, for the few chunks that have one. */
   private final Map<Long, Long> clientWaitingAtMillis = new HashMap<>();
   /** Handle to the sorted ids of servers with a corrupt copy, for the few chunks that have one. */
   private final Map<Long, String[]> corruptOn = new HashMap<>();
-  /** Rows in use, holes included: handles[0, used) is strictly increasing. */
+  /** Rows in use, holes included: the handles of rows [0, used) are strictly increasing. */
   private int used;
   private int size;
   /** Bumped whenever rows move (an insert in the middle or a compaction). */
   private int moves;
 
+  private long handleAt(int row) {
+    return handles[row >>> PAGE_SHIFT][row & PAGE_MASK];
+  }
+
+  private boolean presentAt(int row) {
+    return (flags[row >>> PAGE_SHIFT][row & PAGE_MASK] & PRESENT) != 0;
+  }
+
+  /** Like Arrays.binarySearch over the handles of rows [0, used). */
+  private int search(long handle) {
+    int low = 0;
+    int high = used - 1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      long value = handleAt(mid);
+      if (value < handle) {
+        low = mid + 1;
+      } else if (value > handle) {
+        high = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(low + 1);
+  }
+
   ChunkInfo get(long handle) {
-    int i = Arrays.binarySearch(handles, 0, used, handle);
-    return i >= 0 && (flags[i] & PRESENT) != 0 ? new ChunkInfo(this, handle, i) : null;
+    int i = search(handle);
+    return i >= 0 && presentAt(i) ? new ChunkInfo(this, handle, i) : null;
   }
 
   boolean containsKey(long handle) {
@@ -66,20 +99,22 @@ final class ChunkIndex {
 
   /** Adds a chunk whose handle is not in the index: version as given, no length, no replicas, no references. */
   ChunkInfo put(long handle, long version) {
-    int i = Arrays.binarySearch(handles, 0, used, handle);
+    int i = search(handle);
     if (i >= 0) {
-      Check.state((flags[i] & PRESENT) == 0, "chunk %s already indexed", handle);
+      Check.state(!presentAt(i), "chunk %s already indexed", handle);
       clear(i, handle, version); // the hole this handle left
       size++;
       return new ChunkInfo(this, handle, i);
     }
-    if (used == handles.length) {
+    if (used == capacity()) {
       makeRoom();
-      i = Arrays.binarySearch(handles, 0, used, handle);
+      i = search(handle);
     }
     int at = -i - 1;
+    for (int row = used; row > at; row--) {
+      copyRow(row - 1, row); // into the middle: a late-logged handle, rare
+    }
     if (at < used) {
-      shift(at, at + 1, used - at);
       moves++;
     }
     clear(at, handle, version);
@@ -88,68 +123,88 @@ final class ChunkIndex {
     return new ChunkInfo(this, handle, at);
   }
 
-  private void clear(int i, long handle, long version) {
-    handles[i] = handle;
-    versions[i] = version;
-    lengths[i] = 0;
-    references[i] = 0;
-    targets[i] = 1;
-    flags[i] = PRESENT;
-    replicas[i] = ReplicaSet.EMPTY;
+  private int capacity() {
+    return handles.length << PAGE_SHIFT;
   }
 
-  private void shift(int from, int to, int count) {
-    System.arraycopy(handles, from, handles, to, count);
-    System.arraycopy(versions, from, versions, to, count);
-    System.arraycopy(lengths, from, lengths, to, count);
-    System.arraycopy(references, from, references, to, count);
-    System.arraycopy(targets, from, targets, to, count);
-    System.arraycopy(flags, from, flags, to, count);
-    System.arraycopy(replicas, from, replicas, to, count);
+  private void clear(int row, long handle, long version) {
+    int p = row >>> PAGE_SHIFT;
+    int r = row & PAGE_MASK;
+    handles[p][r] = handle;
+    versions[p][r] = version;
+    lengths[p][r] = 0;
+    references[p][r] = 0;
+    targets[p][r] = 1;
+    flags[p][r] = PRESENT;
+    replicas[p][r] = ReplicaSet.EMPTY;
+  }
+
+  private void copyRow(int from, int to) {
+    int fp = from >>> PAGE_SHIFT;
+    int fr = from & PAGE_MASK;
+    int tp = to >>> PAGE_SHIFT;
+    int tr = to & PAGE_MASK;
+    handles[tp][tr] = handles[fp][fr];
+    versions[tp][tr] = versions[fp][fr];
+    lengths[tp][tr] = lengths[fp][fr];
+    references[tp][tr] = references[fp][fr];
+    targets[tp][tr] = targets[fp][fr];
+    flags[tp][tr] = flags[fp][fr];
+    replicas[tp][tr] = replicas[fp][fr];
   }
 
   /** Removes the chunk with this handle; false if there is none. Its row stays readable until reused. */
   boolean remove(long handle) {
-    int i = Arrays.binarySearch(handles, 0, used, handle);
-    if (i < 0 || (flags[i] & PRESENT) == 0) {
+    int i = search(handle);
+    if (i < 0 || !presentAt(i)) {
       return false;
     }
-    flags[i] &= (byte) ~PRESENT;
+    flags[i >>> PAGE_SHIFT][i & PAGE_MASK] &= (byte) ~PRESENT;
     clientWaitingAtMillis.remove(handle);
     corruptOn.remove(handle);
     size--;
-    while (used > 0 && (flags[used - 1] & PRESENT) == 0) {
+    while (used > 0 && !presentAt(used - 1)) {
       used--; // holes at the end go at once, so the common append stays an append
     }
     return true;
   }
 
-  /** Full: drop the holes if they are at least a quarter of the rows, else double. */
+  /** Full: drop the holes if they are at least a quarter of the rows, else add a page. */
   private void makeRoom() {
     if (size <= used - used / 4) {
       int kept = 0;
-      for (int i = 0; i < used; i++) {
-        if ((flags[i] & PRESENT) != 0) {
-          if (kept != i) {
-            shift(i, kept, 1);
+      for (int row = 0; row < used; row++) {
+        if (presentAt(row)) {
+          if (kept != row) {
+            copyRow(row, kept);
           }
           kept++;
         }
       }
-      Arrays.fill(replicas, kept, used, null);
+      for (int row = kept; row < used; row++) {
+        replicas[row >>> PAGE_SHIFT][row & PAGE_MASK] = null;
+      }
       Check.state(kept == size, "chunk index holds %s chunks, counted %s", kept, size);
       used = kept;
       moves++;
     }
-    if (used == handles.length || used > handles.length - handles.length / 4) {
-      int capacity = Math.max(INITIAL_CAPACITY, handles.length * 2);
-      handles = Arrays.copyOf(handles, capacity);
-      versions = Arrays.copyOf(versions, capacity);
-      lengths = Arrays.copyOf(lengths, capacity);
-      references = Arrays.copyOf(references, capacity);
-      targets = Arrays.copyOf(targets, capacity);
-      flags = Arrays.copyOf(flags, capacity);
-      replicas = Arrays.copyOf(replicas, capacity);
+    if (used == capacity()) {
+      int pages = handles.length + 1;
+      handles = Arrays.copyOf(handles, pages);
+      versions = Arrays.copyOf(versions, pages);
+      lengths = Arrays.copyOf(lengths, pages);
+      references = Arrays.copyOf(references, pages);
+      targets = Arrays.copyOf(targets, pages);
+      flags = Arrays.copyOf(flags, pages);
+      replicas = Arrays.copyOf(replicas, pages);
+      int p = pages - 1;
+      handles[p] = new long[PAGE_ROWS];
+      versions[p] = new long[PAGE_ROWS];
+      lengths[p] = new int[PAGE_ROWS];
+      references[p] = new int[PAGE_ROWS];
+      targets[p] = new byte[PAGE_ROWS];
+      flags[p] = new byte[PAGE_ROWS];
+      replicas[p] = new ReplicaSet[PAGE_ROWS];
     }
   }
 
@@ -158,65 +213,67 @@ final class ChunkIndex {
    * was trimmed), so a view of a removed chunk still reads its last values; -1 once the row was reused.
    */
   int rowOf(long handle, int hint) {
-    if (hint < used && handles[hint] == handle) {
+    if (hint < used && handleAt(hint) == handle) {
       return hint;
     }
-    int i = Arrays.binarySearch(handles, 0, used, handle);
+    int i = search(handle);
     if (i >= 0) {
       return i;
     }
-    return hint < handles.length && handles[hint] == handle ? hint : -1;
+    return hint < capacity() && handleAt(hint) == handle ? hint : -1;
   }
 
   long version(int row) {
-    return versions[row];
+    return versions[row >>> PAGE_SHIFT][row & PAGE_MASK];
   }
 
   void version(int row, long value) {
-    versions[row] = value;
+    versions[row >>> PAGE_SHIFT][row & PAGE_MASK] = value;
   }
 
   long length(int row) {
-    return lengths[row];
+    return lengths[row >>> PAGE_SHIFT][row & PAGE_MASK];
   }
 
   void length(int row, long value) {
     Check.state(value >= 0 && value <= Integer.MAX_VALUE, "chunk length %s", value);
-    lengths[row] = (int) value;
+    lengths[row >>> PAGE_SHIFT][row & PAGE_MASK] = (int) value;
   }
 
   int references(int row) {
-    return references[row];
+    return references[row >>> PAGE_SHIFT][row & PAGE_MASK];
   }
 
   void references(int row, int value) {
-    references[row] = value;
+    references[row >>> PAGE_SHIFT][row & PAGE_MASK] = value;
   }
 
   int target(int row) {
-    return targets[row];
+    return targets[row >>> PAGE_SHIFT][row & PAGE_MASK];
   }
 
   void target(int row, int value) {
     Check.state(value >= 0 && value <= Byte.MAX_VALUE, "replication target %s", value);
-    targets[row] = (byte) value;
+    targets[row >>> PAGE_SHIFT][row & PAGE_MASK] = (byte) value;
   }
 
   boolean flag(int row, int flag) {
-    return (flags[row] & flag) != 0;
+    return (flags[row >>> PAGE_SHIFT][row & PAGE_MASK] & flag) != 0;
   }
 
   void flag(int row, int flag, boolean on) {
-    flags[row] = (byte) (on ? flags[row] | flag : flags[row] & ~flag);
+    byte[] page = flags[row >>> PAGE_SHIFT];
+    int r = row & PAGE_MASK;
+    page[r] = (byte) (on ? page[r] | flag : page[r] & ~flag);
   }
 
   ReplicaSet replicas(int row) {
-    ReplicaSet set = replicas[row];
+    ReplicaSet set = replicas[row >>> PAGE_SHIFT][row & PAGE_MASK];
     return set == null ? ReplicaSet.EMPTY : set; // a removed chunk's row after a compaction
   }
 
   void replicas(int row, ReplicaSet value) {
-    replicas[row] = Check.notNull(value, "replicas");
+    replicas[row >>> PAGE_SHIFT][row & PAGE_MASK] = Check.notNull(value, "replicas");
   }
 
   long clientWaitingAtMillis(long handle) {
@@ -254,7 +311,7 @@ final class ChunkIndex {
 
           private int advance(int from) {
             int i = from;
-            while (i < used && (flags[i] & PRESENT) == 0) {
+            while (i < used && !presentAt(i)) {
               i++;
             }
             return i;
@@ -275,7 +332,7 @@ final class ChunkIndex {
               throw new NoSuchElementException();
             }
             int i = next++;
-            return new ChunkInfo(ChunkIndex.this, handles[i], i);
+            return new ChunkInfo(ChunkIndex.this, handleAt(i), i);
           }
         };
       }

@@ -59,6 +59,38 @@ class CompactCollectionsTest {
     assertEquals(List.copyOf(reference.keySet()), handles);
   }
 
+  @Test
+  void chunkIndexAcrossPagesWithHolesCompactionsAndInsertsInTheMiddle() {
+    ChunkIndex index = new ChunkIndex();
+    TreeMap<Long, Long> reference = new TreeMap<>();
+    for (long handle = 2; handle <= 100_000; handle += 2) { // several pages of 16,384 rows
+      fill(index.put(handle, handle + 1));
+      reference.put(handle, handle + 1);
+    }
+    for (long handle = 2; handle <= 100_000; handle += 6) { // a third become holes
+      assertTrue(index.remove(handle));
+      reference.remove(handle);
+    }
+    for (long handle = 1; handle <= 99_999; handle += 1_000) { // late handles between the others: rows move
+      fill(index.put(handle, handle + 1));
+      reference.put(handle, handle + 1);
+    }
+    for (long handle = 100_002; handle <= 140_000; handle += 2) { // appends until the holes are compacted away
+      fill(index.put(handle, handle + 1));
+      reference.put(handle, handle + 1);
+    }
+    assertEquals(reference.size(), index.size());
+    List<Long> handles = new ArrayList<>();
+    for (ChunkInfo chunk : index.values()) {
+      handles.add(chunk.handle);
+      assertRow(chunk, reference.get(chunk.handle));
+    }
+    assertEquals(List.copyOf(reference.keySet()), handles);
+    for (long probe = 0; probe <= 140_001; probe += 7) {
+      assertEquals(reference.containsKey(probe), index.get(probe) != null, "get " + probe);
+    }
+  }
+
   /** Values derived from the handle in every column, so a row moved without one of its columns shows. */
   private static void fill(ChunkInfo chunk) {
     long h = chunk.handle;
