@@ -60,7 +60,9 @@ public final class RpcServer implements AutoCloseable {
         .processor(logged)
         .protocolFactory(new TBinaryProtocol.Factory(true, true, limits.stringBytesMax(),
             limits.containerLengthMax()))
-        .transportFactory(new KeptBufferFramedTransport.Factory(limits.frameBytesMax()));
+        // Input read in place from the frame the selector read (no second copy), output framed with a kept buffer.
+        .inputTransportFactory(new ReceivedFrameTransport.Factory())
+        .outputTransportFactory(new KeptBufferFramedTransport.Factory(limits.frameBytesMax()));
     args.maxReadBufferBytes = readBufferBytesMax(name, limits.readBufferBytesMax());
     this.server = new TThreadedSelectorServer(args);
     server.setServerEventHandler(logged.peers());
