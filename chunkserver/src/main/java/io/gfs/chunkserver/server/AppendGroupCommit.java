@@ -106,8 +106,12 @@ final class AppendGroupCommit {
         localFailure = Errors.of(e); // this and every later mutation of the group are not applied anywhere
         break;
       }
-      mutations.add(Mutations.mutation(handle, version, serial, kind, planned.offsetBytes(),
-          owner.request.getDataId(), planned.lengthBytes(), sync).setAccessToken(owner.request.bufferForAccessToken()));
+      Mutation mutation = Mutations.mutation(handle, version, serial, kind, planned.offsetBytes(),
+          owner.request.getDataId(), planned.lengthBytes(), sync).setAccessToken(owner.request.bufferForAccessToken());
+      if (kind == MutationKind.RECORD_APPEND && owner.request.isSetData()) {
+        mutation.setData(owner.data).setCrc32c(owner.request.getCrc32c()); // the record goes on with its order
+      }
+      mutations.add(mutation);
       targets.add(targets(plan, admitted, k));
     }
     if (!mutations.isEmpty()) {

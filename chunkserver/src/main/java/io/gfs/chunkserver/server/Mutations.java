@@ -102,12 +102,15 @@ final class Mutations {
       throw new Refusal(RefusalCode.RECORD_TOO_LARGE, "a record of %s bytes is over a quarter of the %s-byte chunk",
           request.getLengthBytes(), chunkSizeBytes);
     }
-    byte[] data = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong());
+    byte[] data = request.isSetData()
+        ? InlineRecords.checked(handle, request.getDataId(), request.getData(), request.getLengthBytes(),
+            request.isSetCrc32c(), request.getCrc32c())
+        : buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong());
     PendingAppends.Pending mine = new PendingAppends.Pending(request, secondaries, data);
     pending.add(handle, mine);
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
       while (!mine.isDone()) { // more than a group's max were ahead of it: apply the next group
-        groups.apply(handle, pending.take(handle, RecordAppendGroup.MUTATIONS_MAX));
+        groups.apply(handle, pending.take(handle, RecordAppendGroup.MUTATIONS_MAX, InlineRecords.GROUP_BYTES_MAX));
       }
     } catch (GfsException busy) { // only the lock wait throws: the group code decides every request it took
       if (pending.remove(handle, mine)) {
@@ -194,7 +197,10 @@ final class Mutations {
           mutation.isSync());
       return;
     }
-    byte[] data = buffer.take(mutation.getDataId(), mutation.getLengthBytes(), clock.getAsLong());
+    byte[] data = mutation.isSetData()
+        ? InlineRecords.checked(handle, mutation.getDataId(), mutation.getData(), mutation.getLengthBytes(),
+            mutation.isSetCrc32c(), mutation.getCrc32c())
+        : buffer.take(mutation.getDataId(), mutation.getLengthBytes(), clock.getAsLong());
     // A record append lands at the primary's offset whatever is here: a gap is zero-filled, old bytes overwritten.
     local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
         mutation.isSync());

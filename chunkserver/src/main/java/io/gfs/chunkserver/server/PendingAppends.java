@@ -46,6 +46,11 @@ final class PendingAppends {
       outcome.completeExceptionally(failure);
     }
 
+    /** The record's bytes if they came with the request (and go on with the mutation), else 0. */
+    long inlineBytes() {
+      return request.isSetData() ? data.length : 0;
+    }
+
     boolean isDone() {
       return outcome.isDone();
     }
@@ -70,15 +75,24 @@ final class PendingAppends {
     waiting.computeIfAbsent(handle, h -> new ArrayDeque<>()).addLast(pending);
   }
 
-  /** Takes up to {@code max} of the chunk's waiting requests, oldest first. */
-  synchronized List<Pending> take(long handle, int max) {
-    Check.argument(max >= 1, "max %s < 1", max);
+  /**
+   * Takes up to {@code max} of the chunk's waiting requests, oldest first, and no more records sent inline than
+   * {@code inlineBytesMax} in all (the group's call to a secondary carries them); always at least one.
+   */
+  synchronized List<Pending> take(long handle, int max, long inlineBytesMax) {
+    Check.argument(max >= 1 && inlineBytesMax >= 0, "max %s < 1 or inline bytes max %s < 0", max, inlineBytesMax);
     ArrayDeque<Pending> queue = waiting.get(handle);
     if (queue == null) {
       return List.of();
     }
     List<Pending> out = new ArrayList<>(Math.min(max, queue.size()));
+    long inlineBytes = 0;
     while (out.size() < max && !queue.isEmpty()) {
+      long next = queue.peekFirst().inlineBytes();
+      if (!out.isEmpty() && inlineBytes + next > inlineBytesMax) {
+        break;
+      }
+      inlineBytes += next;
       out.add(queue.pollFirst());
     }
     if (queue.isEmpty()) {

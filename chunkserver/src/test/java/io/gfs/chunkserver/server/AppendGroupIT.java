@@ -151,4 +151,29 @@ class AppendGroupIT {
     }
     fail("six records of 200,000 bytes never overflowed a 1 MiB chunk");
   }
+
+  @Test
+  void aRecordSentWithItsRequestReachesEveryReplicaWithoutAPushAndIsCheckedOnEach() throws Exception {
+    cluster.assign(26, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
+    byte[] record = bytes(70_000);
+    int crc = io.gfs.common.Crc32c.of(record, 0, record.length);
+    RecordAppendRequest request = new RecordAppendRequest(26, 1, 950, record.length,
+        List.of(cluster.wire(1), cluster.wire(2)), false, CHUNK);
+    request.setData(record).setCrc32c(crc + 1);
+    GfsException corrupt = assertThrows(GfsException.class, () -> cluster.call(0, c -> c.recordAppend(request)));
+    assertEquals(ErrorCode.CHECKSUM_MISMATCH, corrupt.getCode(), corrupt.getMessage());
+    request.setCrc32c(crc);
+    assertEquals(0L, (long) cluster.call(0, c -> c.recordAppend(request)));
+    for (int r = 0; r < 3; r++) {
+      assertArrayEquals(record, cluster.read(r, 26, 1, 0, record.length), "replica " + r);
+      assertFalse(cluster.get(r).pushBuffer().contains(950), "nothing was pushed or kept");
+    }
+    // A secondary checks the CRC of a record it gets inline as well, before writing a byte of it.
+    Mutation damaged = append(26, 2, record.length, 951, 100);
+    damaged.setData(new byte[100]).setCrc32c(12345);
+    MutationGroupOutcome outcome = applyGroup(1, damaged);
+    assertEquals(0, outcome.getAppliedCount());
+    assertEquals(ErrorCode.CHECKSUM_MISMATCH, outcome.getFailure().getCode());
+    assertEquals(record.length, cluster.get(1).store().lengthBytes(26));
+  }
 }

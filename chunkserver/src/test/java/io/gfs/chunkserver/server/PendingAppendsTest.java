@@ -29,12 +29,35 @@ class PendingAppendsTest {
     appends.add(5, b);
     appends.add(5, c);
     appends.add(6, pending(4));
-    assertEquals(List.of(a, b), appends.take(5, 2));
-    assertEquals(List.of(c), appends.take(5, 64));
-    assertEquals(List.of(), appends.take(5, 64));
+    assertEquals(List.of(a, b), appends.take(5, 2, 0));
+    assertEquals(List.of(c), appends.take(5, 64, 0));
+    assertEquals(List.of(), appends.take(5, 64, 0));
     assertEquals(1, appends.chunks(), "only chunk 6 still has a request waiting");
-    assertEquals(1, appends.take(6, 1).size());
+    assertEquals(1, appends.take(6, 1, 0).size());
     assertEquals(0, appends.chunks(), "no queue outlives its requests");
+  }
+
+  private static PendingAppends.Pending inline(long dataId, int length) {
+    RecordAppendRequest request = new RecordAppendRequest(1, 1, dataId, length, List.of(), false, 1 << 20);
+    request.setData(new byte[length]);
+    return new PendingAppends.Pending(request, List.of(), new byte[length]);
+  }
+
+  @Test
+  void aGroupCarriesNoMoreInlineRecordBytesThanTheMaxButAlwaysOneRequest() {
+    PendingAppends appends = new PendingAppends();
+    PendingAppends.Pending big = inline(1, 900);
+    PendingAppends.Pending pushed = pending(2); // pushed beforehand: nothing inline
+    PendingAppends.Pending small = inline(3, 100);
+    PendingAppends.Pending more = inline(4, 1);
+    appends.add(5, big);
+    appends.add(5, pushed);
+    appends.add(5, small);
+    appends.add(5, more);
+    assertEquals(List.of(big, pushed, small), appends.take(5, 64, 1000));
+    assertEquals(List.of(more), appends.take(5, 64, 0), "one request always goes, whatever its size");
+    appends.add(5, inline(6, 2000));
+    assertEquals(1, appends.take(5, 64, 1000).size());
   }
 
   @Test
@@ -44,7 +67,7 @@ class PendingAppendsTest {
     PendingAppends.Pending b = pending(2);
     appends.add(5, a);
     appends.add(5, b);
-    assertEquals(List.of(a), appends.take(5, 1));
+    assertEquals(List.of(a), appends.take(5, 1, 0));
     assertFalse(appends.remove(5, a), "taken: its group decides it");
     assertTrue(appends.remove(5, b));
     assertEquals(0, appends.chunks());
