@@ -30,6 +30,14 @@ public final class OpLog implements AutoCloseable {
   public static final int QUEUE_LENGTH_MAX = 65_536;
   /** Records written per fsync at most, so one batch's latency stays bounded. */
   public static final int BATCH_RECORDS_MAX = 4096;
+  /**
+   * The segment grows by this many zero bytes ahead of the records, as HDFS's edit log does (1 MiB): an fdatasync that
+   * must also persist a new file size costs a journal commit, one that only persists data does not (on this machine's
+   * ext4, 6.7 vs 3.2-4.2 ms a sync under load, issue 6). Zeros are a torn tail to recovery (a frame of length 0, no valid
+   * record behind it), so a crash loses nothing acknowledged; a sealed segment is cut back to its records.
+   */
+  static final int PREALLOCATE_BYTES = 1 << 20;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocate(64 << 10).asReadOnlyBuffer();
 
   /** Called by the writer thread before each fsync, with the batch size: tests count syncs or inject failures. */
   @FunctionalInterface
@@ -74,6 +82,10 @@ public final class OpLog implements AutoCloseable {
   private final AtomicLong syncCount = new AtomicLong();
   private final AtomicLong durableSequence = new AtomicLong();
   private FileChannel channel;
+  /** Bytes of records in the current segment (writer thread only); the file is longer by its zero tail. */
+  private long segmentBytes;
+  /** The current segment's size with its zero tail (writer thread only). */
+  private long segmentAllocatedBytes;
   private long lastSequence;
   private volatile IOException failure;
   private volatile boolean closed;
@@ -238,9 +250,11 @@ public final class OpLog implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocate(bytes);
         pending.forEach(a -> buffer.put(a.frame()));
         buffer.flip();
+        preallocate(segmentBytes + bytes);
         while (buffer.hasRemaining()) {
-          channel.write(buffer);
+          channel.write(buffer); // at the channel's position: the records' end, not the zero tail's
         }
+        segmentBytes += bytes;
         hook.beforeSync(pending.size());
         long syncStartNanos = System.nanoTime();
         channel.force(false);
@@ -269,6 +283,32 @@ public final class OpLog implements AutoCloseable {
     pending.clear();
   }
 
+  /** Zeros up to at least {@code neededBytes}, a whole number of preallocation steps; positional: the channel's
+   * position (the records' end) does not move. */
+  private void preallocate(long neededBytes) throws IOException {
+    if (neededBytes <= segmentAllocatedBytes) {
+      return;
+    }
+    long target = (neededBytes + PREALLOCATE_BYTES - 1) / PREALLOCATE_BYTES * PREALLOCATE_BYTES;
+    for (long at = segmentAllocatedBytes; at < target; ) {
+      ByteBuffer zeros = ZEROS.duplicate();
+      zeros.limit((int) Math.min(zeros.capacity(), target - at));
+      at += channel.write(zeros, at);
+    }
+    segmentAllocatedBytes = target;
+  }
+
+  /**
+   * Cuts the segment back to its records and makes that durable, before a later segment exists: only the last
+   * segment may end in zeros (a torn tail), anywhere else they would read as corruption.
+   */
+  private void seal() throws IOException {
+    if (segmentAllocatedBytes > segmentBytes) {
+      channel.truncate(segmentBytes);
+      channel.force(true);
+    }
+  }
+
   private void rollSegment(Roll roll) {
     long last = durableSequence.get();
     if (failure != null) {
@@ -276,8 +316,11 @@ public final class OpLog implements AutoCloseable {
       return;
     }
     try {
+      seal();
       channel.close();
       channel = openSegment(dir, last + 1);
+      segmentBytes = 0;
+      segmentAllocatedBytes = 0;
       roll.done().complete(last);
     } catch (IOException e) {
       failure = e;
@@ -287,6 +330,13 @@ public final class OpLog implements AutoCloseable {
   }
 
   private void closeChannel() {
+    try {
+      if (failure == null) {
+        seal(); // after a failure the file stays as it is: recovery decides, as before
+      }
+    } catch (IOException e) {
+      LOG.warn("cutting op log segment back to its records: {} (recovery drops the zero tail)", e.toString());
+    }
     try {
       channel.close();
     } catch (IOException e) {

@@ -54,6 +54,45 @@ class OpLogTest {
     }
   }
 
+  /**
+   * Issue 6: the segment grows in zero-filled steps ahead of its records (HDFS's edit log does the same), so a crash
+   * leaves zeros after the last acknowledged record. Recovery must read every acknowledged record and drop the zeros
+   * as a torn tail; a rolled or closed segment is cut back to its records (zeros anywhere but at the very end of the
+   * log would read as corruption).
+   */
+  @Test
+  void zerosAheadOfTheRecordsAreATornTailAndSealedSegmentsEndAtTheirRecords() throws Exception {
+    Path crashed = Files.createDirectory(dir.resolve("crashed"));
+    Path logDir = Files.createDirectory(dir.resolve("log"));
+    long frameBytesTotal = 0;
+    int count = 0;
+    try (OpLog log = OpLog.open(logDir, 0, OpLog.SyncHook.NONE)) {
+      CompletableFuture<Long> last = null;
+      while (frameBytesTotal <= OpLog.PREALLOCATE_BYTES + 1000) { // into a second preallocation step
+        count++;
+        frameBytesTotal += RecordCodec.frame(new LogEntry(count, record(count))).length;
+        last = log.append(record(count));
+      }
+      assertEquals(count, last.get(60, TimeUnit.SECONDS));
+      Path segment = MetaFiles.segment(logDir, 1);
+      assertEquals(2L * OpLog.PREALLOCATE_BYTES, Files.size(segment), "two steps of zeros ahead");
+      Files.copy(segment, crashed.resolve(segment.getFileName())); // the disk as a crash would leave it
+      assertEquals(count, log.roll());
+      assertEquals(frameBytesTotal, Files.size(segment), "a rolled segment ends at its records");
+      assertEquals(count + 1, log.appendAndWait(record(count + 1)));
+    }
+    List<LogEntry> afterCrash = recover(crashed);
+    assertEquals(count, afterCrash.size(), "every acknowledged record survives the crash");
+    assertEquals(new LogEntry(count, record(count)), afterCrash.get(count - 1));
+    assertEquals(frameBytesTotal, Files.size(crashed.resolve(MetaFiles.segment(logDir, 1).getFileName())),
+        "the zeros are dropped as a torn tail");
+    Path second = MetaFiles.segment(logDir, count + 1);
+    assertEquals(RecordCodec.frame(new LogEntry(count + 1, record(count + 1))).length, Files.size(second),
+        "a closed segment ends at its records");
+    List<LogEntry> all = recover(logDir);
+    assertEquals(count + 1, all.size());
+  }
+
   @Test
   void concurrentAppendsShareFsyncs() throws Exception {
     int threads = 32;
