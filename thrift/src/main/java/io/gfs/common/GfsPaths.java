@@ -35,7 +35,9 @@ public final class GfsPaths {
     if (path.indexOf('\0') >= 0) {
       throw new InvalidPathException(path, "contains a NUL character");
     }
-    if (path.getBytes(StandardCharsets.UTF_8).length > PATH_BYTES_MAX) {
+    // ASCII text (nearly every path) is as many UTF-8 bytes as chars: no encoding per path and component (issue 6).
+    boolean ascii = isAscii(path);
+    if ((ascii ? path.length() : path.getBytes(StandardCharsets.UTF_8).length) > PATH_BYTES_MAX) {
       throw new InvalidPathException(path, "longer than " + PATH_BYTES_MAX + " bytes");
     }
     List<String> parts = new ArrayList<>();
@@ -54,7 +56,7 @@ public final class GfsPaths {
         if (part.equals(".") || part.equals("..")) {
           throw new InvalidPathException(path, "'" + part + "' component");
         }
-        if (part.getBytes(StandardCharsets.UTF_8).length > COMPONENT_BYTES_MAX) {
+        if ((ascii ? part.length() : part.getBytes(StandardCharsets.UTF_8).length) > COMPONENT_BYTES_MAX) {
           throw new InvalidPathException(path, "a component is longer than " + COMPONENT_BYTES_MAX + " bytes");
         }
         parts.add(part);
@@ -62,6 +64,15 @@ public final class GfsPaths {
       start = end + 1;
     }
     return List.copyOf(parts);
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The canonical form: "/" or "/a/b". */

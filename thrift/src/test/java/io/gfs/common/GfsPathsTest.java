@@ -24,6 +24,19 @@ class GfsPathsTest {
     }
   }
 
+  /** Limits count UTF-8 bytes, also now that ASCII paths skip the encoding (issue 6). */
+  @Test
+  void limitsCountUtf8BytesNotChars() {
+    String e = "\u00e9"; // two bytes in UTF-8
+    assertEquals(List.of(e.repeat(127) + "a"), GfsPaths.components("/" + e.repeat(127) + "a")); // 255 bytes
+    assertThrows(GfsPaths.InvalidPathException.class, () -> GfsPaths.components("/" + e.repeat(128))); // 256
+    assertEquals(20, GfsPaths.components("/" + (e.repeat(100) + "/").repeat(20)).size()); // 4021 bytes
+    assertThrows(GfsPaths.InvalidPathException.class,
+        () -> GfsPaths.components("/" + (e.repeat(100) + "/").repeat(21))); // 2122 chars but 4222 bytes
+    assertEquals(1, GfsPaths.components("/" + "x".repeat(255)).size());
+    assertEquals(455, GfsPaths.components("/" + "abcdefgh/".repeat(455)).size()); // 4096 bytes
+  }
+
   /**
    * The one-scan check (issue 6) says "canonical" exactly when the full parse accepts an ASCII path and joins it back
    * unchanged; for other text it may say no (the full parse then decides), never a wrong yes.
