@@ -5,13 +5,11 @@ import io.gfs.client.state.ChunkMath;
 import io.gfs.client.state.Lease;
 import io.gfs.common.Check;
 import io.gfs.common.Crc32c;
-import io.gfs.common.GfsConfigKeys;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Atomic record append [0104-0111]: the client names only the data; the primary of the file's last chunk picks the
- * offset. A small record goes with the request itself (see {@link #INLINE_RECORD_BYTES_MAX}). The lease on the last chunk is cached per file. CHUNK_FULL means every replica padded the chunk [0107]: the
+ * offset. The lease on the last chunk is cached per file. CHUNK_FULL means every replica padded the chunk [0107]: the
  * appender moves to the next chunk without pausing. Any other failure drops the lease, pauses and sends the record
  * again with a new data id, so a record may land more than once (at least once, as [0109] says).
  */
@@ -28,13 +26,6 @@ final class RecordAppender {
 
   /** Chunks one record may move past because they filled up under it (concurrent appenders fill chunks fast). */
   static final int CHUNK_FULL_MOVES_MAX = 1000;
-
-  /**
-   * Records up to this size travel with the request to the primary, which passes them on with its order to the
-   * secondaries ([0112]): for small records the calls cost more than the bytes, and this saves the push chain's three.
-   * Larger ones are pushed along the chain first [0098-0100]. Matches the chunkservers' limit (one push piece).
-   */
-  static final int INLINE_RECORD_BYTES_MAX = GfsConfigKeys.DATA_PIECE_BYTES_MAX;
 
   private final ClientContext context;
   private final MutationSender sender;
@@ -68,14 +59,10 @@ final class RecordAppender {
         lease = leaseFor(path, moveToChunk);
         checkSize(path, length, lease);
         long dataId = context.dataIds.getAsLong();
+        sender.push(lease, dataId, record, offset, length, crc32c);
         RecordAppendRequest request = new RecordAppendRequest(lease.handle(), lease.version(), dataId, length,
             ClientContext.toThrift(lease.secondaries()), false, lease.chunkSizeBytes())
             .setAccessToken(ClientContext.token(lease.accessToken()));
-        if (length <= INLINE_RECORD_BYTES_MAX) {
-          request.setData(ByteBuffer.wrap(record, offset, length)).setCrc32c(crc32c);
-        } else {
-          sender.push(lease, dataId, record, offset, length, crc32c);
-        }
         long offsetInChunk = sender.call(lease.primary(), c -> c.recordAppend(request));
         return new Appended(lease.chunkIndex(), lease.handle(), offsetInChunk, lease.chunkSizeBytes(), length);
       } catch (AttemptFailedException e) {
