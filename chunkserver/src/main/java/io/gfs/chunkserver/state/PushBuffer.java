@@ -1,7 +1,6 @@
 package io.gfs.chunkserver.state;
 
 import io.gfs.common.Check;
-import io.gfs.common.Crc32c;
 import io.gfs.common.GfsConfigKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * Pushed data waiting for the write or record append that uses it [0097-0098], keyed by the client's data id. The
@@ -29,6 +29,12 @@ public final class PushBuffer {
   private static final class Entry {
     final byte[] data;
     final int crc32c;
+    /**
+     * The CRC32C of bytes [0, receivedBytes), updated as each piece's new bytes arrive: the check at the last byte
+     * costs nothing more, and no hop of the chain spends a whole data's CRC pass between receiving the last piece
+     * and forwarding it.
+     */
+    final CRC32C received = new CRC32C();
     long lastUsedMillis;
     long receivedBytes;
     boolean verified;
@@ -69,10 +75,18 @@ public final class PushBuffer {
               "data %s: piece at offset %s but only %s bytes received; pieces must come in order", dataId,
               pieceOffsetBytes, entry.receivedBytes);
         }
-        piece.duplicate().get(entry.data, (int) pieceOffsetBytes, pieceBytes);
-        entry.receivedBytes = Math.max(entry.receivedBytes, pieceOffsetBytes + pieceBytes);
+        // Only the bytes past those received are taken: a re-sent piece cannot change bytes already in the CRC.
+        long end = pieceOffsetBytes + pieceBytes;
+        if (end > entry.receivedBytes) {
+          int from = (int) entry.receivedBytes;
+          int newBytes = (int) (end - from);
+          piece.duplicate().position(piece.position() + (int) (from - pieceOffsetBytes)).get(entry.data, from,
+              newBytes);
+          entry.received.update(entry.data, from, newBytes);
+          entry.receivedBytes = end;
+        }
         if (entry.receivedBytes == entry.data.length) {
-          corrupt = Crc32c.of(entry.data, 0, entry.data.length) != entry.crc32c;
+          corrupt = (int) entry.received.getValue() != entry.crc32c;
           entry.verified = !corrupt;
         }
       }

@@ -66,6 +66,29 @@ class PushBufferTest {
   }
 
   @Test
+  void aResentPieceCannotChangeBytesAlreadyReceived() throws Refusal {
+    byte[] data = bytes(3000, 5);
+    int crc = Crc32c.of(data, 0, data.length);
+    push(1, data, 0, 1000, false, 0);
+    byte[] altered = Arrays.copyOfRange(data, 0, 2000);
+    altered[10] ^= 1; // already received: must be ignored
+    buffer.receive(1, 0, ByteBuffer.wrap(altered), false, data.length, crc, 0); // overlaps: only [1000, 2000) is new
+    assertTrue(buffer.receive(1, 2000, slice(data, 2000, 3000), true, data.length, crc, 0).complete());
+    assertArrayEquals(data, buffer.take(1, 3000, 0), "the first bytes received stay, and the whole CRC matched");
+  }
+
+  @Test
+  void piecesCheckedWithTheSameRunningCrcInAnySize() throws Refusal {
+    byte[] data = bytes(2 * MIB + 123, 6);
+    int[] cuts = {0, 1, 65_536, 65_537, MIB, MIB + 77, 2 * MIB, data.length};
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      boolean last = i + 2 == cuts.length;
+      assertEquals(last, push(9, data, cuts[i], cuts[i + 1], last, 0).complete());
+    }
+    assertArrayEquals(data, buffer.take(9, data.length, 0));
+  }
+
+  @Test
   void aCrcMismatchDropsTheEntry() {
     byte[] data = bytes(1000, 3);
     Refusal refusal = assertThrows(Refusal.class,
