@@ -487,11 +487,7 @@ final class ChunkCoordinator {
   }
 
   synchronized List<StateImage.Chunk> imageChunks() {
-    List<StateImage.Chunk> out = new ArrayList<>(chunks.size());
-    for (ChunkInfo chunk : chunks.all()) {
-      out.add(new StateImage.Chunk(chunk.handle, chunk.version()));
-    }
-    return out;
+    return chunks.imageChunks();
   }
 
   synchronized void restore(StateImage image, Map<Long, Integer> references) {

@@ -2,11 +2,13 @@ package io.gfs.master.state;
 
 import io.gfs.common.Check;
 import java.util.AbstractCollection;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -298,6 +300,19 @@ final class ChunkIndex {
     } else {
       corruptOn.put(handle, sortedIds);
     }
+  }
+
+  /** Handle and version of every chunk, in handle order, read from the columns without a view per row. */
+  List<StateImage.Chunk> imageChunks() {
+    List<StateImage.Chunk> out = new ArrayList<>(size);
+    for (int row = 0; row < used; row++) {
+      int p = row >>> PAGE_SHIFT;
+      int r = row & PAGE_MASK;
+      if ((flags[p][r] & PRESENT) != 0) {
+        out.add(new StateImage.Chunk(handles[p][r], versions[p][r]));
+      }
+    }
+    return out;
   }
 
   /** The chunks in handle order (a live view; each element a fresh view of its row). */

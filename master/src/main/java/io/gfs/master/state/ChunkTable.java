@@ -68,6 +68,11 @@ public final class ChunkTable {
     return chunks.size();
   }
 
+  /** Handle and version of every chunk, in handle order, straight from the columns (a checkpoint's capture). */
+  List<StateImage.Chunk> imageChunks() {
+    return chunks.imageChunks();
+  }
+
   /** Applies ADD_CHUNK (or a checkpoint entry): a new chunk with one reference. */
   void add(long handle, long version) {
     Check.state(!chunks.containsKey(handle), "chunk %s already exists", handle);
