@@ -29,6 +29,17 @@ public record AccessToken(long keyId, long expiresMillis, String user, int modeB
   public static final int ENCODED_BYTES_MAX = 1 + 8 + 8 + 1 + 2 + 4 * Caller.NAME_CHARS_MAX + 2 + 8 * HANDLES_MAX
       + MAC_BYTES;
   private static final String MAC_ALGORITHM = "HmacSHA256";
+  /**
+   * Every chunkserver call verifies a token: looking the algorithm up through the provider list per call showed in
+   * record-append profiles, so each thread keeps one Mac and re-keys it (init resets any earlier state).
+   */
+  private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance(MAC_ALGORITHM);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
+    }
+  });
 
   public AccessToken {
     Check.argument(Caller.validName(user), "bad token user '%s'", user);
@@ -109,7 +120,7 @@ public record AccessToken(long keyId, long expiresMillis, String user, int modeB
 
   private static byte[] mac(byte[] secret, byte[] data, int length) {
     try {
-      Mac mac = Mac.getInstance(MAC_ALGORITHM);
+      Mac mac = MACS.get();
       mac.init(new SecretKeySpec(secret, MAC_ALGORITHM));
       mac.update(data, 0, length);
       return mac.doFinal();
