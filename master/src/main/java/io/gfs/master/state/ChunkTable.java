@@ -176,7 +176,9 @@ public final class ChunkTable {
         continue;
       }
       long confirmed = replica.confirmedAtMillis();
-      boolean graceOver = nowMillis - confirmed >= graceMillis;
+      // A copy known only from reports has no grant a report could predate: no grace (and now - MIN_VALUE overflows).
+      boolean graceOver =
+          confirmed == ChunkInfo.Replica.NEVER_CONFIRMED || nowMillis - confirmed >= graceMillis;
       if (!reported.contains(chunk.handle)) {
         if (graceOver) {
           removeReplica(chunk, serverId);

@@ -85,4 +85,40 @@ class ReturningHoldersTest {
     onDisk.forEach(s -> expected.add(StateFixture.address(s)));
     assertEquals(expected, locations(), "the master locates exactly the copies on disk");
   }
+
+  /**
+   * After a restart the master knows every copy only from reports (none confirmed by a grant since it started). Such
+   * a copy must go from the locations when its server's full report stops listing it: the grace for reports taken
+   * before a grant does not apply to it. Before the fix the grace test overflowed (now - Long.MIN_VALUE) and the copy
+   * stayed a location forever, so readers kept being sent to a server without the chunk.
+   */
+  @Test
+  void afterARestartACopyIsForgottenWhenItsServerStopsReportingIt() {
+    List<String> servers = List.of("cs1", "cs2", "cs3");
+    servers.forEach(this::report);
+    f.create("/f");
+    handle = f.acquire("/f", 0, servers).handle();
+    MasterState restarted = f.replay();
+    long now = f.nowMillis + StateFixture.LEASE_MILLIS;
+    for (String server : servers) {
+      restartedReport(restarted, server, true, now);
+    }
+    assertEquals(3, restartedLocations(restarted, now).size(), "every reported copy is a location");
+    now += StateFixture.DEAD_AFTER_MILLIS / 2; // well within the dead-after interval: cs2 is alive, its disk lost it
+    restartedReport(restarted, "cs2", false, now);
+    assertFalse(restartedLocations(restarted, now).contains(StateFixture.address("cs2")),
+        "cs2 no longer reports the chunk, yet the master still sends readers there");
+    assertEquals(2, restartedLocations(restarted, now).size());
+  }
+
+  private void restartedReport(MasterState restarted, String serverId, boolean holds, long now) {
+    List<HeartbeatReport.Replica> chunks = holds ? List.of(new HeartbeatReport.Replica(handle, 1, 1000)) : List.of();
+    restarted.heartbeat(new HeartbeatReport(serverId, StateFixture.address(serverId), "/r", 1L << 40, 0, chunks,
+        List.of(), List.of()), now);
+    restarted.checkInvariants();
+  }
+
+  private Set<HostPort> restartedLocations(MasterState restarted, long now) {
+    return new HashSet<>(restarted.findChunks("/f", 0, 1, now).chunks().get(0).replicas());
+  }
 }
