@@ -495,8 +495,7 @@ final class ChunkCoordinator {
     for (StateImage.Chunk c : image.chunks()) {
       Integer count = references.get(c.handle());
       Check.state(count != null, "checkpoint chunk %s is referenced by no file", c.handle());
-      chunks.add(c.handle(), c.version());
-      chunks.get(c.handle()).referenceCount(count);
+      chunks.add(c.handle(), c.version(), count);
     }
     chunks.restoreNextHandle(image.nextHandle());
   }

@@ -66,6 +66,9 @@ final class ChunkIndex {
 
   /** Like Arrays.binarySearch over the handles of rows [0, used). */
   private int search(long handle) {
+    if (used == 0 || handleAt(used - 1) < handle) {
+      return -(used + 1); // past the last row: new chunks and a restore's sorted handles, so no binary search
+    }
     int low = 0;
     int high = used - 1;
     while (low <= high) {

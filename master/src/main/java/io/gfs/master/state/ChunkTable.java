@@ -75,8 +75,13 @@ public final class ChunkTable {
 
   /** Applies ADD_CHUNK (or a checkpoint entry): a new chunk with one reference. */
   void add(long handle, long version) {
+    add(handle, version, 1);
+  }
+
+  /** A chunk referenced by referenceCount files (a checkpoint's restore). */
+  void add(long handle, long version, int referenceCount) {
     Check.state(!chunks.containsKey(handle), "chunk %s already exists", handle);
-    chunks.put(handle, version).referenceCount(1);
+    chunks.put(handle, version).referenceCount(referenceCount);
     nextHandle = Math.max(nextHandle, handle + 1);
   }
 
