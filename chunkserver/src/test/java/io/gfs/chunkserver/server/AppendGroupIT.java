@@ -13,44 +13,21 @@ import io.gfs.thrift.gen.Mutation;
 import io.gfs.thrift.gen.MutationGroupOutcome;
 import io.gfs.thrift.gen.MutationKind;
 import io.gfs.thrift.gen.RecordAppendRequest;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A secondary applying a group of record appends the primary ordered together [0102, 0111]: in serial order, stopping
  * at the first that fails, a retried group applied once; and the primary reporting a secondary's failure [0103].
  */
-class AppendGroupIT {
+class AppendGroupIT extends ThreeChunkServersTest {
   private static final long LEASE_MILLIS = 60_000;
   private static final long CHUNK = 1L << 20;
 
-  @TempDir
-  Path dir;
-  ThreeChunkServers cluster;
-  final Random random = new Random(7);
 
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new ThreeChunkServers(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private byte[] bytes(int length) {
-    byte[] data = new byte[length];
-    random.nextBytes(data);
-    return data;
+  AppendGroupIT() {
+    super(7L);
   }
 
   private MutationGroupOutcome applyGroup(int replica, Mutation... group) throws Exception {

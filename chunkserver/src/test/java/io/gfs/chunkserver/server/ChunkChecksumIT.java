@@ -3,43 +3,24 @@ package io.gfs.chunkserver.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.gfs.chunkserver.store.FileChunkStore;
 import io.gfs.common.Crc32c;
 import io.gfs.thrift.gen.ChunkChecksum;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.WriteRequest;
-import java.io.RandomAccessFile;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.apache.thrift.TException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** getChunkChecksum on three real chunkservers: the CRC32C of a replica's bytes, without reading them. */
-class ChunkChecksumIT {
+class ChunkChecksumIT extends ThreeChunkServersTest {
   private static final long LEASE_MILLIS = 60_000;
 
-  @TempDir
-  Path dir;
-  ThreeChunkServers cluster;
-  final Random random = new Random(7);
   long nextDataId = 1000;
 
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new ThreeChunkServers(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  ChunkChecksumIT() {
+    super(7L);
   }
 
   /** Creates {@code handle} on all three servers and writes {@code data} at 0 through replica 0 as primary. */
@@ -103,13 +84,7 @@ class ChunkChecksumIT {
     assertEquals(data.length, checksum(0, 20, 1).getLengthBytes(), "a reader behind the replica is served");
     assertEquals(ErrorCode.INVALID_ARGUMENT, code(0, 20, 0));
     // A flipped byte on disk: the CRCs alone still look fine, but once a read has found it, the replica says so.
-    Path file = ((FileChunkStore) cluster.get(1).store()).dataFile(20);
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.seek(70_000);
-      int b = raf.read();
-      raf.seek(70_000);
-      raf.write(b ^ 0x04);
-    }
+    cluster.flipOnDisk(1, 20, 70_000, 0x04);
     assertEquals(ErrorCode.CHECKSUM_MISMATCH,
         assertThrows(GfsException.class, () -> cluster.call(1, c -> c.read(20, 2, 65_536, 10, null))).getCode());
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, code(1, 20, 2));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gfs.chunkserver.store.FileChunkStore;
 import io.gfs.common.Crc32c;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.common.HostPort;
@@ -16,58 +15,45 @@ import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.ServerAddress;
 import io.gfs.thrift.gen.WriteRequest;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.thrift.TException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Re-replication [0069-0072] and snapshot copy-on-write [0116] on three real chunkservers driven over Thrift as the
  * master will drive them: copyChunkFrom pulls a chunk from another server, copyChunkLocal copies one on the same disk.
  */
-class ChunkCopyIT {
+class ChunkCopyIT extends ThreeChunkServersTest {
   private static final long LEASE_MILLIS = 60_000;
   private static final long CLONE_RATE = 4L << 20; // a 1 MiB piece every 250 ms
 
-  @TempDir
-  Path dir;
-  ThreeChunkServers cluster;
-  final Random random = new Random(5);
   long nextDataId = 1;
 
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new ThreeChunkServers(dir, Map.of(
+  ChunkCopyIT() {
+    super(5L);
+  }
+
+  @Override
+  Map<String, String> extraConfig() {
+    return Map.of(
         GfsConfigKeys.ChunkServer.CLONE_BYTES_PER_SECOND.name(), Long.toString(CLONE_RATE),
         GfsConfigKeys.ChunkServer.CLONES_MAX.name(), "1",
-        GfsConfigKeys.ChunkServer.SCRUB_BYTES_PER_SECOND.name(), "0"));
+        GfsConfigKeys.ChunkServer.SCRUB_BYTES_PER_SECOND.name(), "0");
+  }
+
+  @BeforeEach
+  void paceByTheTestClock() {
     // Waiting moves the servers' clock instead of real time: throttled clones run at once, and their pacing shows.
     cluster.sleeper = millis -> cluster.clockOffsetMillis.addAndGet(millis);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private byte[] bytes(int length) {
-    byte[] data = new byte[length];
-    random.nextBytes(data);
-    return data;
   }
 
   /** Creates {@code handle} at version 1 on {@code replicas} (the first is primary) holding {@code data}. */
@@ -108,16 +94,6 @@ class ChunkCopyIT {
     }
   }
 
-  private void flipOnDisk(int server, long handle, long offset) throws Exception {
-    Path file = ((FileChunkStore) cluster.get(server).store()).dataFile(handle);
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.seek(offset);
-      int b = raf.read();
-      raf.seek(offset);
-      raf.write(b ^ 0x01);
-    }
-  }
-
   @Test
   void aCloneIsByteIdenticalDurableReportedAndPacedToTheRate() throws Exception {
     byte[] data = bytes(5 * ThreeChunkServers.PIECE + 321);
@@ -144,7 +120,7 @@ class ChunkCopyIT {
   void aCorruptReplicaIsReplacedByACloneAndAStaleOneToo() throws Exception {
     byte[] data = bytes(700_000);
     chunk(2, data, 0, 1, 2);
-    flipOnDisk(2, 2, 400_000);
+    cluster.flipOnDisk(2, 2, 400_000, 0x01);
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, failure(() -> cluster.call(2, c -> c.read(2, 1, 393_216, 10, null))).getCode());
     assertTrue(cluster.get(2).state().isCorrupt(2));
     copyFrom(2, 2, 1, cluster.wire(0));
@@ -169,7 +145,7 @@ class ChunkCopyIT {
     assertEquals(cluster.address(1).toString(), unknown.getHint());
     assertEquals(ErrorCode.STALE_VERSION, failure(() -> copyFrom(2, 3, 2, cluster.wire(1))).getCode(),
         "the source is behind the version asked for");
-    flipOnDisk(1, 3, ThreeChunkServers.PIECE + 10);
+    cluster.flipOnDisk(1, 3, ThreeChunkServers.PIECE + 10, 0x01);
     GfsException corrupt = failure(() -> copyFrom(2, 3, 1, cluster.wire(1)));
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, corrupt.getCode());
     assertEquals(cluster.address(1).toString(), corrupt.getHint());
@@ -254,7 +230,7 @@ class ChunkCopyIT {
     assertEquals(ErrorCode.INVALID_ARGUMENT, failure(() -> copyLocal(0, 10, 10, 1)).getCode());
     assertEquals(ErrorCode.STALE_VERSION, failure(() -> copyLocal(0, 10, 11, 1)).getCode(), "11 is at 2 now");
     // A corrupt source is refused and found out, like any read of it.
-    flipOnDisk(1, 10, 2 * ThreeChunkServers.PIECE + 3);
+    cluster.flipOnDisk(1, 10, 2 * ThreeChunkServers.PIECE + 3, 0x01);
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, failure(() -> copyLocal(1, 10, 14, 1)).getCode());
     assertTrue(cluster.get(1).state().isCorrupt(10));
     assertFalse(cluster.get(1).state().contains(14));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gfs.chunkserver.store.FileChunkStore;
 import io.gfs.common.HostPort;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
@@ -15,43 +14,19 @@ import io.gfs.thrift.gen.MutationKind;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import io.gfs.thrift.gen.ServerAddress;
 import io.gfs.thrift.gen.WriteRequest;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.apache.thrift.TException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Three real chunkservers driven over Thrift the way the master and the client drive them. */
-class ChunkServerIT {
+class ChunkServerIT extends ThreeChunkServersTest {
   private static final long LEASE_MILLIS = 60_000;
 
-  @TempDir
-  Path dir;
-  ThreeChunkServers cluster;
-  final Random random = new Random(42);
 
-  @BeforeEach
-  void start() throws Exception {
-    cluster = new ThreeChunkServers(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  private byte[] bytes(int length) {
-    byte[] data = new byte[length];
-    random.nextBytes(data);
-    return data;
+  ChunkServerIT() {
+    super(42L);
   }
 
   private static ErrorCode code(ThrowingCall call) {
@@ -112,13 +87,7 @@ class ChunkServerIT {
     byte[] data = bytes(300_000);
     cluster.push(200, data, cluster.chain(0, 1, 2));
     writeVia(0, write(5, 1, 0, 200, data.length, 1, 2));
-    Path file = ((FileChunkStore) cluster.get(1).store()).dataFile(5);
-    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-      raf.seek(150_000);
-      int b = raf.read();
-      raf.seek(150_000);
-      raf.write(b ^ 0x40);
-    }
+    cluster.flipOnDisk(1, 5, 150_000, 0x40);
     GfsException e = assertThrows(GfsException.class, () -> cluster.call(1, c -> c.read(5, 1, 140_000, 20_000, null)));
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, e.getCode());
     assertTrue(cluster.get(1).state().isCorrupt(5), "the replica is reported corrupt in the next heartbeat");

@@ -8,7 +8,6 @@ import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,41 +19,32 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Eight appenders on three real chunkservers with a small chunk size, so records keep hitting the chunk boundary
  * [0104-0111]: every acknowledged record must sit at its returned offset on all three replicas, records in a chunk
  * must follow each other without overlap, and full chunks must end in zeros up to the chunk size.
  */
-class RecordAppendIT {
+class RecordAppendIT extends ThreeChunkServersTest {
   private static final int THREADS = 8;
   private static final int RECORDS_PER_THREAD = 4;
   private static final long CHUNK_SIZE = 9L << 20;
   private static final int RECORD_BYTES = 2 << 20;
 
-  @TempDir
-  Path dir;
-  ThreeChunkServers cluster;
   final AtomicLong currentHandle = new AtomicLong(1000);
   final AtomicLong nextDataId = new AtomicLong(1);
 
   record Ack(long handle, long offset, int thread, int sequence, int length) {}
 
   @BeforeEach
-  void start() throws Exception {
-    cluster = new ThreeChunkServers(dir);
+  void allocateTheFirstChunk() throws Exception {
     allocate(currentHandle.get());
   }
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  RecordAppendIT() {
+    super(1L);
   }
 
   private void allocate(long handle) throws Exception {

@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TConfiguration;
@@ -23,28 +22,19 @@ import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Garbage, oversized and truncated frames close only their own connection; the chunkserver goes on serving. */
-class RpcEdgeIT {
-  @TempDir
-  Path dir;
-  ThreeChunkServers cluster;
+class RpcEdgeIT extends ThreeChunkServersTest {
 
   @BeforeEach
-  void start() throws Exception {
-    cluster = new ThreeChunkServers(dir);
+  void assignAChunk() throws Exception {
     cluster.assign(1, 1, true, 0, 60_000, 0);
   }
 
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  RpcEdgeIT() {
+    super(1L);
   }
 
   /** Sends raw bytes and expects the server to close the connection (end of stream or reset) within 20 s. */

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gfs.chunkserver.store.FileChunkStore;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.thrift.gen.WriteRequest;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -49,13 +47,7 @@ class ScrubberIT {
         c.write(write);
         return null;
       });
-      Path file = ((FileChunkStore) cluster.get(2).store()).dataFile(1);
-      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-        raf.seek(2_500_000);
-        int b = raf.read();
-        raf.seek(2_500_000);
-        raf.write(b ^ 0x80);
-      }
+      cluster.flipOnDisk(2, 1, 2_500_000, 0x80);
       assertFalse(cluster.get(2).state().isCorrupt(1), "nothing noticed the flip yet");
       cluster.clockOffsetMillis.addAndGet(IDLE_MILLIS); // the chunk has been idle long enough
       await(() -> cluster.get(2).state().isCorrupt(1), "the scrubber finds the flipped byte");

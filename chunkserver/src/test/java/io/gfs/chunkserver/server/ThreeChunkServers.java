@@ -11,6 +11,7 @@ import io.gfs.common.rpc.RpcLimits;
 import io.gfs.thrift.gen.ChunkServerService;
 import io.gfs.thrift.gen.ServerAddress;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -164,6 +165,17 @@ final class ThreeChunkServers implements AutoCloseable {
       done += n;
     }
     return out;
+  }
+
+  /** Flips the bits of {@code mask} in one byte of a replica's data file, behind the server's back. */
+  void flipOnDisk(int index, long handle, long offset, int mask) throws IOException {
+    Path file = ((FileChunkStore) get(index).store()).dataFile(handle);
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(offset);
+      int b = raf.read();
+      raf.seek(offset);
+      raf.write(b ^ mask);
+    }
   }
 
   static int freePort() throws IOException {
