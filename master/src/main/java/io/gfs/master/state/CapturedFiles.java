@@ -11,7 +11,8 @@ import java.util.RandomAccess;
  * image holds the journal's barrier, which stops every mutation; capturing references and primitives is several times
  * quicker than building a million records with their path strings, which {@link #get} does later, on the checkpoint
  * writer's thread. Safe because every captured value is immutable: names are strings, permissions immutable records,
- * and a file's chunk array is replaced on change, never written into. Unmodifiable.
+ * and a file's array (access time and chunk handles, see {@link FileNode}) is replaced on change, never written into.
+ * Unmodifiable.
  */
 final class CapturedFiles extends AbstractList<StateImage.File> implements RandomAccess {
   private static final int INITIAL_CAPACITY = 16;
@@ -22,9 +23,8 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
   private String[] name = new String[INITIAL_CAPACITY];
   private int[] replication = new int[INITIAL_CAPACITY];
   private long[] mtimeMillis = new long[INITIAL_CAPACITY];
-  private long[] accessTimeMillis = new long[INITIAL_CAPACITY];
   private PermissionStatus[] permission = new PermissionStatus[INITIAL_CAPACITY];
-  private long[][] chunkHandles = new long[INITIAL_CAPACITY][];
+  private byte[][] fileData = new byte[INITIAL_CAPACITY][];
   private boolean sealed;
 
   /** directoryPaths: filled by the caller as it walks; a file refers only to directories listed before it. */
@@ -42,10 +42,9 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
     directory[size] = directoryIndex;
     name[size] = fileName;
     replication[size] = file.replication;
-    mtimeMillis[size] = file.mtimeMillis();
-    accessTimeMillis[size] = file.accessTimeMillis();
+    mtimeMillis[size] = file.mtimeMillis(); // before the array: see FileNode.accessTimeMillis
     permission[size] = file.permission();
-    chunkHandles[size] = file.chunkHandleArray();
+    fileData[size] = file.dataArray();
     size++;
   }
 
@@ -61,9 +60,8 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
     name = Arrays.copyOf(name, capacity);
     replication = Arrays.copyOf(replication, capacity);
     mtimeMillis = Arrays.copyOf(mtimeMillis, capacity);
-    accessTimeMillis = Arrays.copyOf(accessTimeMillis, capacity);
     permission = Arrays.copyOf(permission, capacity);
-    chunkHandles = Arrays.copyOf(chunkHandles, capacity);
+    fileData = Arrays.copyOf(fileData, capacity);
   }
 
   @Override
@@ -72,8 +70,10 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
     Check.argument(index >= 0 && index < size, "index %s outside [0, %s)", index, size);
     String parent = directoryPaths.get(directory[index]);
     String path = parent.equals("/") ? "/" + name[index] : parent + "/" + name[index];
-    return new StateImage.File(path, replication[index], mtimeMillis[index], FileNode.handleView(chunkHandles[index]),
-        permission[index], accessTimeMillis[index]);
+    byte[] data = fileData[index];
+    return new StateImage.File(path, replication[index], mtimeMillis[index],
+        FileNode.handleView(FileNode.handles(data)), permission[index],
+        FileNode.accessTimeMillis(data, mtimeMillis[index]));
   }
 
   @Override

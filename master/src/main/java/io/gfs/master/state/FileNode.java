@@ -2,82 +2,252 @@ package io.gfs.master.state;
 
 import io.gfs.common.Check;
 import java.util.AbstractList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
 
 /**
- * A file: its target replication and its chunk handles in order. The handles are a primitive array replaced whole on
- * every change (copy-on-write): chunks are added rarely (one per chunk size of data) while listings of the parent
- * directory read it without the file's own lock, and a long[] costs 8 bytes a chunk where a list of boxed handles cost
- * about 40 (issue 6's heap goal [0044-0045]). An empty file shares one empty array.
+ * A file: its name, target replication, access time and chunk handles in order. Issue 6's heap goal (64 bytes a file
+ * [0044-0045]) sets the shape: the node is 32 bytes (header, modification time, permission, replication, one array)
+ * and everything of variable size sits in that one immutable byte array, replaced whole on every change
+ * (copy-on-write): chunks are added rarely (one per chunk size of data) while listings of the parent directory read
+ * the file without its lock. The array holds
+ * {@code [varint nameBytes << 1 | hasAccessTime][name][access time, 8 bytes, if it differs][handles, 8 bytes each]}.
+ * A new file's access time equals its modification time and is not stored until the two differ; it is exact in
+ * milliseconds either way.
  */
 final class FileNode extends Node {
-  private static final long[] NO_CHUNKS = new long[0];
+  private static final int HAS_ACCESS_TIME = 1;
+  private static final long[] NO_HANDLES = new long[0];
   /** The replication target; setReplication changes it (re-replication toward it is background work). */
   volatile int replication;
-  private volatile long[] chunkHandles = NO_CHUNKS;
+  private volatile byte[] data;
 
-  FileNode(int replication, long mtimeMillis, PermissionStatus permission) {
-    super(mtimeMillis, mtimeMillis, permission);
+  FileNode(String name, int replication, long mtimeMillis, PermissionStatus permission) {
+    super(mtimeMillis, permission);
     this.replication = replication;
+    this.data = layout(NameBytes.encode(name), false, 0, NO_HANDLES);
+  }
+
+  /** A snapshot's copy: the same immutable array (name, access time, handles) shared, nothing copied. */
+  private FileNode(FileNode original) {
+    super(original.mtimeMillis(), original.permission());
+    this.replication = original.replication;
+    this.data = original.data;
+  }
+
+  FileNode copy() {
+    return new FileNode(this);
   }
 
   /** The handles as they are now: an immutable view of one array, never of half a change. */
   List<Long> chunkHandles() {
-    return handleView(chunkHandles);
+    return handleView(chunkHandleArray());
+  }
+
+  /** The handles as a fresh array, for a checkpoint's capture. */
+  long[] chunkHandleArray() {
+    return handles(data);
   }
 
   /**
-   * The current array itself, for a checkpoint's capture: safe to keep because every change replaces the array and
-   * never writes into it. Callers must not modify it.
+   * The current array itself, for a checkpoint's capture: safe to keep because every change replaces it and never
+   * writes into it. Callers must not modify it; {@link #handles(byte[])} and {@link #accessTimeMillis(byte[], long)}
+   * read it.
    */
-  long[] chunkHandleArray() {
-    return chunkHandles;
+  byte[] dataArray() {
+    return data;
   }
 
   int chunkCount() {
-    return chunkHandles.length;
+    byte[] d = data;
+    return (d.length - handlesOffset(d)) / Long.BYTES;
   }
 
   long chunkHandle(int chunkIndex) {
-    return chunkHandles[chunkIndex];
+    byte[] d = data;
+    Check.argument(chunkIndex >= 0 && chunkIndex < (d.length - handlesOffset(d)) / Long.BYTES,
+        "chunk index %s of %s", chunkIndex, (d.length - handlesOffset(d)) / Long.BYTES);
+    return readLong(d, handlesOffset(d) + chunkIndex * Long.BYTES);
   }
 
   /** Applies ADD_CHUNK: the handle becomes the last chunk. */
   void addChunk(long handle) {
-    long[] current = chunkHandles;
-    long[] next = Arrays.copyOf(current, current.length + 1);
-    next[current.length] = handle;
-    chunkHandles = next;
+    byte[] current = data;
+    byte[] next = java.util.Arrays.copyOf(current, current.length + Long.BYTES);
+    writeLong(next, current.length, handle);
+    data = next;
   }
 
   /** Applies COPY_ON_WRITE: the chunk at the index is replaced by its private copy. */
   void replaceChunk(int chunkIndex, long handle) {
-    long[] next = chunkHandles.clone();
-    next[chunkIndex] = handle;
-    chunkHandles = next;
+    byte[] current = data;
+    int offset = handlesOffset(current) + chunkIndex * Long.BYTES;
+    Check.argument(chunkIndex >= 0 && offset < current.length, "chunk index %s out of range", chunkIndex);
+    byte[] next = current.clone();
+    writeLong(next, offset, handle);
+    data = next;
   }
 
   /** Applies ABANDON_CHUNK: the last chunk (never held by any chunkserver) is dropped. */
   void removeLastChunk() {
-    long[] current = chunkHandles;
-    Check.state(current.length > 0, "no chunk to remove");
-    chunkHandles = current.length == 1 ? NO_CHUNKS : Arrays.copyOf(current, current.length - 1);
+    byte[] current = data;
+    Check.state(current.length - handlesOffset(current) >= Long.BYTES, "no chunk to remove");
+    data = java.util.Arrays.copyOf(current, current.length - Long.BYTES);
   }
 
   /** Concat and checkpoint restore: the handles appended, in order, in one replacement. */
   void appendChunks(List<Long> handles) {
-    long[] current = chunkHandles;
-    long[] next = Arrays.copyOf(current, current.length + handles.size());
+    byte[] current = data;
+    byte[] next = java.util.Arrays.copyOf(current, current.length + handles.size() * Long.BYTES);
     for (int i = 0; i < handles.size(); i++) {
-      next[current.length + i] = Check.notNull(handles.get(i), "chunk handle");
+      writeLong(next, current.length + i * Long.BYTES, Check.notNull(handles.get(i), "chunk handle"));
     }
-    chunkHandles = next;
+    data = next;
   }
 
-  /** An unmodifiable List over one captured array (boxing per get, as callers iterate a few handles at most). */
-  /** A read-only List view of a copy-on-write handle array (never mutated once published). */
+  @Override
+  long accessTimeMillis() {
+    // The modification time before the array: beforeMtimeChange writes them in the other order, so an array without
+    // a stored access time was read before the modification time moved.
+    long mtimeMillis = mtimeMillis();
+    return accessTimeMillis(data, mtimeMillis);
+  }
+
+  /** The access time a captured array holds, given the file's modification time captured before it. */
+  static long accessTimeMillis(byte[] d, long mtimeMillis) {
+    int header = readVarint(d);
+    return (header & HAS_ACCESS_TIME) == 0 ? mtimeMillis : readLong(d, varintBytes(header) + (header >>> 1));
+  }
+
+  @Override
+  void setAccessTime(long millis) {
+    byte[] d = data;
+    int header = readVarint(d);
+    boolean stored = millis != mtimeMillis();
+    if (!stored && (header & HAS_ACCESS_TIME) == 0) {
+      return;
+    }
+    data = layout(name(d), stored, millis, handles(d));
+  }
+
+  @Override
+  void beforeMtimeChange() {
+    byte[] d = data;
+    if ((readVarint(d) & HAS_ACCESS_TIME) == 0) {
+      // The access time was the modification time; keep it before that changes.
+      data = layout(name(d), true, mtimeMillis(), handles(d));
+    }
+  }
+
+  @Override
+  String name() {
+    byte[] d = data;
+    int header = readVarint(d);
+    return NameBytes.decode(d, varintBytes(header), header >>> 1);
+  }
+
+  @Override
+  int compareToName(String key) {
+    byte[] d = data;
+    int header = readVarint(d);
+    return NameBytes.compare(key, d, varintBytes(header), header >>> 1);
+  }
+
+  @Override
+  void rename(String newName) {
+    byte[] d = data;
+    int header = readVarint(d);
+    boolean stored = (header & HAS_ACCESS_TIME) != 0;
+    data = layout(NameBytes.encode(newName), stored, stored ? accessTimeMillis(d, 0) : 0, handles(d));
+  }
+
+  /** The handles a captured array holds. */
+  static long[] handles(byte[] d) {
+    int offset = handlesOffset(d);
+    int count = (d.length - offset) / Long.BYTES;
+    if (count == 0) {
+      return NO_HANDLES;
+    }
+    long[] out = new long[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = readLong(d, offset + i * Long.BYTES);
+    }
+    return out;
+  }
+
+  private static byte[] name(byte[] d) {
+    int header = readVarint(d);
+    int start = varintBytes(header);
+    return java.util.Arrays.copyOfRange(d, start, start + (header >>> 1));
+  }
+
+  private static byte[] layout(byte[] name, boolean storeAccessTime, long accessTimeMillis, long[] handles) {
+    int header = name.length << 1 | (storeAccessTime ? HAS_ACCESS_TIME : 0);
+    int at = varintBytes(header);
+    byte[] d = new byte[at + name.length + (storeAccessTime ? Long.BYTES : 0) + handles.length * Long.BYTES];
+    writeVarint(d, header);
+    System.arraycopy(name, 0, d, at, name.length);
+    at += name.length;
+    if (storeAccessTime) {
+      writeLong(d, at, accessTimeMillis);
+      at += Long.BYTES;
+    }
+    for (long handle : handles) {
+      writeLong(d, at, handle);
+      at += Long.BYTES;
+    }
+    return d;
+  }
+
+  private static int handlesOffset(byte[] d) {
+    int header = readVarint(d);
+    return varintBytes(header) + (header >>> 1) + ((header & HAS_ACCESS_TIME) != 0 ? Long.BYTES : 0);
+  }
+
+  private static int varintBytes(int value) {
+    int bytes = 1;
+    for (int rest = value >>> 7; rest != 0; rest >>>= 7) {
+      bytes++;
+    }
+    return bytes;
+  }
+
+  private static int readVarint(byte[] d) {
+    int value = 0;
+    for (int i = 0, shift = 0; ; i++, shift += 7) {
+      int b = d[i];
+      value |= (b & 0x7F) << shift;
+      if (b >= 0) {
+        return value;
+      }
+    }
+  }
+
+  private static void writeVarint(byte[] d, int value) {
+    int i = 0;
+    int rest = value;
+    while ((rest & ~0x7F) != 0) {
+      d[i++] = (byte) ((rest & 0x7F) | 0x80);
+      rest >>>= 7;
+    }
+    d[i] = (byte) rest;
+  }
+
+  private static long readLong(byte[] d, int offset) {
+    long value = 0;
+    for (int i = 0; i < Long.BYTES; i++) {
+      value = value << 8 | (d[offset + i] & 0xff);
+    }
+    return value;
+  }
+
+  private static void writeLong(byte[] d, int offset, long value) {
+    for (int i = 0; i < Long.BYTES; i++) {
+      d[offset + i] = (byte) (value >>> (56 - 8 * i));
+    }
+  }
+
+  /** A read-only List view of a handle array (never mutated once published). */
   static List<Long> handleView(long[] handles) {
     return new HandleView(handles);
   }

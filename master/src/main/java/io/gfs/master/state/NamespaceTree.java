@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
  * matching path locks held by the caller. Root "/" always exists.
  */
 final class NamespaceTree {
-  private final DirectoryNode root = new DirectoryNode(0, PermissionStatus.ROOT);
+  private final DirectoryNode root = new DirectoryNode("", 0, PermissionStatus.ROOT);
   private final PermissionInterner permissions = new PermissionInterner();
   /** Owner write and execute, added to a missing parent's bits (HDFS's addImplicitUwx). */
   private static final int IMPLICIT_PARENT_BITS = 0300;
@@ -103,7 +103,7 @@ final class NamespaceTree {
             : i == components.size() - 1 ? permission
             : new PermissionStatus(permission.owner(), current.permission().group(),
                 (short) (permission.permission() | IMPLICIT_PARENT_BITS));
-        DirectoryNode created = new DirectoryNode(mtimeMillis, intern(attributes));
+        DirectoryNode created = new DirectoryNode(name, mtimeMillis, intern(attributes));
         // Concurrent creates below one missing directory both create it: first one wins, both use it.
         child = current.children.putIfAbsent(name, created);
         if (child == null) {
@@ -131,7 +131,7 @@ final class NamespaceTree {
     String name = components.get(components.size() - 1);
     PermissionStatus attributes = permission != null ? permission
         : parent.permission().inherited(PermissionStatus.FILE_PERMISSION_DEFAULT);
-    Node previous = parent.children.put(name, new FileNode(replication, mtimeMillis, intern(attributes)));
+    Node previous = parent.children.put(name, new FileNode(name, replication, mtimeMillis, intern(attributes)));
     Check.state(previous == null || previous instanceof FileNode, "create %s: a directory is there",
         GfsPaths.join(components));
     if (previous == null) {
@@ -151,7 +151,7 @@ final class NamespaceTree {
     Check.argument(!name.isEmpty() && name.indexOf('/') < 0, "bad file name '%s' in a checkpoint", name);
     PermissionStatus attributes = permission != null ? permission
         : parent.permission().inherited(PermissionStatus.FILE_PERMISSION_DEFAULT);
-    FileNode file = new FileNode(replication, mtimeMillis, intern(attributes));
+    FileNode file = new FileNode(name, replication, mtimeMillis, intern(attributes));
     Check.state(parent.children.putIfAbsent(name, file) == null, "%s twice in a checkpoint", name);
     fileCount.incrementAndGet();
     return file;
@@ -187,9 +187,7 @@ final class NamespaceTree {
       return;
     }
     directoryCount.decrementAndGet();
-    for (Node child : ((DirectoryNode) node).children.values()) {
-      collect(child, files);
-    }
+    ((DirectoryNode) node).children.forEach((name, child) -> collect(child, files));
   }
 
   void rename(List<String> source, List<String> destination, long mtimeMillis) {
@@ -307,14 +305,12 @@ final class NamespaceTree {
 
   private Node copyOf(Node node, List<FileNode> files) {
     if (node instanceof FileNode file) {
-      FileNode copy = new FileNode(file.replication, file.mtimeMillis(), file.permission());
-      copy.setAccessTime(file.accessTimeMillis());
-      copy.appendChunks(file.chunkHandles());
+      FileNode copy = file.copy();
       files.add(copy);
       fileCount.incrementAndGet();
       return copy;
     }
-    DirectoryNode directory = new DirectoryNode(node.mtimeMillis(), node.permission());
+    DirectoryNode directory = new DirectoryNode(node.name(), node.mtimeMillis(), node.permission());
     directory.setAccessTime(node.accessTimeMillis());
     directoryCount.incrementAndGet();
     ((DirectoryNode) node).children.forEach((name, child) -> {

@@ -3,18 +3,17 @@ package io.gfs.master.state;
 import io.gfs.common.Check;
 
 /**
- * A namespace tree node. Nodes do not know their names: the parent's child map does, so a rename moves one entry.
- * Fields are volatile: a listing reads a child's fields under its parent's read lock while a setter holds the child's
- * write lock.
+ * A namespace tree node. A node carries its own name as bytes (issue 6's heap goal: no String and no map entry per
+ * child); its parent's {@link ChildArray} keeps the children sorted by it, and a rename renames the node only while it
+ * is in no directory. Fields are volatile: a listing reads a child's fields under its parent's read lock while a setter
+ * holds the child's write lock.
  */
 abstract sealed class Node permits DirectoryNode, FileNode {
   private volatile long mtimeMillis;
-  private volatile long accessTimeMillis;
   private volatile PermissionStatus permission;
 
-  Node(long mtimeMillis, long accessTimeMillis, PermissionStatus permission) {
+  Node(long mtimeMillis, PermissionStatus permission) {
     this.mtimeMillis = mtimeMillis;
-    this.accessTimeMillis = accessTimeMillis;
     this.permission = Check.notNull(permission, "permission");
   }
 
@@ -22,9 +21,21 @@ abstract sealed class Node permits DirectoryNode, FileNode {
     return mtimeMillis;
   }
 
-  long accessTimeMillis() {
-    return accessTimeMillis;
-  }
+  abstract long accessTimeMillis();
+
+  abstract void setAccessTime(long millis);
+
+  /** The name this node has in its directory ("" for the root). */
+  abstract String name();
+
+  /** The sign of key compared with this node's name, as key.compareTo(name()) gives. */
+  abstract int compareToName(String key);
+
+  /** Gives the node another name; only while it is in no directory (its parent's order depends on it). */
+  abstract void rename(String name);
+
+  /** Called before the modification time changes, while it still has its old value. */
+  abstract void beforeMtimeChange();
 
   PermissionStatus permission() {
     return permission;
@@ -37,17 +48,17 @@ abstract sealed class Node permits DirectoryNode, FileNode {
   void touch(long millis) {
     // Replayed records may arrive out of wall-clock order (concurrent operations); never move time backwards.
     if (millis > mtimeMillis) {
+      beforeMtimeChange();
       mtimeMillis = millis;
     }
   }
 
   /** setTimes and checkpoint restore: exactly the given time, earlier or later. */
   void restoreMtime(long millis) {
-    mtimeMillis = millis;
-  }
-
-  void setAccessTime(long millis) {
-    accessTimeMillis = millis;
+    if (millis != mtimeMillis) {
+      beforeMtimeChange();
+      mtimeMillis = millis;
+    }
   }
 
   boolean isDirectory() {
