@@ -15,41 +15,24 @@ import io.gfs.thrift.gen.ChunkLease;
 import io.gfs.thrift.gen.ChunkLocation;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A master killed between logging a new chunk (ADD_CHUNK) and telling any chunkserver about it leaves a file whose
  * last chunk has no replica anywhere. The next writer abandons it (logged) and the file takes writes and reads again;
  * a chunk some chunkserver held is reported missing instead and comes back with its server.
  */
-class AbandonedChunkIT {
+class AbandonedChunkIT extends MasterItClusterTest {
   private static final int CHUNK_BYTES = 1 << 20;
-
-  @TempDir
-  Path metaDir;
-  @TempDir
-  Path chunkDir;
-
-  private MasterItCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
     cluster = MasterItCluster.start(metaDir, chunkDir, CHUNK_BYTES, 4000, Map.of());
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   private static byte[] random(int length, long seed) {

@@ -10,42 +10,25 @@ import io.gfs.thrift.gen.ChunkLease;
 import io.gfs.thrift.gen.DirectoryPolicy;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Per-directory policy with a real master and real chunkservers [0069, 0084, 0120]: a temp directory with one replica
  * and immediate deletes; files created below it without a replication get one replica, a delete frees the disk at once
  * (nothing to undelete), and the policy survives a master restart.
  */
-class PolicyIT {
+class PolicyIT extends MasterItClusterTest {
   private static final int CHUNK_BYTES = 1 << 20;
-
-  @TempDir
-  Path metaDir;
-  @TempDir
-  Path chunkDir;
-
-  private MasterItCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
     cluster = MasterItCluster.start(metaDir, chunkDir, CHUNK_BYTES, 60_000,
         Map.of(GfsConfigKeys.Master.GC_RETENTION_MS.name(), "3600000")); // an hour elsewhere
     cluster.startChunkServers(3);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rack-aware placement with real chunkservers [0066-0068]: two racks of two; every new chunk gets a replica on each
@@ -28,22 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * master's topology table (gfs.master.topology.table, Hadoop's net.topology.table.file.name), which overrides what the
  * chunkservers declare.
  */
-class RackIT {
+class RackIT extends MasterItClusterTest {
   private static final int CHUNK_BYTES = 1 << 20;
-
-  @TempDir
-  Path metaDir;
-  @TempDir
-  Path chunkDir;
-
-  private MasterItCluster cluster;
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
 
   @Test
   void withAWholeRackStoppedEveryChunkIsStillReadable() throws Exception {

@@ -9,35 +9,25 @@ import io.gfs.common.GfsConfigKeys;
 import io.gfs.thrift.gen.ChunkLocation;
 import io.gfs.thrift.gen.ChunkServerStatus;
 import io.gfs.thrift.gen.ServerAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rebalancing with a real master and real chunkservers [0073-0074]: a new, empty chunkserver joins three that hold
  * every chunk; the balancer moves replicas onto it, never more at once than its share of the clone budget, until the
  * servers' utilisations are within 10% of each other; every chunk stays at its replication and reads back intact.
  */
-class RebalanceIT {
+class RebalanceIT extends MasterItClusterTest {
   private static final int CHUNK_BYTES = 1 << 20;
   private static final long CAPACITY_BYTES = 32L * CHUNK_BYTES;
   private static final int PER_SERVER_CLONES_MAX = 2;
   /** Moves take at most a quarter of the clone budget. */
   private static final int MOVES_MAX = 2;
-
-  @TempDir
-  Path metaDir;
-  @TempDir
-  Path chunkDir;
-
-  private MasterItCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
@@ -45,13 +35,6 @@ class RebalanceIT {
         GfsConfigKeys.Master.CHUNKSERVER_DEAD_AFTER_MS.name(), "3000",
         GfsConfigKeys.Master.REPLICATION_CLONES_PER_SERVER_MAX.name(), Integer.toString(PER_SERVER_CLONES_MAX),
         GfsConfigKeys.Master.REPLICATION_CLONES_MAX.name(), Integer.toString(4 * MOVES_MAX)));
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

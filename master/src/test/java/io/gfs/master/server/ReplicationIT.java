@@ -15,41 +15,24 @@ import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.ServerAddress;
 import java.io.RandomAccessFile;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Re-replication with a real master and real chunkservers [0069-0072, 0127]: a stopped chunkserver's chunks are cloned
  * back to their target from the survivors, byte-identical; a replica corrupted on disk is replaced and then deleted;
  * lowering a file's replication deletes the excess replicas.
  */
-class ReplicationIT {
+class ReplicationIT extends MasterItClusterTest {
   private static final int CHUNK_BYTES = 1 << 20;
-
-  @TempDir
-  Path metaDir;
-  @TempDir
-  Path chunkDir;
-
-  private MasterItCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
     cluster = MasterItCluster.start(metaDir, chunkDir, CHUNK_BYTES, 4000, Map.of()); // short leases
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -15,14 +15,11 @@ import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.WriteRequest;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Snapshots with a real master and real chunkservers [0113-0116]: a snapshot taken under a writer's lease revokes it
@@ -30,28 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * reads back the old bytes, and deleting the snapshot frees the old chunks' disk space. A rename revokes leases too
  * [0093].
  */
-class SnapshotIT {
+class SnapshotIT extends MasterItClusterTest {
   private static final int CHUNK_BYTES = 1 << 20;
-
-  @TempDir
-  Path metaDir;
-  @TempDir
-  Path chunkDir;
-
-  private MasterItCluster cluster;
 
   @BeforeEach
   void start() throws Exception {
     cluster = MasterItCluster.start(metaDir, chunkDir, CHUNK_BYTES, 60_000, // long: only a revocation ends it in time
         Map.of(GfsConfigKeys.Master.CHUNKSERVER_DEAD_AFTER_MS.name(), "3000"));
     cluster.startChunkServers(3);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.gfs.master.state;
 
+import static io.gfs.master.state.StateFixture.THREE_SERVERS;
+import static io.gfs.master.state.StateFixture.replica;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,25 +17,19 @@ import org.junit.jupiter.api.Test;
  * bytes. A chunk some server ever held is reported missing instead, never abandoned.
  */
 class AbandonChunkTest {
-  private static final List<String> ALL = List.of("cs1", "cs2", "cs3");
-
-  private static HeartbeatReport.Replica r(long handle, long version, long length) {
-    return new HeartbeatReport.Replica(handle, version, length);
-  }
-
   /** The master restarted on the log so far; its chunkservers report what they hold. */
   private static StateFixture restart(StateFixture before, List<HeartbeatReport.Replica> held) {
     StateFixture after = new StateFixture();
     before.log.forEach(after::apply);
     after.nowMillis = before.nowMillis + 1;
-    for (String s : ALL) {
+    for (String s : THREE_SERVERS) {
       after.heartbeat(s, held, List.of(), List.of());
     }
     return after;
   }
 
   private static void beatAll(StateFixture f, List<HeartbeatReport.Replica> held) {
-    for (String s : ALL) {
+    for (String s : THREE_SERVERS) {
       f.heartbeat(s, held, List.of(), List.of());
     }
   }
@@ -41,19 +37,19 @@ class AbandonChunkTest {
   @Test
   void aLastChunkNoServerEverCreatedIsAbandonedAndTheFileTakesWritesAgain() {
     StateFixture f = new StateFixture();
-    ALL.forEach(f::heartbeat);
+    THREE_SERVERS.forEach(f::heartbeat);
     f.create("/f");
     long first = f.writeChunks("/f", StateFixture.CHUNK_SIZE).get(0);
     long lost = f.allocateOnly("/f", 1); // logged; the master died before any assignVersion
-    List<HeartbeatReport.Replica> held = List.of(r(first, 1, StateFixture.CHUNK_SIZE));
+    List<HeartbeatReport.Replica> held = List.of(replica(first, 1, StateFixture.CHUNK_SIZE));
     StateFixture g = restart(f, held);
     assertEquals(2, g.state.fileStatus("/f").chunkCount());
     // Until every live server had a dead-after interval to report, no replica is known NOT to exist: missing.
-    assertEquals(StateError.NO_CHUNKSERVERS, g.error(() -> g.acquire("/f", 1, ALL)));
+    assertEquals(StateError.NO_CHUNKSERVERS, g.error(() -> g.acquire("/f", 1, THREE_SERVERS)));
     g.nowMillis += StateFixture.DEAD_AFTER_MILLIS;
     beatAll(g, held);
     int logged = g.log.size();
-    LeaseView lease = g.acquire("/f", 1, ALL);
+    LeaseView lease = g.acquire("/f", 1, THREE_SERVERS);
     assertEquals(new LogRecord.AbandonChunk("/f", 1, lost), g.log.get(logged));
     assertInstanceOf(LogRecord.AddChunk.class, g.log.get(logged + 1));
     assertNotEquals(lost, lease.handle());
@@ -63,7 +59,7 @@ class AbandonChunkTest {
     assertEquals(first, g.state.findChunks("/f", 0, 1, g.nowMillis).chunks().get(0).handle());
     assertEquals(StateFixture.CHUNK_SIZE, g.state.fileStatus("/f").lengthBytes());
     // The abandoned handle is garbage now: a server that somehow reports it is told to delete it.
-    assertEquals(List.of(lost), g.heartbeat("cs1", r(first, 1, StateFixture.CHUNK_SIZE), r(lost, 1, 0))
+    assertEquals(List.of(lost), g.heartbeat("cs1", replica(first, 1, StateFixture.CHUNK_SIZE), replica(lost, 1, 0))
         .deleteChunks());
     assertEquals(g.state.image(), g.replay().image(), "the abandonment replays");
   }
@@ -71,12 +67,12 @@ class AbandonChunkTest {
   @Test
   void theLastChunkOfAFileAskedForAsMinusOneIsAbandonedToo() {
     StateFixture f = new StateFixture();
-    ALL.forEach(f::heartbeat);
+    THREE_SERVERS.forEach(f::heartbeat);
     f.create("/f");
     long lost = f.allocateOnly("/f", 0);
     f.nowMillis += StateFixture.DEAD_AFTER_MILLIS;
     beatAll(f, List.of());
-    LeaseView lease = f.acquire("/f", -1, ALL); // a record appender asks for the last chunk
+    LeaseView lease = f.acquire("/f", -1, THREE_SERVERS); // a record appender asks for the last chunk
     assertEquals(0, lease.chunkIndex());
     assertNotEquals(lost, lease.handle());
     assertEquals(1, f.state.fileStatus("/f").chunkCount());
@@ -85,15 +81,15 @@ class AbandonChunkTest {
   @Test
   void aChunkAGrantConfirmedIsReportedMissingNeverAbandoned() {
     StateFixture f = new StateFixture();
-    ALL.forEach(f::heartbeat);
+    THREE_SERVERS.forEach(f::heartbeat);
     f.create("/f", false, true, 1);
-    LeaseView lease = f.acquire("/f", 0, ALL); // created and written on one server; no length reported yet
+    LeaseView lease = f.acquire("/f", 0, THREE_SERVERS); // created and written on one server; no length reported yet
     f.nowMillis += StateFixture.DEAD_AFTER_MILLIS + StateFixture.LEASE_MILLIS;
-    List<String> others = new java.util.ArrayList<>(ALL);
+    List<String> others = new java.util.ArrayList<>(THREE_SERVERS);
     others.removeIf(s -> StateFixture.address(s).equals(lease.primary()));
     others.forEach(f::heartbeat);
     f.state.tick(f.nowMillis); // its only holder died
-    assertEquals(StateError.NO_CHUNKSERVERS, f.error(() -> f.acquire("/f", 0, ALL)));
+    assertEquals(StateError.NO_CHUNKSERVERS, f.error(() -> f.acquire("/f", 0, THREE_SERVERS)));
     assertEquals(List.of(lease.handle()),
         f.state.findChunks("/f", 0, 1, f.nowMillis).chunks().stream().map(ChunkView::handle).toList());
   }
@@ -101,13 +97,13 @@ class AbandonChunkTest {
   @Test
   void aChunkAServerReportedAfterARestartIsReportedMissingNeverAbandoned() {
     StateFixture f = new StateFixture();
-    ALL.forEach(f::heartbeat);
+    THREE_SERVERS.forEach(f::heartbeat);
     f.create("/f", false, true, 1);
     LeaseView lease = f.acquire("/f", 0, List.of("cs1"));
     StateFixture g = new StateFixture();
     f.log.forEach(g::apply);
     g.nowMillis = f.nowMillis;
-    g.heartbeat("cs1", r(lease.handle(), 1, 0)); // reported to the new master, then its holder died
+    g.heartbeat("cs1", replica(lease.handle(), 1, 0)); // reported to the new master, then its holder died
     g.heartbeat("cs2");
     g.nowMillis += StateFixture.DEAD_AFTER_MILLIS + 1;
     g.heartbeat("cs2");
@@ -119,12 +115,12 @@ class AbandonChunkTest {
   @Test
   void aChunkAtALaterVersionHadAReplicaAndIsNeverAbandoned() {
     StateFixture f = new StateFixture();
-    ALL.forEach(f::heartbeat);
+    THREE_SERVERS.forEach(f::heartbeat);
     f.create("/f");
-    LeaseView first = f.acquire("/f", 0, ALL);
+    LeaseView first = f.acquire("/f", 0, THREE_SERVERS);
     f.nowMillis += StateFixture.LEASE_MILLIS;
-    beatAll(f, List.of(r(first.handle(), 1, 0)));
-    f.acquire("/f", 0, ALL); // version 2 is logged only after a replica took it
+    beatAll(f, List.of(replica(first.handle(), 1, 0)));
+    f.acquire("/f", 0, THREE_SERVERS); // version 2 is logged only after a replica took it
     StateFixture g = new StateFixture();
     f.log.forEach(g::apply);
     g.nowMillis = f.nowMillis + StateFixture.DEAD_AFTER_MILLIS;

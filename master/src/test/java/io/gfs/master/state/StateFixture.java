@@ -16,6 +16,8 @@ final class StateFixture {
   static final long CHUNK_SIZE = 1L << 20;
   static final long LEASE_MILLIS = 60_000;
   static final long DEAD_AFTER_MILLIS = 10_000;
+  /** The chunkservers of the tests that need a full replica set. */
+  static final List<String> THREE_SERVERS = List.of("cs1", "cs2", "cs3");
 
   final MasterState state;
   final List<LogRecord> log = new ArrayList<>();
@@ -33,6 +35,17 @@ final class StateFixture {
   StateFixture(int replicationDefault, long seed, long gcRetentionMillis) {
     state = new MasterState(new MasterState.Settings(CHUNK_SIZE, LEASE_MILLIS, DEAD_AFTER_MILLIS, replicationDefault,
         gcRetentionMillis), new SplittableRandom(seed));
+  }
+
+  /** One entry of a chunk report. */
+  static HeartbeatReport.Replica replica(long handle, long version, long lengthBytes) {
+    return new HeartbeatReport.Replica(handle, version, lengthBytes);
+  }
+
+  /** The three servers heartbeat and {@code path} is created: where every chunk-and-lease test starts. */
+  void threeServersAnd(String path) {
+    THREE_SERVERS.forEach(this::heartbeat);
+    create(path);
   }
 
   static MasterState fresh() {
