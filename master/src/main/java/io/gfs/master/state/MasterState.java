@@ -622,7 +622,9 @@ public final class MasterState {
         }
       } else {
         counts[1]++;
+        ((DirectoryNode) node).children.checkInvariants(); // sorted by the names the nodes carry
       }
+      Check.state(path.equals("/") || path.endsWith("/" + node.name()), "%s is named %s", path, node.name());
     });
     Check.state(counts[0] == tree.fileCount(), "%s files in the tree, counter says %s", counts[0], tree.fileCount());
     Check.state(counts[1] == tree.directoryCount(), "%s directories in the tree, counter says %s", counts[1],
