@@ -25,7 +25,6 @@ import org.apache.thrift.protocol.TProtocolDecorator;
 import org.apache.thrift.protocol.TType;
 import org.apache.thrift.server.ServerContext;
 import org.apache.thrift.server.TServerEventHandler;
-import org.apache.thrift.transport.TMemoryBuffer;
 import org.apache.thrift.transport.TMemoryInputTransport;
 import org.apache.thrift.transport.TTransport;
 
@@ -92,7 +91,7 @@ final class DiagnosticProcessor implements TProcessor {
     Supplier<String> request = request(function, in.getTransport());
     // Sized like this method's last reply: a 1 MiB read reply no longer grows a 256-byte buffer by doubling.
     Integer hint = replyBytesHint.get(method);
-    TMemoryBuffer reply = new TMemoryBuffer(configuration, hint == null ? 256 : hint);
+    ReplyBuffer reply = ReplyBuffer.forReply(configuration, hint == null ? 256 : hint);
     try {
       inner.process(new StoredMessage(in, message), protocol(reply));
     } catch (TException | RuntimeException e) {
@@ -106,11 +105,37 @@ final class DiagnosticProcessor implements TProcessor {
     }
     Reply decoded = decode(function, reply);
     if (reply.length() > 0) {
-      out.getTransport().write(reply.getArray(), 0, reply.length());
-      out.getTransport().flush();
+      send(reply, out.getTransport());
     }
     log.record(RpcEvent.rendered(sequence, startMillis, peer, message.name, micros(startNanos), decoded.outcome(),
         requestBytes, reply.length(), request, decoded.text()));
+  }
+
+  /**
+   * Sends the reply: a big one as far as the socket takes it straight from the worker ({@link DirectReply}), the
+   * rest (or a small reply) through the connection's framed transport for the selector to write.
+   */
+  private void send(ReplyBuffer reply, TTransport out) throws TException {
+    java.nio.channels.SocketChannel channel = peers.channel();
+    long sent = 0;
+    if (reply.length() >= DirectReply.BYTES_MIN && channel != null && out instanceof KeptBufferFramedTransport framed) {
+      try {
+        sent = DirectReply.writeAtOnce(channel, reply.getArray(), reply.length());
+      } catch (java.io.IOException e) {
+        throw new org.apache.thrift.transport.TTransportException(org.apache.thrift.transport.TTransportException.UNKNOWN,
+            "reply write failed: " + e.getMessage(), e);
+      }
+      if (sent > 0) {
+        if (sent < reply.length() + 4L) {
+          byte[] header = DirectReply.header(reply.length());
+          framed.writeRest(header, (int) Math.min(sent, header.length), reply.getArray(),
+              (int) Math.max(0, sent - header.length), reply.length());
+        }
+        return;
+      }
+    }
+    out.write(reply.getArray(), 0, reply.length());
+    out.flush();
   }
 
   /** The method a message name calls: names may carry a per-call tag after '#' (issue 4's request ids). */
@@ -162,7 +187,7 @@ final class DiagnosticProcessor implements TProcessor {
     }
   }
 
-  private Reply decode(ProcessFunction<?, ?, ?> function, TMemoryBuffer reply) {
+  private Reply decode(ProcessFunction<?, ?, ?> function, ReplyBuffer reply) {
     if (reply.length() == 0) {
       return Reply.now("OK", "(no reply)");
     }
@@ -177,7 +202,7 @@ final class DiagnosticProcessor implements TProcessor {
       if (length <= LAZY_BYTES_MAX && successOrEmpty(protocol)) {
         // This call's own buffer, which nothing writes to once the reply is sent; copied only when it is much larger
         // than the reply (sized after a big earlier reply), so the memory's recent events never pin big buffers.
-        byte[] bytes = reply.getArray().length <= 2 * LAZY_BYTES_MAX ? reply.getArray()
+        byte[] bytes = !reply.kept() && reply.getArray().length <= 2 * LAZY_BYTES_MAX ? reply.getArray()
             : Arrays.copyOf(reply.getArray(), length);
         return new Reply("OK", () -> replyText(function, bytes, length));
       }
@@ -253,11 +278,17 @@ final class DiagnosticProcessor implements TProcessor {
 
   /** Remembers each connection's remote address, and hands it to the worker thread about to process its request. */
   private static final class Peers implements TServerEventHandler {
-    private final ThreadLocal<String> current = new ThreadLocal<>();
+    private final ThreadLocal<Peer> current = new ThreadLocal<>();
 
     String current() {
-      String peer = current.get();
-      return peer == null ? "?" : peer;
+      Peer peer = current.get();
+      return peer == null || peer.address == null ? "?" : peer.address;
+    }
+
+    /** The calling connection's channel when the worker may write to it itself (plain TCP), else null. */
+    java.nio.channels.SocketChannel channel() {
+      Peer peer = current.get();
+      return peer == null ? null : peer.channel;
     }
 
     @Override
@@ -273,15 +304,17 @@ final class DiagnosticProcessor implements TProcessor {
 
     @Override
     public void processContext(ServerContext context, TTransport input, TTransport output) {
-      current.set(context instanceof Peer peer ? peer.address : null);
+      current.set(context instanceof Peer peer ? peer : null);
     }
   }
 
   private static final class Peer implements ServerContext {
     volatile String address;
+    volatile java.nio.channels.SocketChannel channel;
 
     @Override
     public void setRemoteAddress(SocketAddress remote) {
+      channel = remote instanceof DirectReply.Address direct ? direct.channel : null;
       address = remote instanceof InetSocketAddress inet ? inet.getHostString() + ":" + inet.getPort()
           : String.valueOf(remote);
     }

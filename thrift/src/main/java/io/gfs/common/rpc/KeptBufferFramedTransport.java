@@ -62,6 +62,20 @@ final class KeptBufferFramedTransport extends TFramedTransport {
     getInnerTransport().flush();
   }
 
+  /**
+   * Queues the rest of a frame that {@link DirectReply} began writing to the socket itself: the bytes go to the inner
+   * transport as they are, without a frame header of their own. Nothing may be buffered for a frame of this
+   * transport's own.
+   */
+  void writeRest(byte[] header, int headerFrom, byte[] reply, int replyFrom, int replyTo) throws TTransportException {
+    io.gfs.common.Check.state(used == LENGTH_BYTES, "a framed message is being written");
+    if (headerFrom < header.length) {
+      getInnerTransport().write(header, headerFrom, header.length - headerFrom);
+    }
+    getInnerTransport().write(reply, replyFrom, replyTo - replyFrom);
+    getInnerTransport().flush();
+  }
+
   /** For servers: every connection's output framed with a kept buffer (reading stays libthrift's). */
   static final class Factory extends TTransportFactory {
     private final int frameBytesMax;

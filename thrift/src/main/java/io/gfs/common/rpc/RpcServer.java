@@ -266,6 +266,14 @@ public final class RpcServer implements AutoCloseable {
       return n;
     }
 
+    /** A plain-TCP connection's address carries its channel, so the worker answering a big call can write it. */
+    @Override
+    public java.net.SocketAddress getRemoteSocketAddress() {
+      java.net.SocketAddress remote = super.getRemoteSocketAddress();
+      return tls == null && remote instanceof InetSocketAddress inet
+          ? new DirectReply.Address(inet, getSocketChannel()) : remote;
+    }
+
     @Override
     public int write(ByteBuffer buffer) throws TTransportException {
       if (tls == null) {

@@ -1,0 +1,170 @@
+package io.gfs.common.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gfs.common.HostPort;
+import io.gfs.thrift.gen.ChunkServerService;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.ReadResult;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TMessage;
+import org.apache.thrift.protocol.TMessageType;
+import org.apache.thrift.transport.TMemoryBuffer;
+import org.apache.thrift.transport.TMemoryInputTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Big replies written by the worker straight to the socket ({@link DirectReply}): exact bytes whether the socket takes
+ * the whole reply at once or only part (the rest goes through the selector), for requests sent one after another on
+ * one connection, and small replies and errors on the same connection in between. A real RpcServer on loopback.
+ */
+class DirectReplyIT {
+  private static final int PIECE = 1 << 20;
+  private RpcServer server;
+  private RpcClients clients;
+  private HostPort address;
+
+  /** The bytes a read of length at offset returns: a function of the position, so any shift or gap shows. */
+  private static byte[] bytesAt(long offset, int length) {
+    byte[] bytes = new byte[length];
+    for (int i = 0; i < length; i++) {
+      long at = offset + i;
+      bytes[i] = (byte) (at * 31 + (at >>> 11));
+    }
+    return bytes;
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    ChunkServerService.Iface handler = (ChunkServerService.Iface) Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {ChunkServerService.Iface.class}, (proxy, method, args) -> {
+          if (method.getName().equals("read")) {
+            long offset = (Long) args[2];
+            int length = (Integer) args[3];
+            if (length < 0) {
+              throw new GfsException(ErrorCode.INVALID_ARGUMENT, "negative length");
+            }
+            return new ReadResult(ByteBuffer.wrap(bytesAt(offset, length)), offset + length);
+          }
+          throw new GfsException(ErrorCode.INVALID_ARGUMENT, "not in this test: " + method.getName());
+        });
+    RpcLimits limits = RpcLimits.defaults();
+    server = RpcServer.start("direct", new HostPort("127.0.0.1", 0), new ChunkServerService.Processor<>(handler),
+        limits);
+    address = new HostPort("127.0.0.1", server.port());
+    clients = new RpcClients(limits);
+  }
+
+  @AfterEach
+  void stop() {
+    if (clients != null) {
+      clients.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static byte[] data(ReadResult result) {
+    return result.getData();
+  }
+
+  @Test
+  void bigAndSmallRepliesAndErrorsInterleavedOnOneConnectionAreExact() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      long offset = round * 7_777L;
+      assertArrayEquals(bytesAt(offset, PIECE), data(clients.chunkServer(address, c -> c.read(1, 1, offset, PIECE,
+          null))), "big reply " + round);
+      assertArrayEquals(bytesAt(offset, 100), data(clients.chunkServer(address, c -> c.read(1, 1, offset, 100,
+          null))), "small reply " + round);
+      GfsException e = org.junit.jupiter.api.Assertions.assertThrows(GfsException.class,
+          () -> clients.chunkServer(address, c -> c.read(1, 1, offset, -1, null)));
+      assertEquals(ErrorCode.INVALID_ARGUMENT, e.getCode());
+    }
+  }
+
+  @Test
+  void requestsSentBackToBackOnOneConnectionGetTheirRepliesInOrder() throws Exception {
+    try (Socket socket = new Socket(address.host(), address.port())) {
+      socket.setSoTimeout(60_000);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      for (int i = 0; i < 3; i++) {
+        out.write(readFrame(i, (long) i * PIECE, PIECE - i));
+      }
+      out.flush();
+      for (int i = 0; i < 3; i++) {
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        assertArrayEquals(bytesAt((long) i * PIECE, PIECE - i), data(decodeReply(frame, i)), "reply " + i);
+      }
+    }
+  }
+
+  /**
+   * A client with a tiny receive buffer that reads nothing until the server has logged the call: the worker wrote
+   * what the socket took and moved on (it never waits for a reader), and the whole frame still arrives exactly.
+   */
+  @Test
+  void aReaderSlowerThanTheSocketGetsTheWholeReplyAndTheWorkerDoesNotWait() throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress(address.host(), address.port()), 10_000);
+      socket.setSoTimeout(60_000);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      for (int call = 0; call < 2; call++) {
+        long offset = 123L + call;
+        int before = readEvents();
+        out.write(readFrame(call, offset, PIECE));
+        out.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (readEvents() == before) { // the worker finished the call with the reply still mostly unread
+          assertTrue(System.nanoTime() < deadline, "the server never finished the call");
+          Thread.sleep(5);
+        }
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        assertArrayEquals(bytesAt(offset, PIECE), data(decodeReply(frame, call)), "call " + call);
+      }
+    }
+  }
+
+  private int readEvents() {
+    return (int) server.diagnostics().recentEvents().stream().filter(e -> e.method().startsWith("read")).count();
+  }
+
+  private static byte[] readFrame(int sequence, long offset, int length) throws Exception {
+    TMemoryBuffer body = new TMemoryBuffer(256);
+    TBinaryProtocol protocol = new TBinaryProtocol(body);
+    protocol.writeMessageBegin(new TMessage("read", TMessageType.CALL, sequence));
+    new ChunkServerService.read_args(1, 1, offset, length, null).write(protocol);
+    protocol.writeMessageEnd();
+    ByteBuffer frame = ByteBuffer.allocate(4 + body.length()).putInt(body.length());
+    frame.put(body.getArray(), 0, body.length());
+    return frame.array();
+  }
+
+  private static ReadResult decodeReply(byte[] frame, int sequence) throws Exception {
+    TBinaryProtocol protocol = new TBinaryProtocol(new TMemoryInputTransport(frame));
+    TMessage message = protocol.readMessageBegin();
+    assertEquals(TMessageType.REPLY, message.type);
+    assertEquals(sequence, message.seqid, "the reply to another call");
+    ChunkServerService.read_result result = new ChunkServerService.read_result();
+    result.read(protocol);
+    assertTrue(result.isSetSuccess(), "not a success: " + result);
+    return result.getSuccess();
+  }
+}
