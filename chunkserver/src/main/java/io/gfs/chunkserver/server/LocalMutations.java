@@ -1,8 +1,10 @@
 package io.gfs.chunkserver.server;
 
 import io.gfs.chunkserver.state.ChunkServerState;
+import io.gfs.chunkserver.state.PushedData;
 import io.gfs.chunkserver.store.ChecksumMismatchException;
 import io.gfs.chunkserver.store.ChunkStore;
+import io.gfs.chunkserver.store.WriteBytes;
 import java.io.IOException;
 import java.util.function.LongSupplier;
 
@@ -23,8 +25,19 @@ final class LocalMutations {
 
   /** Writes data at offsetBytes (a gap before it is zero-filled, old bytes there overwritten). */
   void write(long handle, long version, long serial, long offsetBytes, byte[] data, boolean sync) throws IOException {
+    write(handle, version, serial, offsetBytes, WriteBytes.of(data, 0, data.length), sync);
+  }
+
+  /** The same for pushed data: its pieces as they arrived and the block CRCs computed then. */
+  void write(long handle, long version, long serial, long offsetBytes, PushedData data, boolean sync)
+      throws IOException {
+    write(handle, version, serial, offsetBytes, WriteBytes.of(data.pieces(), data.blockCrcs()), sync);
+  }
+
+  private void write(long handle, long version, long serial, long offsetBytes, WriteBytes data, boolean sync)
+      throws IOException {
     try {
-      store.write(handle, offsetBytes, data, 0, data.length, sync);
+      store.write(handle, offsetBytes, data, sync);
     } catch (ChecksumMismatchException e) {
       state.markCorrupt(handle);
       throw e;

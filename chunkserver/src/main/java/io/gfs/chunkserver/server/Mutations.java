@@ -2,6 +2,7 @@ package io.gfs.chunkserver.server;
 
 import io.gfs.chunkserver.state.ChunkServerState;
 import io.gfs.chunkserver.state.PushBuffer;
+import io.gfs.chunkserver.state.PushedData;
 import io.gfs.chunkserver.state.RecordAppendDecision;
 import io.gfs.chunkserver.state.RecordAppendGroup;
 import io.gfs.chunkserver.state.Refusal;
@@ -67,7 +68,7 @@ final class Mutations {
     Validate.range(handle, request.getOffsetBytes(), request.getLengthBytes());
     List<ServerAddress> secondaries = secondaries(handle, request.getSecondaries());
     state.checkPrimary(handle, request.getVersion(), clock.getAsLong());
-    byte[] data = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong());
+    PushedData data = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong());
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
       state.checkPrimary(handle, request.getVersion(), clock.getAsLong()); // the lease may have run out meanwhile
       long serial = state.nextSerial(handle);
@@ -105,7 +106,7 @@ final class Mutations {
     byte[] data = request.isSetData()
         ? InlineRecords.checked(handle, request.getDataId(), request.getData(), request.getLengthBytes(),
             request.isSetCrc32c(), request.getCrc32c())
-        : buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong());
+        : buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong()).toArray();
     PendingAppends.Pending mine = new PendingAppends.Pending(request, secondaries, data);
     pending.add(handle, mine);
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
@@ -197,13 +198,17 @@ final class Mutations {
           mutation.isSync());
       return;
     }
-    byte[] data = mutation.isSetData()
-        ? InlineRecords.checked(handle, mutation.getDataId(), mutation.getData(), mutation.getLengthBytes(),
-            mutation.isSetCrc32c(), mutation.getCrc32c())
-        : buffer.take(mutation.getDataId(), mutation.getLengthBytes(), clock.getAsLong());
     // A record append lands at the primary's offset whatever is here: a gap is zero-filled, old bytes overwritten.
-    local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
-        mutation.isSync());
+    if (mutation.isSetData()) {
+      byte[] data = InlineRecords.checked(handle, mutation.getDataId(), mutation.getData(), mutation.getLengthBytes(),
+          mutation.isSetCrc32c(), mutation.getCrc32c());
+      local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
+          mutation.isSync());
+    } else {
+      PushedData data = buffer.take(mutation.getDataId(), mutation.getLengthBytes(), clock.getAsLong());
+      local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
+          mutation.isSync());
+    }
     buffer.release(mutation.getDataId());
   }
 

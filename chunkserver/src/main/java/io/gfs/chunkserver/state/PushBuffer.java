@@ -1,6 +1,7 @@
 package io.gfs.chunkserver.state;
 
 import io.gfs.common.Check;
+import io.gfs.common.Crc32c;
 import io.gfs.common.GfsConfigKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,8 +18,11 @@ import java.util.zip.CRC32C;
  * harmless). When the last byte is in, the CRC32C of the whole data is checked against the sender's: a mismatch drops
  * the entry, so corrupted data is never written.
  *
- * <p>Thread-safe: the map and the byte accounting are guarded by this object, the bytes of an entry by the entry, so
- * copying a 1 MiB piece or checking a 64 MiB CRC does not hold up other data ids.
+ * <p>A piece is kept as given, not copied: whoever hands one in never changes its bytes afterwards (the RPC layer
+ * reads every frame into a fresh array and leaves it alone).
+ *
+ * <p>Thread-safe: the map and the byte accounting are guarded by this object, the pieces of an entry by the entry,
+ * so checksumming a 1 MiB piece does not hold up other data ids.
  */
 public final class PushBuffer {
   private final long bytesMax;
@@ -26,24 +30,117 @@ public final class PushBuffer {
   private final Map<Long, Entry> entries = new LinkedHashMap<>();
   private long reservedBytes;
 
+  private static final int BLOCK_BYTES = (int) GfsConfigKeys.CHECKSUM_BLOCK_BYTES;
+  /** {@code crc -> Crc32c.combine(crc, 0, BLOCK_BYTES)} as its 32 columns, computed once (it is linear in crc). */
+  private static final int[] BLOCK_SHIFT = shiftColumns(BLOCK_BYTES);
+
   private static final class Entry {
-    final byte[] data;
+    final int totalLengthBytes;
     final int crc32c;
     /**
-     * The CRC32C of bytes [0, receivedBytes), updated as each piece's new bytes arrive: the check at the last byte
-     * costs nothing more, and no hop of the chain spends a whole data's CRC pass between receiving the last piece
-     * and forwarding it.
+     * The new bytes of each piece as received: views of the RPC layer's frames, which are never reused, so nothing is
+     * copied (a copy into one array per data id was a humongous allocation per mutation on every server).
      */
-    final CRC32C received = new CRC32C();
+    final List<ByteBuffer> pieces = new ArrayList<>();
+    /** Where each piece starts in the data. */
+    final List<Integer> pieceStarts = new ArrayList<>();
+    /**
+     * The CRC32C of each 64 KiB block of the data, computed as the bytes arrive (the block being filled runs in
+     * {@code openBlock}): they fold into the CRC of the whole data for the check at the last byte, and the store takes
+     * them as the chunk's block CRCs, so every byte is checksummed once here.
+     */
+    final int[] blockCrcs;
+    final CRC32C openBlock = new CRC32C();
     long lastUsedMillis;
     long receivedBytes;
     boolean verified;
 
     Entry(int totalLengthBytes, int crc32c, long nowMillis) {
-      this.data = new byte[totalLengthBytes];
+      this.totalLengthBytes = totalLengthBytes;
+      this.blockCrcs = new int[PushedData.blockCount(totalLengthBytes)];
       this.crc32c = crc32c;
       this.lastUsedMillis = nowMillis;
     }
+
+    /** Takes {@code fresh} (the bytes right after those received) and checksums it block by block. */
+    void append(ByteBuffer fresh) {
+      pieces.add(fresh);
+      pieceStarts.add((int) receivedBytes);
+      ByteBuffer rest = fresh.duplicate();
+      long at = receivedBytes;
+      while (rest.hasRemaining()) {
+        int block = (int) (at / BLOCK_BYTES);
+        long blockEnd = Math.min((long) (block + 1) * BLOCK_BYTES, totalLengthBytes);
+        int step = (int) Math.min(rest.remaining(), blockEnd - at);
+        int limit = rest.limit();
+        rest.limit(rest.position() + step);
+        openBlock.update(rest); // moves rest's position by step
+        rest.limit(limit);
+        at += step;
+        if (at == blockEnd) {
+          blockCrcs[block] = (int) openBlock.getValue();
+          openBlock.reset();
+        }
+      }
+      receivedBytes = at;
+    }
+
+    /** The CRC32C of the whole data, folded from the block CRCs; only once every byte is in. */
+    int wholeCrc() {
+      int crc = 0;
+      int full = (int) (totalLengthBytes / BLOCK_BYTES);
+      for (int block = 0; block < full; block++) {
+        crc = shift(crc) ^ blockCrcs[block];
+      }
+      int tail = totalLengthBytes - full * BLOCK_BYTES;
+      return tail == 0 ? crc : Crc32c.combine(crc, blockCrcs[full], tail);
+    }
+
+    /** The stored bytes [offset, offset + length): a view when one piece holds them, else a copy (re-sends only). */
+    ByteBuffer stored(long offsetBytes, int lengthBytes) {
+      for (int i = pieces.size() - 1; i >= 0; i--) {
+        int start = pieceStarts.get(i);
+        if (start <= offsetBytes) {
+          ByteBuffer piece = pieces.get(i);
+          int from = (int) (offsetBytes - start);
+          if (from + lengthBytes <= piece.remaining()) {
+            return piece.duplicate().position(piece.position() + from).limit(piece.position() + from + lengthBytes)
+                .slice();
+          }
+          break;
+        }
+      }
+      byte[] copy = new byte[lengthBytes];
+      for (int i = 0; i < pieces.size(); i++) {
+        long start = pieceStarts.get(i);
+        ByteBuffer piece = pieces.get(i);
+        long from = Math.max(start, offsetBytes);
+        long to = Math.min(start + piece.remaining(), offsetBytes + lengthBytes);
+        if (from < to) {
+          piece.duplicate().position(piece.position() + (int) (from - start))
+              .get(copy, (int) (from - offsetBytes), (int) (to - from));
+        }
+      }
+      return ByteBuffer.wrap(copy);
+    }
+  }
+
+  private static int[] shiftColumns(long lengthBytes) {
+    int[] columns = new int[32];
+    for (int bit = 0; bit < 32; bit++) {
+      columns[bit] = Crc32c.combine(1 << bit, 0, lengthBytes);
+    }
+    return columns;
+  }
+
+  private static int shift(int crc) {
+    int sum = 0;
+    for (int bit = 0, v = crc; v != 0; bit++, v >>>= 1) {
+      if ((v & 1) != 0) {
+        sum ^= BLOCK_SHIFT[bit];
+      }
+    }
+    return sum;
   }
 
   /**
@@ -78,15 +175,11 @@ public final class PushBuffer {
         // Only the bytes past those received are taken: a re-sent piece cannot change bytes already in the CRC.
         long end = pieceOffsetBytes + pieceBytes;
         if (end > entry.receivedBytes) {
-          int from = (int) entry.receivedBytes;
-          int newBytes = (int) (end - from);
-          piece.duplicate().position(piece.position() + (int) (from - pieceOffsetBytes)).get(entry.data, from,
-              newBytes);
-          entry.received.update(entry.data, from, newBytes);
-          entry.receivedBytes = end;
+          int skip = (int) (entry.receivedBytes - pieceOffsetBytes);
+          entry.append(piece.duplicate().position(piece.position() + skip).slice());
         }
-        if (entry.receivedBytes == entry.data.length) {
-          corrupt = (int) entry.received.getValue() != entry.crc32c;
+        if (entry.receivedBytes == entry.totalLengthBytes) {
+          corrupt = entry.wholeCrc() != entry.crc32c;
           entry.verified = !corrupt;
         }
       }
@@ -102,12 +195,15 @@ public final class PushBuffer {
       throw new Refusal(RefusalCode.INVALID_ARGUMENT, "data %s: last piece arrived before all %s bytes", dataId,
           totalLengthBytes);
     }
-    // Not a read-only buffer: Thrift sends a heap buffer's backing array, which a read-only one refuses to hand out.
-    return new PieceResult(complete, ByteBuffer.wrap(entry.data, (int) pieceOffsetBytes, pieceBytes).slice());
+    ByteBuffer stored;
+    synchronized (entry) {
+      stored = entry.stored(pieceOffsetBytes, pieceBytes);
+    }
+    return new PieceResult(complete, stored);
   }
 
   /** The whole, verified data for a mutation; it stays buffered until {@link #release}. */
-  public byte[] take(long dataId, int lengthBytes, long nowMillis) throws Refusal {
+  public PushedData take(long dataId, int lengthBytes, long nowMillis) throws Refusal {
     Entry entry;
     synchronized (this) {
       entry = entries.get(dataId);
@@ -122,21 +218,21 @@ public final class PushBuffer {
     synchronized (entry) {
       if (!entry.verified) {
         throw new Refusal(RefusalCode.DATA_NOT_FOUND, "data %s is incomplete here: %s of %s bytes", dataId,
-            entry.receivedBytes, entry.data.length);
+            entry.receivedBytes, entry.totalLengthBytes);
       }
+      if (entry.totalLengthBytes != lengthBytes) {
+        throw new Refusal(RefusalCode.DATA_NOT_FOUND, "data %s holds %s bytes, the request says %s", dataId,
+            entry.totalLengthBytes, lengthBytes);
+      }
+      return new PushedData(entry.pieces, entry.totalLengthBytes, entry.blockCrcs);
     }
-    if (entry.data.length != lengthBytes) {
-      throw new Refusal(RefusalCode.DATA_NOT_FOUND, "data %s holds %s bytes, the request says %s", dataId,
-          entry.data.length, lengthBytes);
-    }
-    return entry.data;
   }
 
   /** The data was applied (or is no longer wanted). */
   public synchronized void release(long dataId) {
     Entry entry = entries.remove(dataId);
     if (entry != null) {
-      reservedBytes -= entry.data.length;
+      reservedBytes -= entry.totalLengthBytes;
     }
   }
 
@@ -146,7 +242,7 @@ public final class PushBuffer {
     for (Iterator<Map.Entry<Long, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Long, Entry> e = it.next();
       if (nowMillis - e.getValue().lastUsedMillis >= ttlMillis) {
-        reservedBytes -= e.getValue().data.length;
+        reservedBytes -= e.getValue().totalLengthBytes;
         dropped.add(e.getKey());
         it.remove();
       }
@@ -173,7 +269,7 @@ public final class PushBuffer {
   public synchronized void checkInvariants() {
     long sum = 0;
     for (Entry entry : entries.values()) {
-      sum += entry.data.length;
+      sum += entry.totalLengthBytes;
     }
     Check.state(sum == reservedBytes, "push buffer accounts %s bytes, entries hold %s", reservedBytes, sum);
     Check.state(reservedBytes <= bytesMax, "push buffer holds %s bytes, over its max %s", reservedBytes, bytesMax);
@@ -182,10 +278,10 @@ public final class PushBuffer {
   private synchronized Entry admit(long dataId, int totalLengthBytes, int crc32c, long nowMillis) throws Refusal {
     Entry entry = entries.get(dataId);
     if (entry != null) {
-      if (entry.data.length != totalLengthBytes || entry.crc32c != crc32c) {
+      if (entry.totalLengthBytes != totalLengthBytes || entry.crc32c != crc32c) {
         throw new Refusal(RefusalCode.INVALID_ARGUMENT,
             "data %s is being pushed with %s bytes and CRC %s; this piece says %s bytes and CRC %s", dataId,
-            entry.data.length, Integer.toHexString(entry.crc32c), totalLengthBytes, Integer.toHexString(crc32c));
+            entry.totalLengthBytes, Integer.toHexString(entry.crc32c), totalLengthBytes, Integer.toHexString(crc32c));
       }
       entry.lastUsedMillis = nowMillis;
       return entry;

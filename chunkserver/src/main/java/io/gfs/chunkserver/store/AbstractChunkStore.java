@@ -193,10 +193,8 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   }
 
   @Override
-  public final void write(long handle, long offsetBytes, byte[] data, int dataOffset, int lengthBytes, boolean sync)
-      throws IOException {
-    mutate(handle, sync, (chunk, bytes) ->
-        chunk.checksums.write(bytes, offsetBytes, data, dataOffset, lengthBytes));
+  public final void write(long handle, long offsetBytes, WriteBytes data, boolean sync) throws IOException {
+    mutate(handle, sync, (chunk, bytes) -> chunk.checksums.write(bytes, offsetBytes, data));
   }
 
   @Override

@@ -131,16 +131,20 @@ final class BlockChecksums {
   /** Writes {@code data[dataOffset, +length)} at {@code offsetBytes}; see the class comment. */
   ChangedBlocks write(Bytes bytes, long offsetBytes, byte[] data, int dataOffset, int length) throws IOException {
     Check.argument(offsetBytes >= 0 && length >= 0, "write [%s, +%s)", offsetBytes, length);
-    Check.argument(dataOffset >= 0 && dataOffset + length <= data.length, "data slice [%s, +%s) of %s bytes",
-        dataOffset, length, data.length);
+    return write(bytes, offsetBytes, WriteBytes.of(data, dataOffset, length));
+  }
+
+  /** Writes {@code data} at {@code offsetBytes}; see the class comment. */
+  ChangedBlocks write(Bytes bytes, long offsetBytes, WriteBytes data) throws IOException {
+    Check.argument(offsetBytes >= 0, "write at %s", offsetBytes);
     ChangedBlocks changed = ChangedBlocks.NONE;
     if (offsetBytes > lengthBytes) {
       changed = zeroFill(bytes, offsetBytes);
     }
-    if (length == 0) {
+    if (data.lengthBytes() == 0) {
       return changed;
     }
-    return changed.union(writeFrom(bytes, offsetBytes, data, dataOffset, length));
+    return changed.union(writeFrom(bytes, offsetBytes, data));
   }
 
   /** Zero-fills from the current end to {@code newLengthBytes} (padding [0107]); no-op if already that long. */
@@ -152,40 +156,40 @@ final class BlockChecksums {
     byte[] zeros = new byte[(int) Math.min(ZERO_FILL_STEP_BYTES, newLengthBytes - lengthBytes)];
     while (lengthBytes < newLengthBytes) {
       int step = (int) Math.min(zeros.length, newLengthBytes - lengthBytes);
-      changed = changed.union(writeFrom(bytes, lengthBytes, zeros, 0, step));
+      changed = changed.union(writeFrom(bytes, lengthBytes, WriteBytes.of(zeros, 0, step)));
     }
     return changed;
   }
 
   /** A write starting at or before the current end. */
-  private ChangedBlocks writeFrom(Bytes bytes, long offsetBytes, byte[] data, int dataOffset, int length)
-      throws IOException {
+  private ChangedBlocks writeFrom(Bytes bytes, long offsetBytes, WriteBytes data) throws IOException {
     Check.state(offsetBytes <= lengthBytes, "write at %s past the end %s", offsetBytes, lengthBytes);
-    long end = offsetBytes + length;
+    long end = offsetBytes + data.lengthBytes();
     long newLength = Math.max(lengthBytes, end);
     int firstBlock = (int) (offsetBytes / BLOCK_BYTES);
     int lastBlock = (int) ((end - 1) / BLOCK_BYTES);
     // Verify the partly overwritten blocks before touching the disk [0130].
     byte[] firstOld = oldContentToMerge(bytes, firstBlock, offsetBytes, end);
     byte[] lastOld = lastBlock == firstBlock ? firstOld : oldContentToMerge(bytes, lastBlock, offsetBytes, end);
-    bytes.write(offsetBytes, data, dataOffset, length);
+    data.writeTo(bytes, offsetBytes);
     int[] updated = Arrays.copyOf(crcs, Math.max(crcs.length, blockCount(newLength)));
     for (int block = firstBlock; block <= lastBlock; block++) {
       long blockStart = (long) block * BLOCK_BYTES;
       long blockEnd = Math.min(blockStart + BLOCK_BYTES, newLength);
       long from = Math.max(blockStart, offsetBytes);
       long to = Math.min(blockEnd, end);
-      int sliceOffset = (int) (dataOffset + from - offsetBytes);
+      int sliceFrom = (int) (from - offsetBytes);
+      int sliceTo = (int) (to - offsetBytes);
       byte[] old = block == firstBlock ? firstOld : block == lastBlock ? lastOld : null;
       if (old != null) {
-        updated[block] = mergedCrc(old, blockStart, blockEnd, from, to, data, sliceOffset);
+        updated[block] = mergedCrc(old, blockStart, blockEnd, from, to, data, sliceFrom);
       } else if (from > blockStart) {
         // An append into the chunk's last partial block [0129]: extend its CRC, do not read it back.
-        updated[block] = Crc32c.combine(crcs[block], Crc32c.of(data, sliceOffset, (int) (to - from)), to - from);
+        updated[block] = Crc32c.combine(crcs[block], data.crc(sliceFrom, sliceTo), to - from);
       } else {
         Check.state(to == blockEnd, "chunk %s block %s: write covers [%s, %s) of [%s, %s)", handle, block, from, to,
             blockStart, blockEnd);
-        updated[block] = Crc32c.of(data, sliceOffset, (int) (to - from));
+        updated[block] = data.crc(sliceFrom, sliceTo);
       }
     }
     crcs = updated;
@@ -212,10 +216,10 @@ final class BlockChecksums {
     return old;
   }
 
-  private static int mergedCrc(byte[] old, long blockStart, long blockEnd, long from, long to, byte[] data,
-      int sliceOffset) {
+  private static int mergedCrc(byte[] old, long blockStart, long blockEnd, long from, long to, WriteBytes data,
+      int sliceFrom) {
     byte[] merged = Arrays.copyOf(old, (int) (blockEnd - blockStart));
-    System.arraycopy(data, sliceOffset, merged, (int) (from - blockStart), (int) (to - from));
+    data.copyTo(sliceFrom, merged, (int) (from - blockStart), (int) (to - from));
     return Crc32c.of(merged, 0, merged.length);
   }
 

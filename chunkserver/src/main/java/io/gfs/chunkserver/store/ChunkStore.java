@@ -41,8 +41,16 @@ public interface ChunkStore extends AutoCloseable {
    * verify their partial boundary blocks first, a gap before the offset is zero-filled. {@code sync} forces data and
    * checksums to disk before returning.
    */
-  void write(long handle, long offsetBytes, byte[] data, int dataOffset, int lengthBytes, boolean sync)
-      throws IOException;
+  default void write(long handle, long offsetBytes, byte[] data, int dataOffset, int lengthBytes, boolean sync)
+      throws IOException {
+    write(handle, offsetBytes, WriteBytes.of(data, dataOffset, lengthBytes), sync);
+  }
+
+  /**
+   * The same for bytes held as pieces (pushed data as it arrived, not copied into one array); where {@code data}
+   * carries its 64 KiB block CRCs and lands block-aligned, they become the chunk's block CRCs without another pass.
+   */
+  void write(long handle, long offsetBytes, WriteBytes data, boolean sync) throws IOException;
 
   /** Zero-fills the chunk up to {@code lengthBytes} (record-append padding [0107]); no-op if it is that long. */
   void padTo(long handle, long lengthBytes, boolean sync) throws IOException;

@@ -6,6 +6,7 @@ import io.gfs.chunkserver.store.ChunkCrc;
 import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.chunkserver.store.NoSuchChunkException;
 import io.gfs.chunkserver.store.StoredChunk;
+import io.gfs.chunkserver.store.WriteBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -74,10 +75,9 @@ public final class MeteredChunkStore implements ChunkStore {
   }
 
   @Override
-  public void write(long handle, long offsetBytes, byte[] data, int dataOffset, int lengthBytes, boolean sync)
-      throws IOException {
-    metered("write", handle, () -> store.write(handle, offsetBytes, data, dataOffset, lengthBytes, sync));
-    writtenBytes.addAndGet(lengthBytes);
+  public void write(long handle, long offsetBytes, WriteBytes data, boolean sync) throws IOException {
+    metered("write", handle, () -> store.write(handle, offsetBytes, data, sync));
+    writtenBytes.addAndGet(data.lengthBytes());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.gfs.chunkserver.state;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class PushBufferTest {
     assertFalse(push(7, data, 0, MIB, false, 0).complete());
     assertThrows(Refusal.class, () -> buffer.take(7, data.length, 0));
     assertTrue(push(7, data, MIB, data.length, true, 0).complete());
-    assertArrayEquals(data, buffer.take(7, data.length, 0));
+    assertArrayEquals(data, buffer.take(7, data.length, 0).toArray());
     assertEquals(RefusalCode.DATA_NOT_FOUND, assertThrows(Refusal.class, () -> buffer.take(7, 5, 0)).code());
     buffer.release(7);
     assertEquals(0, buffer.reservedBytes());
@@ -61,7 +62,7 @@ class PushBufferTest {
         assertThrows(Refusal.class, () -> push(1, data, 2000, 3000, true, 0)).code());
     push(1, data, 1000, 3000, true, 0);
     push(1, data, 1000, 3000, true, 0); // the last piece again, e.g. after a lost reply
-    assertArrayEquals(data, buffer.take(1, 3000, 0));
+    assertArrayEquals(data, buffer.take(1, 3000, 0).toArray());
     assertEquals(3000, buffer.reservedBytes());
   }
 
@@ -74,7 +75,7 @@ class PushBufferTest {
     altered[10] ^= 1; // already received: must be ignored
     buffer.receive(1, 0, ByteBuffer.wrap(altered), false, data.length, crc, 0); // overlaps: only [1000, 2000) is new
     assertTrue(buffer.receive(1, 2000, slice(data, 2000, 3000), true, data.length, crc, 0).complete());
-    assertArrayEquals(data, buffer.take(1, 3000, 0), "the first bytes received stay, and the whole CRC matched");
+    assertArrayEquals(data, buffer.take(1, 3000, 0).toArray(), "the first bytes received stay, and the whole CRC matched");
   }
 
   @Test
@@ -85,7 +86,50 @@ class PushBufferTest {
       boolean last = i + 2 == cuts.length;
       assertEquals(last, push(9, data, cuts[i], cuts[i + 1], last, 0).complete());
     }
-    assertArrayEquals(data, buffer.take(9, data.length, 0));
+    assertArrayEquals(data, buffer.take(9, data.length, 0).toArray());
+  }
+
+  @Test
+  void blockCrcsAreThoseOfEach64KiBBlockOfTheDataWhateverThePieces() throws Refusal {
+    byte[] data = bytes(3 * MIB + 4567, 10);
+    int[] cuts = {0, 100, 65_536, 65_600, MIB, 2 * MIB, 2 * MIB + 1, 3 * MIB, data.length};
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      push(11, data, cuts[i], cuts[i + 1], i + 2 == cuts.length, 0);
+    }
+    int[] crcs = buffer.take(11, data.length, 0).blockCrcs();
+    assertEquals((data.length + 65_535) / 65_536, crcs.length);
+    for (int block = 0; block < crcs.length; block++) {
+      int from = block * 65_536;
+      assertEquals(Crc32c.of(data, from, Math.min(65_536, data.length - from)), crcs[block], "block " + block);
+    }
+  }
+
+  @Test
+  void piecesAreKeptAsTheViewsHandedInNotCopied() throws Refusal {
+    byte[] data = bytes(2 * MIB, 12);
+    ByteBuffer first = slice(data, 0, MIB);
+    ByteBuffer second = slice(data, MIB, 2 * MIB);
+    int crc = Crc32c.of(data, 0, data.length);
+    assertSame(first.array(), buffer.receive(3, 0, first, false, data.length, crc, 0).stored().array());
+    buffer.receive(3, MIB, second, true, data.length, crc, 0);
+    List<ByteBuffer> pieces = buffer.take(3, data.length, 0).pieces();
+    assertEquals(2, pieces.size());
+    assertSame(first.array(), pieces.get(0).array());
+    assertSame(second.array(), pieces.get(1).array());
+  }
+
+  @Test
+  void aResentPieceIsForwardedAsTheBytesStoredFirst() throws Refusal {
+    byte[] data = bytes(3000, 13);
+    int crc = Crc32c.of(data, 0, data.length);
+    push(1, data, 0, 1000, false, 0);
+    push(1, data, 1000, 2000, false, 0);
+    byte[] altered = Arrays.copyOfRange(data, 500, 1500);
+    altered[0] ^= 1;
+    ByteBuffer forwarded = buffer.receive(1, 500, ByteBuffer.wrap(altered), false, data.length, crc, 0).stored();
+    byte[] got = new byte[forwarded.remaining()];
+    forwarded.get(got);
+    assertArrayEquals(Arrays.copyOfRange(data, 500, 1500), got, "spans two stored pieces: their bytes, not the re-send");
   }
 
   @Test

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gfs.common.Crc32c;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -188,6 +191,41 @@ abstract class ChunkStoreContract {
     assertThrows(ChecksumMismatchException.class, () -> store.read(H, BLOCK, 1));
     assertArrayEquals(Arrays.copyOfRange(more, more.length - 100, more.length),
         store.read(H, data.length + more.length - 100, 100));
+  }
+
+  /** The data cut into pieces at the given offsets, as views of separate arrays (the push buffer's frames). */
+  static List<ByteBuffer> pieces(byte[] data, int... cuts) {
+    List<ByteBuffer> out = new ArrayList<>();
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      byte[] frame = new byte[cuts[i + 1] - cuts[i] + 20];
+      System.arraycopy(data, cuts[i], frame, 7, cuts[i + 1] - cuts[i]);
+      out.add(ByteBuffer.wrap(frame, 7, cuts[i + 1] - cuts[i]).slice());
+    }
+    return out;
+  }
+
+  @Test
+  void piecesWithTheirBlockCrcsWriteLikeOneArrayAlignedOrNot() throws IOException {
+    byte[] content = random(BLOCK + 300, 20);
+    store.write(H, 0, content, 0, content.length, false);
+    for (long offset : new long[] {2 * BLOCK, 3 * BLOCK + 77, 100, 9 * BLOCK}) {
+      byte[] data = random(3 * BLOCK + 5, offset);
+      WriteBytes bytes = WriteBytes.of(pieces(data, 0, 10, BLOCK + 3, 2 * BLOCK, data.length), crcsFromScratch(data));
+      store.write(H, offset, bytes, false);
+      content = apply(content, offset, data);
+      assertHolds(content);
+    }
+  }
+
+  @Test
+  void aBlockAlignedWriteTakesTheBlockCrcsItCarries() throws IOException {
+    byte[] data = random(3 * BLOCK, 21);
+    int[] carried = crcsFromScratch(data);
+    carried[1] ^= 1; // as if block 1 had changed after its CRC was computed on arrival
+    store.write(H, BLOCK, WriteBytes.of(pieces(data, 0, BLOCK, data.length), carried), false);
+    assertArrayEquals(carried, Arrays.copyOfRange(store.checksums(H), 1, 4), "taken, not computed again");
+    assertArrayEquals(Arrays.copyOfRange(data, 0, BLOCK), store.read(H, BLOCK, BLOCK));
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 2 * BLOCK, 1));
   }
 
   @Test

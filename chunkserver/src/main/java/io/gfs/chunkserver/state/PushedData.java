@@ -1,0 +1,55 @@
+package io.gfs.chunkserver.state;
+
+import io.gfs.common.Check;
+import io.gfs.common.GfsConfigKeys;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The whole, verified data of one push as the push buffer holds it: the pieces as they arrived (views of the received
+ * frames, never copied; read them, never write them) and the CRC32C of each 64 KiB block of the data counted from its
+ * first byte, computed once as the bytes arrived. The block CRCs combine to the sender's CRC of the whole data, which
+ * is how they were checked, so a store that writes the data block-aligned may take them as the chunk's own block CRCs
+ * instead of reading every byte again.
+ */
+public record PushedData(List<ByteBuffer> pieces, int lengthBytes, int[] blockCrcs) {
+  public PushedData {
+    pieces = List.copyOf(pieces);
+    blockCrcs = blockCrcs.clone();
+    long sum = 0;
+    for (ByteBuffer piece : pieces) {
+      Check.argument(piece.hasArray(), "a pushed piece is not a heap buffer");
+      sum += piece.remaining();
+    }
+    Check.argument(sum == lengthBytes, "pieces of %s bytes for data of %s", sum, lengthBytes);
+    Check.argument(blockCrcs.length == blockCount(lengthBytes), "%s block CRCs for %s bytes", blockCrcs.length,
+        lengthBytes);
+  }
+
+  static int blockCount(long lengthBytes) {
+    return (int) ((lengthBytes + GfsConfigKeys.CHECKSUM_BLOCK_BYTES - 1) / GfsConfigKeys.CHECKSUM_BLOCK_BYTES);
+  }
+
+  /** Each piece as a fresh view (its own position and limit), so callers cannot move each other's. */
+  @Override
+  public List<ByteBuffer> pieces() {
+    return pieces.stream().map(ByteBuffer::duplicate).toList();
+  }
+
+  @Override
+  public int[] blockCrcs() {
+    return blockCrcs.clone();
+  }
+
+  /** The data in one new array (record appends keep a record whole; writes use the pieces). */
+  public byte[] toArray() {
+    byte[] out = new byte[lengthBytes];
+    int at = 0;
+    for (ByteBuffer piece : pieces) {
+      int n = piece.remaining();
+      piece.duplicate().get(out, at, n);
+      at += n;
+    }
+    return out;
+  }
+}
