@@ -75,6 +75,7 @@ public class GfsFileSystem extends FileSystem {
   private io.gfs.common.security.Caller caller;
   private FileStatuses statuses;
   private volatile long defaultChunkSizeBytes;
+  private final UmaskCache umasks = new UmaskCache();
 
   @Override
   public String getScheme() {
@@ -580,7 +581,7 @@ public class GfsFileSystem extends FileSystem {
   /** permission with the configured umask applied; null means the given default (as FileSystem passes it). */
   private short masked(FsPermission permission, FsPermission fallback) {
     FsPermission chosen = permission == null ? fallback : permission;
-    return chosen.applyUMask(FsPermission.getUMask(getConf())).toShort();
+    return chosen.applyUMask(umasks.umask(getConf())).toShort();
   }
 
   /** A void write operation on one path: counted as a write, errors mapped in the one place they are. */

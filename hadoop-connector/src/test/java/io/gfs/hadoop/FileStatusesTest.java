@@ -69,4 +69,32 @@ class FileStatusesTest {
     assertEquals(0, statuses.toLocated(file("/e", 0, "a", "b", (short) 0644), "/e", List.of())
         .getBlockLocations().length);
   }
+
+  /** Issue 6: plain paths are qualified by appending them to "gfs://cluster"; the Path must be the one Path makes. */
+  @Test
+  void qualifiedPathsAreTheOnesPathsOwnConstructorMakes() {
+    List<String> paths = List.of("/", "/a", "/a/b", "/bench/meta/t32/work/w7/d12", "/a.b/c-d_e~f", "/.../x",
+        "/a b", "/a%20b", "/a:b", "/caf\u00e9", "/a/./b", "/a/../b", "/.", "/..", "/a/", "/a//b", "/a#b", "/a?b",
+        "/a+b", "/a@b", "/[x]", "/a\\b");
+    for (String cluster : List.of("gfs://c", "gfs://host-1.example:9000", "gfs://user@c")) {
+      URI uri = URI.create(cluster);
+      FileStatuses s = new FileStatuses(uri, "me");
+      for (String path : paths) {
+        Path expected = new Path(uri.getScheme(), uri.getAuthority(), path);
+        Path actual = s.qualified(path);
+        assertEquals(expected, actual, cluster + " " + path);
+        assertEquals(expected.toString(), actual.toString(), cluster + " " + path);
+        assertEquals(expected.toUri(), actual.toUri(), cluster + " " + path);
+      }
+    }
+  }
+
+  @Test
+  void onlyPathsThatNeedNoQuotingOrNormalizingArePlain() {
+    assertTrue(FileStatuses.plainPath("/"));
+    assertTrue(FileStatuses.plainPath("/a/b.c/..."));
+    for (String path : List.of("", "a", "/a/", "/a//b", "/.", "/a/..", "/a b", "/a%b", "/a:b", "/caf\u00e9")) {
+      assertEquals(false, FileStatuses.plainPath(path), path);
+    }
+  }
 }
