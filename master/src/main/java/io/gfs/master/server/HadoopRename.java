@@ -26,7 +26,10 @@ final class HadoopRename {
       StateError.PARENT_NOT_DIRECTORY, StateError.NOT_DIRECTORY, StateError.INVALID_ARGUMENT,
       StateError.IS_DIRECTORY);
 
-  /** A path's status after the caller's lookup permission check; throws what the lookup would. */
+  /**
+   * A path's status after the caller's lookup permission check: null when nothing is there, or it throws what the
+   * lookup would (NOT_FOUND and friends also count as nothing there).
+   */
   @FunctionalInterface
   interface Lookup {
     FileStatus status(String path);

@@ -259,7 +259,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
         }
         HadoopRename.Plan plan = HadoopRename.plan(source, destination, path -> {
           check((a, c) -> a.lookup(c, path)); // issue 7: what the client's getFileStatus calls checked
-          return state.fileStatus(path);
+          return state.fileStatusOrNull(path); // null: nothing there (no exception per missing path, issue 6)
         });
         if (plan instanceof HadoopRename.Answer answer) {
           return answer.renamed();

@@ -70,4 +70,21 @@ class HadoopRenameTest {
     }));
     assertEquals(StateError.PERMISSION_DENIED, denied.error());
   }
+
+  /** Issue 6: the master's lookup answers null for a missing path instead of throwing; every plan is the same. */
+  @Test
+  void aLookupAnsweringNullForMissingPathsPlansTheSame() {
+    List<List<String>> cases = List.of(List.of("/", "/x"), List.of("/missing", "/x"), List.of("/g", "/g"),
+        List.of("/a", "/a"), List.of("/a", "/a/sub"), List.of("/g", "/x"), List.of("/g", "/b/f"),
+        List.of("/g", "/b"), List.of("/a/f", "/b"), List.of("/a/f", "/a"), List.of("/g", "/missing/x"),
+        List.of("/a", "/g/x"));
+    for (List<String> c : cases) {
+      HadoopRename.Plan withNull = HadoopRename.plan(c.get(0), c.get(1), path -> {
+        Boolean directory = TREE.get(path);
+        return directory == null ? null
+            : new FileStatus(path, directory, 0, 1, 0, 0, new PermissionStatus("u", "g", (short) 0755), 0);
+      });
+      assertEquals(plan(c.get(0), c.get(1)), withNull, c.toString());
+    }
+  }
 }
