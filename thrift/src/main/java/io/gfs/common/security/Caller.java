@@ -29,8 +29,15 @@ public record Caller(String user, List<String> groups) {
 
   /** Non-empty, at most {@value #NAME_CHARS_MAX} characters, no control characters. */
   public static boolean validName(String name) {
-    return name != null && !name.isEmpty() && name.length() <= NAME_CHARS_MAX
-        && name.chars().noneMatch(Character::isISOControl);
+    if (name == null || name.isEmpty() || name.length() > NAME_CHARS_MAX) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) { // a plain loop: the stream was ~4% of a master worker's CPU (issue 6)
+      if (Character.isISOControl(name.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean inGroup(String group) {
