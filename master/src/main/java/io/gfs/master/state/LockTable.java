@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
@@ -53,18 +52,25 @@ public final class LockTable {
     if (paths.size() == 1) {
       return single(paths.get(0), writes.get(0)); // nearly every call: already in order, nothing to merge
     }
-    Map<String, Request> merged = new TreeMap<>();
+    // All requests in lock order; the same path has the same depth, so its requests end up side by side and merge
+    // there (no map of the paths: a rename's plan was ~6% of its master CPU at 32 threads, issue 6).
+    List<Request> all = new ArrayList<>();
     for (int p = 0; p < paths.size(); p++) {
-      for (Request request : single(paths.get(p), writes.get(p))) {
-        Request previous = merged.get(request.path());
-        if (previous == null || (request.write() && !previous.write())) {
-          merged.put(request.path(), request);
+      all.addAll(single(paths.get(p), writes.get(p)));
+    }
+    all.sort(ORDER);
+    List<Request> merged = new ArrayList<>(all.size());
+    for (Request request : all) {
+      int last = merged.size() - 1;
+      if (last >= 0 && merged.get(last).path().equals(request.path())) {
+        if (request.write() && !merged.get(last).write()) {
+          merged.set(last, request);
         }
+      } else {
+        merged.add(request);
       }
     }
-    List<Request> ordered = new ArrayList<>(merged.values());
-    ordered.sort(ORDER);
-    return List.copyOf(ordered);
+    return List.copyOf(merged);
   }
 
   /** One path's plan, root first: each ancestor's key extends its parent's (not one join per depth). */

@@ -189,4 +189,38 @@ class LockTableTest {
     assertEquals(800, f.state.fileCount());
     assertEquals(0, f.state.lockTable().allocatedLocks());
   }
+
+  /** Issue 6: the merged plan of several paths is the one a map keyed by path, sorted by depth and name, gives. */
+  @Test
+  void aMultiPathPlanEqualsTheMapModelForEveryPairOfPaths() {
+    List<String> paths = List.of("/", "/a", "/b", "/a/b", "/a/b/c", "/b/a", "/ab", "/a/c", "/z/x", "/a/z");
+    for (String first : paths) {
+      for (String second : paths) {
+        for (boolean firstWrite : new boolean[] {false, true}) {
+          for (boolean secondWrite : new boolean[] {false, true}) {
+            List<List<String>> c = List.of(GfsPaths.components(first), GfsPaths.components(second));
+            List<Boolean> writes = List.of(firstWrite, secondWrite);
+            assertEquals(model(c, writes), LockTable.plan(c, writes), first + " " + second);
+          }
+        }
+      }
+    }
+  }
+
+  private static List<LockTable.Request> model(List<List<String>> paths, List<Boolean> writes) {
+    java.util.Map<String, LockTable.Request> merged = new java.util.TreeMap<>();
+    for (int p = 0; p < paths.size(); p++) {
+      List<String> c = paths.get(p);
+      for (int depth = 0; depth <= c.size(); depth++) {
+        String path = GfsPaths.join(c.subList(0, depth));
+        boolean write = writes.get(p) && depth == c.size();
+        LockTable.Request previous = merged.get(path);
+        if (previous == null || (write && !previous.write())) {
+          merged.put(path, new LockTable.Request(path, depth, write));
+        }
+      }
+    }
+    return merged.values().stream().sorted(java.util.Comparator.comparingInt(LockTable.Request::depth)
+        .thenComparing(LockTable.Request::path)).toList();
+  }
 }
