@@ -1,10 +1,12 @@
 package io.gfs.dist;
 
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_ACTIVE_PREFETCH_OPERATIONS;
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_PREFETCH_OPERATIONS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gfs.client.GfsFileReader;
 import java.io.IOException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -71,6 +73,41 @@ class SequentialReadAheadIT {
           // 7 pieces (two per chunk, one for the tail): all but the first two come from a request sent ahead.
           assertTrue(prefetched(in) > 0, "no piece came from a request sent ahead with reads of " + readBytes);
         }
+      }
+    }
+  }
+
+  private static long askedAhead(FSDataInputStream in) {
+    Long gauge = IOStatisticsSupport.retrieveIOStatistics(in).gauges().get(STREAM_READ_ACTIVE_PREFETCH_OPERATIONS);
+    return gauge == null ? 0 : gauge;
+  }
+
+  /**
+   * A stream reading on keeps a window of pieces asked for ahead (each on its own connection), never past the file's
+   * end, and every piece after the first two comes from it with its exact bytes.
+   */
+  @Test
+  void aStreamReadingOnKeepsAWindowOfPiecesAskedForAheadUpToTheEnd() throws Exception {
+    try (MiniGfsCluster cluster = cluster("read-ahead-window");
+         FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
+      Path file = new Path("/window");
+      byte[] bytes = expected(4, FILE_BYTES);
+      write(fs, file, bytes);
+      int piece = 1 << 20;
+      int pieces = 7; // two per chunk, then the tail
+      byte[] buffer = new byte[piece];
+      try (FSDataInputStream in = fs.open(file)) {
+        for (int i = 0; i < pieces; i++) {
+          int n = Math.min(piece, FILE_BYTES - i * piece);
+          in.readFully(buffer, 0, n);
+          assertArrayEquals(java.util.Arrays.copyOfRange(bytes, i * piece, i * piece + n),
+              java.util.Arrays.copyOf(buffer, n), "piece " + i);
+          // The first read is not reading on; from the second on, the window reaches as far as the file allows.
+          long window = i == 0 ? 0 : Math.min(GfsFileReader.READ_AHEAD_PIECES_MAX, pieces - 1 - i);
+          assertEquals(window, askedAhead(in), "pieces asked for ahead after piece " + i);
+        }
+        assertEquals(pieces - 2, prefetched(in));
+        assertEquals(-1, in.read());
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.gfs.hadoop;
 
+import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_ACTIVE_PREFETCH_OPERATIONS;
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_BYTES;
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_CLOSE_OPERATIONS;
 import static org.apache.hadoop.fs.statistics.StreamStatisticNames.STREAM_READ_EXCEPTIONS;
@@ -44,6 +45,7 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities, 
       .withCounters(STREAM_READ_BYTES, STREAM_READ_OPERATIONS, STREAM_READ_SEEK_OPERATIONS, STREAM_READ_EXCEPTIONS,
           STREAM_READ_UNBUFFERED, STREAM_READ_CLOSE_OPERATIONS, STREAM_READ_PREFETCH_OPERATIONS,
           STREAM_READ_PREFETCHED_BYTES)
+      .withGauges(STREAM_READ_ACTIVE_PREFETCH_OPERATIONS)
       .build();
   private final byte[] oneByte = new byte[1];
   private long position;
@@ -176,6 +178,7 @@ final class GfsInputStream extends FSInputStream implements StreamCapabilities, 
   public IOStatistics getIOStatistics() {
     ioStatistics.setCounter(STREAM_READ_PREFETCH_OPERATIONS, reader.piecesReadAhead());
     ioStatistics.setCounter(STREAM_READ_PREFETCHED_BYTES, reader.bytesReadAhead());
+    ioStatistics.setGauge(STREAM_READ_ACTIVE_PREFETCH_OPERATIONS, reader.piecesAskedAhead());
     return ioStatistics;
   }
 
