@@ -1,5 +1,6 @@
 package io.gfs.master.oplog;
 
+import io.gfs.master.state.ImageSink;
 import io.gfs.master.state.StateImage;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -21,14 +22,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
  * One checkpoint file [0052-0054]: magic (which names the format version), the last sequence number it covers, the
  * state image, and a trailer with the CRC32C of everything before it. Written to a .tmp name, forced, renamed and
  * the directory forced, so a crash leaves either the old set of checkpoints or the new one; a torn or bit-rotted
- * checkpoint fails its CRC and is skipped. A checkpoint of a format this master does not know (a newer master's) is
+ * checkpoint fails its CRC and is skipped. Read in two passes (issue 6, restart speed): {@link #verify} checks the CRC
+ * before anything is used, {@link #load} then streams the content into the state with no image in between. A checkpoint of a format this master does not know (a newer master's) is
  * refused with {@link UnknownFormatException}: recovery stops rather than fall back to older metadata.
  */
 public final class CheckpointFile {
@@ -45,12 +46,28 @@ public final class CheckpointFile {
   /** Format 1 is still read: its nodes take their parent's owner and group and default permissions. */
   private static final byte[] MAGIC_V1 = "GFSCKPT1".getBytes(StandardCharsets.US_ASCII);
   private static final int TRAILER_BYTES = 4;
+  private static final int FORMAT_COMPACT = 4;
   private static final int COUNT_MAX = 100_000_000;
 
   private CheckpointFile() {}
 
   /** What a valid checkpoint holds. */
   public record Loaded(long lastSequence, StateImage image) {}
+
+  /** A checkpoint whose checksum held: its format version (1 to 4) and the last sequence number it covers. */
+  public record Verified(Path file, int format, long lastSequence) {}
+
+  /**
+   * A checkpoint whose checksum holds but whose content does not load (a writer's bug, or a file changed between the
+   * two passes): skipped like a corrupt one, and the state it was loading into is thrown away.
+   */
+  public static final class MalformedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    MalformedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 
   /** A gfs checkpoint in a format this master cannot read (written by a newer master): never skipped silently. */
   public static final class UnknownFormatException extends IOException {
@@ -88,87 +105,107 @@ public final class CheckpointFile {
 
   /** Reads and verifies a checkpoint; IOException when it is incomplete, corrupt or not a checkpoint. */
   public static Loaded read(Path file) throws IOException {
+    Verified checkpoint = verify(file);
+    StateImage.Builder image = new StateImage.Builder();
+    load(checkpoint, image);
+    return new Loaded(checkpoint.lastSequence(), image.image());
+  }
+
+  /**
+   * The first of two passes: the magic and the CRC32C of the whole file, before anything in it is used. IOException
+   * when it is incomplete, corrupt or not a checkpoint; {@link UnknownFormatException} for a newer master's format.
+   */
+  public static Verified verify(Path file) throws IOException {
     long size = Files.size(file);
     if (size < MAGIC.length + 8 + TRAILER_BYTES) {
       throw new IOException(file + ": " + size + " bytes is too short for a checkpoint");
     }
-    byte[] head = new byte[MAGIC.length];
+    byte[] head = new byte[MAGIC.length + Long.BYTES];
     try (InputStream in = Files.newInputStream(file)) {
       in.readNBytes(head, 0, head.length);
     }
-    if (Arrays.equals(head, MAGIC)) {
-      return readCompact(file);
-    }
-    String magicText = new String(head, StandardCharsets.US_ASCII);
-    // A version digit we do not know is a newer master's file; any other damage is corruption (skipped below).
-    if (magicText.startsWith(MAGIC_PREFIX) && Character.isDigit(magicText.charAt(MAGIC_PREFIX.length()))
-        && !Arrays.equals(head, MAGIC_V3) && !Arrays.equals(head, MAGIC_V2) && !Arrays.equals(head, MAGIC_V1)) {
+    byte[] magic = Arrays.copyOf(head, MAGIC.length);
+    String magicText = new String(magic, StandardCharsets.US_ASCII);
+    boolean known = Arrays.equals(magic, MAGIC) || Arrays.equals(magic, MAGIC_V3) || Arrays.equals(magic, MAGIC_V2)
+        || Arrays.equals(magic, MAGIC_V1);
+    // A version digit we do not know is a newer master's file; any other damage is corruption (skipped).
+    if (!known && magicText.startsWith(MAGIC_PREFIX) && Character.isDigit(magicText.charAt(MAGIC_PREFIX.length()))) {
       throw new UnknownFormatException(file + ": checkpoint format '" + magicText.substring(MAGIC_PREFIX.length())
           + "' is not one this master reads (formats " + VERSIONS_READ + "): it was written by a newer master."
           + " Run that version, or move this file away to recover from an older checkpoint and the log");
     }
-    int expected = verify(file, size);
+    if (!known) {
+      throw new IOException(file + ": not a gfs checkpoint");
+    }
+    verify(file, size);
+    return new Verified(file, magic[MAGIC.length - 1] - '0', ByteBuffer.wrap(head, MAGIC.length, Long.BYTES)
+        .getLong());
+  }
+
+  /**
+   * The second pass: streams a verified checkpoint into the sink, format 4 as it is parsed (the CRC is checked again on
+   * the way: the file must not have changed since {@link #verify}), older formats through an image. A failure here
+   * ({@link MalformedException}, or an IOException reading) leaves the sink half-filled: throw its state away.
+   */
+  public static void load(Verified checkpoint, ImageSink sink) throws IOException {
+    Path file = checkpoint.file();
+    try {
+      if (checkpoint.format() == FORMAT_COMPACT) {
+        try (CheckpointInput in = new CheckpointInput(file, TRAILER_BYTES)) {
+          in.skip(MAGIC.length + Long.BYTES);
+          CompactImageFormat.read(in, sink);
+          in.verifyTrailer();
+        }
+        sink.end();
+      } else {
+        readOlder(file, checkpoint.format()).sendTo(sink);
+      }
+    } catch (EOFException | IllegalArgumentException | IllegalStateException e) {
+      throw new MalformedException(file + ": malformed checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  /** Formats 1 to 3, parsed into an image (read rarely: only until the next checkpoint is written in format 4). */
+  private static StateImage readOlder(Path file, int format) throws IOException {
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-      byte[] magic = new byte[MAGIC.length];
-      in.readFully(magic);
-      boolean current = Arrays.equals(magic, MAGIC_V3);
-      boolean v2 = Arrays.equals(magic, MAGIC_V2);
-      if (!current && !v2 && !Arrays.equals(magic, MAGIC_V1)) {
-        throw new IOException(file + ": not a gfs checkpoint");
-      }
-      long lastSequence = in.readLong();
-      StateImage image = readImage(in, current || v2);
-      if (current) {
+      in.skipNBytes(MAGIC.length + Long.BYTES);
+      StateImage image = readImage(in, format >= 2);
+      if (format == 3) {
         image = new StateImage(image.nextHandle(), image.directories(), image.files(), image.chunks(),
             readPolicies(in));
       }
-      int trailer = in.readInt();
-      if (trailer != expected || in.read() != -1) {
-        throw new IOException(file + ": image does not end at the trailer");
+      in.readInt(); // the trailer, checked by verify
+      if (in.read() != -1) {
+        throw new MalformedException(file + ": image does not end at the trailer", null);
       }
-      return new Loaded(lastSequence, image);
-    } catch (EOFException | IllegalArgumentException e) {
-      throw new IOException(file + ": malformed checkpoint: " + e.getMessage(), e);
+      return image;
     }
   }
 
-  /** Format 4: one buffered pass that checksums as it parses; the image is returned only once the trailer matched. */
-  private static Loaded readCompact(Path file) throws IOException {
-    try (CheckpointInput in = new CheckpointInput(file, TRAILER_BYTES)) {
-      for (int i = 0; i < MAGIC.length; i++) {
-        in.readByte();
-      }
-      long lastSequence = in.readLong();
-      StateImage image = CompactImageFormat.read(in);
-      in.verifyTrailer();
-      return new Loaded(lastSequence, image);
-    } catch (EOFException | IllegalArgumentException e) {
-      throw new IOException(file + ": malformed checkpoint: " + e.getMessage(), e);
-    }
-  }
-
-  /** Formats 1 to 3: checks the whole-file CRC before anything is parsed; returns the trailer value. */
+  /** Checks the whole-file CRC before anything is parsed, in large sequential reads; returns the trailer value. */
   private static int verify(Path file, long size) throws IOException {
     CRC32C crc = new CRC32C();
-    byte[] trailer = new byte[TRAILER_BYTES];
-    try (InputStream raw = Files.newInputStream(file);
-        CheckedInputStream in = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc)) {
+    ByteBuffer buffer = ByteBuffer.allocate(CheckpointInput.BUFFER_BYTES);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long remaining = size - TRAILER_BYTES;
-      byte[] buffer = new byte[1 << 16];
       while (remaining > 0) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+        buffer.clear().limit((int) Math.min(buffer.capacity(), remaining));
+        int n = channel.read(buffer);
         if (n < 0) {
           throw new IOException(file + ": shrank while being verified");
         }
+        crc.update(buffer.array(), 0, n);
         remaining -= n;
       }
-      int computed = (int) crc.getValue(); // before the trailer itself passes through the checksum
-      if (in.readNBytes(trailer, 0, TRAILER_BYTES) != TRAILER_BYTES) {
-        throw new IOException(file + ": shrank while being verified");
+      buffer.clear().limit(TRAILER_BYTES);
+      while (buffer.hasRemaining()) {
+        if (channel.read(buffer) < 0) {
+          throw new IOException(file + ": shrank while being verified");
+        }
       }
-      int stored = ByteBuffer.wrap(trailer).getInt();
-      if (stored != computed) {
+      int stored = buffer.flip().getInt();
+      if (stored != (int) crc.getValue()) {
         throw new IOException(file + ": checkpoint CRC mismatch (incomplete or corrupt)");
       }
       return stored;

@@ -68,6 +68,12 @@ final class CheckpointInput implements AutoCloseable {
     return buffer.getShort();
   }
 
+  void skip(int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      readByte();
+    }
+  }
+
   byte readByte() throws IOException {
     need(1);
     return buffer.get();

@@ -1,10 +1,12 @@
 package io.gfs.master.oplog;
 
+import io.gfs.master.state.ImageSink;
 import io.gfs.master.state.PermissionStatus;
 import io.gfs.master.state.StateImage;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.Map;
  * The body of a format-4 checkpoint (issue 6, restart speed): each distinct owner/group/mode written once in a table
  * and referred to by index; a file written as the index of its directory (directories come first, parents first)
  * plus its own name instead of its full path; a file's chunk handles as a count and the raw longs. Read back through
- * {@link CheckpointInput}'s single buffered, checksummed pass.
+ * {@link CheckpointInput}'s buffered, checksummed pass straight into an {@link ImageSink}.
  */
 final class CompactImageFormat {
   /** A permission index meaning "none" (images of masters before permissions). */
@@ -81,69 +83,65 @@ final class CompactImageFormat {
     }
   }
 
-  static StateImage read(CheckpointInput in) throws IOException {
-    long nextHandle = in.readLong();
+  /**
+   * Streams the body into the sink: no record per file and one reused handle array (restart speed, issue 6). The
+   * caller checks the trailer before {@link ImageSink#end}.
+   */
+  static void read(CheckpointInput in, ImageSink sink) throws IOException {
+    sink.nextHandle(in.readLong());
     List<PermissionStatus> permissions = new ArrayList<>();
     for (int i = count(in); i > 0; i--) {
       permissions.add(new PermissionStatus(in.readString(STRING_BYTES_MAX), in.readString(STRING_BYTES_MAX),
           in.readShort()));
     }
     int directoryCount = count(in);
-    List<StateImage.Directory> directories = new ArrayList<>(directoryCount);
-    for (int i = directoryCount; i > 0; i--) {
+    for (int i = 0; i < directoryCount; i++) {
       String path = in.readString(STRING_BYTES_MAX);
       long mtimeMillis = in.readLong();
       long accessTimeMillis = in.readLong();
-      directories.add(new StateImage.Directory(path, mtimeMillis, permission(in, permissions), accessTimeMillis));
+      sink.directory(path, mtimeMillis, permission(in, permissions), accessTimeMillis);
     }
-    int fileCount = count(in);
-    List<StateImage.File> files = new ArrayList<>(fileCount);
-    for (int i = fileCount; i > 0; i--) {
-      files.add(readFile(in, directories, permissions));
-    }
-    int chunkCount = count(in);
-    List<StateImage.Chunk> chunks = new ArrayList<>(chunkCount);
-    for (int i = chunkCount; i > 0; i--) {
-      chunks.add(new StateImage.Chunk(in.readLong(), in.readLong()));
-    }
-    List<StateImage.DirectoryPolicy> policies = new ArrayList<>();
+    long[] handles = new long[1];
     for (int i = count(in); i > 0; i--) {
-      policies.add(new StateImage.DirectoryPolicy(in.readString(STRING_BYTES_MAX), in.readInt(), in.readLong()));
+      handles = readFile(in, directoryCount, permissions, handles, sink);
     }
-    return new StateImage(nextHandle, directories, files, chunks, policies);
+    for (int i = count(in); i > 0; i--) {
+      sink.chunk(in.readLong(), in.readLong());
+    }
+    for (int i = count(in); i > 0; i--) {
+      sink.policy(in.readString(STRING_BYTES_MAX), in.readInt(), in.readLong());
+    }
   }
 
-  private static StateImage.File readFile(CheckpointInput in, List<StateImage.Directory> directories,
-      List<PermissionStatus> permissions) throws IOException {
+  /** One file into the sink; returns the handle array to reuse (grown when a file had more chunks). */
+  private static long[] readFile(CheckpointInput in, int directoryCount, List<PermissionStatus> permissions,
+      long[] handles, ImageSink sink) throws IOException {
     int parent = in.readInt();
-    if (parent < FULL_PATH || parent >= directories.size()) {
-      throw new IOException("directory index " + parent + " outside [-1, " + directories.size() + ")");
+    if (parent < FULL_PATH || parent >= directoryCount) {
+      throw new IOException("directory index " + parent + " outside [-1, " + directoryCount + ")");
     }
     String name = in.readString(STRING_BYTES_MAX);
-    String path = parent == FULL_PATH ? name : join(directories.get(parent).path(), name);
     int replication = in.readInt();
     long mtimeMillis = in.readLong();
     long accessTimeMillis = in.readLong();
     PermissionStatus permission = permission(in, permissions);
     int chunkCount = in.readInt();
     if (chunkCount < 0 || chunkCount > COUNT_MAX) {
-      throw new IOException("chunk count " + chunkCount + " of " + path + " outside [0, " + COUNT_MAX + "]");
+      throw new IOException("chunk count " + chunkCount + " of " + name + " outside [0, " + COUNT_MAX + "]");
     }
-    List<Long> handles;
-    if (chunkCount == 1) {
-      handles = List.of(in.readLong()); // the common case, kept small
-    } else {
-      // Grown as read: the checksum is checked only at the end, so a corrupt count must not allocate up front.
-      handles = new ArrayList<>(Math.min(chunkCount, 1024));
-      for (int j = 0; j < chunkCount; j++) {
-        handles.add(in.readLong());
+    long[] into = handles;
+    for (int j = 0; j < chunkCount; j++) {
+      if (j == into.length) {
+        into = Arrays.copyOf(into, into.length * 2); // grown as read, never sized by the count alone
       }
+      into[j] = in.readLong();
     }
-    return new StateImage.File(path, replication, mtimeMillis, handles, permission, accessTimeMillis);
-  }
-
-  private static String join(String directory, String name) {
-    return directory.equals("/") ? "/" + name : directory + "/" + name;
+    if (parent == FULL_PATH) {
+      sink.file(name, replication, mtimeMillis, accessTimeMillis, permission, into, chunkCount);
+    } else {
+      sink.file(parent, name, replication, mtimeMillis, accessTimeMillis, permission, into, chunkCount);
+    }
+    return into;
   }
 
   private static PermissionStatus permission(CheckpointInput in, List<PermissionStatus> permissions)

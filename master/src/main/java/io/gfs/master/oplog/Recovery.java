@@ -1,5 +1,6 @@
 package io.gfs.master.oplog;
 
+import io.gfs.master.state.ImageSink;
 import io.gfs.master.state.StateImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,26 @@ public final class Recovery {
 
   private Recovery() {}
 
+  /** As {@link #recoverInto}, with the checkpoint handed over as one image (tests, tools). */
   public static Result recover(Path dir, Consumer<StateImage> restore, Consumer<LogEntry> apply)
       throws IOException {
+    StateImage.Builder[] image = new StateImage.Builder[1];
+    return recoverInto(dir, () -> image[0] = new StateImage.Builder(), apply, () -> restore.accept(image[0].image()));
+  }
+
+  /**
+   * Streams the newest checkpoint that verifies into a state, then replays the later records with apply. freshState
+   * makes an empty state and returns the sink that loads into it; it is called before each checkpoint is loaded, and
+   * once more if one failed half-way and no other loaded, so the state recovery ends with never holds a half-loaded
+   * checkpoint.
+   */
+  public static Result recoverInto(Path dir, Supplier<ImageSink> freshState, Consumer<LogEntry> apply)
+      throws IOException {
+    return recoverInto(dir, freshState, apply, () -> { });
+  }
+
+  private static Result recoverInto(Path dir, Supplier<ImageSink> freshState, Consumer<LogEntry> apply,
+      Runnable onLoaded) throws IOException {
     Files.createDirectories(dir);
     for (Path tmp : MetaFiles.temporaries(dir)) {
       LOG.info("deleting unfinished checkpoint {}", tmp);
@@ -43,10 +63,11 @@ public final class Recovery {
     }
     List<Path> skipped = new ArrayList<>();
     long base = 0;
+    boolean halfLoaded = false;
     for (Map.Entry<Long, Path> c : MetaFiles.checkpoints(dir).descendingMap().entrySet()) {
-      CheckpointFile.Loaded loaded;
+      CheckpointFile.Verified checkpoint;
       try {
-        loaded = CheckpointFile.read(c.getValue());
+        checkpoint = CheckpointFile.verify(c.getValue());
       } catch (CheckpointFile.UnknownFormatException e) {
         throw e; // a newer master's checkpoint: falling back to older metadata would hide its changes
       } catch (IOException e) {
@@ -54,16 +75,27 @@ public final class Recovery {
         skipped.add(c.getValue());
         continue;
       }
-      if (loaded.lastSequence() != c.getKey()) {
-        LOG.warn("skipping checkpoint {}: it says it covers sequence {}", c.getValue(), loaded.lastSequence());
+      if (checkpoint.lastSequence() != c.getKey()) {
+        LOG.warn("skipping checkpoint {}: it says it covers sequence {}", c.getValue(), checkpoint.lastSequence());
         skipped.add(c.getValue());
         continue;
       }
-      restore.accept(loaded.image());
-      base = loaded.lastSequence();
-      LOG.info("loaded checkpoint {} ({} files, {} chunks)", c.getValue().getFileName(), loaded.image().files().size(),
-          loaded.image().chunks().size());
+      try {
+        halfLoaded = true;
+        CheckpointFile.load(checkpoint, freshState.get());
+        halfLoaded = false;
+      } catch (IOException e) {
+        LOG.warn("skipping checkpoint: {}", e.getMessage());
+        skipped.add(c.getValue());
+        continue;
+      }
+      base = checkpoint.lastSequence();
+      LOG.info("loaded checkpoint {} (format {})", c.getValue().getFileName(), checkpoint.format());
+      onLoaded.run();
       break;
+    }
+    if (halfLoaded) {
+      freshState.get(); // no checkpoint loaded: start from an empty state, not the half-loaded one
     }
     return replay(dir, base, skipped, apply);
   }

@@ -141,11 +141,12 @@ public final class MasterServer implements AutoCloseable {
     Files.createDirectories(config.metaDir());
     lockMetaDir(config.metaDir());
     term.checkActive(); // HA: do not even recover for a term that already ended
-    state = new MasterState(config.stateSettings(), new SplittableRandom());
-    state.configureRetryCache(retryCacheEntriesMax, retryCacheExpiryMillis); // HA hook: before replay fills it
+    freshState(config);
     Recovery.Result recovered;
     try {
-      recovered = Recovery.recover(config.metaDir(), state::restore, entry -> state.apply(entry.record()));
+      // The checkpoint streams into the state (issue 6); one that fails half-way gets a fresh state for the next.
+      recovered = Recovery.recoverInto(config.metaDir(), () -> freshState(config).restorer(),
+          entry -> state.apply(entry.record()));
     } catch (IllegalStateException e) {
       throw new IOException("cannot recover the master's metadata in " + config.metaDir() + ": " + e.getMessage(), e);
     }
@@ -160,6 +161,12 @@ public final class MasterServer implements AutoCloseable {
     journal.onBroken(e -> stepDown("the metadata journal failed (" + e.getMessage() + "): a master without a working"
         + " log steps down so a standby can take over"));
     LOG.info("recovered {} to sequence {} ({} files)", config.metaDir(), recovered.lastSequence(), state.fileCount());
+  }
+
+  private MasterState freshState(MasterConfig config) {
+    state = new MasterState(config.stateSettings(), new SplittableRandom());
+    state.configureRetryCache(retryCacheEntriesMax, retryCacheExpiryMillis); // HA hook: before replay fills it
+    return state;
   }
 
   /**

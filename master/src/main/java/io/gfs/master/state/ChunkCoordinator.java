@@ -490,14 +490,15 @@ final class ChunkCoordinator {
     return chunks.imageChunks();
   }
 
-  synchronized void restore(StateImage image, Map<Long, Integer> references) {
-    Check.state(chunks.size() == 0, "restore into a non-empty chunk table");
-    for (StateImage.Chunk c : image.chunks()) {
-      Integer count = references.get(c.handle());
-      Check.state(count != null, "checkpoint chunk %s is referenced by no file", c.handle());
-      chunks.add(c.handle(), c.version(), count);
-    }
-    chunks.restoreNextHandle(image.nextHandle());
+  /** A checkpoint's chunk, with the reference count, replication target and deleted mark its files give it. */
+  synchronized void restoreChunk(long handle, long version, int referenceCount, int replicationTarget,
+      boolean trashed) {
+    chunks.restore(handle, version, referenceCount, replicationTarget, trashed);
+  }
+
+  /** A checkpoint's handle counter (never moves it back). */
+  synchronized void restoreNextHandle(long value) {
+    chunks.restoreNextHandle(value);
   }
 
   /** Every file's chunk exists with the right reference count; leases sit on current replicas. */

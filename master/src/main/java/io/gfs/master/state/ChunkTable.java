@@ -78,10 +78,19 @@ public final class ChunkTable {
     add(handle, version, 1);
   }
 
-  /** A chunk referenced by referenceCount files (a checkpoint's restore). */
+  /** A chunk referenced by referenceCount files. */
   void add(long handle, long version, int referenceCount) {
     Check.state(!chunks.containsKey(handle), "chunk %s already exists", handle);
     chunks.put(handle, version).referenceCount(referenceCount);
+    nextHandle = Math.max(nextHandle, handle + 1);
+  }
+
+  /** A checkpoint's chunk, its row filled in one step (restart speed, issue 6). */
+  void restore(long handle, long version, int referenceCount, int replicationTarget, boolean trashed) {
+    if (referenceCount <= 0) { // not Check: its varargs would box the handle once per restored chunk
+      throw new IllegalStateException("chunk " + handle + " restored with " + referenceCount + " references");
+    }
+    chunks.restore(handle, version, referenceCount, replicationTarget, trashed);
     nextHandle = Math.max(nextHandle, handle + 1);
   }
 

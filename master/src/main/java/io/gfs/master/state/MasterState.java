@@ -615,6 +615,11 @@ public final class MasterState {
     StateImages.restore(image, tree, coordinator);
   }
 
+  /** Loads a checkpoint into this fresh state as it is read (issue 6); a failure half-way leaves it unusable. */
+  public ImageSink restorer() {
+    return new StateRestore(tree, coordinator);
+  }
+
   // ---- invariants ----
 
   /** Expensive whole-state checks, for tests after every step: throws IllegalStateException naming the breakage. */

@@ -1,6 +1,9 @@
 package io.gfs.master.state;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the log makes durable, as one value: the checkpoint's content [0052-0053]. Directories come parents
@@ -42,5 +45,92 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
     files = files instanceof CapturedFiles ? files : List.copyOf(files); // captured: already immutable, built later
     chunks = List.copyOf(chunks);
     policies = List.copyOf(policies);
+  }
+
+  /** Gives this image to the sink in checkpoint order; a file is given by its directory's number when it is listed. */
+  public void sendTo(ImageSink sink) {
+    sink.nextHandle(nextHandle);
+    Map<String, Integer> directoryIndex = new HashMap<>(directories.size() * 2);
+    for (int i = 0; i < directories.size(); i++) {
+      Directory d = directories.get(i);
+      directoryIndex.putIfAbsent(d.path(), i);
+      sink.directory(d.path(), d.mtimeMillis(), d.permission(), d.accessTimeMillis());
+    }
+    for (File f : files) {
+      long[] handles = f.chunkHandles().stream().mapToLong(Long::longValue).toArray();
+      int slash = f.path().lastIndexOf('/');
+      Integer parent = slash < 0 ? null : directoryIndex.get(slash == 0 ? "/" : f.path().substring(0, slash));
+      if (parent == null) {
+        sink.file(f.path(), f.replication(), f.mtimeMillis(), f.accessTimeMillis(), f.permission(), handles,
+            handles.length);
+      } else {
+        sink.file(parent, f.path().substring(slash + 1), f.replication(), f.mtimeMillis(), f.accessTimeMillis(),
+            f.permission(), handles, handles.length);
+      }
+    }
+    chunks.forEach(c -> sink.chunk(c.handle(), c.version()));
+    policies.forEach(p -> sink.policy(p.path(), p.replication(), p.gcRetentionMillis()));
+    sink.end();
+  }
+
+  /** Collects what a sink is given into an image (a checkpoint read back as a value: tests, tools). */
+  public static final class Builder implements ImageSink {
+    private long nextHandle;
+    private final List<Directory> directories = new ArrayList<>();
+    private final List<File> files = new ArrayList<>();
+    private final List<Chunk> chunks = new ArrayList<>();
+    private final List<DirectoryPolicy> policies = new ArrayList<>();
+    private StateImage built;
+
+    @Override
+    public void nextHandle(long value) {
+      nextHandle = value;
+    }
+
+    @Override
+    public void directory(String path, long mtimeMillis, PermissionStatus permission, long accessTimeMillis) {
+      directories.add(new Directory(path, mtimeMillis, permission, accessTimeMillis));
+    }
+
+    @Override
+    public void file(int directoryIndex, String name, int replication, long mtimeMillis, long accessTimeMillis,
+        PermissionStatus permission, long[] handles, int handleCount) {
+      String directory = directories.get(directoryIndex).path();
+      file(directory.equals("/") ? "/" + name : directory + "/" + name, replication, mtimeMillis, accessTimeMillis,
+          permission, handles, handleCount);
+    }
+
+    @Override
+    public void file(String path, int replication, long mtimeMillis, long accessTimeMillis,
+        PermissionStatus permission, long[] handles, int handleCount) {
+      List<Long> list = new ArrayList<>(handleCount);
+      for (int i = 0; i < handleCount; i++) {
+        list.add(handles[i]);
+      }
+      files.add(new File(path, replication, mtimeMillis, list, permission, accessTimeMillis));
+    }
+
+    @Override
+    public void chunk(long handle, long version) {
+      chunks.add(new Chunk(handle, version));
+    }
+
+    @Override
+    public void policy(String path, int replication, long gcRetentionMillis) {
+      policies.add(new DirectoryPolicy(path, replication, gcRetentionMillis));
+    }
+
+    @Override
+    public void end() {
+      built = new StateImage(nextHandle, directories, files, chunks, policies);
+    }
+
+    /** The image, once {@link #end} was called. */
+    public StateImage image() {
+      if (built == null) {
+        throw new IllegalStateException("the image is not complete");
+      }
+      return built;
+    }
   }
 }

@@ -81,6 +81,65 @@ class CheckpointTest {
     assertEquals(state.image(), loaded.image());
   }
 
+  /** Recovers as the master does: the checkpoint streams into a state made fresh for each attempt. */
+  private record Streamed(Recovery.Result result, MasterState state, int statesMade) {}
+
+  private Streamed recoverStreaming() throws IOException {
+    List<MasterState> made = new ArrayList<>(List.of(fresh()));
+    Recovery.Result result = Recovery.recoverInto(dir, () -> {
+      made.add(fresh());
+      return made.get(made.size() - 1).restorer();
+    }, e -> made.get(made.size() - 1).apply(e.record()));
+    MasterState state = made.get(made.size() - 1);
+    state.checkInvariants();
+    return new Streamed(result, state, made.size() - 1);
+  }
+
+  @Test
+  void aCheckpointStreamedIntoTheStateEqualsTheLiveState() throws IOException {
+    List<LogRecord> records = records(1, 30);
+    StateImage live = run(records, List.of(40, 80));
+    Streamed streamed = recoverStreaming();
+    assertEquals(80, streamed.result().checkpointSequence());
+    assertEquals(1, streamed.statesMade());
+    assertEquals(live, streamed.state().image());
+  }
+
+  @Test
+  void aCheckpointWhoseChecksumHoldsButWhoseContentDoesNotLoadIsSkippedAndItsHalfLoadedStateDropped()
+      throws IOException {
+    List<LogRecord> records = records(1, 30);
+    StateImage live = run(records, List.of(80));
+    Path newest = MetaFiles.checkpoint(dir, 80);
+    StateImage good = CheckpointFile.read(newest).image();
+    List<StateImage.Chunk> chunks = new ArrayList<>(good.chunks());
+    chunks.add(new StateImage.Chunk(good.nextHandle() + 5, 1)); // a chunk no file refers to
+    CheckpointFile.write(dir, 80, new StateImage(good.nextHandle() + 10, good.directories(), good.files(), chunks,
+        good.policies()));
+    CheckpointFile.Verified verified = CheckpointFile.verify(newest);
+    CheckpointFile.MalformedException malformed = assertThrows(CheckpointFile.MalformedException.class,
+        () -> CheckpointFile.load(verified, fresh().restorer()));
+    assertTrue(malformed.getMessage().contains("referenced by no file"), malformed.getMessage());
+    Streamed streamed = recoverStreaming();
+    assertEquals(List.of(newest), streamed.result().skippedCheckpoints());
+    assertEquals(0, streamed.result().checkpointSequence(), "no other checkpoint: the whole log is replayed");
+    assertEquals(2, streamed.statesMade(), "the half-loaded state is replaced by a fresh one");
+    assertEquals(live, streamed.state().image());
+  }
+
+  @Test
+  void aFormatOneCheckpointStreamsLikeTheImage() throws IOException {
+    MasterState state = fresh();
+    List.of(new LogRecord.Mkdir("/d/e", 5), new LogRecord.Create("/d/e/f", 2, 6, false, false),
+        new LogRecord.AddChunk("/d/e/f", 0, 1, 3, 7)).forEach(state::apply);
+    writeFormatOne(MetaFiles.checkpoint(dir, 3), 3, state.image());
+    MasterState viaImage = fresh();
+    viaImage.restore(CheckpointFile.read(MetaFiles.checkpoint(dir, 3)).image());
+    Streamed streamed = recoverStreaming();
+    assertEquals(3, streamed.result().checkpointSequence());
+    assertEquals(viaImage.image(), streamed.state().image());
+  }
+
   @Test
   void aFormatOneCheckpointIsStillReadWithDefaultPermissions() throws IOException {
     MasterState state = fresh();
