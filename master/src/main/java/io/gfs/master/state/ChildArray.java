@@ -78,7 +78,7 @@ final class ChildArray {
     return size() == 0;
   }
 
-  /** Puts node under name (renaming the node, which must be in no directory, if it has another); returns the previous. */
+  /** Puts node under name (renaming the node, which must be in no directory, if needed); returns the previous. */
   Node put(String name, Node node) {
     return insert(name, node, true);
   }

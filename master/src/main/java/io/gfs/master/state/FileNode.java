@@ -25,7 +25,16 @@ final class FileNode extends Node {
   FileNode(String name, int replication, long mtimeMillis, PermissionStatus permission) {
     super(mtimeMillis, permission);
     this.replication = replication;
-    this.data = layout(NameBytes.encode(name), false, 0, NO_HANDLES);
+    this.data = layout(name, false, 0, NO_HANDLES, 0);
+  }
+
+  /** Checkpoint restore: the whole file in one array (no copy per access time and per chunk list). */
+  FileNode(String name, int replication, long mtimeMillis, long accessTimeMillis, PermissionStatus permission,
+      long[] handles, int handleCount) {
+    super(mtimeMillis, permission);
+    Check.argument(handleCount >= 0 && handleCount <= handles.length, "%s handles of %s", handleCount, handles.length);
+    this.replication = replication;
+    this.data = layout(name, accessTimeMillis != mtimeMillis, accessTimeMillis, handles, handleCount);
   }
 
   /** A snapshot's copy: the same immutable array (name, access time, handles) shared, nothing copied. */
@@ -127,7 +136,7 @@ final class FileNode extends Node {
     if (!stored && (header & HAS_ACCESS_TIME) == 0) {
       return;
     }
-    data = layout(name(d), stored, millis, handles(d));
+    data = withAccessTime(d, stored, millis);
   }
 
   @Override
@@ -135,7 +144,7 @@ final class FileNode extends Node {
     byte[] d = data;
     if ((readVarint(d) & HAS_ACCESS_TIME) == 0) {
       // The access time was the modification time; keep it before that changes.
-      data = layout(name(d), true, mtimeMillis(), handles(d));
+      data = withAccessTime(d, true, mtimeMillis());
     }
   }
 
@@ -158,7 +167,8 @@ final class FileNode extends Node {
     byte[] d = data;
     int header = readVarint(d);
     boolean stored = (header & HAS_ACCESS_TIME) != 0;
-    data = layout(NameBytes.encode(newName), stored, stored ? accessTimeMillis(d, 0) : 0, handles(d));
+    long[] handles = handles(d);
+    data = layout(newName, stored, stored ? accessTimeMillis(d, 0) : 0, handles, handles.length);
   }
 
   /** The handles a captured array holds. */
@@ -175,28 +185,50 @@ final class FileNode extends Node {
     return out;
   }
 
-  private static byte[] name(byte[] d) {
-    int header = readVarint(d);
-    int start = varintBytes(header);
-    return java.util.Arrays.copyOfRange(d, start, start + (header >>> 1));
+  /** A new file's array, the name encoded straight into it (restore builds a million of these). */
+  private static byte[] layout(String name, boolean storeAccessTime, long accessTimeMillis, long[] handles,
+      int handleCount) {
+    int nameBytes = NameBytes.encodedLength(name);
+    int header = nameBytes << 1 | (storeAccessTime ? HAS_ACCESS_TIME : 0);
+    int at = varintBytes(header);
+    byte[] d = new byte[at + nameBytes + (storeAccessTime ? Long.BYTES : 0) + handleCount * Long.BYTES];
+    writeVarint(d, header);
+    NameBytes.encodeInto(name, d, at);
+    fill(d, at + nameBytes, storeAccessTime, accessTimeMillis, handles, handleCount);
+    return d;
   }
 
-  private static byte[] layout(byte[] name, boolean storeAccessTime, long accessTimeMillis, long[] handles) {
-    int header = name.length << 1 | (storeAccessTime ? HAS_ACCESS_TIME : 0);
-    int at = varintBytes(header);
-    byte[] d = new byte[at + name.length + (storeAccessTime ? Long.BYTES : 0) + handles.length * Long.BYTES];
-    writeVarint(d, header);
-    System.arraycopy(name, 0, d, at, name.length);
-    at += name.length;
+  /** The same array with the access time stored (or dropped when it equals the modification time). */
+  private static byte[] withAccessTime(byte[] d, boolean store, long accessTimeMillis) {
+    int header = readVarint(d);
+    int nameStart = varintBytes(header);
+    int nameLength = header >>> 1;
+    int handlesStart = nameStart + nameLength + ((header & HAS_ACCESS_TIME) != 0 ? Long.BYTES : 0);
+    int handleBytes = d.length - handlesStart;
+    byte[] out = new byte[nameStart + nameLength + (store ? Long.BYTES : 0) + handleBytes];
+    writeVarint(out, nameLength << 1 | (store ? HAS_ACCESS_TIME : 0)); // the flag never changes the varint's length
+    System.arraycopy(d, nameStart, out, nameStart, nameLength);
+    int at = nameStart + nameLength;
+    if (store) {
+      writeLong(out, at, accessTimeMillis);
+      at += Long.BYTES;
+    }
+    System.arraycopy(d, handlesStart, out, at, handleBytes);
+    return out;
+  }
+
+  /** Writes the access time (if stored) and the handles from offset on. */
+  private static void fill(byte[] d, int offset, boolean storeAccessTime, long accessTimeMillis, long[] handles,
+      int handleCount) {
+    int at = offset;
     if (storeAccessTime) {
       writeLong(d, at, accessTimeMillis);
       at += Long.BYTES;
     }
-    for (long handle : handles) {
-      writeLong(d, at, handle);
+    for (int i = 0; i < handleCount; i++) {
+      writeLong(d, at, handles[i]);
       at += Long.BYTES;
     }
-    return d;
   }
 
   private static int handlesOffset(byte[] d) {

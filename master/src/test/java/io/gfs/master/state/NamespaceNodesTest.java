@@ -228,6 +228,29 @@ class NamespaceNodesTest {
     }
   }
 
+  @Test
+  void aFileRestoredInOneStepEqualsOneBuiltStepByStep() {
+    NamespaceTree tree = new NamespaceTree();
+    DirectoryNode parent = tree.mkdirs(List.of("d"), 5, null);
+    long[] handles = {11, 12, 13, 99};
+    FileNode whole = tree.restoreFile(parent, "whole", 2, 1_000, 700, OWNER, handles, 3);
+    FileNode stepwise = tree.restoreFile(parent, "stepwise", 2, 1_000, OWNER);
+    stepwise.setAccessTime(700);
+    stepwise.appendChunks(List.of(11L, 12L, 13L));
+    assertArrayEquals(stepwise.chunkHandleArray(), whole.chunkHandleArray());
+    assertEquals(stepwise.accessTimeMillis(), whole.accessTimeMillis());
+    assertEquals(stepwise.dataArray().length - "stepwise".length(), whole.dataArray().length - "whole".length());
+    assertEquals(List.of(11L, 12L, 13L), whole.chunkHandles());
+    assertEquals(700, whole.accessTimeMillis());
+    assertEquals(1_000, whole.mtimeMillis());
+    assertEquals("whole", whole.name());
+    assertSame(whole, parent.children.get("whole"));
+    assertEquals(2, tree.fileCount());
+    FileNode same = tree.restoreFile(parent, "same", 1, 1_000, 1_000, OWNER, handles, 0);
+    assertEquals(1 + 4, same.dataArray().length, "an access time equal to the modification time is not stored");
+    assertThrows(IllegalStateException.class, () -> tree.restoreFile(parent, "same", 1, 1, 1, OWNER, handles, 0));
+  }
+
   private static FileNode file(String name) {
     return new FileNode(name, 3, 1, OWNER);
   }
