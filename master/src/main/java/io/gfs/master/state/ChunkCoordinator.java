@@ -104,7 +104,16 @@ final class ChunkCoordinator {
    * Before a snapshot [0114]: revokes every lease on these chunks; returns those still unexpired, whose primaries must
    * stop mutating (told so, or waited out) before the snapshot is logged.
    */
-  synchronized List<LeasePlan.Revoked> revokeLeases(List<Long> handles, long nowMillis) {
+  /**
+   * Without a chunk (a directory holding no file: every rename and delete of the metadata benchmark, issue 6) there is
+   * nothing to revoke, and the monitor is not taken: a heartbeat's full chunk report holds it for a while, and the
+   * mutation waited behind it with its namespace locks held.
+   */
+  List<LeasePlan.Revoked> revokeLeases(List<Long> handles, long nowMillis) {
+    return handles.isEmpty() ? List.of() : revokeLeasesLocked(handles, nowMillis);
+  }
+
+  private synchronized List<LeasePlan.Revoked> revokeLeasesLocked(List<Long> handles, long nowMillis) {
     List<LeasePlan.Revoked> out = new ArrayList<>();
     for (long handle : handles) {
       Lease lease = leases.get(handle);
@@ -129,7 +138,13 @@ final class ChunkCoordinator {
     }
   }
 
-  synchronized void setTrashed(List<Long> handles, boolean trashed) {
+  void setTrashed(List<Long> handles, boolean trashed) {
+    if (!handles.isEmpty()) { // see revokeLeases: no need to wait for the monitor without a chunk
+      setTrashedLocked(handles, trashed);
+    }
+  }
+
+  private synchronized void setTrashedLocked(List<Long> handles, boolean trashed) {
     for (long handle : handles) {
       ChunkInfo chunk = chunks.get(handle);
       if (chunk != null) {
@@ -147,7 +162,13 @@ final class ChunkCoordinator {
     pruneLeases();
   }
 
-  synchronized void release(List<Long> handles) {
+  void release(List<Long> handles) {
+    if (!handles.isEmpty()) { // see revokeLeases: no need to wait for the monitor without a chunk
+      releaseLocked(handles);
+    }
+  }
+
+  private synchronized void releaseLocked(List<Long> handles) {
     for (long handle : handles) {
       chunks.release(handle);
       if (chunks.get(handle) == null) {
@@ -157,7 +178,11 @@ final class ChunkCoordinator {
     pruneLeases();
   }
 
-  synchronized long knownLengthBytes(List<Long> handles) {
+  long knownLengthBytes(List<Long> handles) {
+    return handles.isEmpty() ? 0 : knownLengthBytesLocked(handles); // an empty file: see revokeLeases
+  }
+
+  private synchronized long knownLengthBytesLocked(List<Long> handles) {
     long total = 0;
     for (long handle : handles) {
       ChunkInfo chunk = chunks.get(handle);
