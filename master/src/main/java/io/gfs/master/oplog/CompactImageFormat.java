@@ -102,7 +102,9 @@ final class CompactImageFormat {
       sink.directory(path, mtimeMillis, permission(in, permissions), accessTimeMillis);
     }
     long[] handles = new long[1];
-    for (int i = count(in); i > 0; i--) {
+    int fileCount = count(in);
+    sink.expectFiles(fileCount);
+    for (int i = fileCount; i > 0; i--) {
       handles = readFile(in, directoryCount, permissions, handles, sink);
     }
     for (int i = count(in); i > 0; i--) {

@@ -11,12 +11,25 @@ final class ChunkReferences {
   static final int MARK_TRASHED = 1;
   private static final int MARK_FROM_LIVE_FILE = 2;
   private static final int CAPACITY_MIN = 1 << 10;
+  /** Largest handle count {@link #expect} sizes for up front (the table still grows past it). */
+  private static final int EXPECTED_MAX = 1 << 24;
   /** Slots hold a handle plus one, so 0 means empty (handles are never negative: they come from a counter at 1). */
   private long[] keys = new long[CAPACITY_MIN];
   private int[] counts = new int[CAPACITY_MIN];
   private byte[] targets = new byte[CAPACITY_MIN];
   private byte[] marks = new byte[CAPACITY_MIN];
   private int size;
+
+  /** Room for about this many distinct handles without growing (capped: a hint must not allocate without bound). */
+  void expect(int handles) {
+    int wanted = Integer.highestOneBit(Math.max(CAPACITY_MIN, Math.min(handles, EXPECTED_MAX)) * 2 - 1) * 2;
+    if (size == 0 && wanted > keys.length) {
+      keys = new long[wanted];
+      counts = new int[wanted];
+      targets = new byte[wanted];
+      marks = new byte[wanted];
+    }
+  }
 
   /** One more file refers to the chunk. */
   void add(long handle, int replicationTarget, boolean inSnapshot, boolean trashed) {

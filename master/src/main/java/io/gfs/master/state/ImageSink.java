@@ -13,6 +13,9 @@ public interface ImageSink {
 
   void directory(String path, long mtimeMillis, PermissionStatus permission, long accessTimeMillis);
 
+  /** How many files follow: a sizing hint only (the sink must not trust it beyond that). */
+  default void expectFiles(int fileCount) {}
+
   /**
    * A file named name in directory number directoryIndex; handles[0, handleCount) are its chunks in order. The array is
    * the caller's and may be reused once this returns.

@@ -59,14 +59,22 @@ final class StateRestore implements ImageSink {
   }
 
   @Override
+  public void expectFiles(int fileCount) {
+    references.expect(fileCount); // usually a chunk per file or more: sized once, not doubled twenty times
+  }
+
+  @Override
   public void file(int directoryIndex, String name, int replication, long mtimeMillis, long accessTimeMillis,
       PermissionStatus permission, long[] handles, int handleCount) {
     open();
     if (directoryIndex < 0 || directoryIndex >= directories.size()) { // not Check: no boxing per file
       throw new IllegalArgumentException("directory " + directoryIndex + " of " + directories.size());
     }
-    FileNode file = tree.restoreFile(directories.get(directoryIndex), name, replication, mtimeMillis, permission);
-    fill(file, accessTimeMillis, handles, handleCount, directoryMarks[directoryIndex] | marks(name));
+    checkHandles(handles, handleCount);
+    // The whole file in one array (name, access time, handles), not three copies of it.
+    FileNode file = tree.restoreFile(directories.get(directoryIndex), name, replication, mtimeMillis, accessTimeMillis,
+        permission, handles, handleCount);
+    reference(file, handles, handleCount, directoryMarks[directoryIndex] | marks(name));
   }
 
   @Override
@@ -77,19 +85,21 @@ final class StateRestore implements ImageSink {
     // Not in the image's directory list: the path walk creates what is missing.
     Check.state(tree.createFile(components, replication, mtimeMillis, permission) == null, "file %s twice in checkpoint",
         path);
-    fill((FileNode) tree.resolve(components).node(), accessTimeMillis, handles, handleCount, marks(components));
+    checkHandles(handles, handleCount);
+    FileNode file = (FileNode) tree.resolve(components).node();
+    file.setAccessTime(accessTimeMillis);
+    file.appendChunks(FileNode.handleView(Arrays.copyOf(handles, handleCount)));
+    reference(file, handles, handleCount, marks(components));
   }
 
-  private void fill(FileNode file, long accessTimeMillis, long[] handles, int handleCount, int marks) {
-    if (handleCount < 0 || handleCount > handles.length) {
+  private static void checkHandles(long[] handles, int handleCount) {
+    if (handleCount < 0 || handleCount > handles.length) { // not Check: no boxing per file
       throw new IllegalArgumentException(handleCount + " handles of " + handles.length);
     }
-    file.setAccessTime(accessTimeMillis); // before the handles: the array it rewrites is shorter
-    if (handleCount == 1) {
-      file.addChunk(handles[0]);
-    } else if (handleCount > 1) {
-      file.appendChunks(FileNode.handleView(Arrays.copyOf(handles, handleCount)));
-    }
+  }
+
+  /** The file's chunks get one more reference each, with its replication and whether it is a snapshot or deleted. */
+  private void reference(FileNode file, long[] handles, int handleCount, int marks) {
     for (int i = 0; i < handleCount; i++) {
       references.add(handles[i], file.replication, (marks & IN_SNAPSHOT) != 0, (marks & HIDDEN) != 0);
     }

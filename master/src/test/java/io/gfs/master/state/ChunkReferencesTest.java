@@ -29,6 +29,20 @@ class ChunkReferencesTest {
   }
 
   @Test
+  void aSizingHintIsCappedAndCountsStayRight() {
+    ChunkReferences references = new ChunkReferences();
+    references.expect(Integer.MAX_VALUE); // a corrupt count must not allocate gigabytes
+    for (long handle = 1; handle <= 3_000; handle++) {
+      references.add(handle, 3, false, false);
+      references.add(handle, 3, true, true);
+    }
+    references.expect(1 << 20); // too late to resize: ignored, nothing lost
+    assertEquals(3_000, references.size());
+    assertEquals(2, references.count(references.find(1_234)));
+    assertFalse(references.trashed(references.find(1_234)), "the live file decides");
+  }
+
+  @Test
   void aLiveFileDecidesTargetAndMarkOverASnapshotInAnyOrder() {
     ChunkReferences references = new ChunkReferences();
     references.add(10, 2, true, true); // a snapshot's copy first
