@@ -45,6 +45,16 @@ final class LocalMutations {
     state.applied(handle, version, serial, clock.getAsLong());
   }
 
+  /**
+   * Records {@code serial} as used though this replica failed to apply it (its chunk is left corrupt or unchanged):
+   * the secondaries were sent it, so it is never numbered to another mutation.
+   */
+  void consumeSerial(long handle, long version, long serial) {
+    if (state.nextSerial(handle) == serial) {
+      state.applied(handle, version, serial, clock.getAsLong());
+    }
+  }
+
   /** Pads the chunk with zeros to lengthBytes [0107]. */
   void pad(long handle, long version, long serial, long lengthBytes, boolean sync) throws IOException {
     store.padTo(handle, lengthBytes, sync);

@@ -33,24 +33,53 @@ final class SecondaryFanout {
   }
 
   void apply(Mutation mutation, List<ServerAddress> secondaries) throws GfsException {
+    start(mutation, secondaries).await();
+  }
+
+  /**
+   * Sends the mutation to every secondary at once and returns without waiting, so the primary can apply it locally
+   * meanwhile; {@link Started#await} then waits for all, exactly as {@link #apply} does.
+   */
+  Started start(Mutation mutation, List<ServerAddress> secondaries) {
     List<CompletableFuture<GfsException>> calls = new ArrayList<>(secondaries.size());
     for (ServerAddress secondary : secondaries) {
       calls.add(CompletableFuture.supplyAsync(() -> applyAt(RpcErrors.fromThrift(secondary), mutation), executor));
     }
-    List<GfsException> failures = new ArrayList<>();
-    for (CompletableFuture<GfsException> call : calls) {
-      GfsException failure;
-      try {
-        failure = call.join();
-      } catch (CompletionException e) {
-        failure = Errors.unreachable("a secondary", "applying a mutation", e.getCause());
+    return new Started(calls);
+  }
+
+  /** A mutation on its way to the secondaries. */
+  static final class Started {
+    private final List<CompletableFuture<GfsException>> calls;
+
+    private Started(List<CompletableFuture<GfsException>> calls) {
+      this.calls = calls;
+    }
+
+    /** Waits for every secondary; success only if each applied the mutation. */
+    void await() throws GfsException {
+      List<GfsException> failures = new ArrayList<>();
+      for (CompletableFuture<GfsException> call : calls) {
+        GfsException failure;
+        try {
+          failure = call.join();
+        } catch (CompletionException e) {
+          failure = Errors.unreachable("a secondary", "applying a mutation", e.getCause());
+        }
+        if (failure != null) {
+          failures.add(failure);
+        }
       }
-      if (failure != null) {
-        failures.add(failure);
+      if (!failures.isEmpty()) {
+        throw combined(failures);
       }
     }
-    if (!failures.isEmpty()) {
-      throw combined(failures);
+
+    /** Waits for every secondary's answer, whatever it is (the primary failed itself and says so instead). */
+    void awaitQuietly() {
+      for (CompletableFuture<GfsException> call : calls) {
+        call.handle((failure, error) -> null).join();
+      }
     }
   }
 
