@@ -32,7 +32,12 @@ public record PermissionStatus(String owner, String group, short permission) {
     if (name == null || name.isEmpty() || name.length() > NAME_CHARS_MAX) {
       return false;
     }
-    return name.chars().noneMatch(Character::isISOControl);
+    for (int i = 0; i < name.length(); i++) { // a loop, not chars().noneMatch: this runs for every new node
+      if (Character.isISOControl(name.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static boolean validPermission(int permission) {
