@@ -33,6 +33,14 @@ public final class GfsFileReader implements AutoCloseable {
    */
   private final java.util.ArrayDeque<ReadAhead> aheads = new java.util.ArrayDeque<>();
   /**
+   * The array the pieces asked for ahead are received into, one after another (each is taken only once the last one's
+   * buffer was dropped), instead of a fresh 1 MiB frame per piece; the buffer is a view of it. Allocated on first use,
+   * dropped by unbuffer and close.
+   */
+  private byte[] frame;
+  /** Room for a whole piece's reply: the piece and the reply's few bytes of message and field headers. */
+  static final int FRAME_BYTES = (int) io.gfs.common.GfsConfigKeys.DATA_PIECE_BYTES_MAX + 4096;
+  /**
    * Pieces asked for ahead, each on its own held connection. With one, the chunkserver worked on piece N+1 only while
    * the reader copied piece N, and sat idle while the reply crossed the socket and the next request came back; with
    * three, a reply is nearly always waiting when the reader wants it. Measured after chunkserver workers began writing
@@ -146,6 +154,7 @@ public final class GfsFileReader implements AutoCloseable {
   /** Drops the read-ahead piece and any piece asked for ahead; the next read fetches again. */
   public synchronized void unbuffer() {
     buffer = null;
+    frame = null;
     cancelAhead();
   }
 
@@ -157,6 +166,7 @@ public final class GfsFileReader implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     buffer = null;
+    frame = null;
     cancelAhead();
   }
 
@@ -182,7 +192,10 @@ public final class GfsFileReader implements AutoCloseable {
     ReadAhead ahead = aheads.peekFirst();
     if (ahead != null && ahead.fileOffset == pieceStart && ahead.lengthBytes() == piece.lengthBytes()) {
       aheads.pollFirst();
-      data = ahead.receive(); // null: refused or failed; the ordinary read below says why
+      if (frame == null) {
+        frame = new byte[FRAME_BYTES];
+      }
+      data = ahead.receive(frame); // null: refused or failed; the ordinary read below says why
       if (data != null) {
         piecesReadAhead++;
         bytesReadAhead += data.limit();

@@ -67,15 +67,18 @@ final class ReadAhead {
   }
 
   /**
-   * The piece, exactly its length, as a read-only view of the reply's frame; null when the chunkserver refused it or
-   * the connection failed (the caller then reads it the ordinary way, which reports the errors). The connection goes
-   * back to the pool after a reply, typed error or not.
+   * The piece, exactly its length, as a read-only view of the reply's frame, read into {@code frameInto} when it fits
+   * (the caller's array, which it must not use while the view is in use); null when the chunkserver refused it or the
+   * connection failed (the caller then reads it the ordinary way, which reports the errors). The connection goes back
+   * to the pool after a reply, typed error or not.
    */
-  ByteBuffer receive() {
+  ByteBuffer receive(byte[] frameInto) {
     ReadResult result;
     try {
+      connection.readNextReplyInto(frameInto);
       result = connection.client().recv_read();
     } catch (io.gfs.thrift.gen.GfsException e) {
+      connection.readNextReplyInto(null);
       connection.release();
       LOG.debug("read ahead from {} refused: {} {}", replica, e.getCode(), e.getMessage());
       return null;
@@ -85,6 +88,7 @@ final class ReadAhead {
       LOG.debug("read ahead from {} failed: {}", replica, e.toString());
       return null;
     }
+    connection.readNextReplyInto(null); // normally used up by the reply already
     connection.release();
     return ChunkReader.pieceOf(result, piece);
   }

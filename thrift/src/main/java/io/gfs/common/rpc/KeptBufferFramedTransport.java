@@ -1,6 +1,7 @@
 package io.gfs.common.rpc;
 
 import io.gfs.common.GfsConfigKeys;
+import org.apache.thrift.transport.TMemoryInputTransport;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.TTransportFactory;
@@ -10,8 +11,10 @@ import org.apache.thrift.transport.layered.TFramedTransport;
  * Thrift's framed transport with a write buffer kept between messages. libthrift's {@link TFramedTransport} shrinks
  * its buffer back to 1 KiB after every flush, so every 1 MiB pushData piece grew it again by doubling: ten copies and
  * about 2 MiB of garbage per piece, the top CPU consumer of the write path in the benchmark's JFR profile
- * (docs/benchmarks.md); servers had the same on every reply (a 1 MiB read). Reading is libthrift's, unchanged (a fresh array per frame, which the binary protocol may hand
- * out without copying), and so is the wire format: a 4-byte big-endian length, then the message.
+ * (docs/benchmarks.md); servers had the same on every reply (a 1 MiB read). Reading works as libthrift's (a fresh array
+ * per frame, which the binary protocol may hand out without copying), except that a caller may have the next frame
+ * read into an array it owns ({@link #readNextFrameInto}); the wire format is the same: a 4-byte big-endian length,
+ * then the message.
  */
 final class KeptBufferFramedTransport extends TFramedTransport {
   /**
@@ -31,9 +34,78 @@ final class KeptBufferFramedTransport extends TFramedTransport {
   private byte[] buffer = new byte[INITIAL_BYTES];
   /** Bytes in the buffer, the 4 reserved for the frame length included. */
   private int used = LENGTH_BYTES;
+  /** The frame being read (libthrift's own is private, so reading is done here too, the same way). */
+  private final TMemoryInputTransport frame;
+  private final byte[] frameLength = new byte[LENGTH_BYTES];
+  /** Where the next frame is read if it fits, instead of a fresh array; for that one frame only. */
+  private byte[] nextFrameInto;
 
   KeptBufferFramedTransport(TTransport transport, int frameBytesMax) throws TTransportException {
     super(transport, frameBytesMax);
+    this.frame = new TMemoryInputTransport(transport.getConfiguration(), new byte[0]);
+  }
+
+  /**
+   * Reads the next frame into {@code target} (from its start) when it fits, instead of a fresh array: for a caller
+   * that owns the array and reads the reply's binary fields as views of it (a reader's piece), saving a 1 MiB
+   * allocation and its zeroing per piece. The caller must not touch the array until it has read the reply, and
+   * nothing else keeps views of it. Applies to the next frame only; null cancels.
+   */
+  void readNextFrameInto(byte[] target) {
+    nextFrameInto = target;
+  }
+
+  @Override
+  public int read(byte[] bytes, int offset, int length) throws TTransportException {
+    int n = frame.read(bytes, offset, length);
+    if (n > 0) {
+      return n;
+    }
+    readFrame();
+    return frame.read(bytes, offset, length);
+  }
+
+  @Override
+  public byte[] getBuffer() {
+    return frame.getBuffer();
+  }
+
+  @Override
+  public int getBufferPosition() {
+    return frame.getBufferPosition();
+  }
+
+  @Override
+  public int getBytesRemainingInBuffer() {
+    return frame.getBytesRemainingInBuffer();
+  }
+
+  @Override
+  public void consumeBuffer(int length) {
+    frame.consumeBuffer(length);
+  }
+
+  @Override
+  public void clear() {
+    frame.clear();
+  }
+
+  /** As libthrift's framed transport reads a frame: its length, checked, then the whole frame at once. */
+  private void readFrame() throws TTransportException {
+    resetMessageSizeAndConsumedBytes();
+    getInnerTransport().readAll(frameLength, 0, LENGTH_BYTES);
+    int size = decodeFrameSize(frameLength);
+    int max = getInnerTransport().getConfiguration().getMaxFrameSize();
+    if (size < 0 || size > max) {
+      close();
+      throw new TTransportException(TTransportException.CORRUPTED_DATA, "Frame size (" + size + ") outside [0, "
+          + max + "]");
+    }
+    byte[] target = nextFrameInto != null && nextFrameInto.length >= size ? nextFrameInto : new byte[size];
+    nextFrameInto = null;
+    getInnerTransport().readAll(target, 0, size);
+    frame.reset(target, 0, size);
+    resetMessageSizeAndConsumedBytes(size);
   }
 
   @Override

@@ -112,6 +112,16 @@ public final class RpcClients implements AutoCloseable {
       return connection.client;
     }
 
+    /**
+     * The next reply read on this connection goes into {@code target} when it fits (its binary fields are then views
+     * of that array), instead of a fresh array; see {@link KeptBufferFramedTransport#readNextFrameInto}. Null cancels.
+     */
+    public void readNextReplyInto(byte[] target) {
+      if (connection.transport instanceof KeptBufferFramedTransport framed) {
+        framed.readNextFrameInto(target);
+      }
+    }
+
     /** Back to the pool: every request sent on it has had its reply read. */
     public void release() {
       if (!ended) {

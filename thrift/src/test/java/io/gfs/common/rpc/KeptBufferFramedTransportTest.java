@@ -73,4 +73,46 @@ class KeptBufferFramedTransportTest {
         "a pushData-sized message is kept, not doubled past the bound and dropped: " + kept);
     assertEquals(3 * (4 + 40 + piece.length + trailer.length), wire.length());
   }
+
+  /**
+   * Reading, as libthrift's framed transport reads: frames of the wire in order; one asked to land in the caller's
+   * array lands there when it fits (views of it are views of that array), and a frame too big for it, or the next one,
+   * gets an array of its own.
+   */
+  @Test
+  void aFrameIsReadIntoTheCallersArrayOnlyWhenAskedAndWhenItFits() throws Exception {
+    TConfiguration configuration = new TConfiguration(FRAME_MAX, FRAME_MAX, 64);
+    TMemoryBuffer wire = new TMemoryBuffer(configuration, 1024);
+    KeptBufferFramedTransport out = new KeptBufferFramedTransport(wire, FRAME_MAX);
+    byte[][] messages = {{1, 2, 3}, new byte[100_000], {4, 5}, {6}};
+    Arrays.fill(messages[1], (byte) 9);
+    for (byte[] message : messages) {
+      out.write(message, 0, message.length);
+      out.flush();
+    }
+    KeptBufferFramedTransport in = new KeptBufferFramedTransport(new TMemoryInputTransport(configuration,
+        Arrays.copyOf(wire.getArray(), wire.length())), FRAME_MAX);
+    byte[] mine = new byte[10];
+    in.readNextFrameInto(mine);
+    byte[] first = new byte[3];
+    in.readAll(first, 0, 3);
+    assertArrayEquals(messages[0], first);
+    assertTrue(in.getBuffer() == mine, "the first frame was read into the caller's array");
+    assertArrayEquals(messages[0], Arrays.copyOf(mine, 3));
+
+    in.readNextFrameInto(mine); // too small for the 100,000-byte frame: that one gets its own array
+    byte[] second = new byte[messages[1].length];
+    in.readAll(second, 0, second.length);
+    assertArrayEquals(messages[1], second);
+    assertTrue(in.getBuffer() != mine);
+    assertArrayEquals(messages[0], Arrays.copyOf(mine, 3), "the caller's array is left alone");
+
+    byte[] third = new byte[2];
+    in.readAll(third, 0, 2); // not asked: a fresh array
+    assertArrayEquals(messages[2], third);
+    assertTrue(in.getBuffer() != mine);
+    in.readNextFrameInto(mine);
+    assertEquals(6, in.read(new byte[1], 0, 1) == 1 ? in.getBuffer()[0] : -1);
+    assertTrue(in.getBuffer() == mine);
+  }
 }
