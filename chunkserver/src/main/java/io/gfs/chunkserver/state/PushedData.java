@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * The whole, verified data of one push as the push buffer holds it: the pieces as they arrived (views of the received
- * frames, never copied; read them, never write them) and the CRC32C of each 64 KiB block of the data counted from its
+ * The whole, verified data of one push as the push buffer holds it: its bytes as heap views (read them, never write
+ * them) and the CRC32C of each 64 KiB block of the data counted from its
  * first byte, computed once as the bytes arrived. The block CRCs combine to the sender's CRC of the whole data, which
  * is how they were checked, so a store that writes the data block-aligned may take them as the chunk's own block CRCs
  * instead of reading every byte again.
