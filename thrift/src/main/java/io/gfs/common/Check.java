@@ -16,6 +16,13 @@ public final class Check {
     }
   }
 
+  /** The same for one number, boxed only when the check fails (hot paths call this per chunk or per record). */
+  public static void state(boolean condition, String format, long value) {
+    if (!condition) {
+      throw new IllegalStateException(String.format(format, value));
+    }
+  }
+
   public static <T> T notNull(T value, String name) {
     if (value == null) {
       throw new IllegalArgumentException(name + " must not be null");
