@@ -405,7 +405,7 @@ public class GfsFileSystem extends FileSystem {
   public Path createSnapshot(Path path, String snapshotName) throws IOException {
     writeOp(path, p -> client.createSnapshot(p, snapshotName));
     String p = gfsPath(path);
-    return makeQualified(new Path(Renamer.child(Renamer.child(p, SNAPSHOT_DIRECTORY), snapshotName)));
+    return makeQualified(new Path(GfsPaths.child(GfsPaths.child(p, SNAPSHOT_DIRECTORY), snapshotName)));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.gfs.hadoop;
 import io.gfs.client.GfsClient;
 import io.gfs.client.GfsClientException;
 import io.gfs.client.GfsFileStatus;
+import io.gfs.common.GfsPaths;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 
@@ -32,7 +33,7 @@ final class Renamer {
       // HDFS: a file renamed onto itself is a no-op that succeeds; a directory would move into itself, so false.
       return !sourceStatus.directory();
     }
-    if (isInside(destination, source)) {
+    if (GfsPaths.isInside(destination, source)) {
       return false;
     }
     String target = destination;
@@ -41,7 +42,7 @@ final class Renamer {
       if (!destinationStatus.directory()) {
         return false;
       }
-      target = child(destination, name(source));
+      target = GfsPaths.child(destination, GfsPaths.name(source));
       if (target.equals(source)) {
         return true; // moving an entry into the directory that already holds it
       }
@@ -49,7 +50,7 @@ final class Renamer {
         return false;
       }
     } else {
-      GfsFileStatus parent = statusOrNull(parent(destination));
+      GfsFileStatus parent = statusOrNull(GfsPaths.parent(destination));
       if (parent == null || !parent.directory()) {
         return false;
       }
@@ -82,22 +83,5 @@ final class Renamer {
           throw e;
       }
     }
-  }
-
-  static boolean isInside(String path, String ancestor) {
-    return ancestor.equals("/") ? !path.equals("/") : path.startsWith(ancestor + "/");
-  }
-
-  static String parent(String path) {
-    int slash = path.lastIndexOf('/');
-    return slash <= 0 ? "/" : path.substring(0, slash);
-  }
-
-  static String name(String path) {
-    return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-  static String child(String directory, String name) {
-    return directory.equals("/") ? "/" + name : directory + "/" + name;
   }
 }

@@ -120,6 +120,27 @@ public final class GfsPaths {
     return b.toString();
   }
 
+  /** Whether a normalized path lies strictly below a normalized ancestor. */
+  public static boolean isInside(String path, String ancestor) {
+    return ancestor.equals("/") ? !path.equals("/") : path.startsWith(ancestor + "/");
+  }
+
+  /** A normalized path's parent; the root's is the root. */
+  public static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+
+  /** A normalized path's last component (empty for the root). */
+  public static String name(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** The path of {@code name} in a normalized directory path. */
+  public static String child(String directory, String name) {
+    return directory.equals("/") ? "/" + name : directory + "/" + name;
+  }
+
   private static String quote(String path) {
     String shown = path.length() > 200 ? path.substring(0, 200) + "..." : path;
     return "'" + shown.replace("\0", "\\0") + "'";

@@ -1,6 +1,7 @@
 package io.gfs.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,5 +71,25 @@ class GfsPathsTest {
         assertTrue(canonical, String.valueOf(path)); // other text may take the full parse, never wrongly skip it
       }
     }
+  }
+
+  @Test
+  void parentNameAndChildOfNormalizedPaths() {
+    assertEquals("/", GfsPaths.parent("/a"));
+    assertEquals("/a", GfsPaths.parent("/a/b"));
+    assertEquals("/", GfsPaths.parent("/"));
+    assertEquals("b", GfsPaths.name("/a/b"));
+    assertEquals("", GfsPaths.name("/"));
+    assertEquals("/x", GfsPaths.child("/", "x"));
+    assertEquals("/a/x", GfsPaths.child("/a", "x"));
+  }
+
+  @Test
+  void insideMeansStrictlyBelow() {
+    assertTrue(GfsPaths.isInside("/a/b", "/a"));
+    assertFalse(GfsPaths.isInside("/ab", "/a"));
+    assertFalse(GfsPaths.isInside("/a", "/a"));
+    assertTrue(GfsPaths.isInside("/a", "/"));
+    assertFalse(GfsPaths.isInside("/", "/"));
   }
 }

@@ -1,5 +1,6 @@
 package io.gfs.master.server;
 
+import io.gfs.common.GfsPaths;
 import io.gfs.master.state.FileStatus;
 import io.gfs.master.state.StateError;
 import io.gfs.master.state.StateException;
@@ -49,18 +50,18 @@ final class HadoopRename {
       // HDFS: a file renamed onto itself is a no-op that succeeds; a directory would move into itself, so false.
       return new Answer(!sourceStatus.directory());
     }
-    if (isInside(destination, source)) {
+    if (GfsPaths.isInside(destination, source)) {
       return new Answer(false);
     }
     FileStatus destinationStatus = statusOrNull(lookup, destination);
     if (destinationStatus == null) {
-      FileStatus parent = statusOrNull(lookup, parent(destination));
+      FileStatus parent = statusOrNull(lookup, GfsPaths.parent(destination));
       return parent == null || !parent.directory() ? new Answer(false) : new Move(destination);
     }
     if (!destinationStatus.directory()) {
       return new Answer(false);
     }
-    String target = child(destination, name(source));
+    String target = GfsPaths.child(destination, GfsPaths.name(source));
     if (target.equals(source)) {
       return new Answer(true); // moving an entry into the directory that already holds it
     }
@@ -77,22 +78,5 @@ final class HadoopRename {
         default -> throw e;
       };
     }
-  }
-
-  static boolean isInside(String path, String ancestor) {
-    return ancestor.equals("/") ? !path.equals("/") : path.startsWith(ancestor + "/");
-  }
-
-  static String parent(String path) {
-    int slash = path.lastIndexOf('/');
-    return slash <= 0 ? "/" : path.substring(0, slash);
-  }
-
-  static String name(String path) {
-    return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-  static String child(String directory, String name) {
-    return directory.equals("/") ? "/" + name : directory + "/" + name;
   }
 }
