@@ -104,11 +104,13 @@ final class DiagnosticProcessor implements TProcessor {
       replyBytesHint.put(method, nextHint); // written only when it changes: 32 workers calling one method share a key
     }
     Reply decoded = decode(function, reply);
+    // Recorded before the reply goes out: a client that has its answer finds the call in the log (a big reply is
+    // written by this thread, so the client could otherwise read the log before the event is in it).
+    log.record(RpcEvent.rendered(sequence, startMillis, peer, message.name, micros(startNanos), decoded.outcome(),
+        requestBytes, reply.length(), request, decoded.text()));
     if (reply.length() > 0) {
       send(reply, out.getTransport());
     }
-    log.record(RpcEvent.rendered(sequence, startMillis, peer, message.name, micros(startNanos), decoded.outcome(),
-        requestBytes, reply.length(), request, decoded.text()));
   }
 
   /**
