@@ -3,12 +3,15 @@ package io.gfs.bench;
 import io.gfs.common.GfsConfig;
 import io.gfs.common.GfsConfigKeys;
 import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.rpc.RpcLimits;
 import io.gfs.master.oplog.CheckpointFile;
 import io.gfs.master.oplog.OpLog;
 import io.gfs.master.server.MasterServer;
 import io.gfs.master.state.HeartbeatReport;
 import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
+import io.gfs.thrift.gen.ContentSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,11 +85,28 @@ final class MasterScaleSuite implements Suite {
             + logRecords + " log records after it; wall time until it serves"));
     context.progress("restart with %d files + %d log records: %.2f s", files, logRecords, restartSeconds);
     try {
+      checkRestored(server, files, logRecords);
       out.addAll(new CheckpointUnderLoad(server.address(), metaDir).run(context));
     } finally {
       server.close();
     }
     return out;
+  }
+
+  /** The timed restart counts only if the master serves everything it was given: the files and the log tail. */
+  private static void checkRestored(MasterServer server, int files, int logRecords) throws IOException {
+    try (RpcClients rpc = new RpcClients(RpcLimits.defaults())) {
+      ContentSummary scale = rpc.master(server.address(), c -> c.getContentSummary("/scale"));
+      long tailDirectories = logRecords == 0 ? 0
+          : rpc.master(server.address(), c -> c.getContentSummary("/tail")).getDirectoryCount() - 1;
+      if (scale.getFileCount() != files || tailDirectories != logRecords) {
+        throw new IllegalStateException(String.format("the restarted master holds %d files under /scale and %d"
+            + " directories below /tail; expected %d and %d", scale.getFileCount(), tailDirectories, files,
+            logRecords));
+      }
+    } catch (org.apache.thrift.TException e) {
+      throw new IOException("cannot check the restarted master: " + e, e);
+    }
   }
 
   private static MasterState.Settings settings() {
