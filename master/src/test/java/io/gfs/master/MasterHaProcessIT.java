@@ -372,7 +372,11 @@ class MasterHaProcessIT {
         assertTrue(w.failure == null, "writer " + w.id + " failed: " + w.failure);
         total += w.acknowledged.size();
         for (String path : w.acknowledged) {
-          assertFalse(rpc.master(last, c -> c.getFileInfo(path)).isDirectory(), path);
+          try {
+            assertFalse(rpc.master(last, c -> c.getFileInfo(path)).isDirectory(), path);
+          } catch (GfsException e) {
+            throw new AssertionError("acknowledged " + path + " is gone: " + e.getMessage() + masterLogs(), e);
+          }
         }
       }
       List<Long> sorted = new ArrayList<>(failoverMillis);
