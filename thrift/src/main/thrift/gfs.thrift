@@ -271,6 +271,12 @@ struct ShadowReportReply {
   4: optional list<AccessKey> readKeys,
 }
 
+/** One term in a log's epoch table: the records from firstSequence on were written in epoch (until the next entry). */
+struct LogEpoch {
+  1: required i64 epoch,
+  2: required i64 firstSequence,
+}
+
 /**
  * Master-to-master op log replication (issue 4, [0121]): the active master ships each flushed batch of log records,
  * in sequence order, to the replicas gfs.master.log.replicas names. frames are the records exactly as the op log
@@ -283,6 +289,13 @@ struct LogBatch {
   3: required list<binary> frames,
   /** The sender's clock when it shipped the batch: shadows measure their lag with it. */
   4: optional i64 sentMillis,
+  /**
+   * The epoch of the sender's record at firstSequence - 1 (0: none, or written before epochs were tracked). A replica
+   * holding that position in another epoch has diverged: Raft's consistency check.
+   */
+  5: optional i64 prevEpoch,
+  /** The sender's whole epoch table, sent until a replica answered once: lets a diverged replica find the common point. */
+  6: optional list<LogEpoch> epochs,
 }
 
 struct LogAck {
@@ -290,6 +303,8 @@ struct LogAck {
   1: required i64 lastSequence,
   /** The highest epoch the replica has seen. */
   2: required i64 epoch,
+  /** The epoch of the replica's last durable record (0 before any new-term record): the election compares it first. */
+  3: optional i64 lastEpoch,
 }
 
 /**

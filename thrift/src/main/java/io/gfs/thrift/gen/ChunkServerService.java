@@ -3035,14 +3035,14 @@ public class ChunkServerService {
             case 7: // FORWARD_TO
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list192 = iprot.readListBegin();
-                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list192.size);
-                  @org.apache.thrift.annotation.Nullable ServerAddress _elem193;
-                  for (int _i194 = 0; _i194 < _list192.size; ++_i194)
+                  org.apache.thrift.protocol.TList _list200 = iprot.readListBegin();
+                  struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list200.size);
+                  @org.apache.thrift.annotation.Nullable ServerAddress _elem201;
+                  for (int _i202 = 0; _i202 < _list200.size; ++_i202)
                   {
-                    _elem193 = new ServerAddress();
-                    _elem193.read(iprot);
-                    struct.forwardTo.add(_elem193);
+                    _elem201 = new ServerAddress();
+                    _elem201.read(iprot);
+                    struct.forwardTo.add(_elem201);
                   }
                   iprot.readListEnd();
                 }
@@ -3099,9 +3099,9 @@ public class ChunkServerService {
           oprot.writeFieldBegin(FORWARD_TO_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.forwardTo.size()));
-            for (ServerAddress _iter195 : struct.forwardTo)
+            for (ServerAddress _iter203 : struct.forwardTo)
             {
-              _iter195.write(oprot);
+              _iter203.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -3177,9 +3177,9 @@ public class ChunkServerService {
         if (struct.isSetForwardTo()) {
           {
             oprot.writeI32(struct.forwardTo.size());
-            for (ServerAddress _iter196 : struct.forwardTo)
+            for (ServerAddress _iter204 : struct.forwardTo)
             {
-              _iter196.write(oprot);
+              _iter204.write(oprot);
             }
           }
         }
@@ -3218,14 +3218,14 @@ public class ChunkServerService {
         }
         if (incoming.get(6)) {
           {
-            org.apache.thrift.protocol.TList _list197 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list197.size);
-            @org.apache.thrift.annotation.Nullable ServerAddress _elem198;
-            for (int _i199 = 0; _i199 < _list197.size; ++_i199)
+            org.apache.thrift.protocol.TList _list205 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.forwardTo = new java.util.ArrayList<ServerAddress>(_list205.size);
+            @org.apache.thrift.annotation.Nullable ServerAddress _elem206;
+            for (int _i207 = 0; _i207 < _list205.size; ++_i207)
             {
-              _elem198 = new ServerAddress();
-              _elem198.read(iprot);
-              struct.forwardTo.add(_elem198);
+              _elem206 = new ServerAddress();
+              _elem206.read(iprot);
+              struct.forwardTo.add(_elem206);
             }
           }
           struct.setForwardToIsSet(true);
@@ -6346,14 +6346,14 @@ public class ChunkServerService {
             case 1: // MUTATIONS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list200 = iprot.readListBegin();
-                  struct.mutations = new java.util.ArrayList<Mutation>(_list200.size);
-                  @org.apache.thrift.annotation.Nullable Mutation _elem201;
-                  for (int _i202 = 0; _i202 < _list200.size; ++_i202)
+                  org.apache.thrift.protocol.TList _list208 = iprot.readListBegin();
+                  struct.mutations = new java.util.ArrayList<Mutation>(_list208.size);
+                  @org.apache.thrift.annotation.Nullable Mutation _elem209;
+                  for (int _i210 = 0; _i210 < _list208.size; ++_i210)
                   {
-                    _elem201 = new Mutation();
-                    _elem201.read(iprot);
-                    struct.mutations.add(_elem201);
+                    _elem209 = new Mutation();
+                    _elem209.read(iprot);
+                    struct.mutations.add(_elem209);
                   }
                   iprot.readListEnd();
                 }
@@ -6382,9 +6382,9 @@ public class ChunkServerService {
           oprot.writeFieldBegin(MUTATIONS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.mutations.size()));
-            for (Mutation _iter203 : struct.mutations)
+            for (Mutation _iter211 : struct.mutations)
             {
-              _iter203.write(oprot);
+              _iter211.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -6416,9 +6416,9 @@ public class ChunkServerService {
         if (struct.isSetMutations()) {
           {
             oprot.writeI32(struct.mutations.size());
-            for (Mutation _iter204 : struct.mutations)
+            for (Mutation _iter212 : struct.mutations)
             {
-              _iter204.write(oprot);
+              _iter212.write(oprot);
             }
           }
         }
@@ -6430,14 +6430,14 @@ public class ChunkServerService {
         java.util.BitSet incoming = iprot.readBitSet(1);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list205 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.mutations = new java.util.ArrayList<Mutation>(_list205.size);
-            @org.apache.thrift.annotation.Nullable Mutation _elem206;
-            for (int _i207 = 0; _i207 < _list205.size; ++_i207)
+            org.apache.thrift.protocol.TList _list213 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.mutations = new java.util.ArrayList<Mutation>(_list213.size);
+            @org.apache.thrift.annotation.Nullable Mutation _elem214;
+            for (int _i215 = 0; _i215 < _list213.size; ++_i215)
             {
-              _elem206 = new Mutation();
-              _elem206.read(iprot);
-              struct.mutations.add(_elem206);
+              _elem214 = new Mutation();
+              _elem214.read(iprot);
+              struct.mutations.add(_elem214);
             }
           }
           struct.setMutationsIsSet(true);

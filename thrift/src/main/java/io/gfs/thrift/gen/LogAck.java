@@ -12,12 +12,14 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
 
   private static final org.apache.thrift.protocol.TField LAST_SEQUENCE_FIELD_DESC = new org.apache.thrift.protocol.TField("lastSequence", org.apache.thrift.protocol.TType.I64, (short)1);
   private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)2);
+  private static final org.apache.thrift.protocol.TField LAST_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("lastEpoch", org.apache.thrift.protocol.TType.I64, (short)3);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new LogAckStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new LogAckTupleSchemeFactory();
 
   private long lastSequence; // required
   private long epoch; // required
+  private long lastEpoch; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -28,7 +30,11 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
     /**
      * The highest epoch the replica has seen.
      */
-    EPOCH((short)2, "epoch");
+    EPOCH((short)2, "epoch"),
+    /**
+     * The epoch of the replica's last durable record (0 before any new-term record): the election compares it first.
+     */
+    LAST_EPOCH((short)3, "lastEpoch");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -48,6 +54,8 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
           return LAST_SEQUENCE;
         case 2: // EPOCH
           return EPOCH;
+        case 3: // LAST_EPOCH
+          return LAST_EPOCH;
         default:
           return null;
       }
@@ -93,13 +101,17 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
   // isset id assignments
   private static final int __LASTSEQUENCE_ISSET_ID = 0;
   private static final int __EPOCH_ISSET_ID = 1;
+  private static final int __LASTEPOCH_ISSET_ID = 2;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.LAST_EPOCH};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
     tmpMap.put(_Fields.LAST_SEQUENCE, new org.apache.thrift.meta_data.FieldMetaData("lastSequence", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.REQUIRED, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.LAST_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("lastEpoch", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(LogAck.class, metaDataMap);
@@ -126,6 +138,7 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
     __isset_bitfield = other.__isset_bitfield;
     this.lastSequence = other.lastSequence;
     this.epoch = other.epoch;
+    this.lastEpoch = other.lastEpoch;
   }
 
   @Override
@@ -139,6 +152,8 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
     this.lastSequence = 0;
     setEpochIsSet(false);
     this.epoch = 0;
+    setLastEpochIsSet(false);
+    this.lastEpoch = 0;
   }
 
   /**
@@ -199,6 +214,35 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
   }
 
+  /**
+   * The epoch of the replica's last durable record (0 before any new-term record): the election compares it first.
+   */
+  public long getLastEpoch() {
+    return this.lastEpoch;
+  }
+
+  /**
+   * The epoch of the replica's last durable record (0 before any new-term record): the election compares it first.
+   */
+  public LogAck setLastEpoch(long lastEpoch) {
+    this.lastEpoch = lastEpoch;
+    setLastEpochIsSet(true);
+    return this;
+  }
+
+  public void unsetLastEpoch() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __LASTEPOCH_ISSET_ID);
+  }
+
+  /** Returns true if field lastEpoch is set (has been assigned a value) and false otherwise */
+  public boolean isSetLastEpoch() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __LASTEPOCH_ISSET_ID);
+  }
+
+  public void setLastEpochIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LASTEPOCH_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -218,6 +262,14 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
       }
       break;
 
+    case LAST_EPOCH:
+      if (value == null) {
+        unsetLastEpoch();
+      } else {
+        setLastEpoch((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -230,6 +282,9 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
 
     case EPOCH:
       return getEpoch();
+
+    case LAST_EPOCH:
+      return getLastEpoch();
 
     }
     throw new java.lang.IllegalStateException();
@@ -247,6 +302,8 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
       return isSetLastSequence();
     case EPOCH:
       return isSetEpoch();
+    case LAST_EPOCH:
+      return isSetLastEpoch();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -282,6 +339,15 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
         return false;
     }
 
+    boolean this_present_lastEpoch = true && this.isSetLastEpoch();
+    boolean that_present_lastEpoch = true && that.isSetLastEpoch();
+    if (this_present_lastEpoch || that_present_lastEpoch) {
+      if (!(this_present_lastEpoch && that_present_lastEpoch))
+        return false;
+      if (this.lastEpoch != that.lastEpoch)
+        return false;
+    }
+
     return true;
   }
 
@@ -292,6 +358,10 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(lastSequence);
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+    hashCode = hashCode * 8191 + ((isSetLastEpoch()) ? 131071 : 524287);
+    if (isSetLastEpoch())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(lastEpoch);
 
     return hashCode;
   }
@@ -320,6 +390,16 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
     }
     if (isSetEpoch()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetLastEpoch(), other.isSetLastEpoch());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetLastEpoch()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.lastEpoch, other.lastEpoch);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -355,6 +435,12 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
     sb.append("epoch:");
     sb.append(this.epoch);
     first = false;
+    if (isSetLastEpoch()) {
+      if (!first) sb.append(", ");
+      sb.append("lastEpoch:");
+      sb.append(this.lastEpoch);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -420,6 +506,14 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 3: // LAST_EPOCH
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.lastEpoch = iprot.readI64();
+              struct.setLastEpochIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -448,6 +542,11 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
       oprot.writeFieldBegin(EPOCH_FIELD_DESC);
       oprot.writeI64(struct.epoch);
       oprot.writeFieldEnd();
+      if (struct.isSetLastEpoch()) {
+        oprot.writeFieldBegin(LAST_EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.lastEpoch);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -468,6 +567,14 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       oprot.writeI64(struct.lastSequence);
       oprot.writeI64(struct.epoch);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetLastEpoch()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetLastEpoch()) {
+        oprot.writeI64(struct.lastEpoch);
+      }
     }
 
     @Override
@@ -477,6 +584,11 @@ public class LogAck implements org.apache.thrift.TBase<LogAck, LogAck._Fields>, 
       struct.setLastSequenceIsSet(true);
       struct.epoch = iprot.readI64();
       struct.setEpochIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.lastEpoch = iprot.readI64();
+        struct.setLastEpochIsSet(true);
+      }
     }
   }
 

@@ -19,6 +19,8 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
   private static final org.apache.thrift.protocol.TField FIRST_SEQUENCE_FIELD_DESC = new org.apache.thrift.protocol.TField("firstSequence", org.apache.thrift.protocol.TType.I64, (short)2);
   private static final org.apache.thrift.protocol.TField FRAMES_FIELD_DESC = new org.apache.thrift.protocol.TField("frames", org.apache.thrift.protocol.TType.LIST, (short)3);
   private static final org.apache.thrift.protocol.TField SENT_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("sentMillis", org.apache.thrift.protocol.TType.I64, (short)4);
+  private static final org.apache.thrift.protocol.TField PREV_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("prevEpoch", org.apache.thrift.protocol.TType.I64, (short)5);
+  private static final org.apache.thrift.protocol.TField EPOCHS_FIELD_DESC = new org.apache.thrift.protocol.TField("epochs", org.apache.thrift.protocol.TType.LIST, (short)6);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new LogBatchStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new LogBatchTupleSchemeFactory();
@@ -27,6 +29,8 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
   private long firstSequence; // required
   private @org.apache.thrift.annotation.Nullable java.util.List<java.nio.ByteBuffer> frames; // required
   private long sentMillis; // optional
+  private long prevEpoch; // optional
+  private @org.apache.thrift.annotation.Nullable java.util.List<LogEpoch> epochs; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -39,7 +43,16 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     /**
      * The sender's clock when it shipped the batch: shadows measure their lag with it.
      */
-    SENT_MILLIS((short)4, "sentMillis");
+    SENT_MILLIS((short)4, "sentMillis"),
+    /**
+     * The epoch of the sender's record at firstSequence - 1 (0: none, or written before epochs were tracked). A replica
+     * holding that position in another epoch has diverged: Raft's consistency check.
+     */
+    PREV_EPOCH((short)5, "prevEpoch"),
+    /**
+     * The sender's whole epoch table, sent until a replica answered once: lets a diverged replica find the common point.
+     */
+    EPOCHS((short)6, "epochs");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -63,6 +76,10 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
           return FRAMES;
         case 4: // SENT_MILLIS
           return SENT_MILLIS;
+        case 5: // PREV_EPOCH
+          return PREV_EPOCH;
+        case 6: // EPOCHS
+          return EPOCHS;
         default:
           return null;
       }
@@ -109,8 +126,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
   private static final int __EPOCH_ISSET_ID = 0;
   private static final int __FIRSTSEQUENCE_ISSET_ID = 1;
   private static final int __SENTMILLIS_ISSET_ID = 2;
+  private static final int __PREVEPOCH_ISSET_ID = 3;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.SENT_MILLIS};
+  private static final _Fields optionals[] = {_Fields.SENT_MILLIS,_Fields.PREV_EPOCH,_Fields.EPOCHS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -123,6 +141,11 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
             new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING            , true))));
     tmpMap.put(_Fields.SENT_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("sentMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.PREV_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("prevEpoch", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.EPOCHS, new org.apache.thrift.meta_data.FieldMetaData("epochs", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
+            new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, LogEpoch.class))));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(LogBatch.class, metaDataMap);
   }
@@ -155,6 +178,14 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       this.frames = __this__frames;
     }
     this.sentMillis = other.sentMillis;
+    this.prevEpoch = other.prevEpoch;
+    if (other.isSetEpochs()) {
+      java.util.List<LogEpoch> __this__epochs = new java.util.ArrayList<LogEpoch>(other.epochs.size());
+      for (LogEpoch other_element : other.epochs) {
+        __this__epochs.add(new LogEpoch(other_element));
+      }
+      this.epochs = __this__epochs;
+    }
   }
 
   @Override
@@ -171,6 +202,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     this.frames = null;
     setSentMillisIsSet(false);
     this.sentMillis = 0;
+    setPrevEpochIsSet(false);
+    this.prevEpoch = 0;
+    this.epochs = null;
   }
 
   /**
@@ -295,6 +329,84 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SENTMILLIS_ISSET_ID, value);
   }
 
+  /**
+   * The epoch of the sender's record at firstSequence - 1 (0: none, or written before epochs were tracked). A replica
+   * holding that position in another epoch has diverged: Raft's consistency check.
+   */
+  public long getPrevEpoch() {
+    return this.prevEpoch;
+  }
+
+  /**
+   * The epoch of the sender's record at firstSequence - 1 (0: none, or written before epochs were tracked). A replica
+   * holding that position in another epoch has diverged: Raft's consistency check.
+   */
+  public LogBatch setPrevEpoch(long prevEpoch) {
+    this.prevEpoch = prevEpoch;
+    setPrevEpochIsSet(true);
+    return this;
+  }
+
+  public void unsetPrevEpoch() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __PREVEPOCH_ISSET_ID);
+  }
+
+  /** Returns true if field prevEpoch is set (has been assigned a value) and false otherwise */
+  public boolean isSetPrevEpoch() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __PREVEPOCH_ISSET_ID);
+  }
+
+  public void setPrevEpochIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __PREVEPOCH_ISSET_ID, value);
+  }
+
+  public int getEpochsSize() {
+    return (this.epochs == null) ? 0 : this.epochs.size();
+  }
+
+  @org.apache.thrift.annotation.Nullable
+  public java.util.Iterator<LogEpoch> getEpochsIterator() {
+    return (this.epochs == null) ? null : this.epochs.iterator();
+  }
+
+  public void addToEpochs(LogEpoch elem) {
+    if (this.epochs == null) {
+      this.epochs = new java.util.ArrayList<LogEpoch>();
+    }
+    this.epochs.add(elem);
+  }
+
+  /**
+   * The sender's whole epoch table, sent until a replica answered once: lets a diverged replica find the common point.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.util.List<LogEpoch> getEpochs() {
+    return this.epochs;
+  }
+
+  /**
+   * The sender's whole epoch table, sent until a replica answered once: lets a diverged replica find the common point.
+   */
+  public LogBatch setEpochs(@org.apache.thrift.annotation.Nullable java.util.List<LogEpoch> epochs) {
+    this.epochs = epochs;
+    return this;
+  }
+
+  public void unsetEpochs() {
+    this.epochs = null;
+  }
+
+  /** Returns true if field epochs is set (has been assigned a value) and false otherwise */
+  public boolean isSetEpochs() {
+    return this.epochs != null;
+  }
+
+  public void setEpochsIsSet(boolean value) {
+    if (!value) {
+      this.epochs = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -330,6 +442,22 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       }
       break;
 
+    case PREV_EPOCH:
+      if (value == null) {
+        unsetPrevEpoch();
+      } else {
+        setPrevEpoch((java.lang.Long)value);
+      }
+      break;
+
+    case EPOCHS:
+      if (value == null) {
+        unsetEpochs();
+      } else {
+        setEpochs((java.util.List<LogEpoch>)value);
+      }
+      break;
+
     }
   }
 
@@ -348,6 +476,12 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
 
     case SENT_MILLIS:
       return getSentMillis();
+
+    case PREV_EPOCH:
+      return getPrevEpoch();
+
+    case EPOCHS:
+      return getEpochs();
 
     }
     throw new java.lang.IllegalStateException();
@@ -369,6 +503,10 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       return isSetFrames();
     case SENT_MILLIS:
       return isSetSentMillis();
+    case PREV_EPOCH:
+      return isSetPrevEpoch();
+    case EPOCHS:
+      return isSetEpochs();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -422,6 +560,24 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         return false;
     }
 
+    boolean this_present_prevEpoch = true && this.isSetPrevEpoch();
+    boolean that_present_prevEpoch = true && that.isSetPrevEpoch();
+    if (this_present_prevEpoch || that_present_prevEpoch) {
+      if (!(this_present_prevEpoch && that_present_prevEpoch))
+        return false;
+      if (this.prevEpoch != that.prevEpoch)
+        return false;
+    }
+
+    boolean this_present_epochs = true && this.isSetEpochs();
+    boolean that_present_epochs = true && that.isSetEpochs();
+    if (this_present_epochs || that_present_epochs) {
+      if (!(this_present_epochs && that_present_epochs))
+        return false;
+      if (!this.epochs.equals(that.epochs))
+        return false;
+    }
+
     return true;
   }
 
@@ -440,6 +596,14 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
     hashCode = hashCode * 8191 + ((isSetSentMillis()) ? 131071 : 524287);
     if (isSetSentMillis())
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(sentMillis);
+
+    hashCode = hashCode * 8191 + ((isSetPrevEpoch()) ? 131071 : 524287);
+    if (isSetPrevEpoch())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(prevEpoch);
+
+    hashCode = hashCode * 8191 + ((isSetEpochs()) ? 131071 : 524287);
+    if (isSetEpochs())
+      hashCode = hashCode * 8191 + epochs.hashCode();
 
     return hashCode;
   }
@@ -492,6 +656,26 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetPrevEpoch(), other.isSetPrevEpoch());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetPrevEpoch()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.prevEpoch, other.prevEpoch);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetEpochs(), other.isSetEpochs());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetEpochs()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epochs, other.epochs);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -535,6 +719,22 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       if (!first) sb.append(", ");
       sb.append("sentMillis:");
       sb.append(this.sentMillis);
+      first = false;
+    }
+    if (isSetPrevEpoch()) {
+      if (!first) sb.append(", ");
+      sb.append("prevEpoch:");
+      sb.append(this.prevEpoch);
+      first = false;
+    }
+    if (isSetEpochs()) {
+      if (!first) sb.append(", ");
+      sb.append("epochs:");
+      if (this.epochs == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.epochs);
+      }
       first = false;
     }
     sb.append(")");
@@ -631,6 +831,33 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 5: // PREV_EPOCH
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.prevEpoch = iprot.readI64();
+              struct.setPrevEpochIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 6: // EPOCHS
+            if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
+              {
+                org.apache.thrift.protocol.TList _list139 = iprot.readListBegin();
+                struct.epochs = new java.util.ArrayList<LogEpoch>(_list139.size);
+                @org.apache.thrift.annotation.Nullable LogEpoch _elem140;
+                for (int _i141 = 0; _i141 < _list139.size; ++_i141)
+                {
+                  _elem140 = new LogEpoch();
+                  _elem140.read(iprot);
+                  struct.epochs.add(_elem140);
+                }
+                iprot.readListEnd();
+              }
+              struct.setEpochsIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -663,9 +890,9 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         oprot.writeFieldBegin(FRAMES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.frames.size()));
-          for (java.nio.ByteBuffer _iter139 : struct.frames)
+          for (java.nio.ByteBuffer _iter142 : struct.frames)
           {
-            oprot.writeBinary(_iter139);
+            oprot.writeBinary(_iter142);
           }
           oprot.writeListEnd();
         }
@@ -675,6 +902,25 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
         oprot.writeFieldBegin(SENT_MILLIS_FIELD_DESC);
         oprot.writeI64(struct.sentMillis);
         oprot.writeFieldEnd();
+      }
+      if (struct.isSetPrevEpoch()) {
+        oprot.writeFieldBegin(PREV_EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.prevEpoch);
+        oprot.writeFieldEnd();
+      }
+      if (struct.epochs != null) {
+        if (struct.isSetEpochs()) {
+          oprot.writeFieldBegin(EPOCHS_FIELD_DESC);
+          {
+            oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.epochs.size()));
+            for (LogEpoch _iter143 : struct.epochs)
+            {
+              _iter143.write(oprot);
+            }
+            oprot.writeListEnd();
+          }
+          oprot.writeFieldEnd();
+        }
       }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
@@ -698,18 +944,36 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       oprot.writeI64(struct.firstSequence);
       {
         oprot.writeI32(struct.frames.size());
-        for (java.nio.ByteBuffer _iter140 : struct.frames)
+        for (java.nio.ByteBuffer _iter144 : struct.frames)
         {
-          oprot.writeBinary(_iter140);
+          oprot.writeBinary(_iter144);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
       if (struct.isSetSentMillis()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetPrevEpoch()) {
+        optionals.set(1);
+      }
+      if (struct.isSetEpochs()) {
+        optionals.set(2);
+      }
+      oprot.writeBitSet(optionals, 3);
       if (struct.isSetSentMillis()) {
         oprot.writeI64(struct.sentMillis);
+      }
+      if (struct.isSetPrevEpoch()) {
+        oprot.writeI64(struct.prevEpoch);
+      }
+      if (struct.isSetEpochs()) {
+        {
+          oprot.writeI32(struct.epochs.size());
+          for (LogEpoch _iter145 : struct.epochs)
+          {
+            _iter145.write(oprot);
+          }
+        }
       }
     }
 
@@ -721,20 +985,38 @@ public class LogBatch implements org.apache.thrift.TBase<LogBatch, LogBatch._Fie
       struct.firstSequence = iprot.readI64();
       struct.setFirstSequenceIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list141 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list141.size);
-        @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem142;
-        for (int _i143 = 0; _i143 < _list141.size; ++_i143)
+        org.apache.thrift.protocol.TList _list146 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.frames = new java.util.ArrayList<java.nio.ByteBuffer>(_list146.size);
+        @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer _elem147;
+        for (int _i148 = 0; _i148 < _list146.size; ++_i148)
         {
-          _elem142 = iprot.readBinary();
-          struct.frames.add(_elem142);
+          _elem147 = iprot.readBinary();
+          struct.frames.add(_elem147);
         }
       }
       struct.setFramesIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(3);
       if (incoming.get(0)) {
         struct.sentMillis = iprot.readI64();
         struct.setSentMillisIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.prevEpoch = iprot.readI64();
+        struct.setPrevEpochIsSet(true);
+      }
+      if (incoming.get(2)) {
+        {
+          org.apache.thrift.protocol.TList _list149 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+          struct.epochs = new java.util.ArrayList<LogEpoch>(_list149.size);
+          @org.apache.thrift.annotation.Nullable LogEpoch _elem150;
+          for (int _i151 = 0; _i151 < _list149.size; ++_i151)
+          {
+            _elem150 = new LogEpoch();
+            _elem150.read(iprot);
+            struct.epochs.add(_elem150);
+          }
+        }
+        struct.setEpochsIsSet(true);
       }
     }
   }

@@ -9479,14 +9479,14 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list160 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<FileInfo>(_list160.size);
-                  @org.apache.thrift.annotation.Nullable FileInfo _elem161;
-                  for (int _i162 = 0; _i162 < _list160.size; ++_i162)
+                  org.apache.thrift.protocol.TList _list168 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<FileInfo>(_list168.size);
+                  @org.apache.thrift.annotation.Nullable FileInfo _elem169;
+                  for (int _i170 = 0; _i170 < _list168.size; ++_i170)
                   {
-                    _elem161 = new FileInfo();
-                    _elem161.read(iprot);
-                    struct.success.add(_elem161);
+                    _elem169 = new FileInfo();
+                    _elem169.read(iprot);
+                    struct.success.add(_elem169);
                   }
                   iprot.readListEnd();
                 }
@@ -9524,9 +9524,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.success.size()));
-            for (FileInfo _iter163 : struct.success)
+            for (FileInfo _iter171 : struct.success)
             {
-              _iter163.write(oprot);
+              _iter171.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -9566,9 +9566,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (FileInfo _iter164 : struct.success)
+            for (FileInfo _iter172 : struct.success)
             {
-              _iter164.write(oprot);
+              _iter172.write(oprot);
             }
           }
         }
@@ -9583,14 +9583,14 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list165 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.success = new java.util.ArrayList<FileInfo>(_list165.size);
-            @org.apache.thrift.annotation.Nullable FileInfo _elem166;
-            for (int _i167 = 0; _i167 < _list165.size; ++_i167)
+            org.apache.thrift.protocol.TList _list173 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.success = new java.util.ArrayList<FileInfo>(_list173.size);
+            @org.apache.thrift.annotation.Nullable FileInfo _elem174;
+            for (int _i175 = 0; _i175 < _list173.size; ++_i175)
             {
-              _elem166 = new FileInfo();
-              _elem166.read(iprot);
-              struct.success.add(_elem166);
+              _elem174 = new FileInfo();
+              _elem174.read(iprot);
+              struct.success.add(_elem174);
             }
           }
           struct.setSuccessIsSet(true);
@@ -14858,14 +14858,14 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list168 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<FileInfo>(_list168.size);
-                  @org.apache.thrift.annotation.Nullable FileInfo _elem169;
-                  for (int _i170 = 0; _i170 < _list168.size; ++_i170)
+                  org.apache.thrift.protocol.TList _list176 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<FileInfo>(_list176.size);
+                  @org.apache.thrift.annotation.Nullable FileInfo _elem177;
+                  for (int _i178 = 0; _i178 < _list176.size; ++_i178)
                   {
-                    _elem169 = new FileInfo();
-                    _elem169.read(iprot);
-                    struct.success.add(_elem169);
+                    _elem177 = new FileInfo();
+                    _elem177.read(iprot);
+                    struct.success.add(_elem177);
                   }
                   iprot.readListEnd();
                 }
@@ -14903,9 +14903,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.success.size()));
-            for (FileInfo _iter171 : struct.success)
+            for (FileInfo _iter179 : struct.success)
             {
-              _iter171.write(oprot);
+              _iter179.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -14945,9 +14945,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (FileInfo _iter172 : struct.success)
+            for (FileInfo _iter180 : struct.success)
             {
-              _iter172.write(oprot);
+              _iter180.write(oprot);
             }
           }
         }
@@ -14962,14 +14962,14 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list173 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-            struct.success = new java.util.ArrayList<FileInfo>(_list173.size);
-            @org.apache.thrift.annotation.Nullable FileInfo _elem174;
-            for (int _i175 = 0; _i175 < _list173.size; ++_i175)
+            org.apache.thrift.protocol.TList _list181 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.success = new java.util.ArrayList<FileInfo>(_list181.size);
+            @org.apache.thrift.annotation.Nullable FileInfo _elem182;
+            for (int _i183 = 0; _i183 < _list181.size; ++_i183)
             {
-              _elem174 = new FileInfo();
-              _elem174.read(iprot);
-              struct.success.add(_elem174);
+              _elem182 = new FileInfo();
+              _elem182.read(iprot);
+              struct.success.add(_elem182);
             }
           }
           struct.setSuccessIsSet(true);
@@ -26976,13 +26976,13 @@ public class MasterService {
             case 2: // SOURCES
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list176 = iprot.readListBegin();
-                  struct.sources = new java.util.ArrayList<java.lang.String>(_list176.size);
-                  @org.apache.thrift.annotation.Nullable java.lang.String _elem177;
-                  for (int _i178 = 0; _i178 < _list176.size; ++_i178)
+                  org.apache.thrift.protocol.TList _list184 = iprot.readListBegin();
+                  struct.sources = new java.util.ArrayList<java.lang.String>(_list184.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem185;
+                  for (int _i186 = 0; _i186 < _list184.size; ++_i186)
                   {
-                    _elem177 = iprot.readString();
-                    struct.sources.add(_elem177);
+                    _elem185 = iprot.readString();
+                    struct.sources.add(_elem185);
                   }
                   iprot.readListEnd();
                 }
@@ -27016,9 +27016,9 @@ public class MasterService {
           oprot.writeFieldBegin(SOURCES_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.sources.size()));
-            for (java.lang.String _iter179 : struct.sources)
+            for (java.lang.String _iter187 : struct.sources)
             {
-              oprot.writeString(_iter179);
+              oprot.writeString(_iter187);
             }
             oprot.writeListEnd();
           }
@@ -27056,9 +27056,9 @@ public class MasterService {
         if (struct.isSetSources()) {
           {
             oprot.writeI32(struct.sources.size());
-            for (java.lang.String _iter180 : struct.sources)
+            for (java.lang.String _iter188 : struct.sources)
             {
-              oprot.writeString(_iter180);
+              oprot.writeString(_iter188);
             }
           }
         }
@@ -27074,13 +27074,13 @@ public class MasterService {
         }
         if (incoming.get(1)) {
           {
-            org.apache.thrift.protocol.TList _list181 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-            struct.sources = new java.util.ArrayList<java.lang.String>(_list181.size);
-            @org.apache.thrift.annotation.Nullable java.lang.String _elem182;
-            for (int _i183 = 0; _i183 < _list181.size; ++_i183)
+            org.apache.thrift.protocol.TList _list189 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.sources = new java.util.ArrayList<java.lang.String>(_list189.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem190;
+            for (int _i191 = 0; _i191 < _list189.size; ++_i191)
             {
-              _elem182 = iprot.readString();
-              struct.sources.add(_elem182);
+              _elem190 = iprot.readString();
+              struct.sources.add(_elem190);
             }
           }
           struct.setSourcesIsSet(true);
@@ -30957,13 +30957,13 @@ public class MasterService {
             case 0: // SUCCESS
               if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
                 {
-                  org.apache.thrift.protocol.TList _list184 = iprot.readListBegin();
-                  struct.success = new java.util.ArrayList<java.lang.String>(_list184.size);
-                  @org.apache.thrift.annotation.Nullable java.lang.String _elem185;
-                  for (int _i186 = 0; _i186 < _list184.size; ++_i186)
+                  org.apache.thrift.protocol.TList _list192 = iprot.readListBegin();
+                  struct.success = new java.util.ArrayList<java.lang.String>(_list192.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem193;
+                  for (int _i194 = 0; _i194 < _list192.size; ++_i194)
                   {
-                    _elem185 = iprot.readString();
-                    struct.success.add(_elem185);
+                    _elem193 = iprot.readString();
+                    struct.success.add(_elem193);
                   }
                   iprot.readListEnd();
                 }
@@ -31001,9 +31001,9 @@ public class MasterService {
           oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.success.size()));
-            for (java.lang.String _iter187 : struct.success)
+            for (java.lang.String _iter195 : struct.success)
             {
-              oprot.writeString(_iter187);
+              oprot.writeString(_iter195);
             }
             oprot.writeListEnd();
           }
@@ -31043,9 +31043,9 @@ public class MasterService {
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
-            for (java.lang.String _iter188 : struct.success)
+            for (java.lang.String _iter196 : struct.success)
             {
-              oprot.writeString(_iter188);
+              oprot.writeString(_iter196);
             }
           }
         }
@@ -31060,13 +31060,13 @@ public class MasterService {
         java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           {
-            org.apache.thrift.protocol.TList _list189 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-            struct.success = new java.util.ArrayList<java.lang.String>(_list189.size);
-            @org.apache.thrift.annotation.Nullable java.lang.String _elem190;
-            for (int _i191 = 0; _i191 < _list189.size; ++_i191)
+            org.apache.thrift.protocol.TList _list197 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.success = new java.util.ArrayList<java.lang.String>(_list197.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem198;
+            for (int _i199 = 0; _i199 < _list197.size; ++_i199)
             {
-              _elem190 = iprot.readString();
-              struct.success.add(_elem190);
+              _elem198 = iprot.readString();
+              struct.success.add(_elem198);
             }
           }
           struct.setSuccessIsSet(true);

@@ -1131,14 +1131,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
           case 5: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list152 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list152.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem153;
-                for (int _i154 = 0; _i154 < _list152.size; ++_i154)
+                org.apache.thrift.protocol.TList _list160 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list160.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem161;
+                for (int _i162 = 0; _i162 < _list160.size; ++_i162)
                 {
-                  _elem153 = new ServerAddress();
-                  _elem153.read(iprot);
-                  struct.secondaries.add(_elem153);
+                  _elem161 = new ServerAddress();
+                  _elem161.read(iprot);
+                  struct.secondaries.add(_elem161);
                 }
                 iprot.readListEnd();
               }
@@ -1237,9 +1237,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter155 : struct.secondaries)
+          for (ServerAddress _iter163 : struct.secondaries)
           {
-            _iter155.write(oprot);
+            _iter163.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -1294,9 +1294,9 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter156 : struct.secondaries)
+        for (ServerAddress _iter164 : struct.secondaries)
         {
-          _iter156.write(oprot);
+          _iter164.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -1335,14 +1335,14 @@ public class RecordAppendRequest implements org.apache.thrift.TBase<RecordAppend
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list157 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list157.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem158;
-        for (int _i159 = 0; _i159 < _list157.size; ++_i159)
+        org.apache.thrift.protocol.TList _list165 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list165.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem166;
+        for (int _i167 = 0; _i167 < _list165.size; ++_i167)
         {
-          _elem158 = new ServerAddress();
-          _elem158.read(iprot);
-          struct.secondaries.add(_elem158);
+          _elem166 = new ServerAddress();
+          _elem166.read(iprot);
+          struct.secondaries.add(_elem166);
         }
       }
       struct.setSecondariesIsSet(true);

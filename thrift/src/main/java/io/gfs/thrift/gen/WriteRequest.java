@@ -953,14 +953,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
           case 6: // SECONDARIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list144 = iprot.readListBegin();
-                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list144.size);
-                @org.apache.thrift.annotation.Nullable ServerAddress _elem145;
-                for (int _i146 = 0; _i146 < _list144.size; ++_i146)
+                org.apache.thrift.protocol.TList _list152 = iprot.readListBegin();
+                struct.secondaries = new java.util.ArrayList<ServerAddress>(_list152.size);
+                @org.apache.thrift.annotation.Nullable ServerAddress _elem153;
+                for (int _i154 = 0; _i154 < _list152.size; ++_i154)
                 {
-                  _elem145 = new ServerAddress();
-                  _elem145.read(iprot);
-                  struct.secondaries.add(_elem145);
+                  _elem153 = new ServerAddress();
+                  _elem153.read(iprot);
+                  struct.secondaries.add(_elem153);
                 }
                 iprot.readListEnd();
               }
@@ -1038,9 +1038,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
         oprot.writeFieldBegin(SECONDARIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.secondaries.size()));
-          for (ServerAddress _iter147 : struct.secondaries)
+          for (ServerAddress _iter155 : struct.secondaries)
           {
-            _iter147.write(oprot);
+            _iter155.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -1081,9 +1081,9 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       oprot.writeI32(struct.lengthBytes);
       {
         oprot.writeI32(struct.secondaries.size());
-        for (ServerAddress _iter148 : struct.secondaries)
+        for (ServerAddress _iter156 : struct.secondaries)
         {
-          _iter148.write(oprot);
+          _iter156.write(oprot);
         }
       }
       oprot.writeBool(struct.sync);
@@ -1111,14 +1111,14 @@ public class WriteRequest implements org.apache.thrift.TBase<WriteRequest, Write
       struct.lengthBytes = iprot.readI32();
       struct.setLengthBytesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list149 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list149.size);
-        @org.apache.thrift.annotation.Nullable ServerAddress _elem150;
-        for (int _i151 = 0; _i151 < _list149.size; ++_i151)
+        org.apache.thrift.protocol.TList _list157 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.secondaries = new java.util.ArrayList<ServerAddress>(_list157.size);
+        @org.apache.thrift.annotation.Nullable ServerAddress _elem158;
+        for (int _i159 = 0; _i159 < _list157.size; ++_i159)
         {
-          _elem150 = new ServerAddress();
-          _elem150.read(iprot);
-          struct.secondaries.add(_elem150);
+          _elem158 = new ServerAddress();
+          _elem158.read(iprot);
+          struct.secondaries.add(_elem158);
         }
       }
       struct.setSecondariesIsSet(true);
