@@ -2,6 +2,7 @@ package io.gfs.common.rpc;
 
 import io.gfs.thrift.gen.GfsException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.Map;
@@ -93,13 +94,17 @@ final class DiagnosticProcessor implements TProcessor {
     Integer hint = replyBytesHint.get(method);
     ReplyBuffer reply = ReplyBuffer.forReply(configuration, hint == null ? 256 : hint);
     try {
-      inner.process(new StoredMessage(in, message), protocol(reply));
+      DirectBinaries.acceptOnThisThread(true);
+      inner.process(new StoredMessage(in, message), new ReplyProtocol(reply));
     } catch (TException | RuntimeException e) {
       log.record(RpcEvent.rendered(sequence, startMillis, peer, message.name, micros(startNanos), "FAILED " + e,
           requestBytes, 0, request, () -> ""));
       throw e;
+    } finally {
+      DirectBinaries.acceptOnThisThread(false);
     }
-    int nextHint = Math.min(reply.length() + 64, KeptBufferFramedTransport.KEPT_BYTES_MAX);
+    // A spliced reply's array holds only its few bytes around the segment: later calls need no 1 MiB array either.
+    int nextHint = Math.min(reply.arrayLength() + 64, KeptBufferFramedTransport.KEPT_BYTES_MAX);
     if (function != null && (hint == null || hint != nextHint)) {
       replyBytesHint.put(method, nextHint); // written only when it changes: 32 workers calling one method share a key
     }
@@ -120,6 +125,13 @@ final class DiagnosticProcessor implements TProcessor {
   private void send(ReplyBuffer reply, TTransport out) throws TException {
     java.nio.channels.SocketChannel channel = peers.channel();
     long sent = 0;
+    if (reply.segment() != null) {
+      if (channel != null && out instanceof KeptBufferFramedTransport framed && DirectReply.stageable(reply)) {
+        sendSpliced(reply, channel, framed);
+        return;
+      }
+      reply.materialize(); // TLS, or a transport the worker cannot write itself: the reply goes whole, as before
+    }
     if (reply.length() >= DirectReply.BYTES_MIN && channel != null && out instanceof KeptBufferFramedTransport framed) {
       try {
         sent = DirectReply.writeAtOnce(channel, reply.getArray(), reply.length());
@@ -138,6 +150,30 @@ final class DiagnosticProcessor implements TProcessor {
     }
     out.write(reply.getArray(), 0, reply.length());
     out.flush();
+  }
+
+  /** A reply with a spliced segment, written by this worker as far as the socket takes it; the rest queued. */
+  private static void sendSpliced(ReplyBuffer reply, java.nio.channels.SocketChannel channel,
+      KeptBufferFramedTransport framed) throws TException {
+    long frameBytes = reply.length() + 4L;
+    long sent;
+    try {
+      sent = DirectReply.writeAtOnce(channel, reply);
+    } catch (java.io.IOException e) {
+      throw new org.apache.thrift.transport.TTransportException(org.apache.thrift.transport.TTransportException.UNKNOWN,
+          "reply write failed: " + e.getMessage(), e);
+    }
+    if (sent < frameBytes) {
+      // The parts staged again and skipped past what went: the socket took the first `sent` bytes of the frame.
+      java.nio.ByteBuffer[] parts = DirectReply.frameParts(reply, java.nio.ByteBuffer.allocate(reply.arrayLength() + 4));
+      long skip = sent;
+      for (java.nio.ByteBuffer part : parts) {
+        int n = (int) Math.min(skip, part.remaining());
+        part.position(part.position() + n);
+        skip -= n;
+      }
+      framed.writeRest(parts);
+    }
   }
 
   /** The method a message name calls: names may carry a per-call tag after '#' (issue 4's request ids). */
@@ -195,11 +231,14 @@ final class DiagnosticProcessor implements TProcessor {
     }
     int length = reply.length();
     try {
-      TProtocol protocol = protocol(new TMemoryInputTransport(configuration, reply.getArray(), 0, length));
+      TProtocol protocol = protocol(new TMemoryInputTransport(configuration, reply.getArray(), 0, reply.arrayLength()));
       TMessage message = protocol.readMessageBegin();
       if (message.type == TMessageType.EXCEPTION || function == null) {
         TApplicationException e = TApplicationException.readFrom(protocol);
         return Reply.now("APPLICATION_ERROR", "{type=" + e.getType() + ", message=\"" + e.getMessage() + "\"}");
+      }
+      if (reply.segment() != null) {
+        return describe(splicedResult(function, reply));
       }
       if (length <= LAZY_BYTES_MAX && successOrEmpty(protocol)) {
         // This call's own buffer, which nothing writes to once the reply is sent; copied only when it is much larger
@@ -236,6 +275,63 @@ final class DiagnosticProcessor implements TProcessor {
     TBase<?, ?> result = function.getEmptyResultInstance();
     result.read(protocol);
     return result;
+  }
+
+  /** The result struct of a reply with a spliced segment: the binary read there is a view of the segment. */
+  private TBase<?, ?> splicedResult(ProcessFunction<?, ?, ?> function, ReplyBuffer reply) throws TException {
+    ByteBuffer segment = reply.segment();
+    int segmentAt = reply.segmentAt();
+    TMemoryInputTransport transport = new TMemoryInputTransport(configuration, reply.getArray(), 0,
+        reply.arrayLength());
+    TProtocol protocol = new TBinaryProtocol(transport, limits.stringBytesMax(), limits.containerLengthMax(), true,
+        true) {
+      @Override
+      public ByteBuffer readBinary() throws TException {
+        if (transport.getBufferPosition() + 4 != segmentAt) {
+          return super.readBinary();
+        }
+        int size = readI32();
+        if (size != segment.remaining()) {
+          throw new org.apache.thrift.protocol.TProtocolException("a binary of " + size + " bytes where "
+              + segment.remaining() + " were spliced");
+        }
+        return segment.asReadOnlyBuffer();
+      }
+    };
+    protocol.readMessageBegin();
+    TBase<?, ?> result = function.getEmptyResultInstance();
+    result.read(protocol);
+    return result;
+  }
+
+  /**
+   * The protocol a handler's reply is written with: a big binary in a direct buffer is spliced into the reply instead
+   * of copied ({@link ReplyBuffer#splice}); any other binary without an accessible array (direct, read-only) is copied
+   * in, which libthrift's own writeBinary cannot do (it asks for the array).
+   */
+  private final class ReplyProtocol extends TBinaryProtocol {
+    private final ReplyBuffer reply;
+
+    ReplyProtocol(ReplyBuffer reply) {
+      super(reply, limits.stringBytesMax(), limits.containerLengthMax(), true, true);
+      this.reply = reply;
+    }
+
+    @Override
+    public void writeBinary(ByteBuffer binary) throws TException {
+      if (binary.hasArray()) {
+        super.writeBinary(binary);
+        return;
+      }
+      int size = binary.remaining();
+      writeI32(size);
+      if (binary.isDirect() && reply.splice(binary)) {
+        return;
+      }
+      byte[] copy = new byte[size];
+      binary.duplicate().get(copy);
+      reply.write(copy, 0, size);
+    }
   }
 
   /** A result struct holds at most one set field: "success" (id 0) or one of the declared exceptions. */

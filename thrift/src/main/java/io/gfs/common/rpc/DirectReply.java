@@ -65,6 +65,50 @@ final class DirectReply {
     }
   }
 
+  /**
+   * Writes the frame of a reply with a spliced segment as far as the socket takes it at once, like
+   * {@link #writeAtOnce(SocketChannel, byte[], int)}: one gathering write of the frame length and the array's head
+   * (staged), the segment from where it lies (a direct buffer goes to the socket without any copy in user space), and
+   * the array's tail (staged). Returns how many of the frame's bytes went; {@link #frameParts} gives the rest.
+   */
+  static long writeAtOnce(SocketChannel channel, ReplyBuffer reply) throws IOException {
+    ByteBuffer[] parts = frameParts(reply, STAGING.get());
+    long frameBytes = LENGTH_BYTES + (long) reply.length();
+    long written = 0;
+    while (written < frameBytes) {
+      long offered = frameBytes - written;
+      long n = channel.write(parts);
+      written += n;
+      if (n < offered) {
+        return written;
+      }
+    }
+    return written;
+  }
+
+  /**
+   * The frame of a spliced reply as three buffers: the frame length and the array's head, the segment, the array's
+   * tail. The head and tail are staged in {@code staging}, which must hold the array's bytes and the length.
+   */
+  static ByteBuffer[] frameParts(ReplyBuffer reply, ByteBuffer staging) {
+    io.gfs.common.Check.state(reply.segment() != null, "no segment spliced");
+    io.gfs.common.Check.argument(reply.arrayLength() + LENGTH_BYTES <= staging.capacity(),
+        "head and tail of %s bytes do not fit a staging buffer of %s", reply.arrayLength(), staging.capacity());
+    byte[] array = reply.getArray();
+    int at = reply.segmentAt();
+    staging.clear().putInt(reply.length()).put(array, 0, at);
+    ByteBuffer head = staging.flip().slice();
+    staging.limit(staging.capacity()).position(head.limit());
+    staging.put(array, at, reply.arrayLength() - at);
+    ByteBuffer tail = staging.flip().position(head.limit()).slice();
+    return new ByteBuffer[] {head, reply.segment(), tail};
+  }
+
+  /** Whether a spliced reply's head and tail fit the staging buffer (else it is materialized and sent whole). */
+  static boolean stageable(ReplyBuffer reply) {
+    return reply.arrayLength() + LENGTH_BYTES <= SLICE_BYTES;
+  }
+
   /** Bytes staged per socket write. */
   static final int SLICE_BYTES = 256 << 10;
   private static final ThreadLocal<ByteBuffer> STAGING =

@@ -148,6 +148,29 @@ final class KeptBufferFramedTransport extends TFramedTransport {
     getInnerTransport().flush();
   }
 
+  /**
+   * Queues what remains of a spliced frame's parts ({@link DirectReply#frameParts}) that {@link DirectReply} began
+   * writing: each part's remaining bytes go to the inner transport, a direct part through a small array at a time.
+   */
+  void writeRest(java.nio.ByteBuffer[] parts) throws TTransportException {
+    io.gfs.common.Check.state(used == LENGTH_BYTES, "a framed message is being written");
+    byte[] chunk = null;
+    for (java.nio.ByteBuffer part : parts) {
+      while (part.hasRemaining()) {
+        if (chunk == null) {
+          chunk = new byte[REST_CHUNK_BYTES];
+        }
+        int n = Math.min(part.remaining(), chunk.length);
+        part.get(chunk, 0, n);
+        getInnerTransport().write(chunk, 0, n);
+      }
+    }
+    getInnerTransport().flush();
+  }
+
+  /** The piece of a direct part copied out at a time when the socket refused it. */
+  private static final int REST_CHUNK_BYTES = 64 << 10;
+
   /** For servers: every connection's output framed with a kept buffer (reading stays libthrift's). */
   static final class Factory extends TTransportFactory {
     private final int frameBytesMax;

@@ -28,10 +28,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Big replies written by the worker straight to the socket ({@link DirectReply}): exact bytes whether the socket takes
  * the whole reply at once or only part (the rest goes through the selector), for requests sent one after another on
- * one connection, and small replies and errors on the same connection in between. A real RpcServer on loopback.
+ * one connection, and small replies and errors on the same connection in between; each for a handler that answers
+ * with heap bytes and one that answers with a direct buffer (handle {@link #DIRECT}, as a chunkserver does: a big one
+ * is spliced into the reply, {@link ReplyBuffer#splice}). A real RpcServer on loopback.
  */
 class DirectReplyIT {
   private static final int PIECE = 1 << 20;
+  /** Reads of this handle are answered with a direct buffer, as a chunkserver's are. */
+  private static final long DIRECT = 2;
+  private static final long[] HANDLES = {1, DIRECT};
   private RpcServer server;
   private RpcClients clients;
   private HostPort address;
@@ -56,7 +61,16 @@ class DirectReplyIT {
             if (length < 0) {
               throw new GfsException(ErrorCode.INVALID_ARGUMENT, "negative length");
             }
-            return new ReadResult(ByteBuffer.wrap(bytesAt(offset, length)), offset + length);
+            if ((Long) args[0] != DIRECT) {
+              return new ReadResult(ByteBuffer.wrap(bytesAt(offset, length)), offset + length);
+            }
+            if (!DirectBinaries.acceptedOnThisThread()) {
+              throw new GfsException(ErrorCode.INTERNAL, "the server's reply protocol does not take direct buffers");
+            }
+            ReadResult result = new ReadResult().setChunkLengthBytes(offset + length);
+            assertTrue(ThriftBinary.set(result, "data", ByteBuffer.allocateDirect(length).put(bytesAt(offset, length))
+                .flip()));
+            return result;
           }
           throw new GfsException(ErrorCode.INVALID_ARGUMENT, "not in this test: " + method.getName());
         });
@@ -83,12 +97,18 @@ class DirectReplyIT {
 
   @Test
   void bigAndSmallRepliesAndErrorsInterleavedOnOneConnectionAreExact() throws Exception {
-    for (int round = 0; round < 5; round++) {
+    for (int round = 0; round < 10; round++) {
       long offset = round * 7_777L;
-      assertArrayEquals(bytesAt(offset, PIECE), data(clients.chunkServer(address, c -> c.read(1, 1, offset, PIECE,
+      long handle = HANDLES[round % 2];
+      assertArrayEquals(bytesAt(offset, PIECE), data(clients.chunkServer(address, c -> c.read(handle, 1, offset, PIECE,
           null))), "big reply " + round);
-      assertArrayEquals(bytesAt(offset, 100), data(clients.chunkServer(address, c -> c.read(1, 1, offset, 100,
+      assertArrayEquals(bytesAt(offset, 100), data(clients.chunkServer(address, c -> c.read(handle, 1, offset, 100,
           null))), "small reply " + round);
+      int justSpliced = ReplyBuffer.SPLICE_BYTES_MIN;
+      assertArrayEquals(bytesAt(offset, justSpliced), data(clients.chunkServer(address, c -> c.read(handle, 1, offset,
+          justSpliced, null))), "smallest spliced reply " + round);
+      assertArrayEquals(bytesAt(offset, justSpliced - 1), data(clients.chunkServer(address, c -> c.read(handle, 1,
+          offset, justSpliced - 1, null))), "biggest copied reply " + round);
       GfsException e = org.junit.jupiter.api.Assertions.assertThrows(GfsException.class,
           () -> clients.chunkServer(address, c -> c.read(1, 1, offset, -1, null)));
       assertEquals(ErrorCode.INVALID_ARGUMENT, e.getCode());
@@ -101,11 +121,11 @@ class DirectReplyIT {
       socket.setSoTimeout(60_000);
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       DataInputStream in = new DataInputStream(socket.getInputStream());
-      for (int i = 0; i < 3; i++) {
-        out.write(readFrame(i, (long) i * PIECE, PIECE - i));
+      for (int i = 0; i < 6; i++) {
+        out.write(readFrame(HANDLES[i % 2], i, (long) i * PIECE, PIECE - i));
       }
       out.flush();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 6; i++) {
         byte[] frame = new byte[in.readInt()];
         in.readFully(frame);
         assertArrayEquals(bytesAt((long) i * PIECE, PIECE - i), data(decodeReply(frame, i)), "reply " + i);
@@ -125,10 +145,10 @@ class DirectReplyIT {
       socket.setSoTimeout(60_000);
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       DataInputStream in = new DataInputStream(socket.getInputStream());
-      for (int call = 0; call < 2; call++) {
+      for (int call = 0; call < 4; call++) {
         long offset = 123L + call;
         int before = readEvents();
-        out.write(readFrame(call, offset, PIECE));
+        out.write(readFrame(HANDLES[call % 2], call, offset, PIECE));
         out.flush();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (readEvents() == before) { // the worker finished the call with the reply still mostly unread
@@ -146,11 +166,22 @@ class DirectReplyIT {
     return (int) server.diagnostics().recentEvents().stream().filter(e -> e.method().startsWith("read")).count();
   }
 
-  private static byte[] readFrame(int sequence, long offset, int length) throws Exception {
+  /** The diagnostic log renders a spliced piece like a copied one: its length, never its bytes. */
+  @Test
+  void aSplicedReplyIsLoggedWithItsLength() throws Exception {
+    assertArrayEquals(bytesAt(5, PIECE), data(clients.chunkServer(address, c -> c.read(DIRECT, 1, 5, PIECE, null))));
+    RpcEvent event = server.diagnostics().recentEvents().stream().filter(e -> e.method().startsWith("read"))
+        .reduce((a, b) -> b).orElseThrow();
+    assertEquals("OK", event.outcome());
+    assertTrue(event.reply().contains("data=<" + PIECE + " bytes>"), event.reply());
+    assertTrue(event.replyBytes() > PIECE && event.replyBytes() < PIECE + 64, "reply bytes " + event.replyBytes());
+  }
+
+  private static byte[] readFrame(long handle, int sequence, long offset, int length) throws Exception {
     TMemoryBuffer body = new TMemoryBuffer(256);
     TBinaryProtocol protocol = new TBinaryProtocol(body);
     protocol.writeMessageBegin(new TMessage("read", TMessageType.CALL, sequence));
-    new ChunkServerService.read_args(1, 1, offset, length, null).write(protocol);
+    new ChunkServerService.read_args(handle, 1, offset, length, null).write(protocol);
     protocol.writeMessageEnd();
     ByteBuffer frame = ByteBuffer.allocate(4 + body.length()).putInt(body.length());
     frame.put(body.getArray(), 0, body.length());

@@ -96,6 +96,36 @@ class RpcTlsIT {
     assertEquals(40_000, clients.master(address, c -> c.getClusterStatus()).getChunkServersSize());
   }
 
+  /**
+   * A read answered with a direct buffer (as a chunkserver answers) over TLS: the worker cannot write a TLS connection
+   * itself, so the spliced piece is copied into the reply and sent whole through the selector.
+   */
+  @Test
+  void aPieceInADirectBufferIsSentWholeOverTls() throws Exception {
+    int piece = 1 << 20;
+    byte[] expected = new byte[piece];
+    new java.util.Random(7).nextBytes(expected);
+    io.gfs.thrift.gen.ChunkServerService.Iface handler = (io.gfs.thrift.gen.ChunkServerService.Iface)
+        Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {io.gfs.thrift.gen.ChunkServerService.Iface.class}, (proxy, method, args) -> {
+              if (method.getName().equals("read")) {
+                io.gfs.thrift.gen.ReadResult result = new io.gfs.thrift.gen.ReadResult().setChunkLengthBytes(piece);
+                ThriftBinary.set(result, "data", java.nio.ByteBuffer.allocateDirect(piece).put(expected).flip());
+                return result;
+              }
+              throw new GfsException(ErrorCode.INVALID_ARGUMENT, "not in this test: " + method.getName());
+            });
+    RpcServer server = RpcServer.start("tls-direct", new HostPort("127.0.0.1", 0),
+        new io.gfs.thrift.gen.ChunkServerService.Processor<>(handler), limits(true));
+    open.add(server);
+    HostPort address = new HostPort("127.0.0.1", server.port());
+    RpcClients clients = clients(true);
+    for (int i = 0; i < 3; i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected,
+          clients.chunkServer(address, c -> c.read(1, 1, 0, piece, null)).getData(), "read " + i);
+    }
+  }
+
   @Test
   void plainClientToTlsServerIsRefusedCleanly() throws Exception {
     HostPort address = serve(limits(true), 1);
