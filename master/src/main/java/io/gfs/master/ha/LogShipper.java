@@ -2,6 +2,7 @@ package io.gfs.master.ha;
 
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
+import io.gfs.master.oplog.EpochTable;
 import io.gfs.master.oplog.LogEntry;
 import io.gfs.master.oplog.LogTail;
 import io.gfs.master.oplog.OpLog;
@@ -66,6 +67,10 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
   /** Shadow masters [0123]: fed the same stream on their own lanes, never waited for, never counted. */
   private volatile java.util.function.Supplier<List<HostPort>> shadows = List::of;
   private final java.util.Map<HostPort, ExecutorService> shadowLanes = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Issue 4: this master's epoch table (null: not tracked, batches carry no epochs, the probe compares sequences). */
+  private volatile EpochTable epochs;
+  /** Replicas that answered since the last failure: they get prevEpoch only, the others the whole table too. */
+  private final java.util.Set<HostPort> matched = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public LogShipper(List<HostPort> replicas, Acks acks, LongSupplier epoch, RpcClients rpc, Path metaDir,
       long timeoutMillis) {
@@ -82,6 +87,15 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
         return t;
       }));
     }
+  }
+
+  /**
+   * Issue 4: batches carry the epoch of the record before them (Raft's consistency check) and, until a replica answered,
+   * this log's whole epoch table (a diverged replica finds the common point with it); the position probe compares
+   * (last epoch, last sequence).
+   */
+  public void trackEpochs(EpochTable epochs) {
+    this.epochs = epochs;
   }
 
   /** Where to find the shadows to feed (read each batch; the supplier caches). */
@@ -170,6 +184,7 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
     long lastSequence = firstSequence + frames.size() - 1;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     LogAck ack;
+    boolean resentWithTable = false;
     while (true) {
       try {
         ack = send(replica, firstSequence, frames);
@@ -179,6 +194,12 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
           throw unreachable;
         }
         Thread.sleep(UNREACHABLE_RETRY_MILLIS);
+      } catch (GfsException refused) {
+        // A replica that found its log diverged asks for the epoch table: the failure cleared matched, so resend once.
+        if (refused.getCode() != ErrorCode.INTERNAL || epochs == null || resentWithTable) {
+          throw refused;
+        }
+        resentWithTable = true;
       }
     }
     for (int round = 0; ack.getLastSequence() < lastSequence; round++) {
@@ -206,19 +227,40 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
     frames.forEach(f -> buffers.add(ByteBuffer.wrap(f)));
     LogBatch batch = new LogBatch(epoch.getAsLong(), firstSequence, buffers);
     batch.setSentMillis(System.currentTimeMillis()); // shadows measure their lag against it
+    EpochTable table = epochs;
+    boolean withTable = table != null && !matched.contains(replica);
+    if (table != null) {
+      batch.setPrevEpoch(table.epochAt(firstSequence - 1));
+      if (withTable) {
+        List<io.gfs.thrift.gen.LogEpoch> starts = new ArrayList<>();
+        table.starts().forEach(s -> starts.add(new io.gfs.thrift.gen.LogEpoch(s.epoch(), s.firstSequence())));
+        batch.setEpochs(starts);
+      }
+    }
     try {
-      return rpc.master(replica, c -> c.replicateLog(batch));
+      LogAck ack = rpc.master(replica, c -> c.replicateLog(batch));
+      if (withTable) {
+        matched.add(replica);
+      }
+      return ack;
     } catch (org.apache.thrift.transport.TTransportException e) {
+      matched.remove(replica);
       rpc.forget(replica);
       throw new IOException("replica unreachable: " + e.getMessage(), e);
+    } catch (Exception e) {
+      matched.remove(replica); // a replica that restarted or refused gets the table again
+      throw e;
     }
   }
 
   /**
-   * Before a newly elected master serves under the majority rule: asks every replica for its last sequence (an empty
-   * batch in the new epoch, which also fences the old master at each of them). A replica ahead of this master holds
-   * acknowledged records this one lacks: IOException, and this master steps aside so that one can lead. Under the
-   * all rule every acknowledged record is on every replica, so no replica can be ahead.
+   * Before a newly elected master serves under the majority rule: asks every replica for the epoch and sequence of its
+   * last record (an empty batch in the new epoch, which also fences the old master at each of them). A replica ahead of
+   * this master - a later epoch for its last record, or the same epoch and a higher sequence (Raft's log-up-to-date
+   * rule; the sequence alone is not enough: a master that crashed holding an unacknowledged record N+1 must not win
+   * over a replica holding another master's acknowledged N+1) - may hold acknowledged records this one lacks:
+   * IOException, and this master steps aside so that one can lead. Under the all rule every acknowledged record is on
+   * every replica, so no replica can be ahead.
    */
   public void checkNoReplicaAhead(long ownLastSequence) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -245,9 +287,13 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
       try {
         LogAck ack = send(replica, ownLastSequence + 1, List.of());
         answered++;
-        if (ack.getLastSequence() > ownLastSequence) {
-          throw new IOException("replica " + replica + " is at sequence " + ack.getLastSequence() + ", ahead of this "
-              + "master's " + ownLastSequence + ": it must lead instead");
+        EpochTable table = epochs;
+        long ownLastEpoch = table == null ? 0 : table.epochAt(ownLastSequence);
+        long theirLastEpoch = ack.isSetLastEpoch() ? ack.getLastEpoch() : 0;
+        if (isAhead(theirLastEpoch, ack.getLastSequence(), ownLastEpoch, ownLastSequence)) {
+          throw new IOException("replica " + replica + " is at epoch " + theirLastEpoch + " sequence "
+              + ack.getLastSequence() + ", ahead of this master's epoch " + ownLastEpoch + " sequence "
+              + ownLastSequence + ": it must lead instead");
         }
       } catch (IOException e) {
         if (e.getMessage() != null && e.getMessage().contains("ahead of this")) {
@@ -259,6 +305,11 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
       }
     }
     return answered;
+  }
+
+  /** Raft's log-up-to-date rule: (last epoch, last sequence) compared lexicographically. */
+  static boolean isAhead(long theirLastEpoch, long theirLastSequence, long ownLastEpoch, long ownLastSequence) {
+    return theirLastEpoch != ownLastEpoch ? theirLastEpoch > ownLastEpoch : theirLastSequence > ownLastSequence;
   }
 
   @Override

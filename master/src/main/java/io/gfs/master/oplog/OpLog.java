@@ -91,6 +91,8 @@ public final class OpLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile Replication replication = Replication.NONE;
   private volatile SyncListener syncListener = SyncListener.NONE;
+  /** HA (issue 4): the epoch of each position; a NEW_TERM record's entry is durable before the record is queued. */
+  private EpochTable epochs;
 
   private OpLog(Path dir, long lastSequence, SyncHook hook) {
     this.dir = dir;
@@ -104,6 +106,8 @@ public final class OpLog implements AutoCloseable {
   /** Opens the log for appending after lastSequence (what recovery found), in a new segment. */
   public static OpLog open(Path dir, long lastSequence, SyncHook hook) throws IOException {
     OpLog log = new OpLog(dir, lastSequence, Check.notNull(hook, "hook"));
+    log.epochs = EpochTable.load(dir);
+    log.epochs.truncateAfter(lastSequence); // a term whose first record never landed
     log.channel = openSegment(dir, lastSequence + 1);
     log.writer.start();
     return log;
@@ -141,6 +145,14 @@ public final class OpLog implements AutoCloseable {
       }
       long sequence = lastSequence + 1;
       byte[] frame = RecordCodec.frame(new LogEntry(sequence, record));
+      if (record instanceof LogRecord.NewTerm term) {
+        try {
+          epochs.begin(term.epoch(), sequence); // rare (one per election): the monitor may wait for this fsync
+        } catch (IOException e) {
+          done.completeExceptionally(e);
+          return done;
+        }
+      }
       try {
         queue.put(new Append(sequence, frame, done)); // in sequence order: the monitor orders the puts
       } catch (InterruptedException e) {
@@ -189,6 +201,11 @@ public final class OpLog implements AutoCloseable {
 
   public synchronized long lastSequence() {
     return lastSequence;
+  }
+
+  /** The epoch of each position of this log (issue 4's election and consistency check). */
+  public EpochTable epochs() {
+    return epochs;
   }
 
   public long durableSequence() {

@@ -116,6 +116,7 @@ public final class Recovery {
     }
     long[] replayedHolder = {0};
     long[] lastHolder = {base};
+    List<EpochTable.Start> terms = new ArrayList<>(); // NEW_TERM records replayed: the epoch table's truth (issue 4)
     for (Map.Entry<Long, Path> segment : segments.entrySet()) {
       boolean lastSegment = segment.getKey().equals(segments.lastKey());
       if (segment.getKey() > lastHolder[0] + 1) {
@@ -134,6 +135,9 @@ public final class Recovery {
         }
         lastHolder[0] = entry.sequence();
         replayedHolder[0]++;
+        if (entry.record() instanceof io.gfs.master.state.LogRecord.NewTerm term && term.epoch() > 0) {
+          terms.add(new EpochTable.Start(term.epoch(), entry.sequence()));
+        }
       });
       if (!scan.clean()) {
         if (!lastSegment) {
@@ -160,6 +164,7 @@ public final class Recovery {
     }
     last = lastHolder[0];
     replayed = replayedHolder[0];
+    EpochTable.load(dir).reconcile(base, terms, last);
     LOG.info("recovered op log up to sequence {} ({} records replayed after checkpoint {})", last, replayed, base);
     return new Result(last, base, replayed, truncated, List.copyOf(skipped));
   }

@@ -141,6 +141,11 @@ public final class MasterServer implements AutoCloseable {
     Files.createDirectories(config.metaDir());
     lockMetaDir(config.metaDir());
     term.checkActive(); // HA: do not even recover for a term that already ended
+    loadFromDisk(config);
+  }
+
+  /** The state from the newest good checkpoint and the log after it; a new journal appending after its last record. */
+  private void loadFromDisk(MasterConfig config) throws IOException {
     freshState(config);
     Recovery.Result recovered;
     try {
@@ -205,7 +210,42 @@ public final class MasterServer implements AutoCloseable {
       public List<io.gfs.master.oplog.LogEntry> logged(long fromSequence, int max) throws IOException {
         return io.gfs.master.oplog.LogTail.read(config.metaDir(), fromSequence, max);
       }
+
+      @Override
+      public List<io.gfs.master.oplog.EpochTable.Start> epochs() {
+        return opLog.epochs().starts();
+      }
+
+      @Override
+      public void truncateAfter(long lastKeptSequence) throws IOException {
+        cutLogBackTo(lastKeptSequence);
+      }
     };
+  }
+
+  /**
+   * HA hook (issue 4): this replica's log holds a suffix the active master's log proves unacknowledged (LogReplica
+   * decided); cut it and rebuild the state from disk as a restart would. Only a standby reloads in place: a shadow or an
+   * active master serves from its state, so it cuts the log and steps down (a restart then recovers the cut log).
+   */
+  private synchronized void cutLogBackTo(long lastKeptSequence) throws IOException {
+    if (closed) {
+      throw new IOException("the master is closing");
+    }
+    Journal old = journal;
+    resources.remove(old);
+    old.close();
+    long dropped = io.gfs.master.oplog.LogTruncation.truncateAfter(config.metaDir(), lastKeptSequence);
+    LOG.warn("op log cut back to sequence {}: {} unacknowledged records dropped", lastKeptSequence, dropped);
+    if (rpcServer != null) {
+      stepDown("the op log was cut back to sequence " + lastKeptSequence + " (a diverged, unacknowledged suffix): "
+          + "restart to recover from it");
+      throw new IOException("the op log was cut back; this master restarts");
+    }
+    loadFromDisk(config);
+    if (web != null) {
+      web.recovered(state, "standby");
+    }
   }
 
   /**
@@ -261,6 +301,7 @@ public final class MasterServer implements AutoCloseable {
         resources.push(shadows);
         shipper.feedShadows(shadows);
       }
+      shipper.trackEpochs(opLog.epochs()); // batches carry epochs, the probe compares (last epoch, last sequence)
       if (acks == LogShipper.Acks.MAJORITY) {
         shipper.checkNoReplicaAhead(journal.lastSequence()); // else another replica holds records we lack
       }
