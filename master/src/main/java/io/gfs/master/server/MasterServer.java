@@ -235,7 +235,13 @@ public final class MasterServer implements AutoCloseable {
     Journal old = journal;
     resources.remove(old);
     old.close();
-    long dropped = io.gfs.master.oplog.LogTruncation.truncateAfter(config.metaDir(), lastKeptSequence);
+    long dropped;
+    try {
+      dropped = io.gfs.master.oplog.LogTruncation.truncateAfter(config.metaDir(), lastKeptSequence);
+    } catch (IOException refused) { // a checkpoint covers the suffix: nothing was cut; serve on from the log as it is
+      loadFromDisk(config);
+      throw refused;
+    }
     LOG.warn("op log cut back to sequence {}: {} unacknowledged records dropped", lastKeptSequence, dropped);
     if (rpcServer != null) {
       stepDown("the op log was cut back to sequence " + lastKeptSequence + " (a diverged, unacknowledged suffix): "
