@@ -160,6 +160,16 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   }
 
   @Override
+  public final ByteBuffer read(long handle, long offsetBytes, int lengthBytes, ByteBuffer scratch) throws IOException {
+    Chunk<M> chunk = usable(handle, false);
+    try {
+      return withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes, scratch));
+    } finally {
+      chunk.lock.readLock().unlock();
+    }
+  }
+
+  @Override
   public final ChunkCrc chunkCrc(long handle) throws IOException {
     Chunk<M> chunk = usable(handle, false);
     try {

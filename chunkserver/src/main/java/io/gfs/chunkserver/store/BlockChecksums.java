@@ -23,6 +23,22 @@ final class BlockChecksums {
   interface Bytes {
     void read(long positionBytes, byte[] target, int targetOffset, int lengthBytes) throws IOException;
 
+    /**
+     * Fills {@code target}'s remaining bytes from positionBytes on (its position ends at its limit). A file reads a
+     * direct buffer without the JDK's copy through a temporary direct buffer; others go through an array.
+     */
+    default void read(long positionBytes, ByteBuffer target) throws IOException {
+      int lengthBytes = target.remaining();
+      if (target.hasArray()) {
+        read(positionBytes, target.array(), target.arrayOffset() + target.position(), lengthBytes);
+        target.position(target.limit());
+        return;
+      }
+      byte[] copy = new byte[lengthBytes];
+      read(positionBytes, copy, 0, lengthBytes);
+      target.put(copy);
+    }
+
     void write(long positionBytes, byte[] source, int sourceOffset, int lengthBytes) throws IOException;
   }
 
@@ -88,7 +104,7 @@ final class BlockChecksums {
 
   /** Bytes [offset, min(offset + length, chunk length)), every block they touch verified first [0127]. */
   byte[] read(Bytes bytes, long offsetBytes, int lengthBytesWanted) throws IOException {
-    ByteBuffer view = read(bytes, offsetBytes, lengthBytesWanted, null);
+    ByteBuffer view = read(bytes, offsetBytes, lengthBytesWanted, (byte[]) null);
     if (view.position() == 0 && view.remaining() == view.array().length) {
       return view.array(); // a block-aligned read (every piece a client streams): no second 1 MiB copy
     }
@@ -119,6 +135,37 @@ final class BlockChecksums {
       verify(block, span, from, to - from);
     }
     return ByteBuffer.wrap(span, (int) (offsetBytes - spanStart), (int) (end - offsetBytes));
+  }
+
+  /**
+   * Like {@link #read(Bytes, long, int, byte[])}, into the direct buffer {@code scratch} when it can hold the whole
+   * blocks the range touches (a read served to a plain-TCP client then crosses user space no more: the file is read
+   * into it and the socket written from it), else into a new array. The bytes are verified in place before the view
+   * [position, limit) of exactly the range is returned, and the caller sends exactly those bytes [0127].
+   */
+  ByteBuffer read(Bytes bytes, long offsetBytes, int lengthBytesWanted, ByteBuffer scratch) throws IOException {
+    Check.argument(offsetBytes >= 0 && lengthBytesWanted >= 0, "read [%s, +%s)", offsetBytes, lengthBytesWanted);
+    long end = Math.min(offsetBytes + lengthBytesWanted, lengthBytes);
+    if (end <= offsetBytes) {
+      return ByteBuffer.wrap(new byte[0]);
+    }
+    int firstBlock = (int) (offsetBytes / BLOCK_BYTES);
+    int lastBlock = (int) ((end - 1) / BLOCK_BYTES);
+    long spanStart = (long) firstBlock * BLOCK_BYTES;
+    long spanEnd = Math.min((long) (lastBlock + 1) * BLOCK_BYTES, lengthBytes);
+    int spanBytes = (int) (spanEnd - spanStart);
+    if (scratch.capacity() < spanBytes) {
+      return read(bytes, offsetBytes, lengthBytesWanted, (byte[]) null);
+    }
+    ByteBuffer span = scratch.duplicate().clear().limit(spanBytes);
+    bytes.read(spanStart, span);
+    Check.state(span.position() == spanBytes, "chunk %s: read %s of %s bytes", handle, span.position(), spanBytes);
+    for (int block = firstBlock; block <= lastBlock; block++) {
+      int from = (int) ((long) block * BLOCK_BYTES - spanStart);
+      int to = (int) Math.min(from + (long) BLOCK_BYTES, spanBytes);
+      verify(block, span.limit(to).position(from));
+    }
+    return span.limit((int) (end - spanStart)).position((int) (offsetBytes - spanStart)).slice();
   }
 
   /** Reads and verifies every block; for scrubbing idle chunks [0131]. */
@@ -224,7 +271,15 @@ final class BlockChecksums {
   }
 
   private void verify(int block, byte[] buffer, int offset, int length) throws ChecksumMismatchException {
-    int actual = Crc32c.of(buffer, offset, length);
+    check(block, Crc32c.of(buffer, offset, length), length);
+  }
+
+  /** Verifies block's bytes, {@code blockBytes}' [position, limit) (left as they are). */
+  private void verify(int block, ByteBuffer blockBytes) throws ChecksumMismatchException {
+    check(block, Crc32c.of(blockBytes), blockBytes.remaining());
+  }
+
+  private void check(int block, int actual, int length) throws ChecksumMismatchException {
     if (actual != crcs[block]) {
       throw new ChecksumMismatchException(handle, String.format(
           "chunk %s block %s (bytes %s..%s): CRC32C %08x on disk, %08x recorded", handle, block,

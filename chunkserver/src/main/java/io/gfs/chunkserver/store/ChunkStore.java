@@ -37,6 +37,16 @@ public interface ChunkStore extends AutoCloseable {
   }
 
   /**
+   * The same bytes, verified the same way, as a view [position, limit) that may live in the direct buffer
+   * {@code scratch} (used when it can hold the whole blocks the range touches), valid until the caller reuses it: a
+   * file store reads the chunk file straight into it, so a reply written to a socket from there crosses user space
+   * no more.
+   */
+  default ByteBuffer read(long handle, long offsetBytes, int lengthBytes, ByteBuffer scratch) throws IOException {
+    return ByteBuffer.wrap(read(handle, offsetBytes, lengthBytes));
+  }
+
+  /**
    * Writes {@code data[dataOffset, +lengthBytes)} at {@code offsetBytes}: appends extend CRCs incrementally, overwrites
    * verify their partial boundary blocks first, a gap before the offset is zero-filled. {@code sync} forces data and
    * checksums to disk before returning.

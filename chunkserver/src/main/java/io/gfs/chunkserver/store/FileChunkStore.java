@@ -323,7 +323,12 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
   private record ChannelBytes(long handle, FileChannel channel) implements BlockChecksums.Bytes {
     @Override
     public void read(long positionBytes, byte[] target, int targetOffset, int lengthBytes) throws IOException {
-      ByteBuffer buffer = ByteBuffer.wrap(target, targetOffset, lengthBytes);
+      read(positionBytes, ByteBuffer.wrap(target, targetOffset, lengthBytes));
+    }
+
+    /** Straight into a direct buffer; a heap one goes through the JDK's temporary direct buffer. */
+    @Override
+    public void read(long positionBytes, ByteBuffer buffer) throws IOException {
       long at = positionBytes;
       while (buffer.hasRemaining()) {
         int n = channel.read(buffer, at);

@@ -75,6 +75,14 @@ public final class MeteredChunkStore implements ChunkStore {
   }
 
   @Override
+  public ByteBuffer read(long handle, long offsetBytes, int lengthBytes, ByteBuffer scratch) throws IOException {
+    ByteBuffer[] out = new ByteBuffer[1];
+    metered("read", handle, () -> out[0] = store.read(handle, offsetBytes, lengthBytes, scratch));
+    readBytes.addAndGet(out[0].remaining());
+    return out[0];
+  }
+
+  @Override
   public void write(long handle, long offsetBytes, WriteBytes data, boolean sync) throws IOException {
     metered("write", handle, () -> store.write(handle, offsetBytes, data, sync));
     writtenBytes.addAndGet(data.lengthBytes());

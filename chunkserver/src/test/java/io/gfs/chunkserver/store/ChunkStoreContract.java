@@ -147,6 +147,37 @@ abstract class ChunkStoreContract {
         Arrays.copyOfRange(intact.array(), intact.position(), intact.limit()));
   }
 
+  /**
+   * Reads into a reused direct buffer (a chunkserver worker's, whose reply goes to the socket from it): the same
+   * verified bytes as an ordinary read, as a view of that buffer when the blocks touched fit, and a flipped byte in any
+   * block the range touches still refuses the read [0127].
+   */
+  @Test
+  void readsIntoAReusedDirectBufferGiveTheSameVerifiedBytes() throws IOException {
+    byte[] data = random(5 * BLOCK + 10, 37);
+    store.write(H, 0, data, 0, data.length, true);
+    java.nio.ByteBuffer scratch = java.nio.ByteBuffer.allocateDirect(4 * BLOCK);
+    // {offset, length, 1 if the blocks touched fit the scratch}: aligned, unaligned, clipped at the end, too big for
+    // the scratch (a new array holds it), empty.
+    long[][] ranges = {{0, 2 * BLOCK, 1}, {BLOCK - 3, 10, 1}, {3 * BLOCK + 1, 4 * BLOCK, 1}, {7, 5 * BLOCK, 0},
+        {0, 0, 0}, {data.length, 10, 0}, {BLOCK, 4 * BLOCK, 1}};
+    for (long[] range : ranges) {
+      java.nio.ByteBuffer view = store.read(H, range[0], (int) range[1], scratch);
+      byte[] got = new byte[view.remaining()];
+      view.duplicate().get(got);
+      assertArrayEquals(store.read(H, range[0], (int) range[1]), got, "range " + Arrays.toString(range));
+      assertEquals(range[2] == 1, view.isDirect(), "direct scratch used for range " + Arrays.toString(range));
+    }
+    flipByte(H, 2 * BLOCK + 5);
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 0, 3 * BLOCK, scratch));
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 2 * BLOCK + 4, 1, scratch));
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 2 * BLOCK - 1, 2, scratch));
+    java.nio.ByteBuffer intact = store.read(H, 3 * BLOCK, BLOCK, scratch);
+    byte[] got = new byte[intact.remaining()];
+    intact.get(got);
+    assertArrayEquals(Arrays.copyOfRange(data, 3 * BLOCK, 4 * BLOCK), got);
+  }
+
   @Test
   void aFlippedByteIsDetectedOnReadAndNeverReturned() throws IOException {
     byte[] data = random(3 * BLOCK, 4);
