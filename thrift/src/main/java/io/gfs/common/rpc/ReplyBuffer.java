@@ -134,6 +134,14 @@ final class ReplyBuffer extends TTransport {
     length += count;
   }
 
+  /** Copies {@code source}'s remaining bytes in (leaving its position alone): a direct buffer without a temporary array. */
+  void writeFrom(ByteBuffer source) {
+    int count = source.remaining();
+    ensureRoom(count);
+    source.get(source.position(), bytes, length, count);
+    length += count;
+  }
+
   @Override
   public int read(byte[] target, int offset, int count) throws TTransportException {
     throw new TTransportException(TTransportException.UNKNOWN, "a reply buffer is write-only");
