@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,39 +30,34 @@ final class CompactImageFormat {
 
   static void write(DataOutputStream out, StateImage image) throws IOException {
     out.writeLong(image.nextHandle());
-    Map<PermissionStatus, Integer> permissions = new LinkedHashMap<>();
-    image.directories().forEach(d -> index(permissions, d.permission()));
-    image.files().forEach(f -> index(permissions, f.permission()));
-    out.writeInt(permissions.size());
-    for (PermissionStatus p : permissions.keySet()) {
-      RecordCodec.writeString(out, p.owner());
-      RecordCodec.writeString(out, p.group());
-      out.writeShort(p.permission());
-    }
-    Map<String, Integer> directoryIndex = new HashMap<>(image.directories().size() * 2);
+    PermissionTable permissions = new PermissionTable();
+    image.directories().forEach(d -> permissions.add(d.permission()));
+    image.forEachFilePermission(permissions::add);
+    permissions.write(out);
     out.writeInt(image.directories().size());
     for (StateImage.Directory d : image.directories()) {
-      directoryIndex.putIfAbsent(d.path(), directoryIndex.size());
       RecordCodec.writeString(out, d.path());
       out.writeLong(d.mtimeMillis());
       out.writeLong(d.accessTimeMillis());
-      out.writeInt(d.permission() == null ? NO_PERMISSION : permissions.get(d.permission()));
+      out.writeInt(permissions.number(d.permission()));
     }
     out.writeInt(image.files().size());
-    for (StateImage.File f : image.files()) {
-      int slash = f.path().lastIndexOf('/');
-      Integer parent = slash < 0 ? null : directoryIndex.get(slash == 0 ? "/" : f.path().substring(0, slash));
-      out.writeInt(parent == null ? FULL_PATH : parent);
-      RecordCodec.writeString(out, parent == null ? f.path() : f.path().substring(slash + 1));
-      out.writeInt(f.replication());
-      out.writeLong(f.mtimeMillis());
-      out.writeLong(f.accessTimeMillis());
-      out.writeInt(f.permission() == null ? NO_PERMISSION : permissions.get(f.permission()));
-      out.writeInt(f.chunkHandles().size());
-      for (long handle : f.chunkHandles()) {
-        out.writeLong(handle);
+    // Straight from the captured nodes (issue 6): a name's bytes are written as they are, as writeString would write
+    // the name's String, and the handles from one reused array; no record or String per file.
+    image.<IOException>sendFilesTo((directory, name, nameOffset, nameLength, replication, mtimeMillis,
+        accessTimeMillis, permission, handles, handleCount) -> {
+      out.writeInt(directory); // -1 (FULL_PATH): the name is the full path
+      out.writeInt(nameLength);
+      out.write(name, nameOffset, nameLength);
+      out.writeInt(replication);
+      out.writeLong(mtimeMillis);
+      out.writeLong(accessTimeMillis);
+      out.writeInt(permissions.number(permission));
+      out.writeInt(handleCount);
+      for (int i = 0; i < handleCount; i++) {
+        out.writeLong(handles[i]);
       }
-    }
+    });
     out.writeInt(image.chunks().size());
     for (StateImage.Chunk c : image.chunks()) {
       out.writeLong(c.handle());
@@ -77,9 +71,45 @@ final class CompactImageFormat {
     }
   }
 
-  private static void index(Map<PermissionStatus, Integer> permissions, PermissionStatus p) {
-    if (p != null) {
-      permissions.putIfAbsent(p, permissions.size());
+  /**
+   * Each distinct owner/group/mode numbered in the order first met. The last one looked up is remembered by identity:
+   * the state interns permissions and a directory's files mostly share one, so a million files cost few hash lookups.
+   */
+  private static final class PermissionTable {
+    private final Map<PermissionStatus, Integer> numbers = new LinkedHashMap<>();
+    private PermissionStatus lastAdded;
+    private PermissionStatus last;
+    private int lastNumber = NO_PERMISSION;
+
+    void add(PermissionStatus p) {
+      if (p != null && p != lastAdded) {
+        numbers.putIfAbsent(p, numbers.size());
+        lastAdded = p;
+      }
+    }
+
+    int number(PermissionStatus p) {
+      if (p == null) {
+        return NO_PERMISSION;
+      }
+      if (p != last) {
+        Integer n = numbers.get(p);
+        if (n == null) {
+          throw new IllegalStateException("permission " + p + " missing from the table");
+        }
+        last = p;
+        lastNumber = n;
+      }
+      return lastNumber;
+    }
+
+    void write(DataOutputStream out) throws IOException {
+      out.writeInt(numbers.size());
+      for (PermissionStatus p : numbers.keySet()) {
+        RecordCodec.writeString(out, p.owner());
+        RecordCodec.writeString(out, p.group());
+        out.writeShort(p.permission());
+      }
     }
   }
 

@@ -5,42 +5,55 @@ import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.RandomAccess;
+import java.util.function.Consumer;
 
 /**
  * The files of a checkpoint image captured in primitive columns (issue 6: a checkpoint while serving). Taking the
- * image holds the journal's barrier, which stops every mutation; capturing references and primitives is several times
- * quicker than building a million records with their path strings, which {@link #get} does later, on the checkpoint
- * writer's thread. Safe because every captured value is immutable: names are strings, permissions immutable records,
- * and a file's array (access time and chunk handles, see {@link FileNode}) is replaced on change, never written into.
+ * image holds the journal's barrier, which stops every mutation, so the capture keeps only references and primitives:
+ * the file's array (name bytes, access time and chunk handles, see {@link FileNode}) is kept as it is, no name is
+ * decoded. The checkpoint writer then reads the name bytes and handles straight from those arrays ({@link #sendTo});
+ * {@link #get} builds a record with its path only for other readers (tests, tools). Safe because every captured value
+ * is immutable: permissions are immutable records, and a file's array is replaced on change, never written into.
  * Unmodifiable.
  */
 final class CapturedFiles extends AbstractList<StateImage.File> implements RandomAccess {
   private static final int INITIAL_CAPACITY = 16;
+  /** Presized columns at most this long; a bigger namespace grows them (the count is only a hint). */
+  private static final int PRESIZE_MAX = 1 << 24;
   /** Each directory's full path, by the index files refer to. */
   private final List<String> directoryPaths;
   private int size;
-  private int[] directory = new int[INITIAL_CAPACITY];
-  private String[] name = new String[INITIAL_CAPACITY];
-  private int[] replication = new int[INITIAL_CAPACITY];
-  private long[] mtimeMillis = new long[INITIAL_CAPACITY];
-  private PermissionStatus[] permission = new PermissionStatus[INITIAL_CAPACITY];
-  private byte[][] fileData = new byte[INITIAL_CAPACITY][];
+  private int[] directory;
+  private int[] replication;
+  private long[] mtimeMillis;
+  private PermissionStatus[] permission;
+  private byte[][] fileData;
   private boolean sealed;
 
-  /** directoryPaths: filled by the caller as it walks; a file refers only to directories listed before it. */
-  CapturedFiles(List<String> directoryPaths) {
+  /**
+   * directoryPaths: filled by the caller as it walks; a file refers only to directories listed before it.
+   * expectedFiles: a sizing hint, so a million files are not copied through twenty doublings while mutations wait.
+   */
+  CapturedFiles(List<String> directoryPaths, long expectedFiles) {
     this.directoryPaths = directoryPaths;
+    int capacity = (int) Math.max(INITIAL_CAPACITY, Math.min(PRESIZE_MAX, expectedFiles));
+    directory = new int[capacity];
+    replication = new int[capacity];
+    mtimeMillis = new long[capacity];
+    permission = new PermissionStatus[capacity];
+    fileData = new byte[capacity][];
   }
 
-  void add(int directoryIndex, String fileName, FileNode file) {
-    Check.state(!sealed, "captured files are sealed");
-    Check.argument(directoryIndex >= 0 && directoryIndex < directoryPaths.size(), "directory %s of %s",
-        directoryIndex, directoryPaths.size());
+  void add(int directoryIndex, FileNode file) {
+    // Not Check: its varargs would box and allocate per file while every mutation waits.
+    if (sealed || directoryIndex < 0 || directoryIndex >= directoryPaths.size()) {
+      throw new IllegalStateException("file in directory " + directoryIndex + " of " + directoryPaths.size()
+          + (sealed ? " after the capture was sealed" : ""));
+    }
     if (size == directory.length) {
       grow();
     }
     directory[size] = directoryIndex;
-    name[size] = fileName;
     replication[size] = file.replication;
     mtimeMillis[size] = file.mtimeMillis(); // before the array: see FileNode.accessTimeMillis
     permission[size] = file.permission();
@@ -57,11 +70,46 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
   private void grow() {
     int capacity = directory.length * 2;
     directory = Arrays.copyOf(directory, capacity);
-    name = Arrays.copyOf(name, capacity);
     replication = Arrays.copyOf(replication, capacity);
     mtimeMillis = Arrays.copyOf(mtimeMillis, capacity);
     permission = Arrays.copyOf(permission, capacity);
     fileData = Arrays.copyOf(fileData, capacity);
+  }
+
+  /**
+   * Gives every file to the sink in order, its name as the node's bytes where those are already UTF-8 (every name
+   * without a surrogate) and one reused handle array: nothing is allocated per such file.
+   */
+  <E extends Exception> void sendTo(ImageFileSink<E> sink) throws E {
+    Check.state(sealed, "captured files read before the capture ended");
+    long[] handles = new long[4];
+    for (int i = 0; i < size; i++) {
+      byte[] data = fileData[i];
+      int count = FileNode.handleCount(data);
+      if (count > handles.length) {
+        handles = new long[Math.max(count, handles.length * 2)];
+      }
+      FileNode.handlesInto(data, handles);
+      int nameOffset = FileNode.nameOffset(data);
+      int nameLength = FileNode.nameLength(data);
+      long accessTimeMillis = FileNode.accessTimeMillis(data, mtimeMillis[i]);
+      if (NameBytes.isUtf8(data, nameOffset, nameLength)) {
+        sink.file(directory[i], data, nameOffset, nameLength, replication[i], mtimeMillis[i], accessTimeMillis,
+            permission[i], handles, count);
+      } else {
+        byte[] utf8 = NameBytes.toUtf8(data, nameOffset, nameLength);
+        sink.file(directory[i], utf8, 0, utf8.length, replication[i], mtimeMillis[i], accessTimeMillis,
+            permission[i], handles, count);
+      }
+    }
+  }
+
+  /** Each file's permission in order (null for none), without building its record. */
+  void forEachPermission(Consumer<PermissionStatus> action) {
+    Check.state(sealed, "captured files read before the capture ended");
+    for (int i = 0; i < size; i++) {
+      action.accept(permission[i]);
+    }
   }
 
   @Override
@@ -69,8 +117,9 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
     Check.state(sealed, "captured files read before the capture ended");
     Check.argument(index >= 0 && index < size, "index %s outside [0, %s)", index, size);
     String parent = directoryPaths.get(directory[index]);
-    String path = parent.equals("/") ? "/" + name[index] : parent + "/" + name[index];
     byte[] data = fileData[index];
+    String name = FileNode.name(data);
+    String path = parent.equals("/") ? "/" + name : parent + "/" + name;
     return new StateImage.File(path, replication[index], mtimeMillis[index],
         FileNode.handleView(FileNode.handles(data)), permission[index],
         FileNode.accessTimeMillis(data, mtimeMillis[index]));

@@ -70,6 +70,28 @@ final class NameBytes {
   }
 
   /**
+   * Whether bytes[offset, offset+length) are also the name's standard UTF-8, the bytes {@code String.getBytes(UTF_8)}
+   * gives (the checkpoint's and the log's encoding): true unless the name holds a surrogate, which this encoding writes
+   * as its own 3-byte unit (lead byte 0xED, next byte 0xA0-0xBF) where UTF-8 writes a pair as 4 bytes and a lone one as
+   * '?'. Lets a checkpoint write a name's bytes as they are instead of decoding it (issue 6).
+   */
+  static boolean isUtf8(byte[] bytes, int offset, int length) {
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      // 0xED is only ever a lead byte (continuations are 0x80-0xBF), and a well-formed unit has its next byte.
+      if (bytes[i] == (byte) 0xED && (bytes[i + 1] & 0xff) >= 0xA0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The name's standard UTF-8, exactly {@code decode(...).getBytes(UTF_8)}; a fresh array. */
+  static byte[] toUtf8(byte[] bytes, int offset, int length) {
+    return decode(bytes, offset, length).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
    * The sign of key compared with the encoded name in bytes[offset, offset+length), as key.compareTo(name) would give,
    * without encoding key (lookups run per path component).
    */

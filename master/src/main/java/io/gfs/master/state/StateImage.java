@@ -1,9 +1,11 @@
 package io.gfs.master.state;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything the log makes durable, as one value: the checkpoint's content [0052-0053]. Directories come parents
@@ -50,27 +52,74 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
   /** Gives this image to the sink in checkpoint order; a file is given by its directory's number when it is listed. */
   public void sendTo(ImageSink sink) {
     sink.nextHandle(nextHandle);
-    Map<String, Integer> directoryIndex = new HashMap<>(directories.size() * 2);
-    for (int i = 0; i < directories.size(); i++) {
-      Directory d = directories.get(i);
-      directoryIndex.putIfAbsent(d.path(), i);
+    for (Directory d : directories) {
       sink.directory(d.path(), d.mtimeMillis(), d.permission(), d.accessTimeMillis());
     }
+    Map<String, Integer> directoryIndex = directoryIndex();
     for (File f : files) {
-      long[] handles = f.chunkHandles().stream().mapToLong(Long::longValue).toArray();
-      int slash = f.path().lastIndexOf('/');
-      Integer parent = slash < 0 ? null : directoryIndex.get(slash == 0 ? "/" : f.path().substring(0, slash));
-      if (parent == null) {
+      long[] handles = handleArray(f);
+      int parent = parentIndex(directoryIndex, f.path());
+      if (parent < 0) {
         sink.file(f.path(), f.replication(), f.mtimeMillis(), f.accessTimeMillis(), f.permission(), handles,
             handles.length);
       } else {
-        sink.file(parent, f.path().substring(slash + 1), f.replication(), f.mtimeMillis(), f.accessTimeMillis(),
-            f.permission(), handles, handles.length);
+        sink.file(parent, f.path().substring(f.path().lastIndexOf('/') + 1), f.replication(), f.mtimeMillis(),
+            f.accessTimeMillis(), f.permission(), handles, handles.length);
       }
     }
     chunks.forEach(c -> sink.chunk(c.handle(), c.version()));
     policies.forEach(p -> sink.policy(p.path(), p.replication(), p.gcRetentionMillis()));
     sink.end();
+  }
+
+  /**
+   * Gives the files to a checkpoint writer in order, each by its directory's number when that is listed (else -1 and
+   * its full path), the name as UTF-8. A captured state's files come straight from their nodes' arrays, with no String
+   * or record per file (issue 6); files given as records are encoded here.
+   */
+  public <E extends Exception> void sendFilesTo(ImageFileSink<E> sink) throws E {
+    if (files instanceof CapturedFiles captured) {
+      captured.sendTo(sink);
+      return;
+    }
+    Map<String, Integer> directoryIndex = directoryIndex();
+    for (File f : files) {
+      long[] handles = handleArray(f);
+      int parent = parentIndex(directoryIndex, f.path());
+      byte[] name = (parent < 0 ? f.path() : f.path().substring(f.path().lastIndexOf('/') + 1))
+          .getBytes(StandardCharsets.UTF_8);
+      sink.file(parent, name, 0, name.length, f.replication(), f.mtimeMillis(), f.accessTimeMillis(), f.permission(),
+          handles, handles.length);
+    }
+  }
+
+  /** Each file's permission in order (null for none), without building a captured file's record. */
+  public void forEachFilePermission(Consumer<PermissionStatus> action) {
+    if (files instanceof CapturedFiles captured) {
+      captured.forEachPermission(action);
+    } else {
+      files.forEach(f -> action.accept(f.permission()));
+    }
+  }
+
+  /** Each directory path's number: its first place in the list. */
+  private Map<String, Integer> directoryIndex() {
+    Map<String, Integer> index = new HashMap<>(directories.size() * 2);
+    for (int i = 0; i < directories.size(); i++) {
+      index.putIfAbsent(directories.get(i).path(), i);
+    }
+    return index;
+  }
+
+  /** The number of the directory a path is in, or -1 when the image does not list it. */
+  private static int parentIndex(Map<String, Integer> directoryIndex, String path) {
+    int slash = path.lastIndexOf('/');
+    Integer parent = slash < 0 ? null : directoryIndex.get(slash == 0 ? "/" : path.substring(0, slash));
+    return parent == null ? -1 : parent;
+  }
+
+  private static long[] handleArray(File f) {
+    return f.chunkHandles().stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Collects what a sink is given into an image (a checkpoint read back as a value: tests, tools). */

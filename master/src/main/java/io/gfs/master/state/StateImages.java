@@ -2,7 +2,6 @@ package io.gfs.master.state;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Checkpoint images of the master's state [0052-0053]: taken from the tree and chunk table, and loaded back. */
 final class StateImages {
@@ -10,13 +9,13 @@ final class StateImages {
 
   /**
    * A copy of the durable state. The caller makes sure no mutation is between log append and apply, which stalls
-   * every mutation meanwhile: the files are captured as references and primitives ({@link CapturedFiles}); their
-   * records and paths are built when the image is read.
+   * every mutation meanwhile: the files are captured as references and primitives ({@link CapturedFiles}), their names
+   * left as bytes in their nodes' arrays; the checkpoint writer reads those bytes as they are.
    */
   static StateImage image(NamespaceTree tree, ChunkCoordinator coordinator) {
     List<StateImage.Directory> directories = new ArrayList<>();
     List<String> directoryPaths = new ArrayList<>();
-    CapturedFiles files = new CapturedFiles(directoryPaths);
+    CapturedFiles files = new CapturedFiles(directoryPaths, tree.fileCount());
     List<StateImage.DirectoryPolicy> policies = new ArrayList<>();
     capture("/", tree.root(), directories, directoryPaths, files, policies);
     return new StateImage(coordinator.nextHandle(), directories, files.seal(), coordinator.imageChunks(), policies);
@@ -34,12 +33,12 @@ final class StateImages {
     int index = directoryPaths.size();
     directoryPaths.add(path);
     String prefix = path.equals("/") ? "/" : path + "/";
-    for (Map.Entry<String, Node> child : directory.children.entrySet()) {
-      if (child.getValue() instanceof FileNode file) {
-        files.add(index, child.getKey(), file);
+    // One copy of the child array per directory, no name decoded: a file's name stays in its node's array.
+    for (Node child : directory.children.snapshot()) {
+      if (child instanceof FileNode file) {
+        files.add(index, file);
       } else {
-        capture(prefix + child.getKey(), (DirectoryNode) child.getValue(), directories, directoryPaths, files,
-            policies);
+        capture(prefix + child.name(), (DirectoryNode) child, directories, directoryPaths, files, policies);
       }
     }
   }
