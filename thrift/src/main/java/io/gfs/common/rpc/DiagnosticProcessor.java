@@ -160,14 +160,14 @@ final class DiagnosticProcessor implements TProcessor {
     try {
       sent = DirectReply.writeAtOnce(channel, reply);
     } catch (java.io.IOException e) {
-      throw new org.apache.thrift.transport.TTransportException(org.apache.thrift.transport.TTransportException.UNKNOWN,
-          "reply write failed: " + e.getMessage(), e);
+      throw new org.apache.thrift.transport.TTransportException(
+          org.apache.thrift.transport.TTransportException.UNKNOWN, "reply write failed: " + e.getMessage(), e);
     }
     if (sent < frameBytes) {
       // The parts staged again and skipped past what went: the socket took the first `sent` bytes of the frame.
-      java.nio.ByteBuffer[] parts = DirectReply.frameParts(reply, java.nio.ByteBuffer.allocate(reply.arrayLength() + 4));
+      ByteBuffer[] parts = DirectReply.frameParts(reply, ByteBuffer.allocate(reply.arrayLength() + 4));
       long skip = sent;
-      for (java.nio.ByteBuffer part : parts) {
+      for (ByteBuffer part : parts) {
         int n = (int) Math.min(skip, part.remaining());
         part.position(part.position() + n);
         skip -= n;

@@ -134,7 +134,7 @@ final class ReplyBuffer extends TTransport {
     length += count;
   }
 
-  /** Copies {@code source}'s remaining bytes in (leaving its position alone): a direct buffer without a temporary array. */
+  /** Copies {@code source}'s remaining bytes in, its position left alone (a direct one with no temporary array). */
   void writeFrom(ByteBuffer source) {
     int count = source.remaining();
     ensureRoom(count);
