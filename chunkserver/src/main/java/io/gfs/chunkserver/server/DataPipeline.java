@@ -67,15 +67,23 @@ final class DataPipeline {
     PushBuffer.PieceResult stored = buffer.receive(dataId, pieceOffsetBytes, piece.duplicate(), last,
         totalLengthBytes, crc32c, clock.getAsLong());
     if (chain.isEmpty()) {
+      stored.hold().close();
       return;
     }
     // Forwarding reads the piece after this call returned, so not from the RPC layer's frame: from the push buffer's
-    // copy, which is never overwritten (a second copy of every 1 MiB piece was the old way).
-    ByteBuffer ownPiece = stored.stored();
-    ForwardStream stream = streams.computeIfAbsent(dataId,
-        id -> new ForwardStream(id, RpcErrors.fromThrift(chain.get(0)), List.copyOf(chain.subList(1, chain.size())),
-            accessToken));
-    CompletableFuture<Void> forwarded = stream.enqueue(pieceOffsetBytes, ownPiece, last, totalLengthBytes, crc32c);
+    // copy, which is not reused before the piece's hold is closed, once it was sent or given up (a second copy of
+    // every 1 MiB piece was the old way).
+    ForwardStream stream;
+    CompletableFuture<Void> forwarded;
+    try {
+      stream = streams.computeIfAbsent(dataId,
+          id -> new ForwardStream(id, RpcErrors.fromThrift(chain.get(0)), List.copyOf(chain.subList(1, chain.size())),
+              accessToken));
+      forwarded = stream.enqueue(pieceOffsetBytes, stored, last, totalLengthBytes, crc32c);
+    } catch (RuntimeException e) {
+      stored.hold().close();
+      throw e;
+    }
     if (last) {
       awaitChain(stream, forwarded);
     } else {
@@ -124,10 +132,15 @@ final class DataPipeline {
       this.rest = rest;
     }
 
-    /** Queues one piece behind the ones before it; a failed piece makes every later one fail unsent. */
-    synchronized CompletableFuture<Void> enqueue(long offsetBytes, ByteBuffer piece, boolean last, int totalBytes,
-        int crc32c) {
+    /**
+     * Queues one piece behind the ones before it; a failed piece makes every later one fail unsent. The piece's hold
+     * is closed once it was sent or given up, whichever way its turn ends.
+     */
+    synchronized CompletableFuture<Void> enqueue(long offsetBytes, PushBuffer.PieceResult stored, boolean last,
+        int totalBytes, int crc32c) {
+      ByteBuffer piece = stored.stored();
       tail = tail.thenRunAsync(() -> send(offsetBytes, piece, last, totalBytes, crc32c), forwarders);
+      tail.whenComplete((sent, failure) -> stored.hold().close());
       return tail;
     }
 

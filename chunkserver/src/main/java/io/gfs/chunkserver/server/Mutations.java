@@ -69,7 +69,7 @@ final class Mutations {
     List<ServerAddress> secondaries = secondaries(handle, request.getSecondaries());
     state.checkPrimary(handle, request.getVersion(), clock.getAsLong());
     PushedData data = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong());
-    try (ChunkLocks.Guard guard = locks.lock(handle)) {
+    try (data; ChunkLocks.Guard guard = locks.lock(handle)) { // data closed last: its array is reused after
       state.checkPrimary(handle, request.getVersion(), clock.getAsLong()); // the lease may have run out meanwhile
       long serial = state.nextSerial(handle);
       // The secondaries apply the numbered mutation while this replica writes its own copy [0102]: the order is the
@@ -118,10 +118,15 @@ final class Mutations {
       throw new Refusal(RefusalCode.RECORD_TOO_LARGE, "a record of %s bytes is over a quarter of the %s-byte chunk",
           request.getLengthBytes(), chunkSizeBytes);
     }
-    byte[] data = request.isSetData()
-        ? InlineRecords.checked(handle, request.getDataId(), request.getData(), request.getLengthBytes(),
-            request.isSetCrc32c(), request.getCrc32c())
-        : buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong()).toArray();
+    byte[] data;
+    if (request.isSetData()) {
+      data = InlineRecords.checked(handle, request.getDataId(), request.getData(), request.getLengthBytes(),
+          request.isSetCrc32c(), request.getCrc32c());
+    } else {
+      try (PushedData pushed = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong())) {
+        data = pushed.toArray();
+      }
+    }
     PendingAppends.Pending mine = new PendingAppends.Pending(request, secondaries, data);
     pending.add(handle, mine);
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
@@ -220,9 +225,10 @@ final class Mutations {
       local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
           mutation.isSync());
     } else {
-      PushedData data = buffer.take(mutation.getDataId(), mutation.getLengthBytes(), clock.getAsLong());
-      local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
-          mutation.isSync());
+      try (PushedData data = buffer.take(mutation.getDataId(), mutation.getLengthBytes(), clock.getAsLong())) {
+        local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
+            mutation.isSync());
+      }
     }
     buffer.release(mutation.getDataId());
   }

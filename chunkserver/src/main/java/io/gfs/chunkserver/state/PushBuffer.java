@@ -18,13 +18,19 @@ import java.util.zip.CRC32C;
  * harmless). When the last byte is in, the CRC32C of the whole data is checked against the sender's: a mismatch drops
  * the entry, so corrupted data is never written.
  *
- * <p>Thread-safe: the map and the byte accounting are guarded by this object, the bytes of an entry by the entry,
- * so checksumming a 1 MiB piece does not hold up other data ids.
+ * <p>An entry's array goes back to {@link EntryArrays} for reuse only once the entry is gone (applied, aged out,
+ * corrupt) AND every view of it handed out was closed: a piece being forwarded ({@link PieceResult#hold}), the data a
+ * mutation is writing ({@link PushedData#close}), and each call still receiving into it. A view never closed only means
+ * the array is left to the collector, never that it is reused under a reader.
+ *
+ * <p>Thread-safe: the map, the byte accounting, the entries' users and the idle arrays are guarded by this object, the
+ * bytes of an entry by the entry, so checksumming a 1 MiB piece does not hold up other data ids.
  */
 public final class PushBuffer {
   private final long bytesMax;
   private final long ttlMillis;
   private final Map<Long, Entry> entries = new LinkedHashMap<>();
+  private final EntryArrays arrays;
   private long reservedBytes;
 
   private static final int BLOCK_BYTES = (int) GfsConfigKeys.CHECKSUM_BLOCK_BYTES;
@@ -40,6 +46,11 @@ public final class PushBuffer {
      * wrote 1 GiB), where one array per data id of 4 MiB is allocated outside the young generation and never moved.
      */
     final byte[] data;
+    /** Calls and views using {@link #data} now; guarded by the push buffer, as are the two flags. */
+    int users;
+    /** Out of the map: applied, aged out or corrupt. Its array is given back when the last user is done. */
+    boolean removed;
+    boolean recycled;
     /**
      * The CRC32C of each 64 KiB block of the data, computed as the bytes arrive (the block being filled runs in
      * {@code openBlock}): they fold into the CRC of the whole data for the check at the last byte, and the store takes
@@ -51,9 +62,10 @@ public final class PushBuffer {
     long receivedBytes;
     boolean verified;
 
-    Entry(int totalLengthBytes, int crc32c, long nowMillis) {
+    Entry(int totalLengthBytes, int crc32c, long nowMillis, byte[] data) {
+      Check.argument(data.length == totalLengthBytes, "an array of %s bytes for %s", data.length, totalLengthBytes);
       this.totalLengthBytes = totalLengthBytes;
-      this.data = new byte[totalLengthBytes];
+      this.data = data;
       this.blockCrcs = new int[PushedData.blockCount(totalLengthBytes)];
       this.crc32c = crc32c;
       this.lastUsedMillis = nowMillis;
@@ -91,7 +103,7 @@ public final class PushBuffer {
       return tail == 0 ? crc : Crc32c.combine(crc, blockCrcs[full], tail);
     }
 
-    /** The stored bytes [offset, offset + length), a view of the entry's array (never reused). */
+    /** The stored bytes [offset, offset + length), a view of the entry's array (reused only after its hold closed). */
     ByteBuffer stored(long offsetBytes, int lengthBytes) {
       // Not a read-only buffer: Thrift sends a heap buffer's backing array, which a read-only one refuses to hand out.
       return ByteBuffer.wrap(data, (int) offsetBytes, lengthBytes).slice();
@@ -118,16 +130,35 @@ public final class PushBuffer {
 
   /**
    * What a piece did: whether the entry now holds all its bytes, verified; and a view of the piece as stored here (to
-   * read, never to write), which stays valid after the entry is released (its array is never reused), so forwarding
-   * it down the chain needs no copy of its own.
+   * read, never to write), which stays valid after the entry is released until {@code hold} is closed (its array is
+   * not reused before), so forwarding it down the chain needs no copy of its own. Close the hold once the view is no
+   * longer read (at once when nothing forwards it).
    */
-  public record PieceResult(boolean complete, ByteBuffer stored) {}
+  public record PieceResult(boolean complete, ByteBuffer stored, Hold hold) {}
+
+  /** One use of an entry's array; closing it (once counts, later closes do nothing) may let the array be reused. */
+  public static final class Hold implements AutoCloseable {
+    private final PushBuffer owner;
+    private final Entry entry;
+    private boolean closed;
+
+    private Hold(PushBuffer owner, Entry entry) {
+      this.owner = owner;
+      this.entry = entry;
+    }
+
+    @Override
+    public void close() {
+      owner.closeHold(this);
+    }
+  }
 
   public PushBuffer(long bytesMax, long ttlMillis) {
     Check.argument(bytesMax >= GfsConfigKeys.DATA_PIECE_BYTES_MAX, "push buffer max %s < one piece", bytesMax);
     Check.argument(ttlMillis > 0, "push buffer TTL %s <= 0", ttlMillis);
     this.bytesMax = bytesMax;
     this.ttlMillis = ttlMillis;
+    this.arrays = new EntryArrays(EntryArrays.idleBytesMaxFor(bytesMax));
   }
 
   /** Stores one piece; see the class comment for the rules. */
@@ -135,7 +166,21 @@ public final class PushBuffer {
       int crc32c, long nowMillis) throws Refusal {
     int pieceBytes = piece.remaining();
     checkPiece(dataId, pieceOffsetBytes, pieceBytes, last, totalLengthBytes);
-    Entry entry = admit(dataId, totalLengthBytes, crc32c, nowMillis);
+    Hold use = admit(dataId, totalLengthBytes, crc32c, nowMillis); // keeps the array ours while this call writes it
+    try {
+      return receiveInto(use, dataId, pieceOffsetBytes, piece, last);
+    } catch (Refusal | RuntimeException e) {
+      use.close();
+      throw e;
+    }
+  }
+
+  private PieceResult receiveInto(Hold use, long dataId, long pieceOffsetBytes, ByteBuffer piece, boolean last)
+      throws Refusal {
+    Entry entry = use.entry;
+    int pieceBytes = piece.remaining();
+    int totalLengthBytes = entry.totalLengthBytes;
+    int crc32c = entry.crc32c;
     boolean complete;
     boolean corrupt = false;
     synchronized (entry) {
@@ -159,7 +204,7 @@ public final class PushBuffer {
       complete = entry.verified;
     }
     if (corrupt) {
-      release(dataId);
+      releaseEntry(dataId, entry);
       throw new Refusal(RefusalCode.CHECKSUM_MISMATCH,
           "data %s: the CRC32C of the %s bytes received does not match the sender's %s; push it again", dataId,
           totalLengthBytes, Integer.toHexString(crc32c));
@@ -172,22 +217,34 @@ public final class PushBuffer {
     synchronized (entry) {
       stored = entry.stored(pieceOffsetBytes, pieceBytes);
     }
-    return new PieceResult(complete, stored);
+    return new PieceResult(complete, stored, use); // the call's use becomes the view's
   }
 
-  /** The whole, verified data for a mutation; it stays buffered until {@link #release}. */
+  /**
+   * The whole, verified data for a mutation; it stays buffered until {@link #release}. Close it once its bytes are
+   * written (its array may be reused after that).
+   */
   public PushedData take(long dataId, int lengthBytes, long nowMillis) throws Refusal {
-    Entry entry;
+    Hold use;
     synchronized (this) {
-      entry = entries.get(dataId);
-      if (entry != null) {
-        entry.lastUsedMillis = nowMillis;
+      Entry entry = entries.get(dataId);
+      if (entry == null) {
+        throw new Refusal(RefusalCode.DATA_NOT_FOUND, "no pushed data %s here (never pushed, used, or aged out)",
+            dataId);
       }
+      entry.lastUsedMillis = nowMillis;
+      use = use(entry);
     }
-    if (entry == null) {
-      throw new Refusal(RefusalCode.DATA_NOT_FOUND, "no pushed data %s here (never pushed, used, or aged out)",
-          dataId);
+    try {
+      return takeFrom(use, dataId, lengthBytes);
+    } catch (Refusal | RuntimeException e) {
+      use.close();
+      throw e;
     }
+  }
+
+  private static PushedData takeFrom(Hold use, long dataId, int lengthBytes) throws Refusal {
+    Entry entry = use.entry;
     synchronized (entry) {
       if (!entry.verified) {
         throw new Refusal(RefusalCode.DATA_NOT_FOUND, "data %s is incomplete here: %s of %s bytes", dataId,
@@ -197,7 +254,7 @@ public final class PushBuffer {
         throw new Refusal(RefusalCode.DATA_NOT_FOUND, "data %s holds %s bytes, the request says %s", dataId,
             entry.totalLengthBytes, lengthBytes);
       }
-      return new PushedData(List.of(ByteBuffer.wrap(entry.data)), entry.totalLengthBytes, entry.blockCrcs);
+      return new PushedData(List.of(ByteBuffer.wrap(entry.data)), entry.totalLengthBytes, entry.blockCrcs, use);
     }
   }
 
@@ -206,7 +263,55 @@ public final class PushBuffer {
     Entry entry = entries.remove(dataId);
     if (entry != null) {
       reservedBytes -= entry.totalLengthBytes;
+      removed(entry);
     }
+  }
+
+  /** Drops the entry if it is still the one under dataId (a corrupt one: a fresh push may already have replaced it). */
+  private synchronized void releaseEntry(long dataId, Entry entry) {
+    if (entries.remove(dataId, entry)) {
+      reservedBytes -= entry.totalLengthBytes;
+      removed(entry);
+    }
+  }
+
+  private Hold use(Entry entry) {
+    Check.state(!entry.recycled, "data entry in use after its array was given back");
+    entry.users++;
+    return new Hold(this, entry);
+  }
+
+  private synchronized void closeHold(Hold hold) {
+    if (hold.closed) {
+      return;
+    }
+    hold.closed = true;
+    Entry entry = hold.entry;
+    Check.state(entry.users > 0, "a data entry's hold closed with no users left");
+    entry.users--;
+    recycleIfUnused(entry);
+  }
+
+  private void removed(Entry entry) {
+    entry.removed = true;
+    recycleIfUnused(entry);
+  }
+
+  private void recycleIfUnused(Entry entry) {
+    if (entry.removed && entry.users == 0 && !entry.recycled) {
+      entry.recycled = true;
+      arrays.give(entry.data);
+    }
+  }
+
+  /** Entry arrays waiting to be reused. */
+  public synchronized int idleArrayCount() {
+    return arrays.idleCount();
+  }
+
+  /** Entry arrays handed out again instead of allocated, since start. */
+  public synchronized long reusedArrayCount() {
+    return arrays.reusedCount();
   }
 
   /** Drops entries unused for the TTL; returns their data ids. */
@@ -218,6 +323,7 @@ public final class PushBuffer {
         reservedBytes -= e.getValue().totalLengthBytes;
         dropped.add(e.getKey());
         it.remove();
+        removed(e.getValue());
       }
     }
     return dropped;
@@ -246,9 +352,11 @@ public final class PushBuffer {
     }
     Check.state(sum == reservedBytes, "push buffer accounts %s bytes, entries hold %s", reservedBytes, sum);
     Check.state(reservedBytes <= bytesMax, "push buffer holds %s bytes, over its max %s", reservedBytes, bytesMax);
+    arrays.checkInvariants();
   }
 
-  private synchronized Entry admit(long dataId, int totalLengthBytes, int crc32c, long nowMillis) throws Refusal {
+  /** The entry for a piece, found or made, with a use of it for the caller. */
+  private synchronized Hold admit(long dataId, int totalLengthBytes, int crc32c, long nowMillis) throws Refusal {
     Entry entry = entries.get(dataId);
     if (entry != null) {
       if (entry.totalLengthBytes != totalLengthBytes || entry.crc32c != crc32c) {
@@ -257,7 +365,7 @@ public final class PushBuffer {
             entry.totalLengthBytes, Integer.toHexString(entry.crc32c), totalLengthBytes, Integer.toHexString(crc32c));
       }
       entry.lastUsedMillis = nowMillis;
-      return entry;
+      return use(entry);
     }
     if (reservedBytes + totalLengthBytes > bytesMax) {
       expire(nowMillis);
@@ -266,10 +374,10 @@ public final class PushBuffer {
       throw new Refusal(RefusalCode.BUSY, "push buffer full: %s of %s bytes reserved, %s more wanted for data %s",
           reservedBytes, bytesMax, totalLengthBytes, dataId);
     }
-    entry = new Entry(totalLengthBytes, crc32c, nowMillis);
+    entry = new Entry(totalLengthBytes, crc32c, nowMillis, arrays.take(totalLengthBytes));
     entries.put(dataId, entry);
     reservedBytes += totalLengthBytes;
-    return entry;
+    return use(entry);
   }
 
   private void checkPiece(long dataId, long pieceOffsetBytes, int pieceBytes, boolean last, int totalLengthBytes)

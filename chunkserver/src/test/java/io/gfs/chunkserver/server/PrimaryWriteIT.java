@@ -59,6 +59,38 @@ class PrimaryWriteIT extends ThreeChunkServersTest {
   }
 
   @Test
+  void everyServerOfTheChainReusesThePushBuffersArraysOnceAWriteIsDone() throws Exception {
+    cluster.assign(3, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
+    int length = 4 * BLOCK; // a power of two, as a full client write buffer is
+    byte[] content = new byte[0];
+    for (int i = 0; i < 4; i++) {
+      byte[] data = bytes(length + i); // a fresh pattern each time, so a reused array holding old bytes would show
+      data = Arrays.copyOf(data, length);
+      data[0] = (byte) i;
+      write(3, content.length, data);
+      byte[] next = Arrays.copyOf(content, content.length + length);
+      System.arraycopy(data, 0, next, content.length, length);
+      content = next;
+      for (int r = 0; r < 3; r++) {
+        // Head and middle give an array back once their forward of the last piece is done (just after the push
+        // returned): wait for that, so the next write's push finds it.
+        ChunkServer server = cluster.get(r);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (server.pushBuffer().reservedBytes() > 0 || server.pushBuffer().idleArrayCount() == 0) {
+          if (System.nanoTime() > deadline) {
+            throw new AssertionError("server " + r + " kept its push buffer entry after write " + i);
+          }
+          Thread.sleep(5);
+        }
+      }
+    }
+    for (int r = 0; r < 3; r++) {
+      assertArrayEquals(content, cluster.read(r, 3, 1, 0, content.length), "replica " + r);
+      assertEquals(3, cluster.get(r).pushBuffer().reusedArrayCount(), "server " + r + ": writes 2-4 reused one");
+    }
+  }
+
+  @Test
   void writesInTurnLandOnEveryReplica() throws Exception {
     cluster.assign(2, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
     byte[] content = new byte[0];

@@ -3,6 +3,8 @@ package io.gfs.chunkserver.state;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -189,6 +191,74 @@ class PushBufferTest {
     byte[] other = bytes(200, 9);
     assertEquals(RefusalCode.INVALID_ARGUMENT,
         assertThrows(Refusal.class, () -> push(1, other, 50, 100, false, 0)).code());
+  }
+
+  private static byte[] read(ByteBuffer view) {
+    byte[] out = new byte[view.remaining()];
+    view.duplicate().get(out);
+    return out;
+  }
+
+  @Test
+  void anEntrysArrayIsReusedOnlyOnceEveryViewOfItIsClosed() throws Refusal {
+    int length = 64 << 10;
+    byte[] first = bytes(length, 21);
+    PushBuffer.PieceResult forwarding = push(1, first, 0, length, true, 0);
+    PushedData written = buffer.take(1, length, 0);
+    buffer.release(1);
+    written.close();
+    // Applied and released, but its piece is still being forwarded: the next data gets an array of its own.
+    byte[] second = bytes(length, 22);
+    PushBuffer.PieceResult two = push(2, second, 0, length, true, 0);
+    assertNotSame(forwarding.stored().array(), two.stored().array());
+    assertArrayEquals(first, read(forwarding.stored()), "a view being forwarded keeps its bytes");
+    two.hold().close();
+    forwarding.hold().close();
+    forwarding.hold().close(); // a second close counts for nothing
+    assertEquals(0, buffer.reusedArrayCount(), "data 2 is still buffered, data 1 is done with");
+    byte[] third = bytes(length, 23);
+    PushBuffer.PieceResult three = push(3, third, 0, length, true, 0);
+    assertSame(forwarding.stored().array(), three.stored().array(), "data 1's array, no longer read, is reused");
+    assertEquals(1, buffer.reusedArrayCount());
+    three.hold().close();
+    try (PushedData data = buffer.take(3, length, 0)) {
+      assertArrayEquals(third, data.toArray(), "every old byte overwritten");
+    }
+    buffer.release(2);
+    buffer.release(3);
+  }
+
+  @Test
+  void anExpiredOrRefusedEntryKeepsItsArrayWhileAPieceOfItIsStillRead() throws Refusal {
+    int length = 128 << 10;
+    byte[] first = bytes(length, 24);
+    PushBuffer.PieceResult half = push(1, first, 0, length / 2, false, 0);
+    half.hold().close();
+    PushBuffer.PieceResult forwarding = push(1, first, 0, length / 2, false, 0); // a re-sent piece, forwarded again
+    assertEquals(RefusalCode.DATA_NOT_FOUND, assertThrows(Refusal.class, () -> buffer.take(1, length, 0)).code());
+    assertEquals(List.of(1L), buffer.expire(10_000));
+    byte[] second = bytes(length, 25);
+    PushBuffer.PieceResult two = push(2, second, 0, length, true, 10_000);
+    assertNotSame(forwarding.stored().array(), two.stored().array());
+    assertArrayEquals(Arrays.copyOfRange(first, 0, length / 2), read(forwarding.stored()));
+    two.hold().close();
+    buffer.release(2);
+    forwarding.hold().close(); // the last reader of data 1's array: it goes idle last, so it comes back first
+    assertEquals(0, buffer.reusedArrayCount());
+    assertSame(forwarding.stored().array(), push(3, second, 0, length, true, 10_000).stored().array());
+  }
+
+  @Test
+  void onlyPowerOfTwoArraysOfAtLeast64KiBAreKept() throws Refusal {
+    for (int length : new int[] {1000, (64 << 10) + 1, 32 << 10}) {
+      byte[] data = bytes(length, length);
+      for (long id = 1; id <= 2; id++) {
+        push(id, data, 0, length, true, 0).hold().close();
+        buffer.take(id, length, 0).close();
+        buffer.release(id);
+      }
+    }
+    assertEquals(0, buffer.reusedArrayCount());
   }
 
   @FunctionalInterface
