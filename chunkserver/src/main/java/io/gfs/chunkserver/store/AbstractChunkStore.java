@@ -193,10 +193,13 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   }
 
   @Override
-  public final void verify(long handle, long offsetBytes, int lengthBytes) throws IOException {
+  public final void verify(long handle, long offsetBytes, int lengthBytes, byte[] scratch) throws IOException {
     Chunk<M> chunk = usable(handle, false);
     try {
-      withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes));
+      withBytes(chunk, false, false, bytes -> {
+        chunk.checksums.verify(bytes, offsetBytes, lengthBytes, scratch);
+        return null;
+      });
     } finally {
       chunk.lock.readLock().unlock();
     }

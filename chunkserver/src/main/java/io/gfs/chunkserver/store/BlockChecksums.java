@@ -168,11 +168,21 @@ final class BlockChecksums {
     return span.limit((int) (end - spanStart)).position((int) (offsetBytes - spanStart)).slice();
   }
 
-  /** Reads and verifies every block; for scrubbing idle chunks [0131]. */
+  /** Reads and verifies every block, a step at a time through one array for the whole chunk [0131]. */
   void verifyAll(Bytes bytes) throws IOException {
+    byte[] scratch = new byte[(int) Math.min(ZERO_FILL_STEP_BYTES, lengthBytes)];
     for (long offset = 0; offset < lengthBytes; offset += ZERO_FILL_STEP_BYTES) {
-      read(bytes, offset, (int) Math.min(ZERO_FILL_STEP_BYTES, lengthBytes - offset));
+      verify(bytes, offset, (int) Math.min(ZERO_FILL_STEP_BYTES, lengthBytes - offset), scratch);
     }
+  }
+
+  /**
+   * Reads and verifies every block [offset, offset + length) touches, returning nothing: the scrubber's check of one
+   * piece [0131]. The blocks are read into {@code scratch} when it holds them, so a scrubber reusing one buffer
+   * allocates nothing per piece (it used to get a fresh, zeroed 1 MiB array per piece); else into a new array.
+   */
+  void verify(Bytes bytes, long offsetBytes, int lengthBytes, byte[] scratch) throws IOException {
+    read(bytes, offsetBytes, lengthBytes, scratch);
   }
 
   /** Writes {@code data[dataOffset, +length)} at {@code offsetBytes}; see the class comment. */

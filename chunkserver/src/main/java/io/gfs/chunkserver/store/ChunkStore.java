@@ -76,9 +76,11 @@ public interface ChunkStore extends AutoCloseable {
 
   /**
    * Reads and checks every block that [offset, offset + length) touches, returning nothing; the scrubber verifies a
-   * chunk piece by piece this way, so a mutation never waits behind a whole chunk's verification [0131].
+   * chunk piece by piece this way, so a mutation never waits behind a whole chunk's verification [0131]. The blocks are
+   * read into {@code scratch} when it can hold them (the scrubber's one reused buffer: no array per piece), else into a
+   * new array; null asks for the new array.
    */
-  void verify(long handle, long offsetBytes, int lengthBytes) throws IOException;
+  void verify(long handle, long offsetBytes, int lengthBytes, byte[] scratch) throws IOException;
 
   /**
    * Starts building a replica of {@code handle} at {@code version} out of sight (see {@link ChunkBuilder}); an

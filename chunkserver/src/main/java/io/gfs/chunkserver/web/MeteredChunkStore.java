@@ -106,8 +106,8 @@ public final class MeteredChunkStore implements ChunkStore {
   }
 
   @Override
-  public void verify(long handle, long offsetBytes, int lengthBytes) throws IOException {
-    metered("verify", handle, () -> store.verify(handle, offsetBytes, lengthBytes));
+  public void verify(long handle, long offsetBytes, int lengthBytes, byte[] scratch) throws IOException {
+    metered("verify", handle, () -> store.verify(handle, offsetBytes, lengthBytes, scratch));
   }
 
   @Override

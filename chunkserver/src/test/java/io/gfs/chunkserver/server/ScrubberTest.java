@@ -129,4 +129,36 @@ class ScrubberTest {
     assertTrue(now.get() - firstPassDone >= PERIOD_MILLIS - 1000, "verified again only a period later");
     assertEquals(0, scrubber.corruptFound());
   }
+
+  @Test
+  void aFlippedByteAfterGoodPiecesInTheReusedBufferIsStillFound() throws Exception {
+    // Pieces go through one buffer: a piece whose bytes were not read in would be checked against the last one's.
+    chunk(1, 3 * Scrubber.PIECE_BYTES);
+    chunk(2, 2 * Scrubber.PIECE_BYTES + 70_000); // the last piece is shorter than the buffer
+    store.flipBits(1, 2L * Scrubber.PIECE_BYTES + 12_345, 0x01);
+    store.flipBits(2, 2L * Scrubber.PIECE_BYTES + 69_999, 0x80);
+    now.addAndGet(IDLE_MILLIS);
+    stepUntil(() -> state.isCorrupt(1) && state.isCorrupt(2), 10);
+    assertEquals(2, scrubber.corruptFound());
+  }
+
+  @Test
+  void piecesAreVerifiedInOneReusedBufferNotAFreshArrayEach() throws Exception {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported()
+        && threads.isThreadAllocatedMemoryEnabled());
+    int pieces = 12;
+    chunk(1, pieces * Scrubber.PIECE_BYTES);
+    now.addAndGet(IDLE_MILLIS);
+    stepUntil(() -> scrubber.chunksVerified() == 1, 10); // the first pass loads and links what it uses
+    now.addAndGet(PERIOD_MILLIS);
+    long threadId = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(threadId);
+    stepUntil(() -> scrubber.chunksVerified() == 2, 10);
+    long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+    assertEquals(2L * pieces * Scrubber.PIECE_BYTES, scrubber.bytesVerified());
+    // A fresh array per piece would be 12 MiB here; the per-call objects of the store are a few hundred bytes.
+    assertTrue(allocated < Scrubber.PIECE_BYTES / 4, allocated + " bytes allocated verifying " + pieces + " pieces");
+  }
 }

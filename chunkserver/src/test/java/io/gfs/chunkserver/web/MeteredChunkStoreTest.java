@@ -37,7 +37,7 @@ class MeteredChunkStoreTest {
     store.write(2, 0, new byte[4096], 0, 4096, false);
     disk.flipBits(2, 10, 0x01);
     assertThrows(ChecksumMismatchException.class, () -> store.read(2, 0, 100));
-    assertThrows(ChecksumMismatchException.class, () -> store.verify(2, 0, 4096));
+    assertThrows(ChecksumMismatchException.class, () -> store.verify(2, 0, 4096, null));
     assertThrows(NoSuchChunkException.class, () -> store.read(3, 0, 10));
     assertEquals(2, store.checksumFailures());
     assertEquals(0, store.ioErrors(), "an absent chunk is an answer, not a disk error");
