@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The receiving end of op log replication (issue 4, [0121]) on a standby: verifies each shipped frame, refuses a
  * sender of a lower epoch than one already seen (fencing), logs and applies the records through the master's only
- * mutation path, and answers with its last durable sequence. Records it already holds are skipped; a gap stops the
- * batch there, and the ack's lower sequence tells the sender to catch it up from its segments.
+ * mutation path, and answers with its last durable sequence and that record's epoch. Records it already holds are
+ * skipped; a gap stops the batch there, and the ack's lower sequence tells the sender to catch it up from its segments.
+ * Before appending it checks that its log and the sender's agree up to the batch (the epoch of the record before it,
+ * or the sender's whole epoch table: Raft's consistency check); a divergent suffix is cut only when the sender is more
+ * up to date (see cutDivergentSuffix), otherwise refused.
  *
  * <p>Once its own master is elected, {@link #becomeActive} refuses every batch at or below its own epoch: a deposed
  * master can no longer change this log.
