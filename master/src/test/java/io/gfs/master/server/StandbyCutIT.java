@@ -61,6 +61,15 @@ class StandbyCutIT {
     for (CompletableFuture<MasterServer> f : started) {
       f.thenAccept(MasterServer::close);
     }
+    // Master 1 is elected once master 0 closes and steps aside when its probe of master 0 times out: wait for that
+    // (bounded by the call timeout below), so no master of this test outlives it in the shared test JVM.
+    for (CompletableFuture<MasterServer> f : started) {
+      try {
+        f.get(120, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException gone) {
+        // stepped aside (expected), or still waiting: closed with ZooKeeper below
+      }
+    }
     rpc.close();
     if (held != null) {
       held.close();
@@ -91,6 +100,7 @@ class StandbyCutIT {
     values.put(GfsConfigKeys.Cluster.ZOOKEEPER_ROOT.name(), ROOT);
     values.put(GfsConfigKeys.Cluster.ZOOKEEPER_CONNECT.name(), zk.getConnectString());
     values.put(GfsConfigKeys.Cluster.ZOOKEEPER_SESSION_TIMEOUT_MS.name(), "4000");
+    values.put(GfsConfigKeys.Rpc.CALL_TIMEOUT_MS.name(), "15000"); // bounds the probe of a closed peer at teardown
     return GfsConfig.of(values);
   }
 
