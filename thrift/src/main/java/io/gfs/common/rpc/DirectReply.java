@@ -6,19 +6,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /**
- * A big reply written by the worker that made it, straight from its buffer to the connection, as far as the socket
- * takes it at once. libthrift's nonblocking server has the worker copy a reply into a fresh per-connection array
- * (through the framed transport's buffer) and wake the selector thread to write it; for a 1 MiB read reply that was
- * two copies, a 1 MiB allocation and a thread hand-off per piece, most of the chunkserver workers' samples in a
- * sequential read profile. Only the part the socket refuses is handed to the selector as before, so a client that
- * stops reading never blocks a worker. Plain TCP only: a TLS connection's engine belongs to the selector thread.
+ * A reply written by the worker that made it (of any size, since issue 6's metadata work), straight from its buffer
+ * to the connection, as far as the socket takes it at once. libthrift's nonblocking server has the worker copy a
+ * reply into a fresh per-connection array (through the framed transport's buffer) and wake the selector thread to
+ * write it; for a 1 MiB read reply that was two copies, a 1 MiB allocation and a thread hand-off per piece, most of
+ * the chunkserver workers' samples in a sequential read profile. Only the part the socket refuses is handed to the
+ * selector as before, so a client that stops reading never blocks a worker. Plain TCP only: a TLS connection's
+ * engine belongs to the selector thread.
  *
  * <p>Safe because the selector leaves a connection alone while its frame is processed (libthrift clears the key's
  * interest until the worker's reply is ready), and the reply's rest is queued before the selector is woken.
  */
 final class DirectReply {
-  /** Smaller replies take the ordinary path: the hand-off costs less than the extra system call would save. */
-  static final int BYTES_MIN = 64 << 10;
   private static final int LENGTH_BYTES = 4;
 
   private DirectReply() {}

@@ -41,12 +41,13 @@ public final class RpcServer implements AutoCloseable {
   private final ScheduledExecutorService reaper;
   private final Thread serveThread;
   private final DiagnosticLog diagnostics;
+  private final DiagnosticProcessor logged;
 
   private RpcServer(String name, HostPort bind, TProcessor processor, RpcLimits limits, DiagnosticLog diagnostics)
       throws TTransportException {
     this.name = name;
     this.diagnostics = diagnostics;
-    DiagnosticProcessor logged = new DiagnosticProcessor(processor, diagnostics, limits);
+    this.logged = new DiagnosticProcessor(processor, diagnostics, limits);
     this.serverSocket = new TrackingServerSocket(new InetSocketAddress(bind.host(), bind.port()), limits);
     AtomicInteger threadCount = new AtomicInteger();
     this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 60, TimeUnit.SECONDS,
@@ -150,6 +151,11 @@ public final class RpcServer implements AutoCloseable {
 
   public int port() {
     return serverSocket.getPort();
+  }
+
+  /** Replies whose worker set out to write them to the socket itself (plain TCP; not spliced ones); for tests. */
+  public long repliesWrittenByWorkers() {
+    return logged.repliesWrittenByWorkers();
   }
 
   /** Connections currently open; for tests of the reaper and of bad clients. */

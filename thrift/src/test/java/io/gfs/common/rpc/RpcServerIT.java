@@ -58,6 +58,21 @@ class RpcServerIT {
     assertServes();
   }
 
+  /**
+   * Issue 6: a small reply (every metadata call's) is written by the worker that made it, not handed to the selector
+   * thread, and stays exact for calls one after another on one connection, errors between them included.
+   */
+  @Test
+  void smallRepliesAreWrittenByTheWorkerItself() throws Exception {
+    long before = server.repliesWrittenByWorkers();
+    for (int call = 0; call < 20; call++) {
+      assertServes();
+      GfsException e = assertThrows(GfsException.class, () -> clients.master(address, c -> c.getFileInfo("/x")));
+      assertEquals(ErrorCode.INVALID_ARGUMENT, e.getCode());
+    }
+    assertEquals(40, server.repliesWrittenByWorkers() - before);
+  }
+
   @Test
   void garbageTruncatedAndOversizedFramesCloseOnlyTheirConnection() throws Exception {
     SplittableRandom random = new SplittableRandom(7);
