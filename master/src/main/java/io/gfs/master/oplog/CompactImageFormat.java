@@ -59,10 +59,10 @@ final class CompactImageFormat {
       }
     });
     out.writeInt(image.chunks().size());
-    for (StateImage.Chunk c : image.chunks()) {
-      out.writeLong(c.handle());
-      out.writeLong(c.version());
-    }
+    image.<IOException>sendChunksTo((handle, version) -> {
+      out.writeLong(handle);
+      out.writeLong(version);
+    });
     out.writeInt(image.policies().size());
     for (StateImage.DirectoryPolicy p : image.policies()) {
       RecordCodec.writeString(out, p.path());

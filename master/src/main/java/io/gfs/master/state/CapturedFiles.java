@@ -20,8 +20,8 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
   private static final int INITIAL_CAPACITY = 16;
   /** Presized columns at most this long; a bigger namespace grows them (the count is only a hint). */
   private static final int PRESIZE_MAX = 1 << 24;
-  /** Each directory's full path, by the index files refer to. */
-  private final List<String> directoryPaths;
+  /** The image's directories, by the index files refer to. */
+  private final List<StateImage.Directory> directories;
   private int size;
   private int[] directory;
   private int[] replication;
@@ -31,11 +31,11 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
   private boolean sealed;
 
   /**
-   * directoryPaths: filled by the caller as it walks; a file refers only to directories listed before it.
+   * directories: filled by the caller as it walks; a file refers only to directories listed before it.
    * expectedFiles: a sizing hint, so a million files are not copied through twenty doublings while mutations wait.
    */
-  CapturedFiles(List<String> directoryPaths, long expectedFiles) {
-    this.directoryPaths = directoryPaths;
+  CapturedFiles(List<StateImage.Directory> directories, long expectedFiles) {
+    this.directories = directories;
     int capacity = (int) Math.max(INITIAL_CAPACITY, Math.min(PRESIZE_MAX, expectedFiles));
     directory = new int[capacity];
     replication = new int[capacity];
@@ -46,8 +46,8 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
 
   void add(int directoryIndex, FileNode file) {
     // Not Check: its varargs would box and allocate per file while every mutation waits.
-    if (sealed || directoryIndex < 0 || directoryIndex >= directoryPaths.size()) {
-      throw new IllegalStateException("file in directory " + directoryIndex + " of " + directoryPaths.size()
+    if (sealed || directoryIndex < 0 || directoryIndex >= directories.size()) {
+      throw new IllegalStateException("file in directory " + directoryIndex + " of " + directories.size()
           + (sealed ? " after the capture was sealed" : ""));
     }
     if (size == directory.length) {
@@ -116,7 +116,7 @@ final class CapturedFiles extends AbstractList<StateImage.File> implements Rando
   public StateImage.File get(int index) {
     Check.state(sealed, "captured files read before the capture ended");
     Check.argument(index >= 0 && index < size, "index %s outside [0, %s)", index, size);
-    String parent = directoryPaths.get(directory[index]);
+    String parent = directories.get(directory[index]).path();
     byte[] data = fileData[index];
     String name = FileNode.name(data);
     String path = parent.equals("/") ? "/" + name : parent + "/" + name;

@@ -2,13 +2,11 @@ package io.gfs.master.state;
 
 import io.gfs.common.Check;
 import java.util.AbstractCollection;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -322,17 +320,25 @@ final class ChunkIndex {
     }
   }
 
-  /** Handle and version of every chunk, in handle order, read from the columns without a view per row. */
-  List<StateImage.Chunk> imageChunks() {
-    List<StateImage.Chunk> out = new ArrayList<>(size);
+  /**
+   * Handle and version of every chunk, in handle order, copied from the columns into two arrays: no view and no record
+   * per row (a checkpoint's capture, while every mutation waits).
+   */
+  CapturedChunks imageChunks() {
+    long[] handleColumn = new long[size];
+    long[] versionColumn = new long[size];
+    int n = 0;
     for (int row = 0; row < used; row++) {
       int p = row >>> PAGE_SHIFT;
       int r = row & PAGE_MASK;
       if ((flags[p][r] & PRESENT) != 0) {
-        out.add(new StateImage.Chunk(handles[p][r], versions[p][r]));
+        handleColumn[n] = handles[p][r];
+        versionColumn[n] = versions[p][r];
+        n++;
       }
     }
-    return out;
+    Check.state(n == size, "%s present rows, size %s", n, size);
+    return new CapturedChunks(handleColumn, versionColumn);
   }
 
   /** The chunks in handle order (a live view; each element a fresh view of its row). */

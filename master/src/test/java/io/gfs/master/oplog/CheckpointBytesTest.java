@@ -89,10 +89,10 @@ class CheckpointBytesTest {
     return bytes.toByteArray();
   }
 
-  /** The same image with its files as plain records: the writer's path for images not captured from a state. */
+  /** The same image with files and chunks as plain records: the writer's path for images not captured from a state. */
   private static StateImage asRecords(StateImage image) {
-    return new StateImage(image.nextHandle(), image.directories(), new ArrayList<>(image.files()), image.chunks(),
-        image.policies());
+    return new StateImage(image.nextHandle(), image.directories(), new ArrayList<>(image.files()),
+        new ArrayList<>(image.chunks()), image.policies());
   }
 
   private void assertWritesWhatTheFormerWriterWrote(List<String> names) throws IOException {
@@ -183,7 +183,8 @@ class CheckpointBytesTest {
     long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
     CompactImageFormat.write(sink, image);
     long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-    // The former writer built a record, a path, a name and a boxed handle list per file: over 200 bytes each.
+    // The former writer built a record, a path, a name and a boxed handle list per file (over 200 bytes each), and a
+    // record per chunk.
     assertTrue(allocated < files * 8L, allocated + " bytes allocated writing " + files + " files");
   }
 

@@ -1,0 +1,39 @@
+package io.gfs.master.state;
+
+import io.gfs.common.Check;
+import java.util.AbstractList;
+import java.util.RandomAccess;
+
+/**
+ * The chunks of a checkpoint image captured as two columns, handle and version, in handle order (issue 6: a checkpoint
+ * while serving). The capture holds the journal's barrier and the coordinator's monitor, and a million chunk records
+ * were a third of it; {@link #sendTo} gives the writer the numbers, {@link #get} builds a record only for other readers
+ * (tests, tools). Unmodifiable; the arrays are never written after construction.
+ */
+final class CapturedChunks extends AbstractList<StateImage.Chunk> implements RandomAccess {
+  private final long[] handles;
+  private final long[] versions;
+
+  /** Takes the arrays (not copied): the caller fills them and never touches them again. */
+  CapturedChunks(long[] handles, long[] versions) {
+    Check.argument(handles.length == versions.length, "%s handles, %s versions", handles.length, versions.length);
+    this.handles = handles;
+    this.versions = versions;
+  }
+
+  <E extends Exception> void sendTo(ImageChunkSink<E> sink) throws E {
+    for (int i = 0; i < handles.length; i++) {
+      sink.chunk(handles[i], versions[i]);
+    }
+  }
+
+  @Override
+  public StateImage.Chunk get(int index) {
+    return new StateImage.Chunk(handles[index], versions[index]);
+  }
+
+  @Override
+  public int size() {
+    return handles.length;
+  }
+}
