@@ -2,6 +2,8 @@ package io.gfs.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +11,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GfsPathsTest {
+  /**
+   * Issue 6: a master call parses its path three times (lock plan, permission check, operation), a rename two paths
+   * in turn; the same String is parsed once while it is one of this thread's last two.
+   */
+  @Test
+  void theSamePathStringIsParsedOnceWhileItIsOneOfTheLastTwo() {
+    String source = new String("/bench/meta/t32/work/w7/d12");
+    String target = new String("/bench/meta/t32/work/w7/r12");
+    List<String> parsed = GfsPaths.components(source);
+    assertEquals(List.of("bench", "meta", "t32", "work", "w7", "d12"), parsed);
+    assertSame(parsed, GfsPaths.components(source));
+    List<String> parsedTarget = GfsPaths.components(target);
+    assertSame(parsed, GfsPaths.components(source));
+    assertSame(parsedTarget, GfsPaths.components(target));
+    String equalText = new String(source);
+    List<String> parsedAgain = GfsPaths.components(equalText); // another String: parsed again, to equal components
+    assertNotSame(parsed, parsedAgain);
+    assertEquals(parsed, parsedAgain);
+    assertThrows(UnsupportedOperationException.class, () -> parsed.add("x"));
+    assertThrows(GfsPaths.InvalidPathException.class, () -> GfsPaths.components("/a/../b"));
+    assertThrows(GfsPaths.InvalidPathException.class, () -> GfsPaths.components(null));
+    assertSame(parsedAgain, GfsPaths.components(equalText)); // a refused path displaces nothing
+  }
+
   @Test
   void validPaths() {
     assertEquals(List.of(), GfsPaths.components("/"));
