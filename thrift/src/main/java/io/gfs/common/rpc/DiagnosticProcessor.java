@@ -103,7 +103,7 @@ final class DiagnosticProcessor implements TProcessor {
     ReplyBuffer reply = ReplyBuffer.forReply(configuration, hint == null ? 256 : hint);
     try {
       DirectBinaries.acceptOnThisThread(true);
-      inner.process(new StoredMessage(in, message), new ReplyProtocol(reply));
+      inner.process(new StoredMessage(in, message), new ReplyProtocol(reply, limits));
     } catch (TException | RuntimeException e) {
       log.record(RpcEvent.rendered(sequence, startMillis, peer, message.name, micros(startNanos), "FAILED " + e,
           requestBytes, 0, request, () -> ""));
@@ -322,10 +322,10 @@ final class DiagnosticProcessor implements TProcessor {
    * of copied ({@link ReplyBuffer#splice}); any other binary without an accessible array (direct, read-only) is copied
    * in, which libthrift's own writeBinary cannot do (it asks for the array).
    */
-  private final class ReplyProtocol extends TBinaryProtocol {
+  static final class ReplyProtocol extends TBinaryProtocol {
     private final ReplyBuffer reply;
 
-    ReplyProtocol(ReplyBuffer reply) {
+    ReplyProtocol(ReplyBuffer reply, RpcLimits limits) {
       super(reply, limits.stringBytesMax(), limits.containerLengthMax(), true, true);
       this.reply = reply;
     }
