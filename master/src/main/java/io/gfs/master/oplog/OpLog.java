@@ -136,6 +136,7 @@ public final class OpLog implements AutoCloseable {
   /** Queues a record; the future completes with its sequence number once it is durable. */
   public CompletableFuture<Long> append(LogRecord record) {
     CompletableFuture<Long> done = new CompletableFuture<>();
+    byte[] frame = RecordCodec.unsealedFrame(record); // outside the lock: callers encode at once, in any order
     synchronized (this) {
       IOException failed = failure;
       if (failed != null || closed) {
@@ -144,7 +145,7 @@ public final class OpLog implements AutoCloseable {
         return done;
       }
       long sequence = lastSequence + 1;
-      byte[] frame = RecordCodec.frame(new LogEntry(sequence, record));
+      RecordCodec.seal(frame, sequence);
       if (record instanceof LogRecord.NewTerm term) {
         try {
           epochs.begin(term.epoch(), sequence); // rare (one per election): the monitor may wait for this fsync

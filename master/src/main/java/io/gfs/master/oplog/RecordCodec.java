@@ -1,5 +1,6 @@
 package io.gfs.master.oplog;
 
+import io.gfs.common.Check;
 import io.gfs.common.Crc32c;
 import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.PermissionStatus;
@@ -37,24 +38,44 @@ public final class RecordCodec {
 
   /** The whole frame for one entry. */
   public static byte[] frame(LogEntry entry) {
-    byte[] payload = payload(entry);
-    if (payload.length > PAYLOAD_BYTES_MAX) {
-      throw new IllegalArgumentException("log record of " + payload.length + " bytes exceeds " + PAYLOAD_BYTES_MAX);
-    }
-    ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-    frame.putInt(payload.length).putInt(Crc32c.of(payload, 0, payload.length)).put(payload);
-    return frame.array();
+    return seal(unsealedFrame(entry.record()), entry.sequence());
   }
 
-  static byte[] payload(LogEntry entry) {
+  /**
+   * A record's frame with its length, CRC and sequence still to fill in by {@link #seal}: the op log encodes a record
+   * before it takes its lock, so that many callers encode at once and the lock covers only the sequence and the CRC.
+   */
+  public static byte[] unsealedFrame(LogRecord record) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeLong(entry.sequence());
-      write(out, entry.record());
+      out.writeLong(0); // the header: payload length and CRC, sealed later
+      out.writeLong(0); // the sequence, sealed later
+      write(out, record);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }
-    return bytes.toByteArray();
+    byte[] frame = bytes.toByteArray();
+    int payloadBytes = frame.length - HEADER_BYTES;
+    if (payloadBytes > PAYLOAD_BYTES_MAX) {
+      throw new IllegalArgumentException("log record of " + payloadBytes + " bytes exceeds " + PAYLOAD_BYTES_MAX);
+    }
+    return frame;
+  }
+
+  /** Fills in an unsealed frame's sequence, payload length and CRC (the frame {@link #frame} makes); returns it. */
+  public static byte[] seal(byte[] unsealed, long sequence) {
+    Check.argument(unsealed.length >= HEADER_BYTES + Long.BYTES + 1, "an unsealed frame of %s bytes",
+        unsealed.length);
+    int payloadBytes = unsealed.length - HEADER_BYTES;
+    ByteBuffer frame = ByteBuffer.wrap(unsealed);
+    frame.putLong(HEADER_BYTES, sequence);
+    frame.putInt(0, payloadBytes).putInt(Integer.BYTES, Crc32c.of(unsealed, HEADER_BYTES, payloadBytes));
+    return unsealed;
+  }
+
+  static byte[] payload(LogEntry entry) {
+    byte[] frame = frame(entry);
+    return java.util.Arrays.copyOfRange(frame, HEADER_BYTES, frame.length);
   }
 
   /** Decodes a payload whose CRC was already checked; IOException when it does not parse. */

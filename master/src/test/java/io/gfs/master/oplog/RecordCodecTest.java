@@ -55,6 +55,38 @@ class RecordCodecTest {
             () -> java.util.EnumSet.noneOf(LogRecord.Kind.class))), "a new kind needs a case here");
   }
 
+  /** The op log encodes outside its lock and seals inside it: the frame must be the one frame() always wrote. */
+  @Test
+  void aSealedFrameIsByteForByteTheFrameOfTheEntry() throws IOException {
+    long sequence = 1L << 40;
+    for (LogRecord record : EVERY_KIND) {
+      ByteArrayOutputStream payload = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(payload)) {
+        out.writeLong(sequence);
+        RecordCodec.write(out, record);
+      }
+      byte[] expectedPayload = payload.toByteArray();
+      ByteBuffer expected = ByteBuffer.allocate(RecordCodec.HEADER_BYTES + expectedPayload.length);
+      expected.putInt(expectedPayload.length).putInt(io.gfs.common.Crc32c.of(expectedPayload, 0,
+          expectedPayload.length)).put(expectedPayload);
+      byte[] unsealed = RecordCodec.unsealedFrame(record);
+      assertEquals(expected.capacity(), unsealed.length, record.toString());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected.array(), RecordCodec.seal(unsealed, sequence),
+          record.toString());
+      org.junit.jupiter.api.Assertions.assertArrayEquals(expected.array(),
+          RecordCodec.frame(new LogEntry(sequence, record)), record.toString());
+      sequence++;
+    }
+  }
+
+  @Test
+  void aRecordOverThePayloadLimitIsRefusedBeforeItIsSealed() {
+    String longPath = "/" + "p".repeat(15_000);
+    List<String> sources = java.util.Collections.nCopies(5, longPath);
+    assertThrows(IllegalArgumentException.class,
+        () -> RecordCodec.unsealedFrame(new LogRecord.Concat("/t", sources, 1)));
+  }
+
   @Test
   void recordsOfAnOlderMasterWithoutPermissionsStillDecode() throws IOException {
     ByteArrayOutputStream mkdir = new ByteArrayOutputStream();
