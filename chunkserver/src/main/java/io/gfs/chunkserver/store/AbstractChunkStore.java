@@ -74,6 +74,14 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   abstract <T> T withBytes(Chunk<M> chunk, boolean write, boolean sync, BytesOperation<T> operation)
       throws IOException;
 
+  /**
+   * Runs a read-only {@code operation} serving a read; the chunk's read lock is held. A store may keep what it opened
+   * for the next read of the same chunk object (never of a deleted or replaced one: that is a new object).
+   */
+  <T> T withReadBytes(Chunk<M> chunk, BytesOperation<T> operation) throws IOException {
+    return withBytes(chunk, false, false, operation);
+  }
+
   /** Persists the CRCs of the changed blocks; with {@code sync}, durably. */
   abstract void persistChecksums(Chunk<M> chunk, ChangedBlocks changed, boolean sync) throws IOException;
 
@@ -143,7 +151,7 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   public final byte[] read(long handle, long offsetBytes, int lengthBytes) throws IOException {
     Chunk<M> chunk = usable(handle, false);
     try {
-      return withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes));
+      return withReadBytes(chunk, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes));
     } finally {
       chunk.lock.readLock().unlock();
     }
@@ -153,7 +161,7 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   public final ByteBuffer read(long handle, long offsetBytes, int lengthBytes, byte[] scratch) throws IOException {
     Chunk<M> chunk = usable(handle, false);
     try {
-      return withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes, scratch));
+      return withReadBytes(chunk, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes, scratch));
     } finally {
       chunk.lock.readLock().unlock();
     }
@@ -163,7 +171,7 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
   public final ByteBuffer read(long handle, long offsetBytes, int lengthBytes, ByteBuffer scratch) throws IOException {
     Chunk<M> chunk = usable(handle, false);
     try {
-      return withBytes(chunk, false, false, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes, scratch));
+      return withReadBytes(chunk, bytes -> chunk.checksums.read(bytes, offsetBytes, lengthBytes, scratch));
     } finally {
       chunk.lock.readLock().unlock();
     }

@@ -6,6 +6,8 @@ import io.gfs.common.Check;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Chunks as files in one or more data directories: {@code <handle>.chunk} holds the bytes (its length is the chunk's
  * length) and {@code <handle>.meta} the version and block CRCs ({@link ChunkMetaFormat}). New chunks go to the
- * directories in turn. Files are opened per operation, so thousands of chunks never hold thousands of descriptors.
- * A file that cannot be parsed is reported as a corrupt chunk at load, never a reason to stop.
+ * directories in turn. Writes open their files per operation; reads go through the chunk files read last, kept open
+ * ({@link ReadChannels}, at most {@link #READ_CHANNELS_MAX}), so thousands of chunks never hold thousands of
+ * descriptors. A file that cannot be parsed is reported as a corrupt chunk at load, never a reason to stop.
  */
 public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.ChunkFiles> {
   private static final Logger LOG = LoggerFactory.getLogger(FileChunkStore.class);
@@ -38,16 +41,25 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
   /** A replica being built (a clone or a local copy); left over only by a crash, and removed at the next load. */
   private static final Pattern STAGING_FILE = Pattern.compile("(-?[0-9]{1,20})\\.(chunk|meta)\\.building");
   private static final String STAGING_SUFFIX = ".building";
+  /** Chunk files kept open for reads; a random-read workload over more chunks than this opens some per read again. */
+  static final int READ_CHANNELS_MAX = 128;
 
   /** Where one chunk lives. */
   record ChunkFiles(Path data, Path meta) {}
 
   private final List<Path> dataDirs;
   private final AtomicInteger nextDir = new AtomicInteger();
+  private final ReadChannels readChannels;
 
   public FileChunkStore(List<Path> dataDirs) throws IOException {
+    this(dataDirs, READ_CHANNELS_MAX);
+  }
+
+  /** With at most {@code readChannelsMax} chunk files kept open for reads (tests use a few). */
+  FileChunkStore(List<Path> dataDirs, int readChannelsMax) throws IOException {
     Check.argument(!dataDirs.isEmpty(), "no data directories");
     this.dataDirs = List.copyOf(dataDirs);
+    this.readChannels = new ReadChannels(readChannelsMax);
     for (Path dir : this.dataDirs) {
       Files.createDirectories(dir);
       if (!Files.isWritable(dir)) {
@@ -210,6 +222,39 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
     }
   }
 
+  /**
+   * A read through the chunk's kept channel. The chunk's read lock is held, so it is not deleted or replaced meanwhile;
+   * a channel closed under this read by another reader's interrupt (FileChannel is interruptible, and the channel is
+   * shared) is replaced once, and an interrupt of this thread still ends this read as it always did.
+   */
+  @Override
+  <T> T withReadBytes(Chunk<ChunkFiles> chunk, BytesOperation<T> operation) throws IOException {
+    Path data = chunk.medium.data();
+    for (int attempt = 1; ; attempt++) {
+      ReadChannels.Entry entry;
+      try {
+        entry = readChannels.acquire(chunk.handle, chunk, data);
+      } catch (NoSuchFileException e) {
+        throw new ChecksumMismatchException(chunk.handle, "chunk " + chunk.handle + ": data file " + data
+            + " vanished");
+      }
+      try {
+        return operation.apply(new ChannelBytes(chunk.handle, entry.channel()));
+      } catch (ClosedChannelException e) {
+        if (attempt > 1 || e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+      } finally {
+        readChannels.release(entry);
+      }
+    }
+  }
+
+  /** The chunk files kept open for reads; for tests. */
+  ReadChannels readChannels() {
+    return readChannels;
+  }
+
   @Override
   void persistChecksums(Chunk<ChunkFiles> chunk, ChangedBlocks changed, boolean sync) throws IOException {
     try (FileChannel meta = FileChannel.open(chunk.medium.meta(), StandardOpenOption.WRITE)) {
@@ -232,6 +277,7 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
 
   @Override
   void deleteMedium(Chunk<ChunkFiles> chunk) throws IOException {
+    readChannels.forget(chunk.handle, chunk); // closed first: an open descriptor would keep the deleted bytes on disk
     Files.deleteIfExists(chunk.medium.meta());
     Files.deleteIfExists(chunk.medium.data());
   }
@@ -300,7 +346,7 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
 
   @Override
   public void close() {
-    // Nothing is held open between operations.
+    readChannels.close(); // only read channels are held open between operations
   }
 
   private static void forceDirectory(Path dir) {

@@ -231,6 +231,71 @@ class FileChunkStoreTest extends ChunkStoreContract {
   }
 
   @Test
+  void readsKeepAtMostTheMaxChunkFilesOpenAndReuseThem() throws IOException {
+    FileChunkStore small = new FileChunkStore(List.of(dir.resolve("small")), 4);
+    try {
+      small.load();
+      for (long handle = 0; handle < 12; handle++) {
+        small.create(handle, 1);
+        byte[] data = random(BLOCK + 100, 80 + handle);
+        small.write(handle, 0, data, 0, data.length, false);
+        for (int i = 0; i < 3; i++) {
+          assertArrayEquals(java.util.Arrays.copyOfRange(data, 4096, 8192), small.read(handle, 4096, 4096));
+          assertTrue(small.readChannels().keptCount() <= 4, small.readChannels().keptCount() + " kept");
+          assertTrue(small.readChannels().openCount() <= 4, small.readChannels().openCount() + " open");
+        }
+      }
+      assertEquals(12, small.readChannels().openedCount(), "each chunk's file opened once for its three reads");
+      small.verify(3); // the scrubber's whole-chunk pass opens its own channel, it does not push reads' out
+      assertEquals(12, small.readChannels().openedCount());
+    } finally {
+      small.close();
+    }
+    assertEquals(0, small.readChannels().openCount(), "closing the store closed every read channel");
+  }
+
+  @Test
+  void closingTheStoreClosesItsReadChannels() throws IOException {
+    byte[] data = random(100, 81);
+    store.write(H, 0, data, 0, data.length, false);
+    store.create(9, 1);
+    store.write(9, 0, data, 0, data.length, false);
+    assertArrayEquals(data, store.read(H, 0, 100));
+    assertArrayEquals(data, store.read(9, 0, 100));
+    ReadChannels channels = ((FileChunkStore) store).readChannels();
+    assertEquals(2, channels.openCount());
+    store.close();
+    assertEquals(0, channels.openCount());
+    assertEquals(0, channels.keptCount());
+  }
+
+  @Test
+  void aDeletedChunkClosesItsReadChannelSoItsSpaceIsFreed() throws IOException {
+    byte[] data = random(2 * BLOCK, 82);
+    store.write(H, 0, data, 0, data.length, false);
+    assertArrayEquals(data, store.read(H, 0, data.length));
+    ReadChannels channels = ((FileChunkStore) store).readChannels();
+    assertEquals(1, channels.openCount());
+    store.delete(H);
+    assertEquals(0, channels.openCount(), "an open descriptor would keep the deleted file's bytes on disk");
+  }
+
+  @Test
+  void aReadInterruptedOnItsThreadDoesNotBreakTheReadsAfterIt() throws IOException {
+    byte[] data = random(BLOCK, 83);
+    store.write(H, 0, data, 0, data.length, false);
+    assertArrayEquals(data, store.read(H, 0, data.length)); // the chunk's channel is kept now
+    Thread.currentThread().interrupt(); // an interrupted reader closes the FileChannel it reads, for everyone
+    try {
+      assertThrows(java.nio.channels.ClosedByInterruptException.class, () -> store.read(H, 0, 10));
+    } finally {
+      Thread.interrupted();
+    }
+    assertArrayEquals(data, store.read(H, 0, data.length));
+    assertEquals(1, ((FileChunkStore) store).readChannels().openCount());
+  }
+
+  @Test
   void theServerIdIsGeneratedOnceAndKept() throws IOException {
     String id = ServerIdFile.loadOrCreate(dir, 0x1234L);
     assertEquals("cs-0000000000001234", id);
