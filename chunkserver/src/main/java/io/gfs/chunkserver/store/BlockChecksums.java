@@ -102,6 +102,23 @@ final class BlockChecksums {
     return crc;
   }
 
+  /** The whole blocks a read of [offset, end) touches: blocks first..last, bytes [start, start + bytes). */
+  private record Span(long endBytes, int firstBlock, int lastBlock, long startBytes, int bytes) {}
+
+  /** The span of a read of [offset, min(offset + length, chunk length)), or null when that is empty. */
+  private Span span(long offsetBytes, int lengthBytesWanted) {
+    Check.argument(offsetBytes >= 0 && lengthBytesWanted >= 0, "read [%s, +%s)", offsetBytes, lengthBytesWanted);
+    long end = Math.min(offsetBytes + lengthBytesWanted, lengthBytes);
+    if (end <= offsetBytes) {
+      return null;
+    }
+    int firstBlock = (int) (offsetBytes / BLOCK_BYTES);
+    int lastBlock = (int) ((end - 1) / BLOCK_BYTES);
+    long start = (long) firstBlock * BLOCK_BYTES;
+    long spanEnd = Math.min((long) (lastBlock + 1) * BLOCK_BYTES, lengthBytes);
+    return new Span(end, firstBlock, lastBlock, start, (int) (spanEnd - start));
+  }
+
   /** Bytes [offset, min(offset + length, chunk length)), every block they touch verified first [0127]. */
   byte[] read(Bytes bytes, long offsetBytes, int lengthBytesWanted) throws IOException {
     ByteBuffer view = read(bytes, offsetBytes, lengthBytesWanted, (byte[]) null);
@@ -117,16 +134,15 @@ final class BlockChecksums {
    * cost a fresh, zeroed 1 MiB array per read), else into a new array; verification happens in place.
    */
   ByteBuffer read(Bytes bytes, long offsetBytes, int lengthBytesWanted, byte[] scratch) throws IOException {
-    Check.argument(offsetBytes >= 0 && lengthBytesWanted >= 0, "read [%s, +%s)", offsetBytes, lengthBytesWanted);
-    long end = Math.min(offsetBytes + lengthBytesWanted, lengthBytes);
-    if (end <= offsetBytes) {
+    Span whole = span(offsetBytes, lengthBytesWanted);
+    if (whole == null) {
       return ByteBuffer.wrap(new byte[0]);
     }
-    int firstBlock = (int) (offsetBytes / BLOCK_BYTES);
-    int lastBlock = (int) ((end - 1) / BLOCK_BYTES);
-    long spanStart = (long) firstBlock * BLOCK_BYTES;
-    long spanEnd = Math.min((long) (lastBlock + 1) * BLOCK_BYTES, lengthBytes);
-    int spanBytes = (int) (spanEnd - spanStart);
+    long end = whole.endBytes();
+    int firstBlock = whole.firstBlock();
+    int lastBlock = whole.lastBlock();
+    long spanStart = whole.startBytes();
+    int spanBytes = whole.bytes();
     byte[] span = scratch != null && scratch.length >= spanBytes ? scratch : new byte[spanBytes];
     bytes.read(spanStart, span, 0, spanBytes);
     for (int block = firstBlock; block <= lastBlock; block++) {
@@ -144,16 +160,15 @@ final class BlockChecksums {
    * [position, limit) of exactly the range is returned, and the caller sends exactly those bytes [0127].
    */
   ByteBuffer read(Bytes bytes, long offsetBytes, int lengthBytesWanted, ByteBuffer scratch) throws IOException {
-    Check.argument(offsetBytes >= 0 && lengthBytesWanted >= 0, "read [%s, +%s)", offsetBytes, lengthBytesWanted);
-    long end = Math.min(offsetBytes + lengthBytesWanted, lengthBytes);
-    if (end <= offsetBytes) {
+    Span whole = span(offsetBytes, lengthBytesWanted);
+    if (whole == null) {
       return ByteBuffer.wrap(new byte[0]);
     }
-    int firstBlock = (int) (offsetBytes / BLOCK_BYTES);
-    int lastBlock = (int) ((end - 1) / BLOCK_BYTES);
-    long spanStart = (long) firstBlock * BLOCK_BYTES;
-    long spanEnd = Math.min((long) (lastBlock + 1) * BLOCK_BYTES, lengthBytes);
-    int spanBytes = (int) (spanEnd - spanStart);
+    long end = whole.endBytes();
+    int firstBlock = whole.firstBlock();
+    int lastBlock = whole.lastBlock();
+    long spanStart = whole.startBytes();
+    int spanBytes = whole.bytes();
     if (scratch.capacity() < spanBytes) {
       return read(bytes, offsetBytes, lengthBytesWanted, (byte[]) null);
     }
