@@ -179,11 +179,11 @@ public final class RpcClients implements AutoCloseable {
         TConfiguration.DEFAULT_RECURSION_DEPTH);
     TTransport transport;
     if (limits.tls().enabled()) {
-      transport = new KeptBufferFramedTransport(openTls(address, configuration), limits.frameBytesMax());
+      transport = KeptBufferFramedTransport.forCalls(openTls(address, configuration), limits.frameBytesMax());
     } else {
       TSocket socket = new TSocket(configuration, address.host(), address.port(), limits.callTimeoutMillis(),
           CONNECT_TIMEOUT_MILLIS);
-      transport = new KeptBufferFramedTransport(socket, limits.frameBytesMax());
+      transport = KeptBufferFramedTransport.forCalls(socket, limits.frameBytesMax());
       try {
         transport.open();
       } catch (TTransportException e) {

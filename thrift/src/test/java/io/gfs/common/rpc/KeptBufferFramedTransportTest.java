@@ -2,13 +2,17 @@ package io.gfs.common.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.transport.TMemoryBuffer;
 import org.apache.thrift.transport.TMemoryInputTransport;
+import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
 import org.junit.jupiter.api.Test;
 
@@ -114,5 +118,94 @@ class KeptBufferFramedTransportTest {
     in.readNextFrameInto(mine);
     assertEquals(6, in.read(new byte[1], 0, 1) == 1 ? in.getBuffer()[0] : -1);
     assertTrue(in.getBuffer() == mine);
+  }
+
+  /** A wire that keeps every array it was handed (to see which were sent from where they lay) and can fail a write. */
+  private static final class RecordingWire extends TMemoryBuffer {
+    final List<byte[]> arraysWritten = new ArrayList<>();
+    boolean failWrites;
+
+    RecordingWire() throws TTransportException {
+      super(new TConfiguration(FRAME_MAX, FRAME_MAX, 64), 1024);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      if (failWrites) {
+        throw new IllegalStateException("the wire is down");
+      }
+      arraysWritten.add(bytes);
+      super.write(bytes, offset, length);
+    }
+
+    byte[] bytes() {
+      return Arrays.copyOf(getArray(), length());
+    }
+  }
+
+  /** A pushData-like message: fields before the piece, the piece, fields after it. */
+  private static void writeMessage(KeptBufferFramedTransport out, int message, byte[] piece, int from, int length)
+      throws TTransportException {
+    byte[] head = new byte[40];
+    Arrays.fill(head, (byte) message);
+    out.write(head, 0, head.length);
+    out.write(piece, from, length);
+    byte[] trailer = new byte[200];
+    Arrays.fill(trailer, (byte) -message);
+    out.write(trailer, 0, trailer.length);
+    out.flush();
+  }
+
+  /**
+   * A client's transport sends a big write from the caller's array (the array itself reaches the wire, the buffer does
+   * not grow to hold it) and the frames are byte for byte the plain transport's, for many messages on one connection
+   * whose caller refills the same array between them (as the push buffer reuses its arrays); smaller writes are copied.
+   */
+  @Test
+  void aClientSendsABigWriteFromWhereItLiesAndTheFramesAreTheSame() throws Exception {
+    RecordingWire inPlaceWire = new RecordingWire();
+    TMemoryBuffer copiedWire = new TMemoryBuffer(new TConfiguration(FRAME_MAX, FRAME_MAX, 64), 1024);
+    KeptBufferFramedTransport inPlace = KeptBufferFramedTransport.forCalls(inPlaceWire, FRAME_MAX);
+    KeptBufferFramedTransport copied = new KeptBufferFramedTransport(copiedWire, FRAME_MAX);
+    int min = KeptBufferFramedTransport.SENT_IN_PLACE_BYTES_MIN;
+    int[] lengths = {1 << 20, min, min - 1, 1, 300_000, (1 << 20) - 7};
+    byte[] reused = new byte[(1 << 20) + 16];
+    int bigOnes = 0;
+    for (int message = 0; message < 30; message++) {
+      int length = lengths[message % lengths.length];
+      int from = message % 3;
+      for (int i = 0; i < reused.length; i++) {
+        reused[i] = (byte) (i * 31 + message * 7 + (i >>> 9));
+      }
+      int before = inPlaceWire.arraysWritten.size();
+      writeMessage(inPlace, message, reused, from, length);
+      writeMessage(copied, message, reused, from, length);
+      boolean big = length >= min;
+      bigOnes += big ? 1 : 0;
+      assertEquals(big, inPlaceWire.arraysWritten.subList(before, inPlaceWire.arraysWritten.size()).contains(reused),
+          "message " + message + " of " + length + " bytes sent from the caller's array: " + big);
+      assertArrayEquals(Arrays.copyOf(copiedWire.getArray(), copiedWire.length()), inPlaceWire.bytes(),
+          "the same frames after message " + message);
+    }
+    assertEquals(bigOnes, inPlace.writesSentInPlace());
+    assertTrue(inPlace.bufferCapacityBytes() < 2 * min, "only the copied writes (under 64 KiB) grew the buffer, never a"
+        + " big piece: " + inPlace.bufferCapacityBytes());
+    assertEquals(0, copied.writesSentInPlace(), "a server's transport copies as before");
+  }
+
+  /** A frame whose write failed leaves nothing of its big write behind: the next message is only itself. */
+  @Test
+  void aFailedFlushDropsTheBigWrite() throws Exception {
+    RecordingWire wire = new RecordingWire();
+    KeptBufferFramedTransport out = KeptBufferFramedTransport.forCalls(wire, FRAME_MAX);
+    byte[] piece = new byte[1 << 20];
+    out.write(piece, 0, piece.length);
+    wire.failWrites = true;
+    assertThrows(IllegalStateException.class, out::flush);
+    wire.failWrites = false;
+    out.write(new byte[] {5}, 0, 1);
+    out.flush();
+    assertArrayEquals(new byte[] {0, 0, 0, 1, 5}, wire.bytes());
+    assertTrue(wire.arraysWritten.stream().noneMatch(a -> a == piece));
   }
 }
