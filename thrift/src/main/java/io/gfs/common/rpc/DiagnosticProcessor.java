@@ -36,9 +36,11 @@ import org.apache.thrift.transport.TTransport;
  *
  * <p>The worker does only what the event needs at once: the outcome (the reply's first field, or the whole reply when
  * it is an error) for the metrics. A small request or reply (at most {@link #LAZY_BYTES_MAX}, every metadata call) is
- * kept as bytes and turned into text only when the event is read or written to the file ({@link RpcEvent}); a larger
- * one (file data, long listings) is decoded and rendered at once as before, from views of the frame, so no file data
- * is copied or kept.
+ * kept as bytes and turned into text only when the event is read or written to the file ({@link RpcEvent}). A larger
+ * one is decoded at once with its binaries read as lengths only ({@link BinaryLengthProtocol}: no file data is copied
+ * or kept, the text shows a binary as its length anyway); when what is left is small (a 4 KiB positioned read's reply,
+ * a pushed piece's request) the decoded struct is kept and rendered on first read too, else (long listings) the text
+ * is made at once, so the memory's recent events never keep big structs.
  */
 final class DiagnosticProcessor implements TProcessor {
   /** Requests and replies up to this size are kept as bytes and rendered on first read; larger ones at once. */
@@ -200,8 +202,8 @@ final class DiagnosticProcessor implements TProcessor {
   }
 
   /**
-   * The arguments as text, made later from a copy of a small frame, or now from a view of a large one (file data is
-   * never copied); never fails the call.
+   * The arguments as text, made later from a copy of a small frame, or decoded now from a view of a large one with
+   * its binaries as lengths (file data is never copied) and rendered later if little else is left; never fails.
    */
   private Supplier<String> request(ProcessFunction<?, ?, ?> function, TTransport transport) {
     if (function == null) {
@@ -217,14 +219,26 @@ final class DiagnosticProcessor implements TProcessor {
       byte[] copy = Arrays.copyOfRange(frame, position, position + remaining);
       return () -> arguments(function, copy, 0, copy.length);
     }
-    String text = arguments(function, frame, position, remaining);
-    return () -> text;
+    try {
+      BinaryLengthProtocol protocol = lengthsOnly(new TMemoryInputTransport(configuration, frame, position,
+          remaining));
+      TBase<?, ?> args = function.getEmptyArgsInstance();
+      args.read(protocol);
+      if (remaining - protocol.binaryBytes() <= LAZY_BYTES_MAX) {
+        return () -> ThriftText.of(args); // a pushed piece's arguments: a few numbers and the piece's length
+      }
+      String text = ThriftText.of(args);
+      return () -> text;
+    } catch (TException | RuntimeException e) {
+      String text = "(undecodable arguments: " + e.getMessage() + ")";
+      return () -> text;
+    }
   }
 
   private String arguments(ProcessFunction<?, ?, ?> function, byte[] bytes, int offset, int length) {
     try {
       TBase<?, ?> args = function.getEmptyArgsInstance();
-      args.read(protocol(new TMemoryInputTransport(configuration, bytes, offset, length)));
+      args.read(lengthsOnly(new TMemoryInputTransport(configuration, bytes, offset, length)));
       return ThriftText.of(args);
     } catch (TException | RuntimeException e) {
       return "(undecodable arguments: " + e.getMessage() + ")";
@@ -251,7 +265,7 @@ final class DiagnosticProcessor implements TProcessor {
         return Reply.now("APPLICATION_ERROR", "{type=" + e.getType() + ", message=\"" + e.getMessage() + "\"}");
       }
       if (reply.segment() != null) {
-        return describe(splicedResult(function, reply));
+        return described(splicedResult(function, reply));
       }
       if (length <= LAZY_BYTES_MAX && successOrEmpty(protocol)) {
         // This call's own buffer, which nothing writes to once the reply is sent; copied only when it is much larger
@@ -260,10 +274,27 @@ final class DiagnosticProcessor implements TProcessor {
             : Arrays.copyOf(reply.getArray(), length);
         return new Reply("OK", () -> replyText(function, bytes, length));
       }
-      return describe(result(function, reply.getArray(), length));
+      return described(result(function, reply.getArray(), length));
     } catch (TException | RuntimeException e) {
       return Reply.now("OK", "(undecodable reply: " + e.getMessage() + ")");
     }
+  }
+
+  /** A result decoded with its binaries as lengths, and how many of its wire bytes its struct still holds. */
+  private record Decoded(TBase<?, ?> result, long heldBytes) {}
+
+  /**
+   * The outcome now; the text on first read when the struct holds little (a 4 KiB read's reply: its numbers and the
+   * data's length, the data itself never decoded), else now, so the recent events never keep a long listing's struct.
+   */
+  private static Reply described(Decoded decoded) {
+    String outcome = outcome(decoded.result());
+    if (decoded.heldBytes() <= LAZY_BYTES_MAX) {
+      TBase<?, ?> result = decoded.result();
+      return new Reply(outcome, () -> ThriftText.of(result));
+    }
+    String text = ThriftText.of(decoded.result());
+    return new Reply(outcome, () -> text);
   }
 
   /** Whether the result struct's first field is the success value (id 0) or absent: the outcome is OK. */
@@ -275,29 +306,31 @@ final class DiagnosticProcessor implements TProcessor {
 
   private String replyText(ProcessFunction<?, ?, ?> function, byte[] bytes, int length) {
     try {
-      return describe(result(function, bytes, length)).text().get();
+      return ThriftText.of(result(function, bytes, length).result());
     } catch (TException | RuntimeException e) {
       return "(undecodable reply: " + e.getMessage() + ")";
     }
   }
 
-  /** The result struct of a whole reply message (header, then the struct). */
-  private TBase<?, ?> result(ProcessFunction<?, ?, ?> function, byte[] bytes, int length) throws TException {
-    TProtocol protocol = protocol(new TMemoryInputTransport(configuration, bytes, 0, length));
+  /** The result struct of a whole reply message (header, then the struct), its binaries as lengths only. */
+  private Decoded result(ProcessFunction<?, ?, ?> function, byte[] bytes, int length) throws TException {
+    BinaryLengthProtocol protocol = lengthsOnly(new TMemoryInputTransport(configuration, bytes, 0, length));
     protocol.readMessageBegin();
     TBase<?, ?> result = function.getEmptyResultInstance();
     result.read(protocol);
-    return result;
+    return new Decoded(result, length - protocol.binaryBytes());
   }
 
-  /** The result struct of a reply with a spliced segment: the binary read there is a view of the segment. */
-  private TBase<?, ?> splicedResult(ProcessFunction<?, ?, ?> function, ReplyBuffer reply) throws TException {
+  /**
+   * The result struct of a reply with a spliced segment: the binary there is the segment's length only (the segment
+   * is a worker's reused read buffer, never kept).
+   */
+  private Decoded splicedResult(ProcessFunction<?, ?, ?> function, ReplyBuffer reply) throws TException {
     ByteBuffer segment = reply.segment();
     int segmentAt = reply.segmentAt();
     TMemoryInputTransport transport = new TMemoryInputTransport(configuration, reply.getArray(), 0,
         reply.arrayLength());
-    TProtocol protocol = new TBinaryProtocol(transport, limits.stringBytesMax(), limits.containerLengthMax(), true,
-        true) {
+    BinaryLengthProtocol protocol = new BinaryLengthProtocol(transport, limits) {
       @Override
       public ByteBuffer readBinary() throws TException {
         if (transport.getBufferPosition() + 4 != segmentAt) {
@@ -308,13 +341,13 @@ final class DiagnosticProcessor implements TProcessor {
           throw new org.apache.thrift.protocol.TProtocolException("a binary of " + size + " bytes where "
               + segment.remaining() + " were spliced");
         }
-        return segment.asReadOnlyBuffer();
+        return binaryElsewhere(size);
       }
     };
     protocol.readMessageBegin();
     TBase<?, ?> result = function.getEmptyResultInstance();
     result.read(protocol);
-    return result;
+    return new Decoded(result, reply.arrayLength() - (protocol.binaryBytes() - segment.remaining()));
   }
 
   /**
@@ -345,29 +378,32 @@ final class DiagnosticProcessor implements TProcessor {
     }
   }
 
-  /** A result struct holds at most one set field: "success" (id 0) or one of the declared exceptions. */
+  /**
+   * OK, or the error code of the declared exception set: a result struct holds at most one set field, "success" (id
+   * 0) or one of the declared exceptions.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Reply describe(TBase<?, ?> result) {
+  private static String outcome(TBase<?, ?> result) {
     Map<? extends TFieldIdEnum, FieldMetaData> fields = FieldMetaData.getStructMetaDataMap((Class) result.getClass());
     for (TFieldIdEnum field : fields.keySet()) {
       TBase raw = result;
-      if (!raw.isSet(field)) {
+      if (!raw.isSet(field) || field.getThriftFieldId() == 0) {
         continue;
       }
       Object value = raw.getFieldValue(field);
-      if (field.getThriftFieldId() == 0) {
-        return Reply.now("OK", ThriftText.of(result));
-      }
-      String outcome = value instanceof GfsException e && e.getCode() != null ? e.getCode().name()
+      return value instanceof GfsException e && e.getCode() != null ? e.getCode().name()
           : value.getClass().getSimpleName();
-      return Reply.now(outcome, ThriftText.of(result));
     }
-    return Reply.now("OK", "{}");
+    return "OK";
   }
 
 
   private TProtocol protocol(TTransport transport) {
     return new TBinaryProtocol(transport, limits.stringBytesMax(), limits.containerLengthMax(), true, true);
+  }
+
+  private BinaryLengthProtocol lengthsOnly(TTransport transport) {
+    return new BinaryLengthProtocol(transport, limits);
   }
 
   /** The request's protocol with its message header already read, as the service processor expects to read it. */

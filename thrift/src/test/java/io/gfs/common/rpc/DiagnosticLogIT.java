@@ -64,7 +64,8 @@ class DiagnosticLogIT {
         new Class<?>[] {ChunkServerService.Iface.class}, (proxy, method, args) -> switch (method.getName()) {
           case "getChunkChecksum" -> new ChunkChecksum(10, 7);
           case "pushData" -> null;
-          case "read" -> new ReadResult(ByteBuffer.wrap(FILE_DATA), FILE_DATA.length);
+          case "read" -> new ReadResult(ByteBuffer.wrap(FILE_DATA, 0, Math.min((Integer) args[3], FILE_DATA.length)),
+              FILE_DATA.length);
           case "write" -> throw new GfsException(ErrorCode.STALE_VERSION, "chunk 5 is at version 2 here");
           default -> throw new IllegalStateException("a bug in " + method.getName());
         });
@@ -203,6 +204,54 @@ class DiagnosticLogIT {
     assertEquals("STALE_VERSION", write.outcome());
     assertTrue(write.reply().contains("chunk 5 is at version 2 here"), write.reply());
     assertTrue(write.request().contains("handle=5") && write.request().contains("dataId=77"), write.request());
+  }
+
+  /**
+   * Issue 6: a 4 KiB positioned read's reply and a pushed piece's request are just over the size kept as bytes, and
+   * were decoded and rendered on the worker for every call. Their binaries are now read as lengths only, and the
+   * small rest is rendered when read, with the same text: every call recorded, file data as its length.
+   */
+  @Test
+  void aSmallReadsReplyAndAPiecesRequestAreRenderedOnFirstReadWithoutTheirData() throws Exception {
+    Path logDir = dir.resolve("lazy");
+    ChunkServerService.Client client = start(new DiagnosticLog.Settings(logDir, 1L << 20, 3, 10));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(4096, client.read(5, 1, 4096L * i, 4096, null).getData().length);
+    }
+    client.pushData(78, 0, ByteBuffer.wrap(FILE_DATA, 0, 5000), true, 5000, 123,
+        List.of(new ServerAddress("10.0.0.3", 7711)), null);
+    assertTrue(server.diagnostics().flush(10_000)); // the file's writer renders each event (possibly before us)
+    List<RpcEvent> events = server.diagnostics().recentEvents();
+    assertEquals(List.of("read", "read", "read", "pushData"), events.stream().map(RpcEvent::method).toList());
+    for (int i = 0; i < 3; i++) {
+      RpcEvent read = events.get(i);
+      assertEquals("OK", read.outcome());
+      assertTrue(read.replyBytes() > DiagnosticProcessor.LAZY_BYTES_MAX, "the case under test: " + read.replyBytes());
+      assertEquals("{success={data=<4096 bytes>, chunkLengthBytes=" + FILE_DATA.length + "}}", read.reply());
+      assertEquals("{handle=5, version=1, offsetBytes=" + 4096 * i + ", lengthBytes=4096}", read.request());
+    }
+    RpcEvent push = events.get(3);
+    assertTrue(push.requestBytes() > DiagnosticProcessor.LAZY_BYTES_MAX, "the case under test: " + push.requestBytes());
+    assertTrue(push.request().startsWith("{dataId=78, pieceOffsetBytes=0, piece=<5000 bytes>, last=true"),
+        push.request());
+    assertTrue(push.request().contains("host=\"10.0.0.3\", port=7711"), push.request());
+    String text = Files.readString(server.diagnostics().currentFile(), StandardCharsets.UTF_8);
+    assertTrue(text.contains("data=<4096 bytes>") && text.contains("piece=<5000 bytes>"), text);
+    assertFalse(text.contains("THE-FILE-DATA"), "file data in the log");
+  }
+
+  /** Without a file, nobody renders: the worker left the texts of a 4 KiB read's reply and a piece's request. */
+  @Test
+  void theWorkerLeavesASmallReadsReplyAndAPiecesRequestUnrendered() throws Exception {
+    ChunkServerService.Client client = start(DiagnosticLog.Settings.memoryOnly(10));
+    assertEquals(4096, client.read(5, 1, 0, 4096, null).getData().length);
+    client.pushData(79, 0, ByteBuffer.wrap(FILE_DATA, 0, 5000), true, 5000, 123, List.of(), null);
+    List<RpcEvent> events = server.diagnostics().recentEvents();
+    assertFalse(events.get(0).replyRendered(), "a 4 KiB read's reply rendered on the worker");
+    assertFalse(events.get(1).requestRendered(), "a 5000-byte piece's request rendered on the worker");
+    assertEquals("{success={data=<4096 bytes>, chunkLengthBytes=" + FILE_DATA.length + "}}", events.get(0).reply());
+    assertTrue(events.get(1).request().contains("piece=<5000 bytes>"), events.get(1).request());
+    assertTrue(events.get(0).replyRendered() && events.get(1).requestRendered());
   }
 
   @Test
