@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.gfs.master.oplog.EpochTable;
 import io.gfs.master.oplog.LogEntry;
 import io.gfs.master.oplog.RecordCodec;
 import io.gfs.master.state.LogRecord;
@@ -24,42 +23,8 @@ import org.junit.jupiter.api.Test;
  * position) - cut when the sender is more up to date, refused otherwise, never cut below what the sender proves.
  */
 class LogReplicaDivergenceTest {
-  /** A log in memory with its epoch table derived from its NEW_TERM records, as the op log keeps it. */
-  private final List<LogEntry> log = new ArrayList<>();
-  private int cuts;
-  private final LogReplica.Sink sink = new LogReplica.Sink() {
-    @Override
-    public long lastSequence() {
-      return log.size();
-    }
-
-    @Override
-    public void commit(List<LogEntry> entries) {
-      log.addAll(entries);
-    }
-
-    @Override
-    public List<LogEntry> logged(long fromSequence, int max) {
-      return new ArrayList<>(log.subList((int) fromSequence - 1, (int) Math.min(log.size(), fromSequence - 1 + max)));
-    }
-
-    @Override
-    public List<EpochTable.Start> epochs() {
-      List<EpochTable.Start> starts = new ArrayList<>();
-      for (LogEntry e : log) {
-        if (e.record() instanceof LogRecord.NewTerm t) {
-          starts.add(new EpochTable.Start(t.epoch(), e.sequence()));
-        }
-      }
-      return starts;
-    }
-
-    @Override
-    public void truncateAfter(long lastKeptSequence) {
-      cuts++;
-      log.subList((int) lastKeptSequence, log.size()).clear();
-    }
-  };
+  private final MemoryLogSink sink = new MemoryLogSink();
+  private final List<LogEntry> log = sink.log;
 
   private static LogRecord record(String what) {
     return what.startsWith("term ") ? new LogRecord.NewTerm(Long.parseLong(what.substring(5)), 1)
@@ -100,7 +65,7 @@ class LogReplicaDivergenceTest {
     LogAck probe = replica.accept(batch(4, 6, new long[] {1, 1, 2, 3}), 0);
     assertEquals(2, probe.getLastSequence(), "cut back to the last position both logs hold in the same epoch");
     assertEquals(1, probe.getLastEpoch());
-    assertEquals(1, cuts);
+    assertEquals(1, sink.cuts);
     LogAck caughtUp = replica.accept(batch(4, 3, new long[] {1, 1, 2, 3}, "term 2", "/acked-in-epoch-2"), 0);
     assertEquals(4, caughtUp.getLastSequence());
     assertEquals(2, caughtUp.getLastEpoch());
@@ -120,7 +85,7 @@ class LogReplicaDivergenceTest {
     GfsException refused = assertThrows(GfsException.class,
         () -> new LogReplica(sink).accept(batch(3, 5, new long[] {1, 1}, "/y"), 0));
     assertEquals(ErrorCode.INTERNAL, refused.getCode());
-    assertEquals(0, cuts);
+    assertEquals(0, sink.cuts);
     assertEquals(List.of("term 1", "/a", "term 2", "/acked-in-epoch-2"), contents());
   }
 
@@ -132,7 +97,7 @@ class LogReplicaDivergenceTest {
     GfsException refused = assertThrows(GfsException.class, () -> new LogReplica(sink).accept(next, 0));
     assertEquals(ErrorCode.INTERNAL, refused.getCode());
     assertTrue(refused.getMessage().contains("epoch table"), refused.getMessage());
-    assertEquals(0, cuts);
+    assertEquals(0, sink.cuts);
     assertEquals(4, log.size());
     LogBatch matching = batch(4, 5, null, "/from-the-leader");
     matching.setPrevEpoch(1);
@@ -154,7 +119,7 @@ class LogReplicaDivergenceTest {
     GfsException bad = assertThrows(GfsException.class,
         () -> new LogReplica(sink).accept(batch(4, 5, new long[] {2, 3, 1, 4}), 0));
     assertEquals(ErrorCode.INVALID_ARGUMENT, bad.getCode());
-    assertEquals(0, cuts);
+    assertEquals(0, sink.cuts);
   }
 
   @Test

@@ -15,24 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LogReplicaTest {
-  /** A log in memory: what a standby's journal would hold. */
-  private final List<LogEntry> log = new ArrayList<>();
-  private final LogReplica replica = new LogReplica(new LogReplica.Sink() {
-    @Override
-    public long lastSequence() {
-      return log.size();
-    }
-
-    @Override
-    public void commit(List<LogEntry> entries) {
-      log.addAll(entries);
-    }
-
-    @Override
-    public List<LogEntry> logged(long fromSequence, int max) {
-      return new ArrayList<>(log.subList((int) fromSequence - 1, (int) Math.min(log.size(), fromSequence - 1 + max)));
-    }
-  });
+  private final MemoryLogSink sink = new MemoryLogSink();
+  private final List<LogEntry> log = sink.log;
+  private final LogReplica replica = new LogReplica(sink);
 
   private static LogBatch batch(long epoch, long first, String... paths) {
     List<ByteBuffer> frames = new ArrayList<>();
