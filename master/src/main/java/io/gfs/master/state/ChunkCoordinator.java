@@ -464,15 +464,12 @@ final class ChunkCoordinator {
     return replication.inFlightCount();
   }
 
-  /** Chunks with fewer live current replicas than their target. */
-  synchronized int underReplicatedCount(long nowMillis) {
-    int count = 0;
-    for (ChunkInfo chunk : chunks.all()) {
-      if (liveCurrentReplicas(chunk.handle, nowMillis).size() < chunk.replicationTarget()) {
-        count++;
-      }
-    }
-    return count;
+  /**
+   * Chunks with fewer live current replicas than their target: counted from a copy of the table taken under the
+   * monitor, after letting it go (see {@link ClusterOperations#chunkHealth}).
+   */
+  int underReplicatedCount(long nowMillis) {
+    return operations.chunkHealth(nowMillis).underReplicated();
   }
 
   /** Forgets chunkservers silent too long (their replicas and leases) and expired leases. */

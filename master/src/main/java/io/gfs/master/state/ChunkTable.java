@@ -68,6 +68,11 @@ public final class ChunkTable {
     return chunks.size();
   }
 
+  /** The columns a health count reads, copied (see {@link ChunkIndex#healthSample}). */
+  ChunkHealthSample healthSample(Set<String> liveServerIds) {
+    return chunks.healthSample(liveServerIds);
+  }
+
   /** Handle and version of every chunk, in handle order, straight from the columns (a checkpoint's capture). */
   List<StateImage.Chunk> imageChunks() {
     return chunks.imageChunks();
