@@ -50,6 +50,11 @@ final class MasterClient {
   private final AtomicLong calls = new AtomicLong();
   /** Who this client acts for (issue 7); null sends no identity (the master then acts as its own user). */
   private final Caller caller;
+  /**
+   * How long a call waits for a master: fixed by the (immutable) retry policy, so summed once here, not per call (the
+   * loop over the attempts was about 3.5% of a client's getFileStatus samples, issue 6).
+   */
+  private final long patienceMillis;
 
   MasterClient(MasterLocator locator, RpcClients rpc, RetryPolicy retry, Sleeper sleeper) {
     this(locator, rpc, retry, sleeper, null);
@@ -61,6 +66,7 @@ final class MasterClient {
     this.rpc = rpc;
     this.retry = retry;
     this.sleeper = sleeper;
+    this.patienceMillis = patienceMillis(retry);
   }
 
   <R> R call(String context, RpcClients.Call<MasterService.Client, R> call) throws IOException {
@@ -79,7 +85,6 @@ final class MasterClient {
       throws IOException {
     List<String> failures = new ArrayList<>();
     RequestId request = clientId.withCallId(calls.incrementAndGet()); // the same on every attempt
-    long patienceMillis = patienceMillis();
     long waitedMillis = 0;
     for (int attempt = 0; ; attempt++) {
       HostPort master = null;
@@ -137,7 +142,7 @@ final class MasterClient {
   }
 
   /** The sum of the pauses the retry policy allows between its attempts: how long a call waits for a master. */
-  private long patienceMillis() {
+  static long patienceMillis(RetryPolicy retry) {
     long total = 0;
     for (int attempt = 0; retry.mayRetry(attempt); attempt++) {
       total += retry.pauseMillis(attempt);
