@@ -40,7 +40,9 @@ public final class RequestIdProcessor implements TProcessor, io.gfs.common.rpc.P
     try {
       inner.process(new StoredMessage(in, plain), out);
     } finally {
-      CURRENT.remove();
+      // Not remove(): the thread serves the next call too, and a removed entry is made again (an allocation) by its
+      // set; nothing reads the entry's absence, current() answers null either way.
+      CURRENT.set(null);
     }
   }
 

@@ -51,7 +51,9 @@ public final class CallerEnvelope {
       try {
         processor.process(receiving, out);
       } finally {
-        CURRENT.remove();
+        // Not remove(): a worker serves call after call, and a removed entry is made again (an allocation) by the next
+        // call's set, or by current()'s get on a call without a caller; current() is empty either way.
+        CURRENT.set(null);
       }
     }
 
