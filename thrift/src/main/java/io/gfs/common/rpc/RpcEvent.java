@@ -120,17 +120,7 @@ public final class RpcEvent {
 
   /** Whether both texts are made already (tests: the worker left them for later). */
   boolean rendered() {
-    return requestRendered() && replyRendered();
-  }
-
-  /** Whether the request's text is made already (tests). */
-  boolean requestRendered() {
-    return request instanceof String;
-  }
-
-  /** Whether the reply's text is made already (tests). */
-  boolean replyRendered() {
-    return reply instanceof String;
+    return request instanceof String && reply instanceof String;
   }
 
   @SuppressWarnings("unchecked")
