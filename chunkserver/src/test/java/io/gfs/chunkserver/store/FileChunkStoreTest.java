@@ -296,6 +296,33 @@ class FileChunkStoreTest extends ChunkStoreContract {
   }
 
   @Test
+  void aWriteLargerThanOneSliceLandsWholeAndInPlace() throws IOException {
+    int length = 3 * FileChunkStore.WRITE_SLICE_BYTES + 12_345;
+    byte[] data = random(length, 41);
+    byte[] framed = new byte[length + 10];
+    System.arraycopy(data, 0, framed, 7, length);
+    store.write(H, 0, data, 0, 1000, false);
+    store.write(H, 1000, framed, 7, length, true);
+    byte[] expected = new byte[1000 + length];
+    System.arraycopy(data, 0, expected, 0, 1000);
+    System.arraycopy(data, 0, expected, 1000, length);
+    assertArrayEquals(expected, Files.readAllBytes(((FileChunkStore) store).dataFile(H)));
+    assertArrayEquals(expected, store.read(H, 0, expected.length));
+
+    Path file = dir.resolve("sliced");
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(framed, 7, length);
+    try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      FileChunkStore.writeFully(channel, buffer, 5);
+    }
+    assertEquals(7 + length, buffer.limit());
+    assertEquals(buffer.limit(), buffer.position());
+    byte[] written = Files.readAllBytes(file);
+    assertEquals(5 + length, written.length);
+    assertArrayEquals(data, java.util.Arrays.copyOfRange(written, 5, written.length));
+  }
+
+  @Test
   void theServerIdIsGeneratedOnceAndKept() throws IOException {
     String id = ServerIdFile.loadOrCreate(dir, 0x1234L);
     assertEquals("cs-0000000000001234", id);
