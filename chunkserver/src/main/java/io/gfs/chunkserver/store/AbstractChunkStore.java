@@ -325,6 +325,14 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
     }
   }
 
+  /**
+   * Marks the chunk deleted under its write lock (every later operation on it then fails as absent, and none is under
+   * way), then takes it out of the table and deletes its medium in one step under the store's monitor, the one
+   * {@link #create} and a build's commit hold: a create of the same handle therefore comes either before (and fails,
+   * the chunk still exists) or after the old files are gone, never in between, where deleting by name would take the
+   * new chunk's files. The monitor is never taken while holding the chunk's lock (a commit takes them the other way
+   * round), so waiting for the chunk's running operations does not hold up creates of other chunks.
+   */
   @Override
   public final void delete(long handle) throws IOException {
     Chunk<M> chunk = chunks.get(handle);
@@ -333,14 +341,15 @@ abstract class AbstractChunkStore<M> implements ChunkStore {
     }
     chunk.lock.writeLock().lock();
     try {
-      if (chunk.deleted) {
-        return;
-      }
       chunk.deleted = true;
-      chunks.remove(handle, chunk);
-      deleteMedium(chunk);
     } finally {
       chunk.lock.writeLock().unlock();
+    }
+    synchronized (this) {
+      // A concurrent delete of the same chunk may have done it; it returns only after the files are gone too.
+      if (chunks.remove(handle, chunk)) {
+        deleteMedium(chunk);
+      }
     }
   }
 
