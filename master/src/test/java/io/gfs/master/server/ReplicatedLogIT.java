@@ -35,20 +35,47 @@ class ReplicatedLogIT {
   @TempDir
   Path dir;
 
+  private static final long TEARDOWN_PATIENCE_MILLIS = 120_000;
+
   private final RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000));
-  private final List<CompletableFuture<MasterServer>> started = new ArrayList<>();
+
+  /** One MasterServer.start on its own thread: a standby's start returns only once it is elected. */
+  private record Launch(Thread thread, CompletableFuture<MasterServer> server) {}
+
+  private final List<Launch> started = new ArrayList<>();
   private final List<Integer> ports = new ArrayList<>();
   private TestingServer zk;
 
+  /**
+   * Every master this test started ends with it, pass or fail: a start still waiting to be elected (a standby, serving
+   * replicateLog on its port) is interrupted, which ends its wait for leadership and makes start close what it opened;
+   * every start that returned a server has it closed. Interrupting the pending starts first keeps them from being
+   * elected while the active one closes. A start that does not end within the patience fails the test.
+   */
   @AfterEach
   void tearDown() throws Exception {
-    for (CompletableFuture<MasterServer> f : started) {
-      f.thenAccept(MasterServer::close);
+    List<String> stillRunning = new ArrayList<>();
+    try {
+      for (Launch launch : started) {
+        if (!launch.server().isDone()) {
+          launch.thread().interrupt();
+        }
+      }
+      for (Launch launch : started) {
+        launch.thread().join(TEARDOWN_PATIENCE_MILLIS);
+        if (launch.thread().isAlive()) {
+          stillRunning.add(launch.thread().getName());
+        } else if (!launch.server().isCompletedExceptionally()) {
+          launch.server().get().close();
+        }
+      }
+    } finally {
+      rpc.close();
+      if (zk != null) {
+        zk.close();
+      }
     }
-    rpc.close();
-    if (zk != null) {
-      zk.close();
-    }
+    assertEquals(List.of(), stillRunning, "master starts still running after teardown");
   }
 
   private static int freePort() throws IOException {
@@ -78,14 +105,18 @@ class ReplicatedLogIT {
   }
 
   private CompletableFuture<MasterServer> launch(int index) {
-    CompletableFuture<MasterServer> f = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<MasterServer> f = new CompletableFuture<>();
+    GfsConfig config = config(index);
+    Thread thread = new Thread(() -> {
       try {
-        return MasterServer.start(config(index));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        f.complete(MasterServer.start(config));
+      } catch (Throwable e) {
+        f.completeExceptionally(e);
       }
-    });
-    started.add(f);
+    }, "ReplicatedLogIT-start-master" + index + "-" + started.size());
+    thread.setDaemon(true);
+    started.add(new Launch(thread, f));
+    thread.start();
     return f;
   }
 
