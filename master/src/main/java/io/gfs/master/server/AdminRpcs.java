@@ -1,6 +1,7 @@
 package io.gfs.master.server;
 
 import io.gfs.common.rpc.RpcErrors;
+import io.gfs.master.state.ChunkHealth;
 import io.gfs.thrift.gen.AdminAction;
 import io.gfs.thrift.gen.BalancerStatus;
 import io.gfs.thrift.gen.ClusterStatus;
@@ -21,6 +22,19 @@ abstract class AdminRpcs implements MasterService.Iface {
   /** Wires the admin calls to an active master's services. */
   final void serveAdmin(MasterAdmin admin) {
     this.admin = admin;
+  }
+
+  /**
+   * Sets a cluster status answer's chunk health counts from one sample: the under-replicated count always, and the
+   * corrupt and missing counts of the operator's view once it is wired (an active master), so that
+   * {@link MasterAdmin#decorate} need not take a second sample of the whole chunk table for them.
+   */
+  final void setChunkHealth(ClusterStatus status, ChunkHealth health) {
+    status.setUnderReplicatedChunks(health.underReplicated());
+    if (admin != null) {
+      status.setCorruptChunks(health.corrupt());
+      status.setMissingChunks(health.missing());
+    }
   }
 
   /** Adds the operator's view to a cluster status answer, once wired (see {@link AdminFilter}). */

@@ -99,14 +99,19 @@ final class MasterAdmin {
     return status(ops.drainProgress(serverId, clock.millis()));
   }
 
-  /** The operator's view added to getClusterStatus's answer. */
+  /**
+   * The operator's view added to getClusterStatus's answer. The handler sets the chunk health counts from its one
+   * sample ({@link AdminRpcs#setChunkHealth}); only an answer without them (made before this view was wired) takes one.
+   */
   void decorate(ClusterStatus status) {
     long now = clock.millis();
     ClusterOperations ops = state.operations();
-    ChunkHealth health = ops.chunkHealth(now);
-    status.setCorruptChunks(health.corrupt());
-    status.setMissingChunks(health.missing());
-    status.setUnderReplicatedChunks(health.underReplicated());
+    if (!status.isSetCorruptChunks()) {
+      ChunkHealth health = ops.chunkHealth(now);
+      status.setCorruptChunks(health.corrupt());
+      status.setMissingChunks(health.missing());
+      status.setUnderReplicatedChunks(health.underReplicated());
+    }
     status.setSafeMode(safeMode.on());
     status.setBalancerEnabled(ops.balanceReport(now).enabled());
     if (status.getChunkServers() != null) {

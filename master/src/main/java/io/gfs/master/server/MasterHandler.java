@@ -135,7 +135,7 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
       }
       ClusterStatus status = new ClusterStatus(config.clusterName(), servers, state.fileCount(),
           state.directoryCount(), state.chunkCount(), journal.lastSequence());
-      status.setUnderReplicatedChunks(state.underReplicatedCount(now));
+      setChunkHealth(status, state.operations().chunkHealth(now)); // one health sample per call (issue 6)
       status.setClonesInFlight(state.clonesInFlight());
       status.setRole("active"); // HA hook (issue 4): a shadow's ShadowService overwrites it with "shadow"
       webAddresses.decorate(status); // issue 8 hook: links to the status pages

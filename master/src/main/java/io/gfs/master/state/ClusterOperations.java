@@ -22,6 +22,8 @@ public final class ClusterOperations {
   private final OperatorControls controls;
   private final ReplicationPlanner replication;
   private final BiFunction<Long, Long, List<String>> liveReplicas;
+  /** Health samples taken ({@link #chunkHealth}); guarded by {@code monitor}. */
+  private long healthSamples;
 
   ClusterOperations(Object monitor, ChunkTable chunks, ChunkServerRegistry servers, OperatorControls controls,
       ReplicationPlanner replication, BiFunction<Long, Long, List<String>> liveReplicas) {
@@ -149,8 +151,16 @@ public final class ClusterOperations {
         live.add(info.serverId());
       }
       sample = chunks.healthSample(live);
+      healthSamples++;
     }
     return sample.count();
+  }
+
+  /** How many health samples were taken, each a copy of the chunk table's columns; for tests that count them. */
+  public long healthSamplesTaken() {
+    synchronized (monitor) {
+      return healthSamples;
+    }
   }
 
   /**
