@@ -103,7 +103,17 @@ final class BlockChecksums {
   }
 
   /** The whole blocks a read of [offset, end) touches: blocks first..last, bytes [start, start + bytes). */
-  private record Span(long endBytes, int firstBlock, int lastBlock, long startBytes, int bytes) {}
+  private record Span(long endBytes, int firstBlock, int lastBlock, long startBytes, int bytes) {
+    /** Where {@code block} starts within the span's bytes. */
+    int blockFrom(int block) {
+      return (int) ((long) block * BLOCK_BYTES - startBytes);
+    }
+
+    /** Where {@code block} ends within the span's bytes (the chunk's last block may be short). */
+    int blockTo(int block) {
+      return (int) Math.min(blockFrom(block) + (long) BLOCK_BYTES, bytes);
+    }
+  }
 
   /** The span of a read of [offset, min(offset + length, chunk length)), or null when that is empty. */
   private Span span(long offsetBytes, int lengthBytesWanted) {
@@ -138,19 +148,14 @@ final class BlockChecksums {
     if (whole == null) {
       return ByteBuffer.wrap(new byte[0]);
     }
-    long end = whole.endBytes();
-    int firstBlock = whole.firstBlock();
-    int lastBlock = whole.lastBlock();
-    long spanStart = whole.startBytes();
     int spanBytes = whole.bytes();
     byte[] span = scratch != null && scratch.length >= spanBytes ? scratch : new byte[spanBytes];
-    bytes.read(spanStart, span, 0, spanBytes);
-    for (int block = firstBlock; block <= lastBlock; block++) {
-      int from = (int) ((long) block * BLOCK_BYTES - spanStart);
-      int to = (int) Math.min(from + (long) BLOCK_BYTES, spanBytes);
-      verify(block, span, from, to - from);
+    bytes.read(whole.startBytes(), span, 0, spanBytes);
+    for (int block = whole.firstBlock(); block <= whole.lastBlock(); block++) {
+      int from = whole.blockFrom(block);
+      verify(block, span, from, whole.blockTo(block) - from);
     }
-    return ByteBuffer.wrap(span, (int) (offsetBytes - spanStart), (int) (end - offsetBytes));
+    return ByteBuffer.wrap(span, (int) (offsetBytes - whole.startBytes()), (int) (whole.endBytes() - offsetBytes));
   }
 
   /**
@@ -164,23 +169,18 @@ final class BlockChecksums {
     if (whole == null) {
       return ByteBuffer.wrap(new byte[0]);
     }
-    long end = whole.endBytes();
-    int firstBlock = whole.firstBlock();
-    int lastBlock = whole.lastBlock();
-    long spanStart = whole.startBytes();
     int spanBytes = whole.bytes();
     if (scratch.capacity() < spanBytes) {
       return read(bytes, offsetBytes, lengthBytesWanted, (byte[]) null);
     }
     ByteBuffer span = scratch.duplicate().clear().limit(spanBytes);
-    bytes.read(spanStart, span);
+    bytes.read(whole.startBytes(), span);
     Check.state(span.position() == spanBytes, "chunk %s: read %s of %s bytes", handle, span.position(), spanBytes);
-    for (int block = firstBlock; block <= lastBlock; block++) {
-      int from = (int) ((long) block * BLOCK_BYTES - spanStart);
-      int to = (int) Math.min(from + (long) BLOCK_BYTES, spanBytes);
-      verify(block, span.limit(to).position(from));
+    for (int block = whole.firstBlock(); block <= whole.lastBlock(); block++) {
+      verify(block, span.limit(whole.blockTo(block)).position(whole.blockFrom(block)));
     }
-    return span.limit((int) (end - spanStart)).position((int) (offsetBytes - spanStart)).slice();
+    long spanStart = whole.startBytes();
+    return span.limit((int) (whole.endBytes() - spanStart)).position((int) (offsetBytes - spanStart)).slice();
   }
 
   /** Reads and verifies every block, a step at a time through one array for the whole chunk [0131]. */
