@@ -54,7 +54,7 @@ final class ChunkCoordinator {
         MasterState.RECENT_CREATION_WINDOW_MILLIS);
     this.replication = new ReplicationPlanner(chunks, leases, servers, random, controls);
     this.operations = new ClusterOperations(this, chunks, servers, controls, replication, this::liveCurrentReplicas);
-    this.listing = new StatusListing(this, chunks, leases, this::liveCurrentReplicas);
+    this.listing = new StatusListing(this, chunks, servers, leases, this::liveCurrentReplicas);
   }
 
   /** The operator's controls and reports; they lock this coordinator. */

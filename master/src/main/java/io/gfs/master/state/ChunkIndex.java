@@ -374,6 +374,32 @@ final class ChunkIndex {
         liveServerIds, size);
   }
 
+  /**
+   * What the status pages' problem list reads - each row's handle, version, length, replication target, flags and
+   * replica set, a page at a time, and the servers reported corrupt per chunk - copied so that the caller holds the
+   * chunk monitor only for these copies and walks them after letting it go ({@link ChunkProblemSample}).
+   */
+  ChunkProblemSample problemSample(Set<String> liveServerIds) {
+    int pages = (used + PAGE_MASK) >>> PAGE_SHIFT;
+    long[][] handleCopy = new long[pages][];
+    long[][] versionCopy = new long[pages][];
+    int[][] lengthCopy = new int[pages][];
+    byte[][] targetCopy = new byte[pages][];
+    byte[][] flagCopy = new byte[pages][];
+    ReplicaSet[][] replicaCopy = new ReplicaSet[pages][];
+    for (int p = 0; p < pages; p++) {
+      int rows = Math.min(PAGE_ROWS, used - (p << PAGE_SHIFT));
+      handleCopy[p] = Arrays.copyOf(handles[p], rows);
+      versionCopy[p] = Arrays.copyOf(versions[p], rows);
+      lengthCopy[p] = Arrays.copyOf(lengths[p], rows);
+      targetCopy[p] = Arrays.copyOf(targets[p], rows);
+      flagCopy[p] = Arrays.copyOf(flags[p], rows);
+      replicaCopy[p] = Arrays.copyOf(replicas[p], rows); // the sets themselves are never written once built
+    }
+    return new ChunkProblemSample(handleCopy, versionCopy, lengthCopy, targetCopy, flagCopy, replicaCopy,
+        new HashMap<>(corruptOn), liveServerIds, size); // its id arrays are replaced, never written
+  }
+
   /** The chunks in handle order (a live view; each element a fresh view of its row). */
   Collection<ChunkInfo> values() {
     return new AbstractCollection<>() {

@@ -73,6 +73,11 @@ public final class ChunkTable {
     return chunks.healthSample(liveServerIds);
   }
 
+  /** The columns the status pages' problem list reads, copied (see {@link ChunkIndex#problemSample}). */
+  ChunkProblemSample problemSample(Set<String> liveServerIds) {
+    return chunks.problemSample(liveServerIds);
+  }
+
   /** Handle and version of every chunk, in handle order, straight from the columns (a checkpoint's capture). */
   List<StateImage.Chunk> imageChunks() {
     return chunks.imageChunks();

@@ -2,14 +2,16 @@ package io.gfs.master.state;
 
 import io.gfs.common.Check;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
  * What the status pages list (issue 8): the chunks needing attention and the leases held now, each list capped so a
- * page stays small on a sick cluster of millions of chunks (the counts are always whole). Runs under
- * {@link ChunkCoordinator}'s monitor like heartbeats do, so each answer is a consistent snapshot; one pass over the
- * chunk table, no I/O.
+ * page stays small on a sick cluster of millions of chunks (the counts are always whole). Each answer is a consistent
+ * snapshot taken under {@link ChunkCoordinator}'s monitor; the chunk list holds it only to copy the table's columns
+ * and walks the copy after letting it go ({@link ChunkProblemSample}); no I/O.
  */
 public final class StatusListing {
   /** A chunk below its target replication or with a replica reported corrupt [0069, 0127]. */
@@ -34,18 +36,38 @@ public final class StatusListing {
 
   private final Object monitor;
   private final ChunkTable chunks;
+  private final ChunkServerRegistry servers;
   private final LeaseTable leases;
   private final BiFunction<Long, Long, List<String>> liveReplicas;
 
-  StatusListing(Object monitor, ChunkTable chunks, LeaseTable leases,
+  StatusListing(Object monitor, ChunkTable chunks, ChunkServerRegistry servers, LeaseTable leases,
       BiFunction<Long, Long, List<String>> liveReplicas) {
     this.monitor = monitor;
     this.chunks = chunks;
+    this.servers = servers;
     this.leases = leases;
     this.liveReplicas = liveReplicas;
   }
 
+  /** The chunks needing attention; the monitor is held only to copy the table's columns (issue 6). */
   public Problems problems(long nowMillis, int listedMax) {
+    Check.argument(listedMax >= 0, "listed max %s < 0", listedMax);
+    ChunkProblemSample sample;
+    synchronized (monitor) {
+      Set<String> live = new HashSet<>();
+      for (ChunkServerInfo info : servers.live(nowMillis)) {
+        live.add(info.serverId());
+      }
+      sample = chunks.problemSample(live);
+    }
+    return sample.problems(listedMax);
+  }
+
+  /**
+   * The same answer by a walk of every chunk under the monitor, through the coordinator's own liveness and currency
+   * rules: the reference {@link #problems} is checked against (ChunkHealthModelTest), not for serving.
+   */
+  Problems problemsByWalk(long nowMillis, int listedMax) {
     Check.argument(listedMax >= 0, "listed max %s < 0", listedMax);
     synchronized (monitor) {
       int under = 0;

@@ -16,13 +16,16 @@ import org.junit.jupiter.api.Test;
  * table's columns, after the coordinator's monitor is let go) equal a full recount - a walk of every chunk through the
  * coordinator's own liveness and currency rules - after every step of seeded random runs: chunks added, shared and
  * deleted, replicas reported, lost from disks, reported corrupt, left stale by version bumps or adopted ahead of the
- * master, targets changed, servers silent past the dead-after time and then forgotten.
+ * master, targets changed, servers silent past the dead-after time and then forgotten. The status pages' list of
+ * chunks needing attention (also walked from a copy) equals the list a walk under the monitor makes, whole and capped.
  */
 class ChunkHealthModelTest {
   private static final long CHUNK_SIZE = 1L << 20;
   private static final long DEAD_AFTER_MILLIS = 10_000;
   private static final List<String> SERVERS = List.of("s0", "s1", "s2", "s3", "s4");
   private static final int STEPS = 600;
+  /** The status pages' problem list, compared whole, capped below the counts and not at all. */
+  private static final int[] LISTED_MAXES = {0, 2, Integer.MAX_VALUE};
 
   private ChunkCoordinator coordinator;
   private SplittableRandom random;
@@ -69,6 +72,10 @@ class ChunkHealthModelTest {
       String where = "seed " + seed + " step " + step + " (" + op + ")";
       assertEquals(recount, coordinator.operations().chunkHealth(nowMillis), where);
       assertEquals(recount.underReplicated(), coordinator.underReplicatedCount(nowMillis), where);
+      for (int listedMax : LISTED_MAXES) { // the status pages' problem list, from a copy, against the walk
+        assertEquals(coordinator.listing().problemsByWalk(nowMillis, listedMax),
+            coordinator.listing().problems(nowMillis, listedMax), where + " listing " + listedMax);
+      }
       underSeen += recount.underReplicated() > 0 ? 1 : 0;
       corruptSeen += recount.corrupt() > 0 ? 1 : 0;
       missingSeen += recount.missing() > 0 ? 1 : 0;
@@ -136,7 +143,9 @@ class ChunkHealthModelTest {
 
   private String heartbeat(String server) {
     List<HeartbeatReport.Replica> report = new ArrayList<>();
-    disks.get(server).forEach((handle, version) -> report.add(new HeartbeatReport.Replica(handle, version, 0)));
+    // A length per handle and version, so the problem list's lengths (the longest reported) vary too.
+    disks.get(server).forEach((handle, version) -> report.add(new HeartbeatReport.Replica(handle, version,
+        Math.min(CHUNK_SIZE, handle * 4096 + version * 7))));
     List<Long> corruptNow = corrupt.getOrDefault(server, List.of());
     corrupt.remove(server);
     HeartbeatOutcome outcome = coordinator.heartbeat(new HeartbeatReport(server, StateFixture.address(server), "/r",
