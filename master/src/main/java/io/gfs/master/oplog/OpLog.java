@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,13 @@ public final class OpLog implements AutoCloseable {
    */
   static final int PREALLOCATE_BYTES = 1 << 20;
   private static final ByteBuffer ZEROS = ByteBuffer.allocate(64 << 10).asReadOnlyBuffer();
+  /**
+   * Longest the writer waits, after a batch of several records was acknowledged, for those appenders' next records
+   * before writing the next batch ({@link #gather}); never longer than the last fsync took.
+   */
+  static final long GATHER_WAIT_NANOS_MAX = 2_000_000;
+  /** The writer stops gathering once no record came for this long: the appenders it waits for are not coming back. */
+  static final long GATHER_GAP_NANOS_MAX = 200_000;
 
   /** Called by the writer thread before each fsync, with the batch size: tests count syncs or inject failures. */
   @FunctionalInterface
@@ -91,11 +99,24 @@ public final class OpLog implements AutoCloseable {
   private volatile boolean closed;
   private volatile Replication replication = Replication.NONE;
   private volatile SyncListener syncListener = SyncListener.NONE;
+  /** Records handed to the queue so far (counted under the monitor, before the put). */
+  private volatile long appended;
+  /** Records the writer took from the queue so far (writer thread only). */
+  private long taken;
+  /** While the writer gathers: the count of {@link #appended} that ends the wait; 0 when it does not wait. */
+  private volatile long gatherThreshold;
+  /** Records the next batch is expected to hold: the last batch's plus those that queued meanwhile (writer only). */
+  private int gatherTarget;
+  /** The last fsync's duration (writer thread only). */
+  private long lastSyncNanos;
+  /** Tests: the gathering wait, whatever the fsyncs take; negative: the product's rule ({@link #gather}). */
+  private final long gatherWaitNanosFixed;
   /** HA (issue 4): the epoch of each position; a NEW_TERM record's entry is durable before the record is queued. */
   private EpochTable epochs;
 
-  private OpLog(Path dir, long lastSequence, SyncHook hook) {
+  private OpLog(Path dir, long lastSequence, SyncHook hook, long gatherWaitNanosFixed) {
     this.dir = dir;
+    this.gatherWaitNanosFixed = gatherWaitNanosFixed;
     this.lastSequence = lastSequence;
     this.durableSequence.set(lastSequence);
     this.hook = hook;
@@ -105,7 +126,15 @@ public final class OpLog implements AutoCloseable {
 
   /** Opens the log for appending after lastSequence (what recovery found), in a new segment. */
   public static OpLog open(Path dir, long lastSequence, SyncHook hook) throws IOException {
-    OpLog log = new OpLog(dir, lastSequence, Check.notNull(hook, "hook"));
+    return open(dir, lastSequence, hook, -1);
+  }
+
+  /**
+   * Tests: as {@link #open(Path, long, SyncHook)}, but the writer gathers for {@code gatherWaitNanos} (however long the
+   * fsyncs take), so what a batch holds does not depend on the machine's speed.
+   */
+  static OpLog open(Path dir, long lastSequence, SyncHook hook, long gatherWaitNanos) throws IOException {
+    OpLog log = new OpLog(dir, lastSequence, Check.notNull(hook, "hook"), gatherWaitNanos);
     log.epochs = EpochTable.load(dir);
     log.epochs.truncateAfter(lastSequence); // a term whose first record never landed
     log.channel = openSegment(dir, lastSequence + 1);
@@ -154,14 +183,20 @@ public final class OpLog implements AutoCloseable {
           return done;
         }
       }
+      long count = appended + 1;
+      appended = count; // before the put: the writer never counts more taken than appended
       try {
         queue.put(new Append(sequence, frame, done)); // in sequence order: the monitor orders the puts
       } catch (InterruptedException e) {
+        appended = count - 1;
         Thread.currentThread().interrupt();
         done.completeExceptionally(new InterruptedIOException("interrupted while queueing a log record"));
         return done;
       }
       lastSequence = sequence;
+      if (count == gatherThreshold) {
+        LockSupport.unpark(writer); // the batch the writer gathers is complete: exactly one appender reaches it
+      }
     }
     return done;
   }
@@ -237,9 +272,13 @@ public final class OpLog implements AutoCloseable {
       } catch (InterruptedException e) {
         continue; // only close() stops the writer, through a Stop item
       }
+      if (batch.get(0) instanceof Append && gatherTarget > 1) {
+        gather(gatherTarget);
+      }
       queue.drainTo(batch, BATCH_RECORDS_MAX - 1);
       for (Item item : batch) {
         if (item instanceof Append append) {
+          taken++;
           pending.add(append);
         } else if (item instanceof Roll roll) {
           flush(pending);
@@ -254,10 +293,49 @@ public final class OpLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until {@code target} records (the one taken included) are queued, or a short time passed. Appenders wait for
+   * their record, so with many of them the log runs in lock step: the records acknowledged by one fsync come back while
+   * the next fsync runs (it holds only those that queued during the previous one) and wait for a third. At 32 metadata
+   * threads that was 8-10 records per fsync and two fsyncs per call (issue 6). Waiting for the acknowledged appenders'
+   * next records puts them into the next fsync instead: at most as long as an fsync (what they would wait otherwise),
+   * and only while records keep coming (a gap of {@link #GATHER_GAP_NANOS_MAX} ends it: appenders busy elsewhere, such
+   * as a writer sending its data to chunkservers, cost the records queued at most that). After a batch of one (a
+   * single appender) nothing waits: the writer writes as soon as a record comes, as before. Only when records are
+   * written changes; every record is still durable before its appender hears of it.
+   */
+  private void gather(int target) {
+    long threshold = taken + target;
+    long waitNanos = gatherWaitNanosFixed >= 0 ? gatherWaitNanosFixed : Math.min(GATHER_WAIT_NANOS_MAX, lastSyncNanos);
+    long gapNanos = gatherWaitNanosFixed >= 0 ? gatherWaitNanosFixed : GATHER_GAP_NANOS_MAX;
+    if (appended >= threshold || waitNanos <= 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    long deadline = now + waitNanos;
+    long seen = appended;
+    long quietUntil = now + gapNanos;
+    gatherThreshold = threshold; // published before the check below: an appender reaching it now unparks the writer
+    for (long count = appended; count < threshold && !closed; count = appended) {
+      now = System.nanoTime();
+      if (count != seen) {
+        seen = count;
+        quietUntil = now + gapNanos;
+      }
+      long leftNanos = Math.min(deadline, quietUntil) - now;
+      if (leftNanos <= 0) {
+        break;
+      }
+      LockSupport.parkNanos(this, leftNanos);
+    }
+    gatherThreshold = 0;
+  }
+
   private void flush(List<Append> pending) {
     if (pending.isEmpty()) {
       return;
     }
+    int acknowledged = pending.size();
     IOException error = failure;
     if (error == null) {
       try {
@@ -276,7 +354,8 @@ public final class OpLog implements AutoCloseable {
         hook.beforeSync(pending.size());
         long syncStartNanos = System.nanoTime();
         channel.force(false);
-        syncListener.synced(pending.size(), System.nanoTime() - syncStartNanos);
+        lastSyncNanos = System.nanoTime() - syncStartNanos;
+        syncListener.synced(pending.size(), lastSyncNanos);
         syncCount.incrementAndGet();
         Replication replicas = replication;
         if (replicas != Replication.NONE) {
@@ -291,6 +370,9 @@ public final class OpLog implements AutoCloseable {
         LOG.error("op log write failed; the master accepts no more mutations", e);
       }
     }
+    // Those about to be told come back soon with their next records; those that queued during this fsync wait
+    // already. Counted before anyone is told: a record of an appender told now must not count twice.
+    gatherTarget = (int) Math.min(BATCH_RECORDS_MAX, acknowledged + Math.max(0, appended - taken));
     for (Append a : pending) {
       if (error == null) {
         a.done().complete(a.sequence());
@@ -371,6 +453,7 @@ public final class OpLog implements AutoCloseable {
       }
       closed = true;
     }
+    LockSupport.unpark(writer); // a gathering writer stops waiting for records that will not come
     try {
       queue.put(new Stop());
       writer.join();

@@ -134,6 +134,63 @@ class OpLogTest {
     assertEquals(threads, recover(dir).size());
   }
 
+  /**
+   * Issue 6: after a batch of several records, the writer waits for the acknowledged appenders' next records and
+   * writes them in the same fsync as those that queued meanwhile. Here: A's record syncs alone while B, C and D queue;
+   * A's next record joins B, C and D in the second fsync instead of needing a third. Without the gathering wait the
+   * writer drains B, C and D at once, and A's next record waits for a third fsync (batches 1, 3, 1).
+   */
+  @Test
+  void theNextBatchWaitsForTheRecordsOfTheAppendersJustAcknowledged() throws Exception {
+    CountDownLatch firstSyncEntered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Integer> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+    OpLog.SyncHook hook = records -> {
+      batches.add(records);
+      if (batches.size() == 1) {
+        firstSyncEntered.countDown();
+        try {
+          if (!release.await(60, TimeUnit.SECONDS)) { // until B, C and D are queued behind A's record
+            throw new IOException("test did not release the first sync");
+          }
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    // The gathering wait fixed at 60 s: the batches cannot depend on how fast this machine runs the appenders.
+    try (OpLog log = OpLog.open(dir, 0, hook, TimeUnit.SECONDS.toNanos(60))) {
+      Future<Long> a = pool.submit(() -> {
+        log.appendAndWait(record(1));
+        return log.appendAndWait(record(5));
+      });
+      assertTrue(firstSyncEntered.await(60, TimeUnit.SECONDS), "A's record was not written");
+      List<Future<Long>> others = new ArrayList<>();
+      for (int n = 2; n <= 4; n++) {
+        int i = n;
+        others.add(pool.submit(() -> log.appendAndWait(record(i))));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (log.lastSequence() < 4) {
+        assertTrue(System.nanoTime() < deadline, "B, C and D were not queued");
+        Thread.sleep(1);
+      }
+      release.countDown();
+      assertEquals(5, a.get(60, TimeUnit.SECONDS));
+      for (Future<Long> other : others) {
+        other.get(60, TimeUnit.SECONDS);
+      }
+      assertEquals(List.of(1, 4), batches, "A's next record shares the fsync of B, C and D");
+      assertEquals(2, log.syncCount());
+    } finally {
+      pool.shutdownNow();
+    }
+    List<LogEntry> entries = recover(dir);
+    assertEquals(5, entries.size());
+    assertEquals(record(5), entries.get(4).record());
+  }
+
   @Test
   void aFailedSyncFailsTheBatchAndEveryLaterAppend() throws Exception {
     AtomicInteger calls = new AtomicInteger();
