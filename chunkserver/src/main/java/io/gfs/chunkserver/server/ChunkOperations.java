@@ -47,10 +47,11 @@ final class ChunkOperations {
     state.checkRead(handle, version);
     ByteBuffer data;
     try {
-      // Under the RPC server the piece is read into this worker's direct buffer and goes to a plain-TCP socket from
-      // there (io.gfs.common.rpc.ReplyBuffer splices it); other callers get heap bytes (libthrift's own protocols).
+      // Under the RPC server the piece is read into a direct buffer lent to this call, the one returned last (warm
+      // in the caches), and goes to a plain-TCP socket from there (io.gfs.common.rpc.ReplyBuffer splices it); the
+      // server takes the buffer back once the reply is written. Other callers get heap bytes (libthrift's protocols).
       data = DirectBinaries.acceptedOnThisThread()
-          ? store.read(handle, offsetBytes, lengthBytes, DIRECT_READ_SCRATCH.get())
+          ? store.read(handle, offsetBytes, lengthBytes, DirectBinaries.lend())
           : store.read(handle, offsetBytes, lengthBytes, READ_SCRATCH.get());
     } catch (ChecksumMismatchException e) {
       LOG.warn("read of chunk {} failed verification: {}", handle, e.getMessage());
@@ -76,15 +77,6 @@ final class ChunkOperations {
    */
   private static final ThreadLocal<byte[]> READ_SCRATCH = ThreadLocal.withInitial(
       () -> new byte[(int) (GfsConfigKeys.DATA_PIECE_BYTES_MAX + 2 * GfsConfigKeys.CHECKSUM_BLOCK_BYTES)]);
-
-  /**
-   * The same for reads served by the RPC server: a direct buffer, so the chunk file is read into it without the JDK's
-   * copy through its own temporary direct buffer (which it also kept per thread, about as big), and the reply is
-   * written to the socket from it. Per piece that removes three 1 MiB copies in user space.
-   */
-  private static final ThreadLocal<ByteBuffer> DIRECT_READ_SCRATCH = ThreadLocal.withInitial(
-      () -> ByteBuffer.allocateDirect((int) (GfsConfigKeys.DATA_PIECE_BYTES_MAX
-          + 2 * GfsConfigKeys.CHECKSUM_BLOCK_BYTES)));
 
   /**
    * The replica's length and whole CRC32C, composed from its block CRCs without reading data. Refused like a read

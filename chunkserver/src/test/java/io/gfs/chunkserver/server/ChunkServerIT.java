@@ -81,6 +81,36 @@ class ChunkServerIT extends ThreeChunkServersTest {
     assertEquals(List.of(), cluster.get(1).state().leaseExtensionRequests());
   }
 
+  /**
+   * Pieces read one after another are read into one direct buffer lent to each call in turn, not one per RPC worker
+   * (the workers take calls in turn: a buffer each meant 32 made and zeroed, each cold when read into), and each piece
+   * is exact although the next read refills that buffer.
+   */
+  @Test
+  void piecesReadOneAfterAnotherShareOneLentBuffer() throws Exception {
+    cluster.assign(3, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
+    byte[] data = bytes(3 * ThreeChunkServers.PIECE);
+    cluster.push(300, data, cluster.chain(0, 1, 2));
+    writeVia(0, write(3, 1, 0, 300, data.length, 1, 2));
+    long createdBefore = io.gfs.common.rpc.DirectBinaries.lentBuffersCreated();
+    long lendsBefore = io.gfs.common.rpc.DirectBinaries.lends();
+    int reads = 40;
+    for (int i = 0; i < reads; i++) {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (io.gfs.common.rpc.DirectBinaries.buffersLentNow() != 0) { // a reply is in before its buffer is back
+        assertTrue(System.nanoTime() < deadline, "a lent buffer never came back");
+        Thread.sleep(1);
+      }
+      int offset = (i % 3) * ThreeChunkServers.PIECE + (i % 2) * 1000;
+      int length = ThreeChunkServers.PIECE - (i % 2) * 1000;
+      ByteBuffer piece = ByteBuffer.wrap(cluster.call(0, c -> c.read(3, 1, offset, length, null)).getData());
+      assertEquals(ByteBuffer.wrap(data, offset, length), piece, "read " + i);
+    }
+    assertEquals(reads, io.gfs.common.rpc.DirectBinaries.lends() - lendsBefore, "reads that borrowed a buffer");
+    assertTrue(io.gfs.common.rpc.DirectBinaries.lentBuffersCreated() - createdBefore <= 1,
+        "buffers made: " + (io.gfs.common.rpc.DirectBinaries.lentBuffersCreated() - createdBefore));
+  }
+
   @Test
   void aFlippedByteOnDiskIsRefusedByThatReplicaAndServedByTheOthers() throws Exception {
     cluster.assign(5, 1, true, 0, LEASE_MILLIS, 0, 1, 2);

@@ -83,6 +83,14 @@ final class DiagnosticProcessor implements TProcessor {
 
   @Override
   public void process(TProtocol in, TProtocol out) throws TException {
+    try {
+      processAndSend(in, out);
+    } finally {
+      DirectBinaries.takeBackLent(); // the reply is written or given up: nothing reads a lent buffer any more
+    }
+  }
+
+  private void processAndSend(TProtocol in, TProtocol out) throws TException {
     long sequence = log.nextSequence();
     long startMillis = System.currentTimeMillis();
     long startNanos = System.nanoTime();

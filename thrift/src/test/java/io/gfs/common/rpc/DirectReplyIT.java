@@ -36,7 +36,14 @@ class DirectReplyIT {
   private static final int PIECE = 1 << 20;
   /** Reads of this handle are answered with a direct buffer, as a chunkserver's are. */
   private static final long DIRECT = 2;
-  private static final long[] HANDLES = {1, DIRECT};
+  /** Reads of this handle are answered from a buffer lent to the call ({@link DirectBinaries#lend}). */
+  private static final long LENT = 3;
+  /** A read of handle LENT at this offset borrows its buffer and then fails. */
+  private static final long FAIL_AFTER_LENDING = 999_999;
+  private static final long[] HANDLES = {1, DIRECT, LENT};
+  /** Every lent buffer a call got, by identity. */
+  private final java.util.Set<ByteBuffer> lentSeen =
+      java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
   private RpcServer server;
   private RpcClients clients;
   private HostPort address;
@@ -61,15 +68,24 @@ class DirectReplyIT {
             if (length < 0) {
               throw new GfsException(ErrorCode.INVALID_ARGUMENT, "negative length");
             }
-            if ((Long) args[0] != DIRECT) {
+            if ((Long) args[0] == 1) {
               return new ReadResult(ByteBuffer.wrap(bytesAt(offset, length)), offset + length);
             }
             if (!DirectBinaries.acceptedOnThisThread()) {
               throw new GfsException(ErrorCode.INTERNAL, "the server's reply protocol does not take direct buffers");
             }
+            ByteBuffer direct;
+            if ((Long) args[0] == LENT) {
+              direct = DirectBinaries.lend();
+              lentSeen.add(direct);
+              if (offset == FAIL_AFTER_LENDING) {
+                throw new GfsException(ErrorCode.INVALID_ARGUMENT, "failed after borrowing");
+              }
+            } else {
+              direct = ByteBuffer.allocateDirect(length);
+            }
             ReadResult result = new ReadResult().setChunkLengthBytes(offset + length);
-            assertTrue(ThriftBinary.set(result, "data", ByteBuffer.allocateDirect(length).put(bytesAt(offset, length))
-                .flip()));
+            assertTrue(ThriftBinary.set(result, "data", direct.put(bytesAt(offset, length)).flip()));
             return result;
           }
           throw new GfsException(ErrorCode.INVALID_ARGUMENT, "not in this test: " + method.getName());
@@ -99,7 +115,7 @@ class DirectReplyIT {
   void bigAndSmallRepliesAndErrorsInterleavedOnOneConnectionAreExact() throws Exception {
     for (int round = 0; round < 10; round++) {
       long offset = round * 7_777L;
-      long handle = HANDLES[round % 2];
+      long handle = HANDLES[round % HANDLES.length];
       assertArrayEquals(bytesAt(offset, PIECE), data(clients.chunkServer(address, c -> c.read(handle, 1, offset, PIECE,
           null))), "big reply " + round);
       assertArrayEquals(bytesAt(offset, 100), data(clients.chunkServer(address, c -> c.read(handle, 1, offset, 100,
@@ -122,7 +138,7 @@ class DirectReplyIT {
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       DataInputStream in = new DataInputStream(socket.getInputStream());
       for (int i = 0; i < 6; i++) {
-        out.write(readFrame(HANDLES[i % 2], i, (long) i * PIECE, PIECE - i));
+        out.write(readFrame(HANDLES[i % HANDLES.length], i, (long) i * PIECE, PIECE - i));
       }
       out.flush();
       for (int i = 0; i < 6; i++) {
@@ -148,7 +164,7 @@ class DirectReplyIT {
       for (int call = 0; call < 4; call++) {
         long offset = 123L + call;
         int before = readEvents();
-        out.write(readFrame(HANDLES[call % 2], call, offset, PIECE));
+        out.write(readFrame(HANDLES[call % HANDLES.length], call, offset, PIECE));
         out.flush();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (readEvents() == before) { // the worker finished the call with the reply still mostly unread
@@ -159,6 +175,67 @@ class DirectReplyIT {
         in.readFully(frame);
         assertArrayEquals(bytesAt(offset, PIECE), data(decodeReply(frame, call)), "call " + call);
       }
+    }
+  }
+
+  /**
+   * Calls one after another borrow one and the same buffer, whichever worker runs them (the pool hands calls to its 32
+   * workers in turn: a buffer per worker made up to 32), also after a call that failed while holding it; and each reply
+   * is exact although the next call refills that buffer, also when the socket took only part of the reply (a small
+   * receive buffer and a reader that waits until the server finished the call).
+   */
+  @Test
+  void callsOneAfterAnotherBorrowOneBufferAndEachReplyIsExact() throws Exception {
+    long createdBefore = DirectBinaries.lentBuffersCreated();
+    for (int call = 0; call < 40; call++) {
+      awaitEveryLentBufferBack(); // a client may have its reply before the worker has given the buffer back
+      long offset = call * 4_099L;
+      int length = call % 4 == 3 ? 100 : PIECE - call;
+      assertArrayEquals(bytesAt(offset, length), data(clients.chunkServer(address, c -> c.read(LENT, 1, offset, length,
+          null))), "call " + call);
+      if (call % 10 == 5) {
+        awaitEveryLentBufferBack();
+        GfsException e = org.junit.jupiter.api.Assertions.assertThrows(GfsException.class,
+            () -> clients.chunkServer(address, c -> c.read(LENT, 1, FAIL_AFTER_LENDING, PIECE, null)));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.getCode());
+      }
+    }
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress(address.host(), address.port()), 10_000);
+      socket.setSoTimeout(60_000);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      for (int call = 0; call < 3; call++) {
+        long offset = 77L + call;
+        int before = readEvents();
+        out.write(readFrame(LENT, call, offset, PIECE));
+        out.flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (readEvents() == before) { // the call is logged, the reply still mostly unread
+          assertTrue(System.nanoTime() < deadline, "the server never finished the call");
+          Thread.sleep(5);
+        }
+        awaitEveryLentBufferBack(); // and over: its buffer is back, the rest of its reply copied out
+        // Another call fills the buffer just returned before the slow reader takes the rest of its reply.
+        long other = 5_000_000L + call;
+        assertArrayEquals(bytesAt(other, PIECE), data(clients.chunkServer(address, c -> c.read(LENT, 1, other, PIECE,
+            null))), "call in between " + call);
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        assertArrayEquals(bytesAt(offset, PIECE), data(decodeReply(frame, call)), "slow reader's call " + call);
+      }
+    }
+    assertEquals(1, lentSeen.size(), "distinct buffers lent to calls one after another");
+    assertTrue(DirectBinaries.lentBuffersCreated() - createdBefore <= 1, "buffers made: "
+        + (DirectBinaries.lentBuffersCreated() - createdBefore));
+  }
+
+  private static void awaitEveryLentBufferBack() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (DirectBinaries.buffersLentNow() != 0) {
+      assertTrue(System.nanoTime() < deadline, "a lent buffer never came back");
+      Thread.sleep(1);
     }
   }
 
