@@ -464,14 +464,6 @@ final class ChunkCoordinator {
     return replication.inFlightCount();
   }
 
-  /**
-   * Chunks with fewer live current replicas than their target: counted from a copy of the table taken under the
-   * monitor, after letting it go (see {@link ClusterOperations#chunkHealth}).
-   */
-  int underReplicatedCount(long nowMillis) {
-    return operations.chunkHealth(nowMillis).underReplicated();
-  }
-
   /** Forgets chunkservers silent too long (their replicas and leases) and expired leases. */
   synchronized List<String> tick(long nowMillis) {
     List<String> dead = servers.removeDead(nowMillis);

@@ -349,29 +349,16 @@ final class ChunkIndex {
    * row under the monitor held heartbeats, lease grants and metadata calls for seconds at a million chunks (issue 6).
    */
   ChunkHealthSample healthSample(Set<String> liveServerIds) {
-    int pages = (used + PAGE_MASK) >>> PAGE_SHIFT;
     boolean corruptCopies = !corruptOn.isEmpty(); // the handles are read only to look these up
-    long[][] handleCopy = new long[pages][];
-    long[][] versionCopy = new long[pages][];
-    byte[][] targetCopy = new byte[pages][];
-    byte[][] flagCopy = new byte[pages][];
-    ReplicaSet[][] replicaCopy = new ReplicaSet[pages][];
-    for (int p = 0; p < pages; p++) {
-      int rows = Math.min(PAGE_ROWS, used - (p << PAGE_SHIFT));
-      handleCopy[p] = corruptCopies ? Arrays.copyOf(handles[p], rows) : null;
-      versionCopy[p] = Arrays.copyOf(versions[p], rows);
-      targetCopy[p] = Arrays.copyOf(targets[p], rows);
-      flagCopy[p] = Arrays.copyOf(flags[p], rows);
-      replicaCopy[p] = Arrays.copyOf(replicas[p], rows); // the sets themselves are never written once built
-    }
+    long[][] handleCopy = corruptCopies ? copyPages(handles, Arrays::copyOf) : new long[pageCount()][];
     long[] corruptHandles = new long[corruptOn.size()];
     int n = 0;
     for (long handle : corruptOn.keySet()) {
       corruptHandles[n++] = handle;
     }
     Arrays.sort(corruptHandles);
-    return new ChunkHealthSample(handleCopy, versionCopy, targetCopy, flagCopy, replicaCopy, corruptHandles,
-        liveServerIds, size);
+    return new ChunkHealthSample(handleCopy, copyPages(versions, Arrays::copyOf), copyPages(targets, Arrays::copyOf),
+        copyPages(flags, Arrays::copyOf), copyPages(replicas, Arrays::copyOf), corruptHandles, liveServerIds, size);
   }
 
   /**
@@ -380,24 +367,31 @@ final class ChunkIndex {
    * chunk monitor only for these copies and walks them after letting it go ({@link ChunkProblemSample}).
    */
   ChunkProblemSample problemSample(Set<String> liveServerIds) {
-    int pages = (used + PAGE_MASK) >>> PAGE_SHIFT;
-    long[][] handleCopy = new long[pages][];
-    long[][] versionCopy = new long[pages][];
-    int[][] lengthCopy = new int[pages][];
-    byte[][] targetCopy = new byte[pages][];
-    byte[][] flagCopy = new byte[pages][];
-    ReplicaSet[][] replicaCopy = new ReplicaSet[pages][];
-    for (int p = 0; p < pages; p++) {
-      int rows = Math.min(PAGE_ROWS, used - (p << PAGE_SHIFT));
-      handleCopy[p] = Arrays.copyOf(handles[p], rows);
-      versionCopy[p] = Arrays.copyOf(versions[p], rows);
-      lengthCopy[p] = Arrays.copyOf(lengths[p], rows);
-      targetCopy[p] = Arrays.copyOf(targets[p], rows);
-      flagCopy[p] = Arrays.copyOf(flags[p], rows);
-      replicaCopy[p] = Arrays.copyOf(replicas[p], rows); // the sets themselves are never written once built
+    // corruptOn's id arrays are replaced, never written, so a copy of the map is enough
+    return new ChunkProblemSample(copyPages(handles, Arrays::copyOf), copyPages(versions, Arrays::copyOf),
+        copyPages(lengths, Arrays::copyOf), copyPages(targets, Arrays::copyOf), copyPages(flags, Arrays::copyOf),
+        copyPages(replicas, Arrays::copyOf), new HashMap<>(corruptOn), liveServerIds, size);
+  }
+
+  /** Copies a page's first {@code rows} entries (Arrays::copyOf for each column's element type). */
+  private interface PageCopy<P> {
+    P copy(P page, int rows);
+  }
+
+  private int pageCount() {
+    return (used + PAGE_MASK) >>> PAGE_SHIFT;
+  }
+
+  /**
+   * The rows [0, used) of one column, copied a page at a time, for a sample walked after the chunk monitor is let
+   * go. A column of ReplicaSets copies only the references: the sets themselves are never written once built.
+   */
+  private <P> P[] copyPages(P[] column, PageCopy<P> copy) {
+    P[] pages = Arrays.copyOf(column, pageCount()); // the outer array's type; every page is replaced below
+    for (int p = 0; p < pages.length; p++) {
+      pages[p] = copy.copy(column[p], Math.min(PAGE_ROWS, used - (p << PAGE_SHIFT)));
     }
-    return new ChunkProblemSample(handleCopy, versionCopy, lengthCopy, targetCopy, flagCopy, replicaCopy,
-        new HashMap<>(corruptOn), liveServerIds, size); // its id arrays are replaced, never written
+    return pages;
   }
 
   /** The chunks in handle order (a live view; each element a fresh view of its row). */

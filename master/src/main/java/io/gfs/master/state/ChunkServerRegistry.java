@@ -4,8 +4,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -60,6 +62,15 @@ public final class ChunkServerRegistry {
       }
     }
     return out;
+  }
+
+  /** The ids of the live servers, a fresh set the caller owns (the chunk samples keep it past the monitor). */
+  public Set<String> liveIds(long nowMillis) {
+    Set<String> ids = new HashSet<>();
+    for (ChunkServerInfo info : live(nowMillis)) {
+      ids.add(info.serverId());
+    }
+    return ids;
   }
 
   public List<ChunkServerInfo> all() {

@@ -3,11 +3,9 @@ package io.gfs.master.state;
 import io.gfs.common.Check;
 import io.gfs.common.HostPort;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -146,11 +144,7 @@ public final class ClusterOperations {
   public ChunkHealth chunkHealth(long nowMillis) {
     ChunkHealthSample sample;
     synchronized (monitor) {
-      Set<String> live = new HashSet<>();
-      for (ChunkServerInfo info : servers.live(nowMillis)) {
-        live.add(info.serverId());
-      }
-      sample = chunks.healthSample(live);
+      sample = chunks.healthSample(servers.liveIds(nowMillis));
       healthSamples++;
     }
     return sample.count();

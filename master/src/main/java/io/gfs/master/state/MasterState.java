@@ -563,11 +563,6 @@ public final class MasterState {
     return coordinator.clonesInFlight();
   }
 
-  /** Chunks with fewer live, current, uncorrupted replicas than their file's replication. */
-  public int underReplicatedCount(long nowMillis) {
-    return coordinator.underReplicatedCount(nowMillis);
-  }
-
   /** Periodic: forgets dead chunkservers (returned) and expired leases. */
   public List<String> tick(long nowMillis) {
     return coordinator.tick(nowMillis);

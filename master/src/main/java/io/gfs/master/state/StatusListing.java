@@ -2,9 +2,7 @@ package io.gfs.master.state;
 
 import io.gfs.common.Check;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -54,11 +52,7 @@ public final class StatusListing {
     Check.argument(listedMax >= 0, "listed max %s < 0", listedMax);
     ChunkProblemSample sample;
     synchronized (monitor) {
-      Set<String> live = new HashSet<>();
-      for (ChunkServerInfo info : servers.live(nowMillis)) {
-        live.add(info.serverId());
-      }
-      sample = chunks.problemSample(live);
+      sample = chunks.problemSample(servers.liveIds(nowMillis));
     }
     return sample.problems(listedMax);
   }

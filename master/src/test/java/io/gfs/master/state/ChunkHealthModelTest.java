@@ -71,7 +71,6 @@ class ChunkHealthModelTest {
       ChunkHealth recount = coordinator.operations().chunkHealthByWalk(nowMillis);
       String where = "seed " + seed + " step " + step + " (" + op + ")";
       assertEquals(recount, coordinator.operations().chunkHealth(nowMillis), where);
-      assertEquals(recount.underReplicated(), coordinator.underReplicatedCount(nowMillis), where);
       for (int listedMax : LISTED_MAXES) { // the status pages' problem list, from a copy, against the walk
         assertEquals(coordinator.listing().problemsByWalk(nowMillis, listedMax),
             coordinator.listing().problems(nowMillis, listedMax), where + " listing " + listedMax);

@@ -67,6 +67,6 @@ class RebalanceTest {
     }
     assertTrue(Math.abs(onFull.size() - onNew.size()) <= 5, onFull.size() + " vs " + onNew.size());
     assertEquals(40, onFull.size() + onNew.size());
-    assertEquals(0, f.state.underReplicatedCount(f.nowMillis));
+    assertEquals(0, f.state.operations().chunkHealth(f.nowMillis).underReplicated());
   }
 }

@@ -90,7 +90,7 @@ class ReplicationTest {
     advance(StateFixture.LEASE_MILLIS, "a", "b", "c", "d");
     advance(StateFixture.DEAD_AFTER_MILLIS, "a", "b", "d"); // c is gone
     assertEquals(2, replicas("/f"));
-    assertEquals(1, f.state.underReplicatedCount(f.nowMillis));
+    assertEquals(1, f.state.operations().chunkHealth(f.nowMillis).underReplicated());
     List<ClonePlan> clones = plan(UNLIMITED, UNLIMITED);
     assertEquals(1, clones.size());
     ClonePlan clone = clones.get(0);
@@ -102,7 +102,7 @@ class ReplicationTest {
     assertEquals(1, f.state.clonesInFlight());
     finish(clone, true);
     assertEquals(3, replicas("/f"));
-    assertEquals(0, f.state.underReplicatedCount(f.nowMillis));
+    assertEquals(0, f.state.operations().chunkHealth(f.nowMillis).underReplicated());
     assertEquals(0, f.state.clonesInFlight());
     beat("d");
     assertEquals(3, replicas("/f"), "the target's next report confirms it");
@@ -324,7 +324,7 @@ class ReplicationTest {
     finish(clone, true);
     f.nowMillis += ChunkCoordinator.REPORT_GRACE_MILLIS;
     assertEquals(List.of(lease.handle()), beat(bad, lease.handle()).deleteChunks(), "then the bad copy goes");
-    assertEquals(0, f.state.underReplicatedCount(f.nowMillis));
+    assertEquals(0, f.state.operations().chunkHealth(f.nowMillis).underReplicated());
   }
 
   @Test
@@ -401,6 +401,6 @@ class ReplicationTest {
     finish(clone, true);
     assertEquals(2, replicas("/f"));
     assertEquals(List.of(), beat("b").deleteChunks(), "the fresh copy is kept");
-    assertEquals(0, f.state.underReplicatedCount(f.nowMillis));
+    assertEquals(0, f.state.operations().chunkHealth(f.nowMillis).underReplicated());
   }
 }
