@@ -35,40 +35,20 @@ class ReplicatedLogIT {
   @TempDir
   Path dir;
 
-  private static final long TEARDOWN_PATIENCE_MILLIS = 120_000;
-
   private final RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000));
-
-  /** One MasterServer.start on its own thread: a standby's start returns only once it is elected. */
-  private record Launch(Thread thread, CompletableFuture<MasterServer> server) {}
-
-  private final List<Launch> started = new ArrayList<>();
+  private final MasterLaunches started = new MasterLaunches("ReplicatedLogIT");
   private final List<Integer> ports = new ArrayList<>();
   private TestingServer zk;
 
   /**
-   * Every master this test started ends with it, pass or fail: a start still waiting to be elected (a standby, serving
-   * replicateLog on its port) is interrupted, which ends its wait for leadership and makes start close what it opened;
-   * every start that returned a server has it closed. Interrupting the pending starts first keeps them from being
-   * elected while the active one closes. A start that does not end within the patience fails the test.
+   * Every master this test started ends with it, pass or fail (MasterLaunches.stop: pending starts interrupted
+   * first, then every returned server closed); a start that does not end within the patience fails the test.
    */
   @AfterEach
   void tearDown() throws Exception {
-    List<String> stillRunning = new ArrayList<>();
+    List<String> stillRunning;
     try {
-      for (Launch launch : started) {
-        if (!launch.server().isDone()) {
-          launch.thread().interrupt();
-        }
-      }
-      for (Launch launch : started) {
-        launch.thread().join(TEARDOWN_PATIENCE_MILLIS);
-        if (launch.thread().isAlive()) {
-          stillRunning.add(launch.thread().getName());
-        } else if (!launch.server().isCompletedExceptionally()) {
-          launch.server().get().close();
-        }
-      }
+      stillRunning = started.stop();
     } finally {
       rpc.close();
       if (zk != null) {
@@ -105,19 +85,7 @@ class ReplicatedLogIT {
   }
 
   private CompletableFuture<MasterServer> launch(int index) {
-    CompletableFuture<MasterServer> f = new CompletableFuture<>();
-    GfsConfig config = config(index);
-    Thread thread = new Thread(() -> {
-      try {
-        f.complete(MasterServer.start(config));
-      } catch (Throwable e) {
-        f.completeExceptionally(e);
-      }
-    }, "ReplicatedLogIT-start-master" + index + "-" + started.size());
-    thread.setDaemon(true);
-    started.add(new Launch(thread, f));
-    thread.start();
-    return f;
+    return started.start(index, config(index));
   }
 
   /** The master that is elected next among the launched ones; a standby that stepped aside is launched again. */

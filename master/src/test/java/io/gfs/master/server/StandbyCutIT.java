@@ -50,36 +50,35 @@ class StandbyCutIT {
   Path dir;
 
   private final RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000));
-  private final List<CompletableFuture<MasterServer>> started = new ArrayList<>();
+  private final MasterLaunches started = new MasterLaunches("StandbyCutIT");
   private final List<Integer> ports = new ArrayList<>();
   private TestingServer zk;
   private CuratorFramework client;
   private MasterElection held;
 
+  /**
+   * Every master this test started ends with it, pass or fail (MasterLaunches.stop): master 1, still a standby, is
+   * interrupted before master 0 closes, so it is never elected during the teardown and need not be waited for; a start
+   * that does not end within the patience fails the test.
+   */
   @AfterEach
   void tearDown() throws Exception {
-    for (CompletableFuture<MasterServer> f : started) {
-      f.thenAccept(MasterServer::close);
-    }
-    // Master 1 is elected once master 0 closes and steps aside when its probe of master 0 times out: wait for that
-    // (bounded by the call timeout below), so no master of this test outlives it in the shared test JVM.
-    for (CompletableFuture<MasterServer> f : started) {
-      try {
-        f.get(120, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException gone) {
-        // stepped aside (expected), or still waiting: closed with ZooKeeper below
+    List<String> stillRunning;
+    try {
+      stillRunning = started.stop();
+    } finally {
+      rpc.close();
+      if (held != null) {
+        held.close();
+      }
+      if (client != null) {
+        client.close();
+      }
+      if (zk != null) {
+        zk.close();
       }
     }
-    rpc.close();
-    if (held != null) {
-      held.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (zk != null) {
-      zk.close();
-    }
+    assertEquals(List.of(), stillRunning, "master starts still running after teardown");
   }
 
   private static int freePort() throws IOException {
@@ -105,15 +104,7 @@ class StandbyCutIT {
   }
 
   private CompletableFuture<MasterServer> launch(int index) {
-    CompletableFuture<MasterServer> f = CompletableFuture.supplyAsync(() -> {
-      try {
-        return MasterServer.start(config(index));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
-    started.add(f);
-    return f;
+    return started.start(index, config(index));
   }
 
   private static LogRecord record(String what) {
@@ -195,7 +186,7 @@ class StandbyCutIT {
 
     held.close(); // the test's term ends; master 0 is next in line
     held = null;
-    MasterServer active = started.get(0).get(120, TimeUnit.SECONDS);
+    MasterServer active = started.server(0).get(120, TimeUnit.SECONDS);
     assertEquals(3, active.epoch());
     rpc.forget(active.address()); // the pooled connection was to its standby service, closed on election
     List<String> names = new ArrayList<>();
