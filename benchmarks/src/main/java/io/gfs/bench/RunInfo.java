@@ -18,7 +18,16 @@ record RunInfo(Instant started, Instant finished, String config, List<String> su
     }
     return os.getAvailableProcessors() + " cores (" + cpuModel() + "), " + (memoryBytes >> 30) + " GiB memory, "
         + os.getName() + " " + os.getVersion() + ", Java " + System.getProperty("java.version") + " ("
-        + System.getProperty("java.vm.name") + "), max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB";
+        + System.getProperty("java.vm.name") + "), max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB"
+        + heapOptions();
+  }
+
+  /** The JVM's heap-sizing options as given (an initial heap equal to the maximum pins it), or nothing. */
+  private static String heapOptions() {
+    List<String> given = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-Xms") || a.startsWith("-Xmx") || a.equals("-XX:+AlwaysPreTouch"))
+        .toList();
+    return given.isEmpty() ? "" : " (" + String.join(" ", given) + ")";
   }
 
   static double loadAverage() {
