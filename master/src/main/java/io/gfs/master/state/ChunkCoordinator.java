@@ -427,8 +427,27 @@ final class ChunkCoordinator {
   }
 
   /** Plans re-replication clones and excess removals (see {@link ReplicationPlanner}). */
-  synchronized List<ClonePlan> planReplication(long nowMillis, int clonesMax, int clonesPerServerMax) {
-    return replication.plan(nowMillis, clonesMax, clonesPerServerMax, this::liveCurrentReplicas);
+  /**
+   * A replication scan. The monitor is held first only to copy the table's columns; which chunks are off their target
+   * is worked out after letting it go, and the plan is then made under the monitor from those chunks only, each
+   * re-checked there (see {@link ReplicationPlanner#plan}), instead of a walk of every chunk under it (issue 6).
+   */
+  List<ClonePlan> planReplication(long nowMillis, int clonesMax, int clonesPerServerMax) {
+    ChunkHealthSample sample;
+    synchronized (this) {
+      Set<String> counted = servers.liveIds(nowMillis);
+      counted.removeIf(controls::isDraining); // a draining server's replicas do not count toward a target
+      sample = chunks.targetSample(counted);
+    }
+    long[] offTarget = sample.offTarget();
+    synchronized (this) {
+      return replication.plan(nowMillis, clonesMax, clonesPerServerMax, offTarget, this::liveCurrentReplicas);
+    }
+  }
+
+  /** {@link #planReplication} by a walk of every chunk under the monitor: the reference for tests. */
+  synchronized List<ClonePlan> planReplicationByWalk(long nowMillis, int clonesMax, int clonesPerServerMax) {
+    return replication.planByWalk(nowMillis, clonesMax, clonesPerServerMax, this::liveCurrentReplicas);
   }
 
   /** A clone ended; true when the chunk gained a current replica. */

@@ -3,6 +3,7 @@ package io.gfs.master.state;
 import io.gfs.common.Check;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.LongStream;
 
 /**
  * A copy of the chunk table's columns that a health count reads (see {@link ChunkIndex#healthSample}), taken under the
@@ -13,7 +14,7 @@ import java.util.Set;
  * a replica counts when its server is live, its version is the chunk's and it is not corrupt.
  */
 final class ChunkHealthSample {
-  /** Pages of handles; null pages when no chunk has corrupt copies (nothing to look up then). */
+  /** Pages of handles; in a health sample, null pages when no chunk has corrupt copies (nothing to look up then). */
   private final long[][] handles;
   private final long[][] versions;
   private final byte[][] targets;
@@ -39,42 +40,80 @@ final class ChunkHealthSample {
 
   /** Chunks below target, with a corrupt copy, and with no live current replica; one pass over the copy. */
   ChunkHealth count() {
+    int[] counts = new int[3]; // under, corrupt, missing
+    forEachChunk("health", (p, r) -> {
+      int live = liveAt(p, r);
+      if (live < targets[p][r]) {
+        counts[0]++;
+      }
+      if (live == 0) {
+        counts[2]++;
+      }
+      if (corruptCopyAt(p, r)
+          || (corruptHandles.length > 0 && Arrays.binarySearch(corruptHandles, handles[p][r]) >= 0)) {
+        counts[1]++;
+      }
+    });
+    return new ChunkHealth(counts[0], counts[1], counts[2]);
+  }
+
+  /**
+   * The handles, ascending, of the chunks whose count of replicas on the sampled servers (for a replication scan:
+   * live, not draining; current, not corrupt) is not their target: the only chunks a scan at that moment would
+   * clone or trim ({@link ReplicationPlanner#plan}). Needs a sample with every handle ({@link ChunkIndex#targetSample}).
+   */
+  long[] offTarget() {
+    LongStream.Builder out = LongStream.builder();
+    forEachChunk("target", (p, r) -> {
+      if (liveAt(p, r) != targets[p][r]) {
+        out.add(handles[p][r]); // rows are in handle order
+      }
+    });
+    return out.build().toArray();
+  }
+
+  /** Row r of page p of the copy. */
+  private interface RowVisitor {
+    void visit(int p, int r);
+  }
+
+  /** Visits every chunk's row in handle order (removed chunks' holes skipped): exactly as many as the table held. */
+  private void forEachChunk(String sample, RowVisitor visitor) {
     int present = 0;
-    int under = 0;
-    int corrupt = 0;
-    int missing = 0;
     for (int p = 0; p < flags.length; p++) {
       byte[] flagPage = flags[p];
       for (int r = 0; r < flagPage.length; r++) {
-        if ((flagPage[r] & ChunkIndex.PRESENT) == 0) {
-          continue; // a removed chunk's hole
-        }
-        present++;
-        ReplicaSet set = replicas[p][r] == null ? ReplicaSet.EMPTY : replicas[p][r];
-        String[] ids = set.ids();
-        ChunkInfo.Replica[] states = set.states();
-        long version = versions[p][r];
-        int live = 0;
-        boolean corruptCopy = false;
-        for (int i = 0; i < ids.length; i++) {
-          if (states[i].corrupt()) {
-            corruptCopy = true;
-          } else if (states[i].version() == version && liveServerIds.contains(ids[i])) {
-            live++;
-          }
-        }
-        if (live < targets[p][r]) {
-          under++;
-        }
-        if (live == 0) {
-          missing++;
-        }
-        if (corruptCopy || (corruptHandles.length > 0 && Arrays.binarySearch(corruptHandles, handles[p][r]) >= 0)) {
-          corrupt++;
+        if ((flagPage[r] & ChunkIndex.PRESENT) != 0) {
+          present++;
+          visitor.visit(p, r);
         }
       }
     }
-    Check.state(present == size, "health sample: %s present rows, the table held %s chunks", present, size);
-    return new ChunkHealth(under, corrupt, missing);
+    Check.state(present == size, "%s sample: %s present rows, the table held %s chunks", sample, present, size);
+  }
+
+  /** Replicas of row r of page p on a sampled server, at the chunk's version, not corrupt. */
+  private int liveAt(int p, int r) {
+    ReplicaSet set = replicas[p][r] == null ? ReplicaSet.EMPTY : replicas[p][r];
+    String[] ids = set.ids();
+    ChunkInfo.Replica[] states = set.states();
+    long version = versions[p][r];
+    int live = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (!states[i].corrupt() && states[i].version() == version && liveServerIds.contains(ids[i])) {
+        live++;
+      }
+    }
+    return live;
+  }
+
+  private boolean corruptCopyAt(int p, int r) {
+    ReplicaSet set = replicas[p][r] == null ? ReplicaSet.EMPTY : replicas[p][r];
+    for (ChunkInfo.Replica state : set.states()) {
+      if (state.corrupt()) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -349,8 +349,19 @@ final class ChunkIndex {
    * row under the monitor held heartbeats, lease grants and metadata calls for seconds at a million chunks (issue 6).
    */
   ChunkHealthSample healthSample(Set<String> liveServerIds) {
-    boolean corruptCopies = !corruptOn.isEmpty(); // the handles are read only to look these up
-    long[][] handleCopy = corruptCopies ? copyPages(handles, Arrays::copyOf) : new long[pageCount()][];
+    return healthSample(liveServerIds, !corruptOn.isEmpty()); // the count reads handles only to look these up
+  }
+
+  /**
+   * The same copy with every handle, for a replication scan ({@link ChunkHealthSample#offTarget}); countedServerIds
+   * are the servers whose replicas count toward a target (live and not draining).
+   */
+  ChunkHealthSample targetSample(Set<String> countedServerIds) {
+    return healthSample(countedServerIds, true);
+  }
+
+  private ChunkHealthSample healthSample(Set<String> liveServerIds, boolean handlesWanted) {
+    long[][] handleCopy = handlesWanted ? copyPages(handles, Arrays::copyOf) : new long[pageCount()][];
     long[] corruptHandles = new long[corruptOn.size()];
     int n = 0;
     for (long handle : corruptOn.keySet()) {

@@ -73,6 +73,11 @@ public final class ChunkTable {
     return chunks.healthSample(liveServerIds);
   }
 
+  /** The health columns with every handle, for a replication scan (see {@link ChunkIndex#targetSample}). */
+  ChunkHealthSample targetSample(Set<String> countedServerIds) {
+    return chunks.targetSample(countedServerIds);
+  }
+
   /** The columns the status pages' problem list reads, copied (see {@link ChunkIndex#problemSample}). */
   ChunkProblemSample problemSample(Set<String> liveServerIds) {
     return chunks.problemSample(liveServerIds);

@@ -77,33 +77,70 @@ final class ReplicationPlanner {
 
   /**
    * Plans new clones within the limits, and excess replicas to delete; liveReplicas gives a chunk's live current
-   * replicas.
+   * replicas. Only the chunks of offTarget (ascending handles) are looked at: those whose count of live current
+   * replicas on serving servers differed from their target in a copy of the table taken a moment before
+   * ({@link ChunkHealthSample#offTarget}); every other chunk was on target then and would be neither cloned nor
+   * trimmed (a chunk that left its target since is found by the next scan). Each is re-checked here, under the
+   * monitor, by the same rules as the full walk ({@link #planByWalk}), so nothing is planned from the copy itself.
    */
-  List<ClonePlan> plan(long nowMillis, int clonesMax, int clonesPerServerMax,
+  List<ClonePlan> plan(long nowMillis, int clonesMax, int clonesPerServerMax, long[] offTarget,
+      BiFunction<Long, Long, List<String>> liveReplicas) {
+    Check.argument(clonesMax > 0 && clonesPerServerMax > 0, "clone limits %s/%s", clonesMax, clonesPerServerMax);
+    expireInFlight(nowMillis);
+    // The walk forgot every stopped lease whose chunk no longer mutates; here those chunks are looked up directly.
+    stopping.keySet().removeIf(handle -> {
+      ChunkInfo chunk = chunks.get(handle);
+      return chunk != null && !chunk.grantInProgress() && !chunk.allocationFailed()
+          && leases.mayStillMutate(handle, chunk.version(), nowMillis) == null;
+    });
+    List<Candidate> candidates = new ArrayList<>();
+    for (long handle : offTarget) {
+      ChunkInfo chunk = chunks.get(handle);
+      if (chunk != null) { // null: deleted since the copy
+        consider(chunk, nowMillis, liveReplicas, candidates);
+      }
+    }
+    return planCandidates(nowMillis, clonesMax, clonesPerServerMax, candidates, liveReplicas);
+  }
+
+  /** {@link #plan} by a walk of every chunk: the reference the plan from a copy is checked against (tests). */
+  List<ClonePlan> planByWalk(long nowMillis, int clonesMax, int clonesPerServerMax,
       BiFunction<Long, Long, List<String>> liveReplicas) {
     Check.argument(clonesMax > 0 && clonesPerServerMax > 0, "clone limits %s/%s", clonesMax, clonesPerServerMax);
     expireInFlight(nowMillis);
     List<Candidate> candidates = new ArrayList<>();
     for (ChunkInfo chunk : chunks.all()) {
-      if (chunk.grantInProgress() || chunk.allocationFailed()) {
-        continue;
-      }
-      Lease mutating = leases.mayStillMutate(chunk.handle, chunk.version(), nowMillis);
-      if (mutating == null) {
-        stopping.remove(chunk.handle); // confirmed, expired, or a new version fenced the old primary off
-      }
-      List<String> live = liveReplicas.apply(chunk.handle, nowMillis);
-      List<String> counted = controls.serving(live);
-      int running = inFlight.getOrDefault(chunk.handle, List.of()).size();
-      if (!live.isEmpty() && counted.size() + running < chunk.replicationTarget()) {
-        boolean waiting = chunk.clientWaitingAtMillis() != Long.MIN_VALUE
-            && nowMillis - chunk.clientWaitingAtMillis() < CLIENT_WAITING_BOOST_MILLIS;
-        candidates.add(new Candidate(chunk, live, counted.size(), waiting,
-            chunk.replicationTarget() - counted.size(), mutating));
-      } else if (counted.size() > chunk.replicationTarget() && running == 0 && mutating == null) {
-        dropExcess(chunk, counted, nowMillis);
-      }
+      consider(chunk, nowMillis, liveReplicas, candidates);
     }
+    return planCandidates(nowMillis, clonesMax, clonesPerServerMax, candidates, liveReplicas);
+  }
+
+  /** One chunk of a scan: a clone candidate when below target, its excess dropped when above. */
+  private void consider(ChunkInfo chunk, long nowMillis, BiFunction<Long, Long, List<String>> liveReplicas,
+      List<Candidate> candidates) {
+    if (chunk.grantInProgress() || chunk.allocationFailed()) {
+      return;
+    }
+    Lease mutating = leases.mayStillMutate(chunk.handle, chunk.version(), nowMillis);
+    if (mutating == null) {
+      stopping.remove(chunk.handle); // confirmed, expired, or a new version fenced the old primary off
+    }
+    List<String> live = liveReplicas.apply(chunk.handle, nowMillis);
+    List<String> counted = controls.serving(live);
+    int running = inFlight.getOrDefault(chunk.handle, List.of()).size();
+    if (!live.isEmpty() && counted.size() + running < chunk.replicationTarget()) {
+      boolean waiting = chunk.clientWaitingAtMillis() != Long.MIN_VALUE
+          && nowMillis - chunk.clientWaitingAtMillis() < CLIENT_WAITING_BOOST_MILLIS;
+      candidates.add(new Candidate(chunk, live, counted.size(), waiting,
+          chunk.replicationTarget() - counted.size(), mutating));
+    } else if (counted.size() > chunk.replicationTarget() && running == 0 && mutating == null) {
+      dropExcess(chunk, counted, nowMillis);
+    }
+  }
+
+  /** Ranks a scan's candidates and plans their clones within the limits, then rebalancing moves. */
+  private List<ClonePlan> planCandidates(long nowMillis, int clonesMax, int clonesPerServerMax,
+      List<Candidate> candidates, BiFunction<Long, Long, List<String>> liveReplicas) {
     candidates.sort(Comparator.comparing((Candidate c) -> !c.clientWaiting())
         .thenComparing(Comparator.comparingInt(Candidate::missing).reversed())
         .thenComparing(c -> c.chunk().trashed())

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
  * deleted, replicas reported, lost from disks, reported corrupt, left stale by version bumps or adopted ahead of the
  * master, targets changed, servers silent past the dead-after time and then forgotten. The status pages' list of
  * chunks needing attention (also walked from a copy) equals the list a walk under the monitor makes, whole and capped.
+ * A twin coordinator takes every same step, except that its replication scans walk every chunk under the monitor
+ * ({@link ChunkCoordinator#planReplicationByWalk}) while the first plans from the chunks a copy found off target
+ * ({@link ChunkCoordinator#planReplication}): their plans, heartbeat answers (the excess replicas dropped) and health
+ * stay equal, with clones completed or failed and servers drained between scans.
  */
 class ChunkHealthModelTest {
   private static final long CHUNK_SIZE = 1L << 20;
@@ -28,6 +32,10 @@ class ChunkHealthModelTest {
   private static final int[] LISTED_MAXES = {0, 2, Integer.MAX_VALUE};
 
   private ChunkCoordinator coordinator;
+  /** The same steps, replication scans by the full walk. */
+  private ChunkCoordinator twin;
+  /** The clones the last scan planned, completed or failed (on both) at the next scan step. */
+  private List<ClonePlan> clonesRunning = new ArrayList<>();
   private SplittableRandom random;
   private long nowMillis;
   private long nextHandle;
@@ -42,6 +50,7 @@ class ChunkHealthModelTest {
   private int corruptSeen;
   private int missingSeen;
   private int healthySeen;
+  private int clonesSeen;
 
   @Test
   void sampledCountsEqualAFullRecountAfterEveryStep() {
@@ -52,11 +61,15 @@ class ChunkHealthModelTest {
     assertTrue(underSeen > 0 && corruptSeen > 0 && missingSeen > 0 && healthySeen > 0,
         "steps seen under/corrupt/missing/healthy: " + underSeen + "/" + corruptSeen + "/" + missingSeen + "/"
             + healthySeen);
+    assertTrue(clonesSeen > 0, "the replication scans planned no clone");
   }
 
   private void run(long seed) {
     coordinator = new ChunkCoordinator(new MasterState.Settings(CHUNK_SIZE, 60_000, DEAD_AFTER_MILLIS, 3),
         new SplittableRandom(seed));
+    twin = new ChunkCoordinator(new MasterState.Settings(CHUNK_SIZE, 60_000, DEAD_AFTER_MILLIS, 3),
+        new SplittableRandom(seed));
+    clonesRunning = new ArrayList<>();
     random = new SplittableRandom(seed * 31 + 7);
     nowMillis = 1_000_000;
     nextHandle = 1;
@@ -71,6 +84,7 @@ class ChunkHealthModelTest {
       ChunkHealth recount = coordinator.operations().chunkHealthByWalk(nowMillis);
       String where = "seed " + seed + " step " + step + " (" + op + ")";
       assertEquals(recount, coordinator.operations().chunkHealth(nowMillis), where);
+      assertEquals(recount, twin.operations().chunkHealthByWalk(nowMillis), where + " twin");
       for (int listedMax : LISTED_MAXES) { // the status pages' problem list, from a copy, against the walk
         assertEquals(coordinator.listing().problemsByWalk(nowMillis, listedMax),
             coordinator.listing().problems(nowMillis, listedMax), where + " listing " + listedMax);
@@ -97,6 +111,7 @@ class ChunkHealthModelTest {
     if (dice < 67) {
       int target = 1 + random.nextInt(3);
       coordinator.setTargets(List.of(handle), target);
+      twin.setTargets(List.of(handle), target);
       targets.put(handle, target);
       return "target " + handle + " " + target;
     }
@@ -118,11 +133,14 @@ class ChunkHealthModelTest {
       disks.get(server).computeIfPresent(handle, (h, v) -> v + 1); // a version the master has not logged yet
       return "ahead " + handle + " on " + server;
     }
+    if (dice < 89) {
+      return scan();
+    }
     if (dice < 95) {
       nowMillis += random.nextLong(DEAD_AFTER_MILLIS / 2); // silent servers stop counting as live
       return "advance to " + nowMillis;
     }
-    coordinator.tick(nowMillis);
+    assertEquals(coordinator.tick(nowMillis), twin.tick(nowMillis));
     return "tick";
   }
 
@@ -130,6 +148,7 @@ class ChunkHealthModelTest {
     long handle = nextHandle++;
     int target = 1 + random.nextInt(3);
     coordinator.applyAdd(handle, 1, target, false);
+    twin.applyAdd(handle, 1, target, false);
     references.put(handle, 1);
     targets.put(handle, target);
     for (String server : SERVERS) {
@@ -147,17 +166,22 @@ class ChunkHealthModelTest {
         Math.min(CHUNK_SIZE, handle * 4096 + version * 7))));
     List<Long> corruptNow = corrupt.getOrDefault(server, List.of());
     corrupt.remove(server);
-    HeartbeatOutcome outcome = coordinator.heartbeat(new HeartbeatReport(server, StateFixture.address(server), "/r",
-        100 * CHUNK_SIZE, 0, report, List.of(), corruptNow), nowMillis);
+    HeartbeatReport beat = new HeartbeatReport(server, StateFixture.address(server), "/r", 100 * CHUNK_SIZE, 0, report,
+        List.of(), corruptNow);
+    HeartbeatOutcome outcome = coordinator.heartbeat(beat, nowMillis);
+    assertEquals(outcome, twin.heartbeat(beat, nowMillis), "the twin's heartbeat answer");
     outcome.deleteChunks().forEach(disks.get(server)::remove);
     for (LogRecord.SetVersion adoption : outcome.adoptions()) {
       coordinator.applySetVersion(adoption.handle(), adoption.version()); // as the server logs and applies it
+      twin.applySetVersion(adoption.handle(), adoption.version());
     }
     return "heartbeat " + server;
   }
 
   private String bumpVersion(long handle) {
-    coordinator.applySetVersion(handle, 1 + maxVersion(handle));
+    long version = 1 + maxVersion(handle);
+    coordinator.applySetVersion(handle, version);
+    twin.applySetVersion(handle, version);
     for (Map<Long, Long> disk : disks.values()) {
       if (disk.containsKey(handle) && random.nextBoolean()) {
         disk.put(handle, maxVersion(handle)); // told the new version; the others keep a stale copy
@@ -174,15 +198,48 @@ class ChunkHealthModelTest {
   private String deleteOrShare(long handle) {
     if (random.nextBoolean()) {
       coordinator.addReferences(List.of(handle)); // a snapshot's file refers to it too
+      twin.addReferences(List.of(handle));
       references.merge(handle, 1, Integer::sum);
       return "share " + handle;
     }
     coordinator.release(List.of(handle));
+    twin.release(List.of(handle));
     if (references.merge(handle, -1, Integer::sum) == 0) {
       references.remove(handle);
       targets.remove(handle);
     }
     return "release " + handle;
+  }
+
+  /**
+   * The last scan's clones end (a success puts the copy on the target's disk), a server may start or stop draining,
+   * then both coordinators scan with the same random limits: the plan from the copy equals the full walk's.
+   */
+  private String scan() {
+    for (ClonePlan clone : clonesRunning) {
+      boolean succeeded = random.nextInt(4) > 0;
+      if (succeeded) {
+        disks.get(clone.targetId()).put(clone.handle(), clone.version());
+      }
+      assertEquals(coordinator.completeClone(clone, succeeded, nowMillis), twin.completeClone(clone, succeeded,
+          nowMillis), "clone " + clone);
+    }
+    String server = anyServer();
+    if (random.nextInt(4) == 0 && coordinator.operations().findServer(server).isPresent()) {
+      if (!coordinator.operations().stopDrain(server)) {
+        coordinator.operations().startDrain(server);
+        twin.operations().startDrain(server);
+      } else {
+        twin.operations().stopDrain(server);
+      }
+    }
+    int clonesMax = 1 + random.nextInt(6);
+    int perServerMax = 1 + random.nextInt(3);
+    clonesRunning = coordinator.planReplication(nowMillis, clonesMax, perServerMax);
+    assertEquals(twin.planReplicationByWalk(nowMillis, clonesMax, perServerMax), clonesRunning, "the twin's plan");
+    assertEquals(twin.takeLeasesToStop(), coordinator.takeLeasesToStop());
+    clonesSeen += clonesRunning.size();
+    return "scan " + clonesMax + "/" + perServerMax + ": " + clonesRunning.size() + " clones";
   }
 
   private long anyChunk() {

@@ -308,6 +308,31 @@ class ReplicationTest {
     assertEquals(lease.version() + 1, next.version());
   }
 
+  /**
+   * A scan looks only at chunks off their target (found in a copy of the table), yet it still forgets the stop it
+   * asked of a primary once that chunk is back on target and the lease ran out: otherwise, when the chunk falls below
+   * target again, writers get BUSY from that stale stop until a scan looks at the chunk.
+   */
+  @Test
+  void aChunkBackOnTargetWhileItsPrimaryWasAskedToStopTakesWritersOnceTheLeaseEnds() {
+    LeaseView lease = leasedOnThree();
+    String primary = idOf(lease.primary());
+    List<String> others = new ArrayList<>(List.of("a", "b", "c"));
+    others.remove(primary);
+    String away = others.get(0);
+    String kept = others.get(1);
+    advance(StateFixture.DEAD_AFTER_MILLIS, primary, kept, "d");
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED));
+    assertEquals(1, f.state.takeLeasesToStop().size(), "its primary is asked to stop");
+    start(away); // back with its copy before the primary answered: the chunk is on target again
+    assertEquals(0, f.state.operations().chunkHealth(f.nowMillis).underReplicated());
+    advance(StateFixture.LEASE_MILLIS, primary, kept, "d", away); // the primary never answered; its lease ran out
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED));
+    advance(StateFixture.DEAD_AFTER_MILLIS, primary, kept, "d"); // away goes again, before the next scan
+    LeaseView next = f.acquire("/f", 0, List.of(primary, kept, "d"));
+    assertEquals(lease.version() + 1, next.version(), "a writer gets a lease, not BUSY from the stale stop");
+  }
+
   @Test
   void aCorruptSecondaryOfALeasedChunkIsReplacedAtOnce() {
     LeaseView lease = leasedOnThree();
