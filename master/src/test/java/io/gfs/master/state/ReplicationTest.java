@@ -273,15 +273,25 @@ class ReplicationTest {
     return lease;
   }
 
-  @Test
-  void aLeasedChunkMissingAReplicaHasItsPrimaryStoppedAndIsClonedWithoutWaitingForTheLease() {
+  /** A chunk leased on three servers, one of whose secondaries (lost) has gone silent past the dead-after time. */
+  private record LostSecondary(LeaseView lease, String primary, String lost, String kept) {}
+
+  private LostSecondary leasedOnThreeLosingASecondary() {
     LeaseView lease = leasedOnThree();
     String primary = idOf(lease.primary());
     List<String> others = new ArrayList<>(List.of("a", "b", "c"));
     others.remove(primary);
-    String lost = others.get(0);
-    String kept = others.get(1);
-    advance(StateFixture.DEAD_AFTER_MILLIS, primary, kept, "d"); // the lease has 50 s to run
+    advance(StateFixture.DEAD_AFTER_MILLIS, primary, others.get(1), "d"); // the lease has 50 s to run
+    return new LostSecondary(lease, primary, others.get(0), others.get(1));
+  }
+
+  @Test
+  void aLeasedChunkMissingAReplicaHasItsPrimaryStoppedAndIsClonedWithoutWaitingForTheLease() {
+    LostSecondary setup = leasedOnThreeLosingASecondary();
+    LeaseView lease = setup.lease();
+    String primary = setup.primary();
+    String lost = setup.lost();
+    String kept = setup.kept();
     assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "no clone while the primary may still write");
     List<LeasePlan.Revoked> stops = f.state.takeLeasesToStop();
     assertEquals(1, stops.size());
@@ -315,23 +325,19 @@ class ReplicationTest {
    */
   @Test
   void aChunkBackOnTargetWhileItsPrimaryWasAskedToStopTakesWritersOnceTheLeaseEnds() {
-    LeaseView lease = leasedOnThree();
-    String primary = idOf(lease.primary());
-    List<String> others = new ArrayList<>(List.of("a", "b", "c"));
-    others.remove(primary);
-    String away = others.get(0);
-    String kept = others.get(1);
-    advance(StateFixture.DEAD_AFTER_MILLIS, primary, kept, "d");
+    LostSecondary setup = leasedOnThreeLosingASecondary();
     assertEquals(List.of(), plan(UNLIMITED, UNLIMITED));
     assertEquals(1, f.state.takeLeasesToStop().size(), "its primary is asked to stop");
-    start(away); // back with its copy before the primary answered: the chunk is on target again
+    start(setup.lost()); // back with its copy before the primary answered: the chunk is on target again
     assertEquals(0, f.state.operations().chunkHealth(f.nowMillis).underReplicated());
-    advance(StateFixture.LEASE_MILLIS, primary, kept, "d", away); // the primary never answered; its lease ran out
+    // The primary never answered; its lease runs out.
+    advance(StateFixture.LEASE_MILLIS, setup.primary(), setup.kept(), "d", setup.lost());
     assertEquals(List.of(), plan(UNLIMITED, UNLIMITED));
-    advance(StateFixture.DEAD_AFTER_MILLIS, primary, kept, "d"); // away goes again, before the next scan
-    LeaseView next = f.acquire("/f", 0, List.of(primary, kept, "d"));
-    assertEquals(lease.version() + 1, next.version(), "a writer gets a lease, not BUSY from the stale stop");
+    advance(StateFixture.DEAD_AFTER_MILLIS, setup.primary(), setup.kept(), "d"); // lost again, before the next scan
+    LeaseView next = f.acquire("/f", 0, List.of(setup.primary(), setup.kept(), "d"));
+    assertEquals(setup.lease().version() + 1, next.version(), "a writer gets a lease, not BUSY from the stale stop");
   }
+
 
   @Test
   void aCorruptSecondaryOfALeasedChunkIsReplacedAtOnce() {
