@@ -155,25 +155,41 @@ class DirectReplyIT {
    */
   @Test
   void aReaderSlowerThanTheSocketGetsTheWholeReplyAndTheWorkerDoesNotWait() throws Exception {
+    slowReader(call -> HANDLES[call % HANDLES.length], 123L, 4, call -> { });
+  }
+
+  /** What a slow reader's test does after the server finished a call and before the reader takes that call's reply. */
+  private interface BeforeReading {
+    void run(int call) throws Exception;
+  }
+
+  /**
+   * Sends calls one at a time over a socket with a tiny receive buffer, and reads each reply only once the server has
+   * logged the call (the worker wrote what the socket took and moved on, with the reply still mostly unread) and
+   * {@code beforeReading} has run; every reply must still arrive exactly.
+   */
+  private void slowReader(java.util.function.IntToLongFunction handleOfCall, long firstOffset, int calls,
+      BeforeReading beforeReading) throws Exception {
     try (Socket socket = new Socket()) {
       socket.setReceiveBufferSize(4096);
       socket.connect(new InetSocketAddress(address.host(), address.port()), 10_000);
       socket.setSoTimeout(60_000);
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       DataInputStream in = new DataInputStream(socket.getInputStream());
-      for (int call = 0; call < 4; call++) {
-        long offset = 123L + call;
+      for (int call = 0; call < calls; call++) {
+        long offset = firstOffset + call;
         int before = readEvents();
-        out.write(readFrame(HANDLES[call % HANDLES.length], call, offset, PIECE));
+        out.write(readFrame(handleOfCall.applyAsLong(call), call, offset, PIECE));
         out.flush();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (readEvents() == before) { // the worker finished the call with the reply still mostly unread
+        while (readEvents() == before) {
           assertTrue(System.nanoTime() < deadline, "the server never finished the call");
           Thread.sleep(5);
         }
+        beforeReading.run(call);
         byte[] frame = new byte[in.readInt()];
         in.readFully(frame);
-        assertArrayEquals(bytesAt(offset, PIECE), data(decodeReply(frame, call)), "call " + call);
+        assertArrayEquals(bytesAt(offset, PIECE), data(decodeReply(frame, call)), "slow reader's call " + call);
       }
     }
   }
@@ -200,32 +216,13 @@ class DirectReplyIT {
         assertEquals(ErrorCode.INVALID_ARGUMENT, e.getCode());
       }
     }
-    try (Socket socket = new Socket()) {
-      socket.setReceiveBufferSize(4096);
-      socket.connect(new InetSocketAddress(address.host(), address.port()), 10_000);
-      socket.setSoTimeout(60_000);
-      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-      DataInputStream in = new DataInputStream(socket.getInputStream());
-      for (int call = 0; call < 3; call++) {
-        long offset = 77L + call;
-        int before = readEvents();
-        out.write(readFrame(LENT, call, offset, PIECE));
-        out.flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (readEvents() == before) { // the call is logged, the reply still mostly unread
-          assertTrue(System.nanoTime() < deadline, "the server never finished the call");
-          Thread.sleep(5);
-        }
-        awaitEveryLentBufferBack(); // and over: its buffer is back, the rest of its reply copied out
-        // Another call fills the buffer just returned before the slow reader takes the rest of its reply.
-        long other = 5_000_000L + call;
-        assertArrayEquals(bytesAt(other, PIECE), data(clients.chunkServer(address, c -> c.read(LENT, 1, other, PIECE,
-            null))), "call in between " + call);
-        byte[] frame = new byte[in.readInt()];
-        in.readFully(frame);
-        assertArrayEquals(bytesAt(offset, PIECE), data(decodeReply(frame, call)), "slow reader's call " + call);
-      }
-    }
+    slowReader(call -> LENT, 77L, 3, call -> {
+      awaitEveryLentBufferBack(); // the call is over: its buffer is back, the rest of its reply copied out
+      // Another call fills the buffer just returned before the slow reader takes the rest of its reply.
+      long other = 5_000_000L + call;
+      assertArrayEquals(bytesAt(other, PIECE), data(clients.chunkServer(address, c -> c.read(LENT, 1, other, PIECE,
+          null))), "call in between " + call);
+    });
     assertEquals(1, lentSeen.size(), "distinct buffers lent to calls one after another");
     assertTrue(DirectBinaries.lentBuffersCreated() - createdBefore <= 1, "buffers made: "
         + (DirectBinaries.lentBuffersCreated() - createdBefore));
