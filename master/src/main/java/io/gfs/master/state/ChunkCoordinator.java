@@ -426,9 +426,8 @@ final class ChunkCoordinator {
     return false;
   }
 
-  /** Plans re-replication clones and excess removals (see {@link ReplicationPlanner}). */
   /**
-   * A replication scan. The monitor is held first only to copy the table's columns; which chunks are off their target
+   * A replication scan: plans re-replication clones and excess removals (see {@link ReplicationPlanner}). The monitor is held first only to copy the table's columns; which chunks are off their target
    * is worked out after letting it go, and the plan is then made under the monitor from those chunks only, each
    * re-checked there (see {@link ReplicationPlanner#plan}), instead of a walk of every chunk under it (issue 6).
    */
