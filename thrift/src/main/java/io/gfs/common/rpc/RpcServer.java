@@ -35,7 +35,7 @@ public final class RpcServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RpcServer.class);
 
   private final String name;
-  private final TThreadedSelectorServer server;
+  private final SelectorCalls server;
   private final TrackingServerSocket serverSocket;
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService reaper;
@@ -43,8 +43,8 @@ public final class RpcServer implements AutoCloseable {
   private final DiagnosticLog diagnostics;
   private final DiagnosticProcessor logged;
 
-  private RpcServer(String name, HostPort bind, TProcessor processor, RpcLimits limits, DiagnosticLog diagnostics)
-      throws TTransportException {
+  private RpcServer(String name, HostPort bind, TProcessor processor, RpcLimits limits, DiagnosticLog diagnostics,
+      SelectorMethods selectorMethods) throws TTransportException {
     this.name = name;
     this.diagnostics = diagnostics;
     this.logged = new DiagnosticProcessor(processor, diagnostics, limits);
@@ -65,7 +65,7 @@ public final class RpcServer implements AutoCloseable {
         .inputTransportFactory(new ReceivedFrameTransport.Factory())
         .outputTransportFactory(new KeptBufferFramedTransport.Factory(limits.frameBytesMax()));
     args.maxReadBufferBytes = readBufferBytesMax(name, limits.readBufferBytesMax());
-    this.server = new TThreadedSelectorServer(args);
+    this.server = new SelectorCalls(args, selectorMethods);
     server.setServerEventHandler(logged.peers());
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, name + "-idle-reaper"));
     long stalledMillis = stalledFrameTimeoutMillis(limits);
@@ -117,10 +117,19 @@ public final class RpcServer implements AutoCloseable {
    */
   public static RpcServer start(String name, HostPort bind, TProcessor processor, RpcLimits limits,
       DiagnosticLog.Settings diagnostics) throws IOException {
+    return start(name, bind, processor, limits, diagnostics, SelectorMethods.NONE);
+  }
+
+  /**
+   * Like {@link #start(String, HostPort, TProcessor, RpcLimits, DiagnosticLog.Settings)}, and calls of
+   * {@code selectorMethods} run on the selector thread that read them instead of a worker ({@link SelectorCalls}).
+   */
+  public static RpcServer start(String name, HostPort bind, TProcessor processor, RpcLimits limits,
+      DiagnosticLog.Settings diagnostics, SelectorMethods selectorMethods) throws IOException {
     DiagnosticLog log = DiagnosticLog.open(name, diagnostics);
     RpcServer rpc;
     try {
-      rpc = new RpcServer(name, bind, processor, limits, log);
+      rpc = new RpcServer(name, bind, processor, limits, log, selectorMethods);
     } catch (TTransportException e) {
       log.close();
       throw new IOException(name + ": cannot listen on " + bind + ": " + e.getMessage(), e);
@@ -156,6 +165,11 @@ public final class RpcServer implements AutoCloseable {
   /** Replies whose worker set out to write them to the socket itself (plain TCP; not spliced ones); for tests. */
   public long repliesWrittenByWorkers() {
     return logged.repliesWrittenByWorkers();
+  }
+
+  /** Calls that ran on a selector thread instead of a worker ({@link SelectorCalls}); for tests. */
+  public long callsRunOnSelector() {
+    return server.runOnSelector();
   }
 
   /** Connections currently open; for tests of the reaper and of bad clients. */
