@@ -347,6 +347,15 @@ final class ChunkCoordinator {
   }
 
   synchronized HeartbeatOutcome heartbeat(HeartbeatReport report, long nowMillis) {
+    return heartbeat(report, nowMillis, false);
+  }
+
+  /** {@link #heartbeat} with the full report reconciled by a walk of every chunk: the reference for tests. */
+  synchronized HeartbeatOutcome heartbeatByWalk(HeartbeatReport report, long nowMillis) {
+    return heartbeat(report, nowMillis, true);
+  }
+
+  private HeartbeatOutcome heartbeat(HeartbeatReport report, long nowMillis, boolean byWalk) {
     if (firstHeartbeatAtMillis == Long.MIN_VALUE) {
       firstHeartbeatAtMillis = nowMillis;
     }
@@ -381,7 +390,11 @@ final class ChunkCoordinator {
         default -> throw new IllegalStateException("unhandled verdict");
       }
     }
-    chunks.retainReported(serverId, reported, nowMillis, REPORT_GRACE_MILLIS);
+    if (byWalk) {
+      chunks.retainReportedByWalk(serverId, reported, nowMillis, REPORT_GRACE_MILLIS);
+    } else {
+      chunks.retainReported(serverId, reported, nowMillis, REPORT_GRACE_MILLIS);
+    }
     for (long handle : report.corruptChunks()) {
       chunks.markCorrupt(serverId, handle);
       if (corruptReplicaCanGo(handle, serverId, nowMillis)) {
@@ -427,20 +440,29 @@ final class ChunkCoordinator {
   }
 
   /**
-   * A replication scan: plans re-replication clones and excess removals (see {@link ReplicationPlanner}). The monitor is held first only to copy the table's columns; which chunks are off their target
-   * is worked out after letting it go, and the plan is then made under the monitor from those chunks only, each
-   * re-checked there (see {@link ReplicationPlanner#plan}), instead of a walk of every chunk under it (issue 6).
+   * A replication scan: plans re-replication clones, excess removals and rebalancing moves (see
+   * {@link ReplicationPlanner}). The monitor is held first only to copy the table's columns; which chunks are off
+   * their target, and which chunks each server holds (the balancer's sources), is worked out after letting it go, and
+   * the plan is then made under the monitor from those chunks only, each re-checked there (see
+   * {@link ReplicationPlanner#plan}), instead of walks of every chunk under it (issue 6).
    */
   List<ClonePlan> planReplication(long nowMillis, int clonesMax, int clonesPerServerMax) {
     ChunkHealthSample sample;
+    Set<String> counted;
+    boolean balancing;
     synchronized (this) {
-      Set<String> counted = servers.liveIds(nowMillis);
+      counted = servers.liveIds(nowMillis);
       counted.removeIf(controls::isDraining); // a draining server's replicas do not count toward a target
       sample = chunks.targetSample(counted);
+      balancing = controls.balancerEnabled();
     }
     long[] offTarget = sample.offTarget();
+    // The balancer moves from and to live servers that are not draining: their chunks, found in the copy too (a
+    // balancer switched on meanwhile starts with the next scan).
+    Map<String, long[]> handlesOn = balancing ? sample.handlesOn(counted) : Map.of();
     synchronized (this) {
-      return replication.plan(nowMillis, clonesMax, clonesPerServerMax, offTarget, this::liveCurrentReplicas);
+      return replication.plan(nowMillis, clonesMax, clonesPerServerMax, offTarget, handlesOn,
+          this::liveCurrentReplicas);
     }
   }
 

@@ -2,6 +2,8 @@ package io.gfs.master.state;
 
 import io.gfs.common.Check;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
 
@@ -70,6 +72,28 @@ final class ChunkHealthSample {
       }
     });
     return out.build().toArray();
+  }
+
+  /**
+   * For each of serverIds, the handles, ascending, of the chunks with a replica on it (any version, corrupt or not):
+   * what {@link ChunkTable#handlesOn} gave at the copy, for a rebalancing pass ({@link Rebalancer#plan}), which
+   * re-checks every chunk it picks under the monitor. Needs a sample with every handle.
+   */
+  Map<String, long[]> handlesOn(Set<String> serverIds) {
+    Map<String, LongStream.Builder> found = new HashMap<>();
+    serverIds.forEach(id -> found.put(id, LongStream.builder()));
+    forEachChunk("handles", (p, r) -> {
+      ReplicaSet set = replicas[p][r] == null ? ReplicaSet.EMPTY : replicas[p][r];
+      for (String id : set.ids()) {
+        LongStream.Builder handlesOfServer = found.get(id);
+        if (handlesOfServer != null) {
+          handlesOfServer.add(handles[p][r]); // rows are in handle order
+        }
+      }
+    });
+    Map<String, long[]> out = new HashMap<>();
+    found.forEach((id, builder) -> out.put(id, builder.build().toArray()));
+    return out;
   }
 
   /** Row r of page p of the copy. */

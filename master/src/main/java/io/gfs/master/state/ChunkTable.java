@@ -193,32 +193,67 @@ public final class ChunkTable {
 
   /**
    * After a full chunk report: the server no longer has chunks it did not list, except those it acknowledged within
-   * the last graceMillis (the report may have been built before it created them).
+   * the last graceMillis (the report may have been built before it created them). When every replica the table
+   * records on the server was in the report (the usual case: its per-server count says so), only the reported chunks
+   * can change and they are looked up directly; otherwise every chunk is walked to find the unreported ones. Either
+   * way each chunk gets the same treatment ({@link #retainOne}), so the result is the walk's
+   * ({@link #retainReportedByWalk}); a walk of every chunk per heartbeat held the coordinator's monitor for the
+   * whole table (issue 6).
    */
   void retainReported(String serverId, Set<Long> reported, long nowMillis, long graceMillis) {
+    int held = replicaCount(serverId);
+    if (held == 0) {
+      return;
+    }
+    int listed = 0;
+    for (long handle : reported) {
+      ChunkInfo chunk = chunks.get(handle);
+      if (chunk != null && chunk.replica(serverId) != null) {
+        listed++;
+      }
+    }
+    if (listed < held) {
+      retainReportedByWalk(serverId, reported, nowMillis, graceMillis); // some replica went unreported
+      return;
+    }
+    for (long handle : reported) {
+      ChunkInfo chunk = chunks.get(handle);
+      if (chunk != null) {
+        retainOne(chunk, serverId, true, nowMillis, graceMillis);
+      }
+    }
+  }
+
+  /** {@link #retainReported} by a walk of every chunk: the reference for tests, and the way when some went unreported. */
+  void retainReportedByWalk(String serverId, Set<Long> reported, long nowMillis, long graceMillis) {
     if (replicaCount(serverId) == 0) {
       return;
     }
     for (ChunkInfo chunk : chunks.values()) {
-      ChunkInfo.Replica replica = chunk.replica(serverId);
-      if (replica == null) {
-        continue;
+      retainOne(chunk, serverId, reported.contains(chunk.handle), nowMillis, graceMillis);
+    }
+  }
+
+  /** One chunk after a full report: its replica on the server dropped when unreported, its grant time forgotten. */
+  private void retainOne(ChunkInfo chunk, String serverId, boolean wasReported, long nowMillis, long graceMillis) {
+    ChunkInfo.Replica replica = chunk.replica(serverId);
+    if (replica == null) {
+      return;
+    }
+    long confirmed = replica.confirmedAtMillis();
+    // A copy known only from reports has no grant a report could predate: no grace (and now - MIN_VALUE overflows).
+    boolean graceOver =
+        confirmed == ChunkInfo.Replica.NEVER_CONFIRMED || nowMillis - confirmed >= graceMillis;
+    if (!wasReported) {
+      if (graceOver) {
+        removeReplica(chunk, serverId);
       }
-      long confirmed = replica.confirmedAtMillis();
-      // A copy known only from reports has no grant a report could predate: no grace (and now - MIN_VALUE overflows).
-      boolean graceOver =
-          confirmed == ChunkInfo.Replica.NEVER_CONFIRMED || nowMillis - confirmed >= graceMillis;
-      if (!reported.contains(chunk.handle)) {
-        if (graceOver) {
-          removeReplica(chunk, serverId);
-        }
-      } else if (graceOver && confirmed > ChunkInfo.Replica.CONFIRMED_LONG_AGO && nowMillis >= graceMillis) {
-        // The grant's time no longer matters (the grace test passes for it as for CONFIRMED_LONG_AGO): forget it so
-        // the replica's state can be shared again.
-        putReplica(chunk, serverId, replica.corrupt()
-            ? new ChunkInfo.Replica(replica.version(), true, ChunkInfo.Replica.CONFIRMED_LONG_AGO)
-            : shared.plain(replica.version(), ChunkInfo.Replica.CONFIRMED_LONG_AGO));
-      }
+    } else if (graceOver && confirmed > ChunkInfo.Replica.CONFIRMED_LONG_AGO && nowMillis >= graceMillis) {
+      // The grant's time no longer matters (the grace test passes for it as for CONFIRMED_LONG_AGO): forget it so
+      // the replica's state can be shared again.
+      putReplica(chunk, serverId, replica.corrupt()
+          ? new ChunkInfo.Replica(replica.version(), true, ChunkInfo.Replica.CONFIRMED_LONG_AGO)
+          : shared.plain(replica.version(), ChunkInfo.Replica.CONFIRMED_LONG_AGO));
     }
   }
 

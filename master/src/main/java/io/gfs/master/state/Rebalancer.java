@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Rebalancing [0073-0074]: moves replicas from the fullest chunkserver to the emptiest while their utilisations differ
@@ -33,10 +34,14 @@ final class Rebalancer {
     this.controls = controls;
   }
 
-  /** Up to movesMax new moves; load (clones per server) is updated with them. */
+  /**
+   * Up to movesMax new moves; load (clones per server) is updated with them. handlesOn gives the chunks (ascending
+   * handles) a server held replicas of, from the table or from a copy taken a moment before (a replica added since is
+   * considered by the next pass); each is re-checked against the table before it moves.
+   */
   List<ClonePlan> plan(long nowMillis, int movesMax, int perServerMax, Map<String, Integer> load,
       Map<Long, List<ClonePlan>> inFlight, Collection<ClonePlan> moving,
-      BiFunction<Long, Long, List<String>> liveReplicas) {
+      BiFunction<Long, Long, List<String>> liveReplicas, Function<String, long[]> handlesOn) {
     List<ChunkServerInfo> live = new ArrayList<>(servers.live(nowMillis));
     live.removeIf(info -> controls.isDraining(info.serverId()));
     if (live.size() < 2) {
@@ -66,7 +71,8 @@ final class Rebalancer {
       if (fullest == null || utilization(fullest, used) - utilization(emptiest, used) <= THRESHOLD) {
         break;
       }
-      ClonePlan move = pick(fullest, emptiest, nowMillis, perServerMax, load, inFlight, planned, liveReplicas);
+      ClonePlan move = pick(fullest, emptiest, nowMillis, perServerMax, load, inFlight, planned, liveReplicas,
+          handlesOn);
       if (move == null) {
         exhausted.add(fullest.serverId()); // nothing movable there: try the next fullest
         continue;
@@ -84,15 +90,15 @@ final class Rebalancer {
 
   private ClonePlan pick(ChunkServerInfo source, ChunkServerInfo target, long nowMillis, int perServerMax,
       Map<String, Integer> load, Map<Long, List<ClonePlan>> inFlight, List<ClonePlan> planned,
-      BiFunction<Long, Long, List<String>> liveReplicas) {
+      BiFunction<Long, Long, List<String>> liveReplicas, Function<String, long[]> handlesOn) {
     Set<Long> planning = new HashSet<>();
     planned.forEach(p -> planning.add(p.handle()));
     if (load.getOrDefault(source.serverId(), 0) >= perServerMax
         || load.getOrDefault(target.serverId(), 0) >= perServerMax) {
       return null;
     }
-    for (long handle : chunks.handlesOn(source.serverId())) {
-      ChunkInfo chunk = chunks.get(handle);
+    for (long handle : handlesOn.apply(source.serverId())) {
+      ChunkInfo chunk = chunks.get(handle); // re-checked here: the handles may come from a copy of the table
       if (chunk == null || chunk.grantInProgress() || chunk.knownLengthBytes() == 0 || inFlight.containsKey(handle)
           || planning.contains(handle)
           || chunk.replica(target.serverId()) != null || chunk.isCorruptOn(target.serverId())) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -51,6 +52,8 @@ final class ReplicationPlanner {
 
   private record Stopping(long version, boolean unanswered) {}
 
+  private static final long[] NO_HANDLES = {};
+
   /**
    * serverId to when a call to it failed at the transport (connection refused): not a clone source or target again
    * until it heartbeats after that. A server killed a moment ago stays "live" until it misses heartbeats for the
@@ -84,7 +87,7 @@ final class ReplicationPlanner {
    * monitor, by the same rules as the full walk ({@link #planByWalk}), so nothing is planned from the copy itself.
    */
   List<ClonePlan> plan(long nowMillis, int clonesMax, int clonesPerServerMax, long[] offTarget,
-      BiFunction<Long, Long, List<String>> liveReplicas) {
+      Map<String, long[]> handlesOn, BiFunction<Long, Long, List<String>> liveReplicas) {
     Check.argument(clonesMax > 0 && clonesPerServerMax > 0, "clone limits %s/%s", clonesMax, clonesPerServerMax);
     expireInFlight(nowMillis);
     // The walk forgot every stopped lease whose chunk no longer mutates; here those chunks are looked up directly.
@@ -100,7 +103,8 @@ final class ReplicationPlanner {
         consider(chunk, nowMillis, liveReplicas, candidates);
       }
     }
-    return planCandidates(nowMillis, clonesMax, clonesPerServerMax, candidates, liveReplicas);
+    return planCandidates(nowMillis, clonesMax, clonesPerServerMax, candidates, liveReplicas,
+        id -> handlesOn.getOrDefault(id, NO_HANDLES));
   }
 
   /** {@link #plan} by a walk of every chunk: the reference the plan from a copy is checked against (tests). */
@@ -112,7 +116,8 @@ final class ReplicationPlanner {
     for (ChunkInfo chunk : chunks.all()) {
       consider(chunk, nowMillis, liveReplicas, candidates);
     }
-    return planCandidates(nowMillis, clonesMax, clonesPerServerMax, candidates, liveReplicas);
+    return planCandidates(nowMillis, clonesMax, clonesPerServerMax, candidates, liveReplicas,
+        id -> chunks.handlesOn(id).stream().mapToLong(Long::longValue).toArray());
   }
 
   /** One chunk of a scan: a clone candidate when below target, its excess dropped when above. */
@@ -140,7 +145,8 @@ final class ReplicationPlanner {
 
   /** Ranks a scan's candidates and plans their clones within the limits, then rebalancing moves. */
   private List<ClonePlan> planCandidates(long nowMillis, int clonesMax, int clonesPerServerMax,
-      List<Candidate> candidates, BiFunction<Long, Long, List<String>> liveReplicas) {
+      List<Candidate> candidates, BiFunction<Long, Long, List<String>> liveReplicas,
+      Function<String, long[]> handlesOn) {
     candidates.sort(Comparator.comparing((Candidate c) -> !c.clientWaiting())
         .thenComparing(Comparator.comparingInt(Candidate::missing).reversed())
         .thenComparing(c -> c.chunk().trashed())
@@ -175,19 +181,21 @@ final class ReplicationPlanner {
         break;
       }
     }
-    planned.addAll(planMoves(nowMillis, clonesMax - running, clonesMax, clonesPerServerMax, load, liveReplicas));
+    planned.addAll(planMoves(nowMillis, clonesMax - running, clonesMax, clonesPerServerMax, load, liveReplicas,
+        handlesOn));
     return planned;
   }
 
   /** Rebalancing [0073-0074] uses what re-replication left of the budget (free), and at most a quarter of it. */
   private List<ClonePlan> planMoves(long nowMillis, int free, int clonesMax, int clonesPerServerMax,
-      Map<String, Integer> load, BiFunction<Long, Long, List<String>> liveReplicas) {
+      Map<String, Integer> load, BiFunction<Long, Long, List<String>> liveReplicas,
+      Function<String, long[]> handlesOn) {
     int movesMax = Math.min(free, Math.max(1, clonesMax / 4) - moves.size());
     if (movesMax <= 0 || !controls.balancerEnabled()) {
       return List.of();
     }
     List<ClonePlan> planned = rebalancer.plan(nowMillis, movesMax, clonesPerServerMax, load, inFlight,
-        moves.keySet(), liveReplicas);
+        moves.keySet(), liveReplicas, handlesOn);
     for (ClonePlan move : planned) {
       inFlight.computeIfAbsent(move.handle(), h -> new ArrayList<>()).add(move);
       moves.put(move, move.sourceId());

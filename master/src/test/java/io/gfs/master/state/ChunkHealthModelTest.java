@@ -20,8 +20,11 @@ import org.junit.jupiter.api.Test;
  * chunks needing attention (also walked from a copy) equals the list a walk under the monitor makes, whole and capped.
  * A twin coordinator takes every same step, except that its replication scans walk every chunk under the monitor
  * ({@link ChunkCoordinator#planReplicationByWalk}) while the first plans from the chunks a copy found off target
- * ({@link ChunkCoordinator#planReplication}): their plans, heartbeat answers (the excess replicas dropped) and health
- * stay equal, with clones completed or failed and servers drained between scans.
+ * ({@link ChunkCoordinator#planReplication}), rebalancing moves included (the balancer switched on and off), and its
+ * heartbeats reconcile each full report by a walk of every chunk ({@link ChunkCoordinator#heartbeatByWalk}) while the
+ * first looks up only the reported chunks when the server's replica count says none went unreported: their plans,
+ * heartbeat answers (the excess replicas dropped) and health stay equal, with clones completed or failed and servers
+ * drained between scans.
  */
 class ChunkHealthModelTest {
   private static final long CHUNK_SIZE = 1L << 20;
@@ -51,6 +54,7 @@ class ChunkHealthModelTest {
   private int missingSeen;
   private int healthySeen;
   private int clonesSeen;
+  private int movesSeen;
 
   @Test
   void sampledCountsEqualAFullRecountAfterEveryStep() {
@@ -62,6 +66,7 @@ class ChunkHealthModelTest {
         "steps seen under/corrupt/missing/healthy: " + underSeen + "/" + corruptSeen + "/" + missingSeen + "/"
             + healthySeen);
     assertTrue(clonesSeen > 0, "the replication scans planned no clone");
+    assertTrue(movesSeen > 0, "the replication scans planned no rebalancing move");
   }
 
   private void run(long seed) {
@@ -85,6 +90,9 @@ class ChunkHealthModelTest {
       String where = "seed " + seed + " step " + step + " (" + op + ")";
       assertEquals(recount, coordinator.operations().chunkHealth(nowMillis), where);
       assertEquals(recount, twin.operations().chunkHealthByWalk(nowMillis), where + " twin");
+      List<Long> handles = new ArrayList<>(references.keySet()); // every chunk's version, length, live locations
+      assertEquals(twin.views(handles, 0, handles.size(), nowMillis),
+          coordinator.views(handles, 0, handles.size(), nowMillis), where + " twin's chunks");
       for (int listedMax : LISTED_MAXES) { // the status pages' problem list, from a copy, against the walk
         assertEquals(coordinator.listing().problemsByWalk(nowMillis, listedMax),
             coordinator.listing().problems(nowMillis, listedMax), where + " listing " + listedMax);
@@ -166,10 +174,12 @@ class ChunkHealthModelTest {
         Math.min(CHUNK_SIZE, handle * 4096 + version * 7))));
     List<Long> corruptNow = corrupt.getOrDefault(server, List.of());
     corrupt.remove(server);
-    HeartbeatReport beat = new HeartbeatReport(server, StateFixture.address(server), "/r", 100 * CHUNK_SIZE, 0, report,
-        List.of(), corruptNow);
+    // Used space follows the disk (a chunk is 2% of the capacity), so the servers' utilisations differ by more than
+    // the balancer's threshold now and then and scans plan moves.
+    HeartbeatReport beat = new HeartbeatReport(server, StateFixture.address(server), "/r", 50 * CHUNK_SIZE,
+        disks.get(server).size() * CHUNK_SIZE, report, List.of(), corruptNow);
     HeartbeatOutcome outcome = coordinator.heartbeat(beat, nowMillis);
-    assertEquals(outcome, twin.heartbeat(beat, nowMillis), "the twin's heartbeat answer");
+    assertEquals(outcome, twin.heartbeatByWalk(beat, nowMillis), "the twin's heartbeat answer");
     outcome.deleteChunks().forEach(disks.get(server)::remove);
     for (LogRecord.SetVersion adoption : outcome.adoptions()) {
       coordinator.applySetVersion(adoption.handle(), adoption.version()); // as the server logs and applies it
@@ -233,12 +243,20 @@ class ChunkHealthModelTest {
         twin.operations().stopDrain(server);
       }
     }
-    int clonesMax = 1 + random.nextInt(6);
-    int perServerMax = 1 + random.nextInt(3);
+    if (random.nextInt(8) == 0) { // the balancer switched (on by default)
+      boolean balancing = random.nextBoolean();
+      coordinator.operations().setBalancerEnabled(balancing);
+      twin.operations().setBalancerEnabled(balancing);
+    }
+    // Now and then limits that re-replication does not use up, so that rebalancing moves get some of the budget.
+    boolean roomy = random.nextInt(4) == 0;
+    int clonesMax = roomy ? 24 : 1 + random.nextInt(6);
+    int perServerMax = roomy ? 8 : 1 + random.nextInt(3);
     clonesRunning = coordinator.planReplication(nowMillis, clonesMax, perServerMax);
     assertEquals(twin.planReplicationByWalk(nowMillis, clonesMax, perServerMax), clonesRunning, "the twin's plan");
     assertEquals(twin.takeLeasesToStop(), coordinator.takeLeasesToStop());
     clonesSeen += clonesRunning.size();
+    movesSeen += (int) clonesRunning.stream().filter(c -> c.missingReplicas() == 0).count();
     return "scan " + clonesMax + "/" + perServerMax + ": " + clonesRunning.size() + " clones";
   }
 
