@@ -173,6 +173,7 @@ final class ChunkCoordinator {
       chunks.release(handle);
       if (chunks.get(handle) == null) {
         missedGrant.remove(handle);
+        replication.forgetChunk(handle);
       }
     }
     pruneLeases();
@@ -576,6 +577,7 @@ final class ChunkCoordinator {
             chunk.handle, serverId);
       }
     }
+    replication.checkInvariants();
     for (Lease lease : leases.all()) {
       ChunkInfo chunk = chunks.get(lease.handle());
       Check.state(chunk != null, "lease on missing chunk %s", lease.handle());

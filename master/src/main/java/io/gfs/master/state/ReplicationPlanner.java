@@ -219,6 +219,21 @@ final class ReplicationPlanner {
     return true;
   }
 
+  /**
+   * The chunk left the table (its last file let it go): a stop asked of its primary is forgotten. Scans look only at
+   * chunks in the table, so a stop whose primary never answered stayed here for good.
+   */
+  void forgetChunk(long handle) {
+    stopping.remove(handle);
+  }
+
+  /** Stops are remembered only for chunks in the table. */
+  void checkInvariants() {
+    for (long handle : stopping.keySet()) {
+      Check.state(chunks.get(handle) != null, "a lease stop is remembered for chunk %s, not in the table", handle);
+    }
+  }
+
   /** A call to the server failed at the transport: leave it out of clones until it heartbeats again. */
   void unreachable(String serverId, long nowMillis) {
     unreachableAtMillis.put(serverId, nowMillis);

@@ -338,6 +338,24 @@ class ReplicationTest {
     assertEquals(setup.lease().version() + 1, next.version(), "a writer gets a lease, not BUSY from the stale stop");
   }
 
+  /**
+   * A file deleted while its chunk's primary, asked to stop for a repair, never answered: the master forgets that
+   * stop with the chunk (checkInvariants: stops only for chunks in the table). It used to keep it for good, as no scan
+   * looks at a chunk that is gone.
+   */
+  @Test
+  void aStopAskedOfAPrimaryThatNeverAnsweredIsForgottenWithItsDeletedChunk() {
+    LostSecondary setup = leasedOnThreeLosingASecondary();
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED));
+    assertEquals(1, f.state.takeLeasesToStop().size(), "its primary is asked to stop");
+    assertTrue(f.remove("/f", false)); // no trash here: the chunk leaves the table at once
+    f.state.checkInvariants();
+    advance(StateFixture.LEASE_MILLIS, setup.primary(), setup.kept(), "d"); // the primary never answers
+    assertEquals(List.of(), plan(UNLIMITED, UNLIMITED), "a scan after the lease ran out");
+    f.state.leaseStopped(setup.lease().handle(), setup.lease().version(), false); // a late "could not be told"
+    f.state.checkInvariants();
+    assertEquals(List.of(), f.state.takeLeasesToStop());
+  }
 
   @Test
   void aCorruptSecondaryOfALeasedChunkIsReplacedAtOnce() {
