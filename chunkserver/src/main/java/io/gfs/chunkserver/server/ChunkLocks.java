@@ -68,6 +68,13 @@ final class ChunkLocks {
     }
   }
 
+  /** Whether someone holds or waits for the chunk's lock right now (a hint: it may change at once). */
+  boolean inUse(long handle) {
+    synchronized (locks) {
+      return locks.containsKey(handle);
+    }
+  }
+
   /** Locks in existence (held or awaited); for tests. */
   int size() {
     synchronized (locks) {

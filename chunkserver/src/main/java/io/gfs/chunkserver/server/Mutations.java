@@ -122,6 +122,13 @@ final class Mutations {
     if (request.isSetData()) {
       data = InlineRecords.checked(handle, request.getDataId(), request.getData(), request.getLengthBytes(),
           request.isSetCrc32c(), request.getCrc32c());
+      if (locks.inUse(handle)) {
+        // Others hold or wait for the chunk: send the record on now, not with the group while the lock is held (see
+        // SecondaryFanout.relay). A lone appender keeps it inline: one hop to the secondaries instead of two.
+        fanout.relay(request.getDataId(), data, request.getCrc32c(), request.bufferForAccessToken(), secondaries)
+            .await();
+        request.unsetData(); // the secondaries hold it under its data id: the mutation names it, as for pushed data
+      }
     } else {
       try (PushedData pushed = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong())) {
         data = pushed.toArray();

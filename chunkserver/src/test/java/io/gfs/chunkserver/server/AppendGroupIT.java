@@ -13,8 +13,17 @@ import io.gfs.thrift.gen.Mutation;
 import io.gfs.thrift.gen.MutationGroupOutcome;
 import io.gfs.thrift.gen.MutationKind;
 import io.gfs.thrift.gen.RecordAppendRequest;
+import io.gfs.thrift.gen.ServerAddress;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -152,5 +161,47 @@ class AppendGroupIT extends ThreeChunkServersTest {
     assertEquals(0, outcome.getAppliedCount());
     assertEquals(ErrorCode.CHECKSUM_MISMATCH, outcome.getFailure().getCode());
     assertEquals(record.length, cluster.get(1).store().lengthBytes(26));
+  }
+
+  @Test
+  void aRecordSentWithItsRequestWhileItsChunkIsBusyReachesTheSecondariesBeforeTheChunksLock() throws Exception {
+    cluster.assign(27, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
+    ExecutorService callers = Executors.newFixedThreadPool(2);
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      silent.setSoTimeout(60_000);
+      // An append whose only secondary never answers holds the chunk's lock until that connection drops.
+      byte[] first = bytes(1000);
+      cluster.push(960, first, cluster.chain(0));
+      RecordAppendRequest stuck = new RecordAppendRequest(27, 1, 960, first.length,
+          List.of(new ServerAddress(silent.getInetAddress().getHostAddress(), silent.getLocalPort())), false, CHUNK);
+      Future<Long> stuckCall = callers.submit(() -> cluster.call(0, c -> c.recordAppend(stuck)));
+      try (Socket fanout = silent.accept()) { // the primary sends the mutation with the chunk's lock held
+        byte[] record = bytes(5000);
+        RecordAppendRequest request = new RecordAppendRequest(27, 1, 961, record.length,
+            List.of(cluster.wire(1), cluster.wire(2)), false, CHUNK);
+        request.setData(record).setCrc32c(io.gfs.common.Crc32c.of(record, 0, record.length));
+        Future<Long> call = callers.submit(() -> cluster.call(0, c -> c.recordAppend(request)));
+        for (int r = 1; r <= 2; r++) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (!cluster.get(r).pushBuffer().contains(961) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+          }
+          assertTrue(cluster.get(r).pushBuffer().contains(961), "replica " + r + " got the record before the lock");
+        }
+        assertFalse(stuckCall.isDone() || call.isDone(), "the first append still holds the chunk");
+        fanout.close(); // the first append's secondary is unreachable: it fails, and the second one goes ahead
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> stuckCall.get(60, TimeUnit.SECONDS));
+        assertTrue(failed.getCause() instanceof GfsException, failed.toString());
+        long offset = call.get(60, TimeUnit.SECONDS);
+        assertEquals(first.length, offset, "after the failed append's region on the primary [0109]");
+        for (int r = 0; r < 3; r++) {
+          assertArrayEquals(record, cluster.read(r, 27, 1, offset, record.length), "replica " + r);
+          assertFalse(cluster.get(r).pushBuffer().contains(961), "applied and dropped on replica " + r);
+        }
+      }
+    } finally {
+      callers.shutdownNow();
+      assertTrue(callers.awaitTermination(60, TimeUnit.SECONDS), "callers ended");
+    }
   }
 }
