@@ -17,13 +17,9 @@ import io.gfs.thrift.gen.ChunkServerService;
 import io.gfs.thrift.gen.HeartbeatRequest;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +33,8 @@ public final class ChunkServer implements AutoCloseable {
   /** Threads forwarding pushed pieces, and threads sending mutations to secondaries; idle ones exit. */
   static final int FORWARD_THREADS_MAX = 64;
   static final int FANOUT_THREADS_MAX = 64;
+  /** A forwarder or fan-out thread idle this long ends. */
+  private static final long POOL_IDLE_MILLIS = 30_000;
 
   private final String serverId;
   private final ChunkStore store;
@@ -48,8 +46,8 @@ public final class ChunkServer implements AutoCloseable {
   private final PushBuffer pushBuffer;
   private final DataPipeline pipeline;
   private final RpcClients rpc;
-  private final ExecutorService forwarders;
-  private final ExecutorService fanoutThreads;
+  private final RecentFirstPool forwarders;
+  private final RecentFirstPool fanoutThreads;
   private final ScheduledExecutorService housekeeping;
   private final MasterLocator locator;
   /** Refuses instructions from deposed masters (issue 4); persisted beside server-id for a file store. */
@@ -70,8 +68,8 @@ public final class ChunkServer implements AutoCloseable {
     this.state = new ChunkServerState();
     this.pushBuffer = new PushBuffer(settings.pushBufferBytesMax(), settings.pushBufferTtlMillis());
     this.rpc = new RpcClients(settings.rpcLimits());
-    this.forwarders = pool(serverId + "-forward", FORWARD_THREADS_MAX);
-    this.fanoutThreads = pool(serverId + "-fanout", FANOUT_THREADS_MAX);
+    this.forwarders = new RecentFirstPool(serverId + "-forward", FORWARD_THREADS_MAX, POOL_IDLE_MILLIS);
+    this.fanoutThreads = new RecentFirstPool(serverId + "-fanout", FANOUT_THREADS_MAX, POOL_IDLE_MILLIS);
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, serverId + "-housekeeping"));
     this.pipeline = new DataPipeline(pushBuffer, rpc, forwarders, clock, settings.rpcLimits().callTimeoutMillis());
     this.locator = MasterLocator.of(settings);
@@ -310,14 +308,6 @@ public final class ChunkServer implements AutoCloseable {
   /** Leases run on this clock: monotonic, so a wall-clock step can neither stretch nor cut a lease. */
   private static long monotonicMillis() {
     return System.nanoTime() / 1_000_000L;
-  }
-
-  private static ExecutorService pool(String name, int threadsMax) {
-    AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threadsMax, threadsMax, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> daemon(r, name + "-" + count.incrementAndGet()));
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   private static Thread daemon(Runnable runnable, String name) {

@@ -124,6 +124,12 @@ final class DataPipeline {
     /** The client's token, passed along the chain: each server checks it (issue 7). */
     final ByteBuffer accessToken;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    /**
+     * Runs this stream's sends one after another on one forwarder thread for as long as pieces keep coming: a piece
+     * finished inside it queues the next there instead of handing it to another thread (a wake-up per piece, and the
+     * pieces of one push rotating through the pool's threads).
+     */
+    private final Executor sends = new SerialExecutor(forwarders);
 
     ForwardStream(long dataId, HostPort next, List<ServerAddress> rest, byte[] accessToken) {
       this.accessToken = accessToken == null ? null : ByteBuffer.wrap(accessToken);
@@ -139,7 +145,7 @@ final class DataPipeline {
     synchronized CompletableFuture<Void> enqueue(long offsetBytes, PushBuffer.PieceResult stored, boolean last,
         int totalBytes, int crc32c) {
       ByteBuffer piece = stored.stored();
-      tail = tail.thenRunAsync(() -> send(offsetBytes, piece, last, totalBytes, crc32c), forwarders);
+      tail = tail.thenRunAsync(() -> send(offsetBytes, piece, last, totalBytes, crc32c), sends);
       tail.whenComplete((sent, failure) -> stored.hold().close());
       return tail;
     }

@@ -16,7 +16,9 @@ import io.gfs.thrift.gen.ServerAddress;
 import io.gfs.thrift.gen.WriteRequest;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.thrift.TException;
 import org.junit.jupiter.api.Test;
 
@@ -216,6 +218,45 @@ class ChunkServerIT extends ThreeChunkServersTest {
       Thread.sleep(10);
     }
     assertTrue(cluster.get(1).pushBuffer().contains(650));
+  }
+
+  /**
+   * The forwards of one push run one after another on one forwarder thread while pieces keep coming, the thread that
+   * went idle last taking the next push: the pool used to start a new thread for each piece until it had 64, every
+   * piece's forward running on a thread cold in the caches.
+   */
+  @Test
+  void theForwardsOfOnePushDoNotRotateThroughNewThreads() throws Exception {
+    String prefix = cluster.get(0).serverId() + "-forward-";
+    Set<String> before = threadsNamed(prefix);
+    int pieceBytes = 64 << 10;
+    int pieces = 24;
+    byte[] data = bytes(pieces * pieceBytes);
+    int crc = io.gfs.common.Crc32c.of(data, 0, data.length);
+    for (int k = 0; k < pieces; k++) {
+      int at = k * pieceBytes;
+      boolean last = k == pieces - 1;
+      cluster.call(0, c -> {
+        c.pushData(660, at, ByteBuffer.wrap(data, at, pieceBytes), last, data.length, crc,
+            List.of(cluster.wire(1), cluster.wire(2)), null);
+        return null;
+      });
+    }
+    assertTrue(cluster.get(2).pushBuffer().contains(660), "the data did not reach the end of the chain");
+    Set<String> started = threadsNamed(prefix);
+    started.removeAll(before);
+    // One would do; a thread that has queued the next push but not yet gone idle can make a second one now and then.
+    assertTrue(started.size() <= 4, pieces + " pieces forwarded by new threads " + started);
+  }
+
+  private static Set<String> threadsNamed(String prefix) {
+    Set<String> names = new HashSet<>();
+    for (Thread thread : Thread.getAllStackTraces().keySet()) {
+      if (thread.getName().startsWith(prefix)) {
+        names.add(thread.getName());
+      }
+    }
+    return names;
   }
 
   @Test
