@@ -218,6 +218,10 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
       }
       return result;
     } catch (NoSuchFileException e) {
+      // Removed behind the store's back (an operator, not gfs): reads must stop too, not go on through the kept
+      // channel of the unlinked file until it is evicted; they now fail like this and mark the replica corrupt, and
+      // its disk space is released. Found by the scrubber's pass (verify) or a write, both of which open by name.
+      readChannels.forget(chunk.handle, chunk);
       throw new ChecksumMismatchException(chunk.handle, "chunk " + chunk.handle + ": data file " + data + " vanished");
     }
   }

@@ -280,6 +280,25 @@ class FileChunkStoreTest extends ChunkStoreContract {
     assertEquals(0, channels.openCount(), "an open descriptor would keep the deleted file's bytes on disk");
   }
 
+  /**
+   * A chunk file removed behind the store's back (by an operator) while reads keep its channel open: once the
+   * scrubber's pass finds it gone, reads fail too (the replica is reported corrupt, clients go to another one) instead
+   * of being served from the unlinked file until its channel is evicted, and the descriptor is closed.
+   */
+  @Test
+  void aChunkFileRemovedBehindTheStoreStopsServingReadsOnceTheScrubberFindsItGone() throws IOException {
+    byte[] data = random(2 * BLOCK, 84);
+    store.write(H, 0, data, 0, data.length, false);
+    assertArrayEquals(data, store.read(H, 0, data.length)); // the chunk's channel is kept now
+    ReadChannels channels = ((FileChunkStore) store).readChannels();
+    Files.delete(((FileChunkStore) store).dataFile(H));
+    assertArrayEquals(data, store.read(H, 0, data.length), "until then, served from the kept channel (no stat per read)");
+    assertThrows(ChecksumMismatchException.class, () -> store.verify(H, 0, BLOCK, new byte[BLOCK]));
+    assertEquals(0, channels.openCount(), "the unlinked file's descriptor is closed");
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, 0, 10), "no longer served");
+    assertEquals(0, channels.openCount());
+  }
+
   @Test
   void aReadInterruptedOnItsThreadDoesNotBreakTheReadsAfterIt() throws IOException {
     byte[] data = random(BLOCK, 83);
