@@ -5,11 +5,14 @@ import io.gfs.client.state.ChunkMath;
 import io.gfs.client.state.Lease;
 import io.gfs.common.Check;
 import io.gfs.common.Crc32c;
+import io.gfs.common.GfsConfigKeys;
+import io.gfs.common.rpc.ThriftBinary;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,6 +29,15 @@ final class RecordAppender {
 
   /** Chunks one record may move past because they filled up under it (concurrent appenders fill chunks fast). */
   static final int CHUNK_FULL_MOVES_MAX = 1000;
+
+  /**
+   * Largest record sent with its request instead of pushed along the chain first ([0112]: the request and the data
+   * may follow the same path): one push piece, what the chunkservers accept inline. A pushed 64 KiB record cost three
+   * pushData calls in a row (client to the first replica, which forwards to the next, and so on) before the append
+   * call; inline it rides the append call to the primary, which passes it on with its group's mutation to the
+   * secondaries in parallel.
+   */
+  static final int INLINE_BYTES_MAX = GfsConfigKeys.DATA_PIECE_BYTES_MAX;
 
   private final ClientContext context;
   private final MutationSender sender;
@@ -59,10 +71,14 @@ final class RecordAppender {
         lease = leaseFor(path, moveToChunk);
         checkSize(path, length, lease);
         long dataId = context.dataIds.getAsLong();
-        sender.push(lease, dataId, record, offset, length, crc32c);
         RecordAppendRequest request = new RecordAppendRequest(lease.handle(), lease.version(), dataId, length,
             ClientContext.toThrift(lease.secondaries()), false, lease.chunkSizeBytes())
             .setAccessToken(ClientContext.token(lease.accessToken()));
+        if (length <= INLINE_BYTES_MAX) {
+          inline(request, record, offset, length, crc32c);
+        } else {
+          sender.push(lease, dataId, record, offset, length, crc32c);
+        }
         long offsetInChunk = sender.call(lease.primary(), c -> c.recordAppend(request));
         return new Appended(lease.chunkIndex(), lease.handle(), offsetInChunk, lease.chunkSizeBytes(), length);
       } catch (AttemptFailedException e) {
@@ -84,6 +100,15 @@ final class RecordAppender {
       moveToChunk = -1;
       sender.pauseOrGiveUp(failedAttempts++, what, failures);
     }
+  }
+
+  /** The record as the request's data, shared, not copied (the generated setter would copy it). */
+  private static void inline(RecordAppendRequest request, byte[] record, int offset, int length, int crc32c) {
+    ByteBuffer data = ByteBuffer.wrap(record, offset, length);
+    if (!ThriftBinary.set(request, "data", data)) {
+      request.setData(data);
+    }
+    request.setCrc32c(crc32c);
   }
 
   private Lease leaseFor(String path, long moveToChunk) throws IOException {
