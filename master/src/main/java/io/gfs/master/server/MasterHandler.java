@@ -67,6 +67,17 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
     return webAddresses;
   }
 
+  /**
+   * Issue 6: the lookups the RPC server runs on its selector thread instead of a worker (no thread hand-off). They
+   * answer from memory; the only wait they may meet is a path's write lock, which a mutation holds until its record
+   * is on disk, so they go to workers while any write lock is held or awaited (a writer taking one just after the
+   * check makes at most that one lookup wait for its fsync). listStatus (the whole directory in one reply) is not one.
+   */
+  io.gfs.common.rpc.SelectorMethods selectorMethods() {
+    return new io.gfs.common.rpc.SelectorMethods(java.util.Set.of("getFileInfo", "listStatusPage"),
+        () -> !state.writeLocked());
+  }
+
   /** Issue 7 hook: permission checks, the caller and access tokens; the server sets it before serving. */
   void secure(MasterSecurity security) {
     this.security = security;

@@ -333,7 +333,7 @@ public final class MasterServer implements AutoCloseable {
     // Issue 7 hook: each call's caller identity rides as an extra argument field; the handler checks permissions for it.
     rpcServer = RpcServer.start("master", config.bind(), io.gfs.common.security.CallerEnvelope.serve(
         new io.gfs.ha.RequestIdProcessor(new MasterService.Processor<>(AdminFilter.wrap(handler, safeMode)))),
-        config.rpcLimits(), diagnostics);
+        config.rpcLimits(), diagnostics, handler.selectorMethods()); // issue 6: lookups on the selector thread
     resources.push(rpcServer);
     address = new HostPort(config.bind().host(), rpcServer.port());
     if (web != null) { // issue 8 hook: the pages read the same getClusterStatus answer as operators (admin view too)

@@ -26,6 +26,8 @@ public final class LockTable {
       Comparator.comparingInt(Request::depth).thenComparing(Request::path);
 
   private final Map<String, Entry> locks = new ConcurrentHashMap<>();
+  /** Write locks held or waited for: lookups run on an RPC selector thread only while none is (issue 6). */
+  private final AtomicInteger writeLocks = new AtomicInteger();
 
   /**
    * A path's lock and how many operations use it. Users are counted with a CAS, not under the map's bin lock: every
@@ -90,6 +92,9 @@ public final class LockTable {
     List<Entry> entries = new ArrayList<>(plan.size());
     for (Request request : plan) {
       Entry entry = entryOf(request.path());
+      if (request.write()) {
+        writeLocks.incrementAndGet(); // counted while waiting too: a waiting writer holds back new readers
+      }
       lockOf(entry, request).lock();
       entries.add(entry);
     }
@@ -106,9 +111,20 @@ public final class LockTable {
         new Held(plan.subList(0, entries.size()), entries).close();
         return Optional.empty();
       }
+      if (request.write()) {
+        writeLocks.incrementAndGet();
+      }
       entries.add(entry);
     }
     return Optional.of(new Held(plan, entries));
+  }
+
+  /**
+   * Whether any write lock is held or waited for at this moment. A mutation keeps its write lock until its log record
+   * is on disk, so a lookup may wait that long only while this is true.
+   */
+  public boolean writeLocked() {
+    return writeLocks.get() > 0;
   }
 
   /** Locks currently allocated: zero when no operation runs (they are freed when unused). */
@@ -164,6 +180,9 @@ public final class LockTable {
       for (int i = entries.size() - 1; i >= 0; i--) {
         Entry entry = entries.get(i);
         lockOf(entry, plan.get(i)).unlock();
+        if (plan.get(i).write()) {
+          writeLocks.decrementAndGet();
+        }
         release(plan.get(i).path(), entry);
       }
     }

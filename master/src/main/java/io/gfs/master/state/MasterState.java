@@ -79,6 +79,11 @@ public final class MasterState {
     return locks.lock(LockTable.plan(List.of(components(path)), List.of(false)));
   }
 
+  /** Whether a path write lock is held or waited for now (held until the mutation's record is on disk). */
+  public boolean writeLocked() {
+    return locks.writeLocked();
+  }
+
   /** Read locks on the ancestors, a write lock on the path: create, mkdirs, remove, lease grants of the file. */
   public LockTable.Held lockWrite(String path) {
     return locks.lock(LockTable.plan(List.of(components(path)), List.of(true)));

@@ -40,6 +40,46 @@ class LockTableTest {
         List.of(true, true));
   }
 
+  /**
+   * Issue 6: the RPC selector thread answers lookups itself only while no write lock is held or awaited (a mutation
+   * holds its write lock until its record is on disk), so this must be true exactly then.
+   */
+  @Test
+  void writeLockedWhileAWriteLockIsHeldOrAwaited() throws Exception {
+    assertFalse(table.writeLocked());
+    List<LockTable.Request> readB = LockTable.plan(List.of(GfsPaths.components("/a/b")), List.of(false));
+    LockTable.Held reading = table.lock(readB);
+    assertFalse(table.writeLocked(), "read locks only");
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      CountDownLatch asking = new CountDownLatch(1);
+      Future<?> writer = other.submit(() -> {
+        asking.countDown();
+        table.lock(write("/a/b")).close(); // waits for the read lock above
+      });
+      assertTrue(asking.await(30, TimeUnit.SECONDS));
+      for (int poll = 0; poll < 30_000 && !table.writeLocked(); poll++) {
+        Thread.sleep(1);
+      }
+      assertTrue(table.writeLocked(), "a writer waiting for its lock");
+      reading.close();
+      writer.get(30, TimeUnit.SECONDS);
+      assertFalse(table.writeLocked(), "the writer took, used and released its lock");
+    } finally {
+      reading.close();
+      other.shutdownNow();
+    }
+    LockTable.Held held = table.tryLock(rename("/x", "/y")).orElseThrow();
+    assertTrue(table.writeLocked());
+    assertTrue(free(readB), "a write lock elsewhere blocks no reader of /a/b");
+    held.close();
+    assertFalse(table.writeLocked());
+    LockTable.Held blocking = table.lock(write("/x"));
+    assertFalse(free(rename("/w", "/x")), "a tryLock that fails part-way");
+    blocking.close();
+    assertFalse(table.writeLocked(), "a failed tryLock leaves no count behind");
+  }
+
   @Test
   void planReadsAncestorsAndWritesTheTarget() {
     assertEquals(List.of(new LockTable.Request("/", 0, false), new LockTable.Request("/a", 1, false),
