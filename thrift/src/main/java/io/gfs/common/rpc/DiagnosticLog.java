@@ -32,6 +32,14 @@ public final class DiagnosticLog implements AutoCloseable {
   /** Events waiting for the writer thread at most; beyond it they are dropped (and counted). */
   public static final int QUEUE_LENGTH_MAX = 100_000;
   private static final long CLOSE_WAIT_MILLIS = 5000;
+  /**
+   * How long the writer rests each time it finds the queue empty. Woken for each event, it cost every RPC a thread
+   * wake-up and a file write of its own at one caller (issue 6's metadata calls: thousands a second); resting, it
+   * finds the events of that time queued together and writes them with one flush, and a call queues its event
+   * without waking anyone. The file lags the calls by about this much at most, the memory's events not at all;
+   * {@link #flush} and {@link #close} end the rest at once.
+   */
+  static final long WRITER_REST_MILLIS = 20;
 
   /**
    * How a server keeps its log.
@@ -76,12 +84,16 @@ public final class DiagnosticLog implements AutoCloseable {
   private final List<Consumer<RpcEvent>> listeners = new CopyOnWriteArrayList<>();
   private final RotatingFile file;
   private final Thread writer;
+  private final long writerRestNanos;
+  /** Set by flush: the writer ends its rest. */
+  private volatile boolean wakeWriter;
   private volatile boolean closed;
 
-  private DiagnosticLog(String serverName, Settings settings, RotatingFile file) {
+  private DiagnosticLog(String serverName, Settings settings, RotatingFile file, long writerRestMillis) {
     this.serverName = serverName;
     this.settings = settings;
     this.file = file;
+    this.writerRestNanos = TimeUnit.MILLISECONDS.toNanos(writerRestMillis);
     this.queue = file == null ? null : new ArrayBlockingQueue<>(QUEUE_LENGTH_MAX);
     if (file == null) {
       this.writer = null;
@@ -94,9 +106,14 @@ public final class DiagnosticLog implements AutoCloseable {
 
   /** Opens (or continues) the log of the server called {@code serverName}. */
   public static DiagnosticLog open(String serverName, Settings settings) throws IOException {
+    return open(serverName, settings, WRITER_REST_MILLIS);
+  }
+
+  /** As {@link #open(String, Settings)}, the writer resting this long after each time it emptied the queue. */
+  static DiagnosticLog open(String serverName, Settings settings, long writerRestMillis) throws IOException {
     RotatingFile file = settings.dir() == null ? null
         : new RotatingFile(settings.dir(), fileName(serverName), settings.fileBytesMax(), settings.filesMax());
-    return new DiagnosticLog(serverName, settings, file);
+    return new DiagnosticLog(serverName, settings, file, writerRestMillis);
   }
 
   /** The file name for a server: its name with anything but letters, digits, '.', '-' and '_' made '_'. */
@@ -160,6 +177,11 @@ public final class DiagnosticLog implements AutoCloseable {
     }
   }
 
+  /** Events and notes written to the file so far; for tests. */
+  long writtenLines() {
+    return written.get();
+  }
+
   /** Events not written because the writer had fallen too far behind. */
   public long droppedEvents() {
     return dropped.get();
@@ -174,6 +196,10 @@ public final class DiagnosticLog implements AutoCloseable {
   public boolean flush(long timeoutMillis) throws InterruptedException {
     long target = queued.get();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    if (writer != null && written.get() < target) {
+      wakeWriter = true; // ends its rest: what is queued is written now
+      java.util.concurrent.locks.LockSupport.unpark(writer);
+    }
     while (written.get() < target && writer != null && writer.isAlive()) {
       if (System.nanoTime() > deadline) {
         return false;
@@ -185,9 +211,10 @@ public final class DiagnosticLog implements AutoCloseable {
 
   private void writeLoop() {
     try {
-      while (!closed || !queue.isEmpty()) {
-        Object item = queue.poll(100, TimeUnit.MILLISECONDS);
+      while ((!closed || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) { // close interrupts a late one
+        Object item = queue.poll(); // never waits on the queue: a call's offer then wakes nobody
         if (item == null) {
+          rest();
           continue;
         }
         file.append(item instanceof RpcEvent event ? event.toLogLine() : item.toString());
@@ -196,13 +223,20 @@ public final class DiagnosticLog implements AutoCloseable {
         }
         written.incrementAndGet();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (IOException e) {
       LOG.warn("diagnostic log {} stops: {}", file.current(), e.toString());
     } finally {
       file.close();
     }
+  }
+
+  /** The writer's rest while the queue is empty ({@link #WRITER_REST_MILLIS}), ended early by flush and close. */
+  private void rest() {
+    long until = System.nanoTime() + writerRestNanos;
+    for (long left = writerRestNanos; left > 0 && !closed && !wakeWriter; left = until - System.nanoTime()) {
+      java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+    }
+    wakeWriter = false;
   }
 
   /** Writes what is queued (waiting a few seconds at most), then closes the file. */
@@ -214,6 +248,7 @@ public final class DiagnosticLog implements AutoCloseable {
     note("stopped");
     closed = true;
     if (writer != null) {
+      java.util.concurrent.locks.LockSupport.unpark(writer);
       try {
         writer.join(CLOSE_WAIT_MILLIS);
       } catch (InterruptedException e) {
