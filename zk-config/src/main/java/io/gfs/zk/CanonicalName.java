@@ -14,17 +14,19 @@ import org.apache.zookeeper.KeeperException;
 
 /**
  * The canonical name of a cluster's master [0122]: clients know only gfs://CLUSTER/, and resolve CLUSTER to the
- * serving master's address through an ephemeral alias znode the master keeps. Curator's PersistentNode re-creates the
- * alias after a session loss, and after a restart replaces the node a previous session left behind.
+ * serving master's address through an ephemeral alias znode the master keeps. A master without an election
+ * ({@link #register}) keeps it with Curator's PersistentNode, which re-creates the alias after a session loss and after
+ * a restart replaces the node a previous session left behind. An elected master ({@link #registerForTerm}) binds it to
+ * the term's session instead: the term ends with that session, and so must the alias.
  */
 public final class CanonicalName implements AutoCloseable {
   private static final long CONNECT_WAIT_MILLIS = 20_000;
   private static final long REGISTER_WAIT_MILLIS = 20_000;
 
-  private final PersistentNode node;
+  private final AutoCloseable node;
   private final String path;
 
-  private CanonicalName(PersistentNode node, String path) {
+  private CanonicalName(AutoCloseable node, String path) {
     this.node = node;
     this.path = path;
   }
@@ -101,6 +103,27 @@ public final class CanonicalName implements AutoCloseable {
     return new CanonicalName(node, path);
   }
 
+  /**
+   * Publishes an elected master's address as the cluster's alias for as long as its term's ZooKeeper session lasts:
+   * never re-created in a later session, and replacing an alias a deposed master's session left behind. Call it only
+   * while holding the election.
+   */
+  public static CanonicalName registerForTerm(CuratorFramework zk, String root, String cluster, HostPort address)
+      throws IOException {
+    String path = ZnodeLayout.alias(root, cluster);
+    try {
+      zk.createContainers(ZnodeLayout.clusterNode(root, cluster));
+      return new CanonicalName(TermAlias.create(zk, path, address.toString().getBytes(StandardCharsets.UTF_8)), path);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while registering " + path, e);
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("cannot register alias " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The address registered for the cluster, or an IOException saying no master is registered. */
   public static HostPort resolve(CuratorFramework zk, String root, String cluster) throws IOException {
     String path = ZnodeLayout.alias(root, cluster);
@@ -125,6 +148,12 @@ public final class CanonicalName implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    node.close();
+    try {
+      node.close();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("closing alias " + path + ": " + e.getMessage(), e);
+    }
   }
 }

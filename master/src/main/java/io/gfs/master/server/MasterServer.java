@@ -433,7 +433,11 @@ public final class MasterServer implements AutoCloseable {
       zk = CanonicalName.connect(config.zookeeperConnect(), config.zookeeperSessionTimeoutMillis(), zkAcl);
       resources.push(zk);
     }
-    CanonicalName alias = CanonicalName.register(zk, config.zookeeperRoot(), config.clusterName(), address);
+    // An elected master's alias lives and dies with its term's session: re-created in a later session it would name
+    // a deposed master beside the next term's epoch. Without an election it is re-created after a session loss.
+    CanonicalName alias = term.epoch() > 0
+        ? CanonicalName.registerForTerm(zk, config.zookeeperRoot(), config.clusterName(), address)
+        : CanonicalName.register(zk, config.zookeeperRoot(), config.clusterName(), address);
     resources.push(alias);
     LOG.info("registered {} as {} in ZooKeeper {}", address, alias.path(), config.zookeeperConnect());
   }

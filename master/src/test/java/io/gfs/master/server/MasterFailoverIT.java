@@ -17,6 +17,7 @@ import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.MasterService;
 import io.gfs.zk.CanonicalName;
+import io.gfs.zk.ZnodeLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +26,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +193,75 @@ class MasterFailoverIT {
     assertEquals(2, next.getVersion());
     assertEquals(lease.getHandle(), next.getHandle());
     assertTrue(RpcErrors.fromThrift(next.getPrimary()) != null);
+  }
+
+  @Test
+  void aMasterWhoseSessionExpiredNeverPublishesItsAliasAgain() throws Exception {
+    zk = new TestingServer();
+    cleanup.add(zk);
+    MasterServer first = startMaster();
+    try (CuratorFramework client = CanonicalName.connect(zk.getConnectString(), 5000)) {
+      String alias = ZnodeLayout.alias("/gfs", CLUSTER);
+      String barrier = ZnodeLayout.clusterNode("/gfs", CLUSTER) + "/barrier";
+      assertEquals(first.address(), CanonicalName.resolve(client, "/gfs", CLUSTER));
+      List<String> created = new CopyOnWriteArrayList<>();
+      client.watchers().add().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher((Watcher) event -> {
+        if (event.getType() == Watcher.Event.EventType.NodeCreated) {
+          created.add(event.getPath());
+        }
+      }).forPath(ZnodeLayout.clusterNode("/gfs", CLUSTER));
+
+      // No standby: nobody may create the alias after this. Curator's PersistentNode used to re-create it on the new
+      // session's RECONNECTED when that came before the step-down closed it (a CI run caught it). Holding the master's
+      // monitor keeps its close (synchronized) waiting until the master's client has a new session and every
+      // RECONNECTED listener ran, so that order is forced here.
+      CuratorFramework masterZk = first.zookeeper();
+      java.util.concurrent.CountDownLatch newSession = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+      masterZk.getConnectionStateListenable().addListener((c, state) -> {
+        if (state == ConnectionState.LOST) {
+          lost.set(true);
+        } else if (state == ConnectionState.RECONNECTED && lost.get()) {
+          newSession.countDown();
+        }
+      });
+      synchronized (first) {
+        expireOnServer(masterZk);
+        first.steppedDown().get(30, TimeUnit.SECONDS);
+        assertTrue(newSession.await(30, TimeUnit.SECONDS), "the deposed master's client got a new session");
+        // One round trip on the master's new session, after its RECONNECTED listeners ran: what they sent in the
+        // background gets to ZooKeeper before the close below can cancel it.
+        masterZk.create().withMode(CreateMode.EPHEMERAL).forPath(barrier + "-0");
+      }
+      first.close(); // waits for the step-down's own close: after it the master's ZooKeeper client is closed
+      // Watch events come in order, so once the barrier's creation is seen every earlier creation (whatever the
+      // master's client sent before it closed) was seen too.
+      client.create().withMode(CreateMode.EPHEMERAL).forPath(barrier);
+      awaitTrue(() -> created.contains(barrier), "the barrier's creation is seen");
+      // (The deposed master's leader latch may rejoin the election in its new session until the step-down closes it;
+      // the alias must not come back.)
+      assertFalse(created.contains(alias), "the alias was created again after the term's session expired: " + created);
+      assertThrows(IOException.class, () -> CanonicalName.resolve(client, "/gfs", CLUSTER));
+    }
+  }
+
+  /**
+   * Ends the master's session on the server, as a real expiry does: its ephemeral nodes go at once and the master
+   * learns it when it next talks to ZooKeeper (injectSessionExpiration only makes the client believe it).
+   */
+  private void expireOnServer(CuratorFramework master) throws Exception {
+    ZooKeeper handle = master.getZookeeperClient().getZooKeeper();
+    java.util.concurrent.CountDownLatch joined = new java.util.concurrent.CountDownLatch(1);
+    ZooKeeper twin = new ZooKeeper(zk.getConnectString(), 4000, event -> {
+      if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+        joined.countDown();
+      }
+    }, handle.getSessionId(), handle.getSessionPasswd());
+    try {
+      assertTrue(joined.await(30, TimeUnit.SECONDS), "a second handle joined the master's session");
+    } finally {
+      twin.close();
+    }
   }
 
   @FunctionalInterface
