@@ -60,8 +60,14 @@ final class MasterWatch implements AutoCloseable {
   }
 
   private void pollZooKeeper() {
+    // The epoch is read on both sides of the alias (one client's reads are ordered), so a term that began between the
+    // two reads is never paired with the previous term's alias; such a poll is simply retried at the next tick.
+    String before = read(epoch);
     String named = read(alias);
     String e = read(epoch);
+    if (!e.equals(before)) {
+      return;
+    }
     long epochNow = e.isEmpty() ? Long.MIN_VALUE : Long.parseLong(e.trim());
     if (!named.isEmpty() && (!named.equals(lastAlias) || epochNow != lastEpoch)) {
       synchronized (elections) {
