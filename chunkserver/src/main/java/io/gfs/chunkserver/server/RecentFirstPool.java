@@ -64,7 +64,18 @@ final class RecentFirstPool implements Executor {
     } finally {
       lock.unlock();
     }
-    started.thread.start();
+    try {
+      started.thread.start();
+    } catch (RuntimeException | Error e) {
+      // No thread (e.g. out of native threads): the task is refused, not counted as running (ThreadPoolExecutor's way).
+      lock.lock();
+      try {
+        workers.remove(started);
+      } finally {
+        lock.unlock();
+      }
+      throw e;
+    }
   }
 
   /** Threads alive now (running or idle); for tests. */
