@@ -17,6 +17,8 @@ import org.apache.hadoop.fs.Path;
  */
 final class RecordAppendSuite implements Suite {
   private static final double MIB = 1 << 20;
+  private static final int WARM_UP_FRACTION = 4;
+  private static final int WARM_UP_WRITERS = 4;
 
   @Override
   public String name() {
@@ -32,30 +34,13 @@ final class RecordAppendSuite implements Suite {
   public List<Measurement> run(BenchContext context) throws IOException {
     BenchConfig config = context.config();
     byte[] record = Arrays.copyOf(TestBytes.buffer(), config.recordBytes());
+    warmUp(context, record, Math.max(1, config.appendBytes() / WARM_UP_FRACTION / WARM_UP_WRITERS / record.length));
     List<Measurement> out = new ArrayList<>();
     for (String system : BenchContext.SYSTEMS) {
       for (int writers : config.appendWriters()) {
         long perWriter = config.appendBytes() / writers / record.length;
         long totalBytes = perWriter * writers * record.length;
-        Path dir = new Path("/bench/append/w" + writers);
-        long nanos;
-        try (Clients clients = new Clients(context, system, writers)) {
-          Path shared = new Path(dir, "records");
-          if (Measurement.GFS.equals(system)) {
-            clients.get(0).create(shared, true).close();
-          }
-          nanos = Parallel.run(writers, i -> {
-            if (Measurement.GFS.equals(system)) {
-              GfsFileSystem gfs = (GfsFileSystem) clients.get(i);
-              for (long j = 0; j < perWriter; j++) {
-                gfs.recordAppend(shared, record);
-              }
-            } else {
-              hflushEach(clients.get(i), new Path(dir, "writer-" + i), record, perWriter);
-            }
-          });
-          clients.get(0).delete(dir, true);
-        }
+        long nanos = append(context, system, "w" + writers, writers, perWriter, record);
         double mibPerSecond = totalBytes / MIB / (nanos / 1e9);
         String method = Measurement.GFS.equals(system)
             ? writers + " writer(s), each its own FileSystem instance, " + perWriter + " recordAppend() calls of "
@@ -68,6 +53,43 @@ final class RecordAppendSuite implements Suite {
       }
     }
     return out;
+  }
+
+  /**
+   * Runs the workload untimed on each system first (a quarter of the measured bytes, by 4 writers), so the first
+   * measured writer count does not also pay for class loading, JIT compilation and first connections; the seq suite
+   * does the same.
+   */
+  private static void warmUp(BenchContext context, byte[] record, long perWriter) throws IOException {
+    for (String system : BenchContext.SYSTEMS) {
+      append(context, system, "warm-up", WARM_UP_WRITERS, perWriter, record);
+    }
+    context.progress("warmed up both systems with %d record appends of %s by %d writers on each",
+        perWriter * WARM_UP_WRITERS, SequentialSuite.human(record.length), WARM_UP_WRITERS);
+  }
+
+  /** Wall time of {@code writers} writers each appending {@code perWriter} records; the directory is deleted after. */
+  private static long append(BenchContext context, String system, String name, int writers, long perWriter,
+      byte[] record) throws IOException {
+    Path dir = new Path("/bench/append/" + name);
+    try (Clients clients = new Clients(context, system, writers)) {
+      Path shared = new Path(dir, "records");
+      if (Measurement.GFS.equals(system)) {
+        clients.get(0).create(shared, true).close();
+      }
+      long nanos = Parallel.run(writers, i -> {
+        if (Measurement.GFS.equals(system)) {
+          GfsFileSystem gfs = (GfsFileSystem) clients.get(i);
+          for (long j = 0; j < perWriter; j++) {
+            gfs.recordAppend(shared, record);
+          }
+        } else {
+          hflushEach(clients.get(i), new Path(dir, "writer-" + i), record, perWriter);
+        }
+      });
+      clients.get(0).delete(dir, true);
+      return nanos;
+    }
   }
 
   private static void hflushEach(FileSystem fs, Path file, byte[] record, long count) throws IOException {
