@@ -22,10 +22,14 @@ record RunInfo(Instant started, Instant finished, String config, List<String> su
         + heapOptions();
   }
 
-  /** The JVM's heap-sizing options as given (an initial heap equal to the maximum pins it), or nothing. */
+  /**
+   * The JVM's heap-sizing options as given (an initial heap equal to the maximum pins it; -Xmn fixes the young
+   * generation), or nothing.
+   */
   private static String heapOptions() {
     List<String> given = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("-Xms") || a.startsWith("-Xmx") || a.equals("-XX:+AlwaysPreTouch"))
+        .filter(a -> a.startsWith("-Xms") || a.startsWith("-Xmx") || a.startsWith("-Xmn")
+            || a.startsWith("-XX:NewSize") || a.startsWith("-XX:MaxNewSize") || a.equals("-XX:+AlwaysPreTouch"))
         .toList();
     return given.isEmpty() ? "" : " (" + String.join(" ", given) + ")";
   }
