@@ -4,6 +4,7 @@ import io.gfs.common.Check;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcErrors;
+import io.gfs.thrift.gen.ChunkServerService;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.Mutation;
@@ -67,13 +68,17 @@ final class SecondaryFanout {
 
   /** Null on success, else the failure naming the secondary. */
   private GfsException relayAt(HostPort secondary, long dataId, byte[] record, int crc32c, ByteBuffer accessToken) {
-    String what = "relaying record " + dataId;
+    return callAt(secondary, "relaying record " + dataId, c -> {
+      c.pushData(dataId, 0, ByteBuffer.wrap(record), true, record.length, crc32c, List.of(),
+          accessToken == null ? null : accessToken.duplicate());
+      return null;
+    });
+  }
+
+  /** Null on success, else the failure naming the secondary (a connection that failed is dropped). */
+  private GfsException callAt(HostPort secondary, String what, RpcClients.Call<ChunkServerService.Client, Void> call) {
     try {
-      rpc.chunkServer(secondary, c -> {
-        c.pushData(dataId, 0, ByteBuffer.wrap(record), true, record.length, crc32c, List.of(),
-            accessToken == null ? null : accessToken.duplicate());
-        return null;
-      });
+      rpc.chunkServer(secondary, call);
       return null;
     } catch (GfsException e) {
       return Errors.from(secondary.toString(), what, e);
@@ -200,19 +205,10 @@ final class SecondaryFanout {
 
   /** Null on success, else the failure naming the secondary. */
   private GfsException applyAt(HostPort secondary, Mutation mutation) {
-    String what = "mutation " + mutation.getSerialNumber() + " (" + mutation.getKind() + ") of chunk "
-        + mutation.getHandle();
-    try {
-      rpc.chunkServer(secondary, c -> {
-        c.applyMutation(mutation);
-        return null;
-      });
-      return null;
-    } catch (GfsException e) {
-      return Errors.from(secondary.toString(), what, e);
-    } catch (TException | RuntimeException e) {
-      rpc.forget(secondary);
-      return Errors.unreachable(secondary.toString(), what, e);
-    }
+    return callAt(secondary, "mutation " + mutation.getSerialNumber() + " (" + mutation.getKind() + ") of chunk "
+        + mutation.getHandle(), c -> {
+          c.applyMutation(mutation);
+          return null;
+        });
   }
 }
