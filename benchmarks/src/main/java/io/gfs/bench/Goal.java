@@ -17,10 +17,15 @@ record Goal(String name, String target, double measured, String unit, boolean me
     }
     Optional<Measurement> append16 = find(measurements, "append", "record append", Measurement.GFS, 16);
     Optional<Measurement> write1 = find(measurements, "seq", "sequential write", Measurement.GFS, 1);
+    String reference = "gfs sequential write x1 MiB/s";
+    if (write1.isEmpty()) { // the append suite alone: its own single writer, measured right after the appenders
+      write1 = find(measurements, "append", RecordAppendSuite.SINGLE_WRITER, Measurement.GFS, 1);
+      reference = "gfs single sequential writer of the append suite, MiB/s";
+    }
     if (append16.isPresent() && write1.isPresent()) {
       double r = append16.get().value() / write1.get().value();
       goals.add(new Goal("16 record appenders into one file vs one sequential writer (gfs)", ">= 0.8x", r, "x",
-          r >= 0.8, "gfs record append x16 aggregate MiB/s / gfs sequential write x1 MiB/s"));
+          r >= 0.8, "gfs record append x16 aggregate MiB/s / " + reference));
     }
     find(measurements, "scale", "master heap per file", "gfs-master", 1).ifPresent(m -> goals.add(
         new Goal("master heap per file", "<= 64 bytes", m.value(), "bytes", m.value() <= 64, m.method())));

@@ -19,6 +19,8 @@ final class RecordAppendSuite implements Suite {
   private static final double MIB = 1 << 20;
   private static final int WARM_UP_FRACTION = 4;
   private static final int WARM_UP_WRITERS = 4;
+  /** The workload name of gfs's one sequential writer measured in this suite (no HDFS counterpart). */
+  static final String SINGLE_WRITER = "single sequential writer (reference)";
 
   @Override
   public String name() {
@@ -51,8 +53,42 @@ final class RecordAppendSuite implements Suite {
         out.add(new Measurement("append", "record append", system, writers, mibPerSecond, "MiB/s", true, method));
         context.progress("%s record append x%d: %.1f MiB/s", system, writers, mibPerSecond);
       }
+      if (Measurement.GFS.equals(system)) {
+        out.add(singleWriter(context, config.appendBytes(), out));
+      }
     }
     return out;
+  }
+
+  /**
+   * The goal's reference in this suite's own run: gfs's one sequential writer (create, 1 MiB writes, close) of as many
+   * bytes as the appenders wrote, measured right after them, so the appenders' ratio to it does not depend on a
+   * phase minutes away under another load ({@link Goal} takes it when the seq suite did not run).
+   */
+  private static Measurement singleWriter(BenchContext context, long bytes, List<Measurement> measured)
+      throws IOException {
+    Path file = new Path("/bench/append/single-writer");
+    byte[] data = TestBytes.buffer();
+    long nanos;
+    try (Clients clients = new Clients(context, Measurement.GFS, 1)) {
+      nanos = Parallel.run(1, i -> {
+        try (FSDataOutputStream out = clients.get(0).create(file, true)) {
+          for (long left = bytes; left > 0; left -= data.length) {
+            out.write(data, 0, (int) Math.min(left, data.length));
+          }
+        }
+      });
+      clients.get(0).delete(file.getParent(), true);
+    }
+    double mibPerSecond = bytes / MIB / (nanos / 1e9);
+    Measurement appenders16 = measured.stream().filter(m -> m.threads() == 16).findFirst().orElse(null);
+    context.progress("gfs single sequential writer (append suite's reference): %.1f MiB/s%s", mibPerSecond,
+        appenders16 == null ? "" : String.format(java.util.Locale.ROOT, "; record append x16 / it = %.2fx",
+            appenders16.value() / mibPerSecond));
+    return new Measurement("append", SINGLE_WRITER, Measurement.GFS, 1, mibPerSecond, "MiB/s", true,
+        "one writer (its own FileSystem instance) creates a file and writes " + SequentialSuite.human(bytes)
+            + " with 1 MiB write() calls, then closes it, right after gfs's record appenders; bytes / wall time"
+            + " (the 16-appender goal's reference when the seq suite is not run)");
   }
 
   /**
