@@ -538,8 +538,11 @@ struct RecordAppendRequest {
   8: optional binary accessToken,
   /**
    * The record itself, sent with the request instead of pushed beforehand ([0112]: the request and the record may
-   * travel the same path); at most 1 MiB. The primary checks crc32c (CRC32C of data) and passes the record on to the
-   * secondaries with its mutation. Unset: the record was pushed under dataId, as for writes.
+   * travel the same path); at most 1 MiB. The primary checks crc32c (CRC32C of data). A lone appender's record goes on
+   * to the secondaries inside the primary's mutation; when others hold or wait for the chunk's lock, the primary first
+   * relays it to each secondary's push buffer under dataId (pushData with this request's accessToken) and its
+   * mutation names it by dataId, as for pushed data. Every replica checks the CRC32C before writing a byte of it.
+   * Unset: the record was pushed under dataId, as for writes.
    */
   9: optional binary data,
   10: optional i32 crc32c,
