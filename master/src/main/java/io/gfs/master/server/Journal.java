@@ -167,6 +167,11 @@ final class Journal implements AutoCloseable {
     return log.lastSequence();
   }
 
+  /** The last sequence number known durable (tests: what an answered mutation may rest on). */
+  long durableSequence() {
+    return log.durableSequence();
+  }
+
   /** Starts a checkpoint when enough records accumulated and none is running. */
   synchronized void checkpointIfDue() {
     if (recordsSinceCheckpoint.get() >= checkpointRecords && running.isDone() && !closed) {
