@@ -122,7 +122,7 @@ final class Mutations {
     if (request.isSetData()) {
       data = InlineRecords.checked(handle, request.getDataId(), request.getData(), request.getLengthBytes(),
           request.isSetCrc32c(), request.getCrc32c());
-      if (locks.inUse(handle)) {
+      if (locks.inUse(handle) || pending.isLed(handle)) {
         // Others hold or wait for the chunk: send the record on now, not with the group while the lock is held (see
         // SecondaryFanout.relay). A lone appender keeps it inline: one hop to the secondaries instead of two.
         fanout.relay(request.getDataId(), data, request.getCrc32c(), request.bufferForAccessToken(), secondaries)
@@ -135,18 +135,30 @@ final class Mutations {
       }
     }
     PendingAppends.Pending mine = new PendingAppends.Pending(request, secondaries, data);
-    pending.add(handle, mine);
+    if (pending.add(handle, mine) || mine.awaitTurnOrOutcome()) {
+      lead(handle, mine);
+    }
+    return mine.await();
+  }
+
+  /**
+   * Applies the chunk's waiting appends, group after group, until this request is decided, then hands the turn on
+   * ({@link PendingAppends}). If the chunk's lock stays taken too long (a write stuck on a slow secondary), every
+   * waiting request fails with BUSY: they all wait for the same lock.
+   */
+  @SuppressWarnings("try") // the guard only holds the chunk lock
+  private void lead(long handle, PendingAppends.Pending mine) {
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
       while (!mine.isDone()) { // more than a group's max were ahead of it: apply the next group
         groups.apply(handle, pending.take(handle, RecordAppendGroup.MUTATIONS_MAX, InlineRecords.GROUP_BYTES_MAX));
       }
     } catch (GfsException busy) { // only the lock wait throws: the group code decides every request it took
-      if (pending.remove(handle, mine)) {
-        throw busy;
+      for (PendingAppends.Pending waiting : pending.takeAll(handle)) {
+        waiting.failed(busy);
       }
-      // A group holding this request is being applied right now: its outcome follows.
+    } finally {
+      pending.handOver(handle);
     }
-    return mine.await();
   }
 
   /** A secondary applies what the primary ordered, once, in serial order [0102, 0108]. */

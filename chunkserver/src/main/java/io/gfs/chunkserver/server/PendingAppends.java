@@ -9,16 +9,22 @@ import io.gfs.thrift.gen.ServerAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * Record appends waiting at the primary for their chunk while an earlier group of them is applied and sent to the
- * secondaries. Whoever holds the chunk's lock next takes every waiting one (up to a group's max) and applies them as
- * one group, so many concurrent appenders cost one fan-out per group instead of one each (group commit; [0111] lets the
- * primary serialize concurrent appends in any order). A chunk's queue exists only while a request waits in it.
+ * secondaries. One request's thread at a time leads a chunk's appends: it takes the chunk's lock and applies every
+ * waiting one (up to a group's max) as one group, so many concurrent appenders cost one fan-out per group instead of
+ * one each (group commit; [0111] lets the primary serialize concurrent appends in any order). The others wait for
+ * their outcome or for the turn to lead, never for the lock: when every waiter queued on the lock itself, a group's
+ * requests left one by one, each taking and releasing the lock only to find itself decided, and the next group waited
+ * behind that line. A leader whose own request is decided hands the turn to the oldest waiting request, if any. A
+ * chunk's queue exists only while a request waits in it.
  */
 final class PendingAppends {
   /** One client's record append, from its arrival until its outcome is known. */
@@ -27,6 +33,8 @@ final class PendingAppends {
     final List<ServerAddress> secondaries;
     final byte[] data;
     private final CompletableFuture<Long> outcome = new CompletableFuture<>();
+    /** Set (under this object's monitor) when this request's thread is to lead its chunk's appends next. */
+    private boolean turn;
 
     Pending(RecordAppendRequest request, List<ServerAddress> secondaries, byte[] data) {
       this.request = request;
@@ -39,11 +47,42 @@ final class PendingAppends {
     /** The record is on every replica at this chunk offset. */
     void succeeded(long offsetBytes) {
       Check.state(outcome.complete(offsetBytes), "record append of data %s decided twice", request.getDataId());
+      wake();
     }
 
     /** The append failed (a no-op if its outcome is known already). */
     void failed(GfsException failure) {
       outcome.completeExceptionally(failure);
+      wake();
+    }
+
+    private synchronized void wake() {
+      notifyAll();
+    }
+
+    private synchronized void giveTurn() {
+      turn = true;
+      notifyAll();
+    }
+
+    /**
+     * Waits until this request is decided or its thread is given the turn to lead; true for the turn (the caller then
+     * leads, see {@link PendingAppends#add}). Not interruptible: a leader always decides every request it takes, and a
+     * turn is handed on whenever requests wait, so this ends.
+     */
+    synchronized boolean awaitTurnOrOutcome() {
+      boolean interrupted = false;
+      while (!turn && !outcome.isDone()) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return turn;
     }
 
     /** The record's bytes if they came with the request (and go on with the mutation), else 0. */
@@ -70,9 +109,43 @@ final class PendingAppends {
   }
 
   private final Map<Long, ArrayDeque<Pending>> waiting = new HashMap<>();
+  /** Chunks whose appends some request's thread leads now (it holds or waits for the chunk's lock). */
+  private final Set<Long> led = new HashSet<>();
 
-  synchronized void add(long handle, Pending pending) {
+  /**
+   * Queues the request; true if the caller is to lead the chunk's appends now (no one does), after which it must call
+   * {@link #handOver} exactly once; false: it waits ({@link Pending#awaitTurnOrOutcome}).
+   */
+  synchronized boolean add(long handle, Pending pending) {
     waiting.computeIfAbsent(handle, h -> new ArrayDeque<>()).addLast(pending);
+    return led.add(handle);
+  }
+
+  /** The leader is done: the oldest waiting request's thread leads next, or no one if none waits. */
+  synchronized void handOver(long handle) {
+    ArrayDeque<Pending> queue = waiting.get(handle);
+    if (queue == null) {
+      led.remove(handle);
+    } else {
+      queue.peekFirst().giveTurn();
+    }
+  }
+
+  /** Whether a request's thread leads the chunk's appends now (a hint: it may change at once). */
+  synchronized boolean isLed(long handle) {
+    return led.contains(handle);
+  }
+
+  /** Takes every waiting request of the chunk (to fail them all: the lock they wait for is stuck). */
+  synchronized List<Pending> takeAll(long handle) {
+    ArrayDeque<Pending> queue = waiting.remove(handle);
+    return queue == null ? List.of() : List.copyOf(queue);
+  }
+
+  /** Requests waiting for the chunk; for tests. */
+  synchronized int waiting(long handle) {
+    ArrayDeque<Pending> queue = waiting.get(handle);
+    return queue == null ? 0 : queue.size();
   }
 
   /**
@@ -99,18 +172,6 @@ final class PendingAppends {
       waiting.remove(handle);
     }
     return out;
-  }
-
-  /** Withdraws a request no group has taken yet; false if one has (its outcome will follow). */
-  synchronized boolean remove(long handle, Pending pending) {
-    ArrayDeque<Pending> queue = waiting.get(handle);
-    if (queue == null || !queue.remove(pending)) {
-      return false;
-    }
-    if (queue.isEmpty()) {
-      waiting.remove(handle);
-    }
-    return true;
   }
 
   /** Chunks with requests waiting; for tests. */

@@ -61,16 +61,59 @@ class PendingAppendsTest {
   }
 
   @Test
-  void aRequestCanBeWithdrawnOnlyWhileNoGroupHasTakenIt() {
+  void aStuckLocksWaitersAreAllTakenAtOnceToBeFailed() {
     PendingAppends appends = new PendingAppends();
     PendingAppends.Pending a = pending(1);
     PendingAppends.Pending b = pending(2);
     appends.add(5, a);
     appends.add(5, b);
+    appends.add(6, pending(3));
+    assertEquals(List.of(a, b), appends.takeAll(5));
+    assertEquals(List.of(), appends.takeAll(5));
+    assertEquals(1, appends.chunks(), "chunk 6's request still waits");
+  }
+
+  @Test
+  void theFirstRequestLeadsAndAHandOverGivesTheTurnToTheOldestWaiterOrToNoOne() {
+    PendingAppends appends = new PendingAppends();
+    PendingAppends.Pending a = pending(1);
+    PendingAppends.Pending b = pending(2);
+    PendingAppends.Pending c = pending(3);
+    assertTrue(appends.add(5, a), "no one leads chunk 5: a's thread does");
+    assertFalse(appends.add(5, b));
+    assertFalse(appends.add(5, c));
+    assertTrue(appends.add(6, pending(4)), "each chunk has its own leader");
     assertEquals(List.of(a), appends.take(5, 1, 0));
-    assertFalse(appends.remove(5, a), "taken: its group decides it");
-    assertTrue(appends.remove(5, b));
+    a.succeeded(0);
+    appends.handOver(5);
+    assertTrue(appends.isLed(5));
+    assertTrue(b.awaitTurnOrOutcome(), "b was the oldest waiting: its thread leads next");
+    assertEquals(List.of(b, c), appends.take(5, 64, 0));
+    b.succeeded(3);
+    c.succeeded(6);
+    assertFalse(c.awaitTurnOrOutcome(), "decided in b's group: c's thread replies without leading");
+    appends.handOver(5);
+    assertFalse(appends.isLed(5), "no one waits: no one leads");
+    assertTrue(appends.add(5, pending(5)));
+  }
+
+  @Test
+  void aWaiterReturnsAsSoonAsTheLeadersGroupDecidesItsRequest() throws Exception {
+    PendingAppends appends = new PendingAppends();
+    PendingAppends.Pending a = pending(1);
+    PendingAppends.Pending b = pending(2);
+    appends.add(5, a);
+    appends.add(5, b);
+    java.util.concurrent.CompletableFuture<Boolean> waiter =
+        java.util.concurrent.CompletableFuture.supplyAsync(b::awaitTurnOrOutcome);
+    assertEquals(List.of(a, b), appends.take(5, 64, 0));
+    a.succeeded(0);
+    b.failed(RpcErrors.error(ErrorCode.IO_ERROR, "disk"));
+    assertFalse(waiter.get(60, java.util.concurrent.TimeUnit.SECONDS), "decided: no turn needed");
+    assertThrows(GfsException.class, b::await);
+    appends.handOver(5);
     assertEquals(0, appends.chunks());
+    assertFalse(appends.isLed(5));
   }
 
   @Test

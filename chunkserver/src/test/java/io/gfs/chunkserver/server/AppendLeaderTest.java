@@ -1,0 +1,143 @@
+package io.gfs.chunkserver.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gfs.chunkserver.state.ChunkServerState;
+import io.gfs.chunkserver.state.PushBuffer;
+import io.gfs.chunkserver.store.InMemoryChunkStore;
+import io.gfs.common.Crc32c;
+import io.gfs.common.HostPort;
+import io.gfs.common.rpc.RpcClients;
+import io.gfs.common.rpc.RpcLimits;
+import io.gfs.thrift.gen.RecordAppendRequest;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The primary's record appends to one chunk: one request's thread leads (takes the chunk's lock and applies the
+ * waiting ones as groups); the others wait for their outcome, not for the lock, so a decided request replies without
+ * queueing on the lock behind every other decided one. A primary without secondaries, on an in-memory store.
+ */
+class AppendLeaderTest {
+  private static final long HANDLE = 11;
+  private static final int APPENDERS = 3;
+  private static final long POLL_MILLIS_MAX = 60_000;
+
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+  private final ExecutorService appenders = Executors.newFixedThreadPool(APPENDERS, r -> {
+    Thread t = new Thread(r, "appender");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<Thread> appenderThreads = new CopyOnWriteArrayList<>();
+  private ChunkLocks locks;
+  private Mutations mutations;
+  private ExecutorService pool;
+  private RpcClients offline;
+
+  @BeforeEach
+  void start() throws Exception {
+    ChunkServerState state = new ChunkServerState();
+    InMemoryChunkStore store = new InMemoryChunkStore();
+    store.load();
+    locks = new ChunkLocks(3_600_000); // a waiter never times out here: only the leader may be in the lock
+    pool = Executors.newFixedThreadPool(2);
+    offline = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(1000));
+    offline.close();
+    mutations = new Mutations(state, store, new PushBuffer(64L << 20, 60_000), locks,
+        new SecondaryFanout(offline, pool), clock::get, () -> new HostPort("127.0.0.1", 1));
+    new ChunkOperations(state, store, locks, clock::get).assignVersion(HANDLE, 1, true, 60_000);
+  }
+
+  @AfterEach
+  void stop() {
+    appenders.shutdownNow();
+    pool.shutdownNow();
+  }
+
+  private long append(long dataId) throws Exception {
+    appenderThreads.add(Thread.currentThread());
+    byte[] record = new byte[100];
+    record[0] = (byte) dataId;
+    RecordAppendRequest request = new RecordAppendRequest(HANDLE, 1, dataId, record.length, List.of(), false,
+        64L << 20).setData(ByteBuffer.wrap(record)).setCrc32c(Crc32c.of(record, 0, record.length));
+    return mutations.recordAppend(request);
+  }
+
+  @Test
+  @SuppressWarnings("try") // the guard only holds the chunk lock
+  void onlyTheLeaderWaitsForTheChunksLockAndEveryAppendLandsAtItsOwnOffset() throws Exception {
+    List<Future<Long>> offsets = new ArrayList<>();
+    try (ChunkLocks.Guard held = locks.lock(HANDLE)) { // a write holds the chunk: the appends queue behind it
+      for (int i = 0; i < APPENDERS; i++) {
+        long dataId = 100 + i;
+        offsets.add(appenders.submit(() -> append(dataId)));
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS_MAX);
+      while (!allParked()) {
+        assertTrue(System.nanoTime() < deadline, "the appenders never settled: " + describe());
+        Thread.sleep(10);
+      }
+      assertEquals(1, inLockWait(), "one leader waits for the lock, the others for their outcome: " + describe());
+    }
+    Set<Long> distinct = new HashSet<>();
+    for (Future<Long> offset : offsets) {
+      distinct.add(offset.get(POLL_MILLIS_MAX, TimeUnit.MILLISECONDS));
+    }
+    assertEquals(Set.of(0L, 100L, 200L), distinct, "each record at its own offset, one after another");
+  }
+
+  private boolean allParked() {
+    if (appenderThreads.size() < APPENDERS) {
+      return false;
+    }
+    for (Thread t : List.copyOf(appenderThreads)) {
+      Thread.State s = t.getState();
+      if ((s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) || !(inFrame(t, "lock")
+          || inFrame(t, "awaitTurnOrOutcome"))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private long inLockWait() {
+    return List.copyOf(appenderThreads).stream().filter(t -> inFrame(t, "lock")).count();
+  }
+
+  /** Whether the thread is inside ChunkLocks.lock ("lock") or Pending.awaitTurnOrOutcome. */
+  private static boolean inFrame(Thread t, String method) {
+    for (StackTraceElement frame : t.getStackTrace()) {
+      if (frame.getMethodName().equals(method) && (frame.getClassName().endsWith("ChunkLocks")
+          || frame.getClassName().endsWith("PendingAppends$Pending"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private String describe() {
+    StringBuilder b = new StringBuilder();
+    for (Thread t : List.copyOf(appenderThreads)) {
+      b.append(t.getState()).append(lockOrWait(t)).append("; ");
+    }
+    return b.toString();
+  }
+
+  private static String lockOrWait(Thread t) {
+    return inFrame(t, "lock") ? " in lock" : inFrame(t, "awaitTurnOrOutcome") ? " awaiting outcome" : " elsewhere";
+  }
+}
