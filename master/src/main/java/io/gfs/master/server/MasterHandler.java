@@ -74,8 +74,10 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
    * check makes at most that one lookup wait for its fsync). listStatus (the whole directory in one reply) is not one.
    */
   io.gfs.common.rpc.SelectorMethods selectorMethods() {
-    return new io.gfs.common.rpc.SelectorMethods(java.util.Set.of("getFileInfo", "listStatusPage"),
-        () -> !state.writeLocked());
+    // reportChunkLength too: like getFileInfo a path's read lock and the chunk coordinator's monitor, nothing else;
+    // every record append ends with one, and a worker hand-off cost it two more thread switches (issue 6).
+    return new io.gfs.common.rpc.SelectorMethods(java.util.Set.of("getFileInfo", "listStatusPage",
+        "reportChunkLength"), () -> !state.writeLocked());
   }
 
   /** Issue 7 hook: permission checks, the caller and access tokens; the server sets it before serving. */
