@@ -179,17 +179,13 @@ final class ChunkCoordinator {
     pruneLeases();
   }
 
+  /**
+   * A file's length from its chunks' known lengths (0 for a chunk no longer in the table), WITHOUT this monitor: the
+   * master answers file lookups on its RPC selector threads, and a heartbeat that walks every chunk holds the monitor
+   * long enough at a million chunks to stall every connection of a selector. The index validates the read instead.
+   */
   long knownLengthBytes(List<Long> handles) {
-    return handles.isEmpty() ? 0 : knownLengthBytesLocked(handles); // an empty file: see revokeLeases
-  }
-
-  private synchronized long knownLengthBytesLocked(List<Long> handles) {
-    long total = 0;
-    for (long handle : handles) {
-      ChunkInfo chunk = chunks.get(handle);
-      total += chunk == null ? 0 : chunk.knownLengthBytes();
-    }
-    return total;
+    return handles.isEmpty() ? 0 : chunks.knownLengthSum(handles); // an empty file: see revokeLeases
   }
 
   /** Each chunk's known length, in order (0 for a chunk no longer in the table). */

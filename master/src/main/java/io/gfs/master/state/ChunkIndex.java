@@ -7,9 +7,11 @@ import java.util.Collection;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * The chunk table's rows, in handle order, as parallel primitive columns: no object per chunk (issue 6's heap goal,
@@ -18,7 +20,8 @@ import java.util.Set;
  * live in side maps. {@link ChunkInfo} is a short-lived view of one row. Removed rows stay as holes (their values
  * kept) until the columns fill. New handles come from a counter, so almost every insert is an append; a lookup is a
  * binary search. Not thread-safe (the chunk monitor guards it); like TreeMap, iteration fails fast if an insert moved
- * rows meanwhile (removals only leave holes and are allowed).
+ * rows meanwhile (removals only leave holes and are allowed). The one exception is {@link #lengthSum}, which reads
+ * without the monitor (see {@link #rowsLock}).
  */
 final class ChunkIndex {
   static final int PRESENT = 1;
@@ -54,6 +57,14 @@ final class ChunkIndex {
   private int size;
   /** Bumped whenever rows move (an insert in the middle or a compaction). */
   private int moves;
+  /**
+   * Lets {@link #lengthSum} read without the chunk monitor, which a heartbeat that walks every chunk holds for long
+   * at a million chunks while the master's selector threads answer file lookups (issue 6). Whoever changes what that
+   * sum reads - the rows' order, handles, presence and lengths, the page arrays, {@code used} - does so in its write
+   * lock, under the monitor as before (so never contended by another writer); the sum reads optimistically and
+   * validates, or waits only for that one short change.
+   */
+  private final StampedLock rowsLock = new StampedLock();
 
   private long handleAt(int row) {
     return handles[row >>> PAGE_SHIFT][row & PAGE_MASK];
@@ -106,6 +117,45 @@ final class ChunkIndex {
     return new ChunkInfo(this, handle, putRow(handle, version));
   }
 
+  /**
+   * The sum of these chunks' known lengths (0 for a handle not in the index): a file's length. Safe WITHOUT the chunk
+   * monitor, unlike every other method: an optimistic read of the columns, validated against {@link #rowsLock}
+   * (a search over rows a writer is moving can read a stale page, or throw); if a change came between, it reads again
+   * under the read lock, which waits for that one change only, never for the monitor's holder.
+   */
+  long lengthSum(List<Long> handleList) {
+    long stamp = rowsLock.tryOptimisticRead();
+    if (stamp != 0) {
+      try {
+        long sum = lengthSumUnguarded(handleList);
+        if (rowsLock.validate(stamp)) {
+          return sum;
+        }
+      } catch (RuntimeException e) {
+        if (rowsLock.validate(stamp)) {
+          throw e; // no change came between: a real failure
+        }
+      }
+    }
+    stamp = rowsLock.readLock();
+    try {
+      return lengthSumUnguarded(handleList);
+    } finally {
+      rowsLock.unlockRead(stamp);
+    }
+  }
+
+  private long lengthSumUnguarded(List<Long> handleList) {
+    long total = 0;
+    for (long handle : handleList) {
+      int i = search(handle);
+      if (i >= 0 && presentAt(i)) {
+        total += lengths[i >>> PAGE_SHIFT][i & PAGE_MASK];
+      }
+    }
+    return total;
+  }
+
   /** A checkpoint's chunk: added and filled in place, with no view object (restart speed, issue 6). */
   void restore(long handle, long version, int referenceCount, int replicationTarget, boolean trashed) {
     if (replicationTarget < 0 || replicationTarget > Byte.MAX_VALUE) { // not Check: no varargs array per chunk
@@ -120,6 +170,15 @@ final class ChunkIndex {
   }
 
   private int putRow(long handle, long version) {
+    long stamp = rowsLock.writeLock();
+    try {
+      return putRowLocked(handle, version);
+    } finally {
+      rowsLock.unlockWrite(stamp);
+    }
+  }
+
+  private int putRowLocked(long handle, long version) {
     int i = search(handle);
     if (i >= 0) {
       Check.state(!presentAt(i), "chunk %s already indexed", handle);
@@ -180,13 +239,18 @@ final class ChunkIndex {
     if (i < 0 || !presentAt(i)) {
       return false;
     }
-    flags[i >>> PAGE_SHIFT][i & PAGE_MASK] &= (byte) ~PRESENT;
+    long stamp = rowsLock.writeLock();
+    try {
+      flags[i >>> PAGE_SHIFT][i & PAGE_MASK] &= (byte) ~PRESENT;
+      while (used > 0 && !presentAt(used - 1)) {
+        used--; // holes at the end go at once, so the common append stays an append
+      }
+    } finally {
+      rowsLock.unlockWrite(stamp);
+    }
     clientWaitingAtMillis.remove(handle);
     corruptOn.remove(handle);
     size--;
-    while (used > 0 && !presentAt(used - 1)) {
-      used--; // holes at the end go at once, so the common append stays an append
-    }
     return true;
   }
 
@@ -258,7 +322,13 @@ final class ChunkIndex {
 
   void length(int row, long value) {
     Check.state(value >= 0 && value <= Integer.MAX_VALUE, "chunk length %s", value);
-    lengths[row >>> PAGE_SHIFT][row & PAGE_MASK] = (int) value;
+    int[] page = lengths[row >>> PAGE_SHIFT];
+    int r = row & PAGE_MASK;
+    if (page[r] != (int) value) { // a heartbeat re-reports most lengths unchanged: no lock for those
+      long stamp = rowsLock.writeLock();
+      page[r] = (int) value;
+      rowsLock.unlockWrite(stamp);
+    }
   }
 
   int references(int row) {
@@ -282,7 +352,9 @@ final class ChunkIndex {
     return (flags[row >>> PAGE_SHIFT][row & PAGE_MASK] & flag) != 0;
   }
 
+  /** Sets or clears flag; never {@link #PRESENT}, which only put and remove change (see {@link #lengthSum}). */
   void flag(int row, int flag, boolean on) {
+    Check.state(flag != PRESENT, "flag %s: the present flag changes only with put and remove", flag);
     byte[] page = flags[row >>> PAGE_SHIFT];
     int r = row & PAGE_MASK;
     page[r] = (byte) (on ? page[r] | flag : page[r] & ~flag);

@@ -60,6 +60,11 @@ public final class ChunkTable {
     return chunks.get(handle);
   }
 
+  /** The sum of these chunks' known lengths; the one read that needs no monitor (see {@link ChunkIndex#lengthSum}). */
+  long knownLengthSum(List<Long> handles) {
+    return chunks.lengthSum(handles);
+  }
+
   Collection<ChunkInfo> all() {
     return chunks.values();
   }
