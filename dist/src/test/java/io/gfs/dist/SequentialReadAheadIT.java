@@ -112,6 +112,51 @@ class SequentialReadAheadIT {
     }
   }
 
+  /**
+   * A stream reading on with reads of whole pieces gets each piece asked for ahead straight into the caller's array
+   * (no frame array to copy it out of), with its exact bytes; reads of several pieces at once too. The reader keeps no
+   * view of the caller's array: bytes the caller changes after a read are not what a later read of that range returns.
+   */
+  @Test
+  void wholePieceReadsGetPiecesAskedForAheadStraightIntoTheCallersArray() throws Exception {
+    try (MiniGfsCluster cluster = cluster("read-ahead-direct");
+         FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration());
+         io.gfs.client.GfsClient client = io.gfs.client.GfsClient.create(cluster.uri().getAuthority(),
+             io.gfs.client.GfsClientOptions.from(io.gfs.common.GfsConfig.of(cluster.clientSettings())))) {
+      Path file = new Path("/direct");
+      byte[] bytes = expected(5, FILE_BYTES);
+      write(fs, file, bytes);
+      int piece = 1 << 20;
+      int pieces = 7; // two per chunk, then the tail
+      try (GfsFileReader reader = client.open("/direct")) {
+        byte[] buffer = new byte[piece];
+        for (int i = 0; i < pieces; i++) {
+          int n = reader.read((long) i * piece, buffer, 0, piece);
+          assertEquals(Math.min(piece, FILE_BYTES - i * piece), n, "piece " + i);
+          assertRange(bytes, (long) i * piece, java.util.Arrays.copyOf(buffer, n));
+          java.util.Arrays.fill(buffer, (byte) 0x5a); // the caller reuses its array
+        }
+        // The first piece is not reading on, the second is read the ordinary way and asks for the next three.
+        assertEquals(pieces - 2, reader.piecesReadDirect());
+        byte[] again = new byte[1000];
+        assertEquals(again.length, reader.read(5L * piece + 100, again, 0, again.length));
+        assertRange(bytes, 5L * piece + 100, again);
+      }
+      try (GfsFileReader reader = client.open("/direct")) {
+        byte[] big = new byte[3 * piece + 17]; // reads of several pieces: whole ones go straight in
+        byte[] all = new byte[FILE_BYTES];
+        int at = 0;
+        int n;
+        while ((n = reader.read(at, big, 0, big.length)) > 0) {
+          System.arraycopy(big, 0, all, at, n);
+          at += n;
+        }
+        assertArrayEquals(bytes, all);
+        assertTrue(reader.piecesReadDirect() > 0, "no piece went straight into the caller's array");
+      }
+    }
+  }
+
   @Test
   void seeksPositionedReadsAndUnbufferWithAPieceOutstandingSeeTheRightBytes() throws Exception {
     try (MiniGfsCluster cluster = cluster("read-ahead-seek");

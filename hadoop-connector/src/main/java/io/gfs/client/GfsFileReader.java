@@ -14,7 +14,8 @@ import java.util.List;
  * Reads one file [0087-0090]. The length is taken when the file is opened; bytes past it are not read. Reads go out in
  * pieces aligned to checksum blocks and the last piece is kept as a one-piece read-ahead buffer. Once a stream reads
  * on from where its last piece ended, the next pieces (up to {@link #READ_AHEAD_PIECES_MAX}) are asked for before this
- * one is handed out ({@link ReadAhead}), so the chunkserver works while the caller copies. When every replica of a chunk fails, the file's cached locations are dropped, the master is asked again after a pause (doubling each
+ * one is handed out ({@link ReadAhead}), so the chunkserver works while the caller copies; a caller's read that wants
+ * the whole of the piece asked for first gets it from the socket straight into its array. When every replica of a chunk fails, the file's cached locations are dropped, the master is asked again after a pause (doubling each
  * time), up to fs.gfs.retries.max attempts; then an IOException names the chunk and every replica's errors.
  * Thread-safe (calls are serialised).
  */
@@ -27,6 +28,11 @@ public final class GfsFileReader implements AutoCloseable {
   /** The last piece fetched (a read-only view of its reply), file bytes [bufferStart, bufferStart + its length). */
   private ByteBuffer buffer;
   private long bufferStart;
+  /**
+   * Where the last piece fetched ended in the file (into the buffer or straight into a caller's array), or -1: a fetch
+   * starting there is a stream reading on, which keeps pieces asked for ahead.
+   */
+  private long fetchedEnd = -1;
   /**
    * The pieces after the buffer, asked for already, in file order (each on its own held connection, so the
    * chunkserver may work on them while the caller copies); at most {@link #READ_AHEAD_PIECES_MAX}.
@@ -52,6 +58,8 @@ public final class GfsFileReader implements AutoCloseable {
   /** Pieces served from a request sent ahead, and their bytes. */
   private long piecesReadAhead;
   private long bytesReadAhead;
+  /** Pieces asked for ahead that went straight into the caller's array. */
+  private long piecesReadDirect;
   private boolean closed;
 
   GfsFileReader(ClientContext context, String path, long lengthBytes, long chunkSizeBytes) {
@@ -92,6 +100,11 @@ public final class GfsFileReader implements AutoCloseable {
     while (copied < length && position + copied < lengthBytes) {
       long at = position + copied;
       if (buffer == null || at < bufferStart || at >= bufferStart + buffer.limit()) {
+        int direct = receiveDirect(at, bytes, offset + copied, length - copied);
+        if (direct > 0) {
+          copied += direct;
+          continue;
+        }
         fill(at);
       }
       int n = (int) Math.min(length - copied, bufferStart + buffer.limit() - at);
@@ -99,6 +112,11 @@ public final class GfsFileReader implements AutoCloseable {
       copied += n;
     }
     return copied;
+  }
+
+  /** Pieces read from the socket straight into a caller's array (no frame, no copy out of it), for tests. */
+  public synchronized long piecesReadDirect() {
+    return piecesReadDirect;
   }
 
   /**
@@ -154,6 +172,7 @@ public final class GfsFileReader implements AutoCloseable {
   /** Drops the read-ahead piece and any piece asked for ahead; the next read fetches again. */
   public synchronized void unbuffer() {
     buffer = null;
+    fetchedEnd = -1;
     frame = null;
     cancelAhead();
   }
@@ -166,6 +185,7 @@ public final class GfsFileReader implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     buffer = null;
+    fetchedEnd = -1;
     frame = null;
     cancelAhead();
   }
@@ -186,7 +206,7 @@ public final class GfsFileReader implements AutoCloseable {
     long readableEnd = ChunkMath.bytesInChunk(chunkIndex, chunkSizeBytes, lengthBytes);
     Piece piece = ChunkMath.pieceAt(ChunkMath.offsetInChunk(at, chunkSizeBytes), readableEnd);
     long pieceStart = ChunkMath.chunkStart(chunkIndex, chunkSizeBytes) + piece.offsetInChunk();
-    boolean readingOn = buffer != null && pieceStart == bufferStart + buffer.limit();
+    boolean readingOn = pieceStart == fetchedEnd;
     buffer = null;
     ByteBuffer data = null;
     ReadAhead ahead = aheads.peekFirst();
@@ -207,12 +227,46 @@ public final class GfsFileReader implements AutoCloseable {
     }
     bufferStart = pieceStart;
     buffer = data;
+    fetchedEnd = pieceStart + data.limit();
     if (readingOn) {
-      while (aheads.size() < READ_AHEAD_PIECES_MAX) {
-        ReadAhead last = aheads.peekLast();
-        if (!sendAhead(last == null ? pieceStart + data.limit() : last.fileOffset + last.lengthBytes())) {
-          break;
-        }
+      askAhead();
+    }
+  }
+
+  /**
+   * When the piece asked for first ahead starts at file offset at and the caller wants all of it (a stream reading on
+   * with reads of at least a piece, like Hadoop's copy loops and the benchmark), reads it from the socket straight into
+   * {@code bytes[offset..]}: the reply's bytes pass through no frame array and are not copied out of one. Returns the
+   * bytes read, or 0 when the piece cannot be read this way (then the ordinary path reads it: failover, retries,
+   * errors). The read-ahead buffer is not kept over the caller's array, which the caller may change.
+   */
+  private int receiveDirect(long at, byte[] bytes, int offset, int room) {
+    ReadAhead ahead = aheads.peekFirst();
+    if (ahead == null || ahead.fileOffset != at || ahead.lengthBytes() > room) {
+      return 0;
+    }
+    aheads.pollFirst();
+    ByteBuffer data = ahead.receiveInto(bytes, offset);
+    if (data == null) {
+      cancelAhead(); // the ordinary read of this piece follows; the later ones are dropped too, as in fill
+      return 0;
+    }
+    int n = data.limit();
+    buffer = null;
+    fetchedEnd = at + n;
+    piecesReadAhead++;
+    piecesReadDirect++;
+    bytesReadAhead += n;
+    askAhead();
+    return n;
+  }
+
+  /** Keeps {@link #READ_AHEAD_PIECES_MAX} pieces asked for after the last one fetched, while the file has them. */
+  private void askAhead() {
+    while (aheads.size() < READ_AHEAD_PIECES_MAX) {
+      ReadAhead last = aheads.peekLast();
+      if (!sendAhead(last == null ? fetchedEnd : last.fileOffset + last.lengthBytes())) {
+        break;
       }
     }
   }

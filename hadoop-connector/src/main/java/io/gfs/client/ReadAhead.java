@@ -94,6 +94,36 @@ final class ReadAhead {
   }
 
   /**
+   * The piece, read from the socket straight into {@code array[offset, offset + piece length)} (the caller's array: no
+   * frame array in between), as a view of that range; null when the chunkserver refused it, the connection failed or
+   * the replica's chunk ends before the piece (the caller then reads it the ordinary way, which reports the errors and
+   * fills the range again). On null the range may hold part of the reply.
+   */
+  ByteBuffer receiveInto(byte[] array, int offset) {
+    ReadResult result;
+    try {
+      connection.readNextBinaryInto(array, offset, piece.lengthBytes());
+      result = connection.client().recv_read();
+    } catch (io.gfs.thrift.gen.GfsException e) {
+      connection.readNextBinaryInto(null, 0, 0);
+      connection.release();
+      LOG.debug("read ahead from {} refused: {} {}", replica, e.getCode(), e.getMessage());
+      return null;
+    } catch (TException | RuntimeException e) {
+      connection.discard();
+      context.forget(replica);
+      LOG.debug("read ahead from {} failed: {}", replica, e.toString());
+      return null;
+    }
+    connection.readNextBinaryInto(null, 0, 0); // normally used up by the reply already
+    connection.release();
+    // Exactly the piece, or it is not (all) in the caller's array: a shorter reply means the replica's chunk ends
+    // early, a longer one (which no chunkserver sends) went to an array of its own.
+    ByteBuffer data = result.isSetData() ? io.gfs.common.rpc.ThriftBinary.view(result, "data") : null;
+    return data != null && data.remaining() == piece.lengthBytes() ? data.slice() : null;
+  }
+
+  /**
    * The reader no longer wants the piece: its reply is read and dropped so the connection can be pooled again (closing
    * it instead would make the chunkserver write into a closed connection and the next read connect anew).
    */

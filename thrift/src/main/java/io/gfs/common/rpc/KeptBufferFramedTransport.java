@@ -45,6 +45,13 @@ final class KeptBufferFramedTransport extends TFramedTransport {
   private final byte[] frameLength = new byte[LENGTH_BYTES];
   /** Where the next frame is read if it fits, instead of a fresh array; for that one frame only. */
   private byte[] nextFrameInto;
+  /** The next frame is read from the socket as the protocol asks for its bytes instead of whole first. */
+  private boolean streamNextFrame;
+  /** Bytes of the frame being streamed not yet read from the socket; 0 when no frame is streamed. */
+  private int streamedBytesLeft;
+  /** Frames streamed, for tests. */
+  private long framesStreamed;
+  private static final byte[] NO_BYTES = new byte[0];
   /** Writes at least this big are sent from where they lie (a client's transport only): copying pays on small ones. */
   static final int SENT_IN_PLACE_BYTES_MIN = 64 << 10;
   private final boolean sendsInPlace;
@@ -86,14 +93,39 @@ final class KeptBufferFramedTransport extends TFramedTransport {
     nextFrameInto = target;
   }
 
+  /**
+   * Reads the next frame from the socket as the protocol asks for its bytes, instead of whole into an array first: a
+   * big binary field is then read straight from the socket into wherever the protocol puts it
+   * ({@link DirectBinaryProtocol#readNextBinaryInto}, a reader's own array), one 1 MiB copy per piece fewer. The
+   * frame's length is checked as for any frame and reads never go past its end (the next frame's length is read only
+   * once this one is used up, as with a frame read whole). Applies to the next frame only; false cancels.
+   */
+  void streamNextFrame(boolean stream) {
+    streamNextFrame = stream;
+  }
+
   @Override
   public int read(byte[] bytes, int offset, int length) throws TTransportException {
+    if (streamedBytesLeft > 0) {
+      return readStreamed(bytes, offset, length);
+    }
     int n = frame.read(bytes, offset, length);
     if (n > 0) {
       return n;
     }
     readFrame();
+    if (streamedBytesLeft > 0) {
+      return readStreamed(bytes, offset, length);
+    }
     return frame.read(bytes, offset, length);
+  }
+
+  private int readStreamed(byte[] bytes, int offset, int length) throws TTransportException {
+    int n = getInnerTransport().read(bytes, offset, Math.min(length, streamedBytesLeft));
+    if (n > 0) {
+      streamedBytesLeft -= n;
+    }
+    return n;
   }
 
   @Override
@@ -131,6 +163,16 @@ final class KeptBufferFramedTransport extends TFramedTransport {
       close();
       throw new TTransportException(TTransportException.CORRUPTED_DATA, "Frame size (" + size + ") outside [0, "
           + max + "]");
+    }
+    boolean streamed = streamNextFrame;
+    streamNextFrame = false;
+    if (streamed) {
+      nextFrameInto = null;
+      streamedBytesLeft = size;
+      framesStreamed++;
+      frame.reset(NO_BYTES); // nothing in memory: the protocol reads every field through read()
+      resetMessageSizeAndConsumedBytes(size);
+      return;
     }
     byte[] target = nextFrameInto != null && nextFrameInto.length >= size ? nextFrameInto : new byte[size];
     nextFrameInto = null;
@@ -236,6 +278,11 @@ final class KeptBufferFramedTransport extends TFramedTransport {
   /** The buffer's capacity now, for tests. */
   int bufferCapacityBytes() {
     return buffer.length;
+  }
+
+  /** Frames read from the socket as the protocol asked for their bytes ({@link #streamNextFrame}), for tests. */
+  long framesStreamed() {
+    return framesStreamed;
   }
 
   /** Big writes sent from where they lay instead of copied into the buffer, for tests. */

@@ -13,7 +13,6 @@ import java.util.function.Function;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.TServiceClient;
-import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransport;
@@ -122,6 +121,21 @@ public final class RpcClients implements AutoCloseable {
       }
     }
 
+    /**
+     * The next reply is read from the socket as it is parsed, and its first binary field (a read's piece) straight into
+     * {@code array[offset, offset + room)} when it fits, without passing through a frame array: one 1 MiB copy per
+     * piece fewer. The caller must not touch that range until it has read the reply. For the next reply only; null
+     * cancels.
+     */
+    public void readNextBinaryInto(byte[] array, int offset, int room) {
+      if (connection.transport instanceof KeptBufferFramedTransport framed
+          && connection.client instanceof TServiceClient service
+          && service.getInputProtocol() instanceof DirectBinaryProtocol protocol) {
+        framed.streamNextFrame(array != null);
+        protocol.readNextBinaryInto(array, offset, room);
+      }
+    }
+
     /** Back to the pool: every request sent on it has had its reply read. */
     public void release() {
       if (!ended) {
@@ -191,8 +205,7 @@ public final class RpcClients implements AutoCloseable {
         throw new TTransportException(e.getType(), "cannot connect to " + address + ": " + e.getMessage(), e);
       }
     }
-    TProtocol protocol = new TBinaryProtocol(transport, limits.stringBytesMax(), limits.containerLengthMax(), true,
-        true);
+    TProtocol protocol = new DirectBinaryProtocol(transport, limits.stringBytesMax(), limits.containerLengthMax());
     return new Pooled<>(factory.apply(protocol), transport);
   }
 

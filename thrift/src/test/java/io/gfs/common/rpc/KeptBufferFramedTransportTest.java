@@ -208,4 +208,68 @@ class KeptBufferFramedTransportTest {
     assertArrayEquals(new byte[] {0, 0, 0, 1, 5}, wire.bytes());
     assertTrue(wire.arraysWritten.stream().noneMatch(a -> a == piece));
   }
+
+  /**
+   * A streamed frame is read from the wire as the protocol asks for its bytes: the binary field asked for lands in the
+   * caller's array at the offset it named (a view of that range comes back), a binary too big for the room gets an
+   * array of its own, the rest of a streamed frame the protocol left unread is skipped, and the frames after it are
+   * read whole as before.
+   */
+  @Test
+  void aStreamedFramesBinaryLandsInTheCallersArrayAndTheNextFramesReadAsBefore() throws Exception {
+    TConfiguration configuration = new TConfiguration(FRAME_MAX, FRAME_MAX, 64);
+    TMemoryBuffer wire = new TMemoryBuffer(configuration, 1024);
+    KeptBufferFramedTransport out = new KeptBufferFramedTransport(wire, FRAME_MAX);
+    org.apache.thrift.protocol.TBinaryProtocol writer = new org.apache.thrift.protocol.TBinaryProtocol(out);
+    byte[] piece = new byte[300_000];
+    new java.util.Random(5).nextBytes(piece);
+    for (int message = 0; message < 4; message++) {
+      writer.writeI32(1000 + message);
+      writer.writeBinary(ByteBuffer.wrap(piece, message, piece.length - message));
+      writer.writeI64(7000 + message);
+      out.flush();
+    }
+    KeptBufferFramedTransport in = new KeptBufferFramedTransport(new TMemoryInputTransport(configuration,
+        Arrays.copyOf(wire.getArray(), wire.length())), FRAME_MAX);
+    DirectBinaryProtocol reader = new DirectBinaryProtocol(in, FRAME_MAX, 1000);
+    byte[] callers = new byte[piece.length + 20];
+
+    in.streamNextFrame(true);
+    reader.readNextBinaryInto(callers, 10, piece.length);
+    assertEquals(1000, reader.readI32());
+    ByteBuffer landed = reader.readBinary();
+    assertTrue(landed.hasArray() && landed.array() == callers && landed.arrayOffset() == 10,
+        "a view of the caller's array at the offset it named");
+    assertEquals(piece.length, landed.remaining());
+    assertArrayEquals(piece, Arrays.copyOfRange(callers, 10, 10 + piece.length));
+    assertEquals(0, callers[9], "nothing before the range");
+    assertEquals(0, callers[10 + piece.length], "nothing after it");
+    assertEquals(7000, reader.readI64());
+    assertEquals(1, in.framesStreamed());
+
+    in.streamNextFrame(true);
+    assertEquals(1001, reader.readI32());
+    reader.readNextBinaryInto(callers, 0, 100); // too small: the binary gets its own array
+    ByteBuffer own = reader.readBinary();
+    assertTrue(own.array() != callers);
+    assertArrayEquals(Arrays.copyOfRange(piece, 1, piece.length), Arrays.copyOfRange(own.array(),
+        own.arrayOffset() + own.position(), own.arrayOffset() + own.limit()));
+    assertEquals(7001, reader.readI64());
+    assertEquals(2, in.framesStreamed());
+
+    assertEquals(1002, reader.readI32()); // not asked: read whole, the binary a view of the frame
+    ByteBuffer third = reader.readBinary();
+    assertTrue(third.array() == in.getBuffer());
+    assertEquals(piece.length - 2, third.remaining());
+    assertEquals(7002, reader.readI64());
+    assertEquals(2, in.framesStreamed(), "only the frames asked for are streamed");
+    in.streamNextFrame(true);
+    in.streamNextFrame(false); // cancelled
+    assertEquals(1003, reader.readI32());
+    ByteBuffer fourth = reader.readBinary();
+    assertTrue(fourth.array() == in.getBuffer());
+    assertEquals(piece.length - 3, fourth.remaining());
+    assertEquals(7003, reader.readI64());
+    assertEquals(2, in.framesStreamed());
+  }
 }
