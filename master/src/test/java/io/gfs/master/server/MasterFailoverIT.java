@@ -75,7 +75,9 @@ class MasterFailoverIT {
     values.put(GfsConfigKeys.Master.HA_ENABLED.name(), "true");
     values.put(GfsConfigKeys.Cluster.NAME.name(), CLUSTER);
     values.put(GfsConfigKeys.Cluster.ZOOKEEPER_CONNECT.name(), zk.getConnectString());
-    values.put(GfsConfigKeys.Cluster.ZOOKEEPER_SESSION_TIMEOUT_MS.name(), "4000");
+    // Takeovers here follow a close or a forced expiry, never the timeout: a long session, so that a stall on a loaded
+    // machine never ends a term the test did not end (an extra election would change every epoch it checks).
+    values.put(GfsConfigKeys.Cluster.ZOOKEEPER_SESSION_TIMEOUT_MS.name(), "10000");
     return GfsConfig.of(values);
   }
 

@@ -80,7 +80,9 @@ class ReplicatedLogIT {
     values.put(GfsConfigKeys.Master.LOG_ACKS_REQUIRED.name(), "majority");
     values.put(GfsConfigKeys.Cluster.NAME.name(), "rep");
     values.put(GfsConfigKeys.Cluster.ZOOKEEPER_CONNECT.name(), zk.getConnectString());
-    values.put(GfsConfigKeys.Cluster.ZOOKEEPER_SESSION_TIMEOUT_MS.name(), "4000");
+    // Takeovers here follow a close or a forced expiry, never the timeout: a long session, so that a stall on a loaded
+    // machine never ends a term the test did not end (an extra election would change every epoch it checks).
+    values.put(GfsConfigKeys.Cluster.ZOOKEEPER_SESSION_TIMEOUT_MS.name(), "10000");
     return GfsConfig.of(values);
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gfs.common.GfsConfig;
 import io.gfs.common.GfsConfigKeys;
+import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcLimits;
 import io.gfs.thrift.gen.ClusterStatus;
@@ -56,7 +57,7 @@ class ShadowMasterIT {
           CuratorFramework client = CanonicalName.connect(zk.getConnectString(), 5000)) {
         assertEquals(List.of(shadow.address()), ShadowRegistry.list(client, "/gfs", "sh"));
         assertEquals(active.address(), CanonicalName.resolve(client, "/gfs", "sh"), "a shadow never takes the alias");
-        Thread.sleep(1500); // the active master's shadow directory refreshes every second
+        awaitFed(rpc, active.address(), shadow.address());
         for (int i = 50; i < 60; i++) {
           int n = i;
           rpc.master(active.address(), c -> {
@@ -88,6 +89,32 @@ class ShadowMasterIT {
           return null;
         });
       }
+    }
+  }
+
+  /**
+   * Returns once the active master feeds the shadow its log. The active master finds a new shadow with a refresh of its
+   * shadow directory (every second, later on a loaded machine) and feeds it from the next batch on, so a fixed wait
+   * before the writes could leave the shadow unfed for good: probes (under /probe) are written until one reaches it.
+   */
+  static void awaitFed(RpcClients rpc, HostPort active, HostPort shadow) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int k = 0; ; k++) {
+      String probe = "/probe/p" + k;
+      rpc.master(active, c -> {
+        c.create(probe, false, true, 1, null, null, (short) -1);
+        return null;
+      });
+      long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (System.nanoTime() < probeDeadline) {
+        try {
+          rpc.master(shadow, c -> c.getFileInfo(probe));
+          return;
+        } catch (GfsException notYet) {
+          Thread.sleep(20); // NOT_FOUND: not fed (yet)
+        }
+      }
+      assertTrue(System.nanoTime() < deadline, "the active master did not feed the shadow within 60 s");
     }
   }
 

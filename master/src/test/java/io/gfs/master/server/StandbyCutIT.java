@@ -98,7 +98,9 @@ class StandbyCutIT {
     values.put(GfsConfigKeys.Cluster.NAME.name(), CLUSTER);
     values.put(GfsConfigKeys.Cluster.ZOOKEEPER_ROOT.name(), ROOT);
     values.put(GfsConfigKeys.Cluster.ZOOKEEPER_CONNECT.name(), zk.getConnectString());
-    values.put(GfsConfigKeys.Cluster.ZOOKEEPER_SESSION_TIMEOUT_MS.name(), "4000");
+    // Takeovers here follow a close or a forced expiry, never the timeout: a long session, so that a stall on a loaded
+    // machine never ends a term the test did not end (an extra election would change every epoch it checks).
+    values.put(GfsConfigKeys.Cluster.ZOOKEEPER_SESSION_TIMEOUT_MS.name(), "10000");
     values.put(GfsConfigKeys.Rpc.CALL_TIMEOUT_MS.name(), "15000"); // bounds the probe of a closed peer at teardown
     return GfsConfig.of(values);
   }

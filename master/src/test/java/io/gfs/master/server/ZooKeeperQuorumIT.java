@@ -67,7 +67,7 @@ class ZooKeeperQuorumIT {
       zk.start();
       try (MasterServer active = MasterServer.start(config(zk, "active", false));
           MasterServer shadow = MasterServer.start(config(zk, "shadow", true))) {
-        Thread.sleep(1500); // the active master's shadow directory refreshes every second
+        ShadowMasterIT.awaitFed(rpc, active.address(), shadow.address());
         for (int i = 0; i < 20; i++) {
           create(rpc, active, "/d/f" + i);
         }
