@@ -98,10 +98,10 @@ final class Mutations {
 
   /**
    * The primary's record append: returns the offset it chose, or CHUNK_FULL after padding [0104-0108]. The request
-   * waits in {@link PendingAppends}; whoever holds the chunk's lock next applies every waiting one as one group, so
-   * concurrent appenders to one chunk share the lock's turn and the fan-out (see {@link #applyGroup}).
+   * waits in {@link PendingAppends}; one request's thread at a time leads the chunk's appends ({@link #lead}) and
+   * applies every waiting one as one group, so concurrent appenders to one chunk share the lock's turn and the fan-out
+   * ({@link AppendGroupCommit}).
    */
-  @SuppressWarnings("try") // the guard only holds the chunk lock
   long recordAppend(RecordAppendRequest request) throws GfsException, Refusal, IOException {
     long handle = request.getHandle();
     Validate.version(handle, request.getVersion());
