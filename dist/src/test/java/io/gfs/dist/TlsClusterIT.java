@@ -57,6 +57,20 @@ class TlsClusterIT {
       assertArrayEquals(data, back);
       System.out.printf("TlsClusterIT: %d bytes over TLS, 3 replicas: write %d ms, read %d ms%n", data.length,
           writeMillis, readMillis);
+      // A stream reading on with piece-sized reads: pieces asked for ahead, their replies streamed from the TLS socket
+      // straight into the caller's array.
+      byte[] streamed = new byte[data.length];
+      try (FSDataInputStream in = fs.open(file)) {
+        byte[] piece = new byte[CHUNK];
+        int at = 0;
+        int n;
+        while ((n = in.read(piece, 0, piece.length)) > 0) {
+          System.arraycopy(piece, 0, streamed, at, n);
+          at += n;
+        }
+        assertEquals(data.length, at);
+      }
+      assertArrayEquals(data, streamed);
 
       try (RpcClients plain = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(10_000))) {
         assertThrows(TTransportException.class,

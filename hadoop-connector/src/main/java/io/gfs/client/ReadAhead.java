@@ -100,9 +100,15 @@ final class ReadAhead {
    * fills the range again). On null the range may hold part of the reply.
    */
   ByteBuffer receiveInto(byte[] array, int offset) {
+    if (!connection.readNextBinaryInto(array, offset, piece.lengthBytes())) {
+      ByteBuffer data = receive(null); // a connection that cannot stream its reply: read it whole, then copy
+      if (data != null) {
+        data.duplicate().get(array, offset, data.remaining());
+      }
+      return data;
+    }
     ReadResult result;
     try {
-      connection.readNextBinaryInto(array, offset, piece.lengthBytes());
       result = connection.client().recv_read();
     } catch (io.gfs.thrift.gen.GfsException e) {
       connection.readNextBinaryInto(null, 0, 0);

@@ -125,15 +125,17 @@ public final class RpcClients implements AutoCloseable {
      * The next reply is read from the socket as it is parsed, and its first binary field (a read's piece) straight into
      * {@code array[offset, offset + room)} when it fits, without passing through a frame array: one 1 MiB copy per
      * piece fewer. The caller must not touch that range until it has read the reply. For the next reply only; null
-     * cancels.
+     * cancels. False when this connection cannot (then nothing changes and the reply is read as usual).
      */
-    public void readNextBinaryInto(byte[] array, int offset, int room) {
+    public boolean readNextBinaryInto(byte[] array, int offset, int room) {
       if (connection.transport instanceof KeptBufferFramedTransport framed
           && connection.client instanceof TServiceClient service
           && service.getInputProtocol() instanceof DirectBinaryProtocol protocol) {
         framed.streamNextFrame(array != null);
         protocol.readNextBinaryInto(array, offset, room);
+        return true;
       }
+      return false;
     }
 
     /** Back to the pool: every request sent on it has had its reply read. */
