@@ -43,12 +43,18 @@ import org.junit.jupiter.api.Test;
 class ShadowLocationsIT {
   private static final String FILE = "/data/f";
   private static final long POLL_SECONDS = 180; // generous: the machine may be loaded 20+
+  /**
+   * The one elected master's ZooKeeper session (the shadow makes the cluster elect): nothing here waits for it to end,
+   * and a session that ended under load (a long stall) would make the only master step down mid-test.
+   */
+  private static final long LONG_SESSION_MILLIS = 10_000;
 
   @Test
   void aFreshClientReadsThroughTheShadowAfterTheActiveMasterStopped() throws Exception {
     try (MiniGfsCluster cluster = MiniGfsCluster.builder(TestData.clusterDir("shadow-locations"))
             .masters(1).shadows(1).separateProcesses(true).chunkServers(4).chunkSizeBytes(1 << 20)
-            .heartbeatIntervalMillis(200).chunkServerDeadAfterMillis(3000).build();
+            .heartbeatIntervalMillis(200).chunkServerDeadAfterMillis(3000)
+            .masterSessionTimeoutMillis(LONG_SESSION_MILLIS).build();
         RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(10_000))) {
       byte[] data = new byte[(3 << 20) + 12345]; // four chunks, the last one partial
       new Random(4).nextBytes(data);
@@ -100,7 +106,8 @@ class ShadowLocationsIT {
     UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"staff"});
     UserGroupInformation bob = UserGroupInformation.createUserForTesting("bob", new String[] {"bob"});
     try (MiniGfsCluster cluster = MiniGfsCluster.builder(TestData.clusterDir("shadow-permissions"))
-            .masters(1).shadows(1).chunkServers(1).chunkSizeBytes(1 << 20).build();
+            .masters(1).shadows(1).chunkServers(1).chunkSizeBytes(1 << 20)
+            .masterSessionTimeoutMillis(LONG_SESSION_MILLIS).build();
         RpcClients rpc = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(10_000))) {
       Configuration conf = cluster.clientConfiguration();
       Path home = new Path("/user/alice");

@@ -38,6 +38,27 @@ class ShadowReadFallbackIT {
     return GfsConfig.of(values);
   }
 
+  /** Writes probes (under /probe) through the active master until one reaches the shadow (bounded: 60 s). */
+  private static void awaitFed(GfsClient client, MasterServer shadow) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try (var rpc = new io.gfs.common.rpc.RpcClients(io.gfs.common.rpc.RpcLimits.defaults())) {
+      for (int k = 0; ; k++) {
+        String probe = "/probe/p" + k;
+        client.mkdirs(probe);
+        long probeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < probeDeadline) {
+          try {
+            rpc.master(shadow.address(), c -> c.getFileInfo(probe));
+            return;
+          } catch (io.gfs.thrift.gen.GfsException notYet) {
+            Thread.sleep(20); // NOT_FOUND: not fed (yet)
+          }
+        }
+        assertTrue(System.nanoTime() < deadline, "the active master did not feed the shadow within 60 s");
+      }
+    }
+  }
+
   @Test
   void readsGoToAShadowWhileTheActiveMasterIsGone() throws Exception {
     try (TestingServer zk = new TestingServer()) {
@@ -46,7 +67,9 @@ class ShadowReadFallbackIT {
           GfsClient client = GfsClient.create("fb", GfsClientOptions.from(GfsConfig.of(Map.of(
               GfsConfigKeys.Client.ZOOKEEPER_CONNECT.name(), zk.getConnectString(),
               GfsConfigKeys.Client.RETRIES_MAX.name(), "3"))))) {
-        Thread.sleep(1500); // the active master's shadow directory refreshes every second
+        // The active master finds a new shadow with a refresh of its shadow directory (every second, later on a
+        // loaded machine) and feeds it from the next batch on: a fixed wait here could leave it unfed for good.
+        awaitFed(client, shadow);
         for (int i = 0; i < 5; i++) {
           client.mkdirs("/data/d" + i);
         }

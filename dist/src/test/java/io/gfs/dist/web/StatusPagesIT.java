@@ -68,7 +68,8 @@ class StatusPagesIT {
     dir = Path.of("target", "it", "StatusPagesIT").toAbsolutePath();
     deleteTree(dir);
     cluster = MiniGfsCluster.builder(dir).chunkServers(CHUNK_SERVERS).racks(2).chunkSizeBytes(CHUNK_BYTES).shadows(1)
-        .config("gfs.diagnostic.sample.interval.ms", "500")
+        // The shadow makes the one master elected: a long session, so a stall under load never deposes it mid-test.
+        .masterSessionTimeoutMillis(10_000).config("gfs.diagnostic.sample.interval.ms", "500")
         .chunkServerConfig("gfs.chunkserver.capacity.bytes", Long.toString(CAPACITY_BYTES)).build();
     ClusterStatus status = waitForWebAddresses();
     masterWeb = "http://" + status.getHttpAddress() + "/";
