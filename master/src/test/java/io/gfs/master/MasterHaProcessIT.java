@@ -39,8 +39,21 @@ import org.junit.jupiter.api.io.TempDir;
 class MasterHaProcessIT {
   private static final String READY = "gfs master serving on ";
   private static final String CLUSTER = "ha";
-  /** Short enough for a takeover in seconds; the ZooKeeper tick below lets the server grant it. */
+  /**
+   * Short enough for a takeover in seconds; the ZooKeeper tick below lets the server grant it. The SIGKILL rounds
+   * measure the failover time docs/operations.md quotes (issue 4's 3 s goal), so they keep it. A loaded machine may end
+   * a live master's session with it (it then steps down and exits): before a kill, a standby then already leads and
+   * the round goes on; the replicated-log rounds relaunch masters that exited.
+   */
   private static final int SESSION_TIMEOUT_MILLIS = 2000;
+  /**
+   * The SIGSTOP case's session: its length is not what that case checks, and before the SIGSTOP its master must still
+   * lead (with 2 s, a stall at load 22 could end its term first, and it would have exited before the test stopped it).
+   */
+  private static final int STOPPED_CASE_SESSION_MILLIS = 5000;
+
+  /** The session timeout of the masters this test launches. */
+  private int sessionTimeoutMillis = SESSION_TIMEOUT_MILLIS;
 
   @TempDir
   Path dir;
@@ -62,7 +75,7 @@ class MasterHaProcessIT {
   }
 
   private void startZooKeeper() throws Exception {
-    // tickTime 250 ms: ZooKeeper grants sessions down to 2 ticks, so the 2 s timeout is not raised.
+    // tickTime 250 ms: ZooKeeper grants sessions from 2 to 20 ticks, so neither the 2 s nor the 5 s timeout changes.
     zk = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 250, -1), true);
   }
 
@@ -75,7 +88,7 @@ class MasterHaProcessIT {
     Path conf = dir.resolve("master.properties");
     Files.writeString(conf, "gfs.master.meta.dir=" + dir.resolve("meta") + "\ngfs.master.port=0\n"
         + "gfs.master.ha.enabled=true\ngfs.cluster.name=" + CLUSTER + "\ngfs.zookeeper.connect="
-        + zk.getConnectString() + "\ngfs.zookeeper.session.timeout.ms=" + SESSION_TIMEOUT_MILLIS + "\n");
+        + zk.getConnectString() + "\ngfs.zookeeper.session.timeout.ms=" + sessionTimeoutMillis + "\n");
     return conf;
   }
 
@@ -272,6 +285,7 @@ class MasterHaProcessIT {
 
   @Test
   void aMasterStoppedPastTheSessionTimeoutStepsDownWhenContinued() throws Exception {
+    sessionTimeoutMillis = STOPPED_CASE_SESSION_MILLIS;
     startZooKeeper();
     HostPort first = launchMaster().get(120, TimeUnit.SECONDS);
     try (CuratorFramework client = CanonicalName.connect(zk.getConnectString(), 15_000);
@@ -284,7 +298,7 @@ class MasterHaProcessIT {
       Thread.sleep(1500);
       Process active = processes.get(0);
       signal(active, "STOP");
-      Thread.sleep(3L * SESSION_TIMEOUT_MILLIS); // well past the session timeout: the standby wins the election
+      Thread.sleep(3L * sessionTimeoutMillis); // well past the session timeout: the standby wins the election
       assertTrue(active.isAlive());
       signal(active, "CONT");
       // It notices the lost session, refuses to mutate, and exits (code 3) instead of serving on.
