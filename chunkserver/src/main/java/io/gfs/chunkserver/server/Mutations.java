@@ -122,9 +122,9 @@ final class Mutations {
     if (request.isSetData()) {
       data = InlineRecords.checked(handle, request.getDataId(), request.getData(), request.getLengthBytes(),
           request.isSetCrc32c(), request.getCrc32c());
-      if (locks.inUse(handle) || pending.isLed(handle)) {
-        // Others hold or wait for the chunk: send the record on now, not with the group while the lock is held (see
-        // SecondaryFanout.relay). A lone appender keeps it inline: one hop to the secondaries instead of two.
+      if (data.length >= InlineRecords.RELAY_BYTES_MIN && (locks.inUse(handle) || pending.isLed(handle))) {
+        // A big record while others hold or wait for the chunk: send it on now, not with the group while the lock is
+        // held (see SecondaryFanout.relay). Smaller ones ride the group's mutations: one call per secondary per group.
         fanout.relay(request.getDataId(), data, request.getCrc32c(), request.bufferForAccessToken(), secondaries)
             .await();
         request.unsetData(); // the secondaries hold it under its data id: the mutation names it, as for pushed data

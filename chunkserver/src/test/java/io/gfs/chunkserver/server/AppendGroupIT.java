@@ -164,7 +164,7 @@ class AppendGroupIT extends ThreeChunkServersTest {
   }
 
   @Test
-  void aRecordSentWithItsRequestWhileItsChunkIsBusyReachesTheSecondariesBeforeTheChunksLock() throws Exception {
+  void aBigRecordSentWithItsRequestWhileItsChunkIsBusyReachesTheSecondariesBeforeTheChunksLock() throws Exception {
     cluster.assign(27, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
     ExecutorService callers = Executors.newFixedThreadPool(2);
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -176,7 +176,7 @@ class AppendGroupIT extends ThreeChunkServersTest {
           List.of(new ServerAddress(silent.getInetAddress().getHostAddress(), silent.getLocalPort())), false, CHUNK);
       Future<Long> stuckCall = callers.submit(() -> cluster.call(0, c -> c.recordAppend(stuck)));
       try (Socket fanout = silent.accept()) { // the primary sends the mutation with the chunk's lock held
-        byte[] record = bytes(5000);
+        byte[] record = bytes(InlineRecords.RELAY_BYTES_MIN); // smaller ones ride the group (see the test below)
         RecordAppendRequest request = new RecordAppendRequest(27, 1, 961, record.length,
             List.of(cluster.wire(1), cluster.wire(2)), false, CHUNK);
         request.setData(record).setCrc32c(io.gfs.common.Crc32c.of(record, 0, record.length));

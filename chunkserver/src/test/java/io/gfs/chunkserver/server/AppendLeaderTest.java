@@ -100,6 +100,45 @@ class AppendLeaderTest {
     assertEquals(Set.of(0L, 100L, 200L), distinct, "each record at its own offset, one after another");
   }
 
+  /** A record sent inline while the chunk is busy, to a secondary the (closed) RPC clients cannot reach. */
+  private Future<Long> appendToAnUnreachableSecondary(long dataId, int lengthBytes) {
+    byte[] record = new byte[lengthBytes];
+    RecordAppendRequest request = new RecordAppendRequest(HANDLE, 1, dataId, lengthBytes,
+        List.of(new io.gfs.thrift.gen.ServerAddress("127.0.0.1", 2)), false, 64L << 20)
+        .setData(ByteBuffer.wrap(record)).setCrc32c(Crc32c.of(record, 0, lengthBytes));
+    return appenders.submit(() -> {
+      appenderThreads.add(Thread.currentThread());
+      return mutations.recordAppend(request);
+    });
+  }
+
+  private static String failure(Future<Long> call) {
+    java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        java.util.concurrent.ExecutionException.class, () -> call.get(POLL_MILLIS_MAX, TimeUnit.MILLISECONDS));
+    assertTrue(e.getCause() instanceof io.gfs.thrift.gen.GfsException, e.toString());
+    return e.getCause().getMessage();
+  }
+
+  @Test
+  void whileTheChunkIsBusyOnlyABigRecordIsRelayedAheadASmallOneRidesItsGroup() throws Exception {
+    Future<Long> small;
+    ChunkLocks.Guard held = locks.lock(HANDLE); // the chunk is busy
+    try {
+      String big = failure(appendToAnUnreachableSecondary(200, InlineRecords.RELAY_BYTES_MIN));
+      assertTrue(big.contains("relaying record 200"), "relayed before waiting for the lock: " + big);
+      small = appendToAnUnreachableSecondary(201, InlineRecords.RELAY_BYTES_MIN - 1);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS_MAX);
+      while (inLockWait() == 0) { // not relayed: it waits for the lock to lead its group
+        assertTrue(System.nanoTime() < deadline && !small.isDone(), "the small record never waited for the lock");
+        Thread.sleep(10);
+      }
+    } finally {
+      held.close();
+    }
+    String grouped = failure(small);
+    assertTrue(grouped.contains("mutation") && !grouped.contains("relaying"), "sent with its group: " + grouped);
+  }
+
   private boolean allParked() {
     if (appenderThreads.size() < APPENDERS) {
       return false;
