@@ -13,7 +13,6 @@ import org.apache.hadoop.fs.Path;
 final class MetadataSuite implements Suite {
   private static final int LISTED_FILES = 10;
   private static final int WARM_UP_FRACTION = 4;
-  private static final int WARM_UP_THREADS = 8;
 
   private interface Op {
     void apply(FileSystem fs, Path dir, int j) throws IOException;
@@ -52,7 +51,7 @@ final class MetadataSuite implements Suite {
   @Override
   public List<Measurement> run(BenchContext context) throws IOException {
     BenchConfig config = context.config();
-    warmUp(context, Math.max(1, config.metadataOpsPerKind() / WARM_UP_FRACTION / WARM_UP_THREADS));
+    warmUp(context, config);
     List<Measurement> out = new ArrayList<>();
     for (String system : BenchContext.SYSTEMS) {
       for (int threads : config.metadataThreads()) {
@@ -76,23 +75,31 @@ final class MetadataSuite implements Suite {
   }
 
   /**
-   * Every kind untimed on each system first (a quarter of the calls, by 8 threads), so gfs, measured first, does not
-   * pay alone for class loading and JIT compilation of the Hadoop client code both systems share; the seq and append
-   * suites do the same.
+   * Every kind untimed on each system first, at every thread count the suite measures (a quarter of the calls each),
+   * so gfs, measured first, does not pay alone for class loading and JIT compilation of the Hadoop client code both
+   * systems share, nor for compiling the paths only many threads take (lock contention, group commit). With one pass
+   * by 8 threads, H-meta5's perf of the x32 phases still had the C2 compiler at 17% of the process's samples. The seq
+   * and append suites warm up too.
    */
-  private static void warmUp(BenchContext context, int perThread) throws IOException {
+  private static void warmUp(BenchContext context, BenchConfig config) throws IOException {
+    int calls = 0;
     for (String system : BenchContext.SYSTEMS) {
-      Path base = new Path("/bench/meta/warm-up");
-      try (Clients clients = new Clients(context, system, WARM_UP_THREADS)) {
-        prepare(clients.get(0), base, WARM_UP_THREADS);
-        for (Kind kind : KINDS) {
-          time(clients, base, kind, WARM_UP_THREADS, perThread);
+      calls = 0;
+      for (int threads : config.metadataThreads()) {
+        int perThread = Math.max(1, config.metadataOpsPerKind() / WARM_UP_FRACTION / threads);
+        Path base = new Path("/bench/meta/warm-up-t" + threads);
+        try (Clients clients = new Clients(context, system, threads)) {
+          prepare(clients.get(0), base, threads);
+          for (Kind kind : KINDS) {
+            time(clients, base, kind, threads, perThread);
+          }
+          clients.get(0).delete(base, true);
         }
-        clients.get(0).delete(base, true);
+        calls += perThread * threads;
       }
     }
-    context.progress("warmed up both systems with %d calls of each kind by %d threads on each",
-        perThread * WARM_UP_THREADS, WARM_UP_THREADS);
+    context.progress("warmed up both systems with %d calls of each kind, by %s threads in turn", calls,
+        config.metadataThreads());
   }
 
   /** Wall time of {@code threads} threads each making {@code perThread} calls of one kind in its own directory. */
