@@ -73,24 +73,9 @@ final class ReadAhead {
    * to the pool after a reply, typed error or not.
    */
   ByteBuffer receive(byte[] frameInto) {
-    ReadResult result;
-    try {
-      connection.readNextReplyInto(frameInto);
-      result = connection.client().recv_read();
-    } catch (io.gfs.thrift.gen.GfsException e) {
-      connection.readNextReplyInto(null);
-      connection.release();
-      LOG.debug("read ahead from {} refused: {} {}", replica, e.getCode(), e.getMessage());
-      return null;
-    } catch (TException | RuntimeException e) {
-      connection.discard();
-      context.forget(replica);
-      LOG.debug("read ahead from {} failed: {}", replica, e.toString());
-      return null;
-    }
-    connection.readNextReplyInto(null); // normally used up by the reply already
-    connection.release();
-    return ChunkReader.pieceOf(result, piece);
+    connection.readNextReplyInto(frameInto);
+    ReadResult result = receiveReply(() -> connection.readNextReplyInto(null));
+    return result == null ? null : ChunkReader.pieceOf(result, piece);
   }
 
   /**
@@ -107,11 +92,27 @@ final class ReadAhead {
       }
       return data;
     }
+    ReadResult result = receiveReply(() -> connection.readNextBinaryInto(null, 0, 0));
+    if (result == null) {
+      return null;
+    }
+    // Exactly the piece, or it is not (all) in the caller's array: a shorter reply means the replica's chunk ends
+    // early, a longer one (which no chunkserver sends) went to an array of its own.
+    ByteBuffer data = result.isSetData() ? io.gfs.common.rpc.ThriftBinary.view(result, "data") : null;
+    return data != null && data.remaining() == piece.lengthBytes() ? data.slice() : null;
+  }
+
+  /**
+   * The read's reply; null when the chunkserver refused it (the connection goes back to the pool) or the connection
+   * failed (it is dropped and the replica forgotten for a while). {@code clearTarget} cancels where the reply was to
+   * be read into, which the reply normally used up already.
+   */
+  private ReadResult receiveReply(Runnable clearTarget) {
     ReadResult result;
     try {
       result = connection.client().recv_read();
     } catch (io.gfs.thrift.gen.GfsException e) {
-      connection.readNextBinaryInto(null, 0, 0);
+      clearTarget.run();
       connection.release();
       LOG.debug("read ahead from {} refused: {} {}", replica, e.getCode(), e.getMessage());
       return null;
@@ -121,12 +122,9 @@ final class ReadAhead {
       LOG.debug("read ahead from {} failed: {}", replica, e.toString());
       return null;
     }
-    connection.readNextBinaryInto(null, 0, 0); // normally used up by the reply already
+    clearTarget.run();
     connection.release();
-    // Exactly the piece, or it is not (all) in the caller's array: a shorter reply means the replica's chunk ends
-    // early, a longer one (which no chunkserver sends) went to an array of its own.
-    ByteBuffer data = result.isSetData() ? io.gfs.common.rpc.ThriftBinary.view(result, "data") : null;
-    return data != null && data.remaining() == piece.lengthBytes() ? data.slice() : null;
+    return result;
   }
 
   /**
