@@ -149,7 +149,9 @@ final class Mutations {
   @SuppressWarnings("try") // the guard only holds the chunk lock
   private void lead(long handle, PendingAppends.Pending mine) {
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
-      while (!mine.isDone()) { // more than a group's max were ahead of it: apply the next group
+      // A leader heads its chunk's queue (it came to an empty one, or was handed the turn as the oldest waiter), so
+      // its first group decides it; the loop only guards that, and an empty take would fail the group's check.
+      while (!mine.isDone()) {
         groups.apply(handle, pending.take(handle, RecordAppendGroup.MUTATIONS_MAX, InlineRecords.GROUP_BYTES_MAX));
       }
     } catch (GfsException busy) { // only the lock wait throws: the group code decides every request it took
