@@ -14,7 +14,9 @@ public record BenchConfig(
     List<Integer> preadThreads,
     int smallFileCount,
     List<Integer> smallFileThreads,
-    int metadataOpsPerKind,
+    int metadataWarmUpCalls,
+    long metadataCellMillis,
+    int metadataRounds,
     List<Integer> metadataThreads,
     int recordBytes,
     long appendBytes,
@@ -34,12 +36,13 @@ public record BenchConfig(
   public static final int SMALL_FILE_BYTES = 1024;
 
   public static BenchConfig full() {
-    return new BenchConfig("full", 1L << 30, List.of(1, 4), 4000, List.of(1, 4), 2000, List.of(1, 8), 4000,
-        List.of(1, 8, 32), 64 << 10, 256L << 20, List.of(1, 4, 16), 4, 128, 1_000_000, 100_000, true, 3, 1000);
+    return new BenchConfig("full", 1L << 30, List.of(1, 4), 4000, List.of(1, 4), 2000, List.of(1, 8), 1000,
+        1000, 3, List.of(1, 8, 32), 64 << 10, 256L << 20, List.of(1, 4, 16), 4, 128, 1_000_000, 100_000, true, 3,
+        1000);
   }
 
   public static BenchConfig smoke() {
-    return new BenchConfig("smoke", 8L << 20, List.of(1, 2), 100, List.of(1, 2), 40, List.of(1, 4), 40,
-        List.of(1, 4), 16 << 10, 1L << 20, List.of(1, 4), 1, 1, 10_000, 1000, false, 1, 100);
+    return new BenchConfig("smoke", 8L << 20, List.of(1, 2), 100, List.of(1, 2), 40, List.of(1, 4), 10,
+        20, 3, List.of(1, 4), 16 << 10, 1L << 20, List.of(1, 4), 1, 1, 10_000, 1000, false, 1, 100);
   }
 }
