@@ -412,6 +412,16 @@ service MasterService {
   ChunkLease acquireLease(1: string path, 2: i64 chunkIndex) throws (1: GfsException e),
   /** A writer tells the master how long a chunk is now (on hflush and close), so lengths are exact at once. */
   void reportChunkLength(1: string path, 2: i64 chunkIndex, 3: i64 handle, 4: i64 lengthBytes) throws (1: GfsException e),
+  /**
+   * A primary's report of its chunk's length after a group of record appends it ordered (issue 6): one call per group,
+   * before the group's replies, instead of one reportChunkLength per record from each appender, so a reader that opens
+   * the file after an append returned still sees the record. Accepted only from a current replica of the chunk:
+   * UNKNOWN_CHUNK when the master has no such chunk, PERMISSION_DENIED when serverId holds no replica of it (or a
+   * corrupt one), STALE_VERSION when version is not the chunk's current one; INVALID_ARGUMENT for a length outside
+   * [0, chunk size]. A known length never shrinks. Masters without it answer UNKNOWN_METHOD (the appenders report).
+   */
+  void reportReplicaLength(1: string serverId, 2: i64 handle, 3: i64 version, 4: i64 lengthBytes)
+      throws (1: GfsException e),
   HeartbeatReply heartbeat(1: HeartbeatRequest request) throws (1: GfsException e),
   /** Stores the permission bits (0 to 07777) of a file or directory; INVALID_ARGUMENT outside that range. */
   void setPermission(1: string path, 2: i16 permission) throws (1: GfsException e),
@@ -548,6 +558,15 @@ struct RecordAppendRequest {
   10: optional i32 crc32c,
 }
 
+/**
+ * The primary's answer to appendRecord: the record's offset in the chunk, and whether the primary already told the
+ * master the chunk's length covering it (reportReplicaLength); unset or false: the client reports it itself.
+ */
+struct RecordAppendReply {
+  1: required i64 offsetInChunkBytes,
+  2: optional bool lengthReported,
+}
+
 struct ReadResult {
   1: required binary data,
   /** The replica's chunk length, so the reader knows where the chunk ends. */
@@ -574,6 +593,12 @@ service ChunkServerService {
   void write(1: WriteRequest request) throws (1: GfsException e),
   /** Sent to the primary: append the record where the primary chooses and return the chunk offset [0104-0108]. */
   i64 recordAppend(1: RecordAppendRequest request) throws (1: GfsException e),
+  /**
+   * recordAppend whose reply also says whether the primary reported the chunk's new length to the master for the
+   * record's group (issue 6), so the client need not. Chunkservers without it answer UNKNOWN_METHOD (nothing applied):
+   * call recordAppend then.
+   */
+  RecordAppendReply appendRecord(1: RecordAppendRequest request) throws (1: GfsException e),
   /** Sent by the primary to a secondary. */
   void applyMutation(1: Mutation mutation) throws (1: GfsException e),
   /**

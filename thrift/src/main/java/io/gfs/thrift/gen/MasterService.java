@@ -129,6 +129,21 @@ public class MasterService {
      */
     public void reportChunkLength(java.lang.String path, long chunkIndex, long handle, long lengthBytes) throws GfsException, org.apache.thrift.TException;
 
+    /**
+     * A primary's report of its chunk's length after a group of record appends it ordered (issue 6): one call per group,
+     * before the group's replies, instead of one reportChunkLength per record from each appender, so a reader that opens
+     * the file after an append returned still sees the record. Accepted only from a current replica of the chunk:
+     * UNKNOWN_CHUNK when the master has no such chunk, PERMISSION_DENIED when serverId holds no replica of it (or a
+     * corrupt one), STALE_VERSION when version is not the chunk's current one; INVALID_ARGUMENT for a length outside
+     * [0, chunk size]. A known length never shrinks. Masters without it answer UNKNOWN_METHOD (the appenders report).
+     * 
+     * @param serverId
+     * @param handle
+     * @param version
+     * @param lengthBytes
+     */
+    public void reportReplicaLength(java.lang.String serverId, long handle, long version, long lengthBytes) throws GfsException, org.apache.thrift.TException;
+
     public HeartbeatReply heartbeat(HeartbeatRequest request) throws GfsException, org.apache.thrift.TException;
 
     /**
@@ -296,6 +311,8 @@ public class MasterService {
     public void acquireLease(java.lang.String path, long chunkIndex, org.apache.thrift.async.AsyncMethodCallback<ChunkLease> resultHandler) throws org.apache.thrift.TException;
 
     public void reportChunkLength(java.lang.String path, long chunkIndex, long handle, long lengthBytes, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+
+    public void reportReplicaLength(java.lang.String serverId, long handle, long version, long lengthBytes, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
     public void heartbeat(HeartbeatRequest request, org.apache.thrift.async.AsyncMethodCallback<HeartbeatReply> resultHandler) throws org.apache.thrift.TException;
 
@@ -740,6 +757,33 @@ public class MasterService {
     {
       reportChunkLength_result result = new reportChunkLength_result();
       receiveBase(result, "reportChunkLength");
+      if (result.e != null) {
+        throw result.e;
+      }
+      return;
+    }
+
+    @Override
+    public void reportReplicaLength(java.lang.String serverId, long handle, long version, long lengthBytes) throws GfsException, org.apache.thrift.TException
+    {
+      send_reportReplicaLength(serverId, handle, version, lengthBytes);
+      recv_reportReplicaLength();
+    }
+
+    public void send_reportReplicaLength(java.lang.String serverId, long handle, long version, long lengthBytes) throws org.apache.thrift.TException
+    {
+      reportReplicaLength_args args = new reportReplicaLength_args();
+      args.setServerId(serverId);
+      args.setHandle(handle);
+      args.setVersion(version);
+      args.setLengthBytes(lengthBytes);
+      sendBase("reportReplicaLength", args);
+    }
+
+    public void recv_reportReplicaLength() throws GfsException, org.apache.thrift.TException
+    {
+      reportReplicaLength_result result = new reportReplicaLength_result();
+      receiveBase(result, "reportReplicaLength");
       if (result.e != null) {
         throw result.e;
       }
@@ -1788,6 +1832,51 @@ public class MasterService {
     }
 
     @Override
+    public void reportReplicaLength(java.lang.String serverId, long handle, long version, long lengthBytes, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      reportReplicaLength_call method_call = new reportReplicaLength_call(serverId, handle, version, lengthBytes, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class reportReplicaLength_call extends org.apache.thrift.async.TAsyncMethodCall<Void> {
+      private java.lang.String serverId;
+      private long handle;
+      private long version;
+      private long lengthBytes;
+      public reportReplicaLength_call(java.lang.String serverId, long handle, long version, long lengthBytes, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.serverId = serverId;
+        this.handle = handle;
+        this.version = version;
+        this.lengthBytes = lengthBytes;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("reportReplicaLength", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        reportReplicaLength_args args = new reportReplicaLength_args();
+        args.setServerId(serverId);
+        args.setHandle(handle);
+        args.setVersion(version);
+        args.setLengthBytes(lengthBytes);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public Void getResult() throws GfsException, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        (new Client(prot)).recv_reportReplicaLength();
+        return null;
+      }
+    }
+
+    @Override
     public void heartbeat(HeartbeatRequest request, org.apache.thrift.async.AsyncMethodCallback<HeartbeatReply> resultHandler) throws org.apache.thrift.TException {
       checkReady();
       heartbeat_call method_call = new heartbeat_call(request, resultHandler, this, ___protocolFactory, ___transport);
@@ -2503,6 +2592,7 @@ public class MasterService {
       processMap.put("findChunks", new findChunks());
       processMap.put("acquireLease", new acquireLease());
       processMap.put("reportChunkLength", new reportChunkLength());
+      processMap.put("reportReplicaLength", new reportReplicaLength());
       processMap.put("heartbeat", new heartbeat());
       processMap.put("setPermission", new setPermission());
       processMap.put("setOwner", new setOwner());
@@ -3039,6 +3129,43 @@ public class MasterService {
         reportChunkLength_result result = new reportChunkLength_result();
         try {
           iface.reportChunkLength(args.path, args.chunkIndex, args.handle, args.lengthBytes);
+        } catch (GfsException e) {
+          result.e = e;
+        }
+        return result;
+      }
+    }
+
+    public static class reportReplicaLength<I extends Iface> extends org.apache.thrift.ProcessFunction<I, reportReplicaLength_args, reportReplicaLength_result> {
+      @Override
+      public reportReplicaLength_result getEmptyResultInstance() {
+        return new reportReplicaLength_result();
+      }
+
+      public reportReplicaLength() {
+        super("reportReplicaLength");
+      }
+
+      @Override
+      public reportReplicaLength_args getEmptyArgsInstance() {
+        return new reportReplicaLength_args();
+      }
+
+      @Override
+      public boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public reportReplicaLength_result getResult(I iface, reportReplicaLength_args args) throws org.apache.thrift.TException {
+        reportReplicaLength_result result = new reportReplicaLength_result();
+        try {
+          iface.reportReplicaLength(args.serverId, args.handle, args.version, args.lengthBytes);
         } catch (GfsException e) {
           result.e = e;
         }
@@ -3740,6 +3867,7 @@ public class MasterService {
       processMap.put("findChunks", new findChunks());
       processMap.put("acquireLease", new acquireLease());
       processMap.put("reportChunkLength", new reportChunkLength());
+      processMap.put("reportReplicaLength", new reportReplicaLength());
       processMap.put("heartbeat", new heartbeat());
       processMap.put("setPermission", new setPermission());
       processMap.put("setOwner", new setOwner());
@@ -4824,6 +4952,81 @@ public class MasterService {
       @Override
       public void start(I iface, reportChunkLength_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
         iface.reportChunkLength(args.path, args.chunkIndex, args.handle, args.lengthBytes,resultHandler);
+      }
+    }
+
+    public static class reportReplicaLength<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, reportReplicaLength_args, Void, reportReplicaLength_result> {
+      @Override
+      public reportReplicaLength_result getEmptyResultInstance() {
+        return new reportReplicaLength_result();
+      }
+
+      public reportReplicaLength() {
+        super("reportReplicaLength");
+      }
+
+      @Override
+      public reportReplicaLength_args getEmptyArgsInstance() {
+        return new reportReplicaLength_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<Void> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<Void>() { 
+          @Override
+          public void onComplete(Void o) {
+            reportReplicaLength_result result = new reportReplicaLength_result();
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            reportReplicaLength_result result = new reportReplicaLength_result();
+            if (e instanceof GfsException) {
+              result.e = (GfsException) e;
+              result.setEIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      public boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, reportReplicaLength_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+        iface.reportReplicaLength(args.serverId, args.handle, args.version, args.lengthBytes,resultHandler);
       }
     }
 
@@ -19887,6 +20090,1057 @@ public class MasterService {
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, reportChunkLength_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(1);
+        if (incoming.get(0)) {
+          struct.e = new GfsException();
+          struct.e.read(iprot);
+          struct.setEIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class reportReplicaLength_args implements org.apache.thrift.TBase<reportReplicaLength_args, reportReplicaLength_args._Fields>, java.io.Serializable, Cloneable, Comparable<reportReplicaLength_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("reportReplicaLength_args");
+
+    private static final org.apache.thrift.protocol.TField SERVER_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("serverId", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField HANDLE_FIELD_DESC = new org.apache.thrift.protocol.TField("handle", org.apache.thrift.protocol.TType.I64, (short)2);
+    private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I64, (short)3);
+    private static final org.apache.thrift.protocol.TField LENGTH_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("lengthBytes", org.apache.thrift.protocol.TType.I64, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new reportReplicaLength_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new reportReplicaLength_argsTupleSchemeFactory();
+
+    private @org.apache.thrift.annotation.Nullable java.lang.String serverId; // required
+    private long handle; // required
+    private long version; // required
+    private long lengthBytes; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SERVER_ID((short)1, "serverId"),
+      HANDLE((short)2, "handle"),
+      VERSION((short)3, "version"),
+      LENGTH_BYTES((short)4, "lengthBytes");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // SERVER_ID
+            return SERVER_ID;
+          case 2: // HANDLE
+            return HANDLE;
+          case 3: // VERSION
+            return VERSION;
+          case 4: // LENGTH_BYTES
+            return LENGTH_BYTES;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __HANDLE_ISSET_ID = 0;
+    private static final int __VERSION_ISSET_ID = 1;
+    private static final int __LENGTHBYTES_ISSET_ID = 2;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SERVER_ID, new org.apache.thrift.meta_data.FieldMetaData("serverId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.HANDLE, new org.apache.thrift.meta_data.FieldMetaData("handle", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.VERSION, new org.apache.thrift.meta_data.FieldMetaData("version", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.LENGTH_BYTES, new org.apache.thrift.meta_data.FieldMetaData("lengthBytes", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(reportReplicaLength_args.class, metaDataMap);
+    }
+
+    public reportReplicaLength_args() {
+    }
+
+    public reportReplicaLength_args(
+      java.lang.String serverId,
+      long handle,
+      long version,
+      long lengthBytes)
+    {
+      this();
+      this.serverId = serverId;
+      this.handle = handle;
+      setHandleIsSet(true);
+      this.version = version;
+      setVersionIsSet(true);
+      this.lengthBytes = lengthBytes;
+      setLengthBytesIsSet(true);
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public reportReplicaLength_args(reportReplicaLength_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetServerId()) {
+        this.serverId = other.serverId;
+      }
+      this.handle = other.handle;
+      this.version = other.version;
+      this.lengthBytes = other.lengthBytes;
+    }
+
+    @Override
+    public reportReplicaLength_args deepCopy() {
+      return new reportReplicaLength_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.serverId = null;
+      setHandleIsSet(false);
+      this.handle = 0;
+      setVersionIsSet(false);
+      this.version = 0;
+      setLengthBytesIsSet(false);
+      this.lengthBytes = 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getServerId() {
+      return this.serverId;
+    }
+
+    public reportReplicaLength_args setServerId(@org.apache.thrift.annotation.Nullable java.lang.String serverId) {
+      this.serverId = serverId;
+      return this;
+    }
+
+    public void unsetServerId() {
+      this.serverId = null;
+    }
+
+    /** Returns true if field serverId is set (has been assigned a value) and false otherwise */
+    public boolean isSetServerId() {
+      return this.serverId != null;
+    }
+
+    public void setServerIdIsSet(boolean value) {
+      if (!value) {
+        this.serverId = null;
+      }
+    }
+
+    public long getHandle() {
+      return this.handle;
+    }
+
+    public reportReplicaLength_args setHandle(long handle) {
+      this.handle = handle;
+      setHandleIsSet(true);
+      return this;
+    }
+
+    public void unsetHandle() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __HANDLE_ISSET_ID);
+    }
+
+    /** Returns true if field handle is set (has been assigned a value) and false otherwise */
+    public boolean isSetHandle() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __HANDLE_ISSET_ID);
+    }
+
+    public void setHandleIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __HANDLE_ISSET_ID, value);
+    }
+
+    public long getVersion() {
+      return this.version;
+    }
+
+    public reportReplicaLength_args setVersion(long version) {
+      this.version = version;
+      setVersionIsSet(true);
+      return this;
+    }
+
+    public void unsetVersion() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __VERSION_ISSET_ID);
+    }
+
+    /** Returns true if field version is set (has been assigned a value) and false otherwise */
+    public boolean isSetVersion() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __VERSION_ISSET_ID);
+    }
+
+    public void setVersionIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __VERSION_ISSET_ID, value);
+    }
+
+    public long getLengthBytes() {
+      return this.lengthBytes;
+    }
+
+    public reportReplicaLength_args setLengthBytes(long lengthBytes) {
+      this.lengthBytes = lengthBytes;
+      setLengthBytesIsSet(true);
+      return this;
+    }
+
+    public void unsetLengthBytes() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __LENGTHBYTES_ISSET_ID);
+    }
+
+    /** Returns true if field lengthBytes is set (has been assigned a value) and false otherwise */
+    public boolean isSetLengthBytes() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __LENGTHBYTES_ISSET_ID);
+    }
+
+    public void setLengthBytesIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LENGTHBYTES_ISSET_ID, value);
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SERVER_ID:
+        if (value == null) {
+          unsetServerId();
+        } else {
+          setServerId((java.lang.String)value);
+        }
+        break;
+
+      case HANDLE:
+        if (value == null) {
+          unsetHandle();
+        } else {
+          setHandle((java.lang.Long)value);
+        }
+        break;
+
+      case VERSION:
+        if (value == null) {
+          unsetVersion();
+        } else {
+          setVersion((java.lang.Long)value);
+        }
+        break;
+
+      case LENGTH_BYTES:
+        if (value == null) {
+          unsetLengthBytes();
+        } else {
+          setLengthBytes((java.lang.Long)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SERVER_ID:
+        return getServerId();
+
+      case HANDLE:
+        return getHandle();
+
+      case VERSION:
+        return getVersion();
+
+      case LENGTH_BYTES:
+        return getLengthBytes();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SERVER_ID:
+        return isSetServerId();
+      case HANDLE:
+        return isSetHandle();
+      case VERSION:
+        return isSetVersion();
+      case LENGTH_BYTES:
+        return isSetLengthBytes();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof reportReplicaLength_args)
+        return this.equals((reportReplicaLength_args)that);
+      return false;
+    }
+
+    public boolean equals(reportReplicaLength_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_serverId = true && this.isSetServerId();
+      boolean that_present_serverId = true && that.isSetServerId();
+      if (this_present_serverId || that_present_serverId) {
+        if (!(this_present_serverId && that_present_serverId))
+          return false;
+        if (!this.serverId.equals(that.serverId))
+          return false;
+      }
+
+      boolean this_present_handle = true;
+      boolean that_present_handle = true;
+      if (this_present_handle || that_present_handle) {
+        if (!(this_present_handle && that_present_handle))
+          return false;
+        if (this.handle != that.handle)
+          return false;
+      }
+
+      boolean this_present_version = true;
+      boolean that_present_version = true;
+      if (this_present_version || that_present_version) {
+        if (!(this_present_version && that_present_version))
+          return false;
+        if (this.version != that.version)
+          return false;
+      }
+
+      boolean this_present_lengthBytes = true;
+      boolean that_present_lengthBytes = true;
+      if (this_present_lengthBytes || that_present_lengthBytes) {
+        if (!(this_present_lengthBytes && that_present_lengthBytes))
+          return false;
+        if (this.lengthBytes != that.lengthBytes)
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetServerId()) ? 131071 : 524287);
+      if (isSetServerId())
+        hashCode = hashCode * 8191 + serverId.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(handle);
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(version);
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(lengthBytes);
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(reportReplicaLength_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetServerId(), other.isSetServerId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetServerId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.serverId, other.serverId);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetHandle(), other.isSetHandle());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetHandle()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.handle, other.handle);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetVersion(), other.isSetVersion());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetVersion()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.version, other.version);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetLengthBytes(), other.isSetLengthBytes());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetLengthBytes()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.lengthBytes, other.lengthBytes);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("reportReplicaLength_args(");
+      boolean first = true;
+
+      sb.append("serverId:");
+      if (this.serverId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.serverId);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("handle:");
+      sb.append(this.handle);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("version:");
+      sb.append(this.version);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("lengthBytes:");
+      sb.append(this.lengthBytes);
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class reportReplicaLength_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public reportReplicaLength_argsStandardScheme getScheme() {
+        return new reportReplicaLength_argsStandardScheme();
+      }
+    }
+
+    private static class reportReplicaLength_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<reportReplicaLength_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, reportReplicaLength_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // SERVER_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.serverId = iprot.readString();
+                struct.setServerIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // HANDLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.handle = iprot.readI64();
+                struct.setHandleIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // VERSION
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.version = iprot.readI64();
+                struct.setVersionIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // LENGTH_BYTES
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.lengthBytes = iprot.readI64();
+                struct.setLengthBytesIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, reportReplicaLength_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.serverId != null) {
+          oprot.writeFieldBegin(SERVER_ID_FIELD_DESC);
+          oprot.writeString(struct.serverId);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(HANDLE_FIELD_DESC);
+        oprot.writeI64(struct.handle);
+        oprot.writeFieldEnd();
+        oprot.writeFieldBegin(VERSION_FIELD_DESC);
+        oprot.writeI64(struct.version);
+        oprot.writeFieldEnd();
+        oprot.writeFieldBegin(LENGTH_BYTES_FIELD_DESC);
+        oprot.writeI64(struct.lengthBytes);
+        oprot.writeFieldEnd();
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class reportReplicaLength_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public reportReplicaLength_argsTupleScheme getScheme() {
+        return new reportReplicaLength_argsTupleScheme();
+      }
+    }
+
+    private static class reportReplicaLength_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<reportReplicaLength_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, reportReplicaLength_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetServerId()) {
+          optionals.set(0);
+        }
+        if (struct.isSetHandle()) {
+          optionals.set(1);
+        }
+        if (struct.isSetVersion()) {
+          optionals.set(2);
+        }
+        if (struct.isSetLengthBytes()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetServerId()) {
+          oprot.writeString(struct.serverId);
+        }
+        if (struct.isSetHandle()) {
+          oprot.writeI64(struct.handle);
+        }
+        if (struct.isSetVersion()) {
+          oprot.writeI64(struct.version);
+        }
+        if (struct.isSetLengthBytes()) {
+          oprot.writeI64(struct.lengthBytes);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, reportReplicaLength_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(4);
+        if (incoming.get(0)) {
+          struct.serverId = iprot.readString();
+          struct.setServerIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.handle = iprot.readI64();
+          struct.setHandleIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.version = iprot.readI64();
+          struct.setVersionIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.lengthBytes = iprot.readI64();
+          struct.setLengthBytesIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class reportReplicaLength_result implements org.apache.thrift.TBase<reportReplicaLength_result, reportReplicaLength_result._Fields>, java.io.Serializable, Cloneable, Comparable<reportReplicaLength_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("reportReplicaLength_result");
+
+    private static final org.apache.thrift.protocol.TField E_FIELD_DESC = new org.apache.thrift.protocol.TField("e", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new reportReplicaLength_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new reportReplicaLength_resultTupleSchemeFactory();
+
+    private @org.apache.thrift.annotation.Nullable GfsException e; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      E((short)1, "e");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // E
+            return E;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.E, new org.apache.thrift.meta_data.FieldMetaData("e", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, GfsException.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(reportReplicaLength_result.class, metaDataMap);
+    }
+
+    public reportReplicaLength_result() {
+    }
+
+    public reportReplicaLength_result(
+      GfsException e)
+    {
+      this();
+      this.e = e;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public reportReplicaLength_result(reportReplicaLength_result other) {
+      if (other.isSetE()) {
+        this.e = new GfsException(other.e);
+      }
+    }
+
+    @Override
+    public reportReplicaLength_result deepCopy() {
+      return new reportReplicaLength_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.e = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public GfsException getE() {
+      return this.e;
+    }
+
+    public reportReplicaLength_result setE(@org.apache.thrift.annotation.Nullable GfsException e) {
+      this.e = e;
+      return this;
+    }
+
+    public void unsetE() {
+      this.e = null;
+    }
+
+    /** Returns true if field e is set (has been assigned a value) and false otherwise */
+    public boolean isSetE() {
+      return this.e != null;
+    }
+
+    public void setEIsSet(boolean value) {
+      if (!value) {
+        this.e = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case E:
+        if (value == null) {
+          unsetE();
+        } else {
+          setE((GfsException)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case E:
+        return getE();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case E:
+        return isSetE();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof reportReplicaLength_result)
+        return this.equals((reportReplicaLength_result)that);
+      return false;
+    }
+
+    public boolean equals(reportReplicaLength_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_e = true && this.isSetE();
+      boolean that_present_e = true && that.isSetE();
+      if (this_present_e || that_present_e) {
+        if (!(this_present_e && that_present_e))
+          return false;
+        if (!this.e.equals(that.e))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetE()) ? 131071 : 524287);
+      if (isSetE())
+        hashCode = hashCode * 8191 + e.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(reportReplicaLength_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetE(), other.isSetE());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetE()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.e, other.e);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("reportReplicaLength_result(");
+      boolean first = true;
+
+      sb.append("e:");
+      if (this.e == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.e);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class reportReplicaLength_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public reportReplicaLength_resultStandardScheme getScheme() {
+        return new reportReplicaLength_resultStandardScheme();
+      }
+    }
+
+    private static class reportReplicaLength_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<reportReplicaLength_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, reportReplicaLength_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // E
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.e = new GfsException();
+                struct.e.read(iprot);
+                struct.setEIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, reportReplicaLength_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.e != null) {
+          oprot.writeFieldBegin(E_FIELD_DESC);
+          struct.e.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class reportReplicaLength_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public reportReplicaLength_resultTupleScheme getScheme() {
+        return new reportReplicaLength_resultTupleScheme();
+      }
+    }
+
+    private static class reportReplicaLength_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<reportReplicaLength_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, reportReplicaLength_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetE()) {
+          optionals.set(0);
+        }
+        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetE()) {
+          struct.e.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, reportReplicaLength_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
         java.util.BitSet incoming = iprot.readBitSet(1);
         if (incoming.get(0)) {
