@@ -67,6 +67,7 @@ final class HandlerGuard {
       case UNKNOWN_CHUNK -> ErrorCode.UNKNOWN_CHUNK;
       case PERMISSION_DENIED -> ErrorCode.PERMISSION_DENIED;
       case BUSY -> ErrorCode.BUSY;
+      case STALE_VERSION -> ErrorCode.STALE_VERSION;
     };
   }
 }

@@ -76,8 +76,9 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
   io.gfs.common.rpc.SelectorMethods selectorMethods() {
     // reportChunkLength too: like getFileInfo a path's read lock and the chunk coordinator's monitor, nothing else;
     // every record append ends with one, and a worker hand-off cost it two more thread switches (issue 6).
+    // reportReplicaLength (a primary's, once per group of record appends) takes only that monitor.
     return new io.gfs.common.rpc.SelectorMethods(java.util.Set.of("getFileInfo", "listStatusPage",
-        "reportChunkLength"), () -> !state.writeLocked());
+        "reportChunkLength", "reportReplicaLength"), () -> !state.writeLocked());
   }
 
   /** Issue 7 hook: permission checks, the caller and access tokens; the server sets it before serving. */
@@ -323,6 +324,21 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
         state.reportChunkLength(path, chunkIndex, handle, lengthBytes);
         return null;
       }
+    });
+  }
+
+  /**
+   * Issue 6: a primary's length report for a group of record appends. Trusted as a heartbeat is (the server id it
+   * claims; TLS client certificates keep others off the port), and only about a chunk that server holds a current
+   * replica of (the chunk table decides).
+   */
+  @Override
+  public void reportReplicaLength(String serverId, long handle, long version, long lengthBytes)
+      throws GfsException {
+    HandlerGuard.call("reportReplicaLength", () -> {
+      journal.term().checkActive(); // HA hook: a deposed master's lengths reach no reader; the appenders report
+      state.reportReplicaLength(serverId, handle, version, lengthBytes);
+      return null;
     });
   }
 

@@ -517,6 +517,10 @@ final class ChunkCoordinator {
     chunks.reportLength(handle, lengthBytes);
   }
 
+  synchronized void reportReplicaLength(String serverId, long handle, long version, long lengthBytes) {
+    chunks.reportReplicaLength(serverId, handle, version, lengthBytes);
+  }
+
   synchronized List<ServerStatus> status(long nowMillis) {
     List<ServerStatus> out = new ArrayList<>();
     for (ChunkServerInfo info : servers.live(nowMillis)) {

@@ -341,6 +341,29 @@ public final class ChunkTable {
     return count == null ? 0 : count[0];
   }
 
+  /**
+   * A primary's report of its chunk's length after a group of record appends (issue 6). Clients report as writers of
+   * the file (their permission is checked); a chunkserver is believed only about a chunk it holds a current replica of,
+   * so a stale replica (missed mutations, or a lease that moved on with a version bump) or a foreign server cannot
+   * move a file's length. Known lengths never shrink.
+   */
+  void reportReplicaLength(String serverId, long handle, long version, long lengthBytes) {
+    ChunkInfo chunk = chunks.get(handle);
+    if (chunk == null) {
+      throw StateException.of(StateError.UNKNOWN_CHUNK, "no chunk %s", handle);
+    }
+    ChunkInfo.Replica replica = chunk.replica(serverId);
+    if (replica == null || replica.corrupt()) {
+      throw StateException.of(StateError.PERMISSION_DENIED, "chunkserver %s holds no good replica of chunk %s",
+          serverId, handle);
+    }
+    if (version != chunk.version() || !chunk.isCurrent(replica)) {
+      throw StateException.of(StateError.STALE_VERSION, "chunk %s is at version %s; the report of %s names %s and"
+          + " its replica is at %s", handle, chunk.version(), serverId, version, replica.version());
+    }
+    reportLength(handle, lengthBytes);
+  }
+
   /** A writer's report of the chunk's length; known lengths never shrink. */
   void reportLength(long handle, long lengthBytes) {
     ChunkInfo chunk = chunks.get(handle);

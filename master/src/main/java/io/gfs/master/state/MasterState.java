@@ -525,6 +525,22 @@ public final class MasterState {
     coordinator.reportLength(handle, lengthBytes);
   }
 
+  /**
+   * A primary's report of its chunk's length after a group of record appends (issue 6): accepted only from a server
+   * holding a current replica at the chunk's version (see {@link ChunkTable#reportReplicaLength}); never shrinks.
+   * Takes no path lock: the length is the chunk's, which every file holding the handle sums.
+   */
+  public void reportReplicaLength(String serverId, long handle, long version, long lengthBytes) {
+    if (serverId == null || serverId.isEmpty()) {
+      throw StateException.of(StateError.INVALID_ARGUMENT, "a length report without a server id");
+    }
+    if (lengthBytes < 0 || lengthBytes > settings.chunkSizeBytes()) {
+      throw StateException.of(StateError.INVALID_ARGUMENT, "length %s outside [0, %s]", lengthBytes,
+          settings.chunkSizeBytes());
+    }
+    coordinator.reportReplicaLength(serverId, handle, version, lengthBytes);
+  }
+
   public HeartbeatOutcome heartbeat(HeartbeatReport report, long nowMillis) {
     return coordinator.heartbeat(report, nowMillis);
   }

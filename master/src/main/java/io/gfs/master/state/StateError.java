@@ -20,4 +20,6 @@ public enum StateError {
   BUSY,
   /** The caller's user and groups lack the permission the operation needs (issue 7). */
   PERMISSION_DENIED,
+  /** A replica's report at a version that is not the chunk's current one (issue 6's reportReplicaLength). */
+  STALE_VERSION,
 }

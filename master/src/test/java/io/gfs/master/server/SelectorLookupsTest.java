@@ -40,7 +40,8 @@ class SelectorLookupsTest {
       MasterHandler handler = new MasterHandler(state, journal, new LeaseGranter(state, journal, offline, pool,
           clock, config.leaseDurationMillis()), clock, config);
       SelectorMethods lookups = handler.selectorMethods();
-      assertEquals(Set.of("getFileInfo", "listStatusPage", "reportChunkLength"), lookups.names());
+      assertEquals(Set.of("getFileInfo", "listStatusPage", "reportChunkLength", "reportReplicaLength"),
+          lookups.names());
       assertTrue(lookups.allowedNow().getAsBoolean(), "nothing mutates");
       try (LockTable.Held mkdirs = state.lockWrite("/a/b")) {
         assertFalse(lookups.allowedNow().getAsBoolean(), "a mutation holds its write lock until its fsync");

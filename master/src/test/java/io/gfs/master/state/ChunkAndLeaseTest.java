@@ -156,6 +156,32 @@ class ChunkAndLeaseTest {
   }
 
   @Test
+  void aReplicaLengthReportCountsOnlyFromACurrentReplicaAndNeverShrinks() {
+    LeaseView lease = f.acquire("/f", 0, THREE_SERVERS);
+    f.state.reportReplicaLength("cs1", lease.handle(), lease.version(), 700);
+    assertEquals(700, f.state.fileStatus("/f").lengthBytes());
+    f.state.reportReplicaLength("cs2", lease.handle(), lease.version(), 200); // a late group's report: no shrink
+    assertEquals(700, f.state.fileStatus("/f").lengthBytes());
+    // A server holding no replica of the chunk (known to the master or not) cannot move the file's length.
+    f.heartbeat("cs4");
+    assertEquals(StateError.PERMISSION_DENIED,
+        f.error(() -> f.state.reportReplicaLength("cs4", lease.handle(), lease.version(), 900)));
+    assertEquals(StateError.PERMISSION_DENIED,
+        f.error(() -> f.state.reportReplicaLength("nobody", lease.handle(), lease.version(), 900)));
+    // A version other than the chunk's current one: a primary of an earlier lease, or a confused one.
+    assertEquals(StateError.STALE_VERSION,
+        f.error(() -> f.state.reportReplicaLength("cs1", lease.handle(), lease.version() - 1, 900)));
+    assertEquals(StateError.STALE_VERSION,
+        f.error(() -> f.state.reportReplicaLength("cs1", lease.handle(), lease.version() + 1, 900)));
+    assertEquals(StateError.UNKNOWN_CHUNK, f.error(() -> f.state.reportReplicaLength("cs1", 999, 1, 900)));
+    assertEquals(StateError.INVALID_ARGUMENT, f.error(() -> f.state.reportReplicaLength("cs1", lease.handle(),
+        lease.version(), StateFixture.CHUNK_SIZE + 1)));
+    assertEquals(StateError.INVALID_ARGUMENT,
+        f.error(() -> f.state.reportReplicaLength("cs1", lease.handle(), lease.version(), -1)));
+    assertEquals(700, f.state.fileStatus("/f").lengthBytes());
+  }
+
+  @Test
   void leasesAreExtendedForTheirHolderOnly() {
     LeaseView lease = f.acquire("/f", 0, THREE_SERVERS);
     String primary = THREE_SERVERS.stream().filter(s -> StateFixture.address(s).equals(lease.primary())).findFirst().get();
