@@ -35,9 +35,11 @@ final class AppendGroupCommit {
   private final LocalMutations local;
   private final SecondaryFanout fanout;
   private final LongSupplier clock;
+  private final LengthReporter lengths;
 
   AppendGroupCommit(ChunkServerState state, ChunkStore store, PushBuffer buffer, LocalMutations local,
-      SecondaryFanout fanout, LongSupplier clock) {
+      SecondaryFanout fanout, LongSupplier clock, LengthReporter lengths) {
+    this.lengths = lengths;
     this.state = state;
     this.store = store;
     this.buffer = buffer;
@@ -123,7 +125,28 @@ final class AppendGroupCommit {
       }
     }
     List<GfsException> failures = fanout.applyGroup(mutations, targets);
-    decide(handle, plan, admitted, failures, localFailure);
+    boolean reported = reportLength(handle, version, plan, admitted, failures);
+    decide(handle, plan, admitted, failures, localFailure, reported);
+  }
+
+  /**
+   * Tells the master the chunk's length past the group's last record that is on every replica, once for the whole
+   * group and before any reply (issue 6), so a reader that opens the file after an append returned sees the record;
+   * only when an appender asked (appendRecord), since older clients report their own. True if the master took it.
+   */
+  private boolean reportLength(long handle, long version, RecordAppendGroup plan,
+      List<PendingAppends.Pending> admitted, List<GfsException> failures) {
+    long endBytes = -1;
+    boolean wanted = false;
+    for (int i = 0; i < admitted.size(); i++) {
+      int k = plan.mutationOfRequest().get(i);
+      if (k < failures.size() && failures.get(k) == null
+          && plan.mutations().get(k).kind() == RecordAppendDecision.Kind.FITS) {
+        endBytes = Math.max(endBytes, plan.mutations().get(k).offsetBytes() + plan.mutations().get(k).lengthBytes());
+        wanted |= admitted.get(i).lengthReportWanted;
+      }
+    }
+    return wanted && lengths.report(handle, version, endBytes);
   }
 
   /** The secondaries a mutation goes to: those its request named; for a shared padding, those any of them named. */
@@ -139,7 +162,7 @@ final class AppendGroupCommit {
   }
 
   private static void decide(long handle, RecordAppendGroup plan, List<PendingAppends.Pending> admitted,
-      List<GfsException> failures, GfsException localFailure) {
+      List<GfsException> failures, GfsException localFailure, boolean lengthReported) {
     for (int i = 0; i < admitted.size(); i++) {
       PendingAppends.Pending p = admitted.get(i);
       int k = plan.mutationOfRequest().get(i);
@@ -148,7 +171,7 @@ final class AppendGroupCommit {
       } else if (failures.get(k) != null) {
         p.failed(failures.get(k));
       } else if (plan.mutations().get(k).kind() == RecordAppendDecision.Kind.FITS) {
-        p.succeeded(plan.mutations().get(k).offsetBytes());
+        p.succeeded(plan.mutations().get(k).offsetBytes(), lengthReported);
       } else {
         p.failed(RpcErrors.error(ErrorCode.CHUNK_FULL, "chunk %s has no room for %s more bytes; padded to %s, retry on"
             + " the next chunk", handle, p.request.getLengthBytes(), plan.mutations().get(k).offsetBytes()));

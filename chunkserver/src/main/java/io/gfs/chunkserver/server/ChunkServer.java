@@ -170,7 +170,8 @@ public final class ChunkServer implements AutoCloseable {
         settings.dataDirs(), corrupt);
     ChunkLocks locks = new ChunkLocks(settings.rpcLimits().callTimeoutMillis());
     SecondaryFanout fanout = new SecondaryFanout(rpc, fanoutThreads);
-    Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock, this::advertisedAddress);
+    Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock, this::advertisedAddress,
+        new MasterLengthReports(serverId, rpc, locator, clock)); // issue 6: one length report per append group
     ChunkOperations operations = new ChunkOperations(state, store, locks, clock);
     ChunkCopies copies = new ChunkCopies(state, store, locks, rpc, clock, sleeper, this::advertisedAddress,
         settings.cloneBytesPerSecond(), settings.clonesMax());

@@ -10,6 +10,7 @@ import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.Mutation;
 import io.gfs.thrift.gen.MutationGroupOutcome;
 import io.gfs.thrift.gen.ReadResult;
+import io.gfs.thrift.gen.RecordAppendReply;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import io.gfs.thrift.gen.ServerAddress;
 import io.gfs.thrift.gen.WriteRequest;
@@ -83,6 +84,15 @@ final class ChunkServiceHandler implements ChunkServerService.Iface {
       tokens.check(Validate.present(request, "record append request").bufferForAccessToken(), request.getHandle(),
           AccessMode.WRITE, "recordAppend");
       return mutations.recordAppend(request);
+    });
+  }
+
+  @Override
+  public RecordAppendReply appendRecord(RecordAppendRequest request) throws GfsException {
+    return guard("appendRecord", () -> {
+      tokens.check(Validate.present(request, "record append request").bufferForAccessToken(), request.getHandle(),
+          AccessMode.WRITE, "appendRecord");
+      return mutations.appendRecord(request);
     });
   }
 

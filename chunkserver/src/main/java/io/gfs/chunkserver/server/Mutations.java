@@ -16,6 +16,7 @@ import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.Mutation;
 import io.gfs.thrift.gen.MutationGroupOutcome;
 import io.gfs.thrift.gen.MutationKind;
+import io.gfs.thrift.gen.RecordAppendReply;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import io.gfs.thrift.gen.ServerAddress;
 import io.gfs.thrift.gen.WriteRequest;
@@ -48,6 +49,11 @@ final class Mutations {
 
   Mutations(ChunkServerState state, ChunkStore store, PushBuffer buffer, ChunkLocks locks, SecondaryFanout fanout,
       LongSupplier clock, Supplier<HostPort> self) {
+    this(state, store, buffer, locks, fanout, clock, self, LengthReporter.NONE);
+  }
+
+  Mutations(ChunkServerState state, ChunkStore store, PushBuffer buffer, ChunkLocks locks, SecondaryFanout fanout,
+      LongSupplier clock, Supplier<HostPort> self, LengthReporter lengths) {
     this.state = state;
     this.store = store;
     this.buffer = buffer;
@@ -56,7 +62,7 @@ final class Mutations {
     this.clock = clock;
     this.self = self;
     this.local = new LocalMutations(state, store, clock);
-    this.groups = new AppendGroupCommit(state, store, buffer, local, fanout, clock);
+    this.groups = new AppendGroupCommit(state, store, buffer, local, fanout, clock, lengths);
   }
 
   /** The primary's write [0101-0103]. */
@@ -103,6 +109,22 @@ final class Mutations {
    * ({@link AppendGroupCommit}).
    */
   long recordAppend(RecordAppendRequest request) throws GfsException, Refusal, IOException {
+    return recordAppend(request, false).await();
+  }
+
+  /**
+   * appendRecord (issue 6): recordAppend, and whether the primary told the master the chunk's length covering the
+   * record along with its group ({@link AppendGroupCommit}), so the client need not.
+   */
+  RecordAppendReply appendRecord(RecordAppendRequest request) throws GfsException, Refusal, IOException {
+    PendingAppends.Pending decided = recordAppend(request, true);
+    long offsetInChunkBytes = decided.await();
+    RecordAppendReply reply = new RecordAppendReply(offsetInChunkBytes);
+    return decided.lengthReported() ? reply.setLengthReported(true) : reply;
+  }
+
+  private PendingAppends.Pending recordAppend(RecordAppendRequest request, boolean lengthReportWanted)
+      throws GfsException, Refusal, IOException {
     long handle = request.getHandle();
     Validate.version(handle, request.getVersion());
     Validate.dataLength(handle, request.getLengthBytes());
@@ -134,11 +156,11 @@ final class Mutations {
         data = pushed.toArray();
       }
     }
-    PendingAppends.Pending mine = new PendingAppends.Pending(request, secondaries, data);
+    PendingAppends.Pending mine = new PendingAppends.Pending(request, secondaries, data, lengthReportWanted);
     if (pending.add(handle, mine) || mine.awaitTurnOrOutcome()) {
       lead(handle, mine);
     }
-    return mine.await();
+    return mine;
   }
 
   /**

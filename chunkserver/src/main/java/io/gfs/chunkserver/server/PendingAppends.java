@@ -32,11 +32,20 @@ final class PendingAppends {
     final RecordAppendRequest request;
     final List<ServerAddress> secondaries;
     final byte[] data;
+    /** The client asked through appendRecord: it skips its own length report when the primary made one (issue 6). */
+    final boolean lengthReportWanted;
     private final CompletableFuture<Long> outcome = new CompletableFuture<>();
+    /** Written before the outcome completes, so read after it (the future orders the two). */
+    private boolean lengthReported;
     /** Set (under this object's monitor) when this request's thread is to lead its chunk's appends next. */
     private boolean turn;
 
     Pending(RecordAppendRequest request, List<ServerAddress> secondaries, byte[] data) {
+      this(request, secondaries, data, false);
+    }
+
+    Pending(RecordAppendRequest request, List<ServerAddress> secondaries, byte[] data, boolean lengthReportWanted) {
+      this.lengthReportWanted = lengthReportWanted;
       this.request = request;
       this.secondaries = List.copyOf(secondaries);
       this.data = data;
@@ -46,6 +55,12 @@ final class PendingAppends {
 
     /** The record is on every replica at this chunk offset. */
     void succeeded(long offsetBytes) {
+      succeeded(offsetBytes, false);
+    }
+
+    /** The record is on every replica at this chunk offset; lengthReported: the master knows a length past it. */
+    void succeeded(long offsetBytes, boolean lengthReported) {
+      this.lengthReported = lengthReported;
       Check.state(outcome.complete(offsetBytes), "record append of data %s decided twice", request.getDataId());
       wake();
     }
@@ -92,6 +107,12 @@ final class PendingAppends {
 
     boolean isDone() {
       return outcome.isDone();
+    }
+
+    /** After {@link #await} returned: whether the primary told the master a chunk length covering this record. */
+    boolean lengthReported() {
+      Check.state(outcome.isDone(), "record append of data %s not decided yet", request.getDataId());
+      return lengthReported;
     }
 
     /** Waits for the group that took this request: the chunk offset, or the failure for the client. */

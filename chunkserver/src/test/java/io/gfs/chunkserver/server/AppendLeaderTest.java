@@ -1,6 +1,7 @@
 package io.gfs.chunkserver.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gfs.chunkserver.state.ChunkServerState;
@@ -10,6 +11,7 @@ import io.gfs.common.Crc32c;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcLimits;
+import io.gfs.thrift.gen.RecordAppendReply;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -47,6 +49,9 @@ class AppendLeaderTest {
   private Mutations mutations;
   private ExecutorService pool;
   private RpcClients offline;
+  /** The primary's length reports to the master (issue 6), as (handle, version, length). */
+  private final List<List<Long>> reports = new CopyOnWriteArrayList<>();
+  private volatile boolean masterTakesReports = true;
 
   @BeforeEach
   void start() throws Exception {
@@ -58,7 +63,11 @@ class AppendLeaderTest {
     offline = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(1000));
     offline.close();
     mutations = new Mutations(state, store, new PushBuffer(64L << 20, 60_000), locks,
-        new SecondaryFanout(offline, pool), clock::get, () -> new HostPort("127.0.0.1", 1));
+        new SecondaryFanout(offline, pool), clock::get, () -> new HostPort("127.0.0.1", 1),
+        (handle, version, lengthBytes) -> {
+          reports.add(List.of(handle, version, lengthBytes));
+          return masterTakesReports;
+        });
     new ChunkOperations(state, store, locks, clock::get).assignVersion(HANDLE, 1, true, 60_000);
   }
 
@@ -70,11 +79,67 @@ class AppendLeaderTest {
 
   private long append(long dataId) throws Exception {
     appenderThreads.add(Thread.currentThread());
+    return mutations.recordAppend(request(dataId));
+  }
+
+  private static RecordAppendRequest request(long dataId) {
     byte[] record = new byte[100];
     record[0] = (byte) dataId;
-    RecordAppendRequest request = new RecordAppendRequest(HANDLE, 1, dataId, record.length, List.of(), false,
-        64L << 20).setData(ByteBuffer.wrap(record)).setCrc32c(Crc32c.of(record, 0, record.length));
-    return mutations.recordAppend(request);
+    return new RecordAppendRequest(HANDLE, 1, dataId, record.length, List.of(), false, 64L << 20)
+        .setData(ByteBuffer.wrap(record)).setCrc32c(Crc32c.of(record, 0, record.length));
+  }
+
+  /** Issue 6: appendRecord, which also says whether the primary reported the chunk's length for the record. */
+  private RecordAppendReply appendRecord(long dataId) throws Exception {
+    appenderThreads.add(Thread.currentThread());
+    return mutations.appendRecord(request(dataId));
+  }
+
+  /** The appends of dataIds 100, 101, ... queued behind a held chunk lock, so one group takes them all. */
+  @SafeVarargs
+  @SuppressWarnings("try") // the guard only holds the chunk lock
+  private <T> List<T> asOneGroup(java.util.concurrent.Callable<T>... appends) throws Exception {
+    List<Future<T>> calls = new ArrayList<>();
+    try (ChunkLocks.Guard held = locks.lock(HANDLE)) {
+      for (java.util.concurrent.Callable<T> append : appends) {
+        calls.add(appenders.submit(append));
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS_MAX);
+      while (!allParked(appends.length)) {
+        assertTrue(System.nanoTime() < deadline, "the appenders never settled: " + describe());
+        Thread.sleep(10);
+      }
+    }
+    List<T> out = new ArrayList<>();
+    for (Future<T> call : calls) {
+      out.add(call.get(POLL_MILLIS_MAX, TimeUnit.MILLISECONDS));
+    }
+    return out;
+  }
+
+  @Test
+  void aGroupReportsTheChunksLengthOnceBeforeItsReplies() throws Exception {
+    List<RecordAppendReply> replies = asOneGroup(() -> appendRecord(100), () -> appendRecord(101),
+        () -> appendRecord(102));
+    assertEquals(List.of(List.of(HANDLE, 1L, 300L)), reports, "one report for the group, past its last record");
+    Set<Long> offsets = new HashSet<>();
+    for (RecordAppendReply reply : replies) {
+      assertTrue(reply.isLengthReported(), "every reply says the master knows: " + reply);
+      offsets.add(reply.getOffsetInChunkBytes());
+    }
+    assertEquals(Set.of(0L, 100L, 200L), offsets);
+  }
+
+  @Test
+  void anUnreportedGroupLeavesTheReportToItsClientsAndOldClientsCostNoReport() throws Exception {
+    List<Long> plain = asOneGroup(() -> append(100), () -> append(101)); // recordAppend: the client reports
+    assertEquals(2, plain.size());
+    assertEquals(List.of(), reports, "no appender of the group asked the primary to report");
+    masterTakesReports = false; // refused, unreachable, or an older master
+    RecordAppendReply reply = appendRecord(102);
+    assertEquals(1, reports.size());
+    assertEquals(200, reply.getOffsetInChunkBytes());
+    assertFalse(reply.isSetLengthReported() && reply.isLengthReported(), "the client must report: " + reply);
   }
 
   @Test
@@ -140,7 +205,11 @@ class AppendLeaderTest {
   }
 
   private boolean allParked() {
-    if (appenderThreads.size() < APPENDERS) {
+    return allParked(APPENDERS);
+  }
+
+  private boolean allParked(int appendersCount) {
+    if (appenderThreads.size() < appendersCount) {
       return false;
     }
     for (Thread t : List.copyOf(appenderThreads)) {
