@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 2 [0104-0111]: 16 concurrent record appenders on one file, across many chunk boundaries. Every acknowledged
  * record is intact at its returned offset on every replica, and the only space not covered by records is the zero
- * padding at the end of a chunk, where the next record did not fit.
+ * padding at the end of a chunk, where the next record did not fit. Right after each append returns, another client's
+ * getFileStatus covers the record.
  */
 class RecordAppendIT {
   private static final int APPENDERS = 16;
@@ -45,7 +46,8 @@ class RecordAppendIT {
   void concurrentAppendersLandAtomicallyOnEveryReplica() throws Exception {
     try (MiniGfsCluster cluster = MiniGfsCluster.builder(TestData.clusterDir("record-append"))
             .chunkServers(3).chunkSizeBytes(CHUNK_BYTES).separateProcesses(true).build();
-        FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
+        FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration());
+        FileSystem reader = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
       GfsFileSystem gfs = (GfsFileSystem) fs;
       Path path = new Path("/logs/appended");
       fs.create(path).close();
@@ -59,7 +61,13 @@ class RecordAppendIT {
           List<Appended> mine = new ArrayList<>();
           for (int seq = 0; seq < RECORDS_PER_APPENDER; seq++) {
             byte[] record = record(writer, seq, HEADER_BYTES + 4 + random.nextInt(RECORD_BYTES_MAX - 20), random);
-            mine.add(new Appended(gfs.recordAppend(path, record), record));
+            long offset = gfs.recordAppend(path, record);
+            mine.add(new Appended(offset, record));
+            // Another client, right after the append returned, sees the record in the file's length (issue 6: the
+            // primary reports it for the record's group, before its reply).
+            long seen = reader.getFileStatus(path).getLen();
+            assertTrue(seen >= offset + record.length, "after appending at " + offset + " (" + record.length
+                + " bytes) another client saw a length of " + seen);
           }
           return mine;
         }));

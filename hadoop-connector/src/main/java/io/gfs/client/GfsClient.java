@@ -323,16 +323,19 @@ public final class GfsClient implements AutoCloseable {
   }
 
   /**
-   * Appends one record atomically where the primary chooses [0104-0111], then reports the chunk's new length to the
-   * master so the file's length covers the record. A record retried after a failure may appear more than once.
+   * Appends one record atomically where the primary chooses [0104-0111]; once it returns, the master's length of the
+   * file covers the record: the primary reported it for the record's group (issue 6), or, when it did not (an older
+   * chunkserver, or its report failed), this reports it. A record retried after a failure may appear more than once.
    *
    * @return the record's offset in the file
    */
   public long recordAppend(String path, byte[] record, int offset, int length) throws IOException {
     String p = valid(path);
     Appended appended = appender.append(p, record, offset, length);
-    context.reportChunkLength(p, appended.chunkIndex(), appended.handle(),
-        appended.offsetInChunk() + appended.lengthBytes());
+    if (!appended.lengthReported()) {
+      context.reportChunkLength(p, appended.chunkIndex(), appended.handle(),
+          appended.offsetInChunk() + appended.lengthBytes());
+    }
     return appended.fileOffset();
   }
 

@@ -6,15 +6,20 @@ import io.gfs.client.state.Lease;
 import io.gfs.common.Check;
 import io.gfs.common.Crc32c;
 import io.gfs.common.GfsConfigKeys;
+import io.gfs.common.HostPort;
 import io.gfs.common.rpc.ThriftBinary;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
+import io.gfs.thrift.gen.RecordAppendReply;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.thrift.TApplicationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,14 +46,20 @@ final class RecordAppender {
 
   private final ClientContext context;
   private final MutationSender sender;
+  /** Primaries that answered appendRecord with UNKNOWN_METHOD (older chunkservers): they get recordAppend. */
+  private final Set<HostPort> withoutAppendRecord = ConcurrentHashMap.newKeySet();
 
   RecordAppender(ClientContext context, MutationSender sender) {
     this.context = context;
     this.sender = sender;
   }
 
-  /** Where a record landed: chunk, handle and offset in the chunk. */
-  record Appended(long chunkIndex, long handle, long offsetInChunk, long chunkSizeBytes, int lengthBytes) {
+  /**
+   * Where a record landed: chunk, handle and offset in the chunk; lengthReported when the primary already told the
+   * master a chunk length covering it (issue 6), else the caller must.
+   */
+  record Appended(long chunkIndex, long handle, long offsetInChunk, long chunkSizeBytes, int lengthBytes,
+      boolean lengthReported) {
     long fileOffset() {
       return ChunkMath.recordFileOffset(chunkIndex, chunkSizeBytes, offsetInChunk);
     }
@@ -79,8 +90,9 @@ final class RecordAppender {
         } else {
           sender.push(lease, dataId, record, offset, length, crc32c);
         }
-        long offsetInChunk = sender.call(lease.primary(), c -> c.recordAppend(request));
-        return new Appended(lease.chunkIndex(), lease.handle(), offsetInChunk, lease.chunkSizeBytes(), length);
+        RecordAppendReply reply = send(lease.primary(), request);
+        return new Appended(lease.chunkIndex(), lease.handle(), reply.getOffsetInChunkBytes(),
+            lease.chunkSizeBytes(), length, reply.isSetLengthReported() && reply.isLengthReported());
       } catch (AttemptFailedException e) {
         if (e.getCause() instanceof GfsException typed && typed.getCode() == ErrorCode.CHUNK_FULL) {
           if (++chunkFullMoves > CHUNK_FULL_MOVES_MAX) {
@@ -100,6 +112,28 @@ final class RecordAppender {
       moveToChunk = -1;
       sender.pauseOrGiveUp(failedAttempts++, what, failures);
     }
+  }
+
+  /**
+   * appendRecord, whose reply says whether the primary reported the chunk's length for the record's group (issue 6);
+   * a primary that does not know it (an older chunkserver, UNKNOWN_METHOD: nothing was applied) gets recordAppend from
+   * then on, and its reply leaves the report to the caller.
+   */
+  private RecordAppendReply send(HostPort primary, RecordAppendRequest request) throws AttemptFailedException {
+    if (!withoutAppendRecord.contains(primary)) {
+      try {
+        return sender.call(primary, c -> c.appendRecord(request));
+      } catch (AttemptFailedException e) {
+        boolean unknown = e.getCause() instanceof TApplicationException t
+            && t.getType() == TApplicationException.UNKNOWN_METHOD;
+        if (!unknown) {
+          throw e;
+        }
+        withoutAppendRecord.add(primary);
+      }
+    }
+    long offsetInChunkBytes = sender.call(primary, c -> c.recordAppend(request));
+    return new RecordAppendReply(offsetInChunkBytes);
   }
 
   /** The record as the request's data, shared, not copied (the generated setter would copy it). */

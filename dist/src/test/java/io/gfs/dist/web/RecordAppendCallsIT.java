@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * What a record append costs in calls [0104, 0112]: a lone appender's record of one push piece or less travels with
  * its append request to the primary and on with the primary's mutation to the secondaries, so no server is pushed
- * anything (the chain push was three pushData calls per record before the append call). Counted from every
- * chunkserver's /metrics.
+ * anything (the chain push was three pushData calls per record before the append call). The primary tells the master
+ * the chunk's length for each group (reportReplicaLength, issue 6), so the client makes no reportChunkLength call.
+ * Counted from every server's /metrics.
  */
 class RecordAppendCallsIT {
   private static final long WAIT_MILLIS_MAX = 60_000;
@@ -52,6 +53,8 @@ class RecordAppendCallsIT {
       gfs.recordAppend(file, first); // the lease is granted and cached before the counting starts
       awaitCalls(metrics, List.of(), 1, 2);
       List<Exposition> before = scrape(metrics);
+      String masterMetrics = "http://" + cluster.clusterStatus().getHttpAddress() + "/metrics";
+      List<Exposition> masterBefore = scrape(List.of(masterMetrics));
       byte[][] records = new byte[RECORDS][64 * 1024];
       long[] offsets = new long[RECORDS];
       for (int i = 0; i < RECORDS; i++) {
@@ -60,6 +63,18 @@ class RecordAppendCallsIT {
       }
       List<Exposition> after = awaitCalls(metrics, before, RECORDS, 2 * RECORDS);
       assertEquals(0, moved(before, after, "pushData"), "pushData calls for " + RECORDS + " inline records");
+      // One appender: each group is one record, and its primary reported it before replying (the master may count
+      // a call a moment after answering it, so scrape until all are counted).
+      long deadline = System.currentTimeMillis() + WAIT_MILLIS_MAX;
+      List<Exposition> masterAfter = scrape(List.of(masterMetrics));
+      while (moved(masterBefore, masterAfter, "reportReplicaLength") < RECORDS) {
+        assertTrue(System.currentTimeMillis() < deadline, "primaries' length reports: "
+            + moved(masterBefore, masterAfter, "reportReplicaLength"));
+        Thread.sleep(100);
+        masterAfter = scrape(List.of(masterMetrics));
+      }
+      assertEquals(RECORDS, moved(masterBefore, masterAfter, "reportReplicaLength"), "primaries' length reports");
+      assertEquals(0, moved(masterBefore, masterAfter, "reportChunkLength"), "the client's own length reports");
       try (FSDataInputStream in = fs.open(file)) {
         for (int i = 0; i < RECORDS; i++) {
           byte[] back = new byte[records[i].length];
@@ -72,19 +87,19 @@ class RecordAppendCallsIT {
     }
   }
 
-  /** Scrapes until the servers counted this many more recordAppend and applyMutations calls (bounded). */
+  /** Scrapes until the servers counted this many more appendRecord and applyMutations calls (bounded). */
   private List<Exposition> awaitCalls(List<String> metrics, List<Exposition> before, int appends, int applies)
       throws Exception {
     long deadline = System.currentTimeMillis() + WAIT_MILLIS_MAX;
     while (true) {
       List<Exposition> now = scrape(metrics);
       List<Exposition> base = before.isEmpty() ? null : before;
-      double appendCalls = base == null ? total(now, "recordAppend") : moved(base, now, "recordAppend");
+      double appendCalls = base == null ? total(now, "appendRecord") : moved(base, now, "appendRecord");
       double applyCalls = base == null ? total(now, "applyMutations") : moved(base, now, "applyMutations");
       if (appendCalls >= appends && applyCalls >= applies) {
         return now;
       }
-      assertTrue(System.currentTimeMillis() < deadline, "calls counted: " + appendCalls + " recordAppend, "
+      assertTrue(System.currentTimeMillis() < deadline, "calls counted: " + appendCalls + " appendRecord, "
           + applyCalls + " applyMutations");
       Thread.sleep(100);
     }
