@@ -77,8 +77,12 @@ final class MasterHandler extends AdminRpcs { // issue 8 hook: the operator RPCs
     // reportChunkLength too: like getFileInfo a path's read lock and the chunk coordinator's monitor, nothing else;
     // every record append ends with one, and a worker hand-off cost it two more thread switches (issue 6).
     // reportReplicaLength (a primary's, once per group of record appends) takes only that monitor.
+    // A listing page with locations reads its chunks' replicas under that monitor, which a heartbeat's full report
+    // holds long: such a page goes to a worker, as every call did before issue 6.
     return new io.gfs.common.rpc.SelectorMethods(java.util.Set.of("getFileInfo", "listStatusPage",
-        "reportChunkLength", "reportReplicaLength"), () -> !state.writeLocked());
+        "reportChunkLength", "reportReplicaLength"), () -> !state.writeLocked(),
+        java.util.Map.of("listStatusPage", io.gfs.thrift.gen.MasterService.listStatusPage_args._Fields.WITH_LOCATIONS
+            .getThriftFieldId()));
   }
 
   /** Issue 7 hook: permission checks, the caller and access tokens; the server sets it before serving. */

@@ -1,6 +1,7 @@
 package io.gfs.common.rpc;
 
 import io.gfs.common.Check;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -13,16 +14,28 @@ import java.util.function.BooleanSupplier;
  *
  * @param names method names as the service declares them (a request id after '#' on the wire is ignored)
  * @param allowedNow whether a call of those may run on the selector thread at this moment; must be quick
+ * @param workerIfTrue for some of {@code names}, the field id of a bool argument that sends the call to a worker when
+ *     the call sets it true (a master's listing page with locations waits for the chunk coordinator's monitor)
  */
-public record SelectorMethods(Set<String> names, BooleanSupplier allowedNow) {
+public record SelectorMethods(Set<String> names, BooleanSupplier allowedNow, Map<String, Short> workerIfTrue) {
   /** Every call goes to a worker. */
   public static final SelectorMethods NONE = new SelectorMethods(Set.of(), () -> false);
 
   public SelectorMethods {
     names = Set.copyOf(names);
+    workerIfTrue = Map.copyOf(workerIfTrue);
     Check.notNull(allowedNow, "allowedNow");
     for (String name : names) {
       Check.argument(!name.isEmpty() && name.indexOf('#') < 0, "bad method name '%s'", name);
     }
+    for (Map.Entry<String, Short> e : workerIfTrue.entrySet()) {
+      Check.argument(names.contains(e.getKey()) && e.getValue() > 0, "bad argument %s of '%s'", e.getValue(),
+          e.getKey());
+    }
+  }
+
+  /** Calls of {@code names} run on the selector thread whatever their arguments. */
+  public SelectorMethods(Set<String> names, BooleanSupplier allowedNow) {
+    this(names, allowedNow, Map.of());
   }
 }

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TMessage;
 import org.apache.thrift.protocol.TMessageType;
+import io.gfs.thrift.gen.MasterService;
+import org.apache.thrift.TBase;
 import org.apache.thrift.transport.TMemoryBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +51,36 @@ class SelectorCallsTest {
     assertFalse(SelectorCalls.callsOneOf(truncated, NAMED), "name longer than the frame");
     assertFalse(SelectorCalls.callsOneOf(ByteBuffer.allocate(6).putInt(2), NAMED), "frame shorter than a header");
     assertFalse(SelectorCalls.callsOneOf(null, NAMED));
+  }
+
+  /** A call's frame with its arguments. */
+  private static ByteBuffer call(String name, TBase<?, ?> args) throws Exception {
+    TMemoryBuffer memory = new TMemoryBuffer(64);
+    TBinaryProtocol protocol = new TBinaryProtocol(memory);
+    protocol.writeMessageBegin(new TMessage(name, TMessageType.CALL, 1));
+    args.write(protocol);
+    protocol.writeMessageEnd();
+    int length = memory.length();
+    return ByteBuffer.allocate(length + 4).putInt(length).put(memory.getArray(), 0, length);
+  }
+
+  /** A listing page with locations goes to a worker (it waits for the chunk coordinator's monitor in a master). */
+  @Test
+  void aBoolArgumentIsReadFromTheFrame() throws Exception {
+    short withLocations = MasterService.listStatusPage_args._Fields.WITH_LOCATIONS.getThriftFieldId();
+    assertTrue(SelectorCalls.boolArgument(call("listStatusPage#c1-42",
+        new MasterService.listStatusPage_args("/a/b", "x", 10, true)), withLocations));
+    assertFalse(SelectorCalls.boolArgument(call("listStatusPage",
+        new MasterService.listStatusPage_args("/a/b", "", 10, false)), withLocations));
+    MasterService.listStatusPage_args unset = new MasterService.listStatusPage_args();
+    unset.setPath("/a");
+    assertFalse(SelectorCalls.boolArgument(call("listStatusPage", unset), withLocations), "not sent: false");
+    ByteBuffer cut = call("listStatusPage", new MasterService.listStatusPage_args("/a/b", "", 10, false));
+    ByteBuffer truncated = ByteBuffer.wrap(cut.array(), 0, cut.capacity() - 4).slice();
+    assertTrue(SelectorCalls.boolArgument(truncated, withLocations), "unreadable arguments go to a worker");
+    ByteBuffer garbage = call("listStatusPage", new MasterService.listStatusPage_args("/a/b", "", 10, false));
+    // The path's length: after the frame's length, version, name length, name, sequence id and the field's header.
+    garbage.putInt(12 + "listStatusPage".length() + 4 + 1 + 2, 1 << 30);
+    assertTrue(SelectorCalls.boolArgument(garbage, withLocations), "a string longer than the frame");
   }
 }
