@@ -50,6 +50,8 @@ public final class ChunkServer implements AutoCloseable {
   private final RecentFirstPool fanoutThreads;
   private final ScheduledExecutorService housekeeping;
   private final MasterLocator locator;
+  /** Record-append groups' length reports, on connections of their own with a short call timeout (issue 6). */
+  private MasterLengthReports lengthReports;
   /** Refuses instructions from deposed masters (issue 4); persisted beside server-id for a file store. */
   private EpochFence fence = EpochFence.inMemory();
   private RpcServer server;
@@ -170,8 +172,9 @@ public final class ChunkServer implements AutoCloseable {
         settings.dataDirs(), corrupt);
     ChunkLocks locks = new ChunkLocks(settings.rpcLimits().callTimeoutMillis());
     SecondaryFanout fanout = new SecondaryFanout(rpc, fanoutThreads);
+    lengthReports = new MasterLengthReports(serverId, settings.rpcLimits(), locator, clock);
     Mutations mutations = new Mutations(state, store, pushBuffer, locks, fanout, clock, this::advertisedAddress,
-        new MasterLengthReports(serverId, rpc, locator, clock)); // issue 6: one length report per append group
+        lengthReports); // issue 6: one length report per append group
     ChunkOperations operations = new ChunkOperations(state, store, locks, clock);
     ChunkCopies copies = new ChunkCopies(state, store, locks, rpc, clock, sleeper, this::advertisedAddress,
         settings.cloneBytesPerSecond(), settings.clonesMax());
@@ -293,6 +296,9 @@ public final class ChunkServer implements AutoCloseable {
     forwarders.shutdownNow();
     fanoutThreads.shutdownNow();
     rpc.close();
+    if (lengthReports != null) {
+      lengthReports.close();
+    }
     locator.close();
     store.close();
     LOG.info("chunkserver {} stopped", serverId);
