@@ -18,11 +18,27 @@ final class Clusters implements AutoCloseable {
   private final MiniDFSCluster hdfs;
   private final MiniGfsCluster gfs;
   private final boolean gfsProcesses;
+  /**
+   * Each system's client configuration, its resources parsed once: every client gets a copy ({@code new
+   * Configuration(loaded)} clones the parsed properties). Before, every gfs client got a fresh {@code new
+   * Configuration()} that parsed Hadoop's default XML resources again (2.2-3.7 ms a client against 65-160 us for a
+   * copy, measured at load 5), while HDFS's clients shared the MiniDFSCluster's loaded one.
+   */
+  private final Configuration gfsClientConf;
+  private final Configuration hdfsClientConf;
 
   private Clusters(MiniDFSCluster hdfs, MiniGfsCluster gfs, boolean gfsProcesses) {
     this.hdfs = hdfs;
     this.gfs = gfs;
     this.gfsProcesses = gfsProcesses;
+    this.gfsClientConf = loaded(gfs.clientConfiguration());
+    this.hdfsClientConf = loaded(hdfs.getConfiguration(0));
+  }
+
+  /** {@code conf} with its resources parsed now, so the copies made from it never parse them. */
+  private static Configuration loaded(Configuration conf) {
+    conf.size();
+    return conf;
   }
 
   static Clusters start(Path workDir, boolean gfsProcesses) throws IOException {
@@ -66,17 +82,17 @@ final class Clusters implements AutoCloseable {
   /** A new client of the system (its own FileSystem instance, never the shared cache's). */
   FileSystem newClient(String system) throws IOException {
     if (Measurement.GFS.equals(system)) {
-      return FileSystem.newInstance(gfs.uri(), gfs.clientConfiguration());
+      return FileSystem.newInstance(gfs.uri(), new Configuration(gfsClientConf));
     }
-    return FileSystem.newInstance(hdfs.getURI(), hdfs.getConfiguration(0));
+    return FileSystem.newInstance(hdfs.getURI(), new Configuration(hdfsClientConf));
   }
 
   /** The client configuration of the system, with fs.defaultFS pointing at it (for MapReduce jobs). */
   Configuration clientConfiguration(String system) {
     if (Measurement.GFS.equals(system)) {
-      return gfs.clientConfiguration();
+      return new Configuration(gfsClientConf);
     }
-    Configuration conf = new Configuration(hdfs.getConfiguration(0));
+    Configuration conf = new Configuration(hdfsClientConf);
     conf.set("fs.defaultFS", hdfs.getURI().toString());
     return conf;
   }
