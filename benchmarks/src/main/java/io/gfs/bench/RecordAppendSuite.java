@@ -4,7 +4,9 @@ import io.gfs.hadoop.GfsFileSystem;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -14,6 +16,10 @@ import org.apache.hadoop.fs.Path;
  * returning once every replica holds the record. HDFS cannot append to one file from several writers, so its best
  * alternative runs beside it: one file per writer, each record written and then hflush()ed (acknowledged by the
  * whole pipeline, as a gfs record append is) before the next.
+ *
+ * <p>A figure is the median of {@link BenchConfig#throughputRounds()} rounds (see {@link Rounds}): in a round each
+ * writer count is a cell, run on both systems back to back with the first system alternating, and gfs's one
+ * sequential writer, the 16-appender goal's reference, runs right after gfs's 16 appenders in every round.
  */
 final class RecordAppendSuite implements Suite {
   private static final double MIB = 1 << 20;
@@ -21,6 +27,8 @@ final class RecordAppendSuite implements Suite {
   private static final int WARM_UP_WRITERS = 4;
   /** The workload name of gfs's one sequential writer measured in this suite (no HDFS counterpart). */
   static final String SINGLE_WRITER = "single sequential writer (reference)";
+  /** A record-append cell's name in {@link Rounds}, followed by its writer count. */
+  private static final String CELL_PREFIX = "record append x";
 
   @Override
   public String name() {
@@ -36,37 +44,88 @@ final class RecordAppendSuite implements Suite {
   public List<Measurement> run(BenchContext context) throws IOException {
     BenchConfig config = context.config();
     byte[] record = Arrays.copyOf(TestBytes.buffer(), config.recordBytes());
-    warmUp(context, record, Math.max(1, config.appendBytes() / WARM_UP_FRACTION / WARM_UP_WRITERS / record.length));
+    long warmUpPerWriter = Math.max(1, config.appendBytes() / WARM_UP_FRACTION / WARM_UP_WRITERS / record.length);
+    warmUp(context, record, warmUpPerWriter);
+    List<Integer> writerCounts = config.appendWriters();
+    int mostWriters = Collections.max(writerCounts);
+    Rounds rounds = new Rounds();
+    for (int round = 1; round <= config.throughputRounds(); round++) {
+      for (int cell = 0; cell < writerCounts.size(); cell++) {
+        int writers = writerCounts.get(cell);
+        List<String> order = Rounds.systemsInOrder(round - 1, cell);
+        for (String system : order) {
+          boolean first = system.equals(order.get(0));
+          long perWriter = perWriter(config, writers, record);
+          long nanos = append(context, system, "w" + writers, writers, perWriter, record);
+          double mibPerSecond = perWriter * writers * record.length / MIB / (nanos / 1e9);
+          rounds.add(system, CELL_PREFIX + writers, round, mibPerSecond, first);
+          context.progress("%s record append x%d round %d: %.1f MiB/s", system, writers, round, mibPerSecond);
+          if (Measurement.GFS.equals(system) && writers == mostWriters) {
+            double single = singleWriter(context, perWriter * writers * record.length);
+            rounds.add(system, SINGLE_WRITER, round, single, first);
+            context.progress("gfs single sequential writer round %d: %.1f MiB/s; record append x%d / it = %.3fx",
+                round, single, writers, mibPerSecond / single);
+          }
+        }
+      }
+    }
+    String warmedUp = "; after an untimed warm-up on each system (" + warmUpPerWriter * WARM_UP_WRITERS
+        + " record appends by " + WARM_UP_WRITERS + " writers)";
     List<Measurement> out = new ArrayList<>();
     for (String system : BenchContext.SYSTEMS) {
-      for (int writers : config.appendWriters()) {
-        long perWriter = config.appendBytes() / writers / record.length;
-        long totalBytes = perWriter * writers * record.length;
-        long nanos = append(context, system, "w" + writers, writers, perWriter, record);
-        double mibPerSecond = totalBytes / MIB / (nanos / 1e9);
-        String method = Measurement.GFS.equals(system)
+      for (int writers : writerCounts) {
+        long perWriter = perWriter(config, writers, record);
+        String what = Measurement.GFS.equals(system)
             ? writers + " writer(s), each its own FileSystem instance, " + perWriter + " recordAppend() calls of "
-                + SequentialSuite.human(record.length) + " each into ONE shared file; bytes / wall time"
+                + SequentialSuite.human(record.length) + " each into ONE shared file; bytes / wall time; "
             : writers + " writer(s), each its own FileSystem instance and its OWN file (HDFS has no concurrent append"
                 + " to one file): " + perWriter + " write()+hflush() of " + SequentialSuite.human(record.length)
-                + " each; bytes / wall time";
-        out.add(new Measurement("append", "record append", system, writers, mibPerSecond, "MiB/s", true, method));
-        context.progress("%s record append x%d: %.1f MiB/s", system, writers, mibPerSecond);
+                + " each; bytes / wall time; ";
+        double median = rounds.median(system, CELL_PREFIX + writers);
+        out.add(new Measurement("append", "record append", system, writers, median, "MiB/s", true,
+            what + rounds.describe(system, CELL_PREFIX + writers, "MiB/s", "%.1f") + warmedUp));
+        context.progress("%s record append x%d: %.1f MiB/s (median of %d rounds)", system, writers, median,
+            config.throughputRounds());
       }
       if (Measurement.GFS.equals(system)) {
-        out.add(singleWriter(context, config.appendBytes(), out));
+        long bytes = perWriter(config, mostWriters, record) * mostWriters * record.length;
+        out.add(singleWriterFigure(context, rounds, mostWriters, bytes, warmedUp));
       }
     }
     return out;
   }
 
+  private static long perWriter(BenchConfig config, int writers, byte[] record) {
+    return config.appendBytes() / writers / record.length;
+  }
+
   /**
-   * The goal's reference in this suite's own run: gfs's one sequential writer (create, 1 MiB writes, close) of as many
-   * bytes as the appenders wrote, measured right after them, so the appenders' ratio to it does not depend on a
-   * phase minutes away under another load ({@link Goal} takes it when the seq suite did not run).
+   * The 16-appender goal's reference ({@link Goal}): gfs's one sequential writer of as many bytes as the most writers
+   * appended, measured in every round right after gfs's appenders at that count, so the goal's ratio compares two
+   * figures taken back to back under one load.
    */
-  private static Measurement singleWriter(BenchContext context, long bytes, List<Measurement> measured)
-      throws IOException {
+  private static Measurement singleWriterFigure(BenchContext context, Rounds rounds, int writers, long bytes,
+      String warmedUp) {
+    List<Double> single = rounds.values(Measurement.GFS, SINGLE_WRITER);
+    List<Double> appenders = rounds.values(Measurement.GFS, CELL_PREFIX + writers);
+    List<String> ratios = new ArrayList<>();
+    for (int i = 0; i < single.size(); i++) {
+      ratios.add(String.format(Locale.ROOT, "%.3f", appenders.get(i) / single.get(i)));
+    }
+    double median = rounds.median(Measurement.GFS, SINGLE_WRITER);
+    context.progress("gfs single sequential writer (the append goal's reference): %.1f MiB/s (median of %d rounds);"
+        + " record append x%d / it per round: %s", median, single.size(), writers, String.join(", ", ratios));
+    return new Measurement("append", SINGLE_WRITER, Measurement.GFS, 1, median, "MiB/s", true,
+        "one writer (its own FileSystem instance) creates a file and writes " + SequentialSuite.human(bytes)
+            + " (what the " + writers + " appenders wrote) with 1 MiB write() calls, then closes it, in each round"
+            + " right after gfs's " + writers + " record appenders; bytes / wall time; "
+            + rounds.describe(Measurement.GFS, SINGLE_WRITER, "MiB/s", "%.1f")
+            + " (its appenders' cell); record append x" + writers + " / it per round: " + String.join(", ", ratios)
+            + warmedUp + "; the 16-appender goal's reference");
+  }
+
+  /** One timed sequential write of {@code bytes} by one gfs writer, in MiB/s; the file is deleted after. */
+  private static double singleWriter(BenchContext context, long bytes) throws IOException {
     Path file = new Path("/bench/append/single-writer");
     byte[] data = TestBytes.buffer();
     long nanos;
@@ -80,15 +139,7 @@ final class RecordAppendSuite implements Suite {
       });
       clients.get(0).delete(file.getParent(), true);
     }
-    double mibPerSecond = bytes / MIB / (nanos / 1e9);
-    Measurement appenders16 = measured.stream().filter(m -> m.threads() == 16).findFirst().orElse(null);
-    context.progress("gfs single sequential writer (append suite's reference): %.1f MiB/s%s", mibPerSecond,
-        appenders16 == null ? "" : String.format(java.util.Locale.ROOT, "; record append x16 / it = %.2fx",
-            appenders16.value() / mibPerSecond));
-    return new Measurement("append", SINGLE_WRITER, Measurement.GFS, 1, mibPerSecond, "MiB/s", true,
-        "one writer (its own FileSystem instance) creates a file and writes " + SequentialSuite.human(bytes)
-            + " with 1 MiB write() calls, then closes it, right after gfs's record appenders; bytes / wall time"
-            + " (the 16-appender goal's reference when the seq suite is not run)");
+    return bytes / MIB / (nanos / 1e9);
   }
 
   /**
