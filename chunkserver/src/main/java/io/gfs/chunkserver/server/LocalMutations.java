@@ -5,7 +5,11 @@ import io.gfs.chunkserver.state.PushedData;
 import io.gfs.chunkserver.store.ChecksumMismatchException;
 import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.chunkserver.store.WriteBytes;
+import io.gfs.common.Check;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,9 +27,38 @@ final class LocalMutations {
     this.clock = clock;
   }
 
-  /** Writes data at offsetBytes (a gap before it is zero-filled, old bytes there overwritten). */
-  void write(long handle, long version, long serial, long offsetBytes, byte[] data, boolean sync) throws IOException {
-    write(handle, version, serial, offsetBytes, WriteBytes.of(data, 0, data.length), sync);
+  /**
+   * Writes data (the buffer's remaining bytes, on its array: a record read in place, {@link InlineRecords#of}) at
+   * offsetBytes (a gap before it is zero-filled, old bytes there overwritten).
+   */
+  void write(long handle, long version, long serial, long offsetBytes, ByteBuffer data, boolean sync)
+      throws IOException {
+    write(handle, version, serial, offsetBytes, WriteBytes.of(data.array(), data.arrayOffset() + data.position(),
+        data.remaining()), sync);
+  }
+
+  /**
+   * Writes records that lie one right after another from offsetBytes, numbered firstSerial onwards, as one write (one
+   * opening of the chunk's files and one update of its checksums and length), then records each number as applied,
+   * in order. If the write fails none is.
+   */
+  void writeRecords(long handle, long version, long firstSerial, long offsetBytes, List<ByteBuffer> records,
+      boolean sync) throws IOException {
+    Check.argument(!records.isEmpty(), "chunk %s: no records to write", handle);
+    List<ByteBuffer> pieces = new ArrayList<>(records.size());
+    for (ByteBuffer record : records) {
+      pieces.add(record.duplicate());
+    }
+    try {
+      store.write(handle, offsetBytes, WriteBytes.of(pieces), sync);
+    } catch (ChecksumMismatchException e) {
+      state.markCorrupt(handle);
+      throw e;
+    }
+    long nowMillis = clock.getAsLong();
+    for (int i = 0; i < records.size(); i++) {
+      state.applied(handle, version, firstSerial + i, nowMillis);
+    }
   }
 
   /** The same for pushed data: its pieces as they arrived and the block CRCs computed then. */

@@ -21,6 +21,8 @@ import io.gfs.thrift.gen.RecordAppendRequest;
 import io.gfs.thrift.gen.ServerAddress;
 import io.gfs.thrift.gen.WriteRequest;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -140,11 +142,11 @@ final class Mutations {
       throw new Refusal(RefusalCode.RECORD_TOO_LARGE, "a record of %s bytes is over a quarter of the %s-byte chunk",
           request.getLengthBytes(), chunkSizeBytes);
     }
-    byte[] data;
+    ByteBuffer data;
     if (request.isSetData()) {
-      data = InlineRecords.checked(handle, request.getDataId(), request.getData(), request.getLengthBytes(),
-          request.isSetCrc32c(), request.getCrc32c());
-      if (data.length >= InlineRecords.RELAY_BYTES_MIN && (locks.inUse(handle) || pending.isLed(handle))) {
+      data = InlineRecords.checked(handle, request.getDataId(), InlineRecords.of(request, request::getData),
+          request.getLengthBytes(), request.isSetCrc32c(), request.getCrc32c());
+      if (data.remaining() >= InlineRecords.RELAY_BYTES_MIN && (locks.inUse(handle) || pending.isLed(handle))) {
         // A big record while others hold or wait for the chunk: send it on now, not with the group while the lock is
         // held (see SecondaryFanout.relay). Smaller ones ride the group's mutations: one call per secondary per group.
         fanout.relay(request.getDataId(), data, request.getCrc32c(), request.bufferForAccessToken(), secondaries)
@@ -153,7 +155,7 @@ final class Mutations {
       }
     } else {
       try (PushedData pushed = buffer.take(request.getDataId(), request.getLengthBytes(), clock.getAsLong())) {
-        data = pushed.toArray();
+        data = ByteBuffer.wrap(pushed.toArray());
       }
     }
     PendingAppends.Pending mine = new PendingAppends.Pending(request, secondaries, data, lengthReportWanted);
@@ -202,10 +204,9 @@ final class Mutations {
   MutationGroupOutcome applyMutations(List<Mutation> mutations) throws GfsException {
     long handle = checkGroup(mutations);
     try (ChunkLocks.Guard guard = locks.lock(handle)) {
-      for (int i = 0; i < mutations.size(); i++) {
+      for (int i = 0; i < mutations.size(); ) {
         try {
-          check(mutations.get(i));
-          applyHeld(mutations.get(i));
+          i += applyHeldFrom(mutations, i);
         } catch (GfsException e) {
           return new MutationGroupOutcome(i).setFailure(e);
         } catch (Refusal e) {
@@ -218,6 +219,63 @@ final class Mutations {
       }
     }
     return new MutationGroupOutcome(mutations.size());
+  }
+
+  /**
+   * Applies mutation {@code from} of a group, or, when it and the next ones are records carried inline one right after
+   * another at consecutive serial numbers, all of that run as one write ({@link LocalMutations#writeRecords}); returns
+   * how many it applied. A mutation that does not pass its checks ends the run before it, and fails on its own turn.
+   */
+  private int applyHeldFrom(List<Mutation> mutations, int from) throws GfsException, Refusal, IOException {
+    Mutation first = mutations.get(from);
+    check(first);
+    List<ByteBuffer> records = new ArrayList<>();
+    boolean sync = false;
+    if (first.getKind() == MutationKind.RECORD_APPEND && first.isSetData() && state.checkSecondary(first.getHandle(),
+        first.getVersion(), first.getSerialNumber()) == SerialCheck.APPLY) {
+      for (int j = from; j < mutations.size(); j++) {
+        ByteBuffer record = inlineRecordOfRun(mutations, from, j);
+        if (record == null) {
+          break;
+        }
+        records.add(record);
+        sync |= mutations.get(j).isSync();
+      }
+    }
+    if (records.isEmpty()) {
+      applyHeld(first);
+      return 1;
+    }
+    local.writeRecords(first.getHandle(), first.getVersion(), first.getSerialNumber(), first.getOffsetBytes(), records,
+        sync);
+    for (int j = from; j < from + records.size(); j++) {
+      buffer.release(mutations.get(j).getDataId());
+    }
+    return records.size();
+  }
+
+  /**
+   * The checked inline record of mutation {@code j} if it continues the run of inline records that starts at
+   * {@code from} (same version, the next serial number, right after the previous record); else null.
+   */
+  private static ByteBuffer inlineRecordOfRun(List<Mutation> mutations, int from, int j) {
+    Mutation first = mutations.get(from);
+    Mutation m = mutations.get(j);
+    try {
+      if (j > from) {
+        Mutation before = mutations.get(j - 1);
+        if (m.getKind() != MutationKind.RECORD_APPEND || !m.isSetData() || m.getVersion() != first.getVersion()
+            || m.getSerialNumber() != first.getSerialNumber() + (j - from)
+            || m.getOffsetBytes() != before.getOffsetBytes() + before.getLengthBytes()) {
+          return null;
+        }
+        check(m);
+      }
+      return InlineRecords.checked(m.getHandle(), m.getDataId(), InlineRecords.of(m, m::getData), m.getLengthBytes(),
+          m.isSetCrc32c(), m.getCrc32c());
+    } catch (GfsException e) {
+      return null; // it fails on its own turn, after the run before it is applied
+    }
   }
 
   /** A group is 1..max mutations of one chunk with rising serial numbers; returns the chunk. */
@@ -263,8 +321,8 @@ final class Mutations {
     }
     // A record append lands at the primary's offset whatever is here: a gap is zero-filled, old bytes overwritten.
     if (mutation.isSetData()) {
-      byte[] data = InlineRecords.checked(handle, mutation.getDataId(), mutation.getData(), mutation.getLengthBytes(),
-          mutation.isSetCrc32c(), mutation.getCrc32c());
+      ByteBuffer data = InlineRecords.checked(handle, mutation.getDataId(), InlineRecords.of(mutation,
+          mutation::getData), mutation.getLengthBytes(), mutation.isSetCrc32c(), mutation.getCrc32c());
       local.write(handle, mutation.getVersion(), mutation.getSerialNumber(), mutation.getOffsetBytes(), data,
           mutation.isSync());
     } else {

@@ -6,6 +6,7 @@ import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.RecordAppendRequest;
 import io.gfs.thrift.gen.ServerAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,8 @@ final class PendingAppends {
   static final class Pending {
     final RecordAppendRequest request;
     final List<ServerAddress> secondaries;
-    final byte[] data;
+    /** The record's bytes (read in place from its request, or taken from the push buffer); read, never written. */
+    final ByteBuffer data;
     /** The client asked through appendRecord: it skips its own length report when the primary made one (issue 6). */
     final boolean lengthReportWanted;
     private final CompletableFuture<Long> outcome = new CompletableFuture<>();
@@ -40,16 +42,18 @@ final class PendingAppends {
     /** Set (under this object's monitor) when this request's thread is to lead its chunk's appends next. */
     private boolean turn;
 
-    Pending(RecordAppendRequest request, List<ServerAddress> secondaries, byte[] data) {
+    Pending(RecordAppendRequest request, List<ServerAddress> secondaries, ByteBuffer data) {
       this(request, secondaries, data, false);
     }
 
-    Pending(RecordAppendRequest request, List<ServerAddress> secondaries, byte[] data, boolean lengthReportWanted) {
+    Pending(RecordAppendRequest request, List<ServerAddress> secondaries, ByteBuffer data,
+        boolean lengthReportWanted) {
       this.lengthReportWanted = lengthReportWanted;
       this.request = request;
       this.secondaries = List.copyOf(secondaries);
-      this.data = data;
-      Check.argument(data.length == request.getLengthBytes(), "data of %s bytes for a record of %s", data.length,
+      this.data = data.duplicate();
+      Check.argument(data.remaining() == request.getLengthBytes() && data.hasArray(),
+          "data of %s bytes (on an array: %s) for a record of %s", data.remaining(), data.hasArray(),
           request.getLengthBytes());
     }
 
@@ -102,7 +106,7 @@ final class PendingAppends {
 
     /** The record's bytes if they came with the request (and go on with the mutation), else 0. */
     long inlineBytes() {
-      return request.isSetData() ? data.length : 0;
+      return request.isSetData() ? data.remaining() : 0;
     }
 
     boolean isDone() {

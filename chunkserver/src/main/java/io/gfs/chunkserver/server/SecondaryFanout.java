@@ -58,7 +58,7 @@ final class SecondaryFanout {
    * mutations then name the record by data id and the lock is not held while the record travels (a group carrying
    * its records inline held it through a 1 MiB transfer to each secondary).
    */
-  Started relay(long dataId, byte[] record, int crc32c, ByteBuffer accessToken, List<ServerAddress> secondaries) {
+  Started relay(long dataId, ByteBuffer record, int crc32c, ByteBuffer accessToken, List<ServerAddress> secondaries) {
     return new Started(eachAtOnce(secondaries,
         secondary -> relayAt(RpcErrors.fromThrift(secondary), dataId, record, crc32c, accessToken)));
   }
@@ -90,9 +90,10 @@ final class SecondaryFanout {
   }
 
   /** Null on success, else the failure naming the secondary. */
-  private GfsException relayAt(HostPort secondary, long dataId, byte[] record, int crc32c, ByteBuffer accessToken) {
+  private GfsException relayAt(HostPort secondary, long dataId, ByteBuffer record, int crc32c,
+      ByteBuffer accessToken) {
     return callAt(secondary, "relaying record " + dataId, c -> {
-      c.pushData(dataId, 0, ByteBuffer.wrap(record), true, record.length, crc32c, List.of(),
+      c.pushData(dataId, 0, record.duplicate(), true, record.remaining(), crc32c, List.of(),
           accessToken == null ? null : accessToken.duplicate());
       return null;
     });

@@ -43,6 +43,11 @@ public final class WriteBytes {
     return new WriteBytes(List.of(ByteBuffer.wrap(data, offset, length)), null);
   }
 
+  /** The pieces in order (heap buffers, their remaining bytes), the CRCs computed when written. */
+  public static WriteBytes of(List<ByteBuffer> pieces) {
+    return new WriteBytes(pieces, null);
+  }
+
   /** The pieces in order, with the CRC32C of each 64 KiB block of their bytes (as the push buffer computed them). */
   public static WriteBytes of(List<ByteBuffer> pieces, int[] blockCrcs) {
     return new WriteBytes(pieces, Check.notNull(blockCrcs, "block CRCs"));

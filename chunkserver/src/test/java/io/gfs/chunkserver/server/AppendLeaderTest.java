@@ -1,18 +1,28 @@
 package io.gfs.chunkserver.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gfs.chunkserver.state.ChunkServerState;
 import io.gfs.chunkserver.state.PushBuffer;
+import io.gfs.chunkserver.store.ChunkStore;
 import io.gfs.chunkserver.store.InMemoryChunkStore;
 import io.gfs.common.Crc32c;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcLimits;
+import io.gfs.common.rpc.ThriftBinary;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.Mutation;
+import io.gfs.thrift.gen.MutationGroupOutcome;
+import io.gfs.thrift.gen.MutationKind;
 import io.gfs.thrift.gen.RecordAppendReply;
 import io.gfs.thrift.gen.RecordAppendRequest;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,29 +57,47 @@ class AppendLeaderTest {
   });
   private final List<Thread> appenderThreads = new CopyOnWriteArrayList<>();
   private ChunkLocks locks;
+  private InMemoryChunkStore store;
+  private ChunkServerState state;
   private Mutations mutations;
   private ExecutorService pool;
   private RpcClients offline;
   /** The primary's length reports to the master (issue 6), as (handle, version, length). */
   private final List<List<Long>> reports = new CopyOnWriteArrayList<>();
   private volatile boolean masterTakesReports = true;
+  private final AtomicInteger storeWrites = new AtomicInteger();
 
   @BeforeEach
   void start() throws Exception {
-    ChunkServerState state = new ChunkServerState();
-    InMemoryChunkStore store = new InMemoryChunkStore();
+    state = new ChunkServerState();
+    store = new InMemoryChunkStore();
     store.load();
     locks = new ChunkLocks(3_600_000); // a waiter never times out here: only the leader may be in the lock
     pool = Executors.newFixedThreadPool(2);
     offline = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(1000));
     offline.close();
-    mutations = new Mutations(state, store, new PushBuffer(64L << 20, 60_000), locks,
+    mutations = new Mutations(state, countingWrites(store), new PushBuffer(64L << 20, 60_000), locks,
         new SecondaryFanout(offline, pool), clock::get, () -> new HostPort("127.0.0.1", 1),
         (handle, version, lengthBytes) -> {
           reports.add(List.of(handle, version, lengthBytes));
           return masterTakesReports;
         });
     new ChunkOperations(state, store, locks, clock::get).assignVersion(HANDLE, 1, true, 60_000);
+  }
+
+  /** The store, counting its write calls in {@link #storeWrites}. */
+  private ChunkStore countingWrites(ChunkStore delegate) {
+    return (ChunkStore) Proxy.newProxyInstance(ChunkStore.class.getClassLoader(), new Class<?>[] {ChunkStore.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("write")) {
+            storeWrites.incrementAndGet();
+          }
+          try {
+            return method.invoke(delegate, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   @AfterEach
@@ -115,6 +144,83 @@ class AppendLeaderTest {
       out.add(call.get(POLL_MILLIS_MAX, TimeUnit.MILLISECONDS));
     }
     return out;
+  }
+
+  /**
+   * A record that came inside its request (a received frame's bytes) is checked, written and sent on from those bytes
+   * themselves: the generated getter copied a 64 KiB record twice per replica (issue 6) and swapped the request's
+   * field for its copy.
+   */
+  @Test
+  void theInlineRecordIsWrittenFromItsRequestsOwnBytes() throws Exception {
+    byte[] frame = new byte[300]; // the record sits inside a larger array, as in a received frame
+    new java.util.Random(6).nextBytes(frame);
+    RecordAppendRequest request = new RecordAppendRequest(HANDLE, 1, 7, 100, List.of(), false, 64L << 20)
+        .setCrc32c(Crc32c.of(frame, 40, 100));
+    assertTrue(ThriftBinary.set(request, "data", ByteBuffer.wrap(frame, 40, 100)));
+    assertEquals(0, mutations.recordAppend(request));
+    assertSame(frame, ThriftBinary.shared(request, "data").array(), "the record's bytes were copied");
+    assertArrayEquals(java.util.Arrays.copyOfRange(frame, 40, 140), store.read(HANDLE, 0, 100));
+  }
+
+  /** A secondary checks and writes a group's inline records from the call's own bytes too, not copies of them. */
+  @Test
+  void aSecondaryWritesAGroupsInlineRecordsFromTheCallsOwnBytes() throws Exception {
+    long secondaryHandle = HANDLE + 1;
+    new ChunkOperations(state, store, locks, clock::get).assignVersion(secondaryHandle, 1, true, 0);
+    byte[] frame = new byte[400];
+    new java.util.Random(7).nextBytes(frame);
+    List<Mutation> group = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Mutation m = Mutations.mutation(secondaryHandle, 1, i + 1, MutationKind.RECORD_APPEND, 100L * i, 50 + i, 100,
+          false).setCrc32c(Crc32c.of(frame, 10 + 150 * i, 100));
+      assertTrue(ThriftBinary.set(m, "data", ByteBuffer.wrap(frame, 10 + 150 * i, 100)));
+      group.add(m);
+    }
+    MutationGroupOutcome outcome = mutations.applyMutations(group);
+    assertEquals(2, outcome.getAppliedCount(), "both applied: " + outcome);
+    for (Mutation m : group) {
+      assertSame(frame, ThriftBinary.shared(m, "data").array(), "the record's bytes were copied");
+    }
+    byte[] expected = new byte[200];
+    System.arraycopy(frame, 10, expected, 0, 100);
+    System.arraycopy(frame, 160, expected, 100, 100);
+    assertArrayEquals(expected, store.read(secondaryHandle, 0, 200));
+    assertEquals(1, storeWrites.get(), "the run of records went to the store as one write");
+  }
+
+  /** A record that fails its checks ends the run before it: the records before it are applied, it fails. */
+  @Test
+  void aSecondaryAppliesTheRecordsBeforeOneThatFailsItsChecks() throws Exception {
+    long secondaryHandle = HANDLE + 1;
+    new ChunkOperations(state, store, locks, clock::get).assignVersion(secondaryHandle, 1, true, 0);
+    byte[] frame = new byte[300];
+    new java.util.Random(8).nextBytes(frame);
+    List<Mutation> group = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Mutation m = Mutations.mutation(secondaryHandle, 1, i + 1, MutationKind.RECORD_APPEND, 100L * i, 50 + i, 100,
+          false).setCrc32c(Crc32c.of(frame, 100 * i, 100) ^ (i == 2 ? 1 : 0)); // the third arrived damaged
+      assertTrue(ThriftBinary.set(m, "data", ByteBuffer.wrap(frame, 100 * i, 100)));
+      group.add(m);
+    }
+    MutationGroupOutcome outcome = mutations.applyMutations(group);
+    assertEquals(2, outcome.getAppliedCount(), "the two before it applied: " + outcome);
+    assertEquals(ErrorCode.CHECKSUM_MISMATCH, outcome.getFailure().getCode());
+    assertEquals(200, store.lengthBytes(secondaryHandle));
+    assertArrayEquals(java.util.Arrays.copyOf(frame, 200), store.read(secondaryHandle, 0, 200));
+    assertEquals(3, state.nextSerial(secondaryHandle), "serials 1 and 2 applied, 3 not");
+  }
+
+  /** The primary writes a group's records, one right after another, as one store write (issue 6). */
+  @Test
+  void aGroupsRecordsGoToTheStoreAsOneWrite() throws Exception {
+    List<Long> offsets = asOneGroup(() -> append(100), () -> append(101), () -> append(102));
+    assertEquals(Set.of(0L, 100L, 200L), new HashSet<>(offsets));
+    assertEquals(1, storeWrites.get(), "one write for the group's three records");
+    for (int i = 0; i < 3; i++) {
+      byte[] stored = store.read(HANDLE, offsets.get(i), 100);
+      assertEquals((byte) (100 + i), stored[0], "append " + (100 + i) + " at its own offset");
+    }
   }
 
   @Test

@@ -10,13 +10,14 @@ import io.gfs.common.rpc.RpcErrors;
 import io.gfs.thrift.gen.ErrorCode;
 import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.RecordAppendRequest;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PendingAppendsTest {
   private static PendingAppends.Pending pending(long dataId) {
     RecordAppendRequest request = new RecordAppendRequest(1, 1, dataId, 3, List.of(), false, 1 << 20);
-    return new PendingAppends.Pending(request, List.of(), new byte[3]);
+    return new PendingAppends.Pending(request, List.of(), ByteBuffer.wrap(new byte[3]));
   }
 
   @Test
@@ -40,7 +41,7 @@ class PendingAppendsTest {
   private static PendingAppends.Pending inline(long dataId, int length) {
     RecordAppendRequest request = new RecordAppendRequest(1, 1, dataId, length, List.of(), false, 1 << 20);
     request.setData(new byte[length]);
-    return new PendingAppends.Pending(request, List.of(), new byte[length]);
+    return new PendingAppends.Pending(request, List.of(), ByteBuffer.wrap(new byte[length]));
   }
 
   @Test

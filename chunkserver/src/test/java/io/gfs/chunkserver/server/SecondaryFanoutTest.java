@@ -11,6 +11,7 @@ import io.gfs.thrift.gen.GfsException;
 import io.gfs.thrift.gen.Mutation;
 import io.gfs.thrift.gen.MutationKind;
 import io.gfs.thrift.gen.ServerAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,7 +53,7 @@ class SecondaryFanoutTest {
   @Test
   void aRelayHandsOffAllButOneSecondaryAndNamesEachThatFailed() {
     GfsException failed = assertThrows(GfsException.class,
-        () -> fanout.relay(7, new byte[] {1, 2, 3}, 0, null, TWO).await());
+        () -> fanout.relay(7, ByteBuffer.wrap(new byte[] {1, 2, 3}), 0, null, TWO).await());
     assertTrue(failed.getMessage().contains("127.0.0.1:1") && failed.getMessage().contains("127.0.0.1:2"),
         failed.getMessage());
     assertEquals(1, handedOff.get(), "the last secondary is called on the relaying thread");
@@ -75,7 +76,7 @@ class SecondaryFanoutTest {
 
   @Test
   void aLoneSecondaryIsCalledWithoutAHandOff() {
-    assertThrows(GfsException.class, () -> fanout.relay(7, new byte[] {1}, 0, null, TWO.subList(0, 1)).await());
+    assertThrows(GfsException.class, () -> fanout.relay(7, ByteBuffer.wrap(new byte[] {1}), 0, null, TWO.subList(0, 1)).await());
     assertEquals(0, handedOff.get());
   }
 }

@@ -51,6 +51,25 @@ public final class ThriftBinary {
   }
 
   /**
+   * The struct's binary field {@code fieldName} itself (a duplicate: its own position and limit, the same bytes, on
+   * the same array when the field has one), for callers that need the array, such as a CRC or a file write over a
+   * received record; null when the field is unset or cannot be reached (then use the generated accessor). Shares the
+   * struct's bytes (often a received frame, which the server never reuses): read it, do not write it.
+   */
+  public static ByteBuffer shared(TBase<?, ?> struct, String fieldName) {
+    Field f = FIELDS.get(struct.getClass()).get(fieldName);
+    if (f == null) {
+      return null;
+    }
+    try {
+      ByteBuffer value = (ByteBuffer) f.get(struct);
+      return value == null ? null : value.duplicate();
+    } catch (IllegalAccessException e) {
+      return null;
+    }
+  }
+
+  /**
    * Sets the struct's binary field {@code fieldName} to {@code value} itself, without the generated setter's copy;
    * false when the field cannot be reached (then use the setter). The caller must not change the bytes while the
    * struct is in use.

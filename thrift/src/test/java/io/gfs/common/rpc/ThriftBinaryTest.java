@@ -30,6 +30,22 @@ class ThriftBinaryTest {
     assertNull(ThriftBinary.view(result, "noSuchField"));
   }
 
+  /** shared: the field's own array (for a CRC or a file write over a received record), its own position. */
+  @Test
+  void theSharedBufferIsTheFieldsOwnArray() {
+    byte[] frame = new byte[100];
+    ReadResult result = new ReadResult().setChunkLengthBytes(7);
+    assertNull(ThriftBinary.shared(result, "data"), "unset field");
+    assertTrue(ThriftBinary.set(result, "data", ByteBuffer.wrap(frame, 10, 50)));
+    ByteBuffer shared = ThriftBinary.shared(result, "data");
+    assertSame(frame, shared.array());
+    assertEquals(10, shared.arrayOffset() + shared.position());
+    assertEquals(50, shared.remaining());
+    shared.position(shared.limit());
+    assertEquals(50, ThriftBinary.shared(result, "data").remaining(), "the field's own position is untouched");
+    assertNull(ThriftBinary.shared(result, "noSuchField"));
+  }
+
   @Test
   void aPieceSetWithoutCopyEncodesLikeTheGeneratedSetter() throws Exception {
     byte[] piece = new byte[4096];
