@@ -209,6 +209,227 @@ class OpLogTest {
     }
   }
 
+  /**
+   * Caller-led group commit: an appender that finds no write running writes and syncs its own record on its own
+   * thread, with no hand-off to a writer thread and back. (Before, every batch was synced by "gfs-oplog-writer".)
+   */
+  @Test
+  void aLoneAppenderSyncsItsOwnRecordOnItsOwnThread() throws Exception {
+    List<Thread> syncedOn = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (OpLog log = OpLog.open(dir, 0, records -> syncedOn.add(Thread.currentThread()))) {
+      for (int i = 1; i <= 5; i++) {
+        assertEquals(i, log.appendAndWait(record(i)));
+      }
+      assertEquals(5, log.syncCount());
+    }
+    assertEquals(java.util.Collections.nCopies(5, Thread.currentThread()), syncedOn);
+    assertEquals(5, recover(dir).size());
+  }
+
+  /**
+   * A leader interrupted inside its write (a FileChannel closes itself then) still makes its batch durable: it writes
+   * the batch again on the reopened segment, and neither it nor the appenders queued behind it fail or hang. Its
+   * interrupt status is kept for its caller. (Before, an interrupted appender got InterruptedIOException.)
+   */
+  @Test
+  void aLeaderInterruptedWhileWritingFinishesItsBatchAndHandsTheLeadOn() throws Exception {
+    AtomicInteger syncs = new AtomicInteger();
+    OpLog[] opened = new OpLog[1];
+    OpLog.SyncHook hook = records -> {
+      if (syncs.incrementAndGet() == 1) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (opened[0].lastSequence() < 3) { // until B and C are queued behind A's record
+          if (System.nanoTime() > deadline) {
+            throw new IOException("B and C were not queued");
+          }
+          Thread.onSpinWait();
+        }
+        Thread.currentThread().interrupt(); // lands as if during the write: the force below meets it
+      }
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try (OpLog log = OpLog.open(dir, 0, hook)) {
+      opened[0] = log;
+      Future<Boolean> a = pool.submit(() -> {
+        assertEquals(1, log.appendAndWait(record(1)));
+        return Thread.currentThread().isInterrupted();
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (syncs.get() == 0) {
+        assertTrue(System.nanoTime() < deadline, "A did not reach its sync");
+        Thread.sleep(1);
+      }
+      Future<Long> b = pool.submit(() -> log.appendAndWait(record(2)));
+      Future<Long> c = pool.submit(() -> log.appendAndWait(record(3)));
+      assertTrue(a.get(60, TimeUnit.SECONDS), "the leader's interrupt status is kept");
+      assertEquals(2, b.get(60, TimeUnit.SECONDS));
+      assertEquals(3, c.get(60, TimeUnit.SECONDS));
+      assertEquals(null, log.failure());
+      assertEquals(4, log.appendAndWait(record(4)));
+    } finally {
+      pool.shutdownNow();
+    }
+    List<LogEntry> entries = recover(dir);
+    assertEquals(4, entries.size());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(new LogEntry(i + 1, record(i + 1)), entries.get(i));
+    }
+  }
+
+  /**
+   * An appender interrupted while another leads gets InterruptedIOException at once, as before; the lead it may be
+   * handed later goes to the writer instead, so its record and those behind it still become durable.
+   */
+  @Test
+  void anAppenderInterruptedWhileWaitingLeavesNoRecordBehind() throws Exception {
+    CountDownLatch firstSyncEntered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger syncs = new AtomicInteger();
+    OpLog.SyncHook hook = records -> {
+      if (syncs.incrementAndGet() == 1) {
+        firstSyncEntered.countDown();
+        try {
+          if (!release.await(60, TimeUnit.SECONDS)) {
+            throw new IOException("test did not release the first sync");
+          }
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try (OpLog log = OpLog.open(dir, 0, hook)) {
+      Future<Long> a = pool.submit(() -> log.appendAndWait(record(1)));
+      assertTrue(firstSyncEntered.await(60, TimeUnit.SECONDS), "A's record was not written");
+      Thread[] bThread = new Thread[1];
+      Future<Long> b = pool.submit(() -> {
+        bThread[0] = Thread.currentThread();
+        return log.appendAndWait(record(2));
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (log.lastSequence() < 2) {
+        assertTrue(System.nanoTime() < deadline, "B was not queued");
+        Thread.sleep(1);
+      }
+      Future<Long> c = pool.submit(() -> log.appendAndWait(record(3)));
+      while (log.lastSequence() < 3) {
+        assertTrue(System.nanoTime() < deadline, "C was not queued");
+        Thread.sleep(1);
+      }
+      bThread[0].interrupt();
+      java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+          () -> b.get(60, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof java.io.InterruptedIOException, e.toString());
+      release.countDown();
+      assertEquals(1, a.get(60, TimeUnit.SECONDS));
+      assertEquals(3, c.get(60, TimeUnit.SECONDS));
+      assertEquals(3, log.durableSequence(), "B's record became durable without B");
+      assertEquals(null, log.failure());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(3, recover(dir).size());
+  }
+
+  /** A failed sync fails its batch and every record queued behind it, whoever would have led them. */
+  @Test
+  void aFailedSyncFailsEveryoneQueuedBehindIt() throws Exception {
+    CountDownLatch firstSyncEntered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    OpLog.SyncHook hook = records -> {
+      firstSyncEntered.countDown();
+      try {
+        if (!release.await(60, TimeUnit.SECONDS)) {
+          throw new IOException("test did not release the first sync");
+        }
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+      throw new IOException("disk gone");
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (OpLog log = OpLog.open(dir, 0, hook)) {
+      List<Future<Long>> appends = new ArrayList<>();
+      appends.add(pool.submit(() -> log.appendAndWait(record(1))));
+      assertTrue(firstSyncEntered.await(60, TimeUnit.SECONDS), "the first record was not written");
+      for (int n = 2; n <= 4; n++) {
+        int i = n;
+        appends.add(pool.submit(() -> log.appendAndWait(record(i))));
+      }
+      CompletableFuture<Long> viaFuture = log.append(record(5));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (log.lastSequence() < 5) {
+        assertTrue(System.nanoTime() < deadline, "the records were not queued");
+        Thread.sleep(1);
+      }
+      release.countDown();
+      for (Future<Long> append : appends) {
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> append.get(60, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("disk gone"), e.getCause().getMessage());
+      }
+      assertThrows(java.util.concurrent.ExecutionException.class, () -> viaFuture.get(60, TimeUnit.SECONDS));
+      assertEquals(0, log.syncCount(), "no sync succeeded");
+      assertEquals(0, log.durableSequence());
+      assertThrows(IOException.class, () -> log.appendAndWait(record(6)));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Many appenders at once: every record durable before its appender hears of it, in one sequence order. */
+  @Test
+  void concurrentAppendersAreAllDurableInSequenceOrder() throws Exception {
+    int threads = 8;
+    int perThread = 200;
+    OpLog[] opened = new OpLog[1];
+    AtomicInteger notDurable = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<List<Long>> seen = new ArrayList<>();
+    try (OpLog log = OpLog.open(dir, 0, OpLog.SyncHook.NONE)) {
+      opened[0] = log;
+      List<Future<List<Long>>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int n = t;
+        futures.add(pool.submit(() -> {
+          List<Long> mine = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            long sequence = log.appendAndWait(record(n * perThread + i));
+            if (log.durableSequence() < sequence) {
+              notDurable.incrementAndGet();
+            }
+            mine.add(sequence);
+          }
+          return mine;
+        }));
+      }
+      for (Future<List<Long>> f : futures) {
+        seen.add(f.get(60, TimeUnit.SECONDS));
+      }
+      assertTrue(log.syncCount() <= threads * perThread);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(0, notDurable.get(), "answered before durable");
+    java.util.Set<Long> all = new java.util.HashSet<>();
+    for (int t = 0; t < threads; t++) {
+      List<Long> mine = seen.get(t);
+      for (int i = 1; i < mine.size(); i++) {
+        assertTrue(mine.get(i) > mine.get(i - 1), "one appender's records in its order");
+      }
+      all.addAll(mine);
+    }
+    assertEquals(threads * perThread, all.size());
+    List<LogEntry> entries = recover(dir);
+    assertEquals(threads * perThread, entries.size());
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        long sequence = seen.get(t).get(i);
+        assertEquals(record(t * perThread + i), entries.get((int) sequence - 1).record(), "record at " + sequence);
+      }
+    }
+  }
+
   @Test
   void tornTailAtEveryByteOfTheLastRecordKeepsAllEarlierRecords() throws IOException {
     writeRecords(5);
