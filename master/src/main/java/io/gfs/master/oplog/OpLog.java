@@ -368,7 +368,9 @@ public final class OpLog implements AutoCloseable {
       boolean stop = false;
       boolean lead = false;
       synchronized (this) {
-        if (!leading && (stopping || !rolls.isEmpty() || !queued.isEmpty())) {
+        // A record whose appender waits is that appender's to lead (it is woken for it): the writer taking it would
+        // only add the hand-offs the callers' lead saves, e.g. when it first runs while a caller's record is queued.
+        if (!leading && (stopping || !rolls.isEmpty() || (!queued.isEmpty() && queued.peekFirst().waiter() == null))) {
           takeLead();
           lead = true;
           roll = rolls.pollFirst();
