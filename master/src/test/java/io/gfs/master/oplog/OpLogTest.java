@@ -290,14 +290,7 @@ class OpLogTest {
     AtomicInteger syncs = new AtomicInteger();
     OpLog.SyncHook hook = records -> {
       if (syncs.incrementAndGet() == 1) {
-        firstSyncEntered.countDown();
-        try {
-          if (!release.await(60, TimeUnit.SECONDS)) {
-            throw new IOException("test did not release the first sync");
-          }
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
+        holdSync(firstSyncEntered, release);
       }
     };
     ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -340,14 +333,7 @@ class OpLogTest {
     CountDownLatch firstSyncEntered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     OpLog.SyncHook hook = records -> {
-      firstSyncEntered.countDown();
-      try {
-        if (!release.await(60, TimeUnit.SECONDS)) {
-          throw new IOException("test did not release the first sync");
-        }
-      } catch (InterruptedException e) {
-        throw new IOException(e);
-      }
+      holdSync(firstSyncEntered, release);
       throw new IOException("disk gone");
     };
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -569,6 +555,18 @@ class OpLogTest {
       int b = raf.read();
       raf.seek(offset);
       raf.write(b ^ 0x40);
+    }
+  }
+
+  /** In a SyncHook: says the sync was entered, then holds it until the test releases it (60 s at most). */
+  private static void holdSync(CountDownLatch entered, CountDownLatch release) throws IOException {
+    entered.countDown();
+    try {
+      if (!release.await(60, TimeUnit.SECONDS)) {
+        throw new IOException("test did not release the first sync");
+      }
+    } catch (InterruptedException e) {
+      throw new IOException(e);
     }
   }
 }
