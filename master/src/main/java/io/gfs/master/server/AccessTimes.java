@@ -60,8 +60,8 @@ final class AccessTimes {
 
   private boolean update(String path, long readMillis) {
     try (LockTable.Held locks = state.lockWrite(path)) {
-      FileStatus status = state.fileStatus(path);
-      if (status.directory() || readMillis < status.accessTimeMillis() + precisionMillis) {
+      FileStatus status = state.fileStatusOrNull(path); // no length read: not refused while lengths are unreported
+      if (status == null || status.directory() || readMillis < status.accessTimeMillis() + precisionMillis) {
         return false;
       }
       Decision decision = state.decideSetTimes(path, LogRecord.SetTimes.UNCHANGED, readMillis);

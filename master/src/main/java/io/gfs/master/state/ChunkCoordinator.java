@@ -18,6 +18,8 @@ import java.util.random.RandomGenerator;
  * replica of a live server) hold at every step; each call is short and does no I/O.
  */
 final class ChunkCoordinator {
+  /** {@link #reportedLengthBytes}'s answer for a length not known yet. */
+  static final long LENGTH_NOT_REPORTED = ChunkIndex.LENGTH_NOT_REPORTED;
   /**
    * A replica acknowledged this recently is kept even when a full report leaves it out: a heartbeat built before the
    * chunkserver created the chunk can arrive after the grant.
@@ -39,6 +41,12 @@ final class ChunkCoordinator {
   private final Map<Long, Set<String>> missedGrant = new HashMap<>();
   /** When this master first heard a chunkserver (MIN_VALUE: never): see {@link #neverHeld}. */
   private long firstHeartbeatAtMillis = Long.MIN_VALUE;
+  /**
+   * This master has heard chunkservers for a whole dead-after interval, so every server it counts as alive has
+   * reported its chunks: a chunk still unreported has no live replica, and waiting longer for its length would not
+   * help. Set by a heartbeat, never cleared; volatile for {@link #reportedLengthBytes}, which takes no monitor.
+   */
+  private volatile boolean reportsSettled;
   private final ChunkServerRegistry servers;
   private final ReplicationPlanner replication;
   /** Issue 8 hook: decommissioning and the balancer switch, read by placement, re-replication and rebalancing. */
@@ -76,6 +84,7 @@ final class ChunkCoordinator {
     // heartbeat makes it look under-replicated, and a clone taken then (0 bytes, version 1, outside the lease that
     // follows) would count as current and miss every write. Replay has no grant running, so nothing is held there.
     chunk.grantInProgress(allocating.contains(handle));
+    chunk.lengthReported(allocating.contains(handle)); // allocated here, empty; replay knows nothing of its bytes
   }
 
   /** Applies SNAPSHOT: the copied files refer to these chunks too. */
@@ -87,7 +96,9 @@ final class ChunkCoordinator {
   synchronized void applyCopy(LogRecord.CopyOnWrite r, int replicationTarget, boolean trashed) {
     ChunkInfo old = chunks.get(r.oldHandle());
     applyAdd(r.newHandle(), r.version(), replicationTarget, trashed);
-    chunks.get(r.newHandle()).knownLengthBytes(old == null ? 0 : old.knownLengthBytes());
+    ChunkInfo copy = chunks.get(r.newHandle());
+    copy.knownLengthBytes(old == null ? 0 : old.knownLengthBytes());
+    copy.lengthReported(old != null && old.lengthReported());
     release(List.of(r.oldHandle()));
   }
 
@@ -185,7 +196,17 @@ final class ChunkCoordinator {
    * long enough at a million chunks to stall every connection of a selector. The index validates the read instead.
    */
   long knownLengthBytes(List<Long> handles) {
-    return handles.isEmpty() ? 0 : chunks.knownLengthSum(handles); // an empty file: see revokeLeases
+    return handles.isEmpty() ? 0 : chunks.knownLengthSum(handles, false); // an empty file: see revokeLeases
+  }
+
+  /**
+   * {@link #knownLengthBytes}, or {@link #LENGTH_NOT_REPORTED} while reports may still bring a length this master
+   * does not know: a chunk of these was never reported to it (it restarted or took over, and lengths are not in the
+   * log) and it has not heard chunkservers for a whole dead-after interval yet. A lookup must not show such a length:
+   * a reader would take the short file for the whole one and stop early, with success. Also without this monitor.
+   */
+  long reportedLengthBytes(List<Long> handles) {
+    return handles.isEmpty() ? 0 : chunks.knownLengthSum(handles, !reportsSettled);
   }
 
   /** Each chunk's known length, in order (0 for a chunk no longer in the table). */
@@ -355,6 +376,9 @@ final class ChunkCoordinator {
   private HeartbeatOutcome heartbeat(HeartbeatReport report, long nowMillis, boolean byWalk) {
     if (firstHeartbeatAtMillis == Long.MIN_VALUE) {
       firstHeartbeatAtMillis = nowMillis;
+    }
+    if (!reportsSettled && nowMillis - firstHeartbeatAtMillis >= settings.chunkServerDeadAfterMillis()) {
+      reportsSettled = true;
     }
     String serverId = report.serverId();
     List<String> replaced = servers.heartbeat(new ChunkServerInfo(serverId, report.address(), report.rack(),

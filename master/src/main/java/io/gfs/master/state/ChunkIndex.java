@@ -29,6 +29,9 @@ final class ChunkIndex {
   static final int EVER_HELD = 4;
   static final int ALLOCATION_FAILED = 8;
   static final int TRASHED = 16;
+  static final int LENGTH_REPORTED = 32;
+  /** {@link #lengthSum}'s answer when a chunk's length was never reported to this master and must be. */
+  static final long LENGTH_NOT_REPORTED = -1;
   /**
    * Rows per page: columns are pages of this many entries (128 KiB for the long ones), never one big array, so they
    * grow a page at a time without copying and stay below G1's humongous-object size (a 1M-row long[] takes whole
@@ -118,16 +121,18 @@ final class ChunkIndex {
   }
 
   /**
-   * The sum of these chunks' known lengths (0 for a handle not in the index): a file's length. Safe WITHOUT the chunk
-   * monitor, unlike every other method: an optimistic read of the columns, validated against {@link #rowsLock}
-   * (a search over rows a writer is moving can read a stale page, or throw); if a change came between, it reads again
-   * under the read lock, which waits for that one change only, never for the monitor's holder.
+   * The sum of these chunks' known lengths (0 for a handle not in the index): a file's length; with reportedOnly,
+   * {@link #LENGTH_NOT_REPORTED} when one of them lacks {@link #LENGTH_REPORTED}. Safe WITHOUT the chunk monitor,
+   * unlike every other method: an optimistic read of the columns, validated against {@link #rowsLock} (a search over
+   * rows a writer is moving can read a stale page, or throw); if a change came between, it reads again under the read
+   * lock, which waits for that one change only, never for the monitor's holder. The reported flag is set without the
+   * lock and never cleared, so a read that misses it only sends the caller back for another try.
    */
-  long lengthSum(List<Long> handleList) {
+  long lengthSum(List<Long> handleList, boolean reportedOnly) {
     long stamp = rowsLock.tryOptimisticRead();
     if (stamp != 0) {
       try {
-        long sum = lengthSumUnguarded(handleList);
+        long sum = lengthSumUnguarded(handleList, reportedOnly);
         if (rowsLock.validate(stamp)) {
           return sum;
         }
@@ -139,17 +144,20 @@ final class ChunkIndex {
     }
     stamp = rowsLock.readLock();
     try {
-      return lengthSumUnguarded(handleList);
+      return lengthSumUnguarded(handleList, reportedOnly);
     } finally {
       rowsLock.unlockRead(stamp);
     }
   }
 
-  private long lengthSumUnguarded(List<Long> handleList) {
+  private long lengthSumUnguarded(List<Long> handleList, boolean reportedOnly) {
     long total = 0;
     for (long handle : handleList) {
       int i = search(handle);
       if (i >= 0 && presentAt(i)) {
+        if (reportedOnly && (flags[i >>> PAGE_SHIFT][i & PAGE_MASK] & LENGTH_REPORTED) == 0) {
+          return LENGTH_NOT_REPORTED;
+        }
         total += lengths[i >>> PAGE_SHIFT][i & PAGE_MASK];
       }
     }

@@ -98,6 +98,20 @@ final class ChunkInfo {
     index.flag(row(), ChunkIndex.EVER_HELD, value);
   }
 
+  /**
+   * Its known length covers every acknowledged byte: a replica at the current version reported it to this master (a
+   * heartbeat, or the primary after record appends), or this master allocated the chunk, empty. Not persisted (lengths
+   * are not in the log): after a restart or a takeover the known length is 0 until a report, and a lookup that would
+   * show it is answered BUSY meanwhile (see ChunkCoordinator#reportedLengthBytes). Never cleared.
+   */
+  boolean lengthReported() {
+    return index.flag(row(), ChunkIndex.LENGTH_REPORTED);
+  }
+
+  void lengthReported(boolean value) {
+    index.flag(row(), ChunkIndex.LENGTH_REPORTED, value);
+  }
+
   /** Creation failed on every chosen server: no data can exist, so the next lease may place it afresh. */
   boolean allocationFailed() {
     return index.flag(row(), ChunkIndex.ALLOCATION_FAILED);

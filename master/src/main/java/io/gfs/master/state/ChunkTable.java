@@ -60,9 +60,12 @@ public final class ChunkTable {
     return chunks.get(handle);
   }
 
-  /** The sum of these chunks' known lengths; the one read that needs no monitor (see {@link ChunkIndex#lengthSum}). */
-  long knownLengthSum(List<Long> handles) {
-    return chunks.lengthSum(handles);
+  /**
+   * The sum of these chunks' known lengths, or with reportedOnly {@link ChunkIndex#LENGTH_NOT_REPORTED} when one's
+   * length was never reported; the one read that needs no monitor (see {@link ChunkIndex#lengthSum}).
+   */
+  long knownLengthSum(List<Long> handles, boolean reportedOnly) {
+    return chunks.lengthSum(handles, reportedOnly);
   }
 
   Collection<ChunkInfo> all() {
@@ -189,6 +192,7 @@ public final class ChunkTable {
     }
     if (version == chunk.version()) {
       chunk.knownLengthBytes(Math.max(chunk.knownLengthBytes(), lengthBytes));
+      chunk.lengthReported(true); // a current replica holds every acknowledged byte [0079]
       return ReportVerdict.ACCEPTED;
     }
     // Higher while a grant runs: the grant's own record is about to log that version; adopting it here too would log
@@ -362,9 +366,13 @@ public final class ChunkTable {
           + " its replica is at %s", handle, chunk.version(), serverId, version, replica.version());
     }
     reportLength(handle, lengthBytes);
+    chunk.lengthReported(true);
   }
 
-  /** A writer's report of the chunk's length; known lengths never shrink. */
+  /**
+   * A writer's report of the chunk's length; known lengths never shrink. It does not make the length reported: other
+   * writers' acknowledged appends may lie past it.
+   */
   void reportLength(long handle, long lengthBytes) {
     ChunkInfo chunk = chunks.get(handle);
     if (chunk != null) {

@@ -425,12 +425,13 @@ public final class MasterState {
   /**
    * The status at path, or null when nothing is there (or a file stands where a directory should): Hadoop's rename
    * asks this of paths that are usually missing, and a StateException with its stack per miss was a tenth of a
-   * rename's master CPU (issue 6).
+   * rename's master CPU (issue 6). Lengths as this master knows them now, never refused for a length not reported
+   * yet: it serves the master's own decisions (rename's cases, access times), which do not read lengths.
    */
   public FileStatus fileStatusOrNull(String path) {
     List<String> c = components(path);
     NamespaceTree.Resolution r = tree.resolve(c);
-    return r.exists() && !r.ancestorIsFile() ? queries.status(GfsPaths.join(c), r.node()) : null;
+    return r.exists() && !r.ancestorIsFile() ? queries.statusAsKnown(GfsPaths.join(c), r.node()) : null;
   }
 
   /**

@@ -50,12 +50,39 @@ final class NamespaceQueries {
     return file;
   }
 
+  /**
+   * The status a client sees: a file's length counts every acknowledged byte, or the lookup is refused with BUSY
+   * (which clients retry) while the length of one of its chunks may still come in a chunkserver's report (see
+   * {@link ChunkCoordinator#reportedLengthBytes}).
+   */
   FileStatus status(String path, Node node) {
     if (node instanceof FileNode file) {
       List<Long> handles = file.chunkHandles();
-      return new FileStatus(path, false, coordinator.knownLengthBytes(handles), file.replication,
-          file.mtimeMillis(), handles.size(), file.permission(), file.accessTimeMillis());
+      long lengthBytes = coordinator.reportedLengthBytes(handles);
+      if (lengthBytes == ChunkCoordinator.LENGTH_NOT_REPORTED) {
+        throw StateException.of(StateError.BUSY, "the length of %s is not known yet: this master started serving"
+            + " recently and a chunkserver holding one of its chunks has not reported to it; retry shortly", path);
+      }
+      return fileStatus(path, file, handles, lengthBytes);
     }
+    return directoryStatus(path, node);
+  }
+
+  /** The status with the lengths this master knows now, maybe short of the file's: for its own decisions only. */
+  FileStatus statusAsKnown(String path, Node node) {
+    if (node instanceof FileNode file) {
+      List<Long> handles = file.chunkHandles();
+      return fileStatus(path, file, handles, coordinator.knownLengthBytes(handles));
+    }
+    return directoryStatus(path, node);
+  }
+
+  private static FileStatus fileStatus(String path, FileNode file, List<Long> handles, long lengthBytes) {
+    return new FileStatus(path, false, lengthBytes, file.replication, file.mtimeMillis(), handles.size(),
+        file.permission(), file.accessTimeMillis());
+  }
+
+  private static FileStatus directoryStatus(String path, Node node) {
     return new FileStatus(path, true, 0, 0, node.mtimeMillis(), 0, node.permission(), node.accessTimeMillis());
   }
 
@@ -127,7 +154,12 @@ final class NamespaceQueries {
     while (!pending.isEmpty()) {
       Node node = pending.pop();
       if (node instanceof FileNode file) {
-        long fileLength = coordinator.knownLengthBytes(file.chunkHandles());
+        long fileLength = coordinator.reportedLengthBytes(file.chunkHandles());
+        if (fileLength == ChunkCoordinator.LENGTH_NOT_REPORTED) {
+          throw StateException.of(StateError.BUSY, "the length of a file under %s is not known yet: this master"
+              + " started serving recently and a chunkserver holding one of its chunks has not reported; retry shortly",
+              path);
+        }
         files++;
         length += fileLength;
         space += fileLength * file.replication;

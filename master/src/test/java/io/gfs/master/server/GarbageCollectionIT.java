@@ -1,5 +1,6 @@
 package io.gfs.master.server;
 
+import static io.gfs.master.server.MasterItCluster.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,7 +94,7 @@ class GarbageCollectionIT {
         .getCode());
     call(c -> c.remove("/logs/a", false));
     restartMaster(3_600_000);
-    assertEquals(2, call(c -> c.listDeleted("/logs")).size());
+    awaitTrue(() -> call(c -> c.listDeleted("/logs")).size() == 2, "both deleted entries listed after the restart");
     assertTrue((boolean) call(c -> c.undelete("/logs/a")));
     assertEquals(0, call(c -> c.getFileInfo("/logs/a")).getLengthBytes(), "the newest deletion came back");
     call(c -> c.remove("/logs/a", false));
@@ -156,18 +156,5 @@ class GarbageCollectionIT {
       return null;
     });
     return lease.getHandle();
-  }
-
-  @FunctionalInterface
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Condition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.holds()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-      Thread.sleep(20);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.gfs.master.server;
 
+import static io.gfs.master.server.MasterItCluster.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -263,26 +264,6 @@ class MasterFailoverIT {
       assertTrue(joined.await(30, TimeUnit.SECONDS), "a second handle joined the master's session");
     } finally {
       twin.close();
-    }
-  }
-
-  @FunctionalInterface
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(Condition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        if (condition.holds()) {
-          return;
-        }
-      } catch (Exception notYet) {
-        // retried until the deadline
-      }
-      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-      Thread.sleep(50);
     }
   }
 }

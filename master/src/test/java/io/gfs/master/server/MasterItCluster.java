@@ -220,12 +220,27 @@ final class MasterItCluster implements AutoCloseable {
     boolean holds() throws Exception;
   }
 
-  /** Polls every 20 ms until condition holds; fails the test after {@link #AWAIT_SECONDS}. */
+  /**
+   * Polls every 20 ms until condition holds; fails the test after {@link #AWAIT_SECONDS}. A BUSY answer counts as "not
+   * yet", as gfs's own client retries it: a master that just started answers BUSY to lookups of files whose chunk
+   * lengths its chunkservers have not reported yet.
+   */
   static void awaitTrue(Condition condition, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
-    while (!condition.holds()) {
+    while (!holdsNow(condition)) {
       assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
       Thread.sleep(20);
+    }
+  }
+
+  private static boolean holdsNow(Condition condition) throws Exception {
+    try {
+      return condition.holds();
+    } catch (GfsException e) {
+      if (e.getCode() == ErrorCode.BUSY) {
+        return false;
+      }
+      throw e;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.gfs.master.server;
 
+import static io.gfs.master.server.MasterItCluster.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -306,19 +307,5 @@ class MasterServerIT {
   private void awaitReplicas(String path, int count) throws Exception {
     awaitTrue(() -> call(c -> c.findChunks(path, 0, 1)).getChunks().get(0).getReplicas().size() == count,
         count + " replicas of " + path + " known");
-  }
-
-  @FunctionalInterface
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  /** Polls a condition for at most 30 s. */
-  private static void awaitTrue(Condition condition, String what) throws Exception {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-    while (!condition.holds()) {
-      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-      Thread.sleep(20);
-    }
   }
 }
