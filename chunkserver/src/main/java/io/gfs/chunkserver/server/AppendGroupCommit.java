@@ -146,17 +146,23 @@ final class AppendGroupCommit {
           continue;
         }
         List<ByteBuffer> records = new ArrayList<>();
+        List<Integer> checkedCrcs = new ArrayList<>();
         boolean sync = false;
         int end = k;
         do {
           PendingAppends.Pending p = admitted.get(planned.get(end).requestIndex());
           records.add(p.data);
+          if (p.crcChecked()) {
+            checkedCrcs.add(p.request.getCrc32c());
+          }
           sync |= p.request.isSync();
           end++;
         } while (end < planned.size() && planned.get(end).kind() == RecordAppendDecision.Kind.FITS
             && planned.get(end).offsetBytes() == planned.get(end - 1).offsetBytes()
                 + planned.get(end - 1).lengthBytes());
-        local.writeRecords(handle, version, firstSerial + k, planned.get(k).offsetBytes(), records, sync);
+        int[] recordCrcs = checkedCrcs.size() == records.size()
+            ? checkedCrcs.stream().mapToInt(Integer::intValue).toArray() : null;
+        local.writeRecords(handle, version, firstSerial + k, planned.get(k).offsetBytes(), records, recordCrcs, sync);
         k = end;
       }
       return new Applied(k, null);

@@ -40,17 +40,20 @@ final class LocalMutations {
   /**
    * Writes records that lie one right after another from offsetBytes, numbered firstSerial onwards, as one write (one
    * opening of the chunk's files and one update of its checksums and length), then records each number as applied,
-   * in order. If the write fails none is.
+   * in order. If the write fails none is. recordCrcs: each record's CRC32C as checked against its bytes on arrival
+   * ({@link InlineRecords#checked}), so a chunk block that is exactly one record takes it instead of a second pass; null
+   * when not all are known.
    */
   void writeRecords(long handle, long version, long firstSerial, long offsetBytes, List<ByteBuffer> records,
-      boolean sync) throws IOException {
+      int[] recordCrcs, boolean sync) throws IOException {
     Check.argument(!records.isEmpty(), "chunk %s: no records to write", handle);
     List<ByteBuffer> pieces = new ArrayList<>(records.size());
     for (ByteBuffer record : records) {
       pieces.add(record.duplicate());
     }
     try {
-      store.write(handle, offsetBytes, WriteBytes.of(pieces), sync);
+      store.write(handle, offsetBytes, recordCrcs == null ? WriteBytes.of(pieces)
+          : WriteBytes.ofRecords(pieces, recordCrcs), sync);
     } catch (ChecksumMismatchException e) {
       state.markCorrupt(handle);
       throw e;

@@ -246,8 +246,12 @@ final class Mutations {
       applyHeld(first);
       return 1;
     }
+    int[] recordCrcs = new int[records.size()]; // each checked against its record by inlineRecordOfRun
+    for (int k = 0; k < recordCrcs.length; k++) {
+      recordCrcs[k] = mutations.get(from + k).getCrc32c();
+    }
     local.writeRecords(first.getHandle(), first.getVersion(), first.getSerialNumber(), first.getOffsetBytes(), records,
-        sync);
+        recordCrcs, sync);
     for (int j = from; j < from + records.size(); j++) {
       buffer.release(mutations.get(j).getDataId());
     }

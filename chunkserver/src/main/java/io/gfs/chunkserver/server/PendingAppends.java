@@ -57,6 +57,14 @@ final class PendingAppends {
           request.getLengthBytes());
     }
 
+    /**
+     * True when {@link #data}'s CRC32C was checked equal to the request's on arrival: the record came inline
+     * (Mutations.recordAppend checks it before queueing it); pushed data was checked against its pusher's CRC.
+     */
+    boolean crcChecked() {
+      return request.isSetData();
+    }
+
     /** The record is on every replica at this chunk offset. */
     void succeeded(long offsetBytes) {
       succeeded(offsetBytes, false);

@@ -2,6 +2,7 @@ package io.gfs.chunkserver.store;
 
 import io.gfs.common.Check;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -10,6 +11,8 @@ import java.util.zip.CRC32C;
  * write returns) and, when the receiver already computed them, the CRC32C of each 64 KiB block of the data counted from
  * its first byte. A write that lands block-aligned takes those CRCs for the chunk's blocks instead of reading every byte
  * again (pushed data is checksummed once per server, on arrival, where it is checked against the sender's CRC).
+ * Likewise a run of records may carry the CRC32C of each whole record, checked on arrival: a chunk block that is exactly
+ * one record (a 64 KiB record at a block boundary, as record appends of 64 KiB land) takes it instead of a second pass.
  */
 public final class WriteBytes {
   private final ByteBuffer[] pieces;
@@ -17,8 +20,14 @@ public final class WriteBytes {
   private final int lengthBytes;
   /** Null when not known. */
   private final int[] blockCrcs;
+  /** The CRC32C of each whole piece; null when not known. */
+  private final int[] pieceCrcs;
 
   private WriteBytes(List<ByteBuffer> pieces, int[] blockCrcs) {
+    this(pieces, blockCrcs, null);
+  }
+
+  private WriteBytes(List<ByteBuffer> pieces, int[] blockCrcs, int[] pieceCrcs) {
     this.pieces = new ByteBuffer[pieces.size()];
     this.pieceStarts = new int[pieces.size()];
     long at = 0;
@@ -34,6 +43,9 @@ public final class WriteBytes {
     Check.argument(blockCrcs == null || blockCrcs.length == BlockChecksums.blockCount(lengthBytes),
         "%s block CRCs for %s bytes", blockCrcs == null ? 0 : blockCrcs.length, lengthBytes);
     this.blockCrcs = blockCrcs;
+    Check.argument(pieceCrcs == null || pieceCrcs.length == pieces.size(), "%s piece CRCs for %s pieces",
+        pieceCrcs == null ? 0 : pieceCrcs.length, pieces.size());
+    this.pieceCrcs = pieceCrcs == null ? null : pieceCrcs.clone();
   }
 
   /** {@code data[offset, offset + length)}, its CRCs computed when written. */
@@ -53,6 +65,14 @@ public final class WriteBytes {
     return new WriteBytes(pieces, Check.notNull(blockCrcs, "block CRCs"));
   }
 
+  /**
+   * Records one right after another (heap buffers, their remaining bytes), each with its CRC32C as checked on arrival
+   * against those very bytes: the caller vouches for them, as the push buffer does for its block CRCs.
+   */
+  public static WriteBytes ofRecords(List<ByteBuffer> records, int[] recordCrcs) {
+    return new WriteBytes(records, null, Check.notNull(recordCrcs, "record CRCs"));
+  }
+
   public int lengthBytes() {
     return lengthBytes;
   }
@@ -66,7 +86,10 @@ public final class WriteBytes {
     }
   }
 
-  /** The CRC32C of the data's bytes [from, to): the known block CRC when that is exactly one block, else computed. */
+  /**
+   * The CRC32C of the data's bytes [from, to): the known block CRC when that is exactly one block, the known piece CRC
+   * when it is exactly one piece, else computed.
+   */
   int crc(int from, int to) {
     Check.argument(0 <= from && from <= to && to <= lengthBytes, "CRC of [%s, %s) of %s bytes", from, to,
         lengthBytes);
@@ -74,6 +97,13 @@ public final class WriteBytes {
     if (blockCrcs != null && from % BlockChecksums.BLOCK_BYTES == 0
         && to == Math.min(from + BlockChecksums.BLOCK_BYTES, lengthBytes)) {
       return blockCrcs[block];
+    }
+    if (pieceCrcs != null) {
+      int piece = Arrays.binarySearch(pieceStarts, from);
+      // (Landing on an empty piece that starts here as well only means computing.)
+      if (piece >= 0 && to > from && to == pieceStarts[piece] + pieces[piece].remaining()) {
+        return pieceCrcs[piece];
+      }
     }
     CRC32C crc = new CRC32C();
     forEachSegment(from, to, (array, offset, length, targetOffset) -> crc.update(array, offset, length));

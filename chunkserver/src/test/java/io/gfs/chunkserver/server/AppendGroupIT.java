@@ -163,6 +163,57 @@ class AppendGroupIT extends ThreeChunkServersTest {
     assertEquals(record.length, cluster.get(1).store().lengthBytes(26));
   }
 
+  /** A record append mutation carrying its record inline, with the record's CRC32C. */
+  private static Mutation inline(long handle, long serial, long offset, long dataId, byte[] record) {
+    Mutation m = append(handle, serial, offset, dataId, record.length);
+    return m.setData(record).setCrc32c(io.gfs.common.Crc32c.of(record, 0, record.length));
+  }
+
+  /** The replica's chunk: every block verified against its stored CRC, and the whole-chunk CRC equal to the bytes'. */
+  private void assertEveryBlockCrcRight(int replica, long handle, byte[] expected) throws Exception {
+    assertArrayEquals(expected, cluster.read(replica, handle, 1, 0, expected.length), "replica " + replica);
+    cluster.get(replica).store().verify(handle);
+    assertEquals(io.gfs.common.Crc32c.of(expected, 0, expected.length),
+        cluster.get(replica).store().chunkCrc(handle).crc32c(), "replica " + replica);
+  }
+
+  @Test
+  void blockAlignedRecordsCarriedInlineLeaveEveryBlockCrcRightAndCorruptionDetectable() throws Exception {
+    int block = (int) io.gfs.common.GfsConfigKeys.CHECKSUM_BLOCK_BYTES;
+    // Through the primary: each 64 KiB record is one whole block, its block CRC the record's checked CRC.
+    cluster.assign(28, 1, true, 0, LEASE_MILLIS, 0, 1, 2);
+    byte[] all = new byte[0];
+    for (int i = 0; i < 3; i++) {
+      byte[] record = bytes(block);
+      RecordAppendRequest request = new RecordAppendRequest(28, 1, 970 + i, record.length,
+          List.of(cluster.wire(1), cluster.wire(2)), false, CHUNK);
+      request.setData(record).setCrc32c(io.gfs.common.Crc32c.of(record, 0, record.length));
+      assertEquals((long) all.length, (long) cluster.call(0, c -> c.recordAppend(request)));
+      all = concat(all, record);
+    }
+    for (int r = 0; r < 3; r++) {
+      assertEveryBlockCrcRight(r, 28, all);
+    }
+    // On a secondary, a run of inline records after a pushed one (the run starts at the group's second mutation).
+    cluster.assign(29, 1, true, 0, LEASE_MILLIS, 1);
+    byte[] pushed = bytes(block);
+    byte[] b = bytes(block);
+    byte[] c = bytes(block);
+    cluster.push(980, pushed, cluster.chain(1));
+    MutationGroupOutcome outcome = applyGroup(1, append(29, 1, 0, 980, block), inline(29, 2, block, 981, b),
+        inline(29, 3, 2L * block, 982, c));
+    assertEquals(3, outcome.getAppliedCount(), String.valueOf(outcome.getFailure()));
+    assertEveryBlockCrcRight(1, 29, concat(concat(pushed, b), c));
+    cluster.flipOnDisk(1, 29, 2L * block + 5, 1);
+    assertThrows(io.gfs.chunkserver.store.ChecksumMismatchException.class, () -> cluster.get(1).store().verify(29));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   @Test
   void aBigRecordSentWithItsRequestWhileItsChunkIsBusyReachesTheSecondariesBeforeTheChunksLock() throws Exception {
     cluster.assign(27, 1, true, 0, LEASE_MILLIS, 0, 1, 2);

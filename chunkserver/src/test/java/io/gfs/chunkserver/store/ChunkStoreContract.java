@@ -259,6 +259,59 @@ abstract class ChunkStoreContract {
     assertThrows(ChecksumMismatchException.class, () -> store.read(H, 2 * BLOCK, 1));
   }
 
+  /** Records of these lengths, one right after another, each with its CRC32C (as checked on arrival). */
+  static WriteBytes records(byte[] data, int[] recordCrcs, int... cuts) {
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      recordCrcs[i] = Crc32c.of(data, cuts[i], cuts[i + 1] - cuts[i]);
+    }
+    return WriteBytes.ofRecords(pieces(data, cuts), recordCrcs);
+  }
+
+  @Test
+  void runsOfRecordsWithTheirCrcsKeepEveryBlockCrcRightAlignedOrNot() throws IOException {
+    byte[] content = new byte[0];
+    // 64 KiB records at block boundaries (each block one record), then records that straddle or share blocks, a
+    // record that is a whole block but not at a boundary, and a run that starts inside a partial block.
+    int[][] runs = {{0, BLOCK, 2 * BLOCK}, {0, 100, BLOCK + 100, BLOCK + 300}, {0, BLOCK - 300, 2 * BLOCK - 300},
+        {0, 300, 300 + BLOCK}, {0, BLOCK, BLOCK + 7, 3 * BLOCK}};
+    long seed = 30;
+    for (int[] cuts : runs) {
+      byte[] data = random(cuts[cuts.length - 1], seed++);
+      store.write(H, content.length, records(data, new int[cuts.length - 1], cuts), false);
+      content = apply(content, content.length, data);
+      assertHolds(content);
+    }
+    store.write(H, BLOCK, records(random(BLOCK, seed), new int[1], 0, BLOCK), false); // a whole block overwritten
+    content = apply(content, BLOCK, random(BLOCK, seed));
+    assertHolds(content);
+  }
+
+  @Test
+  void aBlockThatIsExactlyOneRecordTakesTheRecordsCheckedCrc() throws IOException {
+    byte[] data = random(3 * BLOCK, 40);
+    int[] recordCrcs = new int[3];
+    WriteBytes run = records(data, recordCrcs, 0, BLOCK, 2 * BLOCK, 3 * BLOCK);
+    int[] fromScratch = crcsFromScratch(data);
+    assertArrayEquals(fromScratch, recordCrcs, "a block-aligned 64 KiB record's CRC is its block's CRC");
+    recordCrcs[1] ^= 1; // as if record 1 had changed after its CRC was checked on arrival
+    store.write(H, 0, WriteBytes.ofRecords(pieces(data, 0, BLOCK, 2 * BLOCK, 3 * BLOCK), recordCrcs), false);
+    assertArrayEquals(recordCrcs, store.checksums(H), "taken, not computed again");
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, BLOCK, 1));
+    assertArrayEquals(Arrays.copyOfRange(data, 2 * BLOCK, 3 * BLOCK), store.read(H, 2 * BLOCK, BLOCK));
+    assertEquals(3 * BLOCK, run.lengthBytes());
+  }
+
+  @Test
+  void aFlippedByteInABlockWrittenFromARecordsCrcIsDetected() throws IOException {
+    byte[] data = random(3 * BLOCK, 41);
+    store.write(H, 0, records(data, new int[3], 0, BLOCK, 2 * BLOCK, 3 * BLOCK), true);
+    assertHolds(data);
+    flipByte(H, BLOCK + 100);
+    assertThrows(ChecksumMismatchException.class, () -> store.read(H, BLOCK + 100, 1));
+    assertThrows(ChecksumMismatchException.class, () -> store.verify(H));
+    assertArrayEquals(Arrays.copyOfRange(data, 0, BLOCK), store.read(H, 0, BLOCK));
+  }
+
   @Test
   void paddingZeroFillsToTheGivenLength() throws IOException {
     byte[] data = random(1000, 10);
