@@ -21,6 +21,7 @@ final class Clusters implements AutoCloseable {
   private final MiniDFSCluster hdfs;
   private final MiniGfsCluster gfs;
   private final boolean gfsProcesses;
+  private final Path workDir;
   /**
    * Each system's client configuration, its resources parsed once: every client gets a copy ({@code new
    * Configuration(loaded)} clones the parsed properties). Before, every gfs client got a fresh {@code new
@@ -30,10 +31,11 @@ final class Clusters implements AutoCloseable {
   private final Configuration gfsClientConf;
   private final Configuration hdfsClientConf;
 
-  private Clusters(MiniDFSCluster hdfs, MiniGfsCluster gfs, boolean gfsProcesses) {
+  private Clusters(MiniDFSCluster hdfs, MiniGfsCluster gfs, boolean gfsProcesses, Path workDir) {
     this.hdfs = hdfs;
     this.gfs = gfs;
     this.gfsProcesses = gfsProcesses;
+    this.workDir = workDir;
     this.gfsClientConf = loaded(gfs.clientConfiguration());
     this.hdfsClientConf = loaded(hdfs.getConfiguration(0));
   }
@@ -45,7 +47,7 @@ final class Clusters implements AutoCloseable {
   }
 
   static Clusters start(Path workDir, boolean gfsProcesses) throws IOException {
-    MiniGfsCluster gfs = MiniGfsCluster.builder(workDir.resolve("gfs"))
+    MiniGfsCluster gfs = MiniGfsCluster.builder(workDir.resolve(Measurement.GFS))
         .chunkServers(BenchConfig.SERVERS)
         .chunkSizeBytes(BenchConfig.BLOCK_SIZE_BYTES)
         .separateProcesses(gfsProcesses)
@@ -74,13 +76,13 @@ final class Clusters implements AutoCloseable {
       conf.setBoolean("dfs.datanode.synconclose", true);
       // WebHDFS (Jersey) is no part of the data path and needs javax.annotation, which the build leaves out.
       conf.setBoolean("dfs.webhdfs.enabled", false);
-      MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf, workDir.resolve("hdfs").toFile())
+      MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf, workDir.resolve(Measurement.HDFS).toFile())
           .numDataNodes(BenchConfig.SERVERS)
           .format(true)
           .skipFsyncForTesting(false)
           .build();
       hdfs.waitActive();
-      return new Clusters(hdfs, gfs, gfsProcesses);
+      return new Clusters(hdfs, gfs, gfsProcesses, workDir);
     } catch (IOException | RuntimeException e) {
       gfs.close();
       throw e;
@@ -93,6 +95,11 @@ final class Clusters implements AutoCloseable {
       return FileSystem.newInstance(gfs.uri(), new Configuration(gfsClientConf));
     }
     return FileSystem.newInstance(hdfs.getURI(), new Configuration(hdfsClientConf));
+  }
+
+  /** The directory that holds everything the system keeps on disk: its data, metadata and logs. */
+  Path dir(String system) {
+    return workDir.resolve(Measurement.GFS.equals(system) ? Measurement.GFS : Measurement.HDFS);
   }
 
   /** The client configuration of the system, with fs.defaultFS pointing at it (for MapReduce jobs). */
