@@ -41,10 +41,13 @@ final class ChunkCoordinator {
   private final Map<Long, Set<String>> missedGrant = new HashMap<>();
   /** When this master first heard a chunkserver (MIN_VALUE: never): see {@link #neverHeld}. */
   private long firstHeartbeatAtMillis = Long.MIN_VALUE;
+  /** When this master's timers first ticked, that is when it began to serve as the active master (MIN_VALUE: not yet). */
+  private long firstTickAtMillis = Long.MIN_VALUE;
   /**
-   * This master has heard chunkservers for a whole dead-after interval, so every server it counts as alive has
-   * reported its chunks: a chunk still unreported has no live replica, and waiting longer for its length would not
-   * help. Set by a heartbeat, never cleared; volatile for {@link #reportedLengthBytes}, which takes no monitor.
+   * Every chunkserver this master counts as alive has reported its chunks: it has heard chunkservers for a whole
+   * dead-after interval, or served that long without hearing any. A chunk still unreported has no live replica, and
+   * waiting longer for its length would not help. Set by a heartbeat or a tick, never cleared; volatile for
+   * {@link #reportedLengthBytes}, which takes no monitor.
    */
   private volatile boolean reportsSettled;
   private final ChunkServerRegistry servers;
@@ -377,9 +380,7 @@ final class ChunkCoordinator {
     if (firstHeartbeatAtMillis == Long.MIN_VALUE) {
       firstHeartbeatAtMillis = nowMillis;
     }
-    if (!reportsSettled && nowMillis - firstHeartbeatAtMillis >= settings.chunkServerDeadAfterMillis()) {
-      reportsSettled = true;
-    }
+    settleReports(nowMillis);
     String serverId = report.serverId();
     List<String> replaced = servers.heartbeat(new ChunkServerInfo(serverId, report.address(), report.rack(),
         report.capacityBytes(), report.usedBytes(), nowMillis));
@@ -525,8 +526,20 @@ final class ChunkCoordinator {
     return replication.inFlightCount();
   }
 
+  /** See {@link #reportsSettled}. */
+  private void settleReports(long nowMillis) {
+    long since = firstHeartbeatAtMillis != Long.MIN_VALUE ? firstHeartbeatAtMillis : firstTickAtMillis;
+    if (!reportsSettled && since != Long.MIN_VALUE && nowMillis - since >= settings.chunkServerDeadAfterMillis()) {
+      reportsSettled = true;
+    }
+  }
+
   /** Forgets chunkservers silent too long (their replicas and leases) and expired leases. */
   synchronized List<String> tick(long nowMillis) {
+    if (firstTickAtMillis == Long.MIN_VALUE) {
+      firstTickAtMillis = nowMillis;
+    }
+    settleReports(nowMillis);
     List<String> dead = servers.removeDead(nowMillis);
     for (String serverId : dead) {
       chunks.removeServer(serverId);

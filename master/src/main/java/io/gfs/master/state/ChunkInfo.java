@@ -99,8 +99,9 @@ final class ChunkInfo {
   }
 
   /**
-   * Its known length covers every acknowledged byte: a replica at the current version reported it to this master (a
-   * heartbeat, or the primary after record appends), or this master allocated the chunk, empty. Not persisted (lengths
+   * Its known length covers every acknowledged byte: a replica at the current version reported it to this master in
+   * a heartbeat, or this master allocated the chunk, empty. (A primary's report after a group of record appends does
+   * not count: it gives the end of the group's last record, without a pad that may follow.) Not persisted (lengths
    * are not in the log): after a restart or a takeover the known length is 0 until a report, and a lookup that would
    * show it is answered BUSY meanwhile (see ChunkCoordinator#reportedLengthBytes). Never cleared.
    */

@@ -366,7 +366,6 @@ public final class ChunkTable {
           + " its replica is at %s", handle, chunk.version(), serverId, version, replica.version());
     }
     reportLength(handle, lengthBytes);
-    chunk.lengthReported(true);
   }
 
   /**

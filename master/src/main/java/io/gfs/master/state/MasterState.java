@@ -261,7 +261,7 @@ public final class MasterState {
     if (record instanceof LogRecord.Requested r) {
       apply(r.mutation());
       // A create's answer is the file as it stood right after it: what the original reply carried.
-      FileStatus created = r.mutation() instanceof LogRecord.Create c ? fileStatus(c.path()) : null;
+      FileStatus created = r.mutation() instanceof LogRecord.Create c ? fileStatusOrNull(c.path()) : null;
       retryCache.record(new RetryCache.Entry(r.key(), r.mutation().kind(), r.atMillis(), created));
       return;
     }

@@ -113,6 +113,15 @@ final class MetadataDecisions {
       }
       sourceFiles.add(file(s, sourcePaths.get(i), "source"));
     }
+    for (int i = -1; i < sourceFiles.size(); i++) {
+      FileNode file = i < 0 ? targetFile : sourceFiles.get(i);
+      if (coordinator.reportedLengthBytes(file.chunkHandles()) == ChunkCoordinator.LENGTH_NOT_REPORTED) {
+        // Its chunks' fullness is not known yet: "not full" would be a final answer to a question not answered yet.
+        return Decision.reject(StateError.BUSY, "concat into %s: the length of %s is not known yet (a chunkserver"
+            + " holding one of its chunks has not reported to this master, which started serving recently); retry"
+            + " shortly", target, i < 0 ? target : sourcePaths.get(i));
+      }
+    }
     String notFull = notFull(targetFile, target, false);
     for (int i = 0; i < sourceFiles.size() && notFull == null; i++) {
       notFull = notFull(sourceFiles.get(i), sourcePaths.get(i), i == sourceFiles.size() - 1);
