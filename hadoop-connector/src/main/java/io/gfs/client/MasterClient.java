@@ -130,8 +130,9 @@ final class MasterClient {
         }
       }
       if (!retry.mayRetry(attempt) && waitedMillis >= patienceMillis) { // both the attempts and the time used up
-        throw new IOException(context + ": master unreachable after " + (attempt + 1) + " attempts in "
-            + waitedMillis + " ms: " + lastFailures(failures));
+        // "Busy" too: a master that just took over answers BUSY until the chunkservers reported (the reasons say).
+        throw new IOException(context + ": no master answered (unreachable, or busy) after " + (attempt + 1)
+            + " attempts in " + waitedMillis + " ms: " + lastFailures(failures));
       }
       LOG.debug("{}: attempt {} failed ({}); retrying", context, attempt + 1, failures.get(failures.size() - 1));
       long pause = Math.max(0,
