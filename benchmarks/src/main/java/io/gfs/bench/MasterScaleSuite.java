@@ -12,6 +12,8 @@ import io.gfs.master.state.HeartbeatReport;
 import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.MasterState;
 import io.gfs.thrift.gen.ContentSummary;
+import io.gfs.thrift.gen.ErrorCode;
+import io.gfs.thrift.gen.GfsException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 final class MasterScaleSuite implements Suite {
   private static final int FILES_PER_DIRECTORY = 1000;
   private static final long NOW_MILLIS = 1_700_000_000_000L;
+  /** Longest wait for the restarted master to answer a summary (it answers BUSY about 1 s, see checkRestored). */
+  private static final long SUMMARY_WAIT_NANOS_MAX = 60_000_000_000L;
 
   @Override
   public String name() {
@@ -93,12 +97,16 @@ final class MasterScaleSuite implements Suite {
     return out;
   }
 
-  /** The timed restart counts only if the master serves everything it was given: the files and the log tail. */
+  /**
+   * The timed restart counts only if the master serves everything it was given: the files and the log tail. No
+   * chunkserver reports to this master, so it answers a summary of files with chunks BUSY (their lengths are not
+   * known) until it has served a dead-after interval ({@link #masterConfig}: 1 s) without hearing one.
+   */
   private static void checkRestored(MasterServer server, int files, int logRecords) throws IOException {
     try (RpcClients rpc = new RpcClients(RpcLimits.defaults())) {
-      ContentSummary scale = rpc.master(server.address(), c -> c.getContentSummary("/scale"));
-      long tailDirectories = logRecords == 0 ? 0
-          : rpc.master(server.address(), c -> c.getContentSummary("/tail")).getDirectoryCount() - 1;
+      ContentSummary scale = summaryOnceKnown(rpc, server.address(), "/scale");
+      long tailDirectories = logRecords == 0 ? 0 : summaryOnceKnown(rpc, server.address(), "/tail")
+          .getDirectoryCount() - 1;
       if (scale.getFileCount() != files || tailDirectories != logRecords) {
         throw new IllegalStateException(String.format("the restarted master holds %d files under /scale and %d"
             + " directories below /tail; expected %d and %d", scale.getFileCount(), tailDirectories, files,
@@ -106,6 +114,26 @@ final class MasterScaleSuite implements Suite {
       }
     } catch (org.apache.thrift.TException e) {
       throw new IOException("cannot check the restarted master: " + e, e);
+    }
+  }
+
+  private static ContentSummary summaryOnceKnown(RpcClients rpc, HostPort master, String path)
+      throws org.apache.thrift.TException, IOException {
+    long deadline = System.nanoTime() + SUMMARY_WAIT_NANOS_MAX;
+    while (true) {
+      try {
+        return rpc.master(master, c -> c.getContentSummary(path));
+      } catch (GfsException e) {
+        if (e.getCode() != ErrorCode.BUSY || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for the restarted master's summary of " + path, e);
+      }
     }
   }
 
@@ -172,6 +200,11 @@ final class MasterScaleSuite implements Suite {
     // No chunkserver reports here: keep the background scans from walking a million replica-less chunks.
     c.put(GfsConfigKeys.Master.REPLICATION_SCAN_INTERVAL_MS.name(), "600000");
     c.put(GfsConfigKeys.Master.GC_SCAN_INTERVAL_MS.name(), "86400000");
+    // No chunkserver ever reports here, so lookups of files with chunks wait until the master has served a dead-after
+    // interval without one (ChunkCoordinator.reportsSettled): a short one lets checkRestored through a second after
+    // the timed restart (the interval needs a shorter heartbeat interval, which nothing here uses).
+    c.put(GfsConfigKeys.Master.HEARTBEAT_INTERVAL_MS.name(), "500");
+    c.put(GfsConfigKeys.Master.CHUNKSERVER_DEAD_AFTER_MS.name(), "1000");
     return c;
   }
 }
