@@ -18,6 +18,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class FreedData {
   /** How often the directory is summed while waiting. */
   static final long POLL_MILLIS = 100;
+  /** What a system's directory may grow by in a phase besides the data deleted at its end: logs, edit log, metadata. */
+  static final long SLACK_BYTES = 64L << 20;
+  /** Longest wait for deleted data to leave the disk before the next phase starts anyway (and says so). */
+  static final long WAIT_MILLIS_MAX = 60_000;
 
   private FreedData() {}
 
@@ -42,6 +46,22 @@ final class FreedData {
       }
     });
     return total[0];
+  }
+
+  /**
+   * Returns once the system's deleted files have left the disk (its directory back to bytesBefore, what it held before
+   * the phase, plus {@link #SLACK_BYTES} for logs), or after {@link #WAIT_MILLIS_MAX}. Without it the next cell wrote
+   * while HDFS's DataNodes were still unlinking the last cell's blocks (9.5-11.3 s after the delete; gfs's
+   * chunkservers 1.3-1.6 s), and a gfs seq cell after an HDFS cell took 10.8 s of system CPU per GiB written (median
+   * of 16 cells), mostly its chunkservers' pwrite into the page cache, against 6.0 after a gfs cell
+   * (docs/benchmarks.md, session 14).
+   */
+  static void awaitDeleted(BenchContext context, String system, long bytesBefore) throws IOException {
+    Path dir = context.clusters().dir(system);
+    if (!await(dir, bytesBefore + SLACK_BYTES, WAIT_MILLIS_MAX)) {
+      context.progress("%s: deleted data still on disk %d s after the delete (%d MiB under %s); going on", system,
+          WAIT_MILLIS_MAX / 1000, bytesUnder(dir) >> 20, dir);
+    }
   }
 
   /**

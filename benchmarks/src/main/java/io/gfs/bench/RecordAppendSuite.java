@@ -74,7 +74,8 @@ final class RecordAppendSuite implements Suite {
         }
       }
     }
-    String warmedUp = "; after an untimed warm-up on each system (" + warmUpPerWriter * WARM_UP_WRITERS
+    String warmedUp = "; each cell's files deleted after it and waited off the disk (at most 60 s) before the next"
+        + "; after an untimed warm-up on each system (" + warmUpPerWriter * WARM_UP_WRITERS
         + " record appends by " + WARM_UP_WRITERS + " writers)";
     List<Measurement> out = new ArrayList<>();
     for (String system : BenchContext.SYSTEMS) {
@@ -144,11 +145,15 @@ final class RecordAppendSuite implements Suite {
     return ratios;
   }
 
-  /** One timed sequential write of {@code bytes} by one gfs writer, in MiB/s; the file is deleted after. */
+  /**
+   * One timed sequential write of {@code bytes} by one gfs writer, in MiB/s; the file is deleted after, and its data
+   * waited off the disk (as after every cell here: the seq suite's reason, {@link FreedData#awaitDeleted}).
+   */
   private static double singleWriter(BenchContext context, long bytes) throws IOException {
     Path file = new Path("/bench/append/single-writer");
     byte[] data = TestBytes.buffer();
     long nanos;
+    long bytesBefore = FreedData.bytesUnder(context.clusters().dir(Measurement.GFS));
     try (Clients clients = new Clients(context, Measurement.GFS, 1)) {
       nanos = Parallel.run(1, i -> {
         try (FSDataOutputStream out = clients.get(0).create(file, true)) {
@@ -159,6 +164,7 @@ final class RecordAppendSuite implements Suite {
       });
       clients.get(0).delete(file.getParent(), true);
     }
+    FreedData.awaitDeleted(context, Measurement.GFS, bytesBefore);
     return bytes / MIB / (nanos / 1e9);
   }
 
@@ -175,16 +181,21 @@ final class RecordAppendSuite implements Suite {
         perWriter * WARM_UP_WRITERS, SequentialSuite.human(record.length), WARM_UP_WRITERS);
   }
 
-  /** Wall time of {@code writers} writers each appending {@code perWriter} records; the directory is deleted after. */
+  /**
+   * Wall time of {@code writers} writers each appending {@code perWriter} records; the directory is deleted after, and
+   * its data waited off the disk ({@link FreedData#awaitDeleted}).
+   */
   private static long append(BenchContext context, String system, String name, int writers, long perWriter,
       byte[] record) throws IOException {
     Path dir = new Path("/bench/append/" + name);
+    long bytesBefore = FreedData.bytesUnder(context.clusters().dir(system));
+    long nanos;
     try (Clients clients = new Clients(context, system, writers)) {
       Path shared = new Path(dir, "records");
       if (Measurement.GFS.equals(system)) {
         clients.get(0).create(shared, true).close();
       }
-      long nanos = Parallel.run(writers, i -> {
+      nanos = Parallel.run(writers, i -> {
         if (Measurement.GFS.equals(system)) {
           GfsFileSystem gfs = (GfsFileSystem) clients.get(i);
           for (long j = 0; j < perWriter; j++) {
@@ -195,8 +206,9 @@ final class RecordAppendSuite implements Suite {
         }
       });
       clients.get(0).delete(dir, true);
-      return nanos;
     }
+    FreedData.awaitDeleted(context, system, bytesBefore);
+    return nanos;
   }
 
   private static void hflushEach(FileSystem fs, Path file, byte[] record, long count) throws IOException {

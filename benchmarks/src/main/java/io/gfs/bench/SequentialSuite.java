@@ -32,10 +32,6 @@ final class SequentialSuite implements Suite {
   /** How a round's cell runs, for the method texts. */
   private static final String CELL = " (a cell: write, read, at one client the preads, then delete and wait until the"
       + " deleted files have left the disk, so each system starts its cell from the same page-cache and disk state)";
-  /** What a system's directory may grow by in a phase besides the data deleted at its end: logs, edit log, metadata. */
-  static final long FREED_SLACK_BYTES = 64L << 20;
-  /** Longest wait for deleted data to leave the disk before the next phase starts anyway (and says so). */
-  static final long FREED_WAIT_MILLIS_MAX = 60_000;
 
   @Override
   public String name() {
@@ -127,23 +123,7 @@ final class SequentialSuite implements Suite {
     try (FileSystem fs = context.clusters().newClient(system)) {
       fs.delete(dir, true);
     }
-    awaitFreed(context, system, bytesBefore);
-  }
-
-  /**
-   * Returns once the system's deleted files have left the disk (its directory back to what it held before the phase,
-   * plus {@link #FREED_SLACK_BYTES} for logs), or after {@link #FREED_WAIT_MILLIS_MAX}. Without it the next cell wrote
-   * while HDFS's DataNodes were still unlinking the last cell's blocks (9.5-11.3 s after the delete; gfs's
-   * chunkservers 1.3-1.6 s), and a gfs cell after an HDFS cell (4 of a run's 6) took 10.8 s of system CPU per GiB
-   * written (median of 16 cells), mostly its chunkservers' pwrite into the page cache, against 6.0 after a gfs cell
-   * (docs/benchmarks.md, session 14).
-   */
-  private static void awaitFreed(BenchContext context, String system, long bytesBefore) throws IOException {
-    java.nio.file.Path dir = context.clusters().dir(system);
-    if (!FreedData.await(dir, bytesBefore + FREED_SLACK_BYTES, FREED_WAIT_MILLIS_MAX)) {
-      context.progress("%s: deleted data still on disk %d s after the delete (%d MiB under %s); going on", system,
-          FREED_WAIT_MILLIS_MAX / 1000, FreedData.bytesUnder(dir) >> 20, dir);
-    }
+    FreedData.awaitDeleted(context, system, bytesBefore);
   }
 
   /**
@@ -159,7 +139,7 @@ final class SequentialSuite implements Suite {
       try (FileSystem fs = context.clusters().newClient(system)) {
         fs.delete(file, false);
       }
-      awaitFreed(context, system, bytesBefore);
+      FreedData.awaitDeleted(context, system, bytesBefore);
     }
     context.progress("warmed up both systems with %s written and read on each", human(bytes));
   }
