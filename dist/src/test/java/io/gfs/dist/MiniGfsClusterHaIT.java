@@ -1,5 +1,6 @@
 package io.gfs.dist;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -8,6 +9,10 @@ import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcLimits;
 import io.gfs.thrift.gen.ClusterStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -15,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 4: MiniGfsCluster's masters(n)/shadows(n) options: two master processes (active and standby on one meta dir)
- * and a shadow; SIGKILL of the active one, and the client's next write goes through the standby by itself.
+ * and a shadow; SIGKILL of the active one, and the client's next write goes through the standby by itself; the master
+ * that takes over does not answer a length it has not learnt yet.
  */
 class MiniGfsClusterHaIT {
   @Test
@@ -41,6 +47,54 @@ class MiniGfsClusterHaIT {
         assertEquals(1, cluster.activeMasterIndex(), "a restarted master does not take over a live term");
       } finally {
         fs.close();
+      }
+    }
+  }
+
+  /**
+   * A standby gets no chunk reports, so the master that takes over knows no chunk's length until the chunkservers
+   * report to it. The chunkservers are stopped (SIGSTOP) across the takeover and resumed 2 s after the new master
+   * leads: the first lookups certainly come before any report, and must wait for it (BUSY, retried by the client)
+   * instead of answering a length of 0.
+   */
+  @Test
+  void theMasterThatTakesOverAnswersNoLengthBeforeTheChunkserversReport() throws Exception {
+    int lengthBytes = (5 << 20) / 2; // three chunks of 1 MiB, the last one half full
+    byte[] data = new byte[lengthBytes];
+    TestData.fill(12, 0, data, 0, lengthBytes);
+    Path file = new Path("/t/f");
+    try (MiniGfsCluster cluster = MiniGfsCluster.builder(TestData.clusterDir("mini-ha-lengths"))
+        .masters(2).separateProcesses(true).chunkServers(3).chunkSizeBytes(1 << 20).build()) {
+      try (FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration());
+          FSDataOutputStream out = fs.create(file, false)) {
+        out.write(data);
+      }
+      ScheduledExecutorService resumer = Executors.newSingleThreadScheduledExecutor();
+      try {
+        for (int i = 0; i < 3; i++) {
+          cluster.pauseChunkServer(i);
+        }
+        cluster.killMaster(); // SIGKILL of the active one; the standby takes over
+        cluster.masterAddress(); // waits until a live master leads
+        assertEquals(1, cluster.activeMasterIndex());
+        resumer.schedule(() -> {
+          for (int i = 0; i < 3; i++) {
+            cluster.resumeChunkServer(i);
+          }
+        }, 2, TimeUnit.SECONDS); // well inside the client's patience at the master (12.7 s by default)
+        try (FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
+          assertEquals(lengthBytes, fs.getFileStatus(file).getLen(), "the length before any chunk report");
+          byte[] read = new byte[lengthBytes];
+          try (FSDataInputStream in = fs.open(file)) {
+            in.readFully(0, read);
+          }
+          assertArrayEquals(data, read, "read through the new active master");
+        }
+      } finally {
+        resumer.shutdownNow();
+        for (int i = 0; i < 3; i++) {
+          cluster.resumeChunkServer(i); // SIGCONT twice is harmless; a failed test leaves no stopped process
+        }
       }
     }
   }
