@@ -11,9 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -81,17 +78,9 @@ class MasterCrashIT {
         assertEquals(lengthBytes, fs.getFileStatus(file).getLen());
       }
       cluster.stopMaster();
-      for (int i = 0; i < 3; i++) {
-        cluster.pauseChunkServer(i);
-      }
-      ScheduledExecutorService resumer = Executors.newSingleThreadScheduledExecutor();
-      try {
+      try (PausedChunkServers paused = new PausedChunkServers(cluster, 3)) {
         cluster.restartMaster();
-        resumer.schedule(() -> {
-          for (int i = 0; i < 3; i++) {
-            cluster.resumeChunkServer(i);
-          }
-        }, 2, TimeUnit.SECONDS); // well inside the client's patience at the master (12.7 s by default)
+        paused.resumeAfter(2); // well inside the client's patience at the master (12.7 s by default)
         try (FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
           assertEquals(lengthBytes, fs.getFileStatus(file).getLen(), "the length before any chunk report");
           assertEquals(lengthBytes, fs.listStatus(new Path("/r"))[0].getLen());
@@ -101,11 +90,6 @@ class MasterCrashIT {
             assertEquals(-1, in.read(lengthBytes, new byte[1], 0, 1), "nothing past the end");
           }
           assertArrayEquals(data, read);
-        }
-      } finally {
-        resumer.shutdownNow();
-        for (int i = 0; i < 3; i++) {
-          cluster.resumeChunkServer(i); // SIGCONT twice is harmless; a failed test leaves no stopped process
         }
       }
     }

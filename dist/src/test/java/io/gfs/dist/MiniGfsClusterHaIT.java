@@ -9,9 +9,6 @@ import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcLimits;
 import io.gfs.thrift.gen.ClusterStatus;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -69,19 +66,11 @@ class MiniGfsClusterHaIT {
           FSDataOutputStream out = fs.create(file, false)) {
         out.write(data);
       }
-      ScheduledExecutorService resumer = Executors.newSingleThreadScheduledExecutor();
-      try {
-        for (int i = 0; i < 3; i++) {
-          cluster.pauseChunkServer(i);
-        }
+      try (PausedChunkServers paused = new PausedChunkServers(cluster, 3)) {
         cluster.killMaster(); // SIGKILL of the active one; the standby takes over
         cluster.masterAddress(); // waits until a live master leads
         assertEquals(1, cluster.activeMasterIndex());
-        resumer.schedule(() -> {
-          for (int i = 0; i < 3; i++) {
-            cluster.resumeChunkServer(i);
-          }
-        }, 2, TimeUnit.SECONDS); // well inside the client's patience at the master (12.7 s by default)
+        paused.resumeAfter(2); // well inside the client's patience at the master (12.7 s by default)
         try (FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
           assertEquals(lengthBytes, fs.getFileStatus(file).getLen(), "the length before any chunk report");
           byte[] read = new byte[lengthBytes];
@@ -89,11 +78,6 @@ class MiniGfsClusterHaIT {
             in.readFully(0, read);
           }
           assertArrayEquals(data, read, "read through the new active master");
-        }
-      } finally {
-        resumer.shutdownNow();
-        for (int i = 0; i < 3; i++) {
-          cluster.resumeChunkServer(i); // SIGCONT twice is harmless; a failed test leaves no stopped process
         }
       }
     }
