@@ -95,6 +95,66 @@ class MasterCrashIT {
     }
   }
 
+  /**
+   * The lengths a master learned are in its log (CHUNK_LENGTHS records, LogRecord.ChunkLengths): a file none of whose
+   * chunks has a replica left when the master restarts keeps its length, and reading it fails. Before, once the
+   * reports had settled, each such chunk counted as 0 bytes: the file looked empty, and a read returned nothing, with
+   * success. Every chunkserver is stopped for good here, so no replica of any chunk is left.
+   */
+  @Test
+  void aFileWhoseChunksLostEveryReplicaKeepsItsLengthAndItsReadFails() throws Exception {
+    int lengthBytes = (5 << 20) / 2; // three chunks of 1 MiB, the last one half full
+    byte[] data = new byte[lengthBytes];
+    TestData.fill(12, 0, data, 0, lengthBytes);
+    Path file = new Path("/lost/f");
+    try (MiniGfsCluster cluster = MiniGfsCluster.builder(TestData.clusterDir("lost-chunks-after-restart"))
+        .chunkServers(3).chunkSizeBytes(1 << 20).chunkServerDeadAfterMillis(2_000).separateProcesses(true).build()) {
+      try (FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
+        try (FSDataOutputStream out = fs.create(file, false)) {
+          out.write(data);
+        }
+        assertEquals(lengthBytes, fs.getFileStatus(file).getLen());
+      }
+      // The close reported the lengths to the master; its next timer tick logs them.
+      String metrics = "http://" + cluster.clusterStatus().getHttpAddress() + "/metrics";
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (gauge(metrics, "gfs_master_chunk_lengths_unlogged") > 0) {
+        assertTrue(System.nanoTime() < deadline, "the master did not log the chunk lengths within 30 s");
+        Thread.sleep(50);
+      }
+      cluster.stopMaster();
+      for (int i = 0; i < 3; i++) {
+        cluster.stopChunkServer(i);
+      }
+      cluster.restartMaster();
+      try (FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
+        // Answered once the master has served a dead-after interval (2 s) without a report: within the client's
+        // patience, so this waits rather than fails.
+        assertEquals(lengthBytes, fs.getFileStatus(file).getLen(), "the logged length, not the 0 bytes reported");
+        assertEquals(lengthBytes, fs.listStatus(new Path("/lost"))[0].getLen());
+        byte[] read = new byte[lengthBytes];
+        try (FSDataInputStream in = fs.open(file)) {
+          IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+              () -> in.readFully(0, read));
+          assertTrue(String.valueOf(e.getMessage()).contains("no live replica"), String.valueOf(e));
+        }
+      }
+    }
+  }
+
+  /** One gauge's value from a Prometheus text exposition. */
+  private static double gauge(String url, String name) throws IOException, InterruptedException {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError(name + " not in " + url);
+  }
+
   private static void createFiles(MiniGfsCluster cluster, String dir, int count) throws IOException {
     try (FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
       for (int i = 0; i < count; i++) {

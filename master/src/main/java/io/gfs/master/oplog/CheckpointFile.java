@@ -33,19 +33,22 @@ import java.util.zip.CheckedOutputStream;
  * refused with {@link UnknownFormatException}: recovery stops rather than fall back to older metadata.
  */
 public final class CheckpointFile {
+  /** Format 5: format 4 with a floor of each chunk's length ({@link CompactImageFormat}). */
+  private static final byte[] MAGIC = "GFSCKPT5".getBytes(StandardCharsets.US_ASCII);
   /** Format 4: a permission table, files by directory index and name ({@link CompactImageFormat}; issue 6). */
-  private static final byte[] MAGIC = "GFSCKPT4".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC_V4 = "GFSCKPT4".getBytes(StandardCharsets.US_ASCII);
   /** Format 3 added directory policies after the chunks; still read. */
   private static final byte[] MAGIC_V3 = "GFSCKPT3".getBytes(StandardCharsets.US_ASCII);
   /** Every format's magic starts so; the last byte is the version. */
   private static final String MAGIC_PREFIX = "GFSCKPT";
   /** The versions {@link #read} understands, for the refusal's message. */
-  private static final String VERSIONS_READ = "1 to 4";
+  private static final String VERSIONS_READ = "1 to 5";
   /** Format 2 added owner, group, permission and access time to every directory and file; still read. */
   private static final byte[] MAGIC_V2 = "GFSCKPT2".getBytes(StandardCharsets.US_ASCII);
   /** Format 1 is still read: its nodes take their parent's owner and group and default permissions. */
   private static final byte[] MAGIC_V1 = "GFSCKPT1".getBytes(StandardCharsets.US_ASCII);
   private static final int TRAILER_BYTES = 4;
+  /** The first format {@link CompactImageFormat} reads. */
   private static final int FORMAT_COMPACT = 4;
   private static final int COUNT_MAX = 100_000_000;
 
@@ -54,7 +57,7 @@ public final class CheckpointFile {
   /** What a valid checkpoint holds. */
   public record Loaded(long lastSequence, StateImage image) {}
 
-  /** A checkpoint whose checksum held: its format version (1 to 4) and the last sequence number it covers. */
+  /** A checkpoint whose checksum held: its format version (1 to 5) and the last sequence number it covers. */
   public record Verified(Path file, int format, long lastSequence) {}
 
   /**
@@ -126,7 +129,7 @@ public final class CheckpointFile {
     }
     byte[] magic = Arrays.copyOf(head, MAGIC.length);
     String magicText = new String(magic, StandardCharsets.US_ASCII);
-    boolean known = Arrays.equals(magic, MAGIC) || Arrays.equals(magic, MAGIC_V3) || Arrays.equals(magic, MAGIC_V2)
+    boolean known = Arrays.equals(magic, MAGIC) || Arrays.equals(magic, MAGIC_V4) || Arrays.equals(magic, MAGIC_V3) || Arrays.equals(magic, MAGIC_V2)
         || Arrays.equals(magic, MAGIC_V1);
     // A version digit we do not know is a newer master's file; any other damage is corruption (skipped).
     if (!known && magicText.startsWith(MAGIC_PREFIX) && Character.isDigit(magicText.charAt(MAGIC_PREFIX.length()))) {
@@ -143,17 +146,18 @@ public final class CheckpointFile {
   }
 
   /**
-   * The second pass: streams a verified checkpoint into the sink, format 4 as it is parsed (the CRC is checked again on
-   * the way: the file must not have changed since {@link #verify}), older formats through an image. A failure here
-   * ({@link MalformedException}, or an IOException reading) leaves the sink half-filled: throw its state away.
+   * The second pass: streams a verified checkpoint into the sink, formats 4 and 5 as they are parsed (the CRC is
+   * checked again on the way: the file must not have changed since {@link #verify}), older formats through an image. A
+   * failure here ({@link MalformedException}, or an IOException reading) leaves the sink half-filled: throw its state
+   * away.
    */
   public static void load(Verified checkpoint, ImageSink sink) throws IOException {
     Path file = checkpoint.file();
     try {
-      if (checkpoint.format() == FORMAT_COMPACT) {
+      if (checkpoint.format() >= FORMAT_COMPACT) {
         try (CheckpointInput in = new CheckpointInput(file, TRAILER_BYTES)) {
           in.skip(MAGIC.length + Long.BYTES);
-          CompactImageFormat.read(in, sink);
+          CompactImageFormat.read(in, checkpoint.format(), sink);
           in.verifyTrailer();
         }
         sink.end();
@@ -165,7 +169,7 @@ public final class CheckpointFile {
     }
   }
 
-  /** Formats 1 to 3, parsed into an image (read rarely: only until the next checkpoint is written in format 4). */
+  /** Formats 1 to 3, parsed into an image (read rarely: only until the next checkpoint is written in format 5). */
   private static StateImage readOlder(Path file, int format) throws IOException {
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The body of a format-4 checkpoint (issue 6, restart speed): each distinct owner/group/mode written once in a table
- * and referred to by index; a file written as the index of its directory (directories come first, parents first)
- * plus its own name instead of its full path; a file's chunk handles as a count and the raw longs. Read back through
+ * The body of a format-4 and format-5 checkpoint (issue 6, restart speed): each distinct owner/group/mode written once
+ * in a table and referred to by index; a file written as the index of its directory (directories come first, parents
+ * first) plus its own name instead of its full path; a file's chunk handles as a count and the raw longs; each chunk's
+ * handle and version, and since format 5 a floor of its length (LogRecord.ChunkLengths). Read back through
  * {@link CheckpointInput}'s buffered, checksummed pass straight into an {@link ImageSink}.
  */
 final class CompactImageFormat {
@@ -59,9 +60,10 @@ final class CompactImageFormat {
       }
     });
     out.writeInt(image.chunks().size());
-    image.<IOException>sendChunksTo((handle, version) -> {
+    image.<IOException>sendChunksTo((handle, version, lengthBytes) -> {
       out.writeLong(handle);
       out.writeLong(version);
+      out.writeInt(lengthBytes);
     });
     out.writeInt(image.policies().size());
     for (StateImage.DirectoryPolicy p : image.policies()) {
@@ -117,7 +119,7 @@ final class CompactImageFormat {
    * Streams the body into the sink: no record per file and one reused handle array (restart speed, issue 6). The
    * caller checks the trailer before {@link ImageSink#end}.
    */
-  static void read(CheckpointInput in, ImageSink sink) throws IOException {
+  static void read(CheckpointInput in, int format, ImageSink sink) throws IOException {
     sink.nextHandle(in.readLong());
     List<PermissionStatus> permissions = new ArrayList<>();
     for (int i = count(in); i > 0; i--) {
@@ -137,8 +139,15 @@ final class CompactImageFormat {
     for (int i = fileCount; i > 0; i--) {
       handles = readFile(in, directoryCount, permissions, handles, sink);
     }
+    boolean withLengths = format >= 5;
     for (int i = count(in); i > 0; i--) {
-      sink.chunk(in.readLong(), in.readLong());
+      long handle = in.readLong();
+      long version = in.readLong();
+      int lengthBytes = withLengths ? in.readInt() : 0;
+      if (lengthBytes < 0) {
+        throw new IOException("chunk " + handle + " length " + lengthBytes);
+      }
+      sink.chunk(handle, version, lengthBytes);
     }
     for (int i = count(in); i > 0; i--) {
       sink.policy(in.readString(STRING_BYTES_MAX), in.readInt(), in.readLong());

@@ -199,6 +199,14 @@ public final class RecordCodec {
         out.writeLong(r.version());
         out.writeLong(r.mtimeMillis());
       }
+      case CHUNK_LENGTHS -> {
+        LogRecord.ChunkLengths r = (LogRecord.ChunkLengths) record;
+        out.writeInt(r.handles().length);
+        for (int i = 0; i < r.handles().length; i++) {
+          out.writeLong(r.handles()[i]);
+          out.writeInt(r.lengthsBytes()[i]);
+        }
+      }
       case NEW_TERM -> {
         LogRecord.NewTerm r = (LogRecord.NewTerm) record;
         out.writeLong(r.epoch());
@@ -269,6 +277,7 @@ public final class RecordCodec {
         case SET_POLICY -> new LogRecord.SetPolicy(readString(in), in.readInt(), in.readLong());
         case COPY_ON_WRITE -> new LogRecord.CopyOnWrite(readString(in), in.readLong(), in.readLong(), in.readLong(),
             in.readLong(), in.readLong());
+        case CHUNK_LENGTHS -> readChunkLengths(in);
         case NEW_TERM -> new LogRecord.NewTerm(in.readLong(), in.readLong());
         case REQUESTED -> new LogRecord.Requested(new io.gfs.master.state.RetryCache.Key(in.readLong(), in.readLong(),
             in.readLong()), in.readLong(), read(in));
@@ -281,6 +290,20 @@ public final class RecordCodec {
   /** A field appended to an older kind: absent in records of older masters (the payload ends before it). */
   private static PermissionStatus trailingPermission(DataInputStream in) throws IOException {
     return in.available() > 0 ? readPermission(in) : null;
+  }
+
+  private static LogRecord.ChunkLengths readChunkLengths(DataInput in) throws IOException {
+    int count = in.readInt();
+    if (count <= 0 || count > LogRecord.ChunkLengths.ENTRIES_MAX) {
+      throw new IOException("chunk length count " + count + " outside [1, " + LogRecord.ChunkLengths.ENTRIES_MAX + "]");
+    }
+    long[] handles = new long[count];
+    int[] lengths = new int[count];
+    for (int i = 0; i < count; i++) {
+      handles[i] = in.readLong();
+      lengths[i] = in.readInt();
+    }
+    return new LogRecord.ChunkLengths(handles, lengths);
   }
 
   private static List<String> readStrings(DataInput in) throws IOException {

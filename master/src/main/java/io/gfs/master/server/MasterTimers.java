@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The master's periodic work: forget chunkservers that stopped heartbeating (their replicas leave the locations, their
- * leases end), drop expired leases, start a checkpoint when enough records accumulated, run the namespace scan
+ * leases end), drop expired leases, log the chunk lengths learned from reports, start a checkpoint when enough records accumulated, run the namespace scan
  * that purges deleted entries past their retention, and start re-replication clones. State methods take the
  * time; this class reads the clock.
  */
@@ -26,6 +26,7 @@ final class MasterTimers implements AutoCloseable {
 
   MasterTimers(MasterState state, Journal journal, InstantSource clock, MasterConfig config,
       GarbageCollector garbage, Replicator replicator, AccessTimes accessTimes) {
+    ChunkLengthLog lengths = new ChunkLengthLog(state, journal);
     long periodMillis = Math.max(50, Math.min(1000, config.chunkServerDeadAfterMillis() / 4));
     executor.scheduleWithFixedDelay(() -> {
       try {
@@ -34,6 +35,7 @@ final class MasterTimers implements AutoCloseable {
           LOG.warn("chunkservers {} silent for {} ms: taken as down", dead, config.chunkServerDeadAfterMillis());
           replicator.scan(); // their chunks are under-replicated now: start cloning without waiting for the scan
         }
+        lengths.flush();
         journal.checkpointIfDue();
       } catch (RuntimeException e) {
         LOG.error("master timer task failed", e); // keep the timer alive: a thrown task would cancel it

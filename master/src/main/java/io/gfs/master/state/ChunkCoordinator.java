@@ -100,7 +100,7 @@ final class ChunkCoordinator {
     ChunkInfo old = chunks.get(r.oldHandle());
     applyAdd(r.newHandle(), r.version(), replicationTarget, trashed);
     ChunkInfo copy = chunks.get(r.newHandle());
-    copy.knownLengthBytes(old == null ? 0 : old.knownLengthBytes());
+    chunks.raiseLength(copy, old == null ? 0 : old.knownLengthBytes());
     copy.lengthReported(old != null && old.lengthReported());
     release(List.of(r.oldHandle()));
   }
@@ -550,6 +550,24 @@ final class ChunkCoordinator {
     return dead;
   }
 
+  /** Applies CHUNK_LENGTHS. */
+  synchronized void applyLoggedLengths(LogRecord.ChunkLengths record) {
+    chunks.applyLoggedLengths(record, settings.chunkSizeBytes());
+  }
+
+  synchronized int lengthsToLogCount() {
+    return chunks.lengthsToLogCount();
+  }
+
+  synchronized void startLoggingLengths() {
+    chunks.startLoggingLengths();
+  }
+
+  /** The next batch of learned lengths to log, or null (see ChunkTable#takeLengthsToLog). */
+  synchronized LogRecord.ChunkLengths takeLengthsToLog(int entriesMax) {
+    return chunks.takeLengthsToLog(entriesMax);
+  }
+
   synchronized void reportLength(long handle, long lengthBytes) {
     chunks.reportLength(handle, lengthBytes);
   }
@@ -582,10 +600,14 @@ final class ChunkCoordinator {
     return chunks.imageChunks();
   }
 
-  /** A checkpoint's chunk, with the reference count, replication target and deleted mark its files give it. */
+  /**
+   * A checkpoint's chunk, with the reference count, replication target and deleted mark its files give it, and the
+   * floor of its length the checkpoint kept (0: none).
+   */
   synchronized void restoreChunk(long handle, long version, int referenceCount, int replicationTarget,
-      boolean trashed) {
-    chunks.restore(handle, version, referenceCount, replicationTarget, trashed);
+      boolean trashed, int lengthBytes) {
+    chunks.restore(handle, version, referenceCount, replicationTarget, trashed, lengthBytes,
+        lengthBytes >= settings.chunkSizeBytes());
   }
 
   /** A checkpoint's handle counter (never moves it back). */

@@ -30,6 +30,10 @@ final class ChunkIndex {
   static final int ALLOCATION_FAILED = 8;
   static final int TRASHED = 16;
   static final int LENGTH_REPORTED = 32;
+  /** The known length is in the log (a CHUNK_LENGTHS record, or a checkpoint): see ChunkTable#takeLengthsToLog. */
+  static final int LENGTH_LOGGED = 64;
+  /** The handle waits in ChunkTable's queue of lengths to log: queued once however often it grows meanwhile. */
+  static final int LENGTH_QUEUED = 128;
   /** {@link #lengthSum}'s answer when a chunk's length was never reported to this master and must be. */
   static final long LENGTH_NOT_REPORTED = -1;
   /**
@@ -164,17 +168,27 @@ final class ChunkIndex {
     return total;
   }
 
-  /** A checkpoint's chunk: added and filled in place, with no view object (restart speed, issue 6). */
-  void restore(long handle, long version, int referenceCount, int replicationTarget, boolean trashed) {
-    if (replicationTarget < 0 || replicationTarget > Byte.MAX_VALUE) { // not Check: no varargs array per chunk
-      throw new IllegalStateException("replication target " + replicationTarget + " of chunk " + handle);
+  /**
+   * A checkpoint's chunk: added and filled in place, with no view object (restart speed, issue 6). Its length, when
+   * the checkpoint knew one, is a floor in the log's keeping (LENGTH_LOGGED), and a whole one is complete.
+   */
+  void restore(long handle, long version, int referenceCount, int replicationTarget, boolean trashed,
+      int lengthBytes, boolean whole) {
+    if (replicationTarget < 0 || replicationTarget > Byte.MAX_VALUE || lengthBytes < 0) { // not Check: no varargs
+      throw new IllegalStateException("replication target " + replicationTarget + " or length " + lengthBytes
+          + " of chunk " + handle);
     }
     int row = putRow(handle, version);
     int p = row >>> PAGE_SHIFT;
     int r = row & PAGE_MASK;
     references[p][r] = referenceCount;
     targets[p][r] = (byte) replicationTarget;
-    flags[p][r] = (byte) (trashed ? flags[p][r] | TRASHED : flags[p][r] & ~TRASHED);
+    int f = trashed ? flags[p][r] | TRASHED : flags[p][r] & ~TRASHED;
+    if (lengthBytes > 0) {
+      length(row, lengthBytes);
+      f |= LENGTH_LOGGED | (whole ? LENGTH_REPORTED : 0);
+    }
+    flags[p][r] = (byte) f;
   }
 
   private int putRow(long handle, long version) {
@@ -402,12 +416,13 @@ final class ChunkIndex {
   }
 
   /**
-   * Handle and version of every chunk, in handle order, copied from the columns into two arrays: no view and no record
+   * Handle, version and known length of every chunk, in handle order, copied from the columns into three arrays: no view and no record
    * per row (a checkpoint's capture, while every mutation waits).
    */
   CapturedChunks imageChunks() {
     long[] handleColumn = new long[size];
     long[] versionColumn = new long[size];
+    int[] lengthColumn = new int[size];
     int n = 0;
     for (int row = 0; row < used; row++) {
       int p = row >>> PAGE_SHIFT;
@@ -415,11 +430,12 @@ final class ChunkIndex {
       if ((flags[p][r] & PRESENT) != 0) {
         handleColumn[n] = handles[p][r];
         versionColumn[n] = versions[p][r];
+        lengthColumn[n] = lengths[p][r];
         n++;
       }
     }
     Check.state(n == size, "%s present rows, size %s", n, size);
-    return new CapturedChunks(handleColumn, versionColumn);
+    return new CapturedChunks(handleColumn, versionColumn, lengthColumn);
   }
 
   /**

@@ -100,10 +100,11 @@ final class ChunkInfo {
 
   /**
    * Its known length covers every acknowledged byte: a replica at the current version reported it to this master in
-   * a heartbeat, or this master allocated the chunk, empty. (A primary's report after a group of record appends does
-   * not count: it gives the end of the group's last record, without a pad that may follow.) Not persisted (lengths
-   * are not in the log): after a restart or a takeover the known length is 0 until a report, and a lookup that would
-   * show it is answered BUSY meanwhile (see ChunkCoordinator#reportedLengthBytes). Never cleared.
+   * a heartbeat, or this master allocated the chunk, empty, or the log says it is a whole chunk. (A primary's report
+   * after a group of record appends does not count: it gives the end of the group's last record, without a pad that
+   * may follow.) Not persisted: the log keeps only a floor of each length (LogRecord.ChunkLengths), which may lie
+   * short of the last acknowledged bytes, so after a restart or a takeover a lookup that would show a length not
+   * reported yet is answered BUSY (see ChunkCoordinator#reportedLengthBytes). Never cleared.
    */
   boolean lengthReported() {
     return index.flag(row(), ChunkIndex.LENGTH_REPORTED);
@@ -111,6 +112,24 @@ final class ChunkInfo {
 
   void lengthReported(boolean value) {
     index.flag(row(), ChunkIndex.LENGTH_REPORTED, value);
+  }
+
+  /** Its known length is in the log or a checkpoint; cleared when the length grows past it. */
+  boolean lengthLogged() {
+    return index.flag(row(), ChunkIndex.LENGTH_LOGGED);
+  }
+
+  void lengthLogged(boolean value) {
+    index.flag(row(), ChunkIndex.LENGTH_LOGGED, value);
+  }
+
+  /** Waiting in the chunk table's queue of lengths to log. */
+  boolean lengthQueued() {
+    return index.flag(row(), ChunkIndex.LENGTH_QUEUED);
+  }
+
+  void lengthQueued(boolean value) {
+    index.flag(row(), ChunkIndex.LENGTH_QUEUED, value);
   }
 
   /** Creation failed on every chosen server: no data can exist, so the next lease may place it afresh. */

@@ -2,6 +2,7 @@ package io.gfs.master.state;
 
 import io.gfs.common.Check;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +47,14 @@ public final class ChunkTable {
   private long nextHandle = 1;
   /** Live reservations run ahead of the logged counter; a reserved handle that never got logged is simply skipped. */
   private long reservedNext = 1;
+  /**
+   * Handles whose known length grew past what the log holds, each queued once (LENGTH_QUEUED), for the active master
+   * to log (LogRecord.ChunkLengths). Nothing is queued until {@link #startLoggingLengths}: a standby or shadow learns
+   * lengths from the log, and a master that takes over queues what it learned otherwise then.
+   */
+  private long[] lengthsToLog = new long[64];
+  private int lengthsToLogCount;
+  private boolean loggingLengths;
 
   long nextHandle() {
     return nextHandle;
@@ -109,11 +118,12 @@ public final class ChunkTable {
   }
 
   /** A checkpoint's chunk, its row filled in one step (restart speed, issue 6). */
-  void restore(long handle, long version, int referenceCount, int replicationTarget, boolean trashed) {
+  void restore(long handle, long version, int referenceCount, int replicationTarget, boolean trashed,
+      int lengthBytes, boolean whole) {
     if (referenceCount <= 0) { // not Check: its varargs would box the handle once per restored chunk
       throw new IllegalStateException("chunk " + handle + " restored with " + referenceCount + " references");
     }
-    chunks.restore(handle, version, referenceCount, replicationTarget, trashed);
+    chunks.restore(handle, version, referenceCount, replicationTarget, trashed, lengthBytes, whole);
     nextHandle = Math.max(nextHandle, handle + 1);
   }
 
@@ -191,7 +201,7 @@ public final class ChunkTable {
       putReplica(chunk, serverId, known.withVersion(version));
     }
     if (version == chunk.version()) {
-      chunk.knownLengthBytes(Math.max(chunk.knownLengthBytes(), lengthBytes));
+      raiseLength(chunk, lengthBytes);
       chunk.lengthReported(true); // a current replica holds every acknowledged byte [0079]
       return ReportVerdict.ACCEPTED;
     }
@@ -375,7 +385,89 @@ public final class ChunkTable {
   void reportLength(long handle, long lengthBytes) {
     ChunkInfo chunk = chunks.get(handle);
     if (chunk != null) {
-      chunk.knownLengthBytes(Math.max(chunk.knownLengthBytes(), lengthBytes));
+      raiseLength(chunk, lengthBytes);
+    }
+  }
+
+  /** Raises a chunk's known length (lengths never shrink); a rise waits to be logged. */
+  void raiseLength(ChunkInfo chunk, long lengthBytes) {
+    if (lengthBytes > chunk.knownLengthBytes()) {
+      chunk.knownLengthBytes(lengthBytes);
+      chunk.lengthLogged(false);
+      queueLength(chunk);
+    }
+  }
+
+  private void queueLength(ChunkInfo chunk) {
+    if (loggingLengths && !chunk.lengthQueued() && !chunk.lengthLogged() && chunk.knownLengthBytes() > 0) {
+      if (lengthsToLogCount == lengthsToLog.length) {
+        lengthsToLog = Arrays.copyOf(lengthsToLog, lengthsToLogCount * 2);
+      }
+      lengthsToLog[lengthsToLogCount++] = chunk.handle;
+      chunk.lengthQueued(true);
+    }
+  }
+
+  /**
+   * The active master begins to log lengths: every chunk whose known length is not in the log yet (learned before,
+   * from reports, or by a master that never logged lengths) is queued now, later ones as they grow. Idempotent.
+   */
+  void startLoggingLengths() {
+    if (!loggingLengths) {
+      loggingLengths = true;
+      for (ChunkInfo chunk : chunks.values()) {
+        queueLength(chunk);
+      }
+    }
+  }
+
+  /**
+   * Takes up to entriesMax queued lengths for one CHUNK_LENGTHS record, or null when none is due (each chunk's length
+   * as it stands now; a chunk gone since, or logged meanwhile, is skipped). A chunk that grows again after this is
+   * queued again, and the record's application leaves it unlogged (see {@link #applyLoggedLengths}).
+   */
+  LogRecord.ChunkLengths takeLengthsToLog(int entriesMax) {
+    Check.argument(entriesMax > 0 && entriesMax <= LogRecord.ChunkLengths.ENTRIES_MAX, "entriesMax %s", entriesMax);
+    long[] handles = new long[Math.min(entriesMax, lengthsToLogCount)];
+    int[] lengths = new int[handles.length];
+    int n = 0;
+    while (n < handles.length && lengthsToLogCount > 0) {
+      ChunkInfo chunk = chunks.get(lengthsToLog[--lengthsToLogCount]);
+      if (chunk != null) {
+        chunk.lengthQueued(false);
+        if (!chunk.lengthLogged() && chunk.knownLengthBytes() > 0) {
+          handles[n] = chunk.handle;
+          lengths[n] = (int) chunk.knownLengthBytes(); // at most CHUNK_SIZE_BYTES_MAX, 1 GiB
+          n++;
+        }
+      }
+    }
+    if (lengthsToLogCount == 0 && lengthsToLog.length > 64) {
+      lengthsToLog = new long[64]; // a takeover's queue of every chunk is not kept for good
+    }
+    return n == 0 ? null : new LogRecord.ChunkLengths(Arrays.copyOf(handles, n),
+        Arrays.copyOf(lengths, n));
+  }
+
+  int lengthsToLogCount() {
+    return lengthsToLogCount;
+  }
+
+  /**
+   * Applies CHUNK_LENGTHS: each known length rises to the logged one and counts as logged unless it had grown past
+   * it; a whole chunk's length is complete, since no byte can lie past it. A chunk gone since is skipped.
+   */
+  void applyLoggedLengths(LogRecord.ChunkLengths record, long chunkSizeBytes) {
+    for (int i = 0; i < record.handles().length; i++) {
+      ChunkInfo chunk = chunks.get(record.handles()[i]);
+      long lengthBytes = record.lengthsBytes()[i];
+      if (chunk != null && lengthBytes >= chunk.knownLengthBytes()) {
+        chunk.knownLengthBytes(lengthBytes);
+        chunk.lengthLogged(true);
+        if (lengthBytes >= chunkSizeBytes) {
+          chunk.lengthReported(true);
+        }
+      }
     }
   }
 
@@ -411,11 +503,19 @@ public final class ChunkTable {
   /** The per-server counts and the chunks' replica lists agree. */
   void checkInvariants() {
     Map<String, Integer> listed = new HashMap<>();
+    int queued = 0;
     for (ChunkInfo chunk : chunks.values()) {
       for (String serverId : chunk.replicaIds()) {
         listed.merge(serverId, 1, Integer::sum);
       }
+      if (chunk.lengthQueued()) {
+        queued++;
+      }
     }
+    // Removed chunks may leave their handles behind in the queue; every queued chunk is in it once.
+    Check.state(queued <= lengthsToLogCount && (loggingLengths || lengthsToLogCount == 0),
+        "%s chunks queued for the log, %s handles in the queue (logging: %s)", queued, lengthsToLogCount,
+        loggingLengths);
     Check.state(listed.size() == replicaCounts.size(), "%s servers listed by chunks, %s counted", listed.size(),
         replicaCounts.size());
     listed.forEach((serverId, count) -> Check.state(count == replicaCount(serverId),

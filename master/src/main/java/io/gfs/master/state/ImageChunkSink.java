@@ -1,10 +1,11 @@
 package io.gfs.master.state;
 
 /**
- * Takes an image's chunks in handle order as a checkpoint writer encodes them (issue 6): two numbers each, no record
+ * Takes an image's chunks in handle order as a checkpoint writer encodes them (issue 6): three numbers each, no record
  * per chunk. E is what the sink may throw (a writer's IOException), so the state needs no I/O type.
  */
 @FunctionalInterface
 public interface ImageChunkSink<E extends Exception> {
-  void chunk(long handle, long version) throws E;
+  /** lengthBytes: the chunk's known length, a floor of its real one (0: none known). */
+  void chunk(long handle, long version, int lengthBytes) throws E;
 }

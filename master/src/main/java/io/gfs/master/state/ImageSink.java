@@ -27,7 +27,8 @@ public interface ImageSink {
   void file(String path, int replication, long mtimeMillis, long accessTimeMillis, PermissionStatus permission,
       long[] handles, int handleCount);
 
-  void chunk(long handle, long version);
+  /** lengthBytes: a floor of the chunk's length, 0 when none is known (checkpoints before format 5). */
+  void chunk(long handle, long version, int lengthBytes);
 
   void policy(String path, int replication, long gcRetentionMillis);
 

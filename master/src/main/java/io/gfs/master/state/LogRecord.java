@@ -1,19 +1,22 @@
 package io.gfs.master.state;
 
 import io.gfs.common.Check;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * One durable metadata mutation [0050]. Every non-deterministic choice (a new chunk handle, a timestamp) is inside the
  * record, so applying the same records in the same order always builds the same state: live, on restart replay, and
- * later on a shadow master tailing the log. Chunk lengths and replica locations are not logged: chunkservers report
- * them [0048].
+ * later on a shadow master tailing the log. Replica locations are not logged: chunkservers report them [0048]. Chunk
+ * lengths come from their reports too; the active master logs what it learned of them ({@link ChunkLengths}) so a
+ * later master knows a floor for each even when no replica of it is left.
  */
 public sealed interface LogRecord {
   /** Stable numbers for the log encoding; never reuse one. */
   enum Kind {
     MKDIR(1), CREATE(2), DELETE(3), RENAME(4), ADD_CHUNK(5), SET_VERSION(6), SET_PERMISSION(7), SET_OWNER(8),
     SET_TIMES(9), SET_REPLICATION(10), CONCAT(11), SNAPSHOT(12), COPY_ON_WRITE(13), SET_POLICY(14), ABANDON_CHUNK(15),
+    CHUNK_LENGTHS(16),
     // HA kinds (issue 4) are numbered from 40 so namespace kinds added meanwhile keep counting from 14.
     NEW_TERM(40), REQUESTED(41);
 
@@ -254,6 +257,54 @@ public sealed interface LogRecord {
     @Override
     public Kind kind() {
       return Kind.COPY_ON_WRITE;
+    }
+  }
+
+  /**
+   * Chunk lengths the active master learned from reports (a current replica's heartbeat, or a writer's report), logged
+   * after the fact and in batches: each is a floor of the chunk's length, never more than a replica held. Applying one
+   * raises a chunk's known length to it (lengths never shrink) and ignores a chunk gone since; a length of a whole
+   * chunk also makes it reported, since nothing can lie past it. A length short of the last acknowledged bytes (they
+   * came after the batch) is not reported, so lookups still wait for the chunkservers before they show it; but after
+   * they settle, a chunk no live server holds shows this floor instead of 0, and reading it fails instead of a reader
+   * taking a short file for the whole one.
+   */
+  record ChunkLengths(long[] handles, int[] lengthsBytes) implements LogRecord {
+    /** Entries in one record: 12 bytes each keep it well inside the codec's 64 KiB payload limit. */
+    public static final int ENTRIES_MAX = 4096;
+
+    public ChunkLengths {
+      Check.notNull(handles, "handles");
+      Check.notNull(lengthsBytes, "lengthsBytes");
+      Check.argument(handles.length == lengthsBytes.length && handles.length > 0 && handles.length <= ENTRIES_MAX,
+          "%s handles and %s lengths (1 to %s entries)", handles.length, lengthsBytes.length, ENTRIES_MAX);
+      for (int i = 0; i < handles.length; i++) {
+        if (handles[i] <= 0 || lengthsBytes[i] < 0) { // not Check: no varargs array per entry
+          throw new IllegalArgumentException("bad chunk length " + handles[i] + "/" + lengthsBytes[i]);
+        }
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.CHUNK_LENGTHS;
+    }
+
+    // Arrays compare by identity in a record: records are compared by value (tests, the codec's round trip).
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ChunkLengths other && Arrays.equals(handles, other.handles)
+          && Arrays.equals(lengthsBytes, other.lengthsBytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * Arrays.hashCode(handles) + Arrays.hashCode(lengthsBytes);
+    }
+
+    @Override
+    public String toString() {
+      return "ChunkLengths[" + handles.length + " chunks, first " + handles[0] + "=" + lengthsBytes[0] + "]";
     }
   }
 

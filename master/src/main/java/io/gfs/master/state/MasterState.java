@@ -370,6 +370,7 @@ public final class MasterState {
         FileNode target = fileForApply(r.target());
         coordinator.setTargets(target.chunkHandles(), target.replication);
       }
+      case CHUNK_LENGTHS -> coordinator.applyLoggedLengths((LogRecord.ChunkLengths) record);
       case NEW_TERM -> { } // issue 4: a term boundary for the log's readers; the namespace does not change
       default -> throw new IllegalStateException("unknown record " + record);
     }
@@ -588,6 +589,29 @@ public final class MasterState {
   /** Periodic: forgets dead chunkservers (returned) and expired leases. */
   public List<String> tick(long nowMillis) {
     return coordinator.tick(nowMillis);
+  }
+
+  /**
+   * This master is the active one now and logs the chunk lengths it learns: every known length not in the log yet is
+   * queued, later ones as they grow (see {@link #takeChunkLengthsToLog}). A standby or shadow never calls this: it
+   * learns lengths from the log. Idempotent.
+   */
+  public void startLoggingChunkLengths() {
+    coordinator.startLoggingLengths();
+  }
+
+  /**
+   * The next CHUNK_LENGTHS record for the active master to log: lengths it learned since {@link
+   * #startLoggingChunkLengths} (and before it, not in the log yet), at most entriesMax; null when none is due. The log then holds a floor of
+   * every chunk's length, so a later master shows it even when no replica of the chunk reports again.
+   */
+  public LogRecord.ChunkLengths takeChunkLengthsToLog(int entriesMax) {
+    return coordinator.takeLengthsToLog(entriesMax);
+  }
+
+  /** Chunks queued to have their known length logged (see {@link #takeChunkLengthsToLog}). */
+  public int chunkLengthsUnlogged() {
+    return coordinator.lengthsToLogCount();
   }
 
   public List<ServerStatus> chunkServers(long nowMillis) {

@@ -40,7 +40,18 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
     }
   }
 
-  public record Chunk(long handle, long version) {}
+  /** lengthBytes: a floor of the chunk's length (its known length when captured), 0 when none is known. */
+  public record Chunk(long handle, long version, int lengthBytes) {
+    public Chunk {
+      if (lengthBytes < 0) {
+        throw new IllegalArgumentException("chunk " + handle + " length " + lengthBytes);
+      }
+    }
+
+    public Chunk(long handle, long version) {
+      this(handle, version, 0);
+    }
+  }
 
   public StateImage {
     directories = List.copyOf(directories);
@@ -67,7 +78,7 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
             f.accessTimeMillis(), f.permission(), handles, handles.length);
       }
     }
-    chunks.forEach(c -> sink.chunk(c.handle(), c.version()));
+    chunks.forEach(c -> sink.chunk(c.handle(), c.version(), c.lengthBytes()));
     policies.forEach(p -> sink.policy(p.path(), p.replication(), p.gcRetentionMillis()));
     sink.end();
   }
@@ -100,7 +111,7 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
       return;
     }
     for (Chunk c : chunks) {
-      sink.chunk(c.handle(), c.version());
+      sink.chunk(c.handle(), c.version(), c.lengthBytes());
     }
   }
 
@@ -171,8 +182,8 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
     }
 
     @Override
-    public void chunk(long handle, long version) {
-      chunks.add(new Chunk(handle, version));
+    public void chunk(long handle, long version, int lengthBytes) {
+      chunks.add(new Chunk(handle, version, lengthBytes));
     }
 
     @Override

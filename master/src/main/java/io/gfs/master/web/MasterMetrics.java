@@ -40,6 +40,8 @@ final class MasterMetrics {
     metrics.gauge("gfs_master_leases", "Leases held by primaries now [0092].", () -> of(state, s -> s.leaseCount()));
     metrics.gauge("gfs_master_clones_in_flight", "Re-replication and rebalancing clones running now.",
         () -> of(state, s -> s.clonesInFlight()));
+    metrics.gauge("gfs_master_chunk_lengths_unlogged", "Chunk lengths learned from reports and not logged yet: what"
+        + " a crash now would leave the next master to learn again.", () -> of(state, s -> s.chunkLengthsUnlogged()));
   }
 
   private void cluster(Supplier<ClusterStatus> status) {

@@ -77,6 +77,8 @@ class CheckpointBytesTest {
       state.apply(new LogRecord.Mkdir("/nested/" + name, 30 + i, null)); // a directory of that name too
       state.apply(new LogRecord.Create("/nested/" + name + "/inside", 1, 40 + i, false, false, null));
     }
+    // Logged floors of some chunks' lengths (format 5), a whole chunk among them.
+    state.apply(new LogRecord.ChunkLengths(new long[] {1, 2, handle + 5}, new int[] {1 << 20, 77, 9}));
     state.checkInvariants();
     return state;
   }
@@ -163,6 +165,35 @@ class CheckpointBytesTest {
   }
 
   @Test
+  void aFormatFourCheckpointStillLoadsWithNoChunkLengths() throws IOException {
+    MasterState live = stateWith(PLAIN_NAMES);
+    StateImage image = live.image();
+    assertEquals(2, image.chunks().stream().filter(c -> c.lengthBytes() > 0).count(), image.chunks().toString());
+    Path file = MetaFiles.checkpoint(dir, 9);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write("GFSCKPT4".getBytes(StandardCharsets.US_ASCII));
+    bytes.write(java.nio.ByteBuffer.allocate(Long.BYTES).putLong(9).array());
+    bytes.write(referenceBody(image, false));
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(bytes.toByteArray());
+    bytes.write(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt((int) crc.getValue()).array());
+    Files.write(file, bytes.toByteArray());
+
+    CheckpointFile.Verified verified = CheckpointFile.verify(file);
+    assertEquals(4, verified.format());
+    List<StateImage.Chunk> unknownLengths = new ArrayList<>();
+    image.chunks().forEach(c -> unknownLengths.add(new StateImage.Chunk(c.handle(), c.version())));
+    StateImage expected = new StateImage(image.nextHandle(), image.directories(), image.files(), unknownLengths,
+        image.policies());
+    assertEquals(expected, CheckpointFile.read(file).image());
+    MasterState restored = fresh();
+    CheckpointFile.load(verified, restored.restorer());
+    restored.checkInvariants();
+    assertEquals(expected, restored.image());
+    assertEquals(5, CheckpointFile.verify(CheckpointFile.write(dir, 10, restored.image())).format(), "written anew");
+  }
+
+  @Test
   void writingACapturedImageAllocatesNothingPerFile() throws IOException {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -189,10 +220,16 @@ class CheckpointBytesTest {
   }
 
   /**
-   * The format-4 body exactly as CompactImageFormat.write wrote it before the writer read names from the nodes
-   * (1abe946): through each file's record and its path String. Kept as the oracle the new writer is compared with.
+   * The format-5 body exactly as CompactImageFormat.write wrote it before the writer read names from the nodes
+   * (1abe946; format 4 then, which lacked the chunk lengths): through each file's record and its path String. Kept as
+   * the oracle the new writer is compared with.
    */
   private static byte[] referenceBody(StateImage image) throws IOException {
+    return referenceBody(image, true);
+  }
+
+  /** withLengths: format 5, each chunk's length after its version; else format 4. */
+  private static byte[] referenceBody(StateImage image, boolean withLengths) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeLong(image.nextHandle());
@@ -233,6 +270,9 @@ class CheckpointBytesTest {
       for (StateImage.Chunk c : image.chunks()) {
         out.writeLong(c.handle());
         out.writeLong(c.version());
+        if (withLengths) {
+          out.writeInt(c.lengthBytes());
+        }
       }
       out.writeInt(image.policies().size());
       for (StateImage.DirectoryPolicy p : image.policies()) {

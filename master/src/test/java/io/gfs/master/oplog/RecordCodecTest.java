@@ -2,6 +2,7 @@ package io.gfs.master.oplog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gfs.master.state.LogRecord;
 import io.gfs.master.state.PermissionStatus;
@@ -34,6 +35,7 @@ class RecordCodecTest {
       new LogRecord.SetPolicy("/keep", -1, -1),
       new LogRecord.CopyOnWrite("/y/z", 4, 99, 100, 7, 16),
       new LogRecord.AbandonChunk("/y/z", 5, 101),
+      new LogRecord.ChunkLengths(new long[] {99, 100}, new int[] {64 << 20, 5}),
       new LogRecord.NewTerm(3, 17),
       new LogRecord.Requested(new io.gfs.master.state.RetryCache.Key(-1, 2, 3), 18,
           new LogRecord.Create("/r", 1, 18, false, true, new PermissionStatus("dave", "ops", (short) 0640))));
@@ -109,6 +111,29 @@ class RecordCodecTest {
     }
     assertEquals(new LogEntry(8, new LogRecord.Create("/old/f", 3, 56, false, true, null)),
         RecordCodec.decode(create.toByteArray()));
+  }
+
+  @Test
+  void theLargestChunkLengthsRecordFitsAndBadCountsOrLengthsDoNotDecode() throws IOException {
+    int n = LogRecord.ChunkLengths.ENTRIES_MAX;
+    long[] handles = new long[n];
+    int[] lengths = new int[n];
+    Arrays.setAll(handles, i -> Long.MAX_VALUE - i);
+    Arrays.fill(lengths, Integer.MAX_VALUE);
+    LogEntry largest = new LogEntry(Long.MAX_VALUE, new LogRecord.ChunkLengths(handles, lengths));
+    assertEquals(largest, RecordCodec.decode(RecordCodec.payload(largest)));
+
+    byte[] payload = RecordCodec.payload(new LogEntry(1, new LogRecord.ChunkLengths(new long[] {7}, new int[] {9})));
+    byte[] zero = payload.clone();
+    ByteBuffer.wrap(zero).putInt(9, 0);
+    assertThrows(IOException.class, () -> RecordCodec.decode(zero));
+    byte[] tooMany = payload.clone();
+    ByteBuffer.wrap(tooMany).putInt(9, n + 1);
+    assertThrows(IOException.class, () -> RecordCodec.decode(tooMany));
+    byte[] negative = payload.clone();
+    ByteBuffer.wrap(negative).putInt(21, -1);
+    IOException e = assertThrows(IOException.class, () -> RecordCodec.decode(negative));
+    assertTrue(e.getMessage().contains("bad chunk length 7/-1"), e.getMessage());
   }
 
   @Test

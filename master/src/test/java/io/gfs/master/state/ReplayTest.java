@@ -44,7 +44,12 @@ class ReplayTest {
             f.create(dir + "/src" + i);
             f.concat(file, dir + "/src" + i);
           }
-          case 13 -> f.fill(file);
+          case 13 -> {
+            f.fill(file);
+            if (random.nextBoolean()) {
+              f.logLearnedLengths(); // as the active master's timers do, now and then
+            }
+          }
           case 14 -> {
             try (LockTable.Held l = f.state.lockUndelete(file)) {
               f.commit(f.state.decideUndelete(file, ++f.nowMillis));
@@ -108,6 +113,7 @@ class ReplayTest {
   @Test
   void checkpointRestorePlusLaterRecordsEqualsLive() {
     StateFixture f = workload(11);
+    f.logLearnedLengths();
     int cut = f.log.size() / 2;
     MasterState first = StateFixture.fresh();
     f.log.subList(0, cut).forEach(first::apply);

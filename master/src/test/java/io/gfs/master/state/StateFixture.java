@@ -258,7 +258,24 @@ final class StateFixture {
   }
 
   /** Replays the records into a fresh state. */
+  /**
+   * What the active master's timers do (ChunkLengthLog): logs every chunk length this state learned and has not
+   * logged, one CHUNK_LENGTHS record per batch; returns the records.
+   */
+  List<LogRecord.ChunkLengths> logLearnedLengths() {
+    state.startLoggingChunkLengths();
+    List<LogRecord.ChunkLengths> logged = new ArrayList<>();
+    LogRecord.ChunkLengths record;
+    while ((record = state.takeChunkLengthsToLog(LogRecord.ChunkLengths.ENTRIES_MAX)) != null) {
+      apply(record);
+      logged.add(record);
+    }
+    return logged;
+  }
+
+  /** The log replayed into a fresh state, once this state logged the lengths it learned (as an active master does). */
   MasterState replay() {
+    logLearnedLengths();
     MasterState other = fresh();
     log.forEach(other::apply);
     other.checkInvariants();

@@ -1,0 +1,46 @@
+package io.gfs.master.server;
+
+import io.gfs.master.state.LogRecord;
+import io.gfs.master.state.MasterState;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs the chunk lengths the active master learned from reports, in CHUNK_LENGTHS records of up to
+ * {@link LogRecord.ChunkLengths#ENTRIES_MAX} chunks, from its timers: no client waits for these records. A later
+ * master (restarted, or a standby or shadow that followed the log) so knows a floor of each chunk's length even when
+ * no replica of the chunk reports to it again: the file keeps its length, and reading the lost part fails instead of
+ * the file looking shorter. A crash loses at most the lengths learned since the last flush, which the chunkservers
+ * report again.
+ */
+final class ChunkLengthLog {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkLengthLog.class);
+
+  private final MasterState state;
+  private final Journal journal;
+
+  /** Made by the active master's timers: from now on this master queues the lengths it learns, to log them. */
+  ChunkLengthLog(MasterState state, Journal journal) {
+    this.state = state;
+    this.journal = journal;
+    state.startLoggingChunkLengths();
+  }
+
+  /** Logs every length due; returns how many chunks' lengths were logged. */
+  int flush() {
+    int logged = 0;
+    LogRecord.ChunkLengths record;
+    while ((record = state.takeChunkLengthsToLog(LogRecord.ChunkLengths.ENTRIES_MAX)) != null) {
+      try {
+        journal.commit(record);
+      } catch (IOException e) {
+        // The journal is broken or this master was deposed: it stops serving; the next master learns these anew.
+        LOG.warn("chunk lengths not logged: {}", e.toString());
+        return logged;
+      }
+      logged += record.handles().length;
+    }
+    return logged;
+  }
+}
