@@ -59,9 +59,9 @@ class MasterCrashIT {
   }
 
   /**
-   * Chunk lengths are not in the log: a restarted master learns them from the chunkservers' reports. A lookup before
-   * those reports is answered BUSY, and the client retries, instead of a length of 0 that a reader takes for the end
-   * of the file. The chunkservers are stopped (SIGSTOP) across the restart, so the first lookup certainly comes first.
+   * The log holds only a floor of a partial chunk's length: a restarted master learns the length from the
+   * chunkservers' reports. A lookup before those reports is answered BUSY, and the client retries, instead of a
+   * shorter length that a reader takes for the end of the file. The chunkservers are stopped (SIGSTOP) across the restart, so the first lookup certainly comes first.
    */
   @Test
   void aLookupRightAfterARestartWaitsForTheChunkReports() throws Exception {

@@ -204,8 +204,8 @@ final class ChunkCoordinator {
 
   /**
    * {@link #knownLengthBytes}, or {@link #LENGTH_NOT_REPORTED} while reports may still bring a length this master
-   * does not know: a chunk of these was never reported to it (it restarted or took over, and lengths are not in the
-   * log) and it has not heard chunkservers for a whole dead-after interval yet. A lookup must not show such a length:
+   * does not know: a chunk of these was never reported to it (it restarted or took over, and the log holds only a
+   * floor of a partial chunk's length) and it has not heard chunkservers for a whole dead-after interval yet. A lookup must not show such a length:
    * a reader would take the short file for the whole one and stop early, with success. Also without this monitor.
    */
   long reportedLengthBytes(List<Long> handles) {

@@ -602,8 +602,9 @@ public final class MasterState {
 
   /**
    * The next CHUNK_LENGTHS record for the active master to log: lengths it learned since {@link
-   * #startLoggingChunkLengths} (and before it, not in the log yet), at most entriesMax; null when none is due. The log then holds a floor of
-   * every chunk's length, so a later master shows it even when no replica of the chunk reports again.
+   * #startLoggingChunkLengths} (and before it, not in the log yet), at most entriesMax; null when none is due. The log
+   * then holds a floor of every chunk's length, so a later master shows it even when no replica of the chunk reports
+   * again.
    */
   public LogRecord.ChunkLengths takeChunkLengthsToLog(int entriesMax) {
     return coordinator.takeLengthsToLog(entriesMax);

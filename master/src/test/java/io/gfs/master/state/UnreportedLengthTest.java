@@ -11,10 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Chunk lengths are not in the log: a restarted master (or one that took over) learns them from the chunkservers'
- * reports. Until every live server had the chance to report, a lookup that would show a file with an unreported chunk
- * is refused with BUSY, which clients retry, instead of answering a short length that a reader would take for the
- * whole file (it would stop early, with success).
+ * Chunk lengths are not in these tests' logs (nor, beyond a floor, in any: see ChunkLengthLogTest): a restarted master
+ * (or one that took over) learns them from the chunkservers' reports. Until every live server had the chance to
+ * report, a lookup that would show a file with an unreported chunk is refused with BUSY, which clients retry, instead
+ * of answering a short length that a reader would take for the whole file (it would stop early, with success).
  */
 class UnreportedLengthTest {
   private static final long PART_BYTES = 12_345;
