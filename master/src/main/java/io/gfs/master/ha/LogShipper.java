@@ -37,6 +37,11 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogShipper.class);
   /** Records per catch-up batch. */
   static final int CATCH_UP_RECORDS_MAX = 1024;
+  /**
+   * Record bytes per catch-up batch (at least one record): half the smallest frame gfs.rpc.frame.bytes.max allows, so
+   * a batch of large records (a CHUNK_LENGTHS record is up to about 49 KB) never exceeds the replica's frame limit.
+   */
+  static final int CATCH_UP_BYTES_MAX = 1 << 20;
   static final long UNREACHABLE_RETRY_MILLIS = 100;
 
   /** How many replicas must have flushed a record before its mutation is acknowledged. */
@@ -208,9 +213,15 @@ public final class LogShipper implements OpLog.Replication, AutoCloseable {
         throw new IOException("replica stays at sequence " + ack.getLastSequence() + " below " + lastSequence);
       }
       List<byte[]> missing = new ArrayList<>();
+      long missingBytes = 0;
       for (LogEntry entry : LogTail.read(metaDir, from, CATCH_UP_RECORDS_MAX)) {
         if (entry.sequence() < firstSequence) {
-          missing.add(RecordCodec.frame(entry));
+          byte[] frame = RecordCodec.frame(entry);
+          if (!missing.isEmpty() && missingBytes + frame.length > CATCH_UP_BYTES_MAX) {
+            break; // the rest in the next round
+          }
+          missing.add(frame);
+          missingBytes += frame.length;
         }
       }
       if (missing.isEmpty()) {

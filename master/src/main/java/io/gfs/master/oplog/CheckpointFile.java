@@ -129,8 +129,8 @@ public final class CheckpointFile {
     }
     byte[] magic = Arrays.copyOf(head, MAGIC.length);
     String magicText = new String(magic, StandardCharsets.US_ASCII);
-    boolean known = Arrays.equals(magic, MAGIC) || Arrays.equals(magic, MAGIC_V4) || Arrays.equals(magic, MAGIC_V3) || Arrays.equals(magic, MAGIC_V2)
-        || Arrays.equals(magic, MAGIC_V1);
+    boolean known = Arrays.equals(magic, MAGIC) || Arrays.equals(magic, MAGIC_V4) || Arrays.equals(magic, MAGIC_V3)
+        || Arrays.equals(magic, MAGIC_V2) || Arrays.equals(magic, MAGIC_V1);
     // A version digit we do not know is a newer master's file; any other damage is corruption (skipped).
     if (!known && magicText.startsWith(MAGIC_PREFIX) && Character.isDigit(magicText.charAt(MAGIC_PREFIX.length()))) {
       throw new UnknownFormatException(file + ": checkpoint format '" + magicText.substring(MAGIC_PREFIX.length())

@@ -15,14 +15,16 @@ import java.util.Map;
  * The body of a format-4 and format-5 checkpoint (issue 6, restart speed): each distinct owner/group/mode written once
  * in a table and referred to by index; a file written as the index of its directory (directories come first, parents
  * first) plus its own name instead of its full path; a file's chunk handles as a count and the raw longs; each chunk's
- * handle and version, and since format 5 a floor of its length (LogRecord.ChunkLengths). Read back through
- * {@link CheckpointInput}'s buffered, checksummed pass straight into an {@link ImageSink}.
+ * handle and version, and since format 5 a floor of its length (LogRecord.ChunkLengths) and whether the log holds it.
+ * Read back through {@link CheckpointInput}'s buffered, checksummed pass straight into an {@link ImageSink}.
  */
 final class CompactImageFormat {
   /** A permission index meaning "none" (images of masters before permissions). */
   private static final int NO_PERMISSION = -1;
   /** A directory index meaning "the name is the full path" (a file whose directory the image does not list). */
   private static final int FULL_PATH = -1;
+  /** Format 5: a chunk's length field has this bit set when the op log holds the length too (lengths are < 2^31). */
+  private static final int LENGTH_LOGGED = Integer.MIN_VALUE;
   private static final int COUNT_MAX = 100_000_000;
   /** Longest path or name read; the same bound as the op log's strings. */
   private static final int STRING_BYTES_MAX = 16 * 1024;
@@ -60,10 +62,10 @@ final class CompactImageFormat {
       }
     });
     out.writeInt(image.chunks().size());
-    image.<IOException>sendChunksTo((handle, version, lengthBytes) -> {
+    image.<IOException>sendChunksTo((handle, version, lengthBytes, lengthLogged) -> {
       out.writeLong(handle);
       out.writeLong(version);
-      out.writeInt(lengthBytes);
+      out.writeInt(lengthBytes | (lengthLogged ? LENGTH_LOGGED : 0));
     });
     out.writeInt(image.policies().size());
     for (StateImage.DirectoryPolicy p : image.policies()) {
@@ -143,11 +145,8 @@ final class CompactImageFormat {
     for (int i = count(in); i > 0; i--) {
       long handle = in.readLong();
       long version = in.readLong();
-      int lengthBytes = withLengths ? in.readInt() : 0;
-      if (lengthBytes < 0) {
-        throw new IOException("chunk " + handle + " length " + lengthBytes);
-      }
-      sink.chunk(handle, version, lengthBytes);
+      int length = withLengths ? in.readInt() : 0;
+      sink.chunk(handle, version, length & ~LENGTH_LOGGED, (length & LENGTH_LOGGED) != 0);
     }
     for (int i = count(in); i > 0; i--) {
       sink.policy(in.readString(STRING_BYTES_MAX), in.readInt(), in.readLong());

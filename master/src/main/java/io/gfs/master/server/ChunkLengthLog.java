@@ -16,6 +16,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ChunkLengthLog {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkLengthLog.class);
+  /**
+   * Records per flush: the first flush of a master that never logged lengths (a million chunks: about 245 records)
+   * is spread over ticks, so the timers' other work (dead servers, leases, checkpoints) is not held up for long.
+   */
+  static final int RECORDS_PER_FLUSH_MAX = 16;
 
   private final MasterState state;
   private final Journal journal;
@@ -27,11 +32,12 @@ final class ChunkLengthLog {
     state.startLoggingChunkLengths();
   }
 
-  /** Logs every length due; returns how many chunks' lengths were logged. */
+  /** Logs the lengths due, at most {@link #RECORDS_PER_FLUSH_MAX} records; returns how many chunks' were logged. */
   int flush() {
     int logged = 0;
     LogRecord.ChunkLengths record;
-    while ((record = state.takeChunkLengthsToLog(LogRecord.ChunkLengths.ENTRIES_MAX)) != null) {
+    for (int records = 0; records < RECORDS_PER_FLUSH_MAX
+        && (record = state.takeChunkLengthsToLog(LogRecord.ChunkLengths.ENTRIES_MAX)) != null; records++) {
       try {
         journal.commit(record);
       } catch (IOException e) {

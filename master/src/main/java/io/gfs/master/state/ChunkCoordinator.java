@@ -205,8 +205,9 @@ final class ChunkCoordinator {
   /**
    * {@link #knownLengthBytes}, or {@link #LENGTH_NOT_REPORTED} while reports may still bring a length this master
    * does not know: a chunk of these was never reported to it (it restarted or took over, and the log holds only a
-   * floor of a partial chunk's length) and it has not heard chunkservers for a whole dead-after interval yet. A lookup must not show such a length:
-   * a reader would take the short file for the whole one and stop early, with success. Also without this monitor.
+   * floor of a partial chunk's length) and it has not heard chunkservers for a whole dead-after interval yet. A lookup
+   * must not show such a length: a reader would take the short file for the whole one and stop early, with success.
+   * Also without this monitor.
    */
   long reportedLengthBytes(List<Long> handles) {
     return handles.isEmpty() ? 0 : chunks.knownLengthSum(handles, !reportsSettled);
@@ -602,11 +603,11 @@ final class ChunkCoordinator {
 
   /**
    * A checkpoint's chunk, with the reference count, replication target and deleted mark its files give it, and the
-   * floor of its length the checkpoint kept (0: none).
+   * floor of its length the checkpoint kept (0: none) and whether the log holds it.
    */
   synchronized void restoreChunk(long handle, long version, int referenceCount, int replicationTarget,
-      boolean trashed, int lengthBytes) {
-    chunks.restore(handle, version, referenceCount, replicationTarget, trashed, lengthBytes,
+      boolean trashed, int lengthBytes, boolean lengthLogged) {
+    chunks.restore(handle, version, referenceCount, replicationTarget, trashed, lengthBytes, lengthLogged,
         lengthBytes >= settings.chunkSizeBytes());
   }
 

@@ -170,23 +170,29 @@ final class ChunkIndex {
 
   /**
    * A checkpoint's chunk: added and filled in place, with no view object (restart speed, issue 6). Its length, when
-   * the checkpoint knew one, is a floor in the log's keeping (LENGTH_LOGGED), and a whole one is complete.
+   * the checkpoint knew one, is a floor, which the log holds too where logged says so; a whole one is complete.
    */
   void restore(long handle, long version, int referenceCount, int replicationTarget, boolean trashed,
-      int lengthBytes, boolean whole) {
+      int lengthBytes, boolean logged, boolean whole) {
     if (replicationTarget < 0 || replicationTarget > Byte.MAX_VALUE || lengthBytes < 0) { // not Check: no varargs
       throw new IllegalStateException("replication target " + replicationTarget + " or length " + lengthBytes
           + " of chunk " + handle);
     }
-    int row = putRow(handle, version);
+    int row;
+    long stamp = rowsLock.writeLock();
+    try {
+      row = putRowLocked(handle, version);
+      lengths[row >>> PAGE_SHIFT][row & PAGE_MASK] = lengthBytes;
+    } finally {
+      rowsLock.unlockWrite(stamp);
+    }
     int p = row >>> PAGE_SHIFT;
     int r = row & PAGE_MASK;
     references[p][r] = referenceCount;
     targets[p][r] = (byte) replicationTarget;
     int f = trashed ? flags[p][r] | TRASHED : flags[p][r] & ~TRASHED;
     if (lengthBytes > 0) {
-      length(row, lengthBytes);
-      f |= LENGTH_LOGGED | (whole ? LENGTH_REPORTED : 0);
+      f |= (logged ? LENGTH_LOGGED : 0) | (whole ? LENGTH_REPORTED : 0);
     }
     flags[p][r] = (byte) f;
   }
@@ -416,8 +422,8 @@ final class ChunkIndex {
   }
 
   /**
-   * Handle, version and known length of every chunk, in handle order, copied from the columns into three arrays: no view and no record
-   * per row (a checkpoint's capture, while every mutation waits).
+   * Handle, version and known length (with whether the log holds it) of every chunk, in handle order, copied from the
+   * columns into three arrays: no view and no record per row (a checkpoint's capture, while every mutation waits).
    */
   CapturedChunks imageChunks() {
     long[] handleColumn = new long[size];
@@ -430,7 +436,7 @@ final class ChunkIndex {
       if ((flags[p][r] & PRESENT) != 0) {
         handleColumn[n] = handles[p][r];
         versionColumn[n] = versions[p][r];
-        lengthColumn[n] = lengths[p][r];
+        lengthColumn[n] = lengths[p][r] | ((flags[p][r] & LENGTH_LOGGED) != 0 ? CapturedChunks.LOGGED : 0);
         n++;
       }
     }

@@ -54,6 +54,8 @@ public final class ChunkTable {
    */
   private long[] lengthsToLog = new long[64];
   private int lengthsToLogCount;
+  /** Lengths taken for a record this master has not applied yet (it is being logged). */
+  private int lengthsInFlight;
   private boolean loggingLengths;
 
   long nextHandle() {
@@ -119,11 +121,11 @@ public final class ChunkTable {
 
   /** A checkpoint's chunk, its row filled in one step (restart speed, issue 6). */
   void restore(long handle, long version, int referenceCount, int replicationTarget, boolean trashed,
-      int lengthBytes, boolean whole) {
+      int lengthBytes, boolean logged, boolean whole) {
     if (referenceCount <= 0) { // not Check: its varargs would box the handle once per restored chunk
       throw new IllegalStateException("chunk " + handle + " restored with " + referenceCount + " references");
     }
-    chunks.restore(handle, version, referenceCount, replicationTarget, trashed, lengthBytes, whole);
+    chunks.restore(handle, version, referenceCount, replicationTarget, trashed, lengthBytes, logged, whole);
     nextHandle = Math.max(nextHandle, handle + 1);
   }
 
@@ -445,12 +447,14 @@ public final class ChunkTable {
     if (lengthsToLogCount == 0 && lengthsToLog.length > 64) {
       lengthsToLog = new long[64]; // a takeover's queue of every chunk is not kept for good
     }
+    lengthsInFlight += n;
     return n == 0 ? null : new LogRecord.ChunkLengths(Arrays.copyOf(handles, n),
         Arrays.copyOf(lengths, n));
   }
 
+  /** Lengths not in the log yet: queued, or taken for a record not applied yet (removed chunks' may be counted). */
   int lengthsToLogCount() {
-    return lengthsToLogCount;
+    return lengthsToLogCount + lengthsInFlight;
   }
 
   /**
@@ -458,6 +462,8 @@ public final class ChunkTable {
    * it; a whole chunk's length is complete, since no byte can lie past it. A chunk gone since is skipped.
    */
   void applyLoggedLengths(LogRecord.ChunkLengths record, long chunkSizeBytes) {
+    // The active master applies its own records in the order it took them; replay and followers took none.
+    lengthsInFlight = Math.max(0, lengthsInFlight - record.handles().length);
     for (int i = 0; i < record.handles().length; i++) {
       ChunkInfo chunk = chunks.get(record.handles()[i]);
       long lengthBytes = record.lengthsBytes()[i];

@@ -6,6 +6,9 @@ package io.gfs.master.state;
  */
 @FunctionalInterface
 public interface ImageChunkSink<E extends Exception> {
-  /** lengthBytes: the chunk's known length, a floor of its real one (0: none known). */
-  void chunk(long handle, long version, int lengthBytes) throws E;
+  /**
+   * lengthBytes: the chunk's known length, a floor of its real one (0: none known); lengthLogged: the op log holds it
+   * too (else the master that restores this image logs it again, so that the log alone gives it to standbys).
+   */
+  void chunk(long handle, long version, int lengthBytes, boolean lengthLogged) throws E;
 }

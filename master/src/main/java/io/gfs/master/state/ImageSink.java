@@ -27,8 +27,11 @@ public interface ImageSink {
   void file(String path, int replication, long mtimeMillis, long accessTimeMillis, PermissionStatus permission,
       long[] handles, int handleCount);
 
-  /** lengthBytes: a floor of the chunk's length, 0 when none is known (checkpoints before format 5). */
-  void chunk(long handle, long version, int lengthBytes);
+  /**
+   * lengthBytes: a floor of the chunk's length, 0 when none is known (checkpoints before format 5); lengthLogged: the
+   * op log holds it too (see {@link ImageChunkSink#chunk}).
+   */
+  void chunk(long handle, long version, int lengthBytes, boolean lengthLogged);
 
   void policy(String path, int replication, long gcRetentionMillis);
 

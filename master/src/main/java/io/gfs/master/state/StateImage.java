@@ -40,8 +40,11 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
     }
   }
 
-  /** lengthBytes: a floor of the chunk's length (its known length when captured), 0 when none is known. */
-  public record Chunk(long handle, long version, int lengthBytes) {
+  /**
+   * lengthBytes: a floor of the chunk's length (its known length when captured), 0 when none is known; lengthLogged:
+   * the op log holds that length too.
+   */
+  public record Chunk(long handle, long version, int lengthBytes, boolean lengthLogged) {
     public Chunk {
       if (lengthBytes < 0) {
         throw new IllegalArgumentException("chunk " + handle + " length " + lengthBytes);
@@ -49,7 +52,7 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
     }
 
     public Chunk(long handle, long version) {
-      this(handle, version, 0);
+      this(handle, version, 0, false);
     }
   }
 
@@ -78,7 +81,7 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
             f.accessTimeMillis(), f.permission(), handles, handles.length);
       }
     }
-    chunks.forEach(c -> sink.chunk(c.handle(), c.version(), c.lengthBytes()));
+    chunks.forEach(c -> sink.chunk(c.handle(), c.version(), c.lengthBytes(), c.lengthLogged()));
     policies.forEach(p -> sink.policy(p.path(), p.replication(), p.gcRetentionMillis()));
     sink.end();
   }
@@ -111,7 +114,7 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
       return;
     }
     for (Chunk c : chunks) {
-      sink.chunk(c.handle(), c.version(), c.lengthBytes());
+      sink.chunk(c.handle(), c.version(), c.lengthBytes(), c.lengthLogged());
     }
   }
 
@@ -182,8 +185,8 @@ public record StateImage(long nextHandle, List<Directory> directories, List<File
     }
 
     @Override
-    public void chunk(long handle, long version, int lengthBytes) {
-      chunks.add(new Chunk(handle, version, lengthBytes));
+    public void chunk(long handle, long version, int lengthBytes, boolean lengthLogged) {
+      chunks.add(new Chunk(handle, version, lengthBytes, lengthLogged));
     }
 
     @Override

@@ -106,14 +106,14 @@ final class StateRestore implements ImageSink {
   }
 
   @Override
-  public void chunk(long handle, long version, int lengthBytes) {
+  public void chunk(long handle, long version, int lengthBytes, boolean lengthLogged) {
     open();
     int slot = references.find(handle);
     if (slot < 0) {
       throw new IllegalStateException("checkpoint chunk " + handle + " is referenced by no file");
     }
     coordinator.restoreChunk(handle, version, references.count(slot), references.target(slot),
-        references.trashed(slot), lengthBytes);
+        references.trashed(slot), lengthBytes, lengthLogged);
     chunksRestored++;
   }
 

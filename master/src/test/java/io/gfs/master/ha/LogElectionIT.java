@@ -196,6 +196,40 @@ class LogElectionIT {
     return new LogRecord.Mkdir(path, 1, null);
   }
 
+  /**
+   * A replica that missed many large records catches up in batches that fit its RPC frame. A full CHUNK_LENGTHS record
+   * (4,096 chunks) is about 49 KB: the 1,024 records of one catch-up batch were about 50 MB, past the 8 MiB frame
+   * limit, so the replica's server dropped every such batch and the replica never caught up.
+   */
+  @Test
+  void aReplicaThatMissedManyLargeRecordsCatchesUp() throws Exception {
+    Node a = new Node("a", OpLog.SyncHook.NONE);
+    open.add(() -> a.close());
+    Node b = new Node("b", OpLog.SyncHook.NONE);
+    open.add(() -> b.close());
+    Node c = new Node("c", OpLog.SyncHook.NONE);
+    open.add(() -> c.close());
+    a.elect(1, b, c);
+    c.down();
+    int records = 250; // about 12 MB
+    long[] handles = new long[LogRecord.ChunkLengths.ENTRIES_MAX];
+    int[] lengths = new int[handles.length];
+    java.util.Arrays.fill(lengths, 1 << 26);
+    for (int r = 0; r < records; r++) {
+      for (int i = 0; i < handles.length; i++) {
+        handles[i] = 1 + (long) r * handles.length + i;
+      }
+      a.log.appendAndWait(new LogRecord.ChunkLengths(handles.clone(), lengths)); // acknowledged by b: a majority
+    }
+    a.crash(); // its lanes end with it: the next term's shipper finds c behind and catches it up from a's segments
+    a.restart();
+    c.up();
+    a.elect(2, b, c);
+    long last = a.log.appendAndWait(mkdir("/after"));
+    awaitUntil(() -> c.lastSequence() == last, "c caught up to sequence " + last + " (at " + c.lastSequence() + ")");
+    assertEquals(LogTail.read(a.metaDir, 1, records + 2), LogTail.read(c.metaDir, 1, records + 2));
+  }
+
   @Test
   void aMasterHoldingAnUnacknowledgedSuffixStepsAsideAndLaterCutsIt() throws Exception {
     // A's writer pauses once in its sync hook (so two appends queue into one batch) and, for a batch of two records,

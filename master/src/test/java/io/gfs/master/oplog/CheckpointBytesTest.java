@@ -228,7 +228,7 @@ class CheckpointBytesTest {
     return referenceBody(image, true);
   }
 
-  /** withLengths: format 5, each chunk's length after its version; else format 4. */
+  /** withLengths: format 5, each chunk's length after its version (the top bit: logged); else format 4. */
   private static byte[] referenceBody(StateImage image, boolean withLengths) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -271,7 +271,7 @@ class CheckpointBytesTest {
         out.writeLong(c.handle());
         out.writeLong(c.version());
         if (withLengths) {
-          out.writeInt(c.lengthBytes());
+          out.writeInt(c.lengthBytes() | (c.lengthLogged() ? Integer.MIN_VALUE : 0));
         }
       }
       out.writeInt(image.policies().size());

@@ -64,13 +64,18 @@ class ChunkLengthLogTest {
   void aLengthThatGrewAfterItsBatchWasTakenIsLoggedAgain() {
     StateFixture f = new StateFixture();
     List<Long> handles = write(f);
+    assertEquals(2, f.state.chunkLengthsUnlogged());
     LogRecord.ChunkLengths taken = f.state.takeChunkLengthsToLog(LogRecord.ChunkLengths.ENTRIES_MAX);
+    assertEquals(2, f.state.chunkLengthsUnlogged(), "taken, not logged yet");
     f.heartbeat("cs1", replica(handles.get(0), 1, CHUNK_SIZE), replica(handles.get(1), 1, PART_BYTES + 7));
+    assertEquals(3, f.state.chunkLengthsUnlogged(), "the grown chunk is queued again beside the batch in flight");
     f.apply(taken); // its record lands after the growth: the chunk is not logged at its new length
+    assertEquals(1, f.state.chunkLengthsUnlogged());
     List<LogRecord.ChunkLengths> logged = f.logLearnedLengths();
     assertEquals(1, logged.size());
     assertArrayEquals(new long[] {handles.get(1)}, logged.get(0).handles());
     assertArrayEquals(new int[] {(int) PART_BYTES + 7}, logged.get(0).lengthsBytes());
+    assertEquals(0, f.state.chunkLengthsUnlogged());
   }
 
   @Test
@@ -142,8 +147,8 @@ class ChunkLengthLogTest {
     List<Long> handles = write(f);
     f.logLearnedLengths();
     StateImage image = f.state.image();
-    assertTrue(image.chunks().contains(new StateImage.Chunk(handles.get(1), 1, (int) PART_BYTES)), image.chunks()
-        .toString());
+    assertTrue(image.chunks().contains(new StateImage.Chunk(handles.get(1), 1, (int) PART_BYTES, true)),
+        image.chunks().toString());
     MasterState restored = StateFixture.fresh();
     restored.restore(image);
     restored.checkInvariants();
@@ -151,6 +156,50 @@ class ChunkLengthLogTest {
     restored.startLoggingChunkLengths();
     assertNull(restored.takeChunkLengthsToLog(10), "a floor from a checkpoint is in the log's keeping already");
     assertEquals(CHUNK_SIZE + PART_BYTES, restored.fileStatusOrNull("/d/f").lengthBytes());
+  }
+
+  /**
+   * A checkpoint may hold lengths learned after the last record of them (its capture comes between a report and the
+   * next flush): the master restored from it logs them again, so the log alone still gives them to a standby.
+   */
+  @Test
+  void aCheckpointLengthTheLogLacksIsLoggedAgainByTheMasterRestoredFromIt() {
+    StateFixture f = new StateFixture();
+    List<Long> handles = write(f);
+    f.logLearnedLengths();
+    f.heartbeat("cs1", replica(handles.get(0), 1, CHUNK_SIZE), replica(handles.get(1), 1, PART_BYTES + 3));
+    StateImage image = f.state.image(); // before the flush
+    assertTrue(image.chunks().contains(new StateImage.Chunk(handles.get(1), 1, (int) PART_BYTES + 3, false)),
+        image.chunks().toString());
+    assertTrue(image.chunks().contains(new StateImage.Chunk(handles.get(0), 1, (int) CHUNK_SIZE, true)),
+        image.chunks().toString());
+    MasterState restored = StateFixture.fresh();
+    restored.restore(image);
+    restored.startLoggingChunkLengths();
+    LogRecord.ChunkLengths again = restored.takeChunkLengthsToLog(10);
+    assertArrayEquals(new long[] {handles.get(1)}, again.handles(), "only the length the log lacks");
+    assertArrayEquals(new int[] {(int) PART_BYTES + 3}, again.lengthsBytes());
+  }
+
+  /** After a restart from a checkpoint, as from the log: a whole chunk is answered at once, a partial one waits. */
+  @Test
+  void aRestoredWholeChunkIsKnownAtOnceButAPartialOneWaitsForItsReport() {
+    StateFixture f = new StateFixture();
+    f.state.startLoggingChunkLengths();
+    THREE_SERVERS.forEach(f::heartbeat);
+    f.mkdirs("/d");
+    f.create("/d/full");
+    f.create("/d/part");
+    f.writeChunks("/d/full", CHUNK_SIZE);
+    long part = f.writeChunks("/d/part", PART_BYTES).get(0);
+    f.logLearnedLengths();
+    StateFixture g = new StateFixture();
+    g.state.restore(f.state.image());
+    g.nowMillis = f.nowMillis + 1;
+    assertEquals(CHUNK_SIZE, g.state.fileStatus("/d/full").lengthBytes(), "nothing can lie past a whole chunk");
+    assertEquals(StateError.BUSY, g.error(() -> g.state.fileStatus("/d/part")), "a floor is not the length");
+    g.heartbeat("cs1", replica(part, 1, PART_BYTES));
+    assertEquals(PART_BYTES, g.state.fileStatus("/d/part").lengthBytes());
   }
 
   @Test

@@ -98,7 +98,7 @@ class GarbageCollectionTest {
     assertEquals(List.of(handle), f.heartbeat("cs1", new HeartbeatReport.Replica(handle, 1, 0)).deleteChunks(),
         "an orphaned replica is deleted through the heartbeat reply [0076]");
     assertFalse(undelete("/d"));
-    assertEquals(f.state.image(), f.replay().image());
+    assertEquals(f.replay().image(), f.state.image());
   }
 
   @Test
@@ -172,7 +172,7 @@ class GarbageCollectionTest {
     restored.restore(f.state.image());
     restored.checkInvariants();
     assertEquals(f.state.image(), restored.image());
-    assertEquals(f.state.image(), f.replay().image());
+    assertEquals(f.replay().image(), f.state.image());
   }
 
   @Test

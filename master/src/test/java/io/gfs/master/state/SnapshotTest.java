@@ -50,7 +50,7 @@ class SnapshotTest {
     // The second lease on it needs no copy.
     f.acquire("/d/a", 1, List.of("cs1"));
     assertEquals(1, f.copies.size());
-    assertEquals(f.state.image(), f.replay().image());
+    assertEquals(f.replay().image(), f.state.image());
   }
 
   @Test
@@ -71,7 +71,7 @@ class SnapshotTest {
     }
     assertEquals(chunks - 1, f.state.chunkCount());
     assertEquals(List.of(), f.state.listSnapshots("/d"));
-    assertEquals(f.state.image(), f.replay().image());
+    assertEquals(f.replay().image(), f.state.image());
   }
 
   @Test
@@ -96,7 +96,7 @@ class SnapshotTest {
       f.commit(f.state.decideDeleteSnapshot("/top/e/b", "v1"));
     }
     assertTrue(f.remove("/top", true), "deleted once its snapshots are");
-    assertEquals(f.state.image(), f.replay().image());
+    assertEquals(f.replay().image(), f.state.image());
   }
 
   @Test
@@ -122,7 +122,7 @@ class SnapshotTest {
     f.acquire("/d/a", 0, List.of("cs1"));
     assertEquals(before, handles("/d/a/.snapshot/v2"));
     assertFalse(handles("/d/a").equals(before));
-    assertEquals(f.state.image(), f.replay().image());
+    assertEquals(f.replay().image(), f.state.image());
   }
 
   @Test
