@@ -363,12 +363,16 @@ public final class FileChunkStore extends AbstractChunkStore<FileChunkStore.Chun
   }
 
   /**
-   * At most this many bytes per {@code pwrite}. On the machines measured (2-core VM, ext4) one buffered write of 2 MiB
-   * or more into the page cache cost about ten times the CPU per byte of the same bytes written in 1 MiB or smaller
-   * calls (1 GiB to a new file: 4 MiB calls 1.4-3.4 s of CPU, 256 KiB calls 0.16-0.30 s; docs/benchmarks.md). A
+   * At most this many bytes per {@code pwrite}. A buffered write gets page-cache folios about as large as the write
+   * (ext4's large folios), and the copy into a new folio costs what the memory under it costs: on the VM measured
+   * (2-core Firecracker guest whose freed memory goes back to the host) the store's 256 KiB writes spent 5.2-10.5 s per
+   * GiB written in that copy ({@code copy_folio_from_iter_atomic}, perf, {@code bench seq}), HDFS's DataNodes in the
+   * same runs 0.2-0.9 s, and 32 KiB writes 0.2-2.3 s. Probably small folios come from recently freed pages far more
+   * often than 256 KiB ones, which are carved from memory the host has taken back (docs/benchmarks.md).
+   * Bigger calls cost more still (1 GiB to a new file: 4 MiB calls 1.4-3.4 s of CPU, 256 KiB calls 0.16-0.30 s). A
    * heap source also goes through the JDK's per-thread temporary direct buffer, which this keeps at this size.
    */
-  static final int WRITE_SLICE_BYTES = 256 << 10;
+  static final int WRITE_SLICE_BYTES = 32 << 10;
 
   static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
     long at = position;
