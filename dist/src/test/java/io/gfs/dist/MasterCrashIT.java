@@ -116,13 +116,7 @@ class MasterCrashIT {
         }
         assertEquals(lengthBytes, fs.getFileStatus(file).getLen());
       }
-      // The close reported the lengths to the master; its next timer tick logs them.
-      String metrics = "http://" + cluster.clusterStatus().getHttpAddress() + "/metrics";
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-      while (gauge(metrics, "gfs_master_chunk_lengths_unlogged") > 0) {
-        assertTrue(System.nanoTime() < deadline, "the master did not log the chunk lengths within 30 s");
-        Thread.sleep(50);
-      }
+      MasterGauges.awaitChunkLengthsLogged(cluster); // the close reported them; the next timer tick logs them
       cluster.killMaster(); // SIGKILL: the gauge counts a length until its record is durable and applied
       for (int i = 0; i < 3; i++) {
         cluster.stopChunkServer(i);
@@ -141,19 +135,6 @@ class MasterCrashIT {
         }
       }
     }
-  }
-
-  /** One gauge's value from a Prometheus text exposition. */
-  private static double gauge(String url, String name) throws IOException, InterruptedException {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    for (String line : body.split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return Double.parseDouble(line.substring(name.length() + 1).trim());
-      }
-    }
-    throw new AssertionError(name + " not in " + url);
   }
 
   private static void createFiles(MiniGfsCluster cluster, String dir, int count) throws IOException {

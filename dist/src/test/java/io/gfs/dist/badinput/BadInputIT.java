@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gfs.common.HostPort;
 import io.gfs.common.rpc.RpcClients;
 import io.gfs.common.rpc.RpcLimits;
+import io.gfs.dist.MasterGauges;
 import io.gfs.dist.MiniGfsCluster;
 import io.gfs.thrift.gen.ClusterStatus;
 import io.gfs.thrift.gen.GfsException;
@@ -56,6 +57,7 @@ class BadInputIT {
         RpcClients control = new RpcClients(RpcLimits.defaults().withCallTimeoutMillis(30_000));
         FileSystem fs = FileSystem.newInstance(cluster.uri(), cluster.clientConfiguration())) {
       byte[] before = writeAndRead(fs, "/before", 3 * (1 << 20) + 17);
+      MasterGauges.awaitChunkLengthsLogged(cluster); // logged by the master's timers: not during the attack below
       List<HostPort> ports = new ArrayList<>();
       ports.add(cluster.masterAddress());
       for (int i = 0; i < 3; i++) {
