@@ -32,6 +32,19 @@ class ChunkLengthLogTest {
     return handles;
   }
 
+  /** /d/full, one whole chunk, and /d/part, one partial chunk, written and their lengths logged; their handles. */
+  private static List<Long> writeFullAndPart(StateFixture f) {
+    f.state.startLoggingChunkLengths();
+    THREE_SERVERS.forEach(f::heartbeat);
+    f.mkdirs("/d");
+    f.create("/d/full");
+    f.create("/d/part");
+    long full = f.writeChunks("/d/full", CHUNK_SIZE).get(0);
+    long part = f.writeChunks("/d/part", PART_BYTES).get(0);
+    f.logLearnedLengths();
+    return List.of(full, part);
+  }
+
   /** A master started on the log so far; no chunkserver has reported to it yet. */
   private static StateFixture restarted(StateFixture before) {
     StateFixture after = new StateFixture();
@@ -115,14 +128,9 @@ class ChunkLengthLogTest {
   @Test
   void aLoggedWholeChunkIsKnownAtOnceButAPartialOneWaitsForItsReport() {
     StateFixture f = new StateFixture();
-    f.state.startLoggingChunkLengths();
-    THREE_SERVERS.forEach(f::heartbeat);
-    f.mkdirs("/d");
-    f.create("/d/full");
-    f.create("/d/part");
-    long full = f.writeChunks("/d/full", CHUNK_SIZE).get(0);
-    long part = f.writeChunks("/d/part", PART_BYTES).get(0);
-    f.logLearnedLengths();
+    List<Long> handles = writeFullAndPart(f);
+    long full = handles.get(0);
+    long part = handles.get(1);
     StateFixture g = restarted(f);
     assertEquals(CHUNK_SIZE, g.state.fileStatus("/d/full").lengthBytes(), "nothing can lie past a whole chunk");
     assertEquals(StateError.BUSY, g.error(() -> g.state.fileStatus("/d/part")));
@@ -185,14 +193,7 @@ class ChunkLengthLogTest {
   @Test
   void aRestoredWholeChunkIsKnownAtOnceButAPartialOneWaitsForItsReport() {
     StateFixture f = new StateFixture();
-    f.state.startLoggingChunkLengths();
-    THREE_SERVERS.forEach(f::heartbeat);
-    f.mkdirs("/d");
-    f.create("/d/full");
-    f.create("/d/part");
-    f.writeChunks("/d/full", CHUNK_SIZE);
-    long part = f.writeChunks("/d/part", PART_BYTES).get(0);
-    f.logLearnedLengths();
+    long part = writeFullAndPart(f).get(1);
     StateFixture g = new StateFixture();
     g.state.restore(f.state.image());
     g.nowMillis = f.nowMillis + 1;
