@@ -67,8 +67,7 @@ class MasterCrashIT {
   @Test
   void aLookupRightAfterARestartWaitsForTheChunkReports() throws Exception {
     int lengthBytes = (5 << 20) / 2; // three chunks of 1 MiB, the last one half full
-    byte[] data = new byte[lengthBytes];
-    TestData.fill(11, 0, data, 0, lengthBytes);
+    byte[] data = TestData.bytes(11, lengthBytes);
     Path file = new Path("/r/f");
     try (MiniGfsCluster cluster = MiniGfsCluster.builder(TestData.clusterDir("read-after-restart"))
         .chunkServers(3).chunkSizeBytes(1 << 20).separateProcesses(true).build()) {
@@ -105,8 +104,7 @@ class MasterCrashIT {
   @Test
   void aFileWhoseChunksLostEveryReplicaKeepsItsLengthAndItsReadFails() throws Exception {
     int lengthBytes = (5 << 20) / 2; // three chunks of 1 MiB, the last one half full
-    byte[] data = new byte[lengthBytes];
-    TestData.fill(12, 0, data, 0, lengthBytes);
+    byte[] data = TestData.bytes(12, lengthBytes);
     Path file = new Path("/lost/f");
     try (MiniGfsCluster cluster = MiniGfsCluster.builder(TestData.clusterDir("lost-chunks-after-restart"))
         .chunkServers(3).chunkSizeBytes(1 << 20).chunkServerDeadAfterMillis(2_000).separateProcesses(true).build()) {

@@ -57,8 +57,7 @@ class MiniGfsClusterHaIT {
   @Test
   void theMasterThatTakesOverAnswersNoLengthBeforeTheChunkserversReport() throws Exception {
     int lengthBytes = (5 << 20) / 2; // three chunks of 1 MiB, the last one half full
-    byte[] data = new byte[lengthBytes];
-    TestData.fill(12, 0, data, 0, lengthBytes);
+    byte[] data = TestData.bytes(12, lengthBytes);
     Path file = new Path("/t/f");
     try (MiniGfsCluster cluster = MiniGfsCluster.builder(TestData.clusterDir("mini-ha-lengths"))
         .masters(2).separateProcesses(true).chunkServers(3).chunkSizeBytes(1 << 20).build()) {

@@ -15,6 +15,13 @@ final class TestData {
     }
   }
 
+  /** length bytes of the seed's stream from position 0. */
+  static byte[] bytes(long seed, int length) {
+    byte[] data = new byte[length];
+    fill(seed, 0, data, 0, length);
+    return data;
+  }
+
   static byte byteAt(long seed, long position) {
     long word = mix(seed ^ (position >>> 3) * 0x9E3779B97F4A7C15L);
     return (byte) (word >>> ((position & 7) * 8));
